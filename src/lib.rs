@@ -3,4 +3,5 @@
 //! The pipeline, one module per stage: source → lexer → parser → AST → compiler → bytecode → VM.
 
 pub mod ast;
+pub mod numeric;
 pub mod span;
