@@ -4,4 +4,5 @@
 
 pub mod ast;
 pub mod numeric;
+pub mod pyfmt;
 pub mod span;

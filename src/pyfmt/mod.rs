@@ -1,0 +1,22 @@
+//! CPython's number and string formatting, on plain Rust values.
+//!
+//! - `repr(float)`: [`float_repr`]
+//! - `format(value, spec)`: [`parse_format_spec`], then [`format_int`],
+//!   [`format_float`] or [`format_str`]
+//! - `str.format` templates: [`parse_template`], [`parse_field_name`]
+//! - printf-style `%`: [`parse_percent`], [`percent_int`], [`percent_float`], [`percent_str`]
+
+mod error;
+mod float;
+mod float_repr;
+mod int;
+mod layout;
+mod spec;
+mod string;
+
+pub use error::FormatError;
+pub use float::format_float;
+pub use float_repr::float_repr;
+pub use int::format_int;
+pub use spec::{parse_format_spec, Align, FormatSpec, Sign};
+pub use string::format_str;
