@@ -10,6 +10,8 @@ use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
 
 mod unicode_digits;
 
+pub(crate) use unicode_digits::decimal_value;
+
 /// `a // b` on ints; `None` on overflow (`i64::MIN // -1`) or `b == 0` (caller raises first).
 pub fn floor_div_i64(a: i64, b: i64) -> Option<i64> {
     let q = a.checked_div(b)?;
@@ -214,7 +216,7 @@ fn numeric_text(s: &str) -> std::borrow::Cow<'_, str> {
         return s.into();
     }
     s.chars()
-        .map(|c| match unicode_digits::decimal_value(c) {
+        .map(|c| match decimal_value(c) {
             Some(d) => char::from_digit(d, 10).expect("decimal digit"),
             None => c,
         })

@@ -12,7 +12,7 @@ const ZEROS: [u32; 65] = [
 ];
 
 /// The value of a decimal digit from any script: `'٣'` → 3.
-pub(super) fn decimal_value(c: char) -> Option<u32> {
+pub(crate) fn decimal_value(c: char) -> Option<u32> {
     if let Some(d) = c.to_digit(10) {
         return Some(d);
     }

@@ -2,6 +2,7 @@
 //! `[[fill]align][sign]["z"]["#"]["0"][width][grouping]["." precision][type]`.
 
 use super::FormatError;
+use crate::numeric::decimal_value;
 
 /// Where padding goes: `<`, `>`, `^`, or `=` (between sign and digits).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,10 +144,10 @@ pub fn parse_format_spec(spec: &str) -> Result<FormatSpec, FormatError> {
     Ok(out)
 }
 
-/// Reads a run of decimal digits; `None` when there are none.
+/// Reads a run of decimal digits (of any script); `None` when there are none.
 fn parse_count(chars: &[char], pos: &mut usize) -> Result<Option<usize>, FormatError> {
     let mut value: Option<usize> = None;
-    while let Some(digit) = chars.get(*pos).and_then(|c| c.to_digit(10)) {
+    while let Some(digit) = chars.get(*pos).copied().and_then(decimal_value) {
         let next = value
             .unwrap_or(0)
             .checked_mul(10)

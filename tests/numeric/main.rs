@@ -1,5 +1,6 @@
 //! `coro::numeric` against outputs recorded from CPython 3.11 (see tests/gen/).
 
+#[rustfmt::skip]
 mod cases;
 
 use coro::numeric::*;
