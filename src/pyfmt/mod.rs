@@ -13,6 +13,7 @@ mod int;
 mod layout;
 mod spec;
 mod string;
+mod template;
 
 pub use error::FormatError;
 pub use float::format_float;
@@ -20,3 +21,7 @@ pub use float_repr::float_repr;
 pub use int::format_int;
 pub use spec::{parse_format_spec, Align, FormatSpec, Sign};
 pub use string::format_str;
+pub use template::{
+    conversion_error, parse_field_name, parse_template, split_field_name, template_pieces,
+    AutoNumbering, FieldAccessor, FieldAccessors, FieldHead, TemplatePiece, TemplatePieces,
+};
