@@ -11,6 +11,7 @@ mod float;
 mod float_repr;
 mod int;
 mod layout;
+mod percent;
 mod spec;
 mod string;
 mod template;
@@ -19,6 +20,10 @@ pub use error::FormatError;
 pub use float::format_float;
 pub use float_repr::float_repr;
 pub use int::format_int;
+pub use percent::{
+    parse_percent, percent_float, percent_int, percent_pieces, percent_str, Count, PercentFlags,
+    PercentPiece, PercentPieces, PercentSpec,
+};
 pub use spec::{parse_format_spec, Align, FormatSpec, Sign};
 pub use string::format_str;
 pub use template::{
