@@ -95,17 +95,16 @@ pub fn round_f64_ndigits(x: f64, ndigits: i64) -> Option<f64> {
     }
     let int_part = f64_to_bigint(x)?;
     let has_fraction = x.fract() != 0.0;
-    let unit = BigInt::from(10u32).pow((-ndigits) as u32);
-    let (quotient, rem) = int_part.magnitude().div_rem(unit.magnitude());
-    let twice_rem = rem * 2u32;
+    let unit = BigUint::from(10u32).pow((-ndigits) as u32);
+    let (quotient, rem) = int_part.magnitude().div_rem(&unit);
     // A nonzero fraction breaks a tie in favour of rounding away from zero.
-    let round_up = match twice_rem.cmp(unit.magnitude()) {
+    let round_up = match (rem * 2u32).cmp(&unit) {
         std::cmp::Ordering::Greater => true,
         std::cmp::Ordering::Equal => has_fraction || quotient.is_odd(),
         std::cmp::Ordering::Less => false,
     };
     let quotient = if round_up { quotient + 1u32 } else { quotient };
-    let magnitude = bigint_to_f64(&BigInt::from(quotient * unit.magnitude()))?;
+    let magnitude = bigint_to_f64(&BigInt::from(quotient * unit))?;
     Some(magnitude.copysign(x))
 }
 
@@ -114,9 +113,8 @@ pub fn round_int_ndigits(v: &BigInt, ndigits: i64) -> BigInt {
     if ndigits >= 0 {
         return v.clone();
     }
-    // 10**k exceeds 2*|v| as soon as k is past v's digit count: the result is 0.
-    let digit_count = v.magnitude().to_str_radix(10).len() as u64;
-    if ndigits.unsigned_abs() > digit_count {
+    // Once 10**k > 2**(bits + 1) > 2*|v|, the nearest multiple is 0.
+    if ndigits.unsigned_abs() > v.bits() {
         return BigInt::zero();
     }
     let unit = BigInt::from(10u32).pow(ndigits.unsigned_abs() as u32);
