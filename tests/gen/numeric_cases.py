@@ -85,6 +85,11 @@ def main():
         a = R.getrandbits(R.randint(1, 400)) * R.choice([1, -1])
         b = R.getrandbits(R.randint(1, 400)) or 1
         pairs.append((a, b))
+    for _ in range(40):
+        # Results near the subnormal range and near overflow.
+        n, d = R.getrandbits(60) | 1, R.getrandbits(60) | 1
+        pairs.append((n, d << R.randint(1000, 1140)))
+        pairs.append((n << R.randint(960, 1030), d))
     rows = []
     for a, b in pairs:
         r = outcome(lambda: repr(a / b))
