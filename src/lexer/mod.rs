@@ -16,8 +16,10 @@ use token::RawError;
 /// A token with its byte range, as lalrpop expects.
 pub type Triple = (usize, Tok, usize);
 
-/// CPython's limit on nested brackets; it also bounds the depth of the syntax tree.
+/// CPython's limits on nested brackets and indentation levels; they also bound the depth of
+/// the syntax tree (which is dropped, and compiled, recursively).
 const MAX_BRACKET_DEPTH: usize = 200;
+const MAX_INDENT_LEVELS: usize = 100;
 
 /// An indentation level: the column with tabs to multiples of 8, and with tabs as 1 column.
 /// Comparing both detects indentation whose meaning depends on the tab size (TabError).
@@ -279,6 +281,9 @@ impl<'s> Lexer<'s> {
             }
             if level.alt <= top.alt {
                 return Err(tab_error());
+            }
+            if self.levels.len() >= MAX_INDENT_LEVELS {
+                return Err(self.indentation_error("too many levels of indentation", start, end));
             }
             self.levels.push(level);
             self.push(start, Tok::Indent, start);
