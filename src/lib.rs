@@ -6,3 +6,5 @@ pub mod ast;
 pub mod numeric;
 pub mod pyfmt;
 pub mod span;
+pub mod lexer;
+pub mod parser;
