@@ -1,1 +1,69 @@
-fn main(){}
+//! The `coro` command: run a script, a `-c` string, or disassemble.
+
+use clap::Parser;
+use coro::{Interpreter, Outcome};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "coro", version, about = "A small, fast, Python-flavoured scripting language with async/await")]
+struct Cli {
+    /// Program passed in as a string.
+    #[arg(short = 'c', value_name = "CODE", conflicts_with = "file")]
+    code: Option<String>,
+    /// Print the bytecode of FILE instead of running it.
+    #[arg(long)]
+    dis: bool,
+    /// Script to run.
+    file: Option<String>,
+    /// Arguments passed to the script in `sys.argv[1:]`.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Deep recursion in the compiler or in nested reprs must not overflow the main thread's
+    // small stack: run on a thread with room to spare.
+    let child = std::thread::Builder::new().stack_size(256 << 20).spawn(move || run(cli));
+    match child.map(|h| h.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        _ => ExitCode::from(70),
+    }
+}
+
+fn run(cli: Cli) -> u8 {
+    let mut interp = Interpreter::new();
+    interp.colour = coro::diagnostics::use_colour();
+    let (name, text) = match (&cli.code, &cli.file) {
+        (Some(code), _) => ("<string>".to_string(), code.clone()),
+        (None, Some(path)) => match std::fs::read_to_string(path) {
+            Ok(text) => (path.clone(), text),
+            Err(e) => {
+                eprintln!("coro: can't open file '{}': {}", path, e);
+                return 2;
+            }
+        },
+        (None, None) => {
+            eprintln!("coro: the interactive REPL is not available yet; pass a FILE or -c CODE");
+            return 2;
+        }
+    };
+    if cli.dis {
+        return match coro::disasm::disassemble_source(&name, &text) {
+            Ok(listing) => {
+                print!("{}", listing);
+                0
+            }
+            Err(report) => {
+                eprint!("{}", report);
+                1
+            }
+        };
+    }
+    let status = match interp.run_source(&name, &text) {
+        Outcome::Ok => 0,
+        Outcome::Failed(n) => n.clamp(0, 255) as u8,
+    };
+    coro::runtime::output::flush();
+    status
+}

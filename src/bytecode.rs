@@ -1,0 +1,253 @@
+//! Bytecode: the instruction set and the code objects the compiler produces.
+//!
+//! Each instruction's comment gives its stack effect as `before -> after` (top of stack on the
+//! right). Operands are slot numbers, constant/name indices or jump targets (instruction indices).
+
+use crate::ast::{BinOp, CmpOp, UnaryOp};
+use crate::intern::Symbol;
+use crate::span::{SourceFile, Span};
+use crate::value::Value;
+use std::rc::Rc;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Op {
+    Nop,
+    /// `-> consts[i]`
+    LoadConst(u32),
+    /// `-> None`
+    LoadNone,
+    /// `-> small int`
+    LoadInt(i32),
+    /// `x ->`
+    Pop,
+    /// `x -> x x`
+    Dup,
+    /// `a b -> a b a b`
+    Dup2,
+    /// `a b -> b a`
+    Rot2,
+    /// `a b c -> c a b`
+    Rot3,
+    /// `-> locals[i]` (UnboundLocalError if unassigned)
+    LoadFast(u32),
+    /// `x ->` locals[i] = x
+    StoreFast(u32),
+    DeleteFast(u32),
+    /// `-> cell(locals[i]).value` for cell and free variables
+    LoadDeref(u32),
+    /// `x ->` cell(locals[i]).value = x
+    StoreDeref(u32),
+    DeleteDeref(u32),
+    /// `-> the cell object in locals[i]` (to build a closure)
+    LoadCell(u32),
+    /// `-> globals[slot]`, falling back to builtins
+    LoadGlobal(u32),
+    StoreGlobal(u32),
+    DeleteGlobal(u32),
+    /// Class bodies: `-> ns[names[i]]`, then globals, then builtins
+    LoadName(u32),
+    /// `x ->` ns[names[i]] = x
+    StoreName(u32),
+    DeleteName(u32),
+    /// `obj -> obj.names[i]`
+    LoadAttr(u32),
+    /// `value obj ->` obj.names[i] = value
+    StoreAttr(u32),
+    /// `obj ->`
+    DeleteAttr(u32),
+    /// `obj -> method self` or `obj -> attr NULL`: avoids a bound-method object for calls
+    LoadMethod(u32),
+    /// `method self arg*argc -> result` (or `attr NULL args`)
+    CallMethod(u32),
+    /// `obj key -> obj[key]`
+    Subscr,
+    /// `value obj key ->` obj[key] = value
+    StoreSubscr,
+    /// `obj key ->`
+    DeleteSubscr,
+    /// `start stop [step] -> slice`
+    BuildSlice(u32),
+    /// `a b -> a op b`
+    Binary(BinOp),
+    /// `a b -> a op= b` (in place where the type allows)
+    Inplace(BinOp),
+    /// `a -> op a`
+    Unary(UnaryOp),
+    /// `a b -> a cmp b`
+    Compare(CmpOp),
+    Jump(u32),
+    /// `x ->` jump if falsy
+    PopJumpIfFalse(u32),
+    /// `x ->` jump if truthy
+    PopJumpIfTrue(u32),
+    /// `x -> iter(x)`
+    GetIter,
+    /// `it -> it next(it)`, or `it ->` and jump when exhausted
+    ForIter(u32),
+    /// `x*n -> [x...]`
+    BuildList(u32),
+    BuildTuple(u32),
+    BuildSet(u32),
+    /// `k v *n -> {k: v...}`
+    BuildMap(u32),
+    /// `list ... x -> list ...`: append to the list `n` below the top (comprehensions)
+    ListAppend(u32),
+    SetAdd(u32),
+    /// `dict ... k v -> dict ...`
+    MapAdd(u32),
+    /// `list ... it -> list ...`: extend the list `n` below (`[*a, *b]`)
+    ListExtend(u32),
+    SetUpdate(u32),
+    /// `dict ... m -> dict ...`: `{**m}`
+    DictUpdate(u32),
+    /// `list -> tuple`
+    ListToTuple,
+    /// `s*n -> "".join(s...)`
+    BuildString(u32),
+    /// `value [spec] -> formatted`: operand is conversion ('s', 'r', 'a' or 0) plus 256 if a spec is on the stack
+    FormatValue(u32),
+    /// `seq -> x[n-1] ... x[0]`
+    UnpackSequence(u32),
+    /// `seq -> after... list before...` for `a, *b, c = seq`
+    UnpackEx(u16, u16),
+    /// `f arg*n -> f(args)`
+    Call(u32),
+    /// `f arg*n -> f(args)` where the last `len(consts[k])` args are keywords named by tuple consts[k]
+    CallKw(u32, u32),
+    /// `f args_tuple [kwargs_dict] -> f(*args, **kwargs)`; operand 1 if a dict is present
+    CallEx(u32),
+    /// `[defaults] [kwdefaults] -> function`: children[i], flags bit 1 defaults, bit 2 kwdefaults
+    MakeFunction(u32, u32),
+    /// `body_fn base*n -> class`: runs the class body then creates the class (names from consts[k])
+    BuildClass(u32, u32),
+    /// `x ->` returns x to the caller
+    Return,
+    /// `x -> sent`: suspends a generator, producing x
+    Yield,
+    /// `iter sent -> iter result`-ish delegation: see `vm::exec`
+    YieldFrom,
+    /// `x -> iter`: `iter(x)` for generators, `x` itself for generators and coroutines
+    GetYieldFromIter,
+    /// `x -> awaitable`
+    GetAwaitable,
+    /// `awaitable -> result`: runs a coroutine on this fiber, or suspends on a future
+    Await,
+    /// `[exc [cause]] ->`: 0 = bare `raise`, 1 = `raise exc`, 2 = `raise exc from cause`
+    Raise(u32),
+    /// `exc ->` re-raises exc with its traceback intact
+    Reraise,
+    /// `exc -> prev_exc exc`: makes exc the exception being handled
+    PushExcInfo,
+    /// `prev_exc ->` restores the previously handled exception
+    PopExcept,
+    /// `exc type -> exc bool`
+    CheckExcMatch,
+    /// `mgr -> exit enter_result`
+    BeforeWith,
+    /// `exit exc -> exit exc suppress?`: calls exit(type, exc, tb)
+    WithExceptStart,
+    /// `-> module`: import names[i]
+    ImportName(u32),
+    /// `module -> module module.names[i]`
+    ImportFrom(u32),
+    /// `-> AssertionError`
+    LoadAssertionError,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CodeFlags {
+    pub varargs: bool,
+    pub varkw: bool,
+    pub is_generator: bool,
+    pub is_coroutine: bool,
+    /// A class body: names resolve through a namespace dict.
+    pub is_class_body: bool,
+    pub is_module: bool,
+}
+
+/// A protected instruction range and where control goes when it raises.
+#[derive(Clone, Copy, Debug)]
+pub struct Handler {
+    pub start: u32,
+    pub end: u32,
+    pub target: u32,
+    /// Stack depth (above the locals) to unwind to before pushing the exception.
+    pub depth: u32,
+}
+
+pub struct Code {
+    pub name: Symbol,
+    pub qualname: String,
+    pub source: Rc<SourceFile>,
+    pub ops: Vec<Op>,
+    /// The source span of each instruction, for tracebacks.
+    pub spans: Vec<Span>,
+    /// Constants; for functions, `consts[0]` is the docstring (or None).
+    pub consts: Vec<Value>,
+    pub names: Vec<Symbol>,
+    pub children: Vec<Rc<Code>>,
+    /// Names of all local slots (parameters first, then locals, cells and free variables).
+    pub local_names: Vec<Symbol>,
+    pub argcount: u32,
+    pub posonly: u32,
+    pub kwonly: u32,
+    pub flags: CodeFlags,
+    /// Local slots whose variables are captured by inner functions (wrapped in cells on entry).
+    pub cells: Vec<u32>,
+    /// Slots receiving the function's closure cells, in closure order.
+    pub freevars: Vec<u32>,
+    /// For each closure cell, the slot of the enclosing code that provides it.
+    pub closure_from: Vec<u32>,
+    pub handlers: Vec<Handler>,
+    /// Span of the `def`/`class` header (the whole module for module code).
+    pub def_span: Span,
+}
+
+impl Code {
+    pub fn nlocals(&self) -> usize {
+        self.local_names.len()
+    }
+
+    pub fn line_of(&self, ip: usize) -> usize {
+        let span = self.spans.get(ip).copied().unwrap_or(self.def_span);
+        self.source.line_of(span.start)
+    }
+
+    pub fn first_line(&self) -> usize {
+        self.source.line_of(self.def_span.start)
+    }
+
+    /// Number of positional parameters plus keyword-only ones (not `*args`/`**kw`).
+    pub fn total_params(&self) -> usize {
+        (self.argcount + self.kwonly) as usize
+    }
+}
+
+impl Code {
+    /// An empty code object: the stand-in `code` of a native frame at the bottom of a fiber.
+    pub fn placeholder() -> Rc<Code> {
+        thread_local! {
+            static EMPTY: Rc<Code> = Rc::new(Code {
+                name: crate::intern::intern("<native>"),
+                qualname: "<native>".into(),
+                source: SourceFile::new("<native>", ""),
+                ops: Vec::new(),
+                spans: Vec::new(),
+                consts: Vec::new(),
+                names: Vec::new(),
+                children: Vec::new(),
+                local_names: Vec::new(),
+                argcount: 0,
+                posonly: 0,
+                kwonly: 0,
+                flags: CodeFlags::default(),
+                cells: Vec::new(),
+                freevars: Vec::new(),
+                closure_from: Vec::new(),
+                handlers: Vec::new(),
+                def_span: Span::default(),
+            });
+        }
+        EMPTY.with(|c| c.clone())
+    }
+}

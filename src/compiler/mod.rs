@@ -1,0 +1,22 @@
+//! The compiler: a scope pass (`symtable`) then code generation (`emit`).
+
+mod emit;
+pub mod symtable;
+
+use crate::bytecode::Code;
+use crate::object::module::Module;
+use crate::span::{SourceFile, Span};
+use std::rc::Rc;
+
+/// A `SyntaxError` found after parsing (`'return' outside function`, bad targets, ...).
+#[derive(Debug)]
+pub struct CompileError {
+    pub msg: String,
+    pub span: Span,
+}
+
+/// Compiles a parsed module; its global names get slots in `module`.
+pub fn compile(ast: &crate::ast::Module, source: Rc<SourceFile>, module: &Rc<Module>) -> Result<Rc<Code>, CompileError> {
+    let table = symtable::analyze(ast).map_err(|e| CompileError { msg: e.msg, span: e.span })?;
+    emit::compile_module(ast, &table, source, module).map(Rc::new)
+}

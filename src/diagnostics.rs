@@ -1,0 +1,66 @@
+//! Error reports for people: syntax errors as ariadne reports against the source, uncaught
+//! exceptions as a traceback. Every report ends with Python's last line, `TypeName: message`.
+
+use crate::object::instance::TracebackEntry;
+use crate::span::{SourceFile, Span};
+use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
+use std::io::Write;
+
+/// Whether reports use colour (off when stderr is not a terminal, and in tests).
+pub fn use_colour() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+/// Renders a syntax error at `span` of `source`.
+pub fn syntax_error(source: &SourceFile, kind: &str, msg: &str, span: Span, colour: bool) -> String {
+    let mut out = Vec::new();
+    let name = source.name.as_str();
+    let end = span.end.max(span.start + 1).min(source.text.len().max(1) as u32) as usize;
+    let start = (span.start as usize).min(end.saturating_sub(1));
+    let line = source.line_of(span.start);
+    let report = Report::build(ReportKind::Error, (name, start..end))
+        .with_config(Config::default().with_index_type(IndexType::Byte).with_color(colour))
+        .with_message(format!("{}: {}", kind, msg))
+        .with_label(Label::new((name, start..end)).with_message(msg).with_color(Color::Red))
+        .finish();
+    let _ = report.write((name, Source::from(source.text.as_str())), &mut out);
+    let mut s = String::from_utf8_lossy(&out).into_owned();
+    s.push_str(&format!("  File \"{}\", line {}\n{}: {}\n", name, line, kind, msg));
+    s
+}
+
+/// One traceback frame: `File "f.coro", line 3, in g`, the source line, and carets.
+pub fn traceback_frame(entry: &TracebackEntry) -> String {
+    let code = &entry.code;
+    let span = code.spans.get(entry.ip as usize).copied().unwrap_or(code.def_span);
+    let src = &code.source;
+    let line = src.line_of(span.start);
+    let text = src.line_text(line);
+    let mut s = format!("  File \"{}\", line {}, in {}\n", src.name, line, code.name);
+    let trimmed = text.trim_start();
+    if !trimmed.is_empty() {
+        s.push_str(&format!("    {}\n", trimmed.trim_end()));
+        let indent = text.len() - trimmed.len();
+        let line_start = src.line_start(line) as usize;
+        let from = (span.start as usize).saturating_sub(line_start).saturating_sub(indent);
+        let to = ((span.end as usize).min(line_start + text.len())).saturating_sub(line_start).saturating_sub(indent);
+        let width = trimmed.trim_end().chars().count();
+        let (from, to) = (char_col(trimmed, from), char_col(trimmed, to));
+        if to > from && (to - from) < width {
+            s.push_str(&format!("    {}{}\n", " ".repeat(from), "^".repeat(to - from)));
+        }
+    }
+    s
+}
+
+fn char_col(text: &str, byte: usize) -> usize {
+    text.char_indices().take_while(|(i, _)| *i < byte).count()
+}
+
+pub fn eprint(s: &str) {
+    crate::runtime::output::flush();
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(s.as_bytes());
+    let _ = err.flush();
+}

@@ -1,0 +1,61 @@
+//! Argument checking for native functions, with CPython's messages.
+
+use crate::object::function::Args;
+use crate::runtime::exceptions::type_error;
+use crate::value::Value;
+use crate::vm::PyResult;
+
+/// Checks the number of positional arguments.
+pub fn check_args(a: &Args, name: &str, min: usize, max: usize) -> PyResult<()> {
+    let n = a.pos.len();
+    if n >= min && n <= max {
+        return Ok(());
+    }
+    Err(type_error(if min == max {
+        match min {
+            0 => format!("{}() takes no arguments ({} given)", name, n),
+            1 => format!("{}() takes exactly one argument ({} given)", name, n),
+            _ => format!("{} expected {} arguments, got {}", name, min, n),
+        }
+    } else if n < min {
+        format!("{} expected at least {} argument{}, got {}", name, min, if min == 1 { "" } else { "s" }, n)
+    } else {
+        format!("{} expected at most {} argument{}, got {}", name, max, if max == 1 { "" } else { "s" }, n)
+    }))
+}
+
+/// Positional argument `i`, which must be present.
+pub fn arg<'a>(a: &'a Args, i: usize, name: &str) -> PyResult<&'a Value> {
+    a.pos.get(i).ok_or_else(|| type_error(format!("{}() missing required argument (pos {})", name, i + 1)))
+}
+
+/// A keyword argument by name.
+pub fn kwarg(a: &Args, name: &str) -> Option<Value> {
+    a.kw.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v.clone())
+}
+
+/// The keyword arguments a native accepts.
+pub struct ArgSpec<'a> {
+    name: &'a str,
+    keywords: &'a [&'a str],
+}
+
+impl<'a> ArgSpec<'a> {
+    pub fn new(name: &'a str) -> ArgSpec<'a> {
+        ArgSpec { name, keywords: &[] }
+    }
+
+    pub fn keywords(self, keywords: &'a [&'a str]) -> ArgSpec<'a> {
+        ArgSpec { keywords, ..self }
+    }
+
+    /// Rejects keyword arguments the native does not take.
+    pub fn check(&self, a: &Args) -> PyResult<()> {
+        for (k, _) in a.kw {
+            if !self.keywords.contains(&k.as_str()) {
+                return Err(type_error(format!("{}() got an unexpected keyword argument '{}'", self.name, k)));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,626 @@
+//! The `builtins` module: functions, constructors of the builtin types, and the exception
+//! classes, all visible to scripts without an import.
+
+use super::args::{arg, check_args, kwarg, ArgSpec};
+use crate::intern::{intern, sym};
+use crate::object::class::Class;
+use crate::object::function::{Args, NativeFn, NativeFunction};
+use crate::object::iter::NativeIter;
+use crate::object::module::Module;
+use crate::object::Wrapper;
+use crate::runtime::exceptions::{self as ex, type_error};
+use crate::runtime::protocol::{self, hash, iterate, less, next_item, str as to_str, truthy};
+use crate::runtime::{output, type_name, types};
+use crate::value::{PyRange, Value};
+use crate::vm::native::{run_async, Ctx};
+use crate::vm::{ops, PyResult};
+use num_traits::ToPrimitive;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub fn native(name: &'static str, func: NativeFn) -> Value {
+    Value::Native(Rc::new(NativeFunction { name, owner: None, func }))
+}
+
+/// Adds a native method to a builtin class.
+pub fn method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
+    let owner: &'static str = class.name.as_str();
+    class.attrs.borrow_mut().insert(intern(name), Value::Native(Rc::new(NativeFunction { name, owner: Some(owner), func })));
+}
+
+/// The constructor run when a builtin class is called.
+pub fn constructor(class: &Rc<Class>, func: NativeFn) {
+    let name: &'static str = class.name.as_str();
+    class.attrs.borrow_mut().insert(sym::NEW, Value::Native(Rc::new(NativeFunction { name, owner: None, func })));
+}
+
+/// `object.__init__` / `BaseException.__init__` as reached through `super().__init__(...)`.
+pub fn base_init() -> Value {
+    native("__init__", |a| {
+        if let Some(Value::Instance(inst)) = a.pos.first() {
+            if let Some(e) = inst.exc() {
+                e.borrow_mut().args = a.pos[1..].to_vec();
+            }
+        }
+        Ok(Value::None)
+    })
+}
+
+pub fn make_module() -> Rc<Module> {
+    let m = Rc::new(Module::new(sym::BUILTINS));
+    let t = types();
+    let set = |name: &str, v: Value| m.set(intern(name), v);
+    for (name, class) in [
+        ("object", &t.object),
+        ("type", &t.type_),
+        ("int", &t.int),
+        ("bool", &t.bool),
+        ("float", &t.float),
+        ("str", &t.str),
+        ("list", &t.list),
+        ("tuple", &t.tuple),
+        ("dict", &t.dict),
+        ("set", &t.set),
+        ("frozenset", &t.frozenset),
+        ("range", &t.range),
+        ("slice", &t.slice),
+        ("property", &t.property),
+        ("staticmethod", &t.staticmethod),
+        ("classmethod", &t.classmethod),
+        ("super", &t.super_),
+    ] {
+        set(name, Value::Class(class.clone()));
+    }
+    for (name, class) in &t.exceptions {
+        if !matches!(*name, "CancelledError" | "InvalidStateError" | "QueueEmpty" | "QueueFull" | "JSONDecodeError") {
+            set(name, Value::Class(class.clone()));
+        }
+    }
+    t.exc("BaseException").attrs.borrow_mut().insert(sym::INIT, base_init());
+    set("NotImplemented", Value::NotImplemented);
+    set("Ellipsis", Value::Ellipsis);
+    set("__name__", Value::str("builtins"));
+    let fns: &[(&'static str, NativeFn)] = &[
+        ("print", print),
+        ("len", len),
+        ("repr", repr_fn),
+        ("isinstance", isinstance),
+        ("issubclass", issubclass),
+        ("hasattr", hasattr),
+        ("getattr", getattr),
+        ("setattr", setattr),
+        ("delattr", delattr),
+        ("callable", callable),
+        ("iter", iter),
+        ("next", next),
+        ("sum", sum),
+        ("min", min),
+        ("max", max),
+        ("sorted", sorted),
+        ("reversed", reversed),
+        ("enumerate", enumerate),
+        ("zip", zip),
+        ("map", map),
+        ("filter", filter),
+        ("any", any),
+        ("all", all),
+        ("abs", abs),
+        ("hash", hash_fn),
+        ("id", id),
+        ("format", format_fn),
+        ("vars", vars),
+    ];
+    for &(name, f) in fns {
+        set(name, native(name, f));
+    }
+    constructors();
+    super::numbers::install(&m);
+    super::strings::install();
+    super::collections::install();
+    m
+}
+
+fn constructors() {
+    let t = types();
+    constructor(&t.type_, |a| match a.pos {
+        [v] => Ok(Value::Class(types().class_of(v))),
+        _ => Err(type_error("type() takes 1 or 3 arguments")),
+    });
+    constructor(&t.object, |_| Ok(Value::Instance(Rc::new(crate::object::instance::Instance::new(types().object.clone())))));
+    constructor(&t.range, |a| {
+        check_args(a, "range", 1, 3)?;
+        let ints: Vec<i64> = a.pos.iter().map(index_arg).collect::<PyResult<_>>()?;
+        let (start, stop, step) = match ints[..] {
+            [stop] => (0, stop, 1),
+            [start, stop] => (start, stop, 1),
+            [start, stop, step] => (start, stop, step),
+            _ => unreachable!(),
+        };
+        if step == 0 {
+            return Err(ex::value_error("range() arg 3 must not be zero"));
+        }
+        Ok(Value::Range(Rc::new(PyRange { start, stop, step })))
+    });
+    constructor(&t.property, |a| {
+        let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| kwarg(a, name)).unwrap_or(Value::None);
+        Ok(Value::Wrapper(Rc::new(Wrapper::Property { fget: get(0, "fget"), fset: get(1, "fset"), fdel: get(2, "fdel"), doc: get(3, "doc") })))
+    });
+    constructor(&t.staticmethod, |a| Ok(Value::Wrapper(Rc::new(Wrapper::StaticMethod(arg(a, 0, "staticmethod")?.clone())))));
+    constructor(&t.classmethod, |a| Ok(Value::Wrapper(Rc::new(Wrapper::ClassMethod(arg(a, 0, "classmethod")?.clone())))));
+    constructor(&t.super_, |a| match a.pos {
+        [Value::Class(c), obj] => Ok(Value::Wrapper(Rc::new(Wrapper::Super { class: c.clone(), obj: obj.clone() }))),
+        [] => Err(ex::runtime_error("super(): no arguments")),
+        _ => Err(type_error("super() argument 1 must be a type")),
+    });
+    for (name, which) in [("setter", 1usize), ("getter", 0), ("deleter", 2)] {
+        let f: NativeFn = match which {
+            0 => |a| property_with(a, 0),
+            1 => |a| property_with(a, 1),
+            _ => |a| property_with(a, 2),
+        };
+        method(&t.property, name, f);
+    }
+}
+
+/// `prop.getter(f)` / `.setter(f)` / `.deleter(f)`: a copy of the property with one function replaced.
+fn property_with(a: &Args, which: usize) -> PyResult {
+    let (Some(Value::Wrapper(w)), Some(f)) = (a.pos.first(), a.pos.get(1)) else { return Err(type_error("property method needs a function")) };
+    let Wrapper::Property { fget, fset, fdel, doc } = &**w else { return Err(type_error("not a property")) };
+    let mut parts = [fget.clone(), fset.clone(), fdel.clone()];
+    parts[which] = f.clone();
+    let [fget, fset, fdel] = parts;
+    Ok(Value::Wrapper(Rc::new(Wrapper::Property { fget, fset, fdel, doc: doc.clone() })))
+}
+
+/// An integer argument (`range`, indices); bools count as ints.
+pub fn index_arg(v: &Value) -> PyResult<i64> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(*b as i64),
+        Value::BigInt(b) => b.to_i64().ok_or_else(|| ex::overflow_error("Python int too large to convert to C ssize_t")),
+        _ => Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v)))),
+    }
+}
+
+fn print(a: &Args) -> PyResult {
+    let mut sep = " ".to_string();
+    let mut end = "\n".to_string();
+    for (k, v) in a.kw {
+        let target = match k.as_str() {
+            "sep" => &mut sep,
+            "end" => &mut end,
+            "flush" | "file" => continue,
+            other => return Err(type_error(format!("'{}' is an invalid keyword argument for print()", other))),
+        };
+        match v {
+            Value::None => {}
+            Value::Str(s) => *target = s.s.to_string(),
+            other => return Err(type_error(format!("{} must be None or a string, not {}", k, type_name(other)))),
+        }
+    }
+    let items = a.pos.to_vec();
+    run_async(|ctx| async move {
+        let mut line = String::new();
+        for (i, v) in items.iter().enumerate() {
+            if i > 0 {
+                line.push_str(&sep);
+            }
+            line.push_str(&to_str(&ctx, v).await?);
+        }
+        line.push_str(&end);
+        output::write(&line);
+        Ok(Value::None)
+    })
+}
+
+fn len(a: &Args) -> PyResult {
+    check_args(a, "len", 1, 1)?;
+    let v = a.pos[0].clone();
+    if let Some(n) = ops::len_builtin(&v) {
+        return Ok(Value::Int(n as i64));
+    }
+    run_async(|ctx| async move { Ok(Value::Int(protocol::len(&ctx, &v).await?)) })
+}
+
+fn repr_fn(a: &Args) -> PyResult {
+    check_args(a, "repr", 1, 1)?;
+    protocol::repr_value(a.pos[0].clone())
+}
+
+fn format_fn(a: &Args) -> PyResult {
+    check_args(a, "format", 1, 2)?;
+    let spec = a.pos.get(1).cloned();
+    protocol::format_value(a.pos[0].clone(), None, spec)
+}
+
+/// Whether `v` is an instance of the class (or tuple of classes) `cls`.
+pub fn is_instance(v: &Value, cls: &Value) -> PyResult<bool> {
+    match cls {
+        Value::Class(c) => Ok(types().class_of(v).is_subclass(c)),
+        Value::Tuple(t) => {
+            for c in t.items.iter() {
+                if is_instance(v, c)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        _ => Err(type_error("isinstance() arg 2 must be a type, a tuple of types, or a union")),
+    }
+}
+
+fn isinstance(a: &Args) -> PyResult {
+    check_args(a, "isinstance", 2, 2)?;
+    Ok(Value::Bool(is_instance(&a.pos[0], &a.pos[1])?))
+}
+
+fn issubclass(a: &Args) -> PyResult {
+    check_args(a, "issubclass", 2, 2)?;
+    let Value::Class(c) = &a.pos[0] else { return Err(type_error("issubclass() arg 1 must be a class")) };
+    let check = |x: &Value| match x {
+        Value::Class(p) => Ok(c.is_subclass(p)),
+        _ => Err(type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union")),
+    };
+    match &a.pos[1] {
+        Value::Tuple(t) => {
+            for x in t.items.iter() {
+                if check(x)? {
+                    return Ok(Value::Bool(true));
+                }
+            }
+            Ok(Value::Bool(false))
+        }
+        other => Ok(Value::Bool(check(other)?)),
+    }
+}
+
+fn attr_name(v: &Value) -> PyResult<crate::intern::Symbol> {
+    match v {
+        Value::Str(s) => Ok(intern(&s.s)),
+        other => Err(type_error(format!("attribute name must be string, not '{}'", type_name(other)))),
+    }
+}
+
+fn getattr(a: &Args) -> PyResult {
+    check_args(a, "getattr", 2, 3)?;
+    let name = attr_name(&a.pos[1])?;
+    let r = crate::vm::get_attr(&a.pos[0], name);
+    match (r, a.pos.get(2)) {
+        (Err(crate::vm::Flow::Raise(e)), Some(default)) if ex::is_instance_of(&e, "AttributeError") => Ok(default.clone()),
+        (Err(crate::vm::Flow::Async(nf)), Some(default)) => {
+            let default = default.clone();
+            let r = Err(crate::vm::Flow::Async(nf));
+            run_async(|ctx| async move {
+                match ctx.resolve(r).await {
+                    Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, "AttributeError") => Ok(default),
+                    other => other,
+                }
+            })
+        }
+        (r, _) => r,
+    }
+}
+
+fn hasattr(a: &Args) -> PyResult {
+    check_args(a, "hasattr", 2, 2)?;
+    let name = attr_name(&a.pos[1])?;
+    match crate::vm::get_attr(&a.pos[0], name) {
+        Ok(_) => Ok(Value::Bool(true)),
+        Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, "AttributeError") => Ok(Value::Bool(false)),
+        Err(crate::vm::Flow::Raise(e)) => Err(crate::vm::Flow::Raise(e)),
+        Err(crate::vm::Flow::Async(nf)) => {
+            let r = Err(crate::vm::Flow::Async(nf));
+            run_async(|ctx| async move {
+                match ctx.resolve(r).await {
+                    Ok(_) => Ok(Value::Bool(true)),
+                    Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, "AttributeError") => Ok(Value::Bool(false)),
+                    Err(e) => Err(e),
+                }
+            })
+        }
+    }
+}
+
+fn setattr(a: &Args) -> PyResult {
+    check_args(a, "setattr", 3, 3)?;
+    crate::vm::set_attr(&a.pos[0], attr_name(&a.pos[1])?, a.pos[2].clone())?;
+    Ok(Value::None)
+}
+
+fn delattr(a: &Args) -> PyResult {
+    check_args(a, "delattr", 2, 2)?;
+    crate::vm::del_attr(&a.pos[0], attr_name(&a.pos[1])?)?;
+    Ok(Value::None)
+}
+
+fn callable(a: &Args) -> PyResult {
+    check_args(a, "callable", 1, 1)?;
+    Ok(Value::Bool(match &a.pos[0] {
+        Value::Function(_) | Value::Native(_) | Value::BoundMethod(_) | Value::Class(_) => true,
+        Value::Instance(i) => i.class.lookup(sym::CALL).is_some(),
+        _ => false,
+    }))
+}
+
+fn iter(a: &Args) -> PyResult {
+    check_args(a, "iter", 1, 1)?;
+    protocol::get_iter(&a.pos[0])
+}
+
+fn next(a: &Args) -> PyResult {
+    check_args(a, "next", 1, 2)?;
+    let it = a.pos[0].clone();
+    let default = a.pos.get(1).cloned();
+    if !matches!(it, Value::Iter(_) | Value::Generator(_) | Value::Instance(_)) {
+        return Err(type_error(format!("'{}' object is not an iterator", type_name(&it))));
+    }
+    run_async(|ctx| async move {
+        match it {
+            Value::Generator(g) => match ctx.send(g, Value::None).await? {
+                crate::vm::native::GenStep::Yielded(v) => Ok(v),
+                crate::vm::native::GenStep::Returned(v) => match default {
+                    Some(d) => Ok(d),
+                    None => Err(ex::stop_iteration(if v.is_none() { None } else { Some(v) })),
+                },
+            },
+            _ => match next_item(&ctx, &it).await? {
+                Some(v) => Ok(v),
+                None => default.ok_or_else(|| ex::stop_iteration(None)),
+            },
+        }
+    })
+}
+
+fn sum(a: &Args) -> PyResult {
+    check_args(a, "sum", 1, 2)?;
+    let iterable = a.pos[0].clone();
+    let start = a.pos.get(1).cloned().or_else(|| kwarg(a, "start")).unwrap_or(Value::Int(0));
+    if let Value::Str(_) = start {
+        return Err(type_error("sum() can't sum strings [use ''.join(seq) instead]"));
+    }
+    run_async(|ctx| async move {
+        let mut acc = start;
+        let it = ctx.resolve(protocol::get_iter(&iterable)).await?;
+        while let Some(x) = next_item(&ctx, &it).await? {
+            acc = ctx.resolve(ops::binary(crate::ast::BinOp::Add, &acc, &x)).await?;
+        }
+        Ok(acc)
+    })
+}
+
+fn min(a: &Args) -> PyResult {
+    min_max(a, "min", false)
+}
+
+fn max(a: &Args) -> PyResult {
+    min_max(a, "max", true)
+}
+
+fn min_max(a: &Args, name: &'static str, want_max: bool) -> PyResult {
+    let spec = ArgSpec::new(name).keywords(&["key", "default"]);
+    spec.check(a)?;
+    if a.pos.is_empty() {
+        return Err(type_error(format!("{} expected at least 1 argument, got 0", name)));
+    }
+    let key = kwarg(a, "key").filter(|k| !k.is_none());
+    let default = kwarg(a, "default");
+    let source = if a.pos.len() == 1 { a.pos[0].clone() } else { Value::tuple(a.pos.to_vec()) };
+    run_async(|ctx| async move {
+        let items = iterate(&ctx, &source).await?;
+        let mut best: Option<(Value, Value)> = None;
+        for x in items {
+            let k = match &key {
+                Some(f) => ctx.call(f.clone(), vec![x.clone()]).await?,
+                None => x.clone(),
+            };
+            best = Some(match best {
+                None => (x, k),
+                Some((bx, bk)) => {
+                    let better = if want_max { less(&ctx, &bk, &k).await? } else { less(&ctx, &k, &bk).await? };
+                    if better {
+                        (x, k)
+                    } else {
+                        (bx, bk)
+                    }
+                }
+            });
+        }
+        match (best, default) {
+            (Some((x, _)), _) => Ok(x),
+            (None, Some(d)) => Ok(d),
+            (None, None) => Err(ex::value_error(format!("{}() arg is an empty sequence", name))),
+        }
+    })
+}
+
+/// Stable sort by key, as `sorted()` and `list.sort()` do it.
+pub async fn sort_values(ctx: &Ctx, items: Vec<Value>, key: Option<Value>, reverse: bool) -> PyResult<Vec<Value>> {
+    let keys = match &key {
+        Some(f) => {
+            let mut ks = Vec::with_capacity(items.len());
+            for x in &items {
+                ks.push(ctx.call(f.clone(), vec![x.clone()]).await?);
+            }
+            ks
+        }
+        None => items.clone(),
+    };
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    if reverse {
+        order.reverse();
+    }
+    // Plain numbers and strings sort natively; anything else compares through `<`.
+    let all_num = keys.iter().all(|k| matches!(k, Value::Int(_) | Value::Float(_) | Value::Bool(_)));
+    let all_str = keys.iter().all(|k| matches!(k, Value::Str(_)));
+    if all_num || all_str {
+        order.sort_by(|&i, &j| match (&keys[i], &keys[j]) {
+            (Value::Str(a), Value::Str(b)) => a.s.cmp(&b.s),
+            (a, b) => ops::num_compare(a, b).flatten().unwrap_or(std::cmp::Ordering::Equal),
+        });
+    } else {
+        order = merge_sort(ctx, order, &keys).await?;
+    }
+    if reverse {
+        order.reverse();
+    }
+    Ok(order.into_iter().map(|i| items[i].clone()).collect())
+}
+
+/// Bottom-up merge sort of indices by `keys`, comparing `right < left` like CPython.
+async fn merge_sort(ctx: &Ctx, mut v: Vec<usize>, keys: &[Value]) -> PyResult<Vec<usize>> {
+    let n = v.len();
+    let mut width = 1;
+    while width < n {
+        let mut out = Vec::with_capacity(n);
+        let mut lo = 0;
+        while lo < n {
+            let mid = (lo + width).min(n);
+            let hi = (lo + 2 * width).min(n);
+            let (mut i, mut j) = (lo, mid);
+            while i < mid && j < hi {
+                if less(ctx, &keys[v[j]], &keys[v[i]]).await? {
+                    out.push(v[j]);
+                    j += 1;
+                } else {
+                    out.push(v[i]);
+                    i += 1;
+                }
+            }
+            out.extend_from_slice(&v[i..mid]);
+            out.extend_from_slice(&v[j..hi]);
+            lo = hi;
+        }
+        v = out;
+        width *= 2;
+    }
+    Ok(v)
+}
+
+fn sorted(a: &Args) -> PyResult {
+    ArgSpec::new("sorted").keywords(&["key", "reverse"]).check(a)?;
+    check_args(a, "sorted", 1, 1)?;
+    let source = a.pos[0].clone();
+    let key = kwarg(a, "key").filter(|k| !k.is_none());
+    let reverse = kwarg(a, "reverse").map(|r| ops::truthy(&r).unwrap_or(true)).unwrap_or(false);
+    run_async(|ctx| async move {
+        let items = iterate(&ctx, &source).await?;
+        Ok(Value::list(sort_values(&ctx, items, key, reverse).await?))
+    })
+}
+
+fn new_iter(it: NativeIter) -> Value {
+    Value::Iter(Rc::new(RefCell::new(it)))
+}
+
+fn reversed(a: &Args) -> PyResult {
+    check_args(a, "reversed", 1, 1)?;
+    let v = a.pos[0].clone();
+    let items: Vec<Value> = match &v {
+        Value::List(l) => l.items.borrow().iter().rev().cloned().collect(),
+        Value::Tuple(t) => t.items.iter().rev().cloned().collect(),
+        Value::Str(s) => s.s.chars().rev().map(|c| Value::str(c.to_string())).collect(),
+        Value::Range(r) => (0..r.len()).rev().map(|i| Value::Int(r.get(i))).collect(),
+        Value::Dict(d) => d.keys().into_iter().rev().collect(),
+        Value::Instance(inst) => {
+            if let Some(m) = inst.class.lookup(sym::REVERSED) {
+                return run_async(|ctx| async move { ctx.call(m, vec![v]).await });
+            }
+            return Err(type_error(format!("'{}' object is not reversible", type_name(&v))));
+        }
+        _ => return Err(type_error(format!("'{}' object is not reversible", type_name(&v)))),
+    };
+    Ok(new_iter(NativeIter::Values { items, index: 0 }))
+}
+
+fn enumerate(a: &Args) -> PyResult {
+    check_args(a, "enumerate", 1, 2)?;
+    let start = match a.pos.get(1).cloned().or_else(|| kwarg(a, "start")) {
+        Some(v) => index_arg(&v)?,
+        None => 0,
+    };
+    let inner = protocol::get_iter(&a.pos[0])?;
+    Ok(new_iter(NativeIter::Enumerate { inner, count: start }))
+}
+
+fn zip(a: &Args) -> PyResult {
+    let inners = a.pos.iter().map(protocol::get_iter).collect::<PyResult<Vec<_>>>()?;
+    Ok(new_iter(NativeIter::Zip { inners }))
+}
+
+fn map(a: &Args) -> PyResult {
+    if a.pos.len() < 2 {
+        return Err(type_error("map() must have at least two arguments."));
+    }
+    let inners = a.pos[1..].iter().map(protocol::get_iter).collect::<PyResult<Vec<_>>>()?;
+    Ok(new_iter(NativeIter::Map { func: a.pos[0].clone(), inners }))
+}
+
+fn filter(a: &Args) -> PyResult {
+    check_args(a, "filter", 2, 2)?;
+    let inner = protocol::get_iter(&a.pos[1])?;
+    Ok(new_iter(NativeIter::Filter { func: a.pos[0].clone(), inner }))
+}
+
+fn any(a: &Args) -> PyResult {
+    any_all(a, "any", true)
+}
+
+fn all(a: &Args) -> PyResult {
+    any_all(a, "all", false)
+}
+
+fn any_all(a: &Args, name: &str, stop_on: bool) -> PyResult {
+    check_args(a, name, 1, 1)?;
+    let source = a.pos[0].clone();
+    run_async(|ctx| async move {
+        let it = ctx.resolve(protocol::get_iter(&source)).await?;
+        while let Some(x) = next_item(&ctx, &it).await? {
+            if truthy(&ctx, &x).await? == stop_on {
+                return Ok(Value::Bool(stop_on));
+            }
+        }
+        Ok(Value::Bool(!stop_on))
+    })
+}
+
+fn abs(a: &Args) -> PyResult {
+    check_args(a, "abs", 1, 1)?;
+    match &a.pos[0] {
+        Value::Int(i) => Ok(i.checked_abs().map(Value::Int).unwrap_or_else(|| Value::from_bigint(num_bigint::BigInt::from(*i).magnitude().clone().into()))),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::BigInt(b) => Ok(Value::from_bigint(num_traits::Signed::abs(&**b))),
+        Value::Float(f) => Ok(Value::Float(f.abs())),
+        Value::Instance(inst) => match inst.class.lookup(sym::ABS) {
+            Some(m) => {
+                let v = a.pos[0].clone();
+                run_async(|ctx| async move { ctx.call(m, vec![v]).await })
+            }
+            None => Err(type_error(format!("bad operand type for abs(): '{}'", inst.class.name))),
+        },
+        other => Err(type_error(format!("bad operand type for abs(): '{}'", type_name(other)))),
+    }
+}
+
+fn hash_fn(a: &Args) -> PyResult {
+    check_args(a, "hash", 1, 1)?;
+    let v = a.pos[0].clone();
+    run_async(|ctx| async move { Ok(Value::Int(hash(&ctx, &v).await?)) })
+}
+
+fn id(a: &Args) -> PyResult {
+    check_args(a, "id", 1, 1)?;
+    let v = &a.pos[0];
+    Ok(Value::Int(match v.heap_ptr() {
+        Some(p) => p as i64,
+        None => match v {
+            Value::Int(i) => *i,
+            Value::Bool(b) => *b as i64 + 1,
+            _ => 0,
+        },
+    }))
+}
+
+fn vars(a: &Args) -> PyResult {
+    check_args(a, "vars", 1, 1)?;
+    crate::vm::get_attr(&a.pos[0], sym::DICT)
+}

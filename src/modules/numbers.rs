@@ -1,0 +1,209 @@
+//! `int`, `float` and `bool`, and the numeric builtins (`round`, `divmod`, `pow`, `ord`,
+//! `chr`, `hex`, `oct`, `bin`).
+
+use super::args::{check_args, kwarg};
+use super::builtins::{constructor, index_arg, method, native};
+use crate::intern::intern;
+use crate::numeric;
+use crate::object::function::Args;
+use crate::object::module::Module;
+use crate::runtime::exceptions::{self as ex, type_error};
+use crate::runtime::protocol::{str_repr, to_bigint};
+use crate::runtime::{type_name, types};
+use crate::value::Value;
+use crate::vm::native::run_async;
+use crate::vm::{ops, PyResult};
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive};
+
+pub fn install(m: &Module) {
+    let t = types();
+    constructor(&t.int, int_new);
+    constructor(&t.float, float_new);
+    constructor(&t.bool, |a| {
+        check_args(a, "bool", 0, 1)?;
+        match a.pos.first() {
+            None => Ok(Value::Bool(false)),
+            Some(v) => match ops::truthy(v) {
+                Some(b) => Ok(Value::Bool(b)),
+                None => crate::runtime::protocol::truth_value(v.clone()),
+            },
+        }
+    });
+    method(&t.float, "is_integer", |a| match a.pos.first() {
+        Some(Value::Float(f)) => Ok(Value::Bool(f.is_finite() && f.fract() == 0.0)),
+        _ => Err(type_error("descriptor 'is_integer' requires a 'float' object")),
+    });
+    method(&t.int, "bit_length", |a| match a.pos.first().and_then(to_bigint) {
+        Some(b) => Ok(Value::Int(b.bits() as i64)),
+        None => Err(type_error("descriptor 'bit_length' requires an 'int' object")),
+    });
+    for (name, f) in [
+        ("round", round as crate::object::function::NativeFn),
+        ("divmod", divmod),
+        ("pow", pow),
+        ("ord", ord),
+        ("chr", chr),
+        ("hex", |a| radix(a, "hex", 16, "0x")),
+        ("oct", |a| radix(a, "oct", 8, "0o")),
+        ("bin", |a| radix(a, "bin", 2, "0b")),
+    ] {
+        m.set(intern(name), native(name, f));
+    }
+}
+
+fn int_new(a: &Args) -> PyResult {
+    check_args(a, "int", 0, 2)?;
+    let base = a.pos.get(1).cloned().or_else(|| kwarg(a, "base"));
+    let Some(v) = a.pos.first() else { return Ok(Value::Int(0)) };
+    if let Some(base) = base {
+        let b = index_arg(&base)?;
+        let Value::Str(s) = v else { return Err(type_error("int() can't convert non-string with explicit base")) };
+        if b != 0 && !(2..=36).contains(&b) {
+            return Err(ex::value_error("int() base must be >= 2 and <= 36, or 0"));
+        }
+        return numeric::parse_int(&s.s, b as u32)
+            .map(Value::from_bigint)
+            .ok_or_else(|| ex::value_error(format!("invalid literal for int() with base {}: {}", b, str_repr(&s.s))));
+    }
+    match v {
+        Value::Int(_) | Value::BigInt(_) => Ok(v.clone()),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => {
+            if f.is_nan() {
+                return Err(ex::value_error("cannot convert float NaN to integer"));
+            }
+            numeric::f64_to_bigint(*f).map(Value::from_bigint).ok_or_else(|| ex::overflow_error("cannot convert float infinity to integer"))
+        }
+        Value::Str(s) => numeric::parse_int(&s.s, 10)
+            .map(Value::from_bigint)
+            .ok_or_else(|| ex::value_error(format!("invalid literal for int() with base 10: {}", str_repr(&s.s)))),
+        Value::Instance(inst) => match inst.class.lookup(crate::intern::sym::INT).or_else(|| inst.class.lookup(crate::intern::sym::INDEX)) {
+            Some(m) => {
+                let v = v.clone();
+                run_async(|ctx| async move { ctx.call(m, vec![v]).await })
+            }
+            None => Err(int_type_error(v)),
+        },
+        other => Err(int_type_error(other)),
+    }
+}
+
+fn int_type_error(v: &Value) -> crate::vm::Flow {
+    type_error(format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", type_name(v)))
+}
+
+fn float_new(a: &Args) -> PyResult {
+    check_args(a, "float", 0, 1)?;
+    let Some(v) = a.pos.first() else { return Ok(Value::Float(0.0)) };
+    match v {
+        Value::Float(_) => Ok(v.clone()),
+        Value::Int(i) => Ok(Value::Float(*i as f64)),
+        Value::Bool(b) => Ok(Value::Float(*b as i64 as f64)),
+        Value::BigInt(b) => numeric::bigint_to_f64(b).map(Value::Float).ok_or_else(|| ex::overflow_error("int too large to convert to float")),
+        Value::Str(s) => numeric::parse_float(&s.s)
+            .map(Value::Float)
+            .ok_or_else(|| ex::value_error(format!("could not convert string to float: {}", str_repr(&s.s)))),
+        Value::Instance(inst) => match inst.class.lookup(crate::intern::sym::FLOAT) {
+            Some(m) => {
+                let v = v.clone();
+                run_async(|ctx| async move { ctx.call(m, vec![v]).await })
+            }
+            None => Err(type_error(format!("float() argument must be a string or a real number, not '{}'", type_name(v)))),
+        },
+        other => Err(type_error(format!("float() argument must be a string or a real number, not '{}'", type_name(other)))),
+    }
+}
+
+fn round(a: &Args) -> PyResult {
+    check_args(a, "round", 1, 2)?;
+    let nd = match a.pos.get(1).cloned().or_else(|| kwarg(a, "ndigits")) {
+        None | Some(Value::None) => None,
+        Some(v) => Some(index_arg(&v)?),
+    };
+    match (&a.pos[0], nd) {
+        (Value::Float(f), None) => {
+            if f.is_nan() {
+                return Err(ex::value_error("cannot convert float NaN to integer"));
+            }
+            numeric::f64_to_bigint(numeric::round_half_even(*f)).map(Value::from_bigint).ok_or_else(|| ex::overflow_error("cannot convert float infinity to integer"))
+        }
+        (Value::Float(f), Some(n)) => numeric::round_f64_ndigits(*f, n).map(Value::Float).ok_or_else(|| ex::overflow_error("rounded value too large to represent")),
+        (v @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)), None) => Ok(to_bigint(v).map(Value::from_bigint).unwrap_or(Value::Int(0))),
+        (v @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)), Some(n)) => Ok(Value::from_bigint(numeric::round_int_ndigits(&to_bigint(v).expect("int"), n))),
+        (v, _) => match v {
+            Value::Instance(inst) if inst.class.lookup(crate::intern::sym::ROUND).is_some() => {
+                let m = inst.class.lookup(crate::intern::sym::ROUND).expect("__round__");
+                let mut args = vec![v.clone()];
+                args.extend(a.pos.get(1).cloned());
+                run_async(|ctx| async move { ctx.call(m, args).await })
+            }
+            _ => Err(type_error(format!("type {} doesn't define __round__ method", type_name(v)))),
+        },
+    }
+}
+
+fn divmod(a: &Args) -> PyResult {
+    check_args(a, "divmod", 2, 2)?;
+    let (x, y) = (&a.pos[0], &a.pos[1]);
+    if let (Value::Float(_), _) | (_, Value::Float(_)) = (x, y) {
+        let fx = ops::binary(crate::ast::BinOp::FloorDiv, x, y)?;
+        let fm = ops::binary(crate::ast::BinOp::Mod, x, y)?;
+        return Ok(Value::tuple(vec![fx, fm]));
+    }
+    let q = ops::binary(crate::ast::BinOp::FloorDiv, x, y)?;
+    let r = ops::binary(crate::ast::BinOp::Mod, x, y)?;
+    Ok(Value::tuple(vec![q, r]))
+}
+
+fn pow(a: &Args) -> PyResult {
+    check_args(a, "pow", 2, 3)?;
+    match a.pos.get(2) {
+        None | Some(Value::None) => ops::binary(crate::ast::BinOp::Pow, &a.pos[0], &a.pos[1]),
+        Some(m) => {
+            let (Some(b), Some(e), Some(m)) = (to_bigint(&a.pos[0]), to_bigint(&a.pos[1]), to_bigint(m)) else {
+                return Err(type_error("pow() 3rd argument not allowed unless all arguments are integers"));
+            };
+            if m == BigInt::from(0) {
+                return Err(ex::value_error("pow() 3rd argument cannot be 0"));
+            }
+            if e.is_negative() {
+                return Err(ex::value_error("base is not invertible for the given modulus"));
+            }
+            let r = b.modpow(&e, &m);
+            let r = if r.is_negative() != m.is_negative() && r != BigInt::from(0) { r + &m } else { r };
+            Ok(Value::from_bigint(r))
+        }
+    }
+}
+
+fn ord(a: &Args) -> PyResult {
+    check_args(a, "ord", 1, 1)?;
+    match &a.pos[0] {
+        Value::Str(s) if s.chars == 1 => Ok(Value::Int(s.s.chars().next().expect("one char") as i64)),
+        Value::Str(s) => Err(type_error(format!("ord() expected a character, but string of length {} found", s.chars))),
+        other => Err(type_error(format!("ord() expected string of length 1, but {} found", type_name(other)))),
+    }
+}
+
+fn chr(a: &Args) -> PyResult {
+    check_args(a, "chr", 1, 1)?;
+    let i = index_arg(&a.pos[0])?;
+    match u32::try_from(i).ok().and_then(char::from_u32) {
+        Some(c) => Ok(Value::str(c.to_string())),
+        None => Err(ex::value_error("chr() arg not in range(0x110000)")),
+    }
+}
+
+fn radix(a: &Args, name: &str, base: u32, prefix: &str) -> PyResult {
+    check_args(a, name, 1, 1)?;
+    let v = to_bigint(&a.pos[0]).ok_or_else(|| type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&a.pos[0]))))?;
+    let digits = v.abs().to_str_radix(base);
+    let sign = if v.is_negative() { "-" } else { "" };
+    Ok(Value::str(format!("{}{}{}", sign, prefix, digits)))
+}
+
+/// Converts a value known to be an int to i64, if it fits.
+pub fn small_int(v: &Value) -> Option<i64> {
+    to_bigint(v)?.to_i64()
+}

@@ -1,0 +1,91 @@
+//! Classes, builtin and user-defined alike: a name, bases, a C3 method resolution order and
+//! an attribute table keyed by interned names.
+
+use crate::intern::Symbol;
+use crate::value::Value;
+use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub type Attrs = IndexMap<Symbol, Value, FxBuildHasher>;
+
+/// The instance layout a class's objects have, inherited from its builtin ancestor.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Layout {
+    /// Plain instances with an attribute dict.
+    Object,
+    /// Instances carrying exception state (args, traceback, cause, context).
+    Exception,
+    /// Values of a builtin type (int, str, list, ...): not instantiable as `Instance`.
+    Builtin,
+    /// Instances carrying a native payload of a runtime type (Future, Task, Lock, ...).
+    Native,
+}
+
+pub struct Class {
+    pub name: Symbol,
+    pub qualname: String,
+    pub module: Symbol,
+    pub bases: Vec<Rc<Class>>,
+    /// Method resolution order without the class itself (which always comes first).
+    pub mro: Vec<Rc<Class>>,
+    pub attrs: RefCell<Attrs>,
+    pub layout: Layout,
+}
+
+impl Class {
+    /// Looks a name up along the MRO: the class itself, then its ancestors.
+    pub fn lookup(&self, name: Symbol) -> Option<Value> {
+        if let Some(v) = self.attrs.borrow().get(&name) {
+            return Some(v.clone());
+        }
+        for c in &self.mro {
+            if let Some(v) = c.attrs.borrow().get(&name) {
+                return Some(v.clone());
+            }
+        }
+        None
+    }
+
+    /// Whether `self` is `other` or derives from it.
+    pub fn is_subclass(&self, other: &Class) -> bool {
+        std::ptr::eq(self, other) || self.mro.iter().any(|c| std::ptr::eq(&**c, other))
+    }
+
+    /// The full MRO including the class itself.
+    pub fn full_mro(self: &Rc<Class>) -> Vec<Rc<Class>> {
+        let mut v = vec![self.clone()];
+        v.extend(self.mro.iter().cloned());
+        v
+    }
+}
+
+/// C3 linearization of `bases`; `Err` when no consistent order exists.
+pub fn c3_mro(bases: &[Rc<Class>]) -> Result<Vec<Rc<Class>>, String> {
+    let mut seqs: Vec<Vec<Rc<Class>>> = bases.iter().map(|b| b.full_mro()).collect();
+    seqs.push(bases.to_vec());
+    let mut out: Vec<Rc<Class>> = Vec::new();
+    loop {
+        seqs.retain(|s| !s.is_empty());
+        if seqs.is_empty() {
+            return Ok(out);
+        }
+        let candidate = seqs.iter().map(|s| s[0].clone()).find(|c| {
+            !seqs.iter().any(|s| s[1..].iter().any(|x| Rc::ptr_eq(x, c)))
+        });
+        let Some(c) = candidate else {
+            let names: Vec<String> = seqs.iter().map(|s| s[0].name.to_string()).collect();
+            return Err(format!(
+                "Cannot create a consistent method resolution order (MRO) for bases {}",
+                names.join(", ")
+            ));
+        };
+        for s in seqs.iter_mut() {
+            if Rc::ptr_eq(&s[0], &c) {
+                s.remove(0);
+            }
+        }
+        out.push(c);
+    }
+}

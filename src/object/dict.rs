@@ -1,0 +1,158 @@
+//! `dict`: an insertion-ordered hash map from hashable values to values.
+
+use super::hash;
+use crate::value::Value;
+use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
+use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+
+/// A dict or set key: the value with its Python hash computed once.
+#[derive(Clone)]
+pub struct HashKey {
+    pub hash: i64,
+    pub value: Value,
+}
+
+impl Hash for HashKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_i64(self.hash);
+    }
+}
+
+impl PartialEq for HashKey {
+    fn eq(&self, other: &HashKey) -> bool {
+        self.hash == other.hash && key_eq(&self.value, &other.value)
+    }
+}
+
+impl Eq for HashKey {}
+
+/// Equality of hashable builtin values, as `==` defines it (`1 == 1.0 == True`).
+/// Other objects compare by identity.
+pub fn key_eq(a: &Value, b: &Value) -> bool {
+    use Value::*;
+    match (a, b) {
+        (Str(x), Str(y)) => x.s == y.s,
+        (Int(x), Int(y)) => x == y,
+        (Tuple(x), Tuple(y)) => {
+            x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| key_eq(p, q))
+        }
+        (Set(x), Set(y)) => x.frozen && y.frozen && x.set_eq(y),
+        _ => match (numeric(a), numeric(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => a.is(b),
+        },
+    }
+}
+
+/// Numbers as a comparable form: exact for i64, float otherwise.
+#[derive(PartialEq)]
+enum Num {
+    I(i128),
+    F(f64),
+    Big(num_bigint::BigInt),
+}
+
+fn numeric(v: &Value) -> Option<Num> {
+    Some(match v {
+        Value::Bool(b) => Num::I(*b as i128),
+        Value::Int(i) => Num::I(*i as i128),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e18 => Num::I(*f as i128),
+        Value::Float(f) if f.fract() == 0.0 && f.is_finite() => {
+            Num::Big(num_traits::FromPrimitive::from_f64(*f).unwrap_or_default())
+        }
+        Value::Float(f) => Num::F(*f),
+        Value::BigInt(b) => Num::Big((**b).clone()),
+        _ => return None,
+    })
+}
+
+/// Why a value could not be hashed natively.
+pub enum Unhashable {
+    /// `TypeError: unhashable type: 'list'`
+    Type,
+    /// An instance whose class defines `__hash__`: the script must compute it.
+    NeedsCall,
+}
+
+/// The Python hash of a builtin value.
+pub fn hash_value(v: &Value) -> Result<i64, Unhashable> {
+    use Value::*;
+    Ok(match v {
+        None => 0x5f3759df,
+        Bool(b) => *b as i64,
+        Int(i) => crate::numeric::hash_i64(*i),
+        Float(f) if f.is_nan() => (v.heap_ptr().unwrap_or(0) >> 4) as i64,
+        Float(f) => crate::numeric::hash_f64(*f),
+        BigInt(b) => crate::numeric::hash_bigint(b),
+        Str(s) => s.hash(),
+        Tuple(t) => {
+            let mut hs = Vec::with_capacity(t.items.len());
+            for x in t.items.iter() {
+                hs.push(hash_value(x)?);
+            }
+            hash::hash_tuple(hs.into_iter())
+        }
+        Set(s) if s.frozen => s.frozen_hash(),
+        List(_) | Dict(_) | Set(_) | Slice(_) => return Err(Unhashable::Type),
+        Instance(i) => {
+            let user_hash = i.class.lookup(crate::intern::sym::HASH);
+            match user_hash {
+                Some(Value::None) => return Err(Unhashable::Type),
+                Some(Value::Function(_)) => return Err(Unhashable::NeedsCall),
+                _ if i.class.lookup(crate::intern::sym::EQ).is_some_and(|e| matches!(e, Value::Function(_))) => {
+                    return Err(Unhashable::Type)
+                }
+                _ => (v.heap_ptr().unwrap_or(0) >> 4) as i64,
+            }
+        }
+        _ => (v.heap_ptr().unwrap_or(0) >> 4) as i64,
+    })
+}
+
+#[derive(Default)]
+pub struct PyDict {
+    pub map: RefCell<IndexMap<HashKey, Value, FxBuildHasher>>,
+}
+
+impl PyDict {
+    pub fn from_pairs(pairs: Vec<(HashKey, Value)>) -> PyDict {
+        let mut map = IndexMap::with_capacity_and_hasher(pairs.len(), FxBuildHasher);
+        for (k, v) in pairs {
+            map.insert(k, v);
+        }
+        PyDict { map: RefCell::new(map) }
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.borrow().len()
+    }
+
+    pub fn get(&self, key: &HashKey) -> Option<Value> {
+        self.map.borrow().get(key).cloned()
+    }
+
+    /// Inserts or replaces; a replaced key keeps its position and original key object.
+    pub fn insert(&self, key: HashKey, value: Value) {
+        let mut map = self.map.borrow_mut();
+        match map.get_mut(&key) {
+            Some(slot) => *slot = value,
+            None => {
+                map.insert(key, value);
+            }
+        }
+    }
+
+    pub fn remove(&self, key: &HashKey) -> Option<Value> {
+        self.map.borrow_mut().shift_remove(key)
+    }
+
+    pub fn keys(&self) -> Vec<Value> {
+        self.map.borrow().keys().map(|k| k.value.clone()).collect()
+    }
+
+    pub fn items(&self) -> Vec<(Value, Value)> {
+        self.map.borrow().iter().map(|(k, v)| (k.value.clone(), v.clone())).collect()
+    }
+}

@@ -1,0 +1,165 @@
+//! Iterators implemented natively: over builtin containers, and the lazy builtins
+//! (`enumerate`, `zip`, `map`, `filter`, `reversed`).
+
+use super::dict::PyDict;
+use super::DictViewKind;
+use crate::value::{PyList, PyStr, PyTuple, Value};
+use std::rc::Rc;
+
+pub enum NativeIter {
+    List { list: Rc<PyList>, index: usize },
+    Tuple { tuple: Rc<PyTuple>, index: usize },
+    Str { s: Rc<PyStr>, byte: usize },
+    Range { next: i64, remaining: i64, step: i64 },
+    Dict { dict: Rc<PyDict>, kind: DictViewKind, index: usize, len: usize },
+    /// A snapshot of values (set iteration, `reversed` of a list, ...).
+    Values { items: Vec<Value>, index: usize },
+    Enumerate { inner: Value, count: i64 },
+    Zip { inners: Vec<Value> },
+    Map { func: Value, inners: Vec<Value> },
+    Filter { func: Value, inner: Value },
+    /// The old protocol: `obj[0]`, `obj[1]`, ... until IndexError.
+    GetItem { obj: Value, index: i64 },
+    Exhausted,
+}
+
+impl NativeIter {
+    /// The type name Python shows for this iterator.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            NativeIter::List { .. } => "list_iterator",
+            NativeIter::Tuple { .. } => "tuple_iterator",
+            NativeIter::Str { .. } => "str_ascii_iterator",
+            NativeIter::Range { .. } => "range_iterator",
+            NativeIter::Dict { kind: DictViewKind::Keys, .. } => "dict_keyiterator",
+            NativeIter::Dict { kind: DictViewKind::Values, .. } => "dict_valueiterator",
+            NativeIter::Dict { kind: DictViewKind::Items, .. } => "dict_itemiterator",
+            NativeIter::Values { .. } => "iterator",
+            NativeIter::Enumerate { .. } => "enumerate",
+            NativeIter::Zip { .. } => "zip",
+            NativeIter::Map { .. } => "map",
+            NativeIter::Filter { .. } => "filter",
+            NativeIter::GetItem { .. } => "iterator",
+            NativeIter::Exhausted => "iterator",
+        }
+    }
+}
+
+/// One step of a native iterator that needs no script code.
+pub enum Step {
+    Item(Value),
+    Done,
+    /// The next item needs script code (a generator, a mapped function): use the async path.
+    NeedsVm,
+}
+
+impl NativeIter {
+    pub fn next_simple(&mut self) -> Step {
+        let step = match self {
+            NativeIter::List { list, index } => match list.items.borrow().get(*index) {
+                Some(v) => {
+                    *index += 1;
+                    Step::Item(v.clone())
+                }
+                None => Step::Done,
+            },
+            NativeIter::Tuple { tuple, index } => match tuple.items.get(*index) {
+                Some(v) => {
+                    *index += 1;
+                    Step::Item(v.clone())
+                }
+                None => Step::Done,
+            },
+            NativeIter::Str { s, byte } => match s.s[*byte..].chars().next() {
+                Some(c) => {
+                    *byte += c.len_utf8();
+                    Step::Item(Value::str(c.to_string()))
+                }
+                None => Step::Done,
+            },
+            NativeIter::Range { next, remaining, step } => {
+                if *remaining <= 0 {
+                    Step::Done
+                } else {
+                    let v = *next;
+                    *next = next.wrapping_add(*step);
+                    *remaining -= 1;
+                    Step::Item(Value::Int(v))
+                }
+            }
+            NativeIter::Dict { dict, kind, index, .. } => {
+                let map = dict.map.borrow();
+                match map.get_index(*index) {
+                    Some((k, v)) => {
+                        *index += 1;
+                        Step::Item(match kind {
+                            DictViewKind::Keys => k.value.clone(),
+                            DictViewKind::Values => v.clone(),
+                            DictViewKind::Items => Value::tuple(vec![k.value.clone(), v.clone()]),
+                        })
+                    }
+                    None => Step::Done,
+                }
+            }
+            NativeIter::Values { items, index } => match items.get(*index) {
+                Some(v) => {
+                    *index += 1;
+                    Step::Item(v.clone())
+                }
+                None => Step::Done,
+            },
+            NativeIter::Enumerate { inner, count } => match simple_next_of(inner) {
+                Step::Item(v) => {
+                    let c = *count;
+                    *count += 1;
+                    Step::Item(Value::tuple(vec![Value::Int(c), v]))
+                }
+                other => other,
+            },
+            NativeIter::Zip { inners } => {
+                // Only when every inner step is sure not to need the VM, so none is lost.
+                if !inners.iter().all(is_container_iter) {
+                    return Step::NeedsVm;
+                }
+                let mut items = Vec::with_capacity(inners.len());
+                for it in inners.iter() {
+                    match simple_next_of(it) {
+                        Step::Item(v) => items.push(v),
+                        other => return other,
+                    }
+                }
+                Step::Item(Value::tuple(items))
+            }
+            NativeIter::Map { .. } | NativeIter::Filter { .. } | NativeIter::GetItem { .. } => Step::NeedsVm,
+            NativeIter::Exhausted => Step::Done,
+        };
+        if let Step::Done = step {
+            *self = NativeIter::Exhausted;
+        }
+        step
+    }
+}
+
+/// A simple step of an inner iterator value, if it is a native iterator.
+fn simple_next_of(v: &Value) -> Step {
+    match v {
+        Value::Iter(it) => it.borrow_mut().next_simple(),
+        _ => Step::NeedsVm,
+    }
+}
+
+fn is_container_iter(v: &Value) -> bool {
+    match v {
+        Value::Iter(it) => matches!(
+            *it.borrow(),
+            NativeIter::List { .. }
+                | NativeIter::Tuple { .. }
+                | NativeIter::Str { .. }
+                | NativeIter::Range { .. }
+                | NativeIter::Dict { .. }
+                | NativeIter::Values { .. }
+                | NativeIter::Exhausted
+        ),
+        _ => false,
+    }
+}

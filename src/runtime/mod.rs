@@ -1,0 +1,10 @@
+//! The runtime: builtin classes, exceptions, and the protocols (repr, equality, iteration)
+//! that natives and the VM share.
+
+pub mod class_builder;
+pub mod exceptions;
+pub mod output;
+pub mod protocol;
+pub mod types;
+
+pub use types::{type_name, types};

@@ -1,0 +1,844 @@
+//! The object protocols shared by the VM and natives: equality and ordering, truth, hashing,
+//! iteration, containment, and building collections. Each is written once, as async Rust
+//! (so it can call script dunders); the `*_async` entry points start it as a native
+//! continuation, which finishes on the spot when no script code is involved.
+
+pub mod repr;
+
+use crate::ast::CmpOp;
+use crate::intern::{sym, Symbol};
+use crate::object::class::Class;
+use crate::object::dict::{hash_value, HashKey, PyDict, Unhashable};
+use crate::object::iter::{NativeIter, Step};
+use crate::object::set::PySet;
+use crate::object::{DictViewKind, Wrapper};
+use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception, type_error};
+use crate::runtime::{type_name, types};
+use crate::value::Value;
+use crate::vm::native::{run_async, Ctx};
+use crate::vm::{ops, Flow, PyResult};
+use num_bigint::BigInt;
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+/// A dunder method a class (or an ancestor) defines.
+pub fn dunder(class: &Rc<Class>, name: Symbol) -> Option<Value> {
+    class.lookup(name)
+}
+
+fn instance_dunder(v: &Value, name: Symbol) -> Option<Value> {
+    match v {
+        Value::Instance(i) => dunder(&i.class, name),
+        _ => None,
+    }
+}
+
+/// Containers currently being printed, so `l.append(l)` prints `[[...]]`.
+#[derive(Default)]
+pub struct Recursion(RefCell<Vec<usize>>);
+
+pub struct RecursionGuard<'a>(&'a Recursion);
+
+impl Recursion {
+    pub fn enter(&self, v: &Value) -> Option<RecursionGuard<'_>> {
+        let p = v.heap_ptr()?;
+        let mut seen = self.0.borrow_mut();
+        if seen.contains(&p) {
+            return None;
+        }
+        seen.push(p);
+        Some(RecursionGuard(self))
+    }
+}
+
+impl Drop for RecursionGuard<'_> {
+    fn drop(&mut self) {
+        self.0 .0.borrow_mut().pop();
+    }
+}
+
+pub fn to_bigint(v: &Value) -> Option<BigInt> {
+    match v {
+        Value::Bool(b) => Some(BigInt::from(*b as i64)),
+        Value::Int(i) => Some(BigInt::from(*i)),
+        Value::BigInt(b) => Some((**b).clone()),
+        _ => None,
+    }
+}
+
+// ---- repr / str / format entry points ----
+
+pub async fn repr(ctx: &Ctx, v: &Value) -> PyResult<String> {
+    repr::repr(ctx, v, &Recursion::default()).await
+}
+
+pub use repr::{format, str, str_repr};
+
+pub fn repr_value(v: Value) -> PyResult {
+    run_async(|ctx| async move { Ok(Value::str(repr(&ctx, &v).await?)) })
+}
+
+pub fn str_value(v: Value) -> PyResult {
+    if let Value::Str(_) = v {
+        return Ok(v);
+    }
+    run_async(|ctx| async move { Ok(Value::str(str(&ctx, &v).await?)) })
+}
+
+/// `FormatValue`: the conversion (`!r`, `!s`, `!a`) then `format(value, spec)`.
+pub fn format_value(v: Value, conv: Option<char>, spec: Option<Value>) -> PyResult {
+    if let (Value::Str(_), None, None) = (&v, conv, &spec) {
+        return Ok(v);
+    }
+    run_async(|ctx| async move {
+        let v = match conv {
+            Some('r') | Some('a') => Value::str(repr(&ctx, &v).await?),
+            Some('s') => Value::str(str(&ctx, &v).await?),
+            _ => v,
+        };
+        let spec = spec.as_ref().and_then(|s| s.as_str().map(str::to_string)).unwrap_or_default();
+        Ok(Value::str(format(&ctx, &v, &spec).await?))
+    })
+}
+
+// ---- truth ----
+
+pub async fn truthy(ctx: &Ctx, v: &Value) -> PyResult<bool> {
+    if let Some(t) = ops::truthy(v) {
+        return Ok(t);
+    }
+    if let Some(m) = instance_dunder(v, sym::BOOL) {
+        return match ctx.call(m, vec![v.clone()]).await? {
+            Value::Bool(b) => Ok(b),
+            other => Err(type_error(format!("__bool__ should return bool, returned {}", type_name(&other)))),
+        };
+    }
+    if let Some(m) = instance_dunder(v, sym::LEN) {
+        let n = ctx.call(m, vec![v.clone()]).await?;
+        return Ok(len_result(n)? != 0);
+    }
+    Ok(true)
+}
+
+/// `bool(v)` as a value (a continuation when `__bool__`/`__len__` must run).
+pub fn truth_value(v: Value) -> PyResult {
+    run_async(|ctx| async move { Ok(Value::Bool(truthy(&ctx, &v).await?)) })
+}
+
+pub fn not_value(v: Value) -> PyResult {
+    run_async(|ctx| async move { Ok(Value::Bool(!truthy(&ctx, &v).await?)) })
+}
+
+fn len_result(n: Value) -> PyResult<i64> {
+    match n {
+        Value::Int(i) if i >= 0 => Ok(i),
+        Value::Int(_) => Err(ex::value_error("__len__() should return >= 0")),
+        Value::Bool(b) => Ok(b as i64),
+        other => Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&other)))),
+    }
+}
+
+/// `len(v)`.
+pub async fn len(ctx: &Ctx, v: &Value) -> PyResult<i64> {
+    if let Some(n) = ops::len_builtin(v) {
+        return Ok(n as i64);
+    }
+    match instance_dunder(v, sym::LEN) {
+        Some(m) => len_result(ctx.call(m, vec![v.clone()]).await?),
+        None => Err(type_error(format!("object of type '{}' has no len()", type_name(v)))),
+    }
+}
+
+// ---- hashing ----
+
+pub async fn hash(ctx: &Ctx, v: &Value) -> PyResult<i64> {
+    match hash_value(v) {
+        Ok(h) => Ok(h),
+        Err(Unhashable::Type) => Err(type_error(format!("unhashable type: '{}'", type_name(v)))),
+        Err(Unhashable::NeedsCall) => {
+            let m = instance_dunder(v, sym::HASH).expect("class defines __hash__");
+            match ctx.call(m, vec![v.clone()]).await? {
+                Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
+                Value::Bool(b) => Ok(b as i64),
+                _ => Err(type_error("__hash__ method should return an integer")),
+            }
+        }
+    }
+}
+
+pub async fn hash_key(ctx: &Ctx, v: Value) -> PyResult<HashKey> {
+    Ok(HashKey { hash: hash(ctx, &v).await?, value: v })
+}
+
+/// The key for a value when no script code is needed to hash it.
+pub fn hash_key_sync(v: Value) -> Option<PyResult<HashKey>> {
+    match hash_value(&v) {
+        Ok(h) => Some(Ok(HashKey { hash: h, value: v })),
+        Err(Unhashable::Type) => Some(Err(type_error(format!("unhashable type: '{}'", type_name(&v))))),
+        Err(Unhashable::NeedsCall) => None,
+    }
+}
+
+// ---- comparison ----
+
+/// `a op b` for any comparison operator.
+pub async fn compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
+    match op {
+        CmpOp::Is => Ok(Value::Bool(a.is(b))),
+        CmpOp::IsNot => Ok(Value::Bool(!a.is(b))),
+        CmpOp::In => Ok(Value::Bool(contains(ctx, b, a).await?)),
+        CmpOp::NotIn => Ok(Value::Bool(!contains(ctx, b, a).await?)),
+        _ => rich_compare(ctx, op, a, b).await,
+    }
+}
+
+fn dunder_of(op: CmpOp) -> (Symbol, Symbol) {
+    match op {
+        CmpOp::Eq => (sym::EQ, sym::EQ),
+        CmpOp::NotEq => (sym::NE, sym::NE),
+        CmpOp::Lt => (sym::LT, sym::GT),
+        CmpOp::LtE => (sym::LE, sym::GE),
+        CmpOp::Gt => (sym::GT, sym::LT),
+        _ => (sym::GE, sym::LE),
+    }
+}
+
+pub fn op_symbol(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "==",
+        CmpOp::NotEq => "!=",
+        CmpOp::Lt => "<",
+        CmpOp::LtE => "<=",
+        CmpOp::Gt => ">",
+        CmpOp::GtE => ">=",
+        CmpOp::Is => "is",
+        CmpOp::IsNot => "is not",
+        CmpOp::In => "in",
+        CmpOp::NotIn => "not in",
+    }
+}
+
+async fn rich_compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
+    let is_inst = |v: &Value| matches!(v, Value::Instance(_));
+    if is_inst(a) || is_inst(b) {
+        let (name, reflected) = dunder_of(op);
+        // A subclass's reflected method goes first, as in CPython.
+        let b_first = match (a, b) {
+            (Value::Instance(x), Value::Instance(y)) => !Rc::ptr_eq(&x.class, &y.class) && y.class.is_subclass(&x.class),
+            _ => false,
+        };
+        let mut attempts: Vec<(Value, Value, Value)> = Vec::new();
+        if let Some(m) = instance_dunder(a, name) {
+            attempts.push((m, a.clone(), b.clone()));
+        }
+        if let Some(m) = instance_dunder(b, reflected) {
+            if b_first {
+                attempts.insert(0, (m, b.clone(), a.clone()));
+            } else {
+                attempts.push((m, b.clone(), a.clone()));
+            }
+        }
+        for (m, x, y) in attempts {
+            let r = ctx.call(m, vec![x, y]).await?;
+            if !matches!(r, Value::NotImplemented) {
+                return Ok(r);
+            }
+        }
+        if op == CmpOp::NotEq {
+            if let Some(m) = instance_dunder(a, sym::EQ) {
+                let r = ctx.call(m, vec![a.clone(), b.clone()]).await?;
+                if !matches!(r, Value::NotImplemented) {
+                    return Ok(Value::Bool(!truthy(ctx, &r).await?));
+                }
+            }
+        }
+        return match op {
+            CmpOp::Eq => Ok(Value::Bool(a.is(b))),
+            CmpOp::NotEq => Ok(Value::Bool(!a.is(b))),
+            _ => Err(not_supported(op, a, b)),
+        };
+    }
+    let r = match op {
+        CmpOp::Eq => eq(ctx, a, b).await?,
+        CmpOp::NotEq => !eq(ctx, a, b).await?,
+        _ => Box::pin(order(ctx, op, a, b)).await?,
+    };
+    Ok(Value::Bool(r))
+}
+
+pub fn not_supported(op: CmpOp, a: &Value, b: &Value) -> Flow {
+    type_error(format!("'{}' not supported between instances of '{}' and '{}'", op_symbol(op), type_name(a), type_name(b)))
+}
+
+/// `a == b` as a bool.
+pub async fn eq(ctx: &Ctx, a: &Value, b: &Value) -> PyResult<bool> {
+    if let Some(r) = ops::eq_simple(a, b) {
+        return Ok(r);
+    }
+    match (a, b) {
+        (Value::List(x), Value::List(y)) => {
+            let (x, y) = (x.items.borrow().clone(), y.items.borrow().clone());
+            seq_eq(ctx, &x, &y).await
+        }
+        (Value::Tuple(x), Value::Tuple(y)) => seq_eq(ctx, &x.items, &y.items).await,
+        (Value::Dict(x), Value::Dict(y)) => {
+            if x.len() != y.len() {
+                return Ok(false);
+            }
+            for (k, v) in x.items() {
+                let key = hash_key(ctx, k).await?;
+                match y.get(&key) {
+                    Some(w) => {
+                        if !Box::pin(eq(ctx, &v, &w)).await? {
+                            return Ok(false);
+                        }
+                    }
+                    None => return Ok(false),
+                }
+            }
+            Ok(true)
+        }
+        (Value::Set(x), Value::Set(y)) => Ok(x.set_eq(y)),
+        (Value::Instance(_), _) | (_, Value::Instance(_)) => {
+            let r = Box::pin(rich_compare(ctx, CmpOp::Eq, a, b)).await?;
+            truthy(ctx, &r).await
+        }
+        _ => Ok(a.is(b)),
+    }
+}
+
+async fn seq_eq(ctx: &Ctx, x: &[Value], y: &[Value]) -> PyResult<bool> {
+    if x.len() != y.len() {
+        return Ok(false);
+    }
+    for (p, q) in x.iter().zip(y) {
+        if !p.is(q) && !Box::pin(eq(ctx, p, q)).await? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// `a < b` and friends for builtin values (instances go through `rich_compare`).
+async fn order(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
+    let from_ord = |o: Ordering| match op {
+        CmpOp::Lt => o == Ordering::Less,
+        CmpOp::LtE => o != Ordering::Greater,
+        CmpOp::Gt => o == Ordering::Greater,
+        _ => o != Ordering::Less,
+    };
+    if let Some(r) = ops::num_compare(a, b) {
+        return Ok(match r {
+            Some(o) => from_ord(o),
+            None => false, // NaN
+        });
+    }
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Ok(from_ord(x.s.cmp(&y.s))),
+        (Value::List(x), Value::List(y)) => {
+            let (x, y) = (x.items.borrow().clone(), y.items.borrow().clone());
+            seq_order(ctx, op, &x, &y).await
+        }
+        (Value::Tuple(x), Value::Tuple(y)) => seq_order(ctx, op, &x.items, &y.items).await,
+        (Value::Set(x), Value::Set(y)) => {
+            let (xs, ys) = (x.items.borrow(), y.items.borrow());
+            let sub = xs.iter().all(|k| ys.contains(k));
+            let sup = ys.iter().all(|k| xs.contains(k));
+            Ok(match op {
+                CmpOp::Lt => sub && xs.len() < ys.len(),
+                CmpOp::LtE => sub,
+                CmpOp::Gt => sup && xs.len() > ys.len(),
+                _ => sup,
+            })
+        }
+        _ => {
+            let r = rich_compare(ctx, op, a, b).await?;
+            truthy(ctx, &r).await
+        }
+    }
+}
+
+async fn seq_order(ctx: &Ctx, op: CmpOp, x: &[Value], y: &[Value]) -> PyResult<bool> {
+    for (p, q) in x.iter().zip(y) {
+        if p.is(q) || Box::pin(eq(ctx, p, q)).await? {
+            continue;
+        }
+        let r = Box::pin(compare(ctx, op, p, q)).await?;
+        return truthy(ctx, &r).await;
+    }
+    let o = x.len().cmp(&y.len());
+    Ok(match op {
+        CmpOp::Lt => o == Ordering::Less,
+        CmpOp::LtE => o != Ordering::Greater,
+        CmpOp::Gt => o == Ordering::Greater,
+        _ => o != Ordering::Less,
+    })
+}
+
+/// `a < b` as a bool (sorting, `min`, `max`).
+pub async fn less(ctx: &Ctx, a: &Value, b: &Value) -> PyResult<bool> {
+    if let Some(Some(o)) = ops::num_compare(a, b) {
+        return Ok(o == Ordering::Less);
+    }
+    if let (Value::Str(x), Value::Str(y)) = (a, b) {
+        return Ok(x.s < y.s);
+    }
+    let r = compare(ctx, CmpOp::Lt, a, b).await?;
+    truthy(ctx, &r).await
+}
+
+/// `item in container`.
+pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bool> {
+    match container {
+        Value::Str(s) => match item {
+            Value::Str(sub) => Ok(s.s.contains(&*sub.s)),
+            _ => Err(type_error(format!("'in <string>' requires string as left operand, not {}", type_name(item)))),
+        },
+        Value::Dict(d) => Ok(d.get(&hash_key(ctx, item.clone()).await?).is_some()),
+        Value::Set(s) => Ok(s.contains(&hash_key(ctx, item.clone()).await?)),
+        Value::Range(r) => Ok(match item {
+            Value::Int(i) => {
+                let n = r.len();
+                n > 0 && {
+                    let off = i - r.start;
+                    off % r.step == 0 && (0..n).contains(&(off / r.step))
+                }
+            }
+            _ => false,
+        }),
+        Value::List(_) | Value::Tuple(_) => {
+            let items = match container {
+                Value::List(l) => l.items.borrow().clone(),
+                Value::Tuple(t) => t.items.to_vec(),
+                _ => unreachable!(),
+            };
+            for x in &items {
+                if x.is(item) || eq(ctx, x, item).await? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Value::Wrapper(w) => match &**w {
+            Wrapper::DictView { kind: DictViewKind::Keys, dict } => Ok(dict.get(&hash_key(ctx, item.clone()).await?).is_some()),
+            _ => iter_contains(ctx, container, item).await,
+        },
+        Value::Instance(inst) => match dunder(&inst.class, sym::CONTAINS) {
+            Some(m) => {
+                let r = ctx.call(m, vec![container.clone(), item.clone()]).await?;
+                truthy(ctx, &r).await
+            }
+            None => iter_contains(ctx, container, item).await,
+        },
+        _ => iter_contains(ctx, container, item).await,
+    }
+}
+
+async fn iter_contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bool> {
+    let it = match get_iter(container) {
+        Ok(it) => it,
+        Err(Flow::Raise(_)) => return Err(type_error(format!("argument of type '{}' is not iterable", type_name(container)))),
+        Err(f) => ctx.resolve(Err(f)).await?,
+    };
+    while let Some(x) = next_item(ctx, &it).await? {
+        if x.is(item) || eq(ctx, &x, item).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+// ---- iteration ----
+
+/// `iter(v)`.
+pub fn get_iter(v: &Value) -> PyResult {
+    let it = match v {
+        Value::List(l) => NativeIter::List { list: l.clone(), index: 0 },
+        Value::Tuple(t) => NativeIter::Tuple { tuple: t.clone(), index: 0 },
+        Value::Str(s) => NativeIter::Str { s: s.clone(), byte: 0 },
+        Value::Range(r) => NativeIter::Range { next: r.start, remaining: r.len(), step: r.step },
+        Value::Dict(d) => NativeIter::Dict { dict: d.clone(), kind: DictViewKind::Keys, index: 0, len: d.len() },
+        Value::Set(s) => NativeIter::Values { items: s.items.borrow().iter().map(|k| k.value.clone()).collect(), index: 0 },
+        Value::Iter(_) | Value::Generator(_) => return Ok(v.clone()),
+        Value::Wrapper(w) => match &**w {
+            Wrapper::DictView { kind, dict } => NativeIter::Dict { dict: dict.clone(), kind: *kind, index: 0, len: dict.len() },
+            _ => return Err(not_iterable(v)),
+        },
+        Value::Instance(inst) => {
+            if let Some(m) = dunder(&inst.class, sym::ITER) {
+                let v = v.clone();
+                return run_async(|ctx| async move {
+                    let it = ctx.call(m, vec![v]).await?;
+                    if !is_iterator(&it) {
+                        return Err(type_error(format!("iter() returned non-iterator of type '{}'", type_name(&it))));
+                    }
+                    Ok(it)
+                });
+            }
+            if dunder(&inst.class, sym::GETITEM).is_some() {
+                NativeIter::GetItem { obj: v.clone(), index: 0 }
+            } else {
+                return Err(not_iterable(v));
+            }
+        }
+        _ => return Err(not_iterable(v)),
+    };
+    Ok(Value::Iter(Rc::new(RefCell::new(it))))
+}
+
+fn is_iterator(v: &Value) -> bool {
+    match v {
+        Value::Iter(_) | Value::Generator(_) => true,
+        Value::Instance(i) => dunder(&i.class, sym::NEXT).is_some(),
+        _ => false,
+    }
+}
+
+pub fn not_iterable(v: &Value) -> Flow {
+    type_error(format!("'{}' object is not iterable", type_name(v)))
+}
+
+/// The next item of an iterator, or None when exhausted.
+pub async fn next_item(ctx: &Ctx, it: &Value) -> PyResult<Option<Value>> {
+    match it {
+        Value::Iter(cell) => {
+            let step = cell.borrow_mut().next_simple();
+            match step {
+                Step::Item(v) => Ok(Some(v)),
+                Step::Done => Ok(None),
+                Step::NeedsVm => Box::pin(next_composite(ctx, cell)).await,
+            }
+        }
+        Value::Generator(_) => ctx.next(it).await,
+        Value::Instance(inst) => match dunder(&inst.class, sym::NEXT) {
+            Some(m) => match ctx.call(m, vec![it.clone()]).await {
+                Ok(v) => Ok(Some(v)),
+                Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => Ok(None),
+                Err(e) => Err(e),
+            },
+            None => Err(type_error(format!("'{}' object is not an iterator", type_name(it)))),
+        },
+        _ => Err(type_error(format!("'{}' object is not an iterator", type_name(it)))),
+    }
+}
+
+/// Steps of the lazy iterators whose items need script code.
+async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Option<Value>> {
+    enum Kind {
+        Enumerate(Value),
+        Zip(Vec<Value>),
+        Map(Value, Vec<Value>),
+        Filter(Value, Value),
+        GetItem(Value, i64),
+    }
+    let kind = match &*cell.borrow() {
+        NativeIter::Enumerate { inner, .. } => Kind::Enumerate(inner.clone()),
+        NativeIter::Zip { inners } => Kind::Zip(inners.clone()),
+        NativeIter::Map { func, inners } => Kind::Map(func.clone(), inners.clone()),
+        NativeIter::Filter { func, inner } => Kind::Filter(func.clone(), inner.clone()),
+        NativeIter::GetItem { obj, index } => Kind::GetItem(obj.clone(), *index),
+        _ => return Ok(None),
+    };
+    let result = match kind {
+        Kind::Enumerate(inner) => match next_item(ctx, &inner).await? {
+            Some(v) => {
+                let mut it = cell.borrow_mut();
+                let NativeIter::Enumerate { count, .. } = &mut *it else { unreachable!() };
+                let c = *count;
+                *count += 1;
+                Some(Value::tuple(vec![Value::Int(c), v]))
+            }
+            None => None,
+        },
+        Kind::Zip(inners) => {
+            let mut items = Vec::with_capacity(inners.len());
+            let mut done = false;
+            for i in &inners {
+                match next_item(ctx, i).await? {
+                    Some(v) => items.push(v),
+                    None => {
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            if done {
+                None
+            } else {
+                Some(Value::tuple(items))
+            }
+        }
+        Kind::Map(func, inners) => {
+            let mut args = Vec::with_capacity(inners.len());
+            let mut done = false;
+            for i in &inners {
+                match next_item(ctx, i).await? {
+                    Some(v) => args.push(v),
+                    None => {
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            if done {
+                None
+            } else {
+                Some(ctx.call(func, args).await?)
+            }
+        }
+        Kind::Filter(func, inner) => loop {
+            match next_item(ctx, &inner).await? {
+                Some(v) => {
+                    let keep = if func.is_none() { v.clone() } else { ctx.call(func.clone(), vec![v.clone()]).await? };
+                    if truthy(ctx, &keep).await? {
+                        break Some(v);
+                    }
+                }
+                None => break None,
+            }
+        },
+        Kind::GetItem(obj, index) => {
+            let m = instance_dunder(&obj, sym::GETITEM).expect("__getitem__");
+            match ctx.call(m, vec![obj, Value::Int(index)]).await {
+                Ok(v) => {
+                    if let NativeIter::GetItem { index, .. } = &mut *cell.borrow_mut() {
+                        *index += 1;
+                    }
+                    Some(v)
+                }
+                Err(Flow::Raise(e)) if is_instance_of(&e, "IndexError") || is_instance_of(&e, "StopIteration") => None,
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    if result.is_none() {
+        *cell.borrow_mut() = NativeIter::Exhausted;
+    }
+    Ok(result)
+}
+
+/// A native iterator's next item for the VM; `Ok(None)` when exhausted.
+pub fn next_native(it: &Value) -> PyResult<Option<Value>> {
+    let it = it.clone();
+    let r = run_async(|ctx| async move {
+        match next_item(&ctx, &it).await? {
+            Some(v) => Ok(v),
+            None => Err(ex::stop_iteration(None)),
+        }
+    });
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// For `ForIter` on iterators that need script code: the item, or StopIteration.
+pub fn next_async(it: Value) -> PyResult {
+    run_async(|ctx| async move {
+        match next_item(&ctx, &it).await? {
+            Some(v) => Ok(v),
+            None => Err(ex::stop_iteration(None)),
+        }
+    })
+}
+
+/// All items of an iterable.
+pub async fn iterate(ctx: &Ctx, v: &Value) -> PyResult<Vec<Value>> {
+    match v {
+        Value::List(l) => return Ok(l.items.borrow().clone()),
+        Value::Tuple(t) => return Ok(t.items.to_vec()),
+        _ => {}
+    }
+    let it = ctx.resolve(get_iter(v)).await?;
+    let mut out = Vec::new();
+    while let Some(x) = next_item(ctx, &it).await? {
+        out.push(x);
+    }
+    Ok(out)
+}
+
+/// Items for unpacking when no script code is needed: `None` means use `collect_async`.
+pub fn unpack_fast(v: &Value, n: usize) -> Option<PyResult<Vec<Value>>> {
+    let items: Vec<Value> = match v {
+        Value::List(l) => l.items.borrow().clone(),
+        Value::Tuple(t) => t.items.to_vec(),
+        Value::Str(s) => s.s.chars().map(|c| Value::str(c.to_string())).collect(),
+        Value::Range(_) | Value::Dict(_) | Value::Set(_) => match collect_simple(v) {
+            Some(items) => items,
+            None => return None,
+        },
+        Value::Iter(_) | Value::Generator(_) | Value::Instance(_) | Value::Wrapper(_) => return None,
+        _ => return Some(Err(type_error(format!("cannot unpack non-iterable {} object", type_name(v))))),
+    };
+    if n != usize::MAX && items.len() != n {
+        let msg = if items.len() > n {
+            format!("too many values to unpack (expected {})", n)
+        } else {
+            format!("not enough values to unpack (expected {}, got {})", n, items.len())
+        };
+        return Some(Err(ex::value_error(msg)));
+    }
+    Some(Ok(items))
+}
+
+fn collect_simple(v: &Value) -> Option<Vec<Value>> {
+    let it = get_iter(v).ok()?;
+    let Value::Iter(cell) = &it else { return None };
+    let mut out = Vec::new();
+    loop {
+        match cell.borrow_mut().next_simple() {
+            Step::Item(x) => out.push(x),
+            Step::Done => return Some(out),
+            Step::NeedsVm => return None,
+        }
+    }
+}
+
+/// Collects any iterable into a list, for unpacking.
+pub fn collect_value(v: Value) -> PyResult {
+    run_async(|ctx| async move {
+        if !matches!(v, Value::Iter(_) | Value::Generator(_) | Value::Instance(_) | Value::Wrapper(_)) {
+            return Err(type_error(format!("cannot unpack non-iterable {} object", type_name(&v))));
+        }
+        Ok(Value::list(iterate(&ctx, &v).await?))
+    })
+}
+
+// ---- building collections ----
+
+pub fn make_set(items: Vec<Value>, frozen: bool) -> PyResult {
+    run_async(|ctx| async move {
+        let set = PySet::new(Default::default(), frozen);
+        for v in items {
+            set.items.borrow_mut().insert(hash_key(&ctx, v).await?);
+        }
+        Ok(Value::Set(Rc::new(set)))
+    })
+}
+
+/// A dict from alternating keys and values.
+pub fn make_dict(items: Vec<Value>) -> PyResult {
+    run_async(|ctx| async move {
+        let d = PyDict::default();
+        let mut it = items.into_iter();
+        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+            d.insert(hash_key(&ctx, k).await?, v);
+        }
+        Ok(Value::Dict(Rc::new(d)))
+    })
+}
+
+pub fn set_add(set: &Value, v: Value) -> PyResult<()> {
+    let Value::Set(s) = set else { return Err(type_error("set expected")) };
+    let s = s.clone();
+    run_async(|ctx| async move {
+        let k = hash_key(&ctx, v).await?;
+        s.items.borrow_mut().insert(k);
+        Ok(Value::None)
+    })
+    .map(|_| ())
+}
+
+/// `[*x]`, `{*x}`, `{**x}`: adds every item of `v` to the collection `target`.
+pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
+    let target = target.clone();
+    run_async(|ctx| async move {
+        match &target {
+            Value::List(l) => {
+                let items = iterate(&ctx, &v).await.map_err(|e| retype_not_iterable(e, &v, "Value after * must be an iterable, not"))?;
+                l.items.borrow_mut().extend(items);
+            }
+            Value::Set(s) => {
+                for x in iterate(&ctx, &v).await? {
+                    let k = hash_key(&ctx, x).await?;
+                    s.items.borrow_mut().insert(k);
+                }
+            }
+            Value::Dict(d) => match &v {
+                Value::Dict(src) => {
+                    for (k, val) in src.map.borrow().iter() {
+                        d.insert(k.clone(), val.clone());
+                    }
+                }
+                _ => return Err(type_error(format!("'{}' object is not a mapping", type_name(&v)))),
+            },
+            _ => return Err(type_error("cannot extend this collection")),
+        }
+        Ok(Value::None)
+    })
+    .map(|_| ())
+}
+
+fn retype_not_iterable(e: Flow, v: &Value, prefix: &str) -> Flow {
+    match &e {
+        Flow::Raise(x) if is_instance_of(x, "TypeError") && !matches!(v, Value::Instance(_) | Value::Generator(_) | Value::Iter(_)) => {
+            type_error(format!("{} {}", prefix, type_name(v)))
+        }
+        _ => e,
+    }
+}
+
+// ---- exceptions ----
+
+/// `raise e [from cause]` while `context` is being handled: the exception to raise.
+pub fn make_exception(e: Value, cause: Option<Value>, context: Option<Value>) -> Flow {
+    let r = run_async(|ctx| async move {
+        let exc = instantiate_exception(&ctx, e).await?;
+        let data = exc.exc().expect("exception instance");
+        if let Some(c) = cause {
+            let c = match c {
+                Value::None => None,
+                other => Some(Value::Instance(instantiate_exception(&ctx, other).await.map_err(|_| {
+                    type_error("exception causes must derive from BaseException")
+                })?)),
+            };
+            data.borrow_mut().cause = c;
+            data.borrow_mut().suppress_context = true;
+        }
+        if let Some(Value::Instance(c)) = context {
+            if !Rc::ptr_eq(&c, &exc) {
+                data.borrow_mut().context = Some(Value::Instance(c));
+            }
+        }
+        Err(Flow::Raise(exc))
+    });
+    match r {
+        Err(f) => f,
+        Ok(_) => ex::raise("SystemError", "raise produced no exception"),
+    }
+}
+
+async fn instantiate_exception(ctx: &Ctx, e: Value) -> PyResult<crate::vm::Exc> {
+    match e {
+        Value::Instance(i) if i.exc().is_some() => Ok(i),
+        Value::Class(c) if c.is_subclass(types().exc("BaseException")) => match ctx.call(Value::Class(c), vec![]).await? {
+            Value::Instance(i) if i.exc().is_some() => Ok(i),
+            _ => Err(type_error("calling the exception class did not return an exception")),
+        },
+        _ => Err(type_error("exceptions must derive from BaseException")),
+    }
+}
+
+/// `except T:` matching; `typ` is a class or a tuple of classes.
+pub fn exception_matches(e: &Value, typ: &Value) -> PyResult<bool> {
+    let Value::Instance(inst) = e else { return Ok(false) };
+    match typ {
+        Value::Class(c) if c.is_subclass(types().exc("BaseException")) => Ok(inst.class.is_subclass(c)),
+        Value::Tuple(t) => {
+            for x in t.items.iter() {
+                if exception_matches(e, x)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        _ => Err(type_error("catching classes that do not inherit from BaseException is not allowed")),
+    }
+}
+
+/// A new exception of a builtin class, as a value.
+pub fn exception_value(class_name: &str, args: Vec<Value>) -> Value {
+    Value::Instance(new_exception(types().exc(class_name), args))
+}

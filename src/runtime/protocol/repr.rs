@@ -1,0 +1,270 @@
+//! `repr()`, `str()` and `format()` of any value, calling `__repr__`, `__str__` and
+//! `__format__` where a class defines them.
+
+use super::{dunder, Recursion};
+use crate::intern::sym;
+use crate::object::{DictViewKind, Wrapper};
+use crate::runtime::exceptions::type_error;
+use crate::runtime::{type_name, types};
+use crate::value::Value;
+use crate::vm::native::Ctx;
+use crate::vm::PyResult;
+use std::future::Future;
+use std::pin::Pin;
+
+type Boxed<'a, T> = Pin<Box<dyn Future<Output = PyResult<T>> + 'a>>;
+
+pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, String> {
+    Box::pin(async move {
+        Ok(match v {
+            Value::None => "None".into(),
+            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+            Value::Int(i) => i.to_string(),
+            Value::BigInt(b) => b.to_string(),
+            Value::Float(f) => crate::pyfmt::float_repr(*f),
+            Value::Str(s) => str_repr(&s.s),
+            Value::List(l) => {
+                let items = l.items.borrow().clone();
+                let Some(_g) = guard.enter(v) else { return Ok("[...]".into()) };
+                format!("[{}]", seq(ctx, &items, guard).await?)
+            }
+            Value::Tuple(t) => {
+                let Some(_g) = guard.enter(v) else { return Ok("(...)".into()) };
+                if t.items.len() == 1 {
+                    format!("({},)", repr(ctx, &t.items[0], guard).await?)
+                } else {
+                    format!("({})", seq(ctx, &t.items, guard).await?)
+                }
+            }
+            Value::Dict(d) => {
+                let Some(_g) = guard.enter(v) else { return Ok("{...}".into()) };
+                let mut out = String::from("{");
+                for (i, (k, val)) in d.items().iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&repr(ctx, k, guard).await?);
+                    out.push_str(": ");
+                    out.push_str(&repr(ctx, val, guard).await?);
+                }
+                out.push('}');
+                out
+            }
+            Value::Set(s) => {
+                let items: Vec<Value> = s.items.borrow().iter().map(|k| k.value.clone()).collect();
+                let name = if s.frozen { "frozenset" } else { "set" };
+                if items.is_empty() {
+                    return Ok(format!("{}()", name));
+                }
+                let Some(_g) = guard.enter(v) else { return Ok(format!("{}(...)", name)) };
+                let inner = seq(ctx, &items, guard).await?;
+                if s.frozen {
+                    format!("frozenset({{{}}})", inner)
+                } else {
+                    format!("{{{}}}", inner)
+                }
+            }
+            Value::Range(r) => {
+                if r.step == 1 {
+                    format!("range({}, {})", r.start, r.stop)
+                } else {
+                    format!("range({}, {}, {})", r.start, r.stop, r.step)
+                }
+            }
+            Value::Slice(s) => format!(
+                "slice({}, {}, {})",
+                repr(ctx, &s.start, guard).await?,
+                repr(ctx, &s.stop, guard).await?,
+                repr(ctx, &s.step, guard).await?
+            ),
+            Value::Function(f) => format!("<function {} at {}>", f.qualname.borrow(), addr(v)),
+            Value::Native(n) => match n.owner {
+                Some(owner) => format!("<method '{}' of '{}' objects>", n.name, owner),
+                None => format!("<built-in function {}>", n.name),
+            },
+            Value::BoundMethod(m) => {
+                let recv = repr(ctx, &m.receiver, guard).await?;
+                match &m.func {
+                    Value::Native(n) => format!("<built-in method {} of {} object at {}>", n.name, type_name(&m.receiver), addr(&m.receiver)),
+                    Value::Function(f) => format!("<bound method {} of {}>", f.qualname.borrow(), recv),
+                    other => format!("<bound method {} of {}>", repr(ctx, other, guard).await?, recv),
+                }
+            }
+            Value::Class(c) => {
+                if c.module == sym::BUILTINS {
+                    format!("<class '{}'>", c.qualname)
+                } else {
+                    format!("<class '{}.{}'>", c.module, c.qualname)
+                }
+            }
+            Value::Module(m) => format!("<module '{}'>", m.name),
+            Value::Generator(g) => {
+                let kind = if g.is_coroutine() { "coroutine" } else { "generator" };
+                format!("<{} object {} at {}>", kind, g.qualname, addr(v))
+            }
+            Value::Iter(it) => format!("<{} object at {}>", it.borrow().type_name(), addr(v)),
+            Value::Wrapper(w) => match &**w {
+                Wrapper::DictView { kind, dict } => {
+                    let name = match kind {
+                        DictViewKind::Keys => "dict_keys",
+                        DictViewKind::Values => "dict_values",
+                        DictViewKind::Items => "dict_items",
+                    };
+                    let items: Vec<Value> = match kind {
+                        DictViewKind::Keys => dict.keys(),
+                        DictViewKind::Values => dict.items().into_iter().map(|(_, v)| v).collect(),
+                        DictViewKind::Items => dict.items().into_iter().map(|(k, v)| Value::tuple(vec![k, v])).collect(),
+                    };
+                    format!("{}([{}])", name, seq(ctx, &items, guard).await?)
+                }
+                _ => format!("<{} object at {}>", type_name(v), addr(v)),
+            },
+            Value::Cell(_) => format!("<cell at {}>", addr(v)),
+            Value::Ellipsis => "Ellipsis".into(),
+            Value::NotImplemented => "NotImplemented".into(),
+            Value::Null => "<NULL>".into(),
+            Value::Instance(inst) => {
+                if let Some(m) = dunder(&inst.class, sym::REPR) {
+                    let r = ctx.call(m, vec![v.clone()]).await?;
+                    return match r {
+                        Value::Str(s) => Ok(s.s.to_string()),
+                        other => Err(type_error(format!("__repr__ returned non-string (type {})", type_name(&other)))),
+                    };
+                }
+                if inst.exc().is_some() {
+                    let args = inst.exc().map(|e| e.borrow().args.clone()).unwrap_or_default();
+                    let inner = if args.len() == 1 { repr(ctx, &args[0], guard).await? } else { seq(ctx, &args, guard).await? };
+                    return Ok(format!("{}({})", inst.class.name, inner));
+                }
+                let module = inst.class.module;
+                if module == sym::BUILTINS {
+                    format!("<{} object at {}>", inst.class.qualname, addr(v))
+                } else {
+                    format!("<{}.{} object at {}>", module, inst.class.qualname, addr(v))
+                }
+            }
+        })
+    })
+}
+
+async fn seq(ctx: &Ctx, items: &[Value], guard: &Recursion) -> PyResult<String> {
+    let mut out = String::new();
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&repr(ctx, x, guard).await?);
+    }
+    Ok(out)
+}
+
+/// `str(v)`.
+pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
+    match v {
+        Value::Str(s) => Ok(s.s.to_string()),
+        Value::Instance(inst) => {
+            if let Some(m) = dunder(&inst.class, sym::STR) {
+                return match ctx.call(m, vec![v.clone()]).await? {
+                    Value::Str(s) => Ok(s.s.to_string()),
+                    other => Err(type_error(format!("__str__ returned non-string (type {})", type_name(&other)))),
+                };
+            }
+            if let Some(e) = inst.exc() {
+                if dunder(&inst.class, sym::REPR).is_none() {
+                    let args = e.borrow().args.clone();
+                    let guard = Recursion::default();
+                    return match args.len() {
+                        0 => Ok(String::new()),
+                        1 if inst.class.is_subclass(types().exc("KeyError")) => repr(ctx, &args[0], &guard).await,
+                        1 => Box::pin(str(ctx, &args[0])).await,
+                        _ => repr(ctx, &Value::tuple(args), &guard).await,
+                    };
+                }
+            }
+            repr(ctx, v, &Recursion::default()).await
+        }
+        _ => repr(ctx, v, &Recursion::default()).await,
+    }
+}
+
+/// `format(v, spec)`.
+pub async fn format(ctx: &Ctx, v: &Value, spec: &str) -> PyResult<String> {
+    use crate::pyfmt::{format_float, format_int, format_str, parse_format_spec};
+    let fail = |e: crate::pyfmt::FormatError, v: &Value| crate::runtime::exceptions::raise(e.exception_type(), e.message(type_name(v).as_str()));
+    match v {
+        Value::Str(s) if spec.is_empty() => Ok(s.s.to_string()),
+        Value::Str(s) => {
+            let sp = parse_format_spec(spec).map_err(|e| fail(e, v))?;
+            format_str(&s.s, &sp).map_err(|e| fail(e, v))
+        }
+        Value::Bool(_) if spec.is_empty() => str(ctx, v).await,
+        Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => {
+            let sp = parse_format_spec(spec).map_err(|e| fail(e, v))?;
+            let big = crate::runtime::protocol::to_bigint(v).expect("int");
+            format_int(&big, &sp).map_err(|e| fail(e, v))
+        }
+        Value::Float(f) => {
+            let sp = parse_format_spec(spec).map_err(|e| fail(e, v))?;
+            format_float(*f, &sp).map_err(|e| fail(e, v))
+        }
+        Value::Instance(inst) => {
+            if let Some(m) = dunder(&inst.class, sym::FORMAT) {
+                return match ctx.call(m, vec![v.clone(), Value::str(spec)]).await? {
+                    Value::Str(s) => Ok(s.s.to_string()),
+                    other => Err(type_error(format!("__format__ must return a str, not {}", type_name(&other)))),
+                };
+            }
+            if spec.is_empty() {
+                str(ctx, v).await
+            } else {
+                Err(type_error(format!("unsupported format string passed to {}.__format__", inst.class.name)))
+            }
+        }
+        _ if spec.is_empty() => str(ctx, v).await,
+        _ => Err(type_error(format!("unsupported format string passed to {}.__format__", type_name(v)))),
+    }
+}
+
+/// CPython's repr of a str: single quotes unless the text has a single quote and no double.
+pub fn str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if is_unprintable(c) => {
+                let n = c as u32;
+                if n <= 0xff {
+                    out.push_str(&format!("\\x{:02x}", n));
+                } else if n <= 0xffff {
+                    out.push_str(&format!("\\u{:04x}", n));
+                } else {
+                    out.push_str(&format!("\\U{:08x}", n));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Characters Python's `str.isprintable()` rejects, beyond ASCII controls.
+fn is_unprintable(c: char) -> bool {
+    let n = c as u32;
+    (0x80..=0xa0).contains(&n) || n == 0xad || (0x2028..=0x2029).contains(&n) || (0xd800..=0xdfff).contains(&n)
+}
+
+/// A stable fake address for reprs (`0x...`); the conformance outputs normalize addresses.
+pub fn addr(v: &Value) -> String {
+    format!("0x{:012x}", v.heap_ptr().unwrap_or(0))
+}

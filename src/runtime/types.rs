@@ -1,0 +1,236 @@
+//! The builtin classes: `object`, `type`, the value types and the exception hierarchy.
+//! Built once per thread; `types()` hands out a shared reference.
+
+use crate::intern::{intern, Symbol};
+use crate::object::class::{Attrs, Class, Layout};
+use crate::object::iter::NativeIter;
+use crate::value::Value;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub struct Types {
+    pub object: Rc<Class>,
+    pub type_: Rc<Class>,
+    pub none: Rc<Class>,
+    pub bool: Rc<Class>,
+    pub int: Rc<Class>,
+    pub float: Rc<Class>,
+    pub str: Rc<Class>,
+    pub list: Rc<Class>,
+    pub tuple: Rc<Class>,
+    pub dict: Rc<Class>,
+    pub set: Rc<Class>,
+    pub frozenset: Rc<Class>,
+    pub range: Rc<Class>,
+    pub slice: Rc<Class>,
+    pub function: Rc<Class>,
+    pub builtin_function: Rc<Class>,
+    pub method: Rc<Class>,
+    pub module: Rc<Class>,
+    pub generator: Rc<Class>,
+    pub coroutine: Rc<Class>,
+    pub property: Rc<Class>,
+    pub staticmethod: Rc<Class>,
+    pub classmethod: Rc<Class>,
+    pub super_: Rc<Class>,
+    pub ellipsis: Rc<Class>,
+    pub not_implemented: Rc<Class>,
+    pub cell: Rc<Class>,
+    pub dict_keys: Rc<Class>,
+    pub dict_values: Rc<Class>,
+    pub dict_items: Rc<Class>,
+    /// Exception classes by name, for builtins and for `exc("ValueError")`-style lookups.
+    pub exceptions: FxHashMap<&'static str, Rc<Class>>,
+    /// Iterator classes by their Python name (`list_iterator`, `enumerate`, ...).
+    iterators: RefCell<FxHashMap<&'static str, Rc<Class>>>,
+}
+
+pub fn new_class(name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class> {
+    let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
+    Rc::new(Class {
+        name: intern(name),
+        qualname: name.to_string(),
+        module: crate::intern::sym::BUILTINS,
+        bases,
+        mro,
+        attrs: RefCell::new(Attrs::default()),
+        layout,
+    })
+}
+
+/// (name, base) in an order where each base comes before its subclasses.
+const EXCEPTIONS: &[(&str, &str)] = &[
+    ("BaseException", ""),
+    ("SystemExit", "BaseException"),
+    ("KeyboardInterrupt", "BaseException"),
+    ("GeneratorExit", "BaseException"),
+    ("CancelledError", "BaseException"),
+    ("Exception", "BaseException"),
+    ("StopIteration", "Exception"),
+    ("StopAsyncIteration", "Exception"),
+    ("ArithmeticError", "Exception"),
+    ("FloatingPointError", "ArithmeticError"),
+    ("OverflowError", "ArithmeticError"),
+    ("ZeroDivisionError", "ArithmeticError"),
+    ("AssertionError", "Exception"),
+    ("AttributeError", "Exception"),
+    ("BufferError", "Exception"),
+    ("EOFError", "Exception"),
+    ("ImportError", "Exception"),
+    ("ModuleNotFoundError", "ImportError"),
+    ("LookupError", "Exception"),
+    ("IndexError", "LookupError"),
+    ("KeyError", "LookupError"),
+    ("MemoryError", "Exception"),
+    ("NameError", "Exception"),
+    ("UnboundLocalError", "NameError"),
+    ("OSError", "Exception"),
+    ("ConnectionError", "OSError"),
+    ("BrokenPipeError", "ConnectionError"),
+    ("ConnectionAbortedError", "ConnectionError"),
+    ("ConnectionRefusedError", "ConnectionError"),
+    ("ConnectionResetError", "ConnectionError"),
+    ("FileExistsError", "OSError"),
+    ("FileNotFoundError", "OSError"),
+    ("PermissionError", "OSError"),
+    ("TimeoutError", "OSError"),
+    ("ReferenceError", "Exception"),
+    ("RuntimeError", "Exception"),
+    ("NotImplementedError", "RuntimeError"),
+    ("RecursionError", "RuntimeError"),
+    ("SyntaxError", "Exception"),
+    ("IndentationError", "SyntaxError"),
+    ("TabError", "IndentationError"),
+    ("SystemError", "Exception"),
+    ("TypeError", "Exception"),
+    ("ValueError", "Exception"),
+    ("UnicodeError", "ValueError"),
+    ("UnicodeDecodeError", "UnicodeError"),
+    ("UnicodeEncodeError", "UnicodeError"),
+    ("JSONDecodeError", "ValueError"),
+    ("InvalidStateError", "Exception"),
+    ("QueueEmpty", "Exception"),
+    ("QueueFull", "Exception"),
+    ("Warning", "Exception"),
+    ("UserWarning", "Warning"),
+    ("DeprecationWarning", "Warning"),
+    ("RuntimeWarning", "Warning"),
+];
+
+impl Types {
+    fn build() -> Types {
+        let object = new_class("object", vec![], Layout::Object);
+        let b = |name: &str| new_class(name, vec![object.clone()], Layout::Builtin);
+        let int = b("int");
+        let mut exceptions: FxHashMap<&'static str, Rc<Class>> = FxHashMap::default();
+        for &(name, base) in EXCEPTIONS {
+            let bases = if base.is_empty() { vec![object.clone()] } else { vec![exceptions[base].clone()] };
+            exceptions.insert(name, new_class(name, bases, Layout::Exception));
+        }
+        Types {
+            type_: b("type"),
+            none: b("NoneType"),
+            bool: new_class("bool", vec![int.clone()], Layout::Builtin),
+            int,
+            float: b("float"),
+            str: b("str"),
+            list: b("list"),
+            tuple: b("tuple"),
+            dict: b("dict"),
+            set: b("set"),
+            frozenset: b("frozenset"),
+            range: b("range"),
+            slice: b("slice"),
+            function: b("function"),
+            builtin_function: b("builtin_function_or_method"),
+            method: b("method"),
+            module: b("module"),
+            generator: b("generator"),
+            coroutine: b("coroutine"),
+            property: b("property"),
+            staticmethod: b("staticmethod"),
+            classmethod: b("classmethod"),
+            super_: b("super"),
+            ellipsis: b("ellipsis"),
+            not_implemented: b("NotImplementedType"),
+            cell: b("cell"),
+            dict_keys: b("dict_keys"),
+            dict_values: b("dict_values"),
+            dict_items: b("dict_items"),
+            exceptions,
+            iterators: RefCell::default(),
+            object,
+        }
+    }
+
+    pub fn exc(&self, name: &str) -> &Rc<Class> {
+        &self.exceptions[name]
+    }
+
+    pub fn iterator_class(&self, it: &NativeIter) -> Rc<Class> {
+        let name = it.type_name();
+        self.iterators
+            .borrow_mut()
+            .entry(name)
+            .or_insert_with(|| new_class(name, vec![self.object.clone()], Layout::Builtin))
+            .clone()
+    }
+
+    /// The class of any value.
+    pub fn class_of(&self, v: &Value) -> Rc<Class> {
+        use crate::object::Wrapper;
+        match v {
+            Value::None | Value::Null => self.none.clone(),
+            Value::Bool(_) => self.bool.clone(),
+            Value::Int(_) | Value::BigInt(_) => self.int.clone(),
+            Value::Float(_) => self.float.clone(),
+            Value::Str(_) => self.str.clone(),
+            Value::List(_) => self.list.clone(),
+            Value::Tuple(_) => self.tuple.clone(),
+            Value::Dict(_) => self.dict.clone(),
+            Value::Set(s) => if s.frozen { self.frozenset.clone() } else { self.set.clone() },
+            Value::Range(_) => self.range.clone(),
+            Value::Slice(_) => self.slice.clone(),
+            Value::Function(_) => self.function.clone(),
+            Value::Native(_) => self.builtin_function.clone(),
+            Value::BoundMethod(m) => match m.func {
+                Value::Native(_) => self.builtin_function.clone(),
+                _ => self.method.clone(),
+            },
+            Value::Class(_) => self.type_.clone(),
+            Value::Instance(i) => i.class.clone(),
+            Value::Module(_) => self.module.clone(),
+            Value::Generator(g) => if g.is_coroutine() { self.coroutine.clone() } else { self.generator.clone() },
+            Value::Iter(it) => self.iterator_class(&it.borrow()),
+            Value::Wrapper(w) => match &**w {
+                Wrapper::StaticMethod(_) => self.staticmethod.clone(),
+                Wrapper::ClassMethod(_) => self.classmethod.clone(),
+                Wrapper::Property { .. } => self.property.clone(),
+                Wrapper::Super { .. } => self.super_.clone(),
+                Wrapper::DictView { kind, .. } => match kind {
+                    crate::object::DictViewKind::Keys => self.dict_keys.clone(),
+                    crate::object::DictViewKind::Values => self.dict_values.clone(),
+                    crate::object::DictViewKind::Items => self.dict_items.clone(),
+                },
+            },
+            Value::Cell(_) => self.cell.clone(),
+            Value::Ellipsis => self.ellipsis.clone(),
+            Value::NotImplemented => self.not_implemented.clone(),
+        }
+    }
+}
+
+thread_local! {
+    static TYPES: &'static Types = Box::leak(Box::new(Types::build()));
+}
+
+/// The builtin classes of this thread's interpreter.
+pub fn types() -> &'static Types {
+    TYPES.with(|t| *t)
+}
+
+/// The name of a value's type, as error messages show it.
+pub fn type_name(v: &Value) -> Symbol {
+    types().class_of(v).name
+}

@@ -1,0 +1,229 @@
+//! `Value`: what a variable or stack slot holds. Immediate for None/bool/int/float, an `Rc`
+//! to a heap object otherwise; always 16 bytes.
+
+use crate::object::class::Class;
+use crate::object::function::{BoundMethod, Function, NativeFunction};
+use crate::object::instance::Instance;
+use crate::object::iter::NativeIter;
+use crate::object::module::Module;
+use crate::object::{Generator, Wrapper};
+use num_bigint::BigInt;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+#[derive(Clone)]
+pub enum Value {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    BigInt(Rc<BigInt>),
+    Str(Rc<PyStr>),
+    List(Rc<PyList>),
+    Tuple(Rc<PyTuple>),
+    Dict(Rc<crate::object::dict::PyDict>),
+    Set(Rc<crate::object::set::PySet>),
+    Range(Rc<PyRange>),
+    Slice(Rc<PySlice>),
+    Function(Rc<Function>),
+    Native(Rc<NativeFunction>),
+    BoundMethod(Rc<BoundMethod>),
+    Class(Rc<Class>),
+    Instance(Rc<Instance>),
+    Module(Rc<Module>),
+    Generator(Rc<Generator>),
+    Iter(Rc<RefCell<NativeIter>>),
+    /// staticmethod / classmethod / property / super objects.
+    Wrapper(Rc<Wrapper>),
+    /// A closure cell; lives only in frame slots and function closures.
+    Cell(Rc<RefCell<Value>>),
+    Ellipsis,
+    NotImplemented,
+    /// Internal marker, never visible to scripts: an unassigned local slot, or the absent
+    /// receiver after `LoadMethod` found a plain attribute.
+    Null,
+}
+
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
+
+/// An immutable string with a cached hash and code-point count (indexing is by code point).
+pub struct PyStr {
+    pub s: Box<str>,
+    /// Number of code points; equals `s.len()` for ASCII strings.
+    pub chars: usize,
+    hash: Cell<Option<i64>>,
+}
+
+impl PyStr {
+    pub fn new(s: impl Into<Box<str>>) -> PyStr {
+        let s = s.into();
+        let chars = if s.is_ascii() { s.len() } else { s.chars().count() };
+        PyStr { s, chars, hash: Cell::new(None) }
+    }
+
+    pub fn is_ascii(&self) -> bool {
+        self.chars == self.s.len()
+    }
+
+    pub fn hash(&self) -> i64 {
+        if let Some(h) = self.hash.get() {
+            return h;
+        }
+        let h = crate::object::hash::hash_str(&self.s);
+        self.hash.set(Some(h));
+        h
+    }
+
+    /// Byte offset of the code point at `index` (which may equal `chars`).
+    pub fn byte_offset(&self, index: usize) -> usize {
+        if self.is_ascii() {
+            index
+        } else {
+            self.s.char_indices().nth(index).map(|(i, _)| i).unwrap_or(self.s.len())
+        }
+    }
+}
+
+pub struct PyList {
+    pub items: RefCell<Vec<Value>>,
+}
+
+pub struct PyTuple {
+    pub items: Box<[Value]>,
+}
+
+/// `range(start, stop, step)`, with `step != 0`.
+pub struct PyRange {
+    pub start: i64,
+    pub stop: i64,
+    pub step: i64,
+}
+
+impl PyRange {
+    pub fn len(&self) -> i64 {
+        let (lo, hi, step) = if self.step > 0 {
+            (self.start, self.stop, self.step)
+        } else {
+            (self.stop, self.start, -self.step)
+        };
+        if lo >= hi {
+            0
+        } else {
+            (hi - lo - 1) / step + 1
+        }
+    }
+
+    pub fn get(&self, i: i64) -> i64 {
+        self.start + i * self.step
+    }
+}
+
+pub struct PySlice {
+    pub start: Value,
+    pub stop: Value,
+    pub step: Value,
+}
+
+impl Value {
+    pub fn str(s: impl Into<Box<str>>) -> Value {
+        Value::Str(Rc::new(PyStr::new(s)))
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(PyList { items: RefCell::new(items) }))
+    }
+
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(Rc::new(PyTuple { items: items.into_boxed_slice() }))
+    }
+
+    pub fn from_bigint(v: BigInt) -> Value {
+        use num_traits::ToPrimitive;
+        match v.to_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::BigInt(Rc::new(v)),
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::None)
+    }
+
+    /// Identity (`is`): same immediate value or same heap object.
+    pub fn is(&self, other: &Value) -> bool {
+        use Value::*;
+        match (self, other) {
+            (None, None) | (Ellipsis, Ellipsis) | (NotImplemented, NotImplemented) => true,
+            (Bool(a), Bool(b)) => a == b,
+            (Int(a), Int(b)) => a == b,
+            (Float(a), Float(b)) => a.to_bits() == b.to_bits(),
+            _ => match (self.heap_ptr(), other.heap_ptr()) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            },
+        }
+    }
+
+    /// Address of the heap object, for identity, `id()` and default hashing.
+    pub fn heap_ptr(&self) -> Option<usize> {
+        use Value::*;
+        Some(match self {
+            BigInt(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Str(r) => Rc::as_ptr(r) as *const u8 as usize,
+            List(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Tuple(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Dict(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Set(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Range(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Slice(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Function(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Native(r) => Rc::as_ptr(r) as *const u8 as usize,
+            BoundMethod(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Class(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Instance(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Module(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Generator(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Iter(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Wrapper(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Cell(r) => Rc::as_ptr(r) as *const u8 as usize,
+            _ => return Option::None,
+        })
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(&s.s),
+            _ => None,
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Int(i)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Value::Float(f)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::str(s)
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::str(s)
+    }
+}

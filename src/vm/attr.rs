@@ -1,0 +1,325 @@
+//! Attribute access: instance attributes, class attributes through the MRO, descriptors
+//! (methods, `property`, `staticmethod`, `classmethod`), `super()`, and builtin attributes.
+
+use crate::intern::{intern, sym, Symbol};
+use crate::object::class::Class;
+use crate::object::function::BoundMethod;
+use crate::object::instance::Instance;
+use crate::object::Wrapper;
+use crate::runtime::exceptions::{self as ex, attribute_error};
+use crate::runtime::{type_name, types};
+use crate::value::Value;
+use crate::vm::native::run_async;
+use crate::vm::PyResult;
+use std::rc::Rc;
+
+fn bound(receiver: Value, func: Value) -> Value {
+    Value::BoundMethod(Rc::new(BoundMethod { receiver, func }))
+}
+
+/// Binds a class attribute found for `obj` (an instance, or the class itself when `obj` is None).
+fn bind_class_attr(attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult {
+    match &attr {
+        Value::Function(_) | Value::Native(_) if !obj.is_none() => Ok(bound(obj.clone(), attr)),
+        Value::Wrapper(w) => match &**w {
+            Wrapper::StaticMethod(f) => Ok(f.clone()),
+            Wrapper::ClassMethod(f) => Ok(bound(Value::Class(class.clone()), f.clone())),
+            Wrapper::Property { fget, .. } if !obj.is_none() => {
+                if fget.is_none() {
+                    return Err(attribute_error("unreadable attribute"));
+                }
+                let (fget, obj) = (fget.clone(), obj.clone());
+                run_async(|ctx| async move { ctx.call(fget, vec![obj]).await })
+            }
+            _ => Ok(attr),
+        },
+        _ => Ok(attr),
+    }
+}
+
+/// `obj.name`.
+pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
+    match obj {
+        Value::Instance(inst) => instance_attr(obj, inst, name),
+        Value::Class(c) => class_attr(c, name),
+        Value::Module(m) => m.get(name).ok_or_else(|| attribute_error(format!("module '{}' has no attribute '{}'", m.name, name))),
+        Value::Wrapper(w) => match &**w {
+            Wrapper::Super { class, obj: receiver } => super_attr(class, receiver, name),
+            Wrapper::Property { fget, fset, fdel, doc } => match name.as_str() {
+                "fget" => Ok(fget.clone()),
+                "fset" => Ok(fset.clone()),
+                "fdel" => Ok(fdel.clone()),
+                "__doc__" => Ok(doc.clone()),
+                "setter" | "getter" | "deleter" => builtin_attr(obj, name),
+                _ => Err(no_attr(obj, name)),
+            },
+            Wrapper::StaticMethod(f) | Wrapper::ClassMethod(f) if name.as_str() == "__func__" => Ok(f.clone()),
+            _ => builtin_attr(obj, name),
+        },
+        _ => builtin_attr(obj, name),
+    }
+}
+
+fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
+    attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name))
+}
+
+fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
+    let class_attr = inst.class.lookup(name);
+    if let Some(Value::Wrapper(w)) = &class_attr {
+        if let Wrapper::Property { .. } = &**w {
+            return bind_class_attr(class_attr.clone().expect("attr"), obj, &inst.class);
+        }
+    }
+    if let Some(v) = inst.attrs.borrow().get(&name) {
+        return Ok(v.clone());
+    }
+    if let Some(e) = inst.exc() {
+        let e = e.borrow();
+        match name.as_str() {
+            "args" => return Ok(Value::tuple(e.args.clone())),
+            "__cause__" => return Ok(e.cause.clone().unwrap_or(Value::None)),
+            "__context__" => return Ok(e.context.clone().unwrap_or(Value::None)),
+            "__suppress_context__" => return Ok(Value::Bool(e.suppress_context)),
+            "__traceback__" => return Ok(Value::None),
+            "value" if inst.class.is_subclass(types().exc("StopIteration")) => return Ok(e.args.first().cloned().unwrap_or(Value::None)),
+            _ => {}
+        }
+    }
+    match name {
+        sym::CLASS => return Ok(Value::Class(inst.class.clone())),
+        sym::DICT => {
+            let items: Vec<Value> = inst.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
+            return crate::runtime::protocol::make_dict(items);
+        }
+        _ => {}
+    }
+    if let Some(attr) = class_attr {
+        return bind_class_attr(attr, obj, &inst.class);
+    }
+    if let Some(getattr) = inst.class.lookup(sym::GETATTR) {
+        let obj = obj.clone();
+        return run_async(|ctx| async move { ctx.call(getattr, vec![obj, Value::str(name.as_str())]).await });
+    }
+    Err(no_attr(obj, name))
+}
+
+fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
+    if let Some(v) = c.lookup(name) {
+        return bind_class_attr(v, &Value::None, c);
+    }
+    match name.as_str() {
+        "__name__" => Ok(Value::str(c.name.as_str())),
+        "__qualname__" => Ok(Value::str(c.qualname.as_str())),
+        "__module__" => Ok(Value::str(c.module.as_str())),
+        "__doc__" => Ok(Value::None),
+        "__mro__" => Ok(Value::tuple(c.full_mro().into_iter().map(Value::Class).collect())),
+        "__bases__" => Ok(Value::tuple(c.bases.iter().cloned().map(Value::Class).collect())),
+        "__base__" => Ok(c.bases.first().cloned().map(Value::Class).unwrap_or(Value::None)),
+        "__dict__" => {
+            let items: Vec<Value> = c.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
+            crate::runtime::protocol::make_dict(items)
+        }
+        "__class__" => Ok(Value::Class(types().type_.clone())),
+        _ => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
+    }
+}
+
+fn super_attr(class: &Rc<Class>, receiver: &Value, name: Symbol) -> PyResult {
+    let (obj_class, is_class) = match receiver {
+        Value::Class(c) => (c.clone(), true),
+        other => (types().class_of(other), false),
+    };
+    let mro = obj_class.full_mro();
+    let start = mro.iter().position(|c| Rc::ptr_eq(c, class)).map(|i| i + 1).unwrap_or(mro.len());
+    for c in &mro[start..] {
+        let found = c.attrs.borrow().get(&name).cloned();
+        if let Some(v) = found {
+            let obj = if is_class { Value::None } else { receiver.clone() };
+            return bind_class_attr(v, &obj, &obj_class);
+        }
+        if name == sym::INIT && c.layout == crate::object::class::Layout::Exception && Rc::ptr_eq(c, types().exc("BaseException")) {
+            break;
+        }
+    }
+    if name == sym::INIT {
+        // object.__init__ / BaseException.__init__: accept and store exception args.
+        return Ok(bound(receiver.clone(), crate::modules::builtins::base_init()));
+    }
+    Err(attribute_error(format!("'super' object has no attribute '{}'", name)))
+}
+
+/// Attributes of builtin values: methods of their type, and a few data attributes.
+fn builtin_attr(obj: &Value, name: Symbol) -> PyResult {
+    let class = types().class_of(obj);
+    if let Some(v) = class.lookup(name) {
+        return bind_class_attr(v, obj, &class);
+    }
+    let s = name.as_str();
+    let found = match (obj, s) {
+        (_, "__class__") => Some(Value::Class(class.clone())),
+        (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "real" | "numerator") => Some(match obj {
+            Value::Bool(b) => Value::Int(*b as i64),
+            _ => obj.clone(),
+        }),
+        (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "imag") => Some(Value::Int(0)),
+        (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "denominator") => Some(Value::Int(1)),
+        (Value::Float(_), "real") => Some(obj.clone()),
+        (Value::Float(_), "imag") => Some(Value::Float(0.0)),
+        (Value::Function(f), _) => function_attr(f, name),
+        (Value::BoundMethod(m), "__self__") => Some(m.receiver.clone()),
+        (Value::BoundMethod(m), "__func__") => Some(m.func.clone()),
+        (Value::BoundMethod(m), "__name__" | "__qualname__" | "__doc__") => get_attr(&m.func, name).ok(),
+        (Value::Native(n), "__name__" | "__qualname__") => Some(Value::str(n.name)),
+        (Value::Native(_), "__doc__") => Some(Value::None),
+        (Value::Generator(g), "__name__") => Some(Value::str(g.code.name.as_str())),
+        (Value::Generator(g), "__qualname__") => Some(Value::str(g.qualname.as_str())),
+        (Value::Slice(sl), "start") => Some(sl.start.clone()),
+        (Value::Slice(sl), "stop") => Some(sl.stop.clone()),
+        (Value::Slice(sl), "step") => Some(sl.step.clone()),
+        (Value::Range(r), "start") => Some(Value::Int(r.start)),
+        (Value::Range(r), "stop") => Some(Value::Int(r.stop)),
+        (Value::Range(r), "step") => Some(Value::Int(r.step)),
+        _ => None,
+    };
+    found.ok_or_else(|| no_attr(obj, name))
+}
+
+fn function_attr(f: &crate::object::function::Function, name: Symbol) -> Option<Value> {
+    if let Some(v) = f.attrs.borrow().get(&name) {
+        return Some(v.clone());
+    }
+    Some(match name.as_str() {
+        "__name__" => Value::str(f.name.borrow().as_str()),
+        "__qualname__" => Value::str(f.qualname.borrow().as_str()),
+        "__doc__" => f.doc.clone(),
+        "__module__" => Value::str(f.globals.name.as_str()),
+        "__defaults__" => {
+            if f.defaults.is_empty() {
+                Value::None
+            } else {
+                Value::tuple(f.defaults.clone())
+            }
+        }
+        "__dict__" => {
+            let items: Vec<Value> = f.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
+            return crate::runtime::protocol::make_dict(items).ok();
+        }
+        _ => return None,
+    })
+}
+
+/// `obj.name = v`.
+pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
+    match obj {
+        Value::Instance(inst) => {
+            if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
+                if let Wrapper::Property { fset, .. } = &*w {
+                    if fset.is_none() {
+                        return Err(attribute_error(format!("property '{}' of '{}' object has no setter", name, inst.class.name)));
+                    }
+                    let (fset, obj) = (fset.clone(), obj.clone());
+                    return run_async(|ctx| async move { ctx.call(fset, vec![obj, v]).await }).map(|_| ());
+                }
+            }
+            if let Some(setattr) = inst.class.lookup(sym::SETATTR) {
+                let obj = obj.clone();
+                return run_async(|ctx| async move { ctx.call(setattr, vec![obj, Value::str(name.as_str()), v]).await }).map(|_| ());
+            }
+            if let Some(e) = inst.exc() {
+                match name.as_str() {
+                    "__cause__" => {
+                        let mut e = e.borrow_mut();
+                        e.cause = if v.is_none() { None } else { Some(v) };
+                        e.suppress_context = true;
+                        return Ok(());
+                    }
+                    "__context__" => {
+                        e.borrow_mut().context = if v.is_none() { None } else { Some(v) };
+                        return Ok(());
+                    }
+                    "args" => {
+                        let items = crate::runtime::protocol::unpack_fast(&v, usize::MAX).and_then(Result::ok).unwrap_or_default();
+                        e.borrow_mut().args = items;
+                        return Ok(());
+                    }
+                    _ => {}
+                }
+            }
+            inst.attrs.borrow_mut().insert(name, v);
+            Ok(())
+        }
+        Value::Class(c) => {
+            c.attrs.borrow_mut().insert(name, v);
+            Ok(())
+        }
+        Value::Function(f) => {
+            match name.as_str() {
+                "__name__" => *f.name.borrow_mut() = intern(v.as_str().unwrap_or("")),
+                "__qualname__" => *f.qualname.borrow_mut() = v.as_str().unwrap_or("").to_string(),
+                _ => {
+                    f.attrs.borrow_mut().insert(name, v);
+                }
+            }
+            Ok(())
+        }
+        Value::Module(m) => {
+            m.set(name, v);
+            Ok(())
+        }
+        _ => Err(no_attr(obj, name)),
+    }
+}
+
+/// `del obj.name`.
+pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
+    match obj {
+        Value::Instance(inst) => {
+            if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
+                if let Wrapper::Property { fdel, .. } = &*w {
+                    if fdel.is_none() {
+                        return Err(attribute_error(format!("property '{}' of '{}' object has no deleter", name, inst.class.name)));
+                    }
+                    let (fdel, obj) = (fdel.clone(), obj.clone());
+                    return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
+                }
+            }
+            match inst.attrs.borrow_mut().shift_remove(&name) {
+                Some(_) => Ok(()),
+                None => Err(no_attr(obj, name)),
+            }
+        }
+        Value::Class(c) => match c.attrs.borrow_mut().shift_remove(&name) {
+            Some(_) => Ok(()),
+            None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
+        },
+        _ => Err(ex::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name))),
+    }
+}
+
+/// For `obj.name(...)`: the plain function to call with `obj` as first argument, when that
+/// is what the attribute means (so no bound-method object is made).
+pub fn lookup_method(obj: &Value, name: Symbol) -> Option<Value> {
+    let class = match obj {
+        Value::Instance(inst) => {
+            if inst.attrs.borrow().contains_key(&name) {
+                return None;
+            }
+            inst.class.clone()
+        }
+        Value::Class(_) | Value::Module(_) | Value::Wrapper(_) => return None,
+        Value::Function(f) if f.attrs.borrow().contains_key(&name) => return None,
+        other => types().class_of(other),
+    };
+    match class.lookup(name)? {
+        f @ (Value::Function(_) | Value::Native(_)) => Some(f),
+        _ => None,
+    }
+}
+
+/// A special method looked up on the type and bound to `obj` (`__enter__`, `__exit__`).
+pub fn lookup_bound(obj: &Value, name: Symbol) -> Option<Value> {
+    let class = types().class_of(obj);
+    let attr = class.lookup(name)?;
+    bind_class_attr(attr, obj, &class).ok()
+}

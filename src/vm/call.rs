@@ -1,0 +1,288 @@
+//! Calls. The callee and its arguments sit on the fiber's stack; a script function's frame
+//! takes its arguments in place as its first locals, so a plain call copies nothing.
+
+use super::frame::{Fiber, Frame, FrameKind, ResumeMode};
+use super::{PyResult, Vm, RECURSION_LIMIT};
+use crate::bytecode::Code;
+use crate::intern::{sym, Symbol};
+use crate::object::class::{Class, Layout};
+use crate::object::dict::PyDict;
+use crate::object::function::{Args, Function};
+use crate::object::instance::Instance;
+use crate::object::module::Module;
+use crate::object::{GenState, Generator};
+use crate::runtime::exceptions::{self as ex, type_error};
+use crate::runtime::protocol::hash_key_sync;
+use crate::runtime::type_name;
+use crate::value::Value;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// What a call did: produced its value at once, or pushed a frame that will deliver it.
+pub enum CallOutcome {
+    Done(Value),
+    Pushed,
+}
+
+impl Vm {
+    /// Calls `stack[at]` with the `argc` values above it; the last `kwnames.len()` of them are
+    /// keyword arguments. Leaves the stack at `at` when the call is done or fails.
+    pub(super) fn call_value(&mut self, fiber: &mut Fiber, at: usize, argc: usize, kwnames: &[Symbol], kind: FrameKind) -> PyResult<CallOutcome> {
+        let callee = fiber.stack[at].clone();
+        let result = match &callee {
+            Value::Function(f) => return self.call_function(fiber, f, at, argc, kwnames, kind),
+            Value::Native(n) => {
+                let npos = argc - kwnames.len();
+                let r = {
+                    let args = &fiber.stack[at + 1..at + 1 + argc];
+                    if kwnames.is_empty() {
+                        (n.func)(&Args { pos: args, kw: &[] })
+                    } else {
+                        let kw: Vec<(Symbol, Value)> = kwnames.iter().copied().zip(args[npos..].iter().cloned()).collect();
+                        (n.func)(&Args { pos: &args[..npos], kw: &kw })
+                    }
+                };
+                r.map(CallOutcome::Done)
+            }
+            Value::BoundMethod(m) => {
+                fiber.stack[at] = m.func.clone();
+                fiber.stack.insert(at + 1, m.receiver.clone());
+                return self.call_value(fiber, at, argc + 1, kwnames, kind);
+            }
+            Value::Class(c) => return self.call_class(fiber, c, at, argc, kwnames, kind),
+            Value::Instance(inst) => match inst.class.lookup(sym::CALL) {
+                Some(m) => {
+                    fiber.stack[at] = m;
+                    fiber.stack.insert(at + 1, callee.clone());
+                    return self.call_value(fiber, at, argc + 1, kwnames, kind);
+                }
+                None => Err(not_callable(&callee)),
+            },
+            _ => Err(not_callable(&callee)),
+        };
+        fiber.stack.truncate(at);
+        result
+    }
+
+    fn call_function(&mut self, fiber: &mut Fiber, f: &Rc<Function>, at: usize, argc: usize, kwnames: &[Symbol], kind: FrameKind) -> PyResult<CallOutcome> {
+        let code = &f.code;
+        let base = at + 1;
+        let simple = kwnames.is_empty() && argc == code.argcount as usize && code.kwonly == 0 && !code.flags.varargs && !code.flags.varkw;
+        if !simple {
+            let args = fiber.stack.split_off(base);
+            let npos = argc - kwnames.len();
+            let mut pos = args;
+            let kwvalues = pos.split_off(npos);
+            let kw: Vec<(Symbol, Value)> = kwnames.iter().copied().zip(kwvalues).collect();
+            match bind_args(f, pos, kw) {
+                Ok(locals) => fiber.stack.extend(locals),
+                Err(e) => {
+                    fiber.stack.truncate(at);
+                    return Err(e);
+                }
+            }
+        }
+        fiber.stack.resize(base + code.nlocals(), Value::Null);
+        for &slot in &code.cells {
+            let v = std::mem::replace(&mut fiber.stack[base + slot as usize], Value::Null);
+            fiber.stack[base + slot as usize] = Value::Cell(Rc::new(RefCell::new(v)));
+        }
+        for (i, &slot) in code.freevars.iter().enumerate() {
+            fiber.stack[base + slot as usize] = f.closure[i].clone();
+        }
+        if code.flags.is_generator || code.flags.is_coroutine {
+            let locals = fiber.stack.split_off(base);
+            fiber.stack.truncate(at);
+            return Ok(CallOutcome::Done(make_generator(f, locals)));
+        }
+        if self.depth >= RECURSION_LIMIT {
+            fiber.stack.truncate(at);
+            return Err(ex::raise("RecursionError", "maximum recursion depth exceeded"));
+        }
+        self.depth += 1;
+        fiber.frames.push(Frame { code: code.clone(), ip: 0, base, ret_sp: at, globals: f.globals.clone(), kind, native: None });
+        Ok(CallOutcome::Pushed)
+    }
+
+    fn call_class(&mut self, fiber: &mut Fiber, c: &Rc<Class>, at: usize, argc: usize, kwnames: &[Symbol], kind: FrameKind) -> PyResult<CallOutcome> {
+        if c.layout == Layout::Builtin {
+            return match c.lookup(sym::NEW) {
+                Some(ctor @ Value::Native(_)) => {
+                    fiber.stack[at] = ctor;
+                    self.call_value(fiber, at, argc, kwnames, kind)
+                }
+                _ => {
+                    fiber.stack.truncate(at);
+                    Err(type_error(format!("cannot create '{}' instances", c.name)))
+                }
+            };
+        }
+        let inst = Instance::new(c.clone());
+        if let Some(e) = inst.exc() {
+            e.borrow_mut().args = fiber.stack[at + 1..at + 1 + argc - kwnames.len()].to_vec();
+        }
+        let inst = Value::Instance(Rc::new(inst));
+        match c.lookup(sym::INIT) {
+            Some(init @ Value::Function(_)) => {
+                fiber.stack[at] = init;
+                fiber.stack.insert(at + 1, inst.clone());
+                let kind = match kind {
+                    FrameKind::Normal => FrameKind::Init(inst),
+                    other => other,
+                };
+                self.call_value(fiber, at, argc + 1, kwnames, kind)
+            }
+            Some(init) => {
+                fiber.stack[at] = init;
+                fiber.stack.insert(at + 1, inst.clone());
+                match self.call_value(fiber, at, argc + 1, kwnames, FrameKind::Normal)? {
+                    CallOutcome::Done(_) => Ok(CallOutcome::Done(inst)),
+                    CallOutcome::Pushed => Err(type_error("native __init__ pushed a frame")),
+                }
+            }
+            None => {
+                fiber.stack.truncate(at);
+                if argc > 0 && c.layout == Layout::Object {
+                    return Err(type_error(format!("{}() takes no arguments", c.name)));
+                }
+                Ok(CallOutcome::Done(inst))
+            }
+        }
+    }
+}
+
+fn not_callable(v: &Value) -> crate::vm::Flow {
+    type_error(format!("'{}' object is not callable", type_name(v)))
+}
+
+/// A generator or coroutine object holding a not-yet-started frame with these locals.
+fn make_generator(f: &Rc<Function>, locals: Vec<Value>) -> Value {
+    let mut fiber = Fiber::new(ResumeMode::Native, None);
+    fiber.stack = locals;
+    fiber.frames.push(Frame { code: f.code.clone(), ip: 0, base: 0, ret_sp: 0, globals: f.globals.clone(), kind: FrameKind::Normal, native: None });
+    let gen = Rc::new(Generator {
+        code: f.code.clone(),
+        qualname: f.qualname.borrow().clone(),
+        fiber: RefCell::new(None),
+        state: Cell::new(GenState::Created),
+        awaited: Cell::new(false),
+    });
+    fiber.owner = Some(gen.clone());
+    *gen.fiber.borrow_mut() = Some(Box::new(fiber));
+    Value::Generator(gen)
+}
+
+/// Matches arguments to parameters, with CPython's error messages.
+fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResult<Vec<Value>> {
+    let code: &Code = &f.code;
+    let nargs = code.argcount as usize;
+    let nkwonly = code.kwonly as usize;
+    let qualname = f.qualname.borrow().clone();
+    let mut slots = vec![Value::Null; nargs + nkwonly];
+    let npos_given = pos.len();
+    let mut extra = Vec::new();
+    for (i, v) in pos.into_iter().enumerate() {
+        if i < nargs {
+            slots[i] = v;
+        } else {
+            extra.push(v);
+        }
+    }
+    if !extra.is_empty() && !code.flags.varargs {
+        let ndefaults = f.defaults.len();
+        let takes = if ndefaults > 0 {
+            format!("from {} to {} positional arguments", nargs - ndefaults, nargs)
+        } else {
+            format!("{} positional argument{}", nargs, if nargs == 1 { "" } else { "s" })
+        };
+        let was = if npos_given == 1 { "was" } else { "were" };
+        return Err(type_error(format!("{}() takes {} but {} {} given", qualname, takes, npos_given, was)));
+    }
+    let varkw = if code.flags.varkw { Some(PyDict::default()) } else { None };
+    for (name, v) in kw {
+        let idx = code.local_names[code.posonly as usize..nargs + nkwonly].iter().position(|&n| n == name).map(|i| i + code.posonly as usize);
+        match idx {
+            Some(i) => {
+                if !matches!(slots[i], Value::Null) {
+                    return Err(type_error(format!("{}() got multiple values for argument '{}'", qualname, name)));
+                }
+                slots[i] = v;
+            }
+            None => match &varkw {
+                Some(d) => {
+                    let key = hash_key_sync(Value::str(name.as_str())).expect("str hashes")?;
+                    d.insert(key, v);
+                }
+                None => return Err(type_error(format!("{}() got an unexpected keyword argument '{}'", qualname, name))),
+            },
+        }
+    }
+    let first_default = nargs - f.defaults.len();
+    let mut missing = Vec::new();
+    for (i, slot) in slots.iter_mut().enumerate().take(nargs) {
+        if matches!(slot, Value::Null) {
+            if i >= first_default {
+                *slot = f.defaults[i - first_default].clone();
+            } else {
+                missing.push(code.local_names[i]);
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(missing_error(&qualname, "positional", &missing));
+    }
+    for i in nargs..nargs + nkwonly {
+        if matches!(slots[i], Value::Null) {
+            let name = code.local_names[i];
+            match f.kwdefaults.iter().find(|(k, _)| *k == name) {
+                Some((_, v)) => slots[i] = v.clone(),
+                None => missing.push(name),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(missing_error(&qualname, "keyword-only", &missing));
+    }
+    if code.flags.varargs {
+        slots.push(Value::tuple(extra));
+    }
+    if let Some(d) = varkw {
+        slots.push(Value::Dict(Rc::new(d)));
+    }
+    Ok(slots)
+}
+
+fn missing_error(qualname: &str, what: &str, names: &[Symbol]) -> crate::vm::Flow {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{}'", n)).collect();
+    let list = match quoted.len() {
+        1 => quoted[0].clone(),
+        2 => format!("{} and {}", quoted[0], quoted[1]),
+        n => format!("{}, and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    };
+    let plural = if names.len() == 1 { "" } else { "s" };
+    type_error(format!("{}() missing {} required {} argument{}: {}", qualname, names.len(), what, plural, list))
+}
+
+/// A function object for `MakeFunction`.
+pub fn make_function(code: Rc<Code>, globals: Rc<Module>, defaults: Option<Value>, kwdefaults: Option<Value>, closure: Box<[Value]>) -> Value {
+    let defaults = match defaults {
+        Some(Value::Tuple(t)) => t.items.to_vec(),
+        _ => Vec::new(),
+    };
+    let kwdefaults = match kwdefaults {
+        Some(Value::Dict(d)) => d.items().into_iter().map(|(k, v)| (crate::intern::intern(k.as_str().unwrap_or("")), v)).collect(),
+        _ => Vec::new(),
+    };
+    let doc = code.consts.first().cloned().unwrap_or(Value::None);
+    Value::Function(Rc::new(Function {
+        name: RefCell::new(code.name),
+        qualname: RefCell::new(code.qualname.clone()),
+        code,
+        globals,
+        defaults,
+        kwdefaults,
+        closure,
+        doc,
+        attrs: RefCell::default(),
+    }))
+}

@@ -1,0 +1,1073 @@
+//! The dispatch loop. `execute` runs the top script frame's instructions until something
+//! changes which frame runs (a call, a return, an exception, a yield); `run` handles that
+//! event and goes on. The running fiber is held by value, so switching fibers is a move.
+
+use super::call::CallOutcome;
+use super::frame::{Fiber, Frame, FrameKind, ResumeMode};
+use super::native::{NativeFrame, Reply, Request};
+use super::{ops, Exc, Flow, PyResult, Vm, RECURSION_LIMIT};
+use crate::ast::{BinOp, CmpOp, UnaryOp};
+use crate::bytecode::{Code, Op};
+use crate::intern::Symbol;
+use crate::object::class::Attrs;
+use crate::object::instance::TracebackEntry;
+use crate::object::iter::Step;
+use crate::object::module::Module;
+use crate::object::{GenState, Generator};
+use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception};
+use crate::runtime::{protocol, type_name, types};
+use crate::value::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// What the running frame asks the loop to do next.
+pub enum Event {
+    /// The frame stack changed (a call pushed a frame, a native was started): keep going.
+    Continue,
+    Return(Value),
+    /// An exception raised by the instruction that just ran.
+    Raise(Exc),
+    /// A re-raised exception: its traceback is already complete for this frame.
+    Reraise(Exc),
+    Yield(Value),
+    Resume { gen: Rc<Generator>, send: Result<Value, Exc>, mode: ResumeMode },
+}
+
+impl Vm {
+    /// Runs module code on a fresh main fiber until it finishes.
+    pub fn run_module(&mut self, code: Rc<Code>, globals: Rc<Module>) -> Result<Value, Exc> {
+        let mut fiber = Box::new(Fiber::new(ResumeMode::Main, None));
+        fiber.stack.resize(code.nlocals(), Value::Null);
+        fiber.frames.push(Frame { code, ip: 0, base: 0, ret_sp: 0, globals, kind: FrameKind::Normal, native: None });
+        self.depth += 1;
+        self.run(fiber)
+    }
+
+    /// Completes a result that may be a native continuation, running it on a fresh fiber.
+    pub fn finish_native(&mut self, r: PyResult) -> PyResult {
+        match r {
+            Err(Flow::Async(nf)) => {
+                let mut fiber = Box::new(Fiber::new(ResumeMode::Main, None));
+                let globals = self.builtins.clone();
+                fiber.frames.push(Frame { code: Code::placeholder(), ip: 0, base: 0, ret_sp: 0, globals, kind: FrameKind::Normal, native: Some(nf) });
+                self.run(fiber).map_err(Flow::Raise)
+            }
+            other => other,
+        }
+    }
+
+    /// Runs fibers until the given main fiber finishes.
+    fn run(&mut self, mut fiber: Box<Fiber>) -> Result<Value, Exc> {
+        let floor = self.resumers.len();
+        let mut event = Event::Continue;
+        loop {
+            event = match event {
+                Event::Continue => {
+                    let top = fiber.frames.last_mut().expect("running fiber has a frame");
+                    if top.native.is_some() {
+                        self.step_native(&mut fiber)
+                    } else {
+                        self.execute(&mut fiber)
+                    }
+                }
+                Event::Return(v) => match self.pop_frame(&mut fiber, v) {
+                    Ok(Some(v)) => self.deliver(&mut fiber, v),
+                    Ok(None) => Event::Continue,
+                    Err(e) => Event::Raise(e),
+                },
+                Event::Raise(e) => {
+                    if let Some(f) = fiber.frames.last() {
+                        if f.native.is_none() {
+                            add_traceback(&e, f);
+                        }
+                    }
+                    self.unwind(&mut fiber, e)
+                }
+                Event::Reraise(e) => self.unwind(&mut fiber, e),
+                Event::Yield(v) => {
+                    // The generator fiber goes back into its object; its resumer runs on.
+                    let gen = fiber.owner.clone().expect("yield outside a generator fiber");
+                    let mode = fiber.mode;
+                    self.depth -= fiber.frames.len();
+                    let resumer = self.resumers.pop().expect("a resumed fiber has a resumer");
+                    let suspended = std::mem::replace(&mut fiber, resumer);
+                    *gen.fiber.borrow_mut() = Some(suspended);
+                    gen.state.set(GenState::Suspended);
+                    self.deliver_yield(&mut fiber, mode, v)
+                }
+                Event::Resume { gen, send, mode } => self.resume(&mut fiber, gen, send, mode),
+            };
+            if let Some(result) = self.finished.take() {
+                if self.resumers.len() == floor {
+                    return result;
+                }
+                // A nested fiber ended: hand its outcome to its resumer.
+                let done = std::mem::replace(&mut fiber, self.resumers.pop().expect("resumer"));
+                event = self.fiber_finished(&mut fiber, done, result);
+            }
+        }
+    }
+
+    /// Pops the returning top frame; returns the value to deliver, or None when the fiber ended.
+    fn pop_frame(&mut self, fiber: &mut Fiber, v: Value) -> Result<Option<Value>, Exc> {
+        let frame = fiber.frames.pop().expect("frame to pop");
+        if frame.native.is_none() {
+            self.depth -= 1;
+        }
+        fiber.stack.truncate(frame.ret_sp);
+        let v = match frame.kind {
+            FrameKind::Normal | FrameKind::IterNext => v,
+            FrameKind::Init(instance) => {
+                if !v.is_none() {
+                    return Err(exc_of(ex::type_error(format!("__init__() should return None, not '{}'", type_name(&v)))));
+                }
+                instance
+            }
+            FrameKind::ClassBody { ns, name, bases } => {
+                crate::runtime::class_builder::make_class(&name, bases, ns).map_err(exc_of)?
+            }
+        };
+        if fiber.frames.is_empty() {
+            self.finished = Some(Ok(v));
+            return Ok(None);
+        }
+        Ok(Some(v))
+    }
+
+    /// Hands a value to whatever is now on top: a script frame's stack or a waiting native.
+    fn deliver(&mut self, fiber: &mut Fiber, v: Value) -> Event {
+        let top = fiber.frames.last_mut().expect("frame to deliver to");
+        match &top.native {
+            Some(n) => n.ctx.set_reply(Reply::Value(v)),
+            None => fiber.stack.push(v),
+        }
+        Event::Continue
+    }
+
+    /// Finds a handler for `e`, popping frames that have none.
+    fn unwind(&mut self, fiber: &mut Fiber, e: Exc) -> Event {
+        loop {
+            let Some(frame) = fiber.frames.last_mut() else {
+                self.finished = Some(Err(e));
+                return Event::Continue;
+            };
+            if let Some(n) = &frame.native {
+                n.ctx.set_reply(Reply::Raised(e));
+                return Event::Continue;
+            }
+            let at = frame.ip.saturating_sub(1) as u32;
+            if let Some(h) = frame.code.handlers.iter().find(|h| h.start <= at && at < h.end) {
+                let sp = frame.stack_start() + h.depth as usize;
+                frame.ip = h.target as usize;
+                fiber.stack.truncate(sp);
+                fiber.stack.push(Value::Instance(e));
+                return Event::Continue;
+            }
+            let frame = fiber.frames.pop().expect("frame");
+            self.depth -= 1;
+            fiber.stack.truncate(frame.ret_sp);
+            if fiber.frames.is_empty() {
+                self.finished = Some(Err(e));
+                return Event::Continue;
+            }
+            let caller = fiber.frames.last().expect("caller");
+            if matches!(frame.kind, FrameKind::IterNext) && is_instance_of(&e, "StopIteration") {
+                return self.end_for_loop(fiber);
+            }
+            if caller.native.is_none() {
+                add_traceback(&e, caller);
+            }
+        }
+    }
+
+    /// The iterator of the `ForIter` that just ran is exhausted: pop it and leave the loop.
+    fn end_for_loop(&mut self, fiber: &mut Fiber) -> Event {
+        let frame = fiber.frames.last_mut().expect("frame");
+        if let Some(Op::ForIter(target)) = frame.code.ops.get(frame.ip - 1) {
+            frame.ip = *target as usize;
+            fiber.stack.pop();
+        }
+        Event::Continue
+    }
+
+    /// A generator's or coroutine's fiber ended with `result`; `fiber` is its resumer.
+    fn fiber_finished(&mut self, fiber: &mut Fiber, done: Box<Fiber>, result: Result<Value, Exc>) -> Event {
+        let gen = done.owner.clone().expect("nested fibers belong to generators");
+        gen.state.set(GenState::Finished);
+        let result = result.map_err(|e| {
+            if is_instance_of(&e, "StopIteration") && !gen.is_coroutine() {
+                let what = if gen.is_coroutine() { "coroutine" } else { "generator" };
+                let re = new_exception(types().exc("RuntimeError"), vec![Value::str(format!("{} raised StopIteration", what))]);
+                let data = re.exc().expect("exception");
+                data.borrow_mut().cause = Some(Value::Instance(e.clone()));
+                data.borrow_mut().context = Some(Value::Instance(e));
+                re
+            } else {
+                e
+            }
+        });
+        match (done.mode, result) {
+            (ResumeMode::ForIter, Ok(_)) => self.end_for_loop(fiber),
+            (ResumeMode::YieldFrom, Ok(v)) => {
+                fiber.stack.pop(); // the delegated-to iterator
+                fiber.stack.push(v);
+                Event::Continue
+            }
+            (ResumeMode::Native, Ok(v)) => {
+                let top = fiber.frames.last().expect("native frame");
+                top.native.as_ref().expect("native").ctx.set_reply(Reply::Returned(v));
+                Event::Continue
+            }
+            (_, Err(e)) => Event::Reraise(e),
+            (ResumeMode::Main, Ok(_)) => unreachable!("main fibers are not resumed"),
+        }
+    }
+
+    /// Gives a yielded value to the resumer `fiber`, according to how it resumed.
+    fn deliver_yield(&mut self, fiber: &mut Fiber, mode: ResumeMode, v: Value) -> Event {
+        match mode {
+            ResumeMode::ForIter => {
+                fiber.stack.push(v);
+                Event::Continue
+            }
+            ResumeMode::YieldFrom => {
+                // The delegating generator yields the same value, and re-runs YieldFrom
+                // with whatever is sent to it next.
+                let frame = fiber.frames.last_mut().expect("frame");
+                frame.ip -= 1;
+                Event::Yield(v)
+            }
+            ResumeMode::Native => {
+                let top = fiber.frames.last().expect("native frame");
+                top.native.as_ref().expect("native").ctx.set_reply(Reply::Yielded(v));
+                Event::Continue
+            }
+            ResumeMode::Main => unreachable!("main fibers do not yield"),
+        }
+    }
+
+    /// Switches to a generator's fiber, sending it a value or throwing an exception into it.
+    fn resume(&mut self, fiber: &mut Box<Fiber>, gen: Rc<Generator>, send: Result<Value, Exc>, mode: ResumeMode) -> Event {
+        let state = gen.state.get();
+        let kind = if gen.is_coroutine() { "coroutine" } else { "generator" };
+        match state {
+            GenState::Running => return Event::Raise(exc_of(ex::value_error(format!("{} already executing", kind)))),
+            GenState::Finished => {
+                if gen.is_coroutine() {
+                    return Event::Raise(exc_of(ex::runtime_error("cannot reuse already awaited coroutine")));
+                }
+                let r = match send {
+                    Ok(_) => Ok(Value::None),
+                    Err(e) => Err(e),
+                };
+                let done = Box::new(Fiber::new(mode, Some(gen.clone())));
+                return self.fiber_finished(fiber, done, r);
+            }
+            GenState::Created => {
+                if let Ok(v) = &send {
+                    if !v.is_none() {
+                        return Event::Raise(exc_of(ex::type_error(format!("can't send non-None value to a just-started {}", kind))));
+                    }
+                }
+            }
+            GenState::Suspended => {}
+        }
+        let Some(mut target) = gen.fiber.borrow_mut().take() else {
+            return Event::Raise(exc_of(ex::value_error(format!("{} already executing", kind))));
+        };
+        gen.state.set(GenState::Running);
+        target.mode = mode;
+        self.depth += target.frames.len();
+        let resumer = std::mem::replace(fiber, target);
+        self.resumers.push(resumer);
+        match send {
+            Ok(v) => {
+                if state == GenState::Suspended {
+                    fiber.stack.push(v);
+                }
+                Event::Continue
+            }
+            Err(e) => Event::Raise(e),
+        }
+    }
+
+    /// Runs the native continuation on top: services its request, or polls it.
+    fn step_native(&mut self, fiber: &mut Fiber) -> Event {
+        let frame = fiber.frames.last_mut().expect("frame");
+        let native = frame.native.as_mut().expect("native frame");
+        if let Some(req) = native.ctx.take_request() {
+            return self.service(fiber, req);
+        }
+        match native.poll() {
+            None => Event::Raise(exc_of(ex::raise("SystemError", "native continuation is waiting on nothing"))),
+            Some(Ok(v)) => Event::Return(v),
+            Some(Err(flow)) => {
+                let frame = fiber.frames.pop().expect("frame");
+                fiber.stack.truncate(frame.ret_sp);
+                match flow {
+                    Flow::Raise(e) => Event::Raise(e),
+                    Flow::Async(nf) => self.push_native(fiber, nf, frame.kind),
+                }
+            }
+        }
+    }
+
+    fn service(&mut self, fiber: &mut Fiber, req: Request) -> Event {
+        match req {
+            Request::Call { func, args, kwargs } => {
+                let at = fiber.stack.len();
+                fiber.stack.push(func);
+                let n = args.len() + kwargs.len();
+                fiber.stack.extend(args);
+                let names: Vec<Symbol> = kwargs.iter().map(|(k, _)| *k).collect();
+                fiber.stack.extend(kwargs.into_iter().map(|(_, v)| v));
+                let outcome = self.call_value(fiber, at, n, &names, FrameKind::Normal);
+                self.after_call(fiber, outcome)
+            }
+            Request::Next(iter) => self.next_for_native(fiber, iter),
+            Request::Send { gen, value } => Event::Resume { gen, send: Ok(value), mode: ResumeMode::Native },
+            Request::Throw { gen, exc } => Event::Resume { gen, send: Err(exc), mode: ResumeMode::Native },
+            Request::Run(nf) => self.push_native(fiber, nf, FrameKind::Normal),
+        }
+    }
+
+    fn next_for_native(&mut self, fiber: &mut Fiber, iter: Value) -> Event {
+        match &iter {
+            Value::Generator(g) => Event::Resume { gen: g.clone(), send: Ok(Value::None), mode: ResumeMode::Native },
+            _ => {
+                let r = protocol::next_native(&iter);
+                match r {
+                    Ok(Some(v)) => self.deliver(fiber, v),
+                    Ok(None) => {
+                        let top = fiber.frames.last().expect("frame");
+                        top.native.as_ref().expect("native").ctx.set_reply(Reply::Returned(Value::None));
+                        Event::Continue
+                    }
+                    Err(Flow::Raise(e)) => self.unwind(fiber, e),
+                    Err(Flow::Async(nf)) => self.push_native(fiber, nf, FrameKind::Normal),
+                }
+            }
+        }
+    }
+
+    /// Pushes a native continuation whose result goes to the frame below it.
+    pub(super) fn push_native(&mut self, fiber: &mut Fiber, nf: Box<NativeFrame>, kind: FrameKind) -> Event {
+        let below = fiber.frames.last().expect("frame");
+        let (code, globals) = (below.code.clone(), below.globals.clone());
+        fiber.frames.push(Frame { code, ip: 0, base: fiber.stack.len(), ret_sp: fiber.stack.len(), globals, kind, native: Some(nf) });
+        Event::Continue
+    }
+
+    /// Completes a call made by an instruction or a native request.
+    pub(super) fn after_call(&mut self, fiber: &mut Fiber, outcome: PyResult<CallOutcome>) -> Event {
+        match outcome {
+            Ok(CallOutcome::Done(v)) => self.deliver(fiber, v),
+            Ok(CallOutcome::Pushed) => Event::Continue,
+            Err(Flow::Raise(e)) => Event::Raise(e),
+            Err(Flow::Async(nf)) => self.push_native(fiber, nf, FrameKind::Normal),
+        }
+    }
+
+    /// Executes the top script frame until it calls, returns, raises or yields.
+    fn execute(&mut self, fiber: &mut Fiber) -> Event {
+        let frame = fiber.frames.last_mut().expect("frame");
+        let code = frame.code.clone();
+        let globals = frame.globals.clone();
+        let base = frame.base;
+        let mut ip = frame.ip;
+        let ops = &code.ops[..];
+
+        // Leaves `execute`, saving the instruction pointer first.
+        macro_rules! leave {
+            ($event:expr) => {{
+                fiber.frames.last_mut().expect("frame").ip = ip;
+                return $event;
+            }};
+        }
+        macro_rules! throw {
+            ($flow:expr) => {{
+                let flow = $flow;
+                fiber.frames.last_mut().expect("frame").ip = ip;
+                return match flow {
+                    Flow::Raise(e) => Event::Raise(e),
+                    Flow::Async(nf) => self.push_native(fiber, nf, FrameKind::Normal),
+                };
+            }};
+        }
+        // Pushes the value of an operation that may raise or need script code.
+        macro_rules! produce {
+            ($r:expr) => {
+                match $r {
+                    Ok(v) => fiber.stack.push(v),
+                    Err(flow) => throw!(flow),
+                }
+            };
+        }
+        // Runs a fallible operation whose result is not pushed.
+        macro_rules! check {
+            ($r:expr) => {
+                match $r {
+                    Ok(v) => v,
+                    Err(flow) => throw!(flow),
+                }
+            };
+        }
+        macro_rules! pop {
+            () => {
+                fiber.stack.pop().expect("stack underflow")
+            };
+        }
+        macro_rules! top {
+            () => {
+                fiber.stack.last().expect("stack underflow")
+            };
+        }
+
+        loop {
+            let op = ops[ip];
+            ip += 1;
+            match op {
+                Op::Nop => {}
+                Op::LoadConst(i) => fiber.stack.push(code.consts[i as usize].clone()),
+                Op::LoadNone => fiber.stack.push(Value::None),
+                Op::LoadInt(i) => fiber.stack.push(Value::Int(i as i64)),
+                Op::Pop => {
+                    pop!();
+                }
+                Op::Dup => {
+                    let v = top!().clone();
+                    fiber.stack.push(v);
+                }
+                Op::Dup2 => {
+                    let n = fiber.stack.len();
+                    let (a, b) = (fiber.stack[n - 2].clone(), fiber.stack[n - 1].clone());
+                    fiber.stack.push(a);
+                    fiber.stack.push(b);
+                }
+                Op::Rot2 => {
+                    let n = fiber.stack.len();
+                    fiber.stack.swap(n - 1, n - 2);
+                }
+                Op::Rot3 => {
+                    let v = pop!();
+                    let n = fiber.stack.len();
+                    fiber.stack.insert(n - 2, v);
+                }
+                Op::LoadFast(i) => {
+                    let v = &fiber.stack[base + i as usize];
+                    if let Value::Null = v {
+                        throw!(unbound_local(&code, i));
+                    }
+                    let v = v.clone();
+                    fiber.stack.push(v);
+                }
+                Op::StoreFast(i) => {
+                    let v = pop!();
+                    fiber.stack[base + i as usize] = v;
+                }
+                Op::DeleteFast(i) => {
+                    if let Value::Null = fiber.stack[base + i as usize] {
+                        throw!(unbound_local(&code, i));
+                    }
+                    fiber.stack[base + i as usize] = Value::Null;
+                }
+                Op::LoadDeref(i) => {
+                    let v = match &fiber.stack[base + i as usize] {
+                        Value::Cell(c) => c.borrow().clone(),
+                        other => other.clone(),
+                    };
+                    if let Value::Null = v {
+                        throw!(unbound_deref(&code, i));
+                    }
+                    fiber.stack.push(v);
+                }
+                Op::StoreDeref(i) => {
+                    let v = pop!();
+                    match &fiber.stack[base + i as usize] {
+                        Value::Cell(c) => *c.borrow_mut() = v,
+                        _ => fiber.stack[base + i as usize] = v,
+                    }
+                }
+                Op::DeleteDeref(i) => {
+                    if let Value::Cell(c) = &fiber.stack[base + i as usize] {
+                        *c.borrow_mut() = Value::Null;
+                    }
+                }
+                Op::LoadCell(i) => {
+                    let v = fiber.stack[base + i as usize].clone();
+                    fiber.stack.push(v);
+                }
+                Op::LoadGlobal(slot) => {
+                    let v = globals.slots.borrow()[slot as usize].clone();
+                    match v {
+                        Some(v) => fiber.stack.push(v),
+                        None => {
+                            let name = globals.name_of(slot as usize);
+                            match self.builtins.get(name) {
+                                Some(v) => fiber.stack.push(v),
+                                None => throw!(name_error(name)),
+                            }
+                        }
+                    }
+                }
+                Op::StoreGlobal(slot) => {
+                    let v = pop!();
+                    globals.slots.borrow_mut()[slot as usize] = Some(v);
+                }
+                Op::DeleteGlobal(slot) => {
+                    let old = globals.slots.borrow_mut()[slot as usize].take();
+                    if old.is_none() {
+                        throw!(name_error(globals.name_of(slot as usize)));
+                    }
+                }
+                Op::LoadName(i) => {
+                    let name = code.names[i as usize];
+                    let found = match &fiber.frames.last().expect("frame").kind {
+                        FrameKind::ClassBody { ns, .. } => ns.borrow().get(&name).cloned(),
+                        _ => None,
+                    };
+                    match found.or_else(|| globals.get(name)).or_else(|| self.builtins.get(name)) {
+                        Some(v) => fiber.stack.push(v),
+                        None => throw!(name_error(name)),
+                    }
+                }
+                Op::StoreName(i) => {
+                    let name = code.names[i as usize];
+                    let v = pop!();
+                    match &fiber.frames.last().expect("frame").kind {
+                        FrameKind::ClassBody { ns, .. } => {
+                            ns.borrow_mut().insert(name, v);
+                        }
+                        _ => globals.set(name, v),
+                    }
+                }
+                Op::DeleteName(i) => {
+                    let name = code.names[i as usize];
+                    let removed = match &fiber.frames.last().expect("frame").kind {
+                        FrameKind::ClassBody { ns, .. } => ns.borrow_mut().shift_remove(&name).is_some(),
+                        _ => false,
+                    };
+                    if !removed {
+                        throw!(name_error(name));
+                    }
+                }
+                Op::LoadAttr(i) => {
+                    let obj = pop!();
+                    produce!(super::get_attr(&obj, code.names[i as usize]));
+                }
+                Op::StoreAttr(i) => {
+                    let obj = pop!();
+                    let v = pop!();
+                    check!(super::set_attr(&obj, code.names[i as usize], v));
+                }
+                Op::DeleteAttr(i) => {
+                    let obj = pop!();
+                    check!(super::attr::del_attr(&obj, code.names[i as usize]));
+                }
+                Op::LoadMethod(i) => {
+                    let obj = pop!();
+                    let name = code.names[i as usize];
+                    match super::attr::lookup_method(&obj, name) {
+                        Some(m) => {
+                            fiber.stack.push(m);
+                            fiber.stack.push(obj);
+                        }
+                        None => {
+                            produce!(super::get_attr(&obj, name));
+                            fiber.stack.push(Value::Null);
+                        }
+                    }
+                }
+                Op::CallMethod(argc) => {
+                    let n = fiber.stack.len();
+                    let at = n - argc as usize - 2;
+                    let argc = if let Value::Null = fiber.stack[at + 1] {
+                        fiber.stack.remove(at + 1);
+                        argc as usize
+                    } else {
+                        argc as usize + 1
+                    };
+                    fiber.frames.last_mut().expect("frame").ip = ip;
+                    let outcome = self.call_value(fiber, at, argc, &[], FrameKind::Normal);
+                    return self.after_call(fiber, outcome);
+                }
+                Op::Call(argc) => {
+                    let at = fiber.stack.len() - argc as usize - 1;
+                    fiber.frames.last_mut().expect("frame").ip = ip;
+                    let outcome = self.call_value(fiber, at, argc as usize, &[], FrameKind::Normal);
+                    return self.after_call(fiber, outcome);
+                }
+                Op::CallKw(argc, k) => {
+                    let names: Vec<Symbol> = match &code.consts[k as usize] {
+                        Value::Tuple(t) => t.items.iter().map(|v| crate::intern::intern(v.as_str().unwrap_or(""))).collect(),
+                        _ => Vec::new(),
+                    };
+                    let at = fiber.stack.len() - argc as usize - 1;
+                    fiber.frames.last_mut().expect("frame").ip = ip;
+                    let outcome = self.call_value(fiber, at, argc as usize, &names, FrameKind::Normal);
+                    return self.after_call(fiber, outcome);
+                }
+                Op::CallEx(has_kw) => {
+                    let kwargs = if has_kw == 1 { Some(pop!()) } else { None };
+                    let args = pop!();
+                    let at = fiber.stack.len() - 1;
+                    let Value::Tuple(args) = args else { unreachable!("CallEx takes a tuple") };
+                    fiber.stack.extend(args.items.iter().cloned());
+                    let mut names = Vec::new();
+                    if let Some(Value::Dict(d)) = kwargs {
+                        for (k, v) in d.items() {
+                            match k {
+                                Value::Str(s) => names.push(crate::intern::intern(&s.s)),
+                                _ => throw!(ex::type_error("keywords must be strings")),
+                            }
+                            fiber.stack.push(v);
+                        }
+                    }
+                    let argc = fiber.stack.len() - at - 1;
+                    fiber.frames.last_mut().expect("frame").ip = ip;
+                    let outcome = self.call_value(fiber, at, argc, &names, FrameKind::Normal);
+                    return self.after_call(fiber, outcome);
+                }
+                Op::Subscr => {
+                    let key = pop!();
+                    let obj = pop!();
+                    produce!(ops::get_item(&obj, &key));
+                }
+                Op::StoreSubscr => {
+                    let key = pop!();
+                    let obj = pop!();
+                    let v = pop!();
+                    check!(ops::set_item(&obj, key, v));
+                }
+                Op::DeleteSubscr => {
+                    let key = pop!();
+                    let obj = pop!();
+                    check!(ops::del_item(&obj, &key));
+                }
+                Op::BuildSlice(n) => {
+                    let step = if n == 3 { pop!() } else { Value::None };
+                    let stop = pop!();
+                    let start = pop!();
+                    fiber.stack.push(Value::Slice(Rc::new(crate::value::PySlice { start, stop, step })));
+                }
+                Op::Binary(op) => {
+                    let b = pop!();
+                    let a = pop!();
+                    let r = match (op, &a, &b) {
+                        (BinOp::Add, Value::Int(x), Value::Int(y)) => match x.checked_add(*y) {
+                            Some(v) => Ok(Value::Int(v)),
+                            None => ops::binary(op, &a, &b),
+                        },
+                        (BinOp::Sub, Value::Int(x), Value::Int(y)) => match x.checked_sub(*y) {
+                            Some(v) => Ok(Value::Int(v)),
+                            None => ops::binary(op, &a, &b),
+                        },
+                        _ => ops::binary(op, &a, &b),
+                    };
+                    produce!(r);
+                }
+                Op::Inplace(op) => {
+                    let b = pop!();
+                    let a = pop!();
+                    produce!(ops::inplace(op, &a, &b));
+                }
+                Op::Unary(op) => {
+                    let a = pop!();
+                    match op {
+                        UnaryOp::Not => match ops::truthy(&a) {
+                            Some(t) => fiber.stack.push(Value::Bool(!t)),
+                            None => produce!(protocol::not_value(a)),
+                        },
+                        _ => produce!(ops::unary(op, &a)),
+                    }
+                }
+                Op::Compare(op) => {
+                    let b = pop!();
+                    let a = pop!();
+                    let r = match (op, &a, &b) {
+                        (CmpOp::Lt, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x < y)),
+                        (CmpOp::LtE, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x <= y)),
+                        (CmpOp::Gt, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x > y)),
+                        (CmpOp::GtE, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x >= y)),
+                        (CmpOp::Eq, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x == y)),
+                        (CmpOp::NotEq, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x != y)),
+                        (CmpOp::Is, _, _) => Ok(Value::Bool(a.is(&b))),
+                        (CmpOp::IsNot, _, _) => Ok(Value::Bool(!a.is(&b))),
+                        _ => ops::compare(op, &a, &b),
+                    };
+                    produce!(r);
+                }
+                Op::Jump(t) => ip = t as usize,
+                Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t) => {
+                    let v = pop!();
+                    let truth = match v {
+                        Value::Bool(b) => b,
+                        _ => match ops::truthy(&v) {
+                            Some(b) => b,
+                            None => {
+                                // Ask the object, then run this jump again with a bool.
+                                ip -= 1;
+                                produce!(protocol::truth_value(v));
+                                continue;
+                            }
+                        },
+                    };
+                    if truth == matches!(op, Op::PopJumpIfTrue(_)) {
+                        ip = t as usize;
+                    }
+                }
+                Op::GetIter => {
+                    let v = pop!();
+                    produce!(protocol::get_iter(&v));
+                }
+                Op::ForIter(target) => {
+                    let it = top!();
+                    match it {
+                        Value::Iter(cell) => {
+                            let step = cell.borrow_mut().next_simple();
+                            match step {
+                                Step::Item(v) => fiber.stack.push(v),
+                                Step::Done => {
+                                    pop!();
+                                    ip = target as usize;
+                                }
+                                Step::NeedsVm => {
+                                    let it = it.clone();
+                                    fiber.frames.last_mut().expect("frame").ip = ip;
+                                    return match protocol::next_async(it) {
+                                        Err(Flow::Async(nf)) => self.push_native(fiber, nf, FrameKind::IterNext),
+                                        Err(Flow::Raise(e)) => Event::Raise(e),
+                                        Ok(v) => {
+                                            fiber.stack.push(v);
+                                            Event::Continue
+                                        }
+                                    };
+                                }
+                            }
+                        }
+                        Value::Generator(g) => {
+                            let gen = g.clone();
+                            leave!(Event::Resume { gen, send: Ok(Value::None), mode: ResumeMode::ForIter });
+                        }
+                        _ => {
+                            let it = it.clone();
+                            let next = check!(super::attr::lookup_method(&it, crate::intern::sym::NEXT)
+                                .ok_or_else(|| ex::type_error(format!("'{}' object is not an iterator", type_name(&it)))));
+                            let at = fiber.stack.len();
+                            fiber.stack.push(next);
+                            fiber.stack.push(it);
+                            fiber.frames.last_mut().expect("frame").ip = ip;
+                            let outcome = self.call_value(fiber, at, 1, &[], FrameKind::IterNext);
+                            return match outcome {
+                                Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => self.end_for_loop(fiber),
+                                other => self.after_call(fiber, other),
+                            };
+                        }
+                    }
+                }
+                Op::BuildList(n) => {
+                    let items = fiber.stack.split_off(fiber.stack.len() - n as usize);
+                    fiber.stack.push(Value::list(items));
+                }
+                Op::BuildTuple(n) => {
+                    let items = fiber.stack.split_off(fiber.stack.len() - n as usize);
+                    fiber.stack.push(Value::tuple(items));
+                }
+                Op::BuildSet(n) => {
+                    let items = fiber.stack.split_off(fiber.stack.len() - n as usize);
+                    produce!(protocol::make_set(items, false));
+                }
+                Op::BuildMap(n) => {
+                    let items = fiber.stack.split_off(fiber.stack.len() - 2 * n as usize);
+                    produce!(protocol::make_dict(items));
+                }
+                Op::ListAppend(d) => {
+                    let v = pop!();
+                    if let Value::List(l) = &fiber.stack[fiber.stack.len() - d as usize] {
+                        l.items.borrow_mut().push(v);
+                    }
+                }
+                Op::SetAdd(d) => {
+                    let v = pop!();
+                    let set = fiber.stack[fiber.stack.len() - d as usize].clone();
+                    check!(protocol::set_add(&set, v));
+                }
+                Op::MapAdd(d) => {
+                    let v = pop!();
+                    let k = pop!();
+                    let dict = fiber.stack[fiber.stack.len() - d as usize].clone();
+                    check!(ops::set_item(&dict, k, v));
+                }
+                Op::ListExtend(d) | Op::SetUpdate(d) | Op::DictUpdate(d) => {
+                    let v = pop!();
+                    let target = fiber.stack[fiber.stack.len() - d as usize].clone();
+                    check!(protocol::extend_collection(&target, v));
+                }
+                Op::ListToTuple => {
+                    let v = pop!();
+                    if let Value::List(l) = v {
+                        let items = std::mem::take(&mut *l.items.borrow_mut());
+                        fiber.stack.push(Value::tuple(items));
+                    }
+                }
+                Op::BuildString(n) => {
+                    let parts = fiber.stack.split_off(fiber.stack.len() - n as usize);
+                    let mut s = String::new();
+                    for p in &parts {
+                        s.push_str(p.as_str().unwrap_or(""));
+                    }
+                    fiber.stack.push(Value::str(s));
+                }
+                Op::FormatValue(flags) => {
+                    let spec = if flags & 256 != 0 { Some(pop!()) } else { None };
+                    let v = pop!();
+                    let conv = char::from_u32(flags & 255).filter(|c| *c != '\0');
+                    produce!(protocol::format_value(v, conv, spec));
+                }
+                Op::UnpackSequence(n) => {
+                    let v = pop!();
+                    match protocol::unpack_fast(&v, n as usize) {
+                        Some(Ok(items)) => fiber.stack.extend(items.into_iter().rev()),
+                        Some(Err(flow)) => throw!(flow),
+                        None => {
+                            // Collect the items into a list, then unpack that.
+                            ip -= 1;
+                            produce!(protocol::collect_value(v));
+                        }
+                    }
+                }
+                Op::UnpackEx(before, after) => {
+                    let v = pop!();
+                    match protocol::unpack_fast(&v, usize::MAX) {
+                        Some(Ok(items)) => {
+                            let (before, after) = (before as usize, after as usize);
+                            if items.len() < before + after {
+                                throw!(ex::value_error(format!(
+                                    "not enough values to unpack (expected at least {}, got {})",
+                                    before + after,
+                                    items.len()
+                                )));
+                            }
+                            let mid = items[before..items.len() - after].to_vec();
+                            for x in items[items.len() - after..].iter().rev() {
+                                fiber.stack.push(x.clone());
+                            }
+                            fiber.stack.push(Value::list(mid));
+                            for x in items[..before].iter().rev() {
+                                fiber.stack.push(x.clone());
+                            }
+                        }
+                        Some(Err(flow)) => throw!(flow),
+                        None => {
+                            ip -= 1;
+                            produce!(protocol::collect_value(v));
+                        }
+                    }
+                }
+                Op::MakeFunction(idx, flags) => {
+                    let child = code.children[idx as usize].clone();
+                    let kwdefaults = if flags & 2 != 0 { Some(pop!()) } else { None };
+                    let defaults = if flags & 1 != 0 { Some(pop!()) } else { None };
+                    let closure: Box<[Value]> = child.closure_from.iter().map(|&s| fiber.stack[base + s as usize].clone()).collect();
+                    fiber.stack.push(super::call::make_function(child, globals.clone(), defaults, kwdefaults, closure));
+                }
+                Op::BuildClass(nbases, k) => {
+                    let bases = fiber.stack.split_off(fiber.stack.len() - nbases as usize);
+                    let body = pop!();
+                    let name = code.consts[k as usize].clone();
+                    let bases = check!(crate::runtime::class_builder::check_bases(bases));
+                    let Value::Function(body) = body else { unreachable!("class body is a function") };
+                    fiber.frames.last_mut().expect("frame").ip = ip;
+                    let ns = Rc::new(RefCell::new(Attrs::default()));
+                    ns.borrow_mut().insert(crate::intern::sym::MODULE, Value::str(globals.name.as_str()));
+                    return self.enter_class_body(fiber, body, FrameKind::ClassBody { ns, name, bases });
+                }
+                Op::Return => {
+                    let v = pop!();
+                    leave!(Event::Return(v));
+                }
+                Op::Yield => {
+                    let v = pop!();
+                    leave!(Event::Yield(v));
+                }
+                Op::GetYieldFromIter => {
+                    let v = pop!();
+                    match v {
+                        Value::Generator(_) => fiber.stack.push(v),
+                        _ => produce!(protocol::get_iter(&v)),
+                    }
+                }
+                Op::YieldFrom => {
+                    let sent = pop!();
+                    let it = top!().clone();
+                    match &it {
+                        Value::Generator(g) => {
+                            let gen = g.clone();
+                            leave!(Event::Resume { gen, send: Ok(sent), mode: ResumeMode::YieldFrom });
+                        }
+                        Value::Iter(cell) => {
+                            let step = cell.borrow_mut().next_simple();
+                            match step {
+                                Step::Item(v) => {
+                                    fiber.stack.push(Value::None);
+                                    ip -= 1;
+                                    leave!(Event::Yield(v));
+                                }
+                                Step::Done => {
+                                    pop!();
+                                    fiber.stack.push(Value::None);
+                                }
+                                Step::NeedsVm => {
+                                    throw!(ex::type_error("yield from over this iterator is not supported"));
+                                }
+                            }
+                        }
+                        _ => throw!(ex::type_error(format!("'{}' object is not iterable", type_name(&it)))),
+                    }
+                }
+                Op::GetAwaitable | Op::Await => {
+                    throw!(ex::raise("NotImplementedError", "await is not supported yet"));
+                }
+                Op::Raise(n) => {
+                    let flow = match n {
+                        0 => match &fiber.handling {
+                            Some(Value::Instance(e)) => {
+                                let e = e.clone();
+                                leave!(Event::Reraise(e));
+                            }
+                            _ => ex::runtime_error("No active exception to reraise"),
+                        },
+                        1 => {
+                            let e = pop!();
+                            protocol::make_exception(e, None, fiber.handling.clone())
+                        }
+                        _ => {
+                            let cause = pop!();
+                            let e = pop!();
+                            protocol::make_exception(e, Some(cause), fiber.handling.clone())
+                        }
+                    };
+                    throw!(flow);
+                }
+                Op::Reraise => {
+                    let e = pop!();
+                    let Value::Instance(e) = e else { unreachable!("re-raising a non-exception") };
+                    leave!(Event::Reraise(e));
+                }
+                Op::PushExcInfo => {
+                    let e = pop!();
+                    let prev = fiber.handling.replace(e.clone()).unwrap_or(Value::None);
+                    fiber.stack.push(prev);
+                    fiber.stack.push(e);
+                }
+                Op::PopExcept => {
+                    let prev = pop!();
+                    fiber.handling = if prev.is_none() { None } else { Some(prev) };
+                }
+                Op::CheckExcMatch => {
+                    let typ = pop!();
+                    let e = top!().clone();
+                    produce!(protocol::exception_matches(&e, &typ).map(Value::Bool));
+                }
+                Op::BeforeWith => {
+                    let mgr = pop!();
+                    let exit = check!(super::attr::lookup_bound(&mgr, crate::intern::sym::EXIT)
+                        .ok_or_else(|| ex::attribute_error(format!("'{}' object does not support the context manager protocol", type_name(&mgr)))));
+                    let enter = check!(super::attr::lookup_bound(&mgr, crate::intern::sym::ENTER)
+                        .ok_or_else(|| ex::attribute_error(format!("'{}' object does not support the context manager protocol", type_name(&mgr)))));
+                    fiber.stack.push(exit);
+                    let at = fiber.stack.len();
+                    fiber.stack.push(enter);
+                    fiber.frames.last_mut().expect("frame").ip = ip;
+                    let outcome = self.call_value(fiber, at, 0, &[], FrameKind::Normal);
+                    return self.after_call(fiber, outcome);
+                }
+                Op::WithExceptStart => {
+                    let n = fiber.stack.len();
+                    let exit = fiber.stack[n - 3].clone();
+                    let e = fiber.stack[n - 1].clone();
+                    let at = n;
+                    fiber.stack.push(exit);
+                    fiber.stack.push(Value::Class(types().class_of(&e)));
+                    fiber.stack.push(e);
+                    fiber.stack.push(Value::None);
+                    fiber.frames.last_mut().expect("frame").ip = ip;
+                    let outcome = self.call_value(fiber, at, 3, &[], FrameKind::Normal);
+                    return self.after_call(fiber, outcome);
+                }
+                Op::ImportName(i) => {
+                    let name = code.names[i as usize];
+                    produce!(self.import(name.as_str()));
+                }
+                Op::ImportFrom(i) => {
+                    let name = code.names[i as usize];
+                    let m = top!().clone();
+                    let r = super::get_attr(&m, name).map_err(|_| {
+                        let mname = match &m {
+                            Value::Module(m) => m.name.as_str(),
+                            _ => "?",
+                        };
+                        ex::raise("ImportError", format!("cannot import name '{}' from '{}' (unknown location)", name, mname))
+                    });
+                    produce!(r);
+                }
+                Op::LoadAssertionError => fiber.stack.push(Value::Class(types().exc("AssertionError").clone())),
+            }
+        }
+    }
+
+    /// Starts a class body frame with its own namespace.
+    fn enter_class_body(&mut self, fiber: &mut Fiber, body: Rc<crate::object::function::Function>, kind: FrameKind) -> Event {
+        let code = body.code.clone();
+        let base = fiber.stack.len();
+        fiber.stack.resize(base + code.nlocals(), Value::Null);
+        for &slot in &code.cells {
+            let cell = Value::Cell(Rc::new(RefCell::new(Value::Null)));
+            fiber.stack[base + slot as usize] = cell;
+        }
+        for (i, &slot) in code.freevars.iter().enumerate() {
+            fiber.stack[base + slot as usize] = body.closure[i].clone();
+        }
+        if self.depth >= RECURSION_LIMIT {
+            return Event::Raise(exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
+        }
+        self.depth += 1;
+        fiber.frames.push(Frame { code, ip: 0, base, ret_sp: base, globals: body.globals.clone(), kind, native: None });
+        Event::Continue
+    }
+
+}
+
+/// The exception inside a `Flow` that is known to be a raise.
+pub(crate) fn exc_of(flow: Flow) -> Exc {
+    match flow {
+        Flow::Raise(e) => e,
+        Flow::Async(_) => new_exception(types().exc("SystemError"), vec![Value::str("unexpected native continuation")]),
+    }
+}
+
+fn add_traceback(e: &Exc, frame: &Frame) {
+    if let Some(data) = e.exc() {
+        let ip = frame.ip.saturating_sub(1) as u32;
+        data.borrow_mut().traceback.push(TracebackEntry { code: frame.code.clone(), ip });
+    }
+}
+
+fn name_error(name: Symbol) -> Flow {
+    let e = new_exception(types().exc("NameError"), vec![Value::str(format!("name '{}' is not defined", name))]);
+    e.attrs.borrow_mut().insert(crate::intern::intern("name"), Value::str(name.as_str()));
+    Flow::Raise(e)
+}
+
+fn unbound_local(code: &Code, slot: u32) -> Flow {
+    let name = code.local_names[slot as usize];
+    ex::raise("UnboundLocalError", format!("cannot access local variable '{}' where it is not associated with a value", name))
+}
+
+fn unbound_deref(code: &Code, slot: u32) -> Flow {
+    let name = code.local_names[slot as usize];
+    if code.cells.contains(&slot) {
+        return unbound_local(code, slot);
+    }
+    ex::raise("NameError", format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", name))
+}

@@ -1,0 +1,72 @@
+//! Frames and fibers. A fiber is a value stack plus a stack of frames: the main program,
+//! each generator and each coroutine has one. Switching fibers is moving a pointer.
+
+use super::native::NativeFrame;
+use crate::bytecode::Code;
+use crate::object::class::{Attrs, Class};
+use crate::object::module::Module;
+use crate::object::Generator;
+use crate::value::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// What happens to a frame's result when it returns.
+pub enum FrameKind {
+    /// Pushed onto the caller's stack (or handed to the native frame below).
+    Normal,
+    /// `__init__` of a new instance: the result must be None; the instance is delivered.
+    Init(Value),
+    /// A class body: its namespace becomes a class, which is delivered.
+    ClassBody { ns: Rc<RefCell<Attrs>>, name: Value, bases: Vec<Rc<Class>> },
+    /// A `__next__` called by `ForIter`: `StopIteration` ends the loop instead of propagating.
+    IterNext,
+}
+
+pub struct Frame {
+    pub code: Rc<Code>,
+    pub ip: usize,
+    /// Index of the first local in the fiber's stack.
+    pub base: usize,
+    /// Stack height to restore when the frame returns (drops the callee and its arguments).
+    pub ret_sp: usize,
+    pub globals: Rc<Module>,
+    pub kind: FrameKind,
+    /// Set for native continuations (natives waiting on script code); `code` is then unused.
+    pub native: Option<Box<NativeFrame>>,
+}
+
+impl Frame {
+    /// Stack index where this frame's temporaries start.
+    pub fn stack_start(&self) -> usize {
+        self.base + self.code.nlocals()
+    }
+}
+
+/// How a fiber that was resumed hands back what it yields or returns.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ResumeMode {
+    /// The program's main fiber: nothing resumed it.
+    Main,
+    /// `ForIter`: yields are loop items; returning ends the loop.
+    ForIter,
+    /// `YieldFrom`: yields pass through the delegating generator.
+    YieldFrom,
+    /// A native continuation (`next()`, `send()`, `list(gen)`...): the outcome goes to it.
+    Native,
+}
+
+pub struct Fiber {
+    pub stack: Vec<Value>,
+    pub frames: Vec<Frame>,
+    pub mode: ResumeMode,
+    /// The generator or coroutine this fiber belongs to (None for the main fiber).
+    pub owner: Option<Rc<Generator>>,
+    /// The exception currently being handled (`sys.exc_info()`), for implicit chaining.
+    pub handling: Option<Value>,
+}
+
+impl Fiber {
+    pub fn new(mode: ResumeMode, owner: Option<Rc<Generator>>) -> Fiber {
+        Fiber { stack: Vec::new(), frames: Vec::new(), mode, owner, handling: None }
+    }
+}

@@ -1,0 +1,82 @@
+//! The virtual machine: a stackless dispatch loop over fibers of heap frames.
+//!
+//! A script call pushes a frame; a generator resume switches fibers; a native that needs
+//! script code returns a continuation (see `native`). None of these recurse on the Rust stack.
+
+mod attr;
+mod call;
+mod exec;
+pub mod frame;
+pub mod native;
+pub mod ops;
+
+pub use attr::{del_attr, get_attr, set_attr};
+pub use exec::Event;
+
+use crate::intern::{intern, Symbol};
+use crate::object::instance::Instance;
+use crate::object::module::Module;
+use crate::value::Value;
+use frame::Fiber;
+use native::NativeFrame;
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+
+/// A raised exception: an instance of a `BaseException` subclass.
+pub type Exc = Rc<Instance>;
+
+/// Why a native or an operation did not produce a value directly.
+pub enum Flow {
+    Raise(Exc),
+    /// The work needs script code: run this continuation and use its result.
+    Async(Box<NativeFrame>),
+}
+
+pub type PyResult<T = Value> = Result<T, Flow>;
+
+/// Maximum depth of nested script calls before `RecursionError`.
+pub const RECURSION_LIMIT: usize = 1000;
+
+pub struct Vm {
+    /// Fibers waiting for the running one to yield or finish (innermost last).
+    resumers: Vec<Box<Fiber>>,
+    pub builtins: Rc<Module>,
+    /// Imported and native modules by name.
+    pub modules: FxHashMap<Symbol, Value>,
+    /// Script frames currently on active fibers, for the recursion limit.
+    depth: usize,
+    /// Set when the running fiber's last frame ends: its result or exception.
+    finished: Option<Result<Value, Exc>>,
+}
+
+impl Vm {
+    pub fn new() -> Vm {
+        let builtins = crate::modules::builtins::make_module();
+        Vm { resumers: Vec::new(), builtins, modules: FxHashMap::default(), depth: 0, finished: None }
+    }
+
+    /// Imports a module by name: a native module, created on first import.
+    pub fn import(&mut self, name: &str) -> PyResult {
+        let sym = intern(name);
+        if let Some(m) = self.modules.get(&sym) {
+            return Ok(m.clone());
+        }
+        match crate::modules::native_module(name) {
+            Some(m) => {
+                let v = Value::Module(m);
+                self.modules.insert(sym, v.clone());
+                Ok(v)
+            }
+            None => Err(Flow::Raise(crate::runtime::exceptions::new_exception(
+                crate::runtime::types().exc("ModuleNotFoundError"),
+                vec![Value::str(format!("No module named '{}'", name))],
+            ))),
+        }
+    }
+}
+
+impl Default for Vm {
+    fn default() -> Vm {
+        Vm::new()
+    }
+}

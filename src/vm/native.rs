@@ -1,0 +1,162 @@
+//! Native continuations: how a native function that needs script code (a sort key, a
+//! `__repr__`, the next item of a generator) gets it without re-entering the dispatch loop.
+//!
+//! Such a native is written as ordinary async Rust. Each `ctx.call(...).await` parks a
+//! `Request` in the shared context and returns `Pending`; the VM sees the request, runs the
+//! script frames it needs on the same fiber, then stores the `Reply` and polls the future
+//! again. The Rust stack stays flat however deeply natives and script code interleave.
+
+use super::{Exc, Flow, PyResult};
+use crate::intern::Symbol;
+use crate::object::Generator;
+use crate::value::Value;
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+pub enum Request {
+    Call { func: Value, args: Vec<Value>, kwargs: Vec<(Symbol, Value)> },
+    /// The next item of any iterator.
+    Next(Value),
+    /// Resume a generator or coroutine with a value (`send`) or an exception (`throw`).
+    Send { gen: Rc<Generator>, value: Value },
+    Throw { gen: Rc<Generator>, exc: Exc },
+    /// Run another native continuation to completion.
+    Run(Box<NativeFrame>),
+}
+
+pub enum Reply {
+    Value(Value),
+    /// A resumed generator yielded.
+    Yielded(Value),
+    /// A resumed generator returned (or an iterator is exhausted).
+    Returned(Value),
+    Raised(Exc),
+}
+
+#[derive(Default)]
+struct Slot {
+    request: Option<Request>,
+    reply: Option<Reply>,
+}
+
+/// The channel between a native continuation and the VM.
+#[derive(Clone, Default)]
+pub struct Ctx(Rc<RefCell<Slot>>);
+
+/// Outcome of resuming a generator.
+pub enum GenStep {
+    Yielded(Value),
+    Returned(Value),
+}
+
+struct Ask {
+    ctx: Ctx,
+    request: Option<Request>,
+}
+
+impl Future for Ask {
+    type Output = Reply;
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Reply> {
+        if let Some(r) = self.request.take() {
+            self.ctx.0.borrow_mut().request = Some(r);
+            return Poll::Pending;
+        }
+        match self.ctx.0.borrow_mut().reply.take() {
+            Some(reply) => Poll::Ready(reply),
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl Ctx {
+    fn ask(&self, request: Request) -> Ask {
+        Ask { ctx: self.clone(), request: Some(request) }
+    }
+
+    /// Calls any callable with positional arguments.
+    pub async fn call(&self, func: Value, args: Vec<Value>) -> PyResult {
+        self.call_kw(func, args, Vec::new()).await
+    }
+
+    pub async fn call_kw(&self, func: Value, args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult {
+        match self.ask(Request::Call { func, args, kwargs }).await {
+            Reply::Value(v) | Reply::Yielded(v) | Reply::Returned(v) => Ok(v),
+            Reply::Raised(e) => Err(Flow::Raise(e)),
+        }
+    }
+
+    /// The next item of an iterator, or `None` when it is exhausted.
+    pub async fn next(&self, iter: &Value) -> PyResult<Option<Value>> {
+        match self.ask(Request::Next(iter.clone())).await {
+            Reply::Value(v) | Reply::Yielded(v) => Ok(Some(v)),
+            Reply::Returned(_) => Ok(None),
+            Reply::Raised(e) => Err(Flow::Raise(e)),
+        }
+    }
+
+    pub async fn send(&self, gen: Rc<Generator>, value: Value) -> PyResult<GenStep> {
+        gen_step(self.ask(Request::Send { gen, value }).await)
+    }
+
+    pub async fn throw(&self, gen: Rc<Generator>, exc: Exc) -> PyResult<GenStep> {
+        gen_step(self.ask(Request::Throw { gen, exc }).await)
+    }
+
+    /// Finishes a result that may itself be a native continuation.
+    pub async fn resolve(&self, r: PyResult) -> PyResult {
+        match r {
+            Err(Flow::Async(frame)) => match self.ask(Request::Run(frame)).await {
+                Reply::Value(v) | Reply::Yielded(v) | Reply::Returned(v) => Ok(v),
+                Reply::Raised(e) => Err(Flow::Raise(e)),
+            },
+            other => other,
+        }
+    }
+
+    pub(crate) fn take_request(&self) -> Option<Request> {
+        self.0.borrow_mut().request.take()
+    }
+
+    pub(crate) fn set_reply(&self, reply: Reply) {
+        self.0.borrow_mut().reply = Some(reply);
+    }
+}
+
+fn gen_step(reply: Reply) -> PyResult<GenStep> {
+    match reply {
+        Reply::Value(v) | Reply::Yielded(v) => Ok(GenStep::Yielded(v)),
+        Reply::Returned(v) => Ok(GenStep::Returned(v)),
+        Reply::Raised(e) => Err(Flow::Raise(e)),
+    }
+}
+
+/// A suspended native: its future and the context it talks to the VM through.
+pub struct NativeFrame {
+    pub ctx: Ctx,
+    pub fut: Pin<Box<dyn Future<Output = PyResult>>>,
+}
+
+impl NativeFrame {
+    /// Polls once; `None` means it is waiting on a request.
+    pub fn poll(&mut self) -> Option<PyResult> {
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        match self.fut.as_mut().poll(&mut cx) {
+            Poll::Ready(r) => Some(r),
+            Poll::Pending => None,
+        }
+    }
+}
+
+/// Starts a native continuation: natives return this when they need the VM's help.
+pub fn run_async<F, Fut>(f: F) -> PyResult
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = PyResult> + 'static,
+{
+    let ctx = Ctx::default();
+    let fut = Box::pin(f(ctx.clone()));
+    Err(Flow::Async(Box::new(NativeFrame { ctx, fut })))
+}

@@ -1,0 +1,826 @@
+//! Operators on builtin values: arithmetic, truth, length, subscripting. Instances with
+//! dunder methods go through the async protocols instead.
+
+use crate::ast::{BinOp, CmpOp, UnaryOp};
+use crate::intern::{intern, sym, Symbol};
+use crate::numeric;
+use crate::object::dict::HashKey;
+use crate::object::Wrapper;
+use crate::runtime::exceptions::{self as ex, type_error};
+use crate::runtime::protocol::{self, dunder, hash_key_sync};
+use crate::runtime::type_name;
+use crate::value::{PyRange, Value};
+use crate::vm::native::run_async;
+use crate::vm::{Flow, PyResult};
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+/// Truth of builtin values; `None` when an instance's `__bool__`/`__len__` must decide.
+pub fn truthy(v: &Value) -> Option<bool> {
+    Some(match v {
+        Value::None | Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Int(i) => *i != 0,
+        Value::Float(f) => *f != 0.0,
+        Value::BigInt(b) => !b.is_zero(),
+        Value::Str(s) => !s.s.is_empty(),
+        Value::List(l) => !l.items.borrow().is_empty(),
+        Value::Tuple(t) => !t.items.is_empty(),
+        Value::Dict(d) => d.len() != 0,
+        Value::Set(s) => s.len() != 0,
+        Value::Range(r) => r.len() != 0,
+        Value::Instance(i) => {
+            if dunder(&i.class, sym::BOOL).is_some() || dunder(&i.class, sym::LEN).is_some() {
+                return None;
+            }
+            true
+        }
+        Value::Wrapper(w) => match &**w {
+            Wrapper::DictView { dict, .. } => dict.len() != 0,
+            _ => true,
+        },
+        _ => true,
+    })
+}
+
+/// `len()` of builtin containers.
+pub fn len_builtin(v: &Value) -> Option<usize> {
+    Some(match v {
+        Value::Str(s) => s.chars,
+        Value::List(l) => l.items.borrow().len(),
+        Value::Tuple(t) => t.items.len(),
+        Value::Dict(d) => d.len(),
+        Value::Set(s) => s.len(),
+        Value::Range(r) => r.len() as usize,
+        Value::Wrapper(w) => match &**w {
+            Wrapper::DictView { dict, .. } => dict.len(),
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// Equality decided without script code and without recursion; `None` otherwise.
+pub fn eq_simple(a: &Value, b: &Value) -> Option<bool> {
+    if let Some(r) = num_compare(a, b) {
+        return Some(r == Some(Ordering::Equal));
+    }
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Some(x.s == y.s),
+        (Value::None, _) | (_, Value::None) => Some(a.is(b)),
+        (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) | (Value::Dict(_), Value::Dict(_)) => None,
+        (Value::Set(_), Value::Set(_)) => None,
+        (Value::Instance(_), _) | (_, Value::Instance(_)) => None,
+        _ => Some(a.is(b)),
+    }
+}
+
+/// Ordering of two numbers (`Some(None)` for NaN); `None` if either is not a number.
+pub fn num_compare(a: &Value, b: &Value) -> Option<Option<Ordering>> {
+    use Value::*;
+    Some(match (a, b) {
+        (Int(x), Int(y)) => Some(x.cmp(y)),
+        (Float(x), Float(y)) => x.partial_cmp(y),
+        (Int(x), Float(y)) => int_float_cmp(&num_bigint::BigInt::from(*x), *y),
+        (Float(x), Int(y)) => int_float_cmp(&num_bigint::BigInt::from(*y), *x).map(Ordering::reverse),
+        (Bool(x), _) => return num_compare(&Int(*x as i64), b),
+        (_, Bool(y)) => return num_compare(a, &Int(*y as i64)),
+        (BigInt(x), Float(y)) => int_float_cmp(x, *y),
+        (Float(x), BigInt(y)) => int_float_cmp(y, *x).map(Ordering::reverse),
+        (BigInt(_), Int(_)) | (Int(_), BigInt(_)) | (BigInt(_), BigInt(_)) => {
+            Some(protocol::to_bigint(a)?.cmp(&protocol::to_bigint(b)?))
+        }
+        _ => return Option::None,
+    })
+}
+
+/// Exact comparison of an integer with a float.
+fn int_float_cmp(i: &BigInt, f: f64) -> Option<Ordering> {
+    if f.is_nan() {
+        return None;
+    }
+    if f.is_infinite() {
+        return Some(if f > 0.0 { Ordering::Less } else { Ordering::Greater });
+    }
+    let fl = f.floor();
+    let fi = numeric::f64_to_bigint(fl).unwrap_or_default();
+    match i.cmp(&fi) {
+        Ordering::Equal if f > fl => Some(Ordering::Less),
+        o => Some(o),
+    }
+}
+
+fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(f) => Some(*f),
+        Value::Int(i) => Some(*i as f64),
+        Value::Bool(b) => Some(*b as i64 as f64),
+        Value::BigInt(b) => numeric::bigint_to_f64(b),
+        _ => None,
+    }
+}
+
+fn is_int(v: &Value) -> bool {
+    matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_))
+}
+
+fn is_number(v: &Value) -> bool {
+    matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_))
+}
+
+pub fn op_symbol(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::MatMul => "@",
+        BinOp::Div => "/",
+        BinOp::FloorDiv => "//",
+        BinOp::Mod => "%",
+        BinOp::Pow => "** or pow()",
+        BinOp::LShift => "<<",
+        BinOp::RShift => ">>",
+        BinOp::BitOr => "|",
+        BinOp::BitXor => "^",
+        BinOp::BitAnd => "&",
+    }
+}
+
+fn dunder_names(op: BinOp) -> (Symbol, Symbol, Symbol) {
+    let base = match op {
+        BinOp::Add => "add",
+        BinOp::Sub => "sub",
+        BinOp::Mul => "mul",
+        BinOp::MatMul => "matmul",
+        BinOp::Div => "truediv",
+        BinOp::FloorDiv => "floordiv",
+        BinOp::Mod => "mod",
+        BinOp::Pow => "pow",
+        BinOp::LShift => "lshift",
+        BinOp::RShift => "rshift",
+        BinOp::BitOr => "or",
+        BinOp::BitXor => "xor",
+        BinOp::BitAnd => "and",
+    };
+    (intern(&format!("__{}__", base)), intern(&format!("__r{}__", base)), intern(&format!("__i{}__", base)))
+}
+
+fn unsupported(op: BinOp, a: &Value, b: &Value) -> Flow {
+    type_error(format!("unsupported operand type(s) for {}: '{}' and '{}'", op_symbol(op), type_name(a), type_name(b)))
+}
+
+/// `a op b`.
+pub fn binary(op: BinOp, a: &Value, b: &Value) -> PyResult {
+    if matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_)) {
+        return binary_dunder(op, a.clone(), b.clone(), false);
+    }
+    binary_builtin(op, a, b)
+}
+
+/// `a op= b`: lists, sets and dicts update in place; everything else is `a op b`.
+pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
+    match (op, a) {
+        (BinOp::Add, Value::List(l)) => {
+            if let Value::List(other) = b {
+                let items = other.items.borrow().clone();
+                l.items.borrow_mut().extend(items);
+                return Ok(a.clone());
+            }
+            let (a2, b2) = (a.clone(), b.clone());
+            return run_async(|ctx| async move {
+                let items = protocol::iterate(&ctx, &b2).await?;
+                if let Value::List(l) = &a2 {
+                    l.items.borrow_mut().extend(items);
+                }
+                Ok(a2)
+            });
+        }
+        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s)) if !s.frozen => {
+            if let Value::Set(_) = b {
+                let r = binary_builtin(op, a, b)?;
+                if let Value::Set(new) = r {
+                    *s.items.borrow_mut() = new.items.borrow().clone();
+                }
+                return Ok(a.clone());
+            }
+        }
+        (BinOp::BitOr, Value::Dict(d)) => {
+            if let Value::Dict(other) = b {
+                for (k, v) in other.map.borrow().iter() {
+                    d.insert(k.clone(), v.clone());
+                }
+                return Ok(a.clone());
+            }
+        }
+        (_, Value::Instance(_)) => return binary_dunder(op, a.clone(), b.clone(), true),
+        _ => {}
+    }
+    binary(op, a, b)
+}
+
+/// Dispatches to `__op__`, `__rop__` (and `__iop__` for augmented assignment).
+fn binary_dunder(op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult {
+    run_async(move |ctx| async move {
+        let (name, rname, iname) = dunder_names(op);
+        let lookup = |v: &Value, n: Symbol| match v {
+            Value::Instance(i) => dunder(&i.class, n),
+            _ => None,
+        };
+        if inplace {
+            if let Some(m) = lookup(&a, iname) {
+                let r = ctx.call(m, vec![a.clone(), b.clone()]).await?;
+                if !matches!(r, Value::NotImplemented) {
+                    return Ok(r);
+                }
+            }
+        }
+        if let Some(m) = lookup(&a, name) {
+            let r = ctx.call(m, vec![a.clone(), b.clone()]).await?;
+            if !matches!(r, Value::NotImplemented) {
+                return Ok(r);
+            }
+        }
+        if let Some(m) = lookup(&b, rname) {
+            let r = ctx.call(m, vec![b.clone(), a.clone()]).await?;
+            if !matches!(r, Value::NotImplemented) {
+                return Ok(r);
+            }
+        }
+        if !matches!(a, Value::Instance(_)) && !matches!(b, Value::Instance(_)) {
+            return binary_builtin(op, &a, &b);
+        }
+        // Sequence repetition and concatenation with an instance operand are still errors here.
+        Err(unsupported(op, &a, &b))
+    })
+}
+
+fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
+    use Value::*;
+    match (a, b) {
+        (Int(x), Int(y)) => return int_op(op, *x, *y),
+        (Float(_), _) | (_, Float(_)) if is_number(a) && is_number(b) => {
+            let (x, y) = (as_f64(a), as_f64(b));
+            match (x, y) {
+                (Some(x), Some(y)) => return float_op(op, x, y),
+                _ => return Err(ex::overflow_error("int too large to convert to float")),
+            }
+        }
+        _ if is_int(a) && is_int(b) => {
+            let (x, y) = (protocol::to_bigint(a).expect("int"), protocol::to_bigint(b).expect("int"));
+            return bigint_op(op, &x, &y);
+        }
+        _ => {}
+    }
+    match op {
+        BinOp::Add => match (a, b) {
+            (Str(x), Str(y)) => {
+                let mut s = String::with_capacity(x.s.len() + y.s.len());
+                s.push_str(&x.s);
+                s.push_str(&y.s);
+                Ok(Value::str(s))
+            }
+            (List(x), List(y)) => {
+                let mut v = x.items.borrow().clone();
+                v.extend(y.items.borrow().iter().cloned());
+                Ok(Value::list(v))
+            }
+            (Tuple(x), Tuple(y)) => Ok(Value::tuple(x.items.iter().chain(y.items.iter()).cloned().collect())),
+            (Str(_), _) => Err(type_error(format!("can only concatenate str (not \"{}\") to str", type_name(b)))),
+            (List(_), _) => Err(type_error(format!("can only concatenate list (not \"{}\") to list", type_name(b)))),
+            (Tuple(_), _) => Err(type_error(format!("can only concatenate tuple (not \"{}\") to tuple", type_name(b)))),
+            _ => Err(unsupported(op, a, b)),
+        },
+        BinOp::Mul => match (a, b) {
+            (Str(_) | List(_) | Tuple(_), _) => repeat(a, b),
+            (_, Str(_) | List(_) | Tuple(_)) => repeat(b, a),
+            _ => Err(unsupported(op, a, b)),
+        },
+        BinOp::Mod => match a {
+            Str(s) => crate::modules::strings::percent_format(&s.s, b.clone()),
+            _ => Err(unsupported(op, a, b)),
+        },
+        BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor => match (a, b) {
+            (Set(x), Set(y)) => {
+                let (xs, ys) = (x.items.borrow(), y.items.borrow());
+                let items = match op {
+                    BinOp::BitOr => xs.union(&ys).cloned().collect(),
+                    BinOp::BitAnd => xs.intersection(&ys).cloned().collect(),
+                    BinOp::Sub => xs.difference(&ys).cloned().collect(),
+                    _ => xs.symmetric_difference(&ys).cloned().collect(),
+                };
+                Ok(Value::Set(Rc::new(crate::object::set::PySet::new(items, x.frozen))))
+            }
+            (Dict(x), Dict(y)) if op == BinOp::BitOr => {
+                let d = crate::object::dict::PyDict::default();
+                for (k, v) in x.map.borrow().iter().chain(y.map.borrow().iter()) {
+                    d.insert(k.clone(), v.clone());
+                }
+                Ok(Value::Dict(Rc::new(d)))
+            }
+            _ => Err(unsupported(op, a, b)),
+        },
+        _ => Err(unsupported(op, a, b)),
+    }
+}
+
+fn repeat(seq: &Value, n: &Value) -> PyResult {
+    let count = match n {
+        Value::Int(i) => (*i).max(0) as usize,
+        Value::Bool(b) => *b as usize,
+        Value::BigInt(b) if b.is_negative() => 0,
+        Value::BigInt(_) => return Err(ex::overflow_error("cannot fit 'int' into an index-sized integer")),
+        _ => return Err(type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(n)))),
+    };
+    Ok(match seq {
+        Value::Str(s) => Value::str(s.s.repeat(count)),
+        Value::List(l) => {
+            let items = l.items.borrow();
+            let mut v = Vec::with_capacity(items.len() * count);
+            for _ in 0..count {
+                v.extend(items.iter().cloned());
+            }
+            Value::list(v)
+        }
+        Value::Tuple(t) => {
+            let mut v = Vec::with_capacity(t.items.len() * count);
+            for _ in 0..count {
+                v.extend(t.items.iter().cloned());
+            }
+            Value::tuple(v)
+        }
+        _ => unreachable!("repeat of a non-sequence"),
+    })
+}
+
+fn int_op(op: BinOp, x: i64, y: i64) -> PyResult {
+    let big = || bigint_op(op, &BigInt::from(x), &BigInt::from(y));
+    Ok(match op {
+        BinOp::Add => x.checked_add(y).map(Value::Int).map_or_else(big, Ok)?,
+        BinOp::Sub => x.checked_sub(y).map(Value::Int).map_or_else(big, Ok)?,
+        BinOp::Mul => x.checked_mul(y).map(Value::Int).map_or_else(big, Ok)?,
+        BinOp::Div => {
+            if y == 0 {
+                return Err(ex::zero_division("division by zero"));
+            }
+            if x.unsigned_abs() < (1 << 53) && y.unsigned_abs() < (1 << 53) {
+                Value::Float(x as f64 / y as f64)
+            } else {
+                return big();
+            }
+        }
+        BinOp::FloorDiv => {
+            if y == 0 {
+                return Err(ex::zero_division("integer division or modulo by zero"));
+            }
+            numeric::floor_div_i64(x, y).map(Value::Int).map_or_else(big, Ok)?
+        }
+        BinOp::Mod => {
+            if y == 0 {
+                return Err(ex::zero_division("integer modulo by zero"));
+            }
+            Value::Int(numeric::mod_i64(x, y))
+        }
+        BinOp::Pow => return big(),
+        BinOp::LShift => {
+            if y < 0 {
+                return Err(ex::value_error("negative shift count"));
+            }
+            if y < 63 && (x.unsigned_abs() >> (63 - y)) == 0 {
+                Value::Int(x << y)
+            } else {
+                return big();
+            }
+        }
+        BinOp::RShift => {
+            if y < 0 {
+                return Err(ex::value_error("negative shift count"));
+            }
+            Value::Int(x >> y.min(63))
+        }
+        BinOp::BitAnd => Value::Int(x & y),
+        BinOp::BitOr => Value::Int(x | y),
+        BinOp::BitXor => Value::Int(x ^ y),
+        BinOp::MatMul => return Err(unsupported(op, &Value::Int(x), &Value::Int(y))),
+    })
+}
+
+fn bigint_op(op: BinOp, x: &BigInt, y: &BigInt) -> PyResult {
+    use num_integer::Integer;
+    Ok(match op {
+        BinOp::Add => Value::from_bigint(x + y),
+        BinOp::Sub => Value::from_bigint(x - y),
+        BinOp::Mul => Value::from_bigint(x * y),
+        BinOp::Div => {
+            if y.is_zero() {
+                return Err(ex::zero_division("division by zero"));
+            }
+            match numeric::true_div_bigint(x, y) {
+                Some(f) => Value::Float(f),
+                None => return Err(ex::overflow_error("integer division result too large for a float")),
+            }
+        }
+        BinOp::FloorDiv => {
+            if y.is_zero() {
+                return Err(ex::zero_division("integer division or modulo by zero"));
+            }
+            Value::from_bigint(x.div_floor(y))
+        }
+        BinOp::Mod => {
+            if y.is_zero() {
+                return Err(ex::zero_division("integer modulo by zero"));
+            }
+            Value::from_bigint(x.mod_floor(y))
+        }
+        BinOp::Pow => {
+            if y.is_negative() {
+                let (fx, fy) = (numeric::bigint_to_f64(x), numeric::bigint_to_f64(y));
+                return match (fx, fy) {
+                    (Some(a), Some(b)) => float_op(BinOp::Pow, a, b),
+                    _ => Err(ex::overflow_error("int too large to convert to float")),
+                };
+            }
+            match y.to_u32() {
+                Some(e) if x.bits() as u128 * e as u128 <= 64_000_000 => Value::from_bigint(num_traits::pow(x.clone(), e as usize)),
+                _ if x.abs() <= BigInt::from(1) => Value::from_bigint(if x.is_negative() && y.is_odd() { x.clone() } else { x.abs() }),
+                _ => return Err(ex::overflow_error("exponent too large")),
+            }
+        }
+        BinOp::LShift => {
+            if y.is_negative() {
+                return Err(ex::value_error("negative shift count"));
+            }
+            match y.to_usize() {
+                Some(s) if s <= 64_000_000 => Value::from_bigint(x << s),
+                _ => return Err(ex::overflow_error("too many digits in integer")),
+            }
+        }
+        BinOp::RShift => {
+            if y.is_negative() {
+                return Err(ex::value_error("negative shift count"));
+            }
+            let s = y.to_usize().unwrap_or(usize::MAX).min(1 << 40);
+            Value::from_bigint(x >> s)
+        }
+        BinOp::BitAnd => Value::from_bigint(x & y),
+        BinOp::BitOr => Value::from_bigint(x | y),
+        BinOp::BitXor => Value::from_bigint(x ^ y),
+        BinOp::MatMul => return Err(unsupported(op, &Value::from_bigint(x.clone()), &Value::from_bigint(y.clone()))),
+    })
+}
+
+fn float_op(op: BinOp, x: f64, y: f64) -> PyResult {
+    Ok(Value::Float(match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div => {
+            if y == 0.0 {
+                return Err(ex::zero_division("float division by zero"));
+            }
+            x / y
+        }
+        BinOp::FloorDiv => {
+            if y == 0.0 {
+                return Err(ex::zero_division("float floor division by zero"));
+            }
+            numeric::floor_div_f64(x, y)
+        }
+        BinOp::Mod => {
+            if y == 0.0 {
+                return Err(ex::zero_division("float modulo"));
+            }
+            numeric::mod_f64(x, y)
+        }
+        BinOp::Pow => match numeric::pow_f64(x, y) {
+            Ok(v) => v,
+            Err(e @ numeric::PowError::ZeroToNegative) => return Err(ex::zero_division(e.message())),
+            Err(e @ numeric::PowError::Overflow) => return Err(ex::overflow_error(e.message())),
+            Err(numeric::PowError::Complex) => return Err(ex::value_error("complex numbers are not supported")),
+        },
+        _ => return Err(unsupported(op, &Value::Float(x), &Value::Float(y))),
+    }))
+}
+
+/// `-a`, `+a`, `~a` (`not` is handled by the VM through truth).
+pub fn unary(op: UnaryOp, a: &Value) -> PyResult {
+    let name = match op {
+        UnaryOp::Neg => sym::NEG,
+        UnaryOp::Pos => sym::POS,
+        UnaryOp::Invert => sym::INVERT,
+        UnaryOp::Not => return Ok(Value::Bool(!truthy(a).unwrap_or(true))),
+    };
+    match (op, a) {
+        (UnaryOp::Neg, Value::Int(i)) => Ok(i.checked_neg().map(Value::Int).unwrap_or_else(|| Value::from_bigint(-BigInt::from(*i)))),
+        (UnaryOp::Neg, Value::Bool(b)) => Ok(Value::Int(-(*b as i64))),
+        (UnaryOp::Neg, Value::BigInt(b)) => Ok(Value::from_bigint(-(**b).clone())),
+        (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
+        (UnaryOp::Pos, Value::Int(_) | Value::BigInt(_) | Value::Float(_)) => Ok(a.clone()),
+        (UnaryOp::Pos, Value::Bool(b)) => Ok(Value::Int(*b as i64)),
+        (UnaryOp::Invert, Value::Int(i)) => Ok(Value::Int(!i)),
+        (UnaryOp::Invert, Value::Bool(b)) => Ok(Value::Int(!(*b as i64))),
+        (UnaryOp::Invert, Value::BigInt(b)) => Ok(Value::from_bigint(-(**b).clone() - 1)),
+        (_, Value::Instance(inst)) => match dunder(&inst.class, name) {
+            Some(m) => {
+                let a = a.clone();
+                run_async(|ctx| async move { ctx.call(m, vec![a]).await })
+            }
+            None => Err(bad_unary(op, a)),
+        },
+        _ => Err(bad_unary(op, a)),
+    }
+}
+
+fn bad_unary(op: UnaryOp, a: &Value) -> Flow {
+    let s = match op {
+        UnaryOp::Neg => "-",
+        UnaryOp::Pos => "+",
+        _ => "~",
+    };
+    type_error(format!("bad operand type for unary {}: '{}'", s, type_name(a)))
+}
+
+/// `a op b` for comparisons, with fast paths for numbers and strings.
+pub fn compare(op: CmpOp, a: &Value, b: &Value) -> PyResult {
+    if let Some(o) = num_compare(a, b) {
+        return Ok(Value::Bool(match (op, o) {
+            (CmpOp::Eq, o) => o == Some(Ordering::Equal),
+            (CmpOp::NotEq, o) => o != Some(Ordering::Equal),
+            (_, None) => false,
+            (CmpOp::Lt, Some(o)) => o == Ordering::Less,
+            (CmpOp::LtE, Some(o)) => o != Ordering::Greater,
+            (CmpOp::Gt, Some(o)) => o == Ordering::Greater,
+            (CmpOp::GtE, Some(o)) => o != Ordering::Less,
+            (_, Some(_)) => return compare_slow(op, a, b),
+        }));
+    }
+    if let (Value::Str(x), Value::Str(y)) = (a, b) {
+        let o = x.s.cmp(&y.s);
+        let r = match op {
+            CmpOp::Eq => o == Ordering::Equal,
+            CmpOp::NotEq => o != Ordering::Equal,
+            CmpOp::Lt => o == Ordering::Less,
+            CmpOp::LtE => o != Ordering::Greater,
+            CmpOp::Gt => o == Ordering::Greater,
+            CmpOp::GtE => o != Ordering::Less,
+            _ => return compare_slow(op, a, b),
+        };
+        return Ok(Value::Bool(r));
+    }
+    compare_slow(op, a, b)
+}
+
+fn compare_slow(op: CmpOp, a: &Value, b: &Value) -> PyResult {
+    let (a, b) = (a.clone(), b.clone());
+    run_async(|ctx| async move { protocol::compare(&ctx, op, &a, &b).await })
+}
+
+// ---- subscripting ----
+
+/// Normalizes a possibly negative index into `0..len`, or `None` if out of range.
+pub fn norm_index(i: i64, len: usize) -> Option<usize> {
+    let i = if i < 0 { i + len as i64 } else { i };
+    if i < 0 || i >= len as i64 {
+        None
+    } else {
+        Some(i as usize)
+    }
+}
+
+fn index_of(key: &Value, what: &str) -> PyResult<i64> {
+    match key {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(*b as i64),
+        Value::BigInt(_) => Err(ex::raise("IndexError", "cannot fit 'int' into an index-sized integer")),
+        _ => Err(type_error(format!("{} indices must be integers or slices, not {}", what, type_name(key)))),
+    }
+}
+
+/// The indices a slice selects from a sequence of `len` items.
+pub fn slice_indices(s: &crate::value::PySlice, len: usize) -> PyResult<(i64, i64, i64)> {
+    let get = |v: &Value| -> PyResult<Option<i64>> {
+        match v {
+            Value::None => Ok(None),
+            Value::Int(i) => Ok(Some(*i)),
+            Value::Bool(b) => Ok(Some(*b as i64)),
+            Value::BigInt(b) => Ok(Some(if b.is_negative() { i64::MIN / 2 } else { i64::MAX / 2 })),
+            _ => Err(type_error("slice indices must be integers or None or have an __index__ method")),
+        }
+    };
+    let step = get(&s.step)?.unwrap_or(1);
+    if step == 0 {
+        return Err(ex::value_error("slice step cannot be zero"));
+    }
+    let len = len as i64;
+    let clamp = |v: Option<i64>, default: i64, lo: i64, hi: i64| match v {
+        None => default,
+        Some(v) if v < 0 => (v + len).max(lo),
+        Some(v) => v.min(hi),
+    };
+    let (start, stop) = if step > 0 {
+        (clamp(get(&s.start)?, 0, 0, len), clamp(get(&s.stop)?, len, 0, len))
+    } else {
+        (clamp(get(&s.start)?, len - 1, -1, len - 1), clamp(get(&s.stop)?, -1, -1, len - 1))
+    };
+    Ok((start, stop, step))
+}
+
+fn slice_positions(s: &crate::value::PySlice, len: usize) -> PyResult<Vec<usize>> {
+    let (start, stop, step) = slice_indices(s, len)?;
+    let mut out = Vec::new();
+    let mut i = start;
+    while (step > 0 && i < stop) || (step < 0 && i > stop) {
+        out.push(i as usize);
+        i += step;
+    }
+    Ok(out)
+}
+
+/// `obj[key]`.
+pub fn get_item(obj: &Value, key: &Value) -> PyResult {
+    match obj {
+        Value::List(l) => {
+            let items = l.items.borrow();
+            match key {
+                Value::Slice(s) => Ok(Value::list(slice_positions(s, items.len())?.into_iter().map(|i| items[i].clone()).collect())),
+                _ => {
+                    let i = index_of(key, "list")?;
+                    norm_index(i, items.len()).map(|i| items[i].clone()).ok_or_else(|| ex::index_error("list index out of range"))
+                }
+            }
+        }
+        Value::Tuple(t) => match key {
+            Value::Slice(s) => Ok(Value::tuple(slice_positions(s, t.items.len())?.into_iter().map(|i| t.items[i].clone()).collect())),
+            _ => {
+                let i = index_of(key, "tuple")?;
+                norm_index(i, t.items.len()).map(|i| t.items[i].clone()).ok_or_else(|| ex::index_error("tuple index out of range"))
+            }
+        },
+        Value::Str(s) => match key {
+            Value::Slice(sl) => {
+                let chars: Vec<char> = s.s.chars().collect();
+                Ok(Value::str(slice_positions(sl, chars.len())?.into_iter().map(|i| chars[i]).collect::<String>()))
+            }
+            Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+                let i = index_of(key, "string")?;
+                match norm_index(i, s.chars) {
+                    Some(i) if s.is_ascii() => Ok(Value::str(&s.s[i..i + 1])),
+                    Some(i) => Ok(Value::str(s.s.chars().nth(i).expect("index in range").to_string())),
+                    None => Err(ex::index_error("string index out of range")),
+                }
+            }
+            _ => Err(type_error(format!("string indices must be integers, not '{}'", type_name(key)))),
+        },
+        Value::Range(r) => match key {
+            Value::Slice(sl) => {
+                let (start, stop, step) = slice_indices(sl, r.len() as usize)?;
+                Ok(Value::Range(Rc::new(PyRange { start: r.get(start), stop: r.get(stop), step: r.step * step })))
+            }
+            _ => {
+                let i = index_of(key, "range")?;
+                norm_index(i, r.len() as usize).map(|i| Value::Int(r.get(i as i64))).ok_or_else(|| ex::index_error("range object index out of range"))
+            }
+        },
+        Value::Dict(d) => match hash_key_sync(key.clone()) {
+            Some(k) => match d.get(&k?) {
+                Some(v) => Ok(v),
+                None => dict_missing(obj, key),
+            },
+            None => {
+                let (d, key) = (d.clone(), key.clone());
+                run_async(|ctx| async move {
+                    let k = protocol::hash_key(&ctx, key.clone()).await?;
+                    d.get(&k).ok_or_else(|| ex::key_error(key))
+                })
+            }
+        },
+        Value::Instance(inst) => match dunder(&inst.class, sym::GETITEM) {
+            Some(m) => {
+                let (obj, key) = (obj.clone(), key.clone());
+                run_async(|ctx| async move { ctx.call(m, vec![obj, key]).await })
+            }
+            None => Err(type_error(format!("'{}' object is not subscriptable", type_name(obj)))),
+        },
+        Value::Class(c) if c.lookup(intern("__class_getitem__")).is_some() || c.module == sym::BUILTINS => Ok(obj.clone()),
+        _ => Err(type_error(format!("'{}' object is not subscriptable", type_name(obj)))),
+    }
+}
+
+/// A missing dict key: plain dicts raise KeyError (subclasses' `__missing__` is not supported).
+fn dict_missing(_obj: &Value, key: &Value) -> PyResult {
+    Err(ex::key_error(key.clone()))
+}
+
+/// `obj[key] = v`.
+pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
+    match obj {
+        Value::List(l) => match &key {
+            Value::Slice(s) => {
+                let (l, s, v) = (l.clone(), s.clone(), v.clone());
+                run_async(|ctx| async move {
+                    let new = protocol::iterate(&ctx, &v).await?;
+                    let mut items = l.items.borrow_mut();
+                    let (start, stop, step) = slice_indices(&s, items.len())?;
+                    if step == 1 {
+                        let stop = stop.max(start);
+                        items.splice(start as usize..stop as usize, new);
+                    } else {
+                        let pos = slice_positions(&s, items.len())?;
+                        if pos.len() != new.len() {
+                            return Err(ex::value_error(format!(
+                                "attempt to assign sequence of size {} to extended slice of size {}",
+                                new.len(),
+                                pos.len()
+                            )));
+                        }
+                        for (p, x) in pos.into_iter().zip(new) {
+                            items[p] = x;
+                        }
+                    }
+                    Ok(Value::None)
+                })
+                .map(|_| ())
+            }
+            _ => {
+                let i = index_of(&key, "list")?;
+                let mut items = l.items.borrow_mut();
+                let n = items.len();
+                match norm_index(i, n) {
+                    Some(i) => {
+                        items[i] = v;
+                        Ok(())
+                    }
+                    None => Err(ex::index_error("list assignment index out of range")),
+                }
+            }
+        },
+        Value::Dict(d) => match hash_key_sync(key.clone()) {
+            Some(k) => {
+                d.insert(k?, v);
+                Ok(())
+            }
+            None => {
+                let d = d.clone();
+                run_async(|ctx| async move {
+                    let k = protocol::hash_key(&ctx, key).await?;
+                    d.insert(k, v);
+                    Ok(Value::None)
+                })
+                .map(|_| ())
+            }
+        },
+        Value::Instance(inst) => match dunder(&inst.class, sym::SETITEM) {
+            Some(m) => {
+                let obj = obj.clone();
+                run_async(|ctx| async move { ctx.call(m, vec![obj, key, v]).await }).map(|_| ())
+            }
+            None => Err(type_error(format!("'{}' object does not support item assignment", type_name(obj)))),
+        },
+        _ => Err(type_error(format!("'{}' object does not support item assignment", type_name(obj)))),
+    }
+}
+
+/// `del obj[key]`.
+pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
+    match obj {
+        Value::List(l) => match key {
+            Value::Slice(s) => {
+                let mut items = l.items.borrow_mut();
+                let mut pos = slice_positions(s, items.len())?;
+                pos.sort_unstable();
+                for p in pos.into_iter().rev() {
+                    items.remove(p);
+                }
+                Ok(())
+            }
+            _ => {
+                let i = index_of(key, "list")?;
+                let mut items = l.items.borrow_mut();
+                let n = items.len();
+                match norm_index(i, n) {
+                    Some(i) => {
+                        items.remove(i);
+                        Ok(())
+                    }
+                    None => Err(ex::index_error("list assignment index out of range")),
+                }
+            }
+        },
+        Value::Dict(d) => {
+            let k: HashKey = match hash_key_sync(key.clone()) {
+                Some(k) => k?,
+                None => return Err(type_error("unhashable key")),
+            };
+            d.remove(&k).map(|_| ()).ok_or_else(|| ex::key_error(key.clone()))
+        }
+        Value::Instance(inst) => match dunder(&inst.class, sym::DELITEM) {
+            Some(m) => {
+                let (obj, key) = (obj.clone(), key.clone());
+                run_async(|ctx| async move { ctx.call(m, vec![obj, key]).await }).map(|_| ())
+            }
+            None => Err(type_error(format!("'{}' object does not support item deletion", type_name(obj)))),
+        },
+        _ => Err(type_error(format!("'{}' object does not support item deletion", type_name(obj)))),
+    }
+}
