@@ -556,7 +556,6 @@ impl<'a> Emitter<'a> {
             self.span = h.span;
             let mut next = None;
             if let Some(t) = &h.typ {
-                self.emit(Op::Dup);
                 self.expr(t)?;
                 self.span = h.span;
                 self.emit(Op::CheckExcMatch);

@@ -116,6 +116,12 @@ impl Vm {
         }
         fiber.stack.truncate(frame.ret_sp);
         let v = match frame.kind {
+            FrameKind::Discard => {
+                if fiber.frames.is_empty() {
+                    self.finished = Some(Ok(v));
+                }
+                return Ok(None);
+            }
             FrameKind::Normal | FrameKind::IterNext => v,
             FrameKind::Init(instance) => {
                 if !v.is_none() {
@@ -408,6 +414,10 @@ impl Vm {
             ($r:expr) => {
                 match $r {
                     Ok(v) => v,
+                    Err(Flow::Async(nf)) => {
+                        fiber.frames.last_mut().expect("frame").ip = ip;
+                        return self.push_native(fiber, nf, FrameKind::Discard);
+                    }
                     Err(flow) => throw!(flow),
                 }
             };
@@ -731,18 +741,18 @@ impl Vm {
                                     pop!();
                                     ip = target as usize;
                                 }
-                                Step::NeedsVm => {
-                                    let it = it.clone();
-                                    fiber.frames.last_mut().expect("frame").ip = ip;
-                                    return match protocol::next_async(it) {
-                                        Err(Flow::Async(nf)) => self.push_native(fiber, nf, FrameKind::IterNext),
-                                        Err(Flow::Raise(e)) => Event::Raise(e),
-                                        Ok(v) => {
-                                            fiber.stack.push(v);
-                                            Event::Continue
-                                        }
-                                    };
-                                }
+                                Step::NeedsVm => match protocol::next_async(it.clone()) {
+                                    Ok(v) => fiber.stack.push(v),
+                                    Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => {
+                                        pop!();
+                                        ip = target as usize;
+                                    }
+                                    Err(Flow::Async(nf)) => {
+                                        fiber.frames.last_mut().expect("frame").ip = ip;
+                                        return self.push_native(fiber, nf, FrameKind::IterNext);
+                                    }
+                                    Err(flow) => throw!(flow),
+                                },
                             }
                         }
                         Value::Generator(g) => {

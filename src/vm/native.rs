@@ -150,13 +150,17 @@ impl NativeFrame {
     }
 }
 
-/// Starts a native continuation: natives return this when they need the VM's help.
+/// Runs async native code: polled once at once, so work that needs no script code finishes
+/// here; otherwise it becomes a continuation for the VM (with its first request pending).
 pub fn run_async<F, Fut>(f: F) -> PyResult
 where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = PyResult> + 'static,
 {
     let ctx = Ctx::default();
-    let fut = Box::pin(f(ctx.clone()));
-    Err(Flow::Async(Box::new(NativeFrame { ctx, fut })))
+    let mut frame = NativeFrame { fut: Box::pin(f(ctx.clone())), ctx };
+    match frame.poll() {
+        Some(r) => r,
+        None => Err(Flow::Async(Box::new(frame))),
+    }
 }
