@@ -534,31 +534,40 @@ fn reversed(a: &Args) -> PyResult {
 
 fn enumerate(a: &Args) -> PyResult {
     check_args(a, "enumerate", 1, 2)?;
-    let start = match a.pos.get(1).cloned().or_else(|| kwarg(a, "start")) {
+    let count = match a.pos.get(1).cloned().or_else(|| kwarg(a, "start")) {
         Some(v) => index_arg(&v)?,
         None => 0,
     };
-    let inner = protocol::get_iter(&a.pos[0])?;
-    Ok(new_iter(NativeIter::Enumerate { inner, count: start }))
+    lazy_iter(vec![a.pos[0].clone()], move |mut inners| NativeIter::Enumerate { inner: inners.remove(0), count })
 }
 
 fn zip(a: &Args) -> PyResult {
-    let inners = a.pos.iter().map(protocol::get_iter).collect::<PyResult<Vec<_>>>()?;
-    Ok(new_iter(NativeIter::Zip { inners }))
+    lazy_iter(a.pos.to_vec(), |inners| NativeIter::Zip { inners })
 }
 
 fn map(a: &Args) -> PyResult {
     if a.pos.len() < 2 {
         return Err(type_error("map() must have at least two arguments."));
     }
-    let inners = a.pos[1..].iter().map(protocol::get_iter).collect::<PyResult<Vec<_>>>()?;
-    Ok(new_iter(NativeIter::Map { func: a.pos[0].clone(), inners }))
+    let func = a.pos[0].clone();
+    lazy_iter(a.pos[1..].to_vec(), move |inners| NativeIter::Map { func, inners })
 }
 
 fn filter(a: &Args) -> PyResult {
     check_args(a, "filter", 2, 2)?;
-    let inner = protocol::get_iter(&a.pos[1])?;
-    Ok(new_iter(NativeIter::Filter { func: a.pos[0].clone(), inner }))
+    let func = a.pos[0].clone();
+    lazy_iter(vec![a.pos[1].clone()], move |mut inners| NativeIter::Filter { func, inner: inners.remove(0) })
+}
+
+/// A lazy iterator over iterators of `sources` (whose `__iter__` may be script code).
+fn lazy_iter(sources: Vec<Value>, build: impl FnOnce(Vec<Value>) -> NativeIter + 'static) -> PyResult {
+    run_async(|ctx| async move {
+        let mut inners = Vec::with_capacity(sources.len());
+        for s in &sources {
+            inners.push(ctx.resolve(protocol::get_iter(s)).await?);
+        }
+        Ok(new_iter(build(inners)))
+    })
 }
 
 fn any(a: &Args) -> PyResult {

@@ -116,6 +116,7 @@ impl NativeIter {
                 }
                 other => other,
             },
+            NativeIter::Zip { inners } if inners.is_empty() => Step::Done,
             NativeIter::Zip { inners } => {
                 // Only when every inner step is sure not to need the VM, so none is lost.
                 if !inners.iter().all(is_container_iter) {

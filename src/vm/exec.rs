@@ -311,6 +311,7 @@ impl Vm {
                 let frame = fiber.frames.pop().expect("frame");
                 fiber.stack.truncate(frame.ret_sp);
                 match flow {
+                    Flow::Raise(e) if matches!(frame.kind, FrameKind::IterNext) && is_instance_of(&e, "StopIteration") => self.end_for_loop(fiber),
                     Flow::Raise(e) => Event::Raise(e),
                     Flow::Async(nf) => self.push_native(fiber, nf, frame.kind),
                 }

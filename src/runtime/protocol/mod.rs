@@ -352,10 +352,7 @@ async fn order(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
                 _ => sup,
             })
         }
-        _ => {
-            let r = rich_compare(ctx, op, a, b).await?;
-            truthy(ctx, &r).await
-        }
+        _ => Err(not_supported(op, a, b)),
     }
 }
 
@@ -551,6 +548,7 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
             }
             None => None,
         },
+        Kind::Zip(inners) if inners.is_empty() => None,
         Kind::Zip(inners) => {
             let mut items = Vec::with_capacity(inners.len());
             let mut done = false;
