@@ -4,7 +4,6 @@
 use crate::object::instance::TracebackEntry;
 use crate::span::{SourceFile, Span};
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
-use std::io::Write;
 
 /// Whether reports use colour (off when stderr is not a terminal, and in tests).
 pub fn use_colour() -> bool {
@@ -59,8 +58,5 @@ fn char_col(text: &str, byte: usize) -> usize {
 }
 
 pub fn eprint(s: &str) {
-    crate::runtime::output::flush();
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(s.as_bytes());
-    let _ = err.flush();
+    crate::runtime::output::write_err(s);
 }

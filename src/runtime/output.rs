@@ -1,45 +1,57 @@
-//! Standard output for `print`: buffered, or captured in memory when tests run scripts
-//! in-process.
+//! The interpreter's standard output and error streams: buffered process streams, or memory
+//! buffers when tests run scripts in-process.
 
 use std::cell::RefCell;
 use std::io::Write;
 
 enum Sink {
-    Stdout(std::io::BufWriter<std::io::Stdout>),
-    Capture(Vec<u8>),
+    Process,
+    Capture { out: Vec<u8>, err: Vec<u8> },
 }
 
 thread_local! {
-    static OUT: RefCell<Sink> = RefCell::new(Sink::Stdout(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())));
+    static SINK: RefCell<Sink> = const { RefCell::new(Sink::Process) };
+    static STDOUT: RefCell<std::io::BufWriter<std::io::Stdout>> =
+        RefCell::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()));
 }
 
+/// Writes to standard output.
 pub fn write(s: &str) {
-    OUT.with(|o| match &mut *o.borrow_mut() {
-        Sink::Stdout(w) => {
-            // A closed pipe is not an error worth a traceback; the output is simply gone.
-            let _ = w.write_all(s.as_bytes());
+    SINK.with(|sink| match &mut *sink.borrow_mut() {
+        // A closed pipe is not worth a traceback: the output is simply gone.
+        Sink::Process => STDOUT.with(|o| drop(o.borrow_mut().write_all(s.as_bytes()))),
+        Sink::Capture { out, .. } => out.extend_from_slice(s.as_bytes()),
+    });
+}
+
+/// Writes to standard error, after flushing standard output so the two interleave in order.
+pub fn write_err(s: &str) {
+    SINK.with(|sink| match &mut *sink.borrow_mut() {
+        Sink::Process => {
+            STDOUT.with(|o| drop(o.borrow_mut().flush()));
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(s.as_bytes());
+            let _ = err.flush();
         }
-        Sink::Capture(buf) => buf.extend_from_slice(s.as_bytes()),
+        Sink::Capture { err, .. } => err.extend_from_slice(s.as_bytes()),
     });
 }
 
 pub fn flush() {
-    OUT.with(|o| {
-        if let Sink::Stdout(w) = &mut *o.borrow_mut() {
-            let _ = w.flush();
-        }
-    });
+    STDOUT.with(|o| drop(o.borrow_mut().flush()));
 }
 
-/// From now on, collect output in memory on this thread.
+/// From now on, collect this thread's output in memory.
 pub fn start_capture() {
-    OUT.with(|o| *o.borrow_mut() = Sink::Capture(Vec::new()));
+    SINK.with(|s| *s.borrow_mut() = Sink::Capture { out: Vec::new(), err: Vec::new() });
 }
 
-/// The output collected since `start_capture`, leaving the capture empty.
-pub fn take_capture() -> String {
-    OUT.with(|o| match &mut *o.borrow_mut() {
-        Sink::Capture(buf) => String::from_utf8_lossy(&std::mem::take(buf)).into_owned(),
-        Sink::Stdout(_) => String::new(),
+/// The (stdout, stderr) text collected since `start_capture`, leaving the buffers empty.
+pub fn take_capture() -> (String, String) {
+    SINK.with(|s| match &mut *s.borrow_mut() {
+        Sink::Capture { out, err } => {
+            (String::from_utf8_lossy(&std::mem::take(out)).into_owned(), String::from_utf8_lossy(&std::mem::take(err)).into_owned())
+        }
+        Sink::Process => (String::new(), String::new()),
     })
 }

@@ -920,7 +920,7 @@ impl Vm {
                             let step = cell.borrow_mut().next_simple();
                             match step {
                                 Step::Item(v) => {
-                                    fiber.stack.push(Value::None);
+                                    // Resuming pushes the sent value and runs YieldFrom again.
                                     ip -= 1;
                                     leave!(Event::Yield(v));
                                 }
