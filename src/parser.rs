@@ -83,6 +83,8 @@ fn parse_field_expression(text: &str, base: usize) -> Result<ast::Expr, SyntaxEr
         if !e.msg.starts_with("f-string") {
             e.msg = format!("f-string: {}", e.msg);
         }
+        // The string literal is complete, so the expression in it is too.
+        e.incomplete = false;
         e
     })
 }
@@ -94,7 +96,7 @@ fn convert_error(err: ParseError<usize, Tok, SyntaxError>) -> SyntaxError {
             unexpected_token(&tok, Span::new(l, r), &expected)
         }
         ParseError::UnrecognizedEof { location, .. } => {
-            SyntaxError::at(Span::new(location, location), "unexpected EOF while parsing").incomplete_if(true)
+            SyntaxError::at(Span::new(location, location), "invalid syntax").incomplete_if(true)
         }
         ParseError::ExtraToken { token: (l, _, r) } => SyntaxError::at(Span::new(l, r), "invalid syntax"),
         ParseError::InvalidToken { location } => SyntaxError::at(Span::new(location, location), "invalid syntax"),
@@ -107,6 +109,9 @@ fn unexpected_token(tok: &Tok, span: Span, expected: &[String]) -> SyntaxError {
     match tok {
         Tok::Indent => SyntaxError::new(SyntaxErrorKind::IndentationError, "unexpected indent", span),
         Tok::Newline if expects(":") => SyntaxError::at(span, "expected ':'"),
+        Tok::Comma | Tok::RBrace if expects(":") => SyntaxError::at(span, "':' expected after dictionary key"),
+        // Only a conditional expression can be missing an `else` where no statement may start.
+        _ if expects("else") && !expects("NAME") => SyntaxError::at(span, "expected 'else' after 'if' expression"),
         _ if expects("except") && expects("finally") => SyntaxError::at(span, "expected 'except' or 'finally' block"),
         _ => SyntaxError::at(span, "invalid syntax"),
     }

@@ -40,6 +40,10 @@ pub fn parenthesized(e: Expr) -> Result<Expr, SyntaxError> {
     }
 }
 
+pub fn unpacking_in_comprehension(e: Expr) -> SyntaxError {
+    SyntaxError::at(e.span, "iterable unpacking cannot be used in comprehension")
+}
+
 /// Where a statement with a body ends: the end of its last nested statement.
 fn end_of(body: &[Stmt], fallback: usize) -> usize {
     body.last().map_or(fallback, |s| s.span.end as usize)
