@@ -1,6 +1,7 @@
 //! The parser: `parse` runs the lexer and the LR(1) grammar in `grammar/coro.lalrpop`.
 //! The grammar's actions call the helpers in `parser/` for anything beyond building a node.
 
+mod depth;
 mod fstring;
 mod nodes;
 mod params;
@@ -73,7 +74,12 @@ impl std::error::Error for SyntaxError {}
 
 /// Parses a whole source file.
 pub fn parse(source: &str) -> Result<ast::Module, SyntaxError> {
-    grammar::ModuleParser::new().parse(Lexer::new(source)).map_err(convert_error)
+    depth::begin();
+    let module = grammar::ModuleParser::new().parse(Lexer::new(source)).map_err(convert_error);
+    match depth::finish() {
+        Some(too_deep) => Err(too_deep),
+        None => module,
+    }
 }
 
 /// Parses one f-string field expression found at byte offset `base` of the source.

@@ -1,9 +1,10 @@
 //! Parameter lists and call arguments: the grammar accepts any sequence of items, these
 //! functions enforce the ordering rules.
 
+use super::depth;
 use crate::ast::{Arg, Expr, Param, Params};
 use crate::parser::SyntaxError;
-use crate::span::{Span, Spanned};
+use crate::span::Span;
 use std::collections::HashSet;
 
 /// One comma-separated item of a parameter list.
@@ -96,7 +97,7 @@ pub fn call_args(items: Vec<CallArg>, parens: Span) -> Result<Vec<Arg>, SyntaxEr
         .map(|item| match item {
             CallArg::Plain(arg) => Ok(arg),
             // It borrows the call's parentheses, and (as in CPython) their span.
-            CallArg::BareGenerator(e) if single => Ok(Arg::Positional(Spanned::new(e.node, parens))),
+            CallArg::BareGenerator(e) if single => Ok(Arg::Positional(depth::expr(e.node, parens))),
             CallArg::BareGenerator(e) => Err(SyntaxError::at(e.span, "Generator expression must be parenthesized")),
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -454,3 +454,30 @@ fn conformance_corpus_parses() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(count > 0, "no .coro files under {}", root.display());
 }
+
+#[test]
+fn deep_chains_without_brackets_are_an_error_not_a_crash() {
+    let n = 20_000;
+    let sources = [
+        format!("x = {}1\n", "-".repeat(n)),
+        format!("x = 1{}\n", " + 1".repeat(n)),
+        format!("x = 1{} +\n", " + 1".repeat(n)),
+        format!("x{}\n", ".a".repeat(n)),
+        format!("f{}\n", "()".repeat(n)),
+        format!("x = {}1\n", "not ".repeat(n)),
+        format!("x = {}1\n", "lambda: ".repeat(n)),
+        format!("x = 1{}\n", " if x else 1".repeat(n)),
+        format!("if x: pass\n{}", "elif x: pass\n".repeat(n)),
+    ];
+    for src in &sources {
+        let e = error(src);
+        assert!(
+            e.msg == "maximum recursion depth exceeded during compilation" || e.msg == "invalid syntax",
+            "{}: {e:?}",
+            &src[..20]
+        );
+    }
+    // CPython's own limit is between 2000 and 3000; a few hundred levels are fine.
+    assert!(parse(&format!("x = 1{}\n", " + 1".repeat(900))).is_ok());
+    assert!(parse(&format!("if x: pass\n{}", "elif x: pass\n".repeat(900))).is_ok());
+}
