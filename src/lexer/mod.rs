@@ -4,7 +4,7 @@
 mod strings;
 mod token;
 
-pub use strings::{decode_bytes, decode_str, StrLit};
+pub use strings::{decode_str, StrLit};
 pub use token::Tok;
 
 use crate::parser::{SyntaxError, SyntaxErrorKind};
