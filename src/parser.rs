@@ -1,6 +1,7 @@
 //! The parser: `parse` runs the lexer and the LR(1) grammar in `grammar/coro.lalrpop`.
 //! The grammar's actions call the helpers in `parser/` for anything beyond building a node.
 
+mod depth;
 mod fstring;
 mod nodes;
 mod params;
@@ -73,7 +74,12 @@ impl std::error::Error for SyntaxError {}
 
 /// Parses a whole source file.
 pub fn parse(source: &str) -> Result<ast::Module, SyntaxError> {
-    grammar::ModuleParser::new().parse(Lexer::new(source)).map_err(convert_error)
+    depth::begin();
+    let module = grammar::ModuleParser::new().parse(Lexer::new(source)).map_err(convert_error);
+    match depth::finish() {
+        Some(too_deep) => Err(too_deep),
+        None => module,
+    }
 }
 
 /// Parses one f-string field expression found at byte offset `base` of the source.
@@ -83,6 +89,8 @@ fn parse_field_expression(text: &str, base: usize) -> Result<ast::Expr, SyntaxEr
         if !e.msg.starts_with("f-string") {
             e.msg = format!("f-string: {}", e.msg);
         }
+        // The string literal is complete, so the expression in it is too.
+        e.incomplete = false;
         e
     })
 }
@@ -94,7 +102,7 @@ fn convert_error(err: ParseError<usize, Tok, SyntaxError>) -> SyntaxError {
             unexpected_token(&tok, Span::new(l, r), &expected)
         }
         ParseError::UnrecognizedEof { location, .. } => {
-            SyntaxError::at(Span::new(location, location), "unexpected EOF while parsing").incomplete_if(true)
+            SyntaxError::at(Span::new(location, location), "invalid syntax").incomplete_if(true)
         }
         ParseError::ExtraToken { token: (l, _, r) } => SyntaxError::at(Span::new(l, r), "invalid syntax"),
         ParseError::InvalidToken { location } => SyntaxError::at(Span::new(location, location), "invalid syntax"),
@@ -107,6 +115,9 @@ fn unexpected_token(tok: &Tok, span: Span, expected: &[String]) -> SyntaxError {
     match tok {
         Tok::Indent => SyntaxError::new(SyntaxErrorKind::IndentationError, "unexpected indent", span),
         Tok::Newline if expects(":") => SyntaxError::at(span, "expected ':'"),
+        Tok::Comma | Tok::RBrace if expects(":") => SyntaxError::at(span, "':' expected after dictionary key"),
+        // Only a conditional expression can be missing an `else` where no statement may start.
+        _ if expects("else") && !expects("NAME") => SyntaxError::at(span, "expected 'else' after 'if' expression"),
         _ if expects("except") && expects("finally") => SyntaxError::at(span, "expected 'except' or 'finally' block"),
         _ => SyntaxError::at(span, "invalid syntax"),
     }

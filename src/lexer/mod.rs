@@ -4,7 +4,7 @@
 mod strings;
 mod token;
 
-pub use strings::{decode_bytes, decode_str, StrLit};
+pub use strings::{decode_str, StrLit};
 pub use token::Tok;
 
 use crate::parser::{SyntaxError, SyntaxErrorKind};
@@ -98,6 +98,9 @@ pub struct Lexer<'s> {
     /// A header line ended with `:` at the end of the line; the next line must be indented.
     pending_block: Option<(Header, usize)>,
     prev_was_with: bool,
+    /// Where the previous token ended, if it was a number: a name or number right after it
+    /// makes a malformed literal (`1_`, `0b12`, `0x`).
+    number_end: Option<usize>,
     with_paren: WithParen,
     finished: bool,
 }
@@ -120,6 +123,7 @@ impl<'s> Lexer<'s> {
             line_ends_with_colon: false,
             pending_block: None,
             prev_was_with: false,
+            number_end: None,
             with_paren: WithParen::None,
             finished: false,
         }
@@ -194,6 +198,11 @@ impl<'s> Lexer<'s> {
         if let Tok::Str(StrLit::FStr { offset, .. }) = &mut tok {
             *offset += self.base;
         }
+        let is_number = matches!(tok, Tok::Int(_) | Tok::Float(_) | Tok::Imag(_));
+        if self.number_end == Some(start) && (is_number || matches!(tok, Tok::Name(_))) {
+            return Err(self.bad_number(start, end));
+        }
+        self.number_end = is_number.then_some(end);
         self.brackets(&tok, start, end)?;
         self.line_ends_with_colon = tok == Tok::Colon && self.brackets.is_empty();
         self.track_with_paren(&tok);
@@ -353,6 +362,33 @@ impl<'s> Lexer<'s> {
         }
         self.levels.truncate(1);
         Ok(())
+    }
+
+    /// A number literal ending at `start` runs into the token `start..end`.
+    fn bad_number(&self, start: usize, end: usize) -> SyntaxError {
+        let number_start = self.src[..start]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .map_or(0, |i| i + 1);
+        let number = &self.src[number_start..start];
+        let mut rest = self.src[start..].chars();
+        let mut next = rest.next().unwrap_or(' ');
+        let base = match (number.get(..2), number, next) {
+            (Some("0b" | "0B"), _, _) | (_, "0", 'b' | 'B') => "binary",
+            (Some("0o" | "0O"), _, _) | (_, "0", 'o' | 'O') => "octal",
+            (Some("0x" | "0X"), _, _) | (_, "0", 'x' | 'X') => "hexadecimal",
+            _ if number.ends_with(['j', 'J']) => "imaginary",
+            _ => "decimal",
+        };
+        if number == "0" && base != "decimal" {
+            // The prefix letter itself was lexed as part of a name: `0o8` is `0`, `o8`.
+            next = rest.next().unwrap_or(' ');
+        }
+        let msg = if next.is_ascii_digit() && base != "decimal" {
+            format!("invalid digit '{next}' in {base} literal")
+        } else {
+            format!("invalid {base} literal")
+        };
+        self.error(msg, number_start, end)
     }
 
     fn raw_error(&self, err: RawError, start: usize, end: usize) -> SyntaxError {

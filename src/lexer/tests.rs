@@ -260,3 +260,18 @@ fn expression_lexer_offsets_positions_and_ignores_newlines() {
     assert_eq!(toks[2], (105, Str(StrLit::FStr { body: "{b}".into(), offset: 107, raw: false }), 111));
     assert_eq!(toks.len(), 3);
 }
+
+#[test]
+fn malformed_number_literals() {
+    assert_eq!(error("x = 1_").msg, "invalid decimal literal");
+    assert_eq!(error("x = 1__0").msg, "invalid decimal literal");
+    assert_eq!(error("x = 1.5abc").msg, "invalid decimal literal");
+    assert_eq!(error("x = 0x").msg, "invalid hexadecimal literal");
+    assert_eq!(error("x = 0b12").msg, "invalid digit '2' in binary literal");
+    assert_eq!(error("x = 0o8").msg, "invalid digit '8' in octal literal");
+    assert_eq!(error("x = 2jx").msg, "invalid imaginary literal");
+    let e = error("x = 12ab + 1");
+    assert_eq!(e.span, Span::new(4, 8));
+    // A keyword right after a number is (deprecated but) valid.
+    assert_eq!(tokens("1if x else 2")[1], If);
+}

@@ -1,11 +1,12 @@
 //! Node constructors used by grammar actions, mostly to get spans right.
 
+use super::depth;
 use crate::ast::*;
 use crate::parser::SyntaxError;
 use crate::span::{Span, Spanned};
 
 pub fn expr(kind: ExprKind, l: usize, r: usize) -> Expr {
-    Spanned::new(kind, Span::new(l, r))
+    depth::expr(kind, Span::new(l, r))
 }
 
 pub fn constant(c: Constant, l: usize, r: usize) -> Expr {
@@ -40,6 +41,10 @@ pub fn parenthesized(e: Expr) -> Result<Expr, SyntaxError> {
     }
 }
 
+pub fn unpacking_in_comprehension(e: Expr) -> SyntaxError {
+    SyntaxError::at(e.span, "iterable unpacking cannot be used in comprehension")
+}
+
 /// Where a statement with a body ends: the end of its last nested statement.
 fn end_of(body: &[Stmt], fallback: usize) -> usize {
     body.last().map_or(fallback, |s| s.span.end as usize)
@@ -57,6 +62,7 @@ pub fn block_end(l: usize, blocks: &[&[Stmt]]) -> usize {
 pub fn if_stmt(l: usize, test: Expr, body: Vec<Stmt>, orelse: Option<Vec<Stmt>>) -> Stmt {
     let orelse = orelse.unwrap_or_default();
     let end = block_end(l, &[&body, &orelse]);
+    let orelse = depth::if_chain(Span::new(l, end), orelse);
     stmt(StmtKind::If { test, body, orelse }, l, end)
 }
 

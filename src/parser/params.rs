@@ -1,7 +1,8 @@
 //! Parameter lists and call arguments: the grammar accepts any sequence of items, these
 //! functions enforce the ordering rules.
 
-use crate::ast::{Arg, Param, Params};
+use super::depth;
+use crate::ast::{Arg, Expr, Param, Params};
 use crate::parser::SyntaxError;
 use crate::span::Span;
 use std::collections::HashSet;
@@ -81,8 +82,25 @@ pub fn build(items: Vec<Item>) -> Result<Params, SyntaxError> {
     Ok(params)
 }
 
-/// Call arguments: positional ones come before keywords, `*` before `**`, no repeats.
-pub fn check_args(args: Vec<Arg>) -> Result<Vec<Arg>, SyntaxError> {
+/// One call argument, remembering whether it is an unparenthesized generator expression.
+pub enum CallArg {
+    Plain(Arg),
+    BareGenerator(Expr),
+}
+
+/// Call arguments (`parens` spans the parentheses): positional ones come before keywords,
+/// `*` before `**`, no repeated keyword, and a bare generator expression only on its own.
+pub fn call_args(items: Vec<CallArg>, parens: Span) -> Result<Vec<Arg>, SyntaxError> {
+    let single = items.len() == 1;
+    let args = items
+        .into_iter()
+        .map(|item| match item {
+            CallArg::Plain(arg) => Ok(arg),
+            // It borrows the call's parentheses, and (as in CPython) their span.
+            CallArg::BareGenerator(e) if single => Ok(Arg::Positional(depth::expr(e.node, parens))),
+            CallArg::BareGenerator(e) => Err(SyntaxError::at(e.span, "Generator expression must be parenthesized")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut keyword_seen = false;
     let mut double_star_seen = false;
     let mut names = HashSet::new();

@@ -1,10 +1,10 @@
 //! Adjacent string literals (`'a' "b"`, `'x' f'{y}'`) become one constant or f-string.
 
-use super::fstring;
+use super::{depth, fstring};
 use crate::ast::{Constant, Expr, ExprKind, FStringPart};
 use crate::lexer::StrLit;
 use crate::parser::SyntaxError;
-use crate::span::{Span, Spanned};
+use crate::span::Span;
 
 pub fn concat(pieces: Vec<StrLit>, span: Span) -> Result<Expr, SyntaxError> {
     let bytes = pieces.iter().filter(|p| matches!(p, StrLit::Bytes(_))).count();
@@ -46,7 +46,7 @@ pub fn concat(pieces: Vec<StrLit>, span: Span) -> Result<Expr, SyntaxError> {
         }
         ExprKind::FString(parts)
     };
-    Ok(Spanned::new(kind, span))
+    Ok(depth::expr(kind, span))
 }
 
 /// Appends literal text, merging it with a preceding literal.

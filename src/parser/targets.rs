@@ -1,9 +1,10 @@
 //! Assignment, deletion and other targets: the grammar parses them as expressions, these
 //! functions reject the expressions that cannot be targets, with CPython's messages.
 
+use super::nodes;
 use crate::ast::*;
 use crate::parser::SyntaxError;
-use crate::span::{Span, Spanned};
+use crate::span::Spanned;
 
 /// How CPython names an expression in "cannot assign to ..." messages.
 fn describe(e: &ExprKind) -> &'static str {
@@ -136,9 +137,10 @@ pub fn not_starred(e: Expr) -> Result<Expr, SyntaxError> {
 /// `(target := value)`
 pub fn named_expr(target: Expr, value: Expr, l: usize, r: usize) -> Result<Expr, SyntaxError> {
     match target.node {
-        ExprKind::Name(name) => Ok(Spanned::new(
+        ExprKind::Name(name) => Ok(nodes::expr(
             ExprKind::NamedExpr { target: Spanned::new(name, target.span), value: Box::new(value) },
-            Span::new(l, r),
+            l,
+            r,
         )),
         other => {
             Err(SyntaxError::at(target.span, format!("cannot use assignment expressions with {}", describe(&other))))

@@ -379,6 +379,13 @@ fn syntax_errors_point_at_the_offending_token() {
     assert_eq!(error("try:\n    pass\nx = 1\n").msg, "expected 'except' or 'finally' block");
     assert_eq!(error("try:\n pass\nexcept:\n pass\nexcept E:\n pass\n").msg, "default 'except:' must be last");
     assert_eq!(error("x = 1 +\n").msg, "invalid syntax");
+    assert_eq!(error("x = 1 if y\n").msg, "expected 'else' after 'if' expression");
+    assert_eq!(error("x = {1: 2, 3}").msg, "':' expected after dictionary key");
+    assert_eq!(error("from x import a,").msg, "trailing comma not allowed without surrounding parentheses");
+    assert_eq!(error("[*a for a in b]").msg, "iterable unpacking cannot be used in comprehension");
+    let e = error("f(x for x in y, 1)");
+    assert_eq!((e.msg.as_str(), e.span), ("Generator expression must be parenthesized", Span::new(2, 14)));
+    assert_eq!(error("del *a").msg, "cannot delete starred");
 }
 
 #[test]
@@ -409,7 +416,7 @@ fn incomplete_input_is_flagged_for_the_repl() {
     for src in ["if x:\n", "f(1,\n", "s = '''\n", "x = 1 + \\\n", "for x in y:\n    if x:\n"] {
         assert!(error(src).incomplete, "{src:?}");
     }
-    for src in ["x = 1 +\n", "s = 'abc\n", "f(]\n"] {
+    for src in ["x = 1 +\n", "s = 'abc\n", "f(]\n", "f'{lambda x:1}'"] {
         assert!(!error(src).incomplete, "{src:?}");
     }
 }
@@ -446,4 +453,31 @@ fn conformance_corpus_parses() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(count > 0, "no .coro files under {}", root.display());
+}
+
+#[test]
+fn deep_chains_without_brackets_are_an_error_not_a_crash() {
+    let n = 20_000;
+    let sources = [
+        format!("x = {}1\n", "-".repeat(n)),
+        format!("x = 1{}\n", " + 1".repeat(n)),
+        format!("x = 1{} +\n", " + 1".repeat(n)),
+        format!("x{}\n", ".a".repeat(n)),
+        format!("f{}\n", "()".repeat(n)),
+        format!("x = {}1\n", "not ".repeat(n)),
+        format!("x = {}1\n", "lambda: ".repeat(n)),
+        format!("x = 1{}\n", " if x else 1".repeat(n)),
+        format!("if x: pass\n{}", "elif x: pass\n".repeat(n)),
+    ];
+    for src in &sources {
+        let e = error(src);
+        assert!(
+            e.msg == "maximum recursion depth exceeded during compilation" || e.msg == "invalid syntax",
+            "{}: {e:?}",
+            &src[..20]
+        );
+    }
+    // CPython's own limit is between 2000 and 3000; a few hundred levels are fine.
+    assert!(parse(&format!("x = 1{}\n", " + 1".repeat(900))).is_ok());
+    assert!(parse(&format!("if x: pass\n{}", "elif x: pass\n".repeat(900))).is_ok());
 }
