@@ -32,9 +32,24 @@ pub struct Class {
     pub mro: Vec<Rc<Class>>,
     pub attrs: RefCell<Attrs>,
     pub layout: Layout,
+    /// Whether the class or an ancestor defines a property or `__setattr__`/`__getattr__`,
+    /// which change how instance attributes are read and written. When false, attribute
+    /// access on instances can go straight to the instance's own table.
+    pub special_attrs: std::cell::Cell<bool>,
 }
 
 impl Class {
+    /// Computes `special_attrs` from the class's own table and its ancestors'.
+    pub fn compute_special_attrs(&self) -> bool {
+        let special = |attrs: &Attrs| {
+            attrs.iter().any(|(k, v)| {
+                matches!(v, Value::Wrapper(w) if matches!(**w, crate::object::Wrapper::Property { .. }))
+                    || matches!(k.as_str(), "__setattr__" | "__getattr__" | "__getattribute__" | "__delattr__")
+            })
+        };
+        special(&self.attrs.borrow()) || self.mro.iter().any(|c| c.special_attrs.get())
+    }
+
     /// Looks a name up along the MRO: the class itself, then its ancestors.
     pub fn lookup(&self, name: Symbol) -> Option<Value> {
         if let Some(v) = self.attrs.borrow().get(&name) {

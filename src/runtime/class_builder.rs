@@ -42,7 +42,17 @@ pub fn make_class(name: &Value, bases: Vec<Rc<Class>>, ns: Rc<RefCell<Attrs>>) -
         Some(Value::Str(s)) => intern(&s.s),
         _ => sym::MAIN,
     };
-    let class = Rc::new(Class { name: intern(name), qualname, module, bases, mro, attrs: RefCell::new(attrs), layout });
+    let class = Rc::new(Class {
+        name: intern(name),
+        qualname,
+        module,
+        bases,
+        mro,
+        attrs: RefCell::new(attrs),
+        layout,
+        special_attrs: std::cell::Cell::new(false),
+    });
+    class.special_attrs.set(class.compute_special_attrs());
     if let Some(Value::Cell(cell)) = class_cell {
         *cell.borrow_mut() = Value::Class(class.clone());
     }

@@ -56,6 +56,7 @@ pub fn new_class(name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class>
         mro,
         attrs: RefCell::new(Attrs::default()),
         layout,
+        special_attrs: std::cell::Cell::new(false),
     })
 }
 

@@ -65,6 +65,11 @@ fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
 }
 
 fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
+    if !inst.class.special_attrs.get() {
+        if let Some(v) = inst.attrs.borrow().get(&name) {
+            return Ok(v.clone());
+        }
+    }
     let class_attr = inst.class.lookup(name);
     if let Some(Value::Wrapper(w)) = &class_attr {
         if let Wrapper::Property { .. } = &**w {
@@ -212,6 +217,10 @@ fn function_attr(f: &crate::object::function::Function, name: Symbol) -> Option<
 /// `obj.name = v`.
 pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
     match obj {
+        Value::Instance(inst) if !inst.class.special_attrs.get() && inst.exc().is_none() => {
+            inst.attrs.borrow_mut().insert(name, v);
+            Ok(())
+        }
         Value::Instance(inst) => {
             if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
                 if let Wrapper::Property { fset, .. } = &*w {
@@ -251,6 +260,10 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
         }
         Value::Class(c) => {
             c.attrs.borrow_mut().insert(name, v);
+            // Assigning a property or `__setattr__` later changes how instances behave.
+            if !c.special_attrs.get() {
+                c.special_attrs.set(c.compute_special_attrs());
+            }
             Ok(())
         }
         Value::Function(f) => {

@@ -378,11 +378,25 @@ impl Vm {
     /// Executes the top script frame until it calls, returns, raises or yields.
     fn execute(&mut self, fiber: &mut Fiber) -> Event {
         let frame = fiber.frames.last_mut().expect("frame");
-        let code = frame.code.clone();
-        let globals = frame.globals.clone();
-        let base = frame.base;
+        // The running frame's code and globals, borrowed from the frame (whose `Rc`s keep them
+        // alive) without reference-count traffic on every call and return. They are replaced
+        // whenever the running frame changes and never used after it is popped.
+        let mut code_ptr: *const Code = &*frame.code;
+        let mut globals_ptr: *const Module = &*frame.globals;
+        let mut base = frame.base;
         let mut ip = frame.ip;
-        let ops = &code.ops[..];
+        macro_rules! code {
+            () => {
+                // SAFETY: see above; the frame owning this code is on `fiber.frames`.
+                unsafe { &*code_ptr }
+            };
+        }
+        macro_rules! globals {
+            () => {
+                // SAFETY: as for `code!`.
+                unsafe { &*globals_ptr }
+            };
+        }
 
         // Leaves `execute`, saving the instruction pointer first.
         macro_rules! leave {
@@ -435,11 +449,11 @@ impl Vm {
         }
 
         loop {
-            let op = ops[ip];
+            let op = code!().ops[ip];
             ip += 1;
             match op {
                 Op::Nop => {}
-                Op::LoadConst(i) => fiber.stack.push(code.consts[i as usize].clone()),
+                Op::LoadConst(i) => fiber.stack.push(code!().consts[i as usize].clone()),
                 Op::LoadNone => fiber.stack.push(Value::None),
                 Op::LoadInt(i) => fiber.stack.push(Value::Int(i as i64)),
                 Op::Pop => {
@@ -467,7 +481,7 @@ impl Vm {
                 Op::LoadFast(i) => {
                     let v = &fiber.stack[base + i as usize];
                     if let Value::Null = v {
-                        throw!(unbound_local(&code, i));
+                        throw!(unbound_local(code!(), i));
                     }
                     let v = v.clone();
                     fiber.stack.push(v);
@@ -478,7 +492,7 @@ impl Vm {
                 }
                 Op::DeleteFast(i) => {
                     if let Value::Null = fiber.stack[base + i as usize] {
-                        throw!(unbound_local(&code, i));
+                        throw!(unbound_local(code!(), i));
                     }
                     fiber.stack[base + i as usize] = Value::Null;
                 }
@@ -488,7 +502,7 @@ impl Vm {
                         other => other.clone(),
                     };
                     if let Value::Null = v {
-                        throw!(unbound_deref(&code, i));
+                        throw!(unbound_deref(code!(), i));
                     }
                     fiber.stack.push(v);
                 }
@@ -509,11 +523,11 @@ impl Vm {
                     fiber.stack.push(v);
                 }
                 Op::LoadGlobal(slot) => {
-                    let v = globals.slots.borrow()[slot as usize].clone();
+                    let v = globals!().slots.borrow()[slot as usize].clone();
                     match v {
                         Some(v) => fiber.stack.push(v),
                         None => {
-                            let name = globals.name_of(slot as usize);
+                            let name = globals!().name_of(slot as usize);
                             match self.builtins.get(name) {
                                 Some(v) => fiber.stack.push(v),
                                 None => throw!(name_error(name)),
@@ -523,37 +537,37 @@ impl Vm {
                 }
                 Op::StoreGlobal(slot) => {
                     let v = pop!();
-                    globals.slots.borrow_mut()[slot as usize] = Some(v);
+                    globals!().slots.borrow_mut()[slot as usize] = Some(v);
                 }
                 Op::DeleteGlobal(slot) => {
-                    let old = globals.slots.borrow_mut()[slot as usize].take();
+                    let old = globals!().slots.borrow_mut()[slot as usize].take();
                     if old.is_none() {
-                        throw!(name_error(globals.name_of(slot as usize)));
+                        throw!(name_error(globals!().name_of(slot as usize)));
                     }
                 }
                 Op::LoadName(i) => {
-                    let name = code.names[i as usize];
+                    let name = code!().names[i as usize];
                     let found = match &fiber.frames.last().expect("frame").kind {
                         FrameKind::ClassBody { ns, .. } => ns.borrow().get(&name).cloned(),
                         _ => None,
                     };
-                    match found.or_else(|| globals.get(name)).or_else(|| self.builtins.get(name)) {
+                    match found.or_else(|| globals!().get(name)).or_else(|| self.builtins.get(name)) {
                         Some(v) => fiber.stack.push(v),
                         None => throw!(name_error(name)),
                     }
                 }
                 Op::StoreName(i) => {
-                    let name = code.names[i as usize];
+                    let name = code!().names[i as usize];
                     let v = pop!();
                     match &fiber.frames.last().expect("frame").kind {
                         FrameKind::ClassBody { ns, .. } => {
                             ns.borrow_mut().insert(name, v);
                         }
-                        _ => globals.set(name, v),
+                        _ => globals!().set(name, v),
                     }
                 }
                 Op::DeleteName(i) => {
-                    let name = code.names[i as usize];
+                    let name = code!().names[i as usize];
                     let removed = match &fiber.frames.last().expect("frame").kind {
                         FrameKind::ClassBody { ns, .. } => ns.borrow_mut().shift_remove(&name).is_some(),
                         _ => false,
@@ -564,20 +578,20 @@ impl Vm {
                 }
                 Op::LoadAttr(i) => {
                     let obj = pop!();
-                    produce!(super::get_attr(&obj, code.names[i as usize]));
+                    produce!(super::get_attr(&obj, code!().names[i as usize]));
                 }
                 Op::StoreAttr(i) => {
                     let obj = pop!();
                     let v = pop!();
-                    check!(super::set_attr(&obj, code.names[i as usize], v));
+                    check!(super::set_attr(&obj, code!().names[i as usize], v));
                 }
                 Op::DeleteAttr(i) => {
                     let obj = pop!();
-                    check!(super::attr::del_attr(&obj, code.names[i as usize]));
+                    check!(super::attr::del_attr(&obj, code!().names[i as usize]));
                 }
                 Op::LoadMethod(i) => {
                     let obj = pop!();
-                    let name = code.names[i as usize];
+                    let name = code!().names[i as usize];
                     match super::attr::lookup_method(&obj, name) {
                         Some(m) => {
                             fiber.stack.push(m);
@@ -599,17 +613,25 @@ impl Vm {
                         argc as usize + 1
                     };
                     fiber.frames.last_mut().expect("frame").ip = ip;
+                    if let Some(f) = self.enter_simple(fiber, at, argc) {
+                        (code_ptr, globals_ptr, base, ip) = (&*f.code as *const Code, &*f.globals as *const Module, at + 1, 0);
+                        continue;
+                    }
                     let outcome = self.call_value(fiber, at, argc, &[], FrameKind::Normal);
                     return self.after_call(fiber, outcome);
                 }
                 Op::Call(argc) => {
                     let at = fiber.stack.len() - argc as usize - 1;
                     fiber.frames.last_mut().expect("frame").ip = ip;
+                    if let Some(f) = self.enter_simple(fiber, at, argc as usize) {
+                        (code_ptr, globals_ptr, base, ip) = (&*f.code as *const Code, &*f.globals as *const Module, at + 1, 0);
+                        continue;
+                    }
                     let outcome = self.call_value(fiber, at, argc as usize, &[], FrameKind::Normal);
                     return self.after_call(fiber, outcome);
                 }
                 Op::CallKw(argc, k) => {
-                    let names: Vec<Symbol> = match &code.consts[k as usize] {
+                    let names: Vec<Symbol> = match &code!().consts[k as usize] {
                         Value::Tuple(t) => t.items.iter().map(|v| crate::intern::intern(v.as_str().unwrap_or(""))).collect(),
                         _ => Vec::new(),
                     };
@@ -876,26 +898,46 @@ impl Vm {
                     }
                 }
                 Op::MakeFunction(idx, flags) => {
-                    let child = code.children[idx as usize].clone();
+                    let child = code!().children[idx as usize].clone();
                     let kwdefaults = if flags & 2 != 0 { Some(pop!()) } else { None };
                     let defaults = if flags & 1 != 0 { Some(pop!()) } else { None };
                     let closure: Box<[Value]> = child.closure_from.iter().map(|&s| fiber.stack[base + s as usize].clone()).collect();
-                    fiber.stack.push(super::call::make_function(child, globals.clone(), defaults, kwdefaults, closure));
+                    fiber.stack.push(super::call::make_function(child, Rc::clone(&fiber.frames.last().expect("frame").globals), defaults, kwdefaults, closure));
                 }
                 Op::BuildClass(nbases, k) => {
                     let bases = fiber.stack.split_off(fiber.stack.len() - nbases as usize);
                     let body = pop!();
-                    let name = code.consts[k as usize].clone();
+                    let name = code!().consts[k as usize].clone();
                     let bases = check!(crate::runtime::class_builder::check_bases(bases));
                     let Value::Function(body) = body else { unreachable!("class body is a function") };
                     fiber.frames.last_mut().expect("frame").ip = ip;
                     let ns = Rc::new(RefCell::new(Attrs::default()));
-                    ns.borrow_mut().insert(crate::intern::sym::MODULE, Value::str(globals.name.as_str()));
+                    ns.borrow_mut().insert(crate::intern::sym::MODULE, Value::str(globals!().name.as_str()));
                     return self.enter_class_body(fiber, body, FrameKind::ClassBody { ns, name, bases });
                 }
                 Op::Return => {
                     let v = pop!();
-                    leave!(Event::Return(v));
+                    // Returning to a script caller switches frames here, without the event loop.
+                    let n = fiber.frames.len();
+                    let inline = n >= 2
+                        && fiber.frames[n - 2].native.is_none()
+                        && match &fiber.frames[n - 1].kind {
+                            FrameKind::Normal => true,
+                            FrameKind::Init(_) => v.is_none(),
+                            _ => false,
+                        };
+                    if !inline {
+                        leave!(Event::Return(v));
+                    }
+                    let done = fiber.frames.pop().expect("frame");
+                    self.depth -= 1;
+                    fiber.stack.truncate(done.ret_sp);
+                    fiber.stack.push(match done.kind {
+                        FrameKind::Init(instance) => instance,
+                        _ => v,
+                    });
+                    let caller = fiber.frames.last().expect("caller");
+                    (code_ptr, globals_ptr, base, ip) = (&*caller.code as *const Code, &*caller.globals as *const Module, caller.base, caller.ip);
                 }
                 Op::Yield => {
                     let v = pop!();
@@ -1007,11 +1049,11 @@ impl Vm {
                     return self.after_call(fiber, outcome);
                 }
                 Op::ImportName(i) => {
-                    let name = code.names[i as usize];
+                    let name = code!().names[i as usize];
                     produce!(self.import(name.as_str()));
                 }
                 Op::ImportFrom(i) => {
-                    let name = code.names[i as usize];
+                    let name = code!().names[i as usize];
                     let m = top!().clone();
                     let r = super::get_attr(&m, name).map_err(|_| {
                         let mname = match &m {
@@ -1025,6 +1067,32 @@ impl Vm {
                 Op::LoadAssertionError => fiber.stack.push(Value::Class(types().exc("AssertionError").clone())),
             }
         }
+    }
+
+    /// Enters a script function called with exactly its positional parameters, if that is
+    /// what `stack[at]` is: the common call, done without leaving `execute`.
+    fn enter_simple(&mut self, fiber: &mut Fiber, at: usize, argc: usize) -> Option<Rc<crate::object::function::Function>> {
+        let Value::Function(f) = &fiber.stack[at] else { return None };
+        let c = &f.code;
+        if argc != c.argcount as usize || c.kwonly != 0 || c.flags.varargs || c.flags.varkw || c.flags.is_generator || c.flags.is_coroutine {
+            return None;
+        }
+        if self.depth >= RECURSION_LIMIT {
+            return None;
+        }
+        let f = f.clone();
+        let base = at + 1;
+        fiber.stack.resize(base + f.code.nlocals(), Value::Null);
+        for &slot in &f.code.cells {
+            let v = std::mem::replace(&mut fiber.stack[base + slot as usize], Value::Null);
+            fiber.stack[base + slot as usize] = Value::Cell(Rc::new(RefCell::new(v)));
+        }
+        for (i, &slot) in f.code.freevars.iter().enumerate() {
+            fiber.stack[base + slot as usize] = f.closure[i].clone();
+        }
+        self.depth += 1;
+        fiber.frames.push(Frame { code: f.code.clone(), ip: 0, base, ret_sp: at, globals: f.globals.clone(), kind: FrameKind::Normal, native: None });
+        Some(f)
     }
 
     /// Starts a class body frame with its own namespace.
