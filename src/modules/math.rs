@@ -160,7 +160,7 @@ macro_rules! unary {
 
 unary! {
     sqrt, "math.sqrt", false, f64::sqrt;
-    cbrt, "math.cbrt", false, f64::cbrt;
+    cbrt, "math.cbrt", false, glibc::cbrt;
     exp, "math.exp", true, f64::exp;
     exp2, "math.exp2", true, f64::exp2;
     expm1, "math.expm1", true, f64::exp_m1;
@@ -173,12 +173,98 @@ unary! {
     sinh, "math.sinh", true, f64::sinh;
     cosh, "math.cosh", true, f64::cosh;
     tanh, "math.tanh", false, f64::tanh;
-    asinh, "math.asinh", false, f64::asinh;
-    acosh, "math.acosh", false, f64::acosh;
-    atanh, "math.atanh", false, |x| if x.abs() >= 1.0 { f64::NAN } else { x.atanh() };
+    asinh, "math.asinh", false, glibc::asinh;
+    acosh, "math.acosh", false, glibc::acosh;
+    atanh, "math.atanh", false, glibc::atanh;
     fabs, "math.fabs", false, f64::abs;
     degrees, "math.degrees", false, f64::to_degrees;
     radians, "math.radians", false, f64::to_radians;
+}
+
+/// Functions where Rust's own implementations round differently from the glibc ones
+/// CPython calls; these are glibc's algorithms, on top of its `log`, `log1p` and `sqrt`.
+mod glibc {
+    const LN2: f64 = 6.93147180559945286227e-01;
+
+    pub fn cbrt(x: f64) -> f64 {
+        const CBRT2: f64 = 1.2599210498948731648;
+        const SQR_CBRT2: f64 = 1.5874010519681994748;
+        const FACTOR: [f64; 5] = [1.0 / SQR_CBRT2, 1.0 / CBRT2, 1.0, CBRT2, SQR_CBRT2];
+        if x == 0.0 || !x.is_finite() {
+            return x + x;
+        }
+        let (xm, xe) = super::frexp_f64(x.abs());
+        let u = 0.354895765043919860
+            + ((1.50819193781584896
+                + ((-2.11499494167371287
+                    + ((2.44693122563534430
+                        + ((-1.83469277483613086 + (0.784932344976639262 - 0.145263899385486377 * xm) * xm) * xm))
+                        * xm))
+                    * xm))
+                * xm);
+        let t2 = u * u * u;
+        let ym = u * (t2 + 2.0 * xm) / (2.0 * t2 + xm) * FACTOR[(2 + xe % 3) as usize];
+        super::ldexp_f64(if x > 0.0 { ym } else { -ym }, xe / 3)
+    }
+
+    pub fn asinh(x: f64) -> f64 {
+        let ix = (x.to_bits() >> 32) as u32 & 0x7fff_ffff;
+        if ix < 0x3e30_0000 {
+            return x;
+        }
+        let xa = x.abs();
+        let w = if ix > 0x41b0_0000 {
+            if ix >= 0x7ff0_0000 {
+                return x + x;
+            }
+            xa.ln() + LN2
+        } else if ix > 0x4000_0000 {
+            (2.0 * xa + 1.0 / ((xa * xa + 1.0).sqrt() + xa)).ln()
+        } else {
+            let t = xa * xa;
+            (xa + t / (1.0 + (1.0 + t).sqrt())).ln_1p()
+        };
+        w.copysign(x)
+    }
+
+    pub fn acosh(x: f64) -> f64 {
+        let hx = x.to_bits() as i64;
+        if hx > 0x4000_0000_0000_0000 {
+            if hx >= 0x41b0_0000_0000_0000 {
+                if hx >= 0x7ff0_0000_0000_0000 {
+                    return x + x;
+                }
+                return x.ln() + LN2;
+            }
+            let t = x * x;
+            (2.0 * x - 1.0 / (x + (t - 1.0).sqrt())).ln()
+        } else if hx > 0x3ff0_0000_0000_0000 {
+            let t = x - 1.0;
+            (t + (2.0 * t + t * t).sqrt()).ln_1p()
+        } else if hx == 0x3ff0_0000_0000_0000 {
+            0.0
+        } else {
+            f64::NAN
+        }
+    }
+
+    pub fn atanh(x: f64) -> f64 {
+        let xa = x.abs();
+        let t = if xa < 0.5 {
+            if xa < 2f64.powi(-28) {
+                return x;
+            }
+            let t = xa + xa;
+            0.5 * (t + t * xa / (1.0 - xa)).ln_1p()
+        } else if xa < 1.0 {
+            0.5 * ((xa + xa) / (1.0 - xa)).ln_1p()
+        } else if xa > 1.0 || x.is_nan() {
+            return if x.is_nan() { x } else { f64::NAN };
+        } else {
+            return x / 0.0;
+        };
+        t.copysign(x)
+    }
 }
 
 fn log1p(a: &Args) -> PyResult {
