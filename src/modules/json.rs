@@ -155,10 +155,7 @@ impl Encoder {
             return Ok(crate::pyfmt::float_repr(f));
         }
         if !self.allow_nan {
-            return Err(ex::value_error(format!(
-                "Out of range float values are not JSON compliant: {}",
-                crate::pyfmt::float_repr(f)
-            )));
+            return Err(ex::value_error("Out of range float values are not JSON compliant"));
         }
         Ok(if f.is_nan() {
             "NaN"
