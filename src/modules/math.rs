@@ -183,8 +183,10 @@ unary! {
 
 /// Functions where Rust's own implementations round differently from the glibc ones
 /// CPython calls; these are glibc's algorithms, on top of its `log`, `log1p` and `sqrt`.
+/// Constants are copied verbatim from glibc.
+#[allow(clippy::excessive_precision)]
 mod glibc {
-    const LN2: f64 = 6.93147180559945286227e-01;
+    use std::f64::consts::LN_2 as LN2;
 
     pub fn cbrt(x: f64) -> f64 {
         const CBRT2: f64 = 1.2599210498948731648;
