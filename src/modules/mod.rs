@@ -3,8 +3,12 @@
 mod args;
 pub mod builtins;
 mod collections;
+pub mod json;
+pub mod math;
 mod numbers;
 pub mod strings;
+pub mod sys;
+pub mod time;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
 
@@ -14,6 +18,10 @@ use std::rc::Rc;
 /// A fresh instance of the named native module, if there is one.
 pub fn native_module(name: &str) -> Option<Rc<Module>> {
     match name {
+        "math" => Some(math::make_module()),
+        "json" => Some(json::make_module()),
+        "time" => Some(time::make_module()),
+        "sys" => Some(sys::make_module()),
         _ => None,
     }
 }
