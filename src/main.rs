@@ -7,17 +7,15 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "coro", version, about = "A small, fast, Python-flavoured scripting language with async/await")]
 struct Cli {
-    /// Program passed in as a string.
-    #[arg(short = 'c', value_name = "CODE", conflicts_with = "file")]
+    /// Program passed in as a string (then every positional argument goes to `sys.argv`).
+    #[arg(short = 'c', value_name = "CODE")]
     code: Option<String>,
     /// Print the bytecode of FILE instead of running it.
     #[arg(long)]
     dis: bool,
-    /// Script to run.
-    file: Option<String>,
-    /// Arguments passed to the script in `sys.argv[1:]`.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    args: Vec<String>,
+    /// FILE to run, then the arguments passed to it in `sys.argv[1:]`.
+    #[arg(value_name = "FILE [ARGS]", trailing_var_arg = true, allow_hyphen_values = true)]
+    rest: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -34,7 +32,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> u8 {
     let mut interp = Interpreter::new();
     interp.colour = coro::diagnostics::use_colour();
-    let (name, text) = match (&cli.code, &cli.file) {
+    let (file, args) = match &cli.code {
+        Some(_) => (None, cli.rest.clone()),
+        None => (cli.rest.first().cloned(), cli.rest.iter().skip(1).cloned().collect()),
+    };
+    let (name, text) = match (&cli.code, &file) {
         (Some(code), _) => ("<string>".to_string(), code.clone()),
         (None, Some(path)) => match std::fs::read_to_string(path) {
             Ok(text) => (path.clone(), text),
@@ -48,6 +50,8 @@ fn run(cli: Cli) -> u8 {
             return 2;
         }
     };
+    let script = if cli.code.is_some() { "-c".to_string() } else { name.clone() };
+    coro::modules::sys::set_argv(std::iter::once(script).chain(args).collect());
     if cli.dis {
         return match coro::disasm::disassemble_source(&name, &text) {
             Ok(listing) => {
