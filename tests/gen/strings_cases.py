@@ -41,3 +41,19 @@ if __name__ == "__main__":
 
     for name, doc, cases in lists.ALL:
         generate(name, doc, cases)
+
+
+def generate_script(name):
+    """A hand-written script (`<name>.coro.in` here): CPython's output is appended as
+    `# expect:` lines."""
+    with open(os.path.join(HERE, name + ".coro.in")) as f:
+        src = f.read()
+    got = subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, check=True).stdout
+    with open(os.path.join(OUT, name.removeprefix("strings_") + ".coro"), "w") as f:
+        f.write(src.rstrip("\n") + "\n\n")
+        for line in got.split("\n")[:-1]:
+            f.write(f"# expect: {line}\n")
+
+
+if __name__ == "__main__":
+    generate_script("strings_objects")
