@@ -107,3 +107,8 @@ ALL = [
     ("percent", "printf-style formatting with %", PERCENT),
     ("format", "str.format and str.format_map", FORMAT),
 ]
+
+LIMITS = [
+    '"a".center(10**18)', '"a".zfill(10**18)', '"%*d" % (10**18, 1)', '"a\\tb".expandtabs(10**18)', '"a\\tb".expandtabs(2**31)',
+]
+ALL.append(("limits", "huge widths fail cleanly", LIMITS))

@@ -1,7 +1,7 @@
 //! The ordinary `str` methods: case mapping, predicates, searching, splitting, padding.
 
 use super::unicode as uni;
-use super::{clinic, int_arg, old_style, str_arg, str_param, with_keywords, Entry};
+use super::{check_len, clinic, int_arg, old_style, str_arg, str_param, with_keywords, Entry};
 use crate::object::function::Args;
 use crate::runtime::exceptions::{is_instance_of, type_error, value_error};
 use crate::runtime::{protocol, type_name};
@@ -490,6 +490,7 @@ fn justify(a: &Args, name: &str) -> PyResult {
     if width <= len {
         return Ok(a.pos[0].clone());
     }
+    check_len(width)?;
     let marg = width - len;
     let left = match name {
         "center" => marg / 2 + (marg & width & 1),
@@ -510,6 +511,7 @@ fn zfill(a: &Args) -> PyResult {
     if width <= len {
         return Ok(a.pos[0].clone());
     }
+    check_len(width)?;
     let zeros = "0".repeat((width - len) as usize);
     let text: &str = &s.s;
     Ok(Value::str(match text.strip_prefix(['+', '-']) {
@@ -524,6 +526,9 @@ fn expandtabs(a: &Args) -> PyResult {
         None => 8,
         Some(v) => int_arg(v)?,
     };
+    if i32::try_from(tabsize).is_err() {
+        return Err(crate::runtime::exceptions::overflow_error("Python int too large to convert to C int"));
+    }
     if !s.s.contains('\t') {
         return Ok(a.pos[0].clone());
     }
@@ -534,6 +539,7 @@ fn expandtabs(a: &Args) -> PyResult {
             '\t' => {
                 if tabsize > 0 {
                     let n = tabsize - col % tabsize;
+                    check_len(out.len() as i64 + n)?;
                     out.extend(std::iter::repeat_n(' ', n as usize));
                     col += n;
                 }

@@ -142,6 +142,17 @@ fn int_arg(v: &Value) -> PyResult<i64> {
     index_arg(v)
 }
 
+/// Strings longer than this are refused with `MemoryError` instead of aborting on allocation.
+const MAX_LEN: i64 = 1 << 40;
+
+/// `MemoryError` unless a result of `len` code points is reasonable to build.
+fn check_len(len: i64) -> PyResult<()> {
+    if len > MAX_LEN {
+        return Err(crate::runtime::exceptions::raise("MemoryError", ""));
+    }
+    Ok(())
+}
+
 /// A `str` argument, with CPython's `must be str, not int` message.
 fn str_arg(v: &Value) -> PyResult<&Rc<PyStr>> {
     match v {

@@ -77,7 +77,9 @@ async fn render(ctx: &Ctx, fmt: &str, args: Value) -> PyResult<String> {
             cur = Cursor { args: v, arglen: -1, argidx: -2 };
         }
         let width = count(&mut cur, spec.width)?;
+        super::check_len(width.unwrap_or(0).saturating_abs())?;
         let precision = count(&mut cur, spec.precision)?;
+        super::check_len(precision.unwrap_or(0))?;
         let v = cur.next()?;
         out.push_str(&convert(ctx, &spec, v, width, precision).await?);
         if dict.is_some() && cur.argidx < cur.arglen {
