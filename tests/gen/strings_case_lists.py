@@ -112,3 +112,9 @@ LIMITS = [
     '"a".center(10**18)', '"a".zfill(10**18)', '"%*d" % (10**18, 1)', '"a\\tb".expandtabs(10**18)', '"a\\tb".expandtabs(2**31)',
 ]
 ALL.append(("limits", "huge widths fail cleanly", LIMITS))
+
+CONSTRUCTOR = [
+    'str()', 'str("abc")', 'str(12)', 'str(1.5)', 'str(None)', 'str([1, "a"])', 'str((1,))', 'str({"k": "v"})', 'str(object=5)', 'str(True)',
+    'str(x=5)', 'str(1, 2)', 'str(1, "utf-8")', 'str(1, 2, 3, 4)', 'str("a", "utf-8")', 'str(1, encoding="utf-8")', 'str(1, errors="strict")', 'str(1, object=2)',
+]
+ALL.append(("constructor", "the str() constructor", CONSTRUCTOR))

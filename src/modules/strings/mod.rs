@@ -5,7 +5,6 @@ mod methods;
 mod percent;
 mod unicode;
 
-use super::args::check_args;
 use super::builtins::{constructor, index_arg, method};
 use crate::intern::intern;
 use crate::object::function::{Args, NativeFn, NativeFunction};
@@ -22,13 +21,7 @@ pub use percent::percent_format;
 
 pub fn install() {
     let t = types();
-    constructor(&t.str, |a| {
-        check_args(a, "str", 0, 1)?;
-        match a.pos.first() {
-            None => Ok(Value::str("")),
-            Some(v) => protocol::str_value(v.clone()),
-        }
-    });
+    constructor(&t.str, str_new);
     method(&t.str, "join", join);
     method(&t.str, "format", format::format);
     method(&t.str, "format_map", format::format_map);
@@ -38,6 +31,44 @@ pub fn install() {
     let maketrans =
         Value::Native(Rc::new(NativeFunction { name: "maketrans", owner: Some("str"), func: methods::maketrans }));
     t.str.attrs.borrow_mut().insert(intern("maketrans"), Value::Wrapper(Rc::new(Wrapper::StaticMethod(maketrans))));
+}
+
+/// `str(object='')`, and the errors of `str(object, encoding, errors)` (no bytes here).
+fn str_new(a: &Args) -> PyResult {
+    let params = ["object", "encoding", "errors"];
+    if a.pos.len() > 3 {
+        return Err(type_error(format!("str() takes at most 3 arguments ({} given)", a.pos.len())));
+    }
+    let mut args: Vec<Option<Value>> = vec![None; 3];
+    for (slot, v) in args.iter_mut().zip(a.pos) {
+        *slot = Some(v.clone());
+    }
+    for (k, v) in a.kw {
+        let Some(i) = params.iter().position(|p| *p == k.as_str()) else {
+            return Err(type_error(format!("'{}' is an invalid keyword argument for str()", k)));
+        };
+        if args[i].is_some() {
+            return Err(type_error(format!("argument for str() given by name ('{}') and position ({})", k, i + 1)));
+        }
+        args[i] = Some(v.clone());
+    }
+    let [object, encoding, errors] = [args[0].take(), args[1].take(), args[2].take()];
+    if encoding.is_none() && errors.is_none() {
+        return match object {
+            None => Ok(Value::str("")),
+            Some(v) => protocol::str_value(v),
+        };
+    }
+    for (name, v) in [("encoding", &encoding), ("errors", &errors)] {
+        if let Some(v) = v.as_ref().filter(|v| !matches!(v, Value::Str(_))) {
+            return Err(type_error(format!("str() argument '{}' must be str, not {}", name, type_name(v))));
+        }
+    }
+    Err(type_error(match object {
+        Some(Value::Str(_)) => "decoding str is not supported".to_string(),
+        Some(v) => format!("decoding to str: need a bytes-like object, {} found", type_name(&v)),
+        None => "decoding to str: need a bytes-like object, NoneType found".to_string(),
+    }))
 }
 
 /// The `str` receiver of a method, with CPython's errors for an unbound call.
