@@ -18,6 +18,7 @@ use crate::vm::PyResult;
 use std::rc::Rc;
 
 pub use percent::percent_format;
+pub use unicode::is_printable;
 
 pub fn install() {
     let t = types();
@@ -251,7 +252,7 @@ fn join_strs(sep: &str, items: &[Value]) -> PyResult {
 type Entry = (&'static str, NativeFn);
 
 /// `ascii(x)` from `repr(x)`: non-ASCII characters become `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
-fn ascii_escape(repr: &str) -> String {
+pub fn ascii_escape(repr: &str) -> String {
     let mut out = String::with_capacity(repr.len());
     for c in repr.chars() {
         let n = c as u32;
