@@ -173,7 +173,7 @@ fn unsupported(op: BinOp, a: &Value, b: &Value) -> Flow {
 
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> PyResult {
-    if matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_)) {
+    if (matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_))) && !matches!((op, a), (BinOp::Mod, Value::Str(_))) {
         return binary_dunder(op, a.clone(), b.clone(), false);
     }
     binary_builtin(op, a, b)

@@ -1,0 +1,203 @@
+//! printf-style `fmt % args`, driving [`crate::pyfmt`]'s parser the way CPython's
+//! `PyUnicode_Format` does: arguments are fetched lazily, so errors come in CPython's order.
+
+use super::ascii_escape;
+use crate::intern::sym;
+use crate::numeric::f64_to_bigint;
+use crate::pyfmt::{percent_float, percent_int, percent_pieces, percent_str, Count, PercentPiece, PercentSpec};
+use crate::runtime::exceptions::{overflow_error, raise, type_error, value_error};
+use crate::runtime::protocol::{self, dunder, to_bigint};
+use crate::runtime::type_name;
+use crate::value::Value;
+use crate::vm::native::{run_async, Ctx};
+use crate::vm::{ops, PyResult};
+use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+
+/// `fmt % args`.
+pub fn percent_format(fmt: &str, args: Value) -> PyResult {
+    let fmt = fmt.to_string();
+    run_async(|ctx| async move { Ok(Value::str(render(&ctx, &fmt, args).await?)) })
+}
+
+/// Whether CPython's `PyMapping_Check` holds (the type has `__getitem__`) for a `%` argument
+/// that is not a tuple or str: such an argument may supply `%(key)s` values.
+fn is_mapping(v: &Value) -> bool {
+    match v {
+        Value::Dict(_) | Value::List(_) | Value::Range(_) => true,
+        Value::Instance(i) => dunder(&i.class, sym::GETITEM).is_some(),
+        _ => false,
+    }
+}
+
+/// The argument cursor: a tuple's items, or one value (`arglen` -1) as in CPython.
+struct Cursor {
+    args: Value,
+    arglen: i64,
+    argidx: i64,
+}
+
+impl Cursor {
+    fn next(&mut self) -> PyResult {
+        if self.argidx < self.arglen {
+            self.argidx += 1;
+            if self.arglen < 0 {
+                return Ok(self.args.clone());
+            }
+            if let Value::Tuple(t) = &self.args {
+                return Ok(t.items[(self.argidx - 1) as usize].clone());
+            }
+        }
+        Err(type_error("not enough arguments for format string"))
+    }
+}
+
+async fn render(ctx: &Ctx, fmt: &str, args: Value) -> PyResult<String> {
+    let dict = match &args {
+        Value::Tuple(_) | Value::Str(_) => None,
+        other if is_mapping(other) => Some(other.clone()),
+        _ => None,
+    };
+    let mut cur = match &args {
+        Value::Tuple(t) => Cursor { arglen: t.items.len() as i64, args: args.clone(), argidx: 0 },
+        _ => Cursor { args: args.clone(), arglen: -1, argidx: -2 },
+    };
+    let mut out = String::with_capacity(fmt.len() + 16);
+    for piece in percent_pieces(fmt) {
+        let spec = match piece.map_err(value_error)? {
+            PercentPiece::Literal(text) => {
+                out.push_str(&text);
+                continue;
+            }
+            PercentPiece::Spec(spec) => spec,
+        };
+        if let Some(key) = &spec.key {
+            let Some(d) = &dict else { return Err(type_error("format requires a mapping")) };
+            let v = ctx.resolve(ops::get_item(d, &Value::str(key.as_str()))).await?;
+            cur = Cursor { args: v, arglen: -1, argidx: -2 };
+        }
+        let width = count(&mut cur, spec.width)?;
+        super::check_len(width.unwrap_or(0).saturating_abs())?;
+        let precision = count(&mut cur, spec.precision)?;
+        super::check_len(precision.unwrap_or(0))?;
+        let v = cur.next()?;
+        out.push_str(&convert(ctx, &spec, v, width, precision).await?);
+        if dict.is_some() && cur.argidx < cur.arglen {
+            return Err(type_error("not all arguments converted during string formatting"));
+        }
+    }
+    if cur.argidx < cur.arglen && dict.is_none() {
+        return Err(type_error("not all arguments converted during string formatting"));
+    }
+    Ok(out)
+}
+
+/// A width or precision: digits, or `*` taken from the arguments.
+fn count(cur: &mut Cursor, c: Option<Count>) -> PyResult<Option<i64>> {
+    Ok(match c {
+        None => None,
+        Some(Count::Fixed(n)) => Some(n as i64),
+        Some(Count::Star) => match cur.next()? {
+            Value::Int(i) => Some(i),
+            Value::Bool(b) => Some(b as i64),
+            Value::BigInt(_) => return Err(overflow_error("Python int too large to convert to C ssize_t")),
+            _ => return Err(type_error("* wants int")),
+        },
+    })
+}
+
+async fn convert(
+    ctx: &Ctx,
+    spec: &PercentSpec,
+    v: Value,
+    width: Option<i64>,
+    precision: Option<i64>,
+) -> PyResult<String> {
+    Ok(match spec.conv {
+        's' | 'r' | 'a' => {
+            let text = match (spec.conv, &v) {
+                ('s', Value::Str(s)) => s.s.to_string(),
+                ('s', _) => protocol::str(ctx, &v).await?,
+                ('r', _) => protocol::repr(ctx, &v).await?,
+                _ => ascii_escape(&protocol::repr(ctx, &v).await?),
+            };
+            percent_str(&text, spec, width, precision)
+        }
+        'c' => {
+            let c = match &v {
+                Value::Str(s) if s.chars == 1 => s.s.chars().next().expect("one char"),
+                Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+                    let n = to_bigint(&v).expect("int").to_u32();
+                    n.and_then(char::from_u32).ok_or_else(|| overflow_error("%c arg not in range(0x110000)"))?
+                }
+                _ => return Err(type_error("%c requires int or char")),
+            };
+            percent_str(&c.to_string(), spec, width, precision)
+        }
+        'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
+            let n = int_value(ctx, spec.conv, &v).await?;
+            percent_int(&n, spec, width, precision)
+        }
+        'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
+            let f = float_value(ctx, &v).await?;
+            percent_float(f, spec, width, precision)
+        }
+        _ => return Err(value_error(spec.unsupported_message())),
+    })
+}
+
+/// The integer a `%d`-style conversion shows: ints as they are, floats truncated (for
+/// `%d %i %u` only), objects through `__index__` (or `__int__` for `%d %i %u`).
+async fn int_value(ctx: &Ctx, conv: char, v: &Value) -> PyResult<BigInt> {
+    if let Some(n) = to_bigint(v) {
+        return Ok(n);
+    }
+    let decimal = matches!(conv, 'd' | 'i' | 'u');
+    let fail = || {
+        if decimal {
+            type_error(format!("%{} format: a real number is required, not {}", conv, type_name(v)))
+        } else {
+            type_error(format!("%{} format: an integer is required, not {}", conv, type_name(v)))
+        }
+    };
+    match v {
+        Value::Float(f) if decimal => f64_to_bigint(*f).ok_or_else(|| {
+            if f.is_nan() {
+                value_error("cannot convert float NaN to integer")
+            } else {
+                overflow_error("cannot convert float infinity to integer")
+            }
+        }),
+        Value::Instance(inst) => {
+            let method =
+                dunder(&inst.class, sym::INDEX).or_else(|| if decimal { dunder(&inst.class, sym::INT) } else { None });
+            let Some(m) = method else { return Err(fail()) };
+            let r = ctx.call(m, vec![v.clone()]).await?;
+            to_bigint(&r).ok_or_else(|| type_error(format!("__index__ returned non-int (type {})", type_name(&r))))
+        }
+        _ => Err(fail()),
+    }
+}
+
+/// The float a `%f`-style conversion shows.
+async fn float_value(ctx: &Ctx, v: &Value) -> PyResult<f64> {
+    match v {
+        Value::Float(f) => Ok(*f),
+        Value::Int(i) => Ok(*i as f64),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        Value::BigInt(b) => {
+            crate::numeric::bigint_to_f64(b).ok_or_else(|| overflow_error("int too large to convert to float"))
+        }
+        Value::Instance(inst) => {
+            let Some(m) = dunder(&inst.class, sym::FLOAT).or_else(|| dunder(&inst.class, sym::INDEX)) else {
+                return Err(type_error(format!("must be real number, not {}", type_name(v))));
+            };
+            match ctx.call(m, vec![v.clone()]).await? {
+                Value::Float(f) => Ok(f),
+                r @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)) => Box::pin(float_value(ctx, &r)).await,
+                r => Err(raise("TypeError", format!("__float__ returned non-float (type {})", type_name(&r)))),
+            }
+        }
+        _ => Err(type_error(format!("must be real number, not {}", type_name(v)))),
+    }
+}
