@@ -84,6 +84,7 @@ pub fn make_module() -> Rc<Module> {
         ("print", print),
         ("len", len),
         ("repr", repr_fn),
+        ("ascii", ascii),
         ("isinstance", isinstance),
         ("issubclass", issubclass),
         ("hasattr", hasattr),
@@ -225,6 +226,11 @@ fn len(a: &Args) -> PyResult {
 fn repr_fn(a: &Args) -> PyResult {
     check_args(a, "repr", 1, 1)?;
     protocol::repr_value(a.pos[0].clone())
+}
+
+fn ascii(a: &Args) -> PyResult {
+    check_args(a, "ascii", 1, 1)?;
+    protocol::format_value(a.pos[0].clone(), Some('a'), None)
 }
 
 fn format_fn(a: &Args) -> PyResult {

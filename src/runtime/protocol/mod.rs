@@ -93,7 +93,8 @@ pub fn format_value(v: Value, conv: Option<char>, spec: Option<Value>) -> PyResu
     }
     run_async(|ctx| async move {
         let v = match conv {
-            Some('r') | Some('a') => Value::str(repr(&ctx, &v).await?),
+            Some('r') => Value::str(repr(&ctx, &v).await?),
+            Some('a') => Value::str(crate::modules::strings::ascii_escape(&repr(&ctx, &v).await?)),
             Some('s') => Value::str(str(&ctx, &v).await?),
             _ => v,
         };

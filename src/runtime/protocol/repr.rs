@@ -240,8 +240,7 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if is_unprintable(c) => {
+            c if !crate::modules::strings::is_printable(c) => {
                 let n = c as u32;
                 if n <= 0xff {
                     out.push_str(&format!("\\x{:02x}", n));
@@ -256,12 +255,6 @@ pub fn str_repr(s: &str) -> String {
     }
     out.push(quote);
     out
-}
-
-/// Characters Python's `str.isprintable()` rejects, beyond ASCII controls.
-fn is_unprintable(c: char) -> bool {
-    let n = c as u32;
-    (0x80..=0xa0).contains(&n) || n == 0xad || (0x2028..=0x2029).contains(&n) || (0xd800..=0xdfff).contains(&n)
 }
 
 /// A stable fake address for reprs (`0x...`); the conformance outputs normalize addresses.
