@@ -64,7 +64,15 @@ impl Digits {
     fn new(x: f64, mode: FloatMode) -> Digits {
         let x = x.abs();
         match mode {
-            FloatMode::Repr => Self::from_exp_form(&format!("{x:e}")),
+            FloatMode::Repr => {
+                // Rust gives the shortest digits that round-trip, but when two such strings
+                // are equally short it may not pick the one closest to the exact value, as
+                // CPython does; rounding correctly to that many digits does.
+                let shortest = format!("{x:e}");
+                let mantissa = shortest.split('e').next().unwrap_or("");
+                let n = mantissa.chars().filter(char::is_ascii_digit).count();
+                Self::from_exp_form(&format!("{:.*e}", n.max(1) - 1, x))
+            }
             FloatMode::Exp(after_point) => Self::from_exp_form(&format!("{:.*e}", after_point, x)),
             FloatMode::General(significant) => {
                 Self::from_exp_form(&format!("{:.*e}", significant.max(1) - 1, x))
@@ -190,4 +198,16 @@ pub(crate) fn float_to_string(x: f64, style: &FloatStyle) -> String {
         out.push_str(&format!("{:02}", exp.abs()));
     }
     out
+}
+
+#[cfg(test)]
+mod tie_tests {
+    use super::float_repr;
+
+    #[test]
+    fn equally_short_candidates_resolve_to_the_closest_as_cpython_does() {
+        // python3 -c "print(repr(789365282862985.25), repr(2.5e-7))"
+        assert_eq!(float_repr(789365282862985.25), "789365282862985.2");
+        assert_eq!(float_repr(2.5e-7), "2.5e-07");
+    }
 }
