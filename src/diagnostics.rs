@@ -60,3 +60,11 @@ fn char_col(text: &str, byte: usize) -> usize {
 pub fn eprint(s: &str) {
     crate::runtime::output::write_err(s);
 }
+
+/// CPython's note for a run of identical traceback lines beyond the three it shows.
+pub fn push_repeats(out: &mut String, repeats: usize) {
+    if repeats >= 3 {
+        let n = repeats - 2;
+        out.push_str(&format!("  [Previous line repeated {} more time{}]\n", n, if n == 1 { "" } else { "s" }));
+    }
+}

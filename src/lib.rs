@@ -112,9 +112,24 @@ impl Interpreter {
         }
         if !tb.is_empty() {
             out.push_str("Traceback (most recent call last):\n");
+            // Like CPython, runs of the same line are shown three times, then counted.
+            let mut last: Option<String> = None;
+            let mut repeats = 0;
             for entry in tb.iter().rev() {
-                out.push_str(&diagnostics::traceback_frame(entry));
+                let frame = diagnostics::traceback_frame(entry);
+                if last.as_ref() == Some(&frame) {
+                    repeats += 1;
+                    if repeats >= 3 {
+                        continue;
+                    }
+                } else {
+                    diagnostics::push_repeats(out, repeats);
+                    repeats = 0;
+                }
+                out.push_str(&frame);
+                last = Some(frame);
             }
+            diagnostics::push_repeats(out, repeats);
         }
         let msg = self.vm.run_native_str(Value::Instance(e.clone()), false);
         let class = &e.class;
