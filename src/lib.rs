@@ -20,7 +20,6 @@ pub mod span;
 pub mod value;
 pub mod vm;
 
-use intern::intern;
 use object::module::Module;
 use runtime::protocol;
 use span::SourceFile;

@@ -14,7 +14,7 @@ use crate::value::Value;
 use crate::vm::native::run_async;
 use crate::vm::{ops, PyResult};
 use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive};
+use num_traits::Signed;
 
 pub fn install(m: &Module) {
     let t = types();
@@ -201,9 +201,4 @@ fn radix(a: &Args, name: &str, base: u32, prefix: &str) -> PyResult {
     let digits = v.abs().to_str_radix(base);
     let sign = if v.is_negative() { "-" } else { "" };
     Ok(Value::str(format!("{}{}{}", sign, prefix, digits)))
-}
-
-/// Converts a value known to be an int to i64, if it fits.
-pub fn small_int(v: &Value) -> Option<i64> {
-    to_bigint(v)?.to_i64()
 }

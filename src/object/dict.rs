@@ -129,6 +129,10 @@ impl PyDict {
         self.map.borrow().len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.map.borrow().is_empty()
+    }
+
     pub fn get(&self, key: &HashKey) -> Option<Value> {
         self.map.borrow().get(key).cloned()
     }

@@ -231,11 +231,10 @@ fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResul
     if !missing.is_empty() {
         return Err(missing_error(&qualname, "positional", &missing));
     }
-    for i in nargs..nargs + nkwonly {
-        if matches!(slots[i], Value::Null) {
-            let name = code.local_names[i];
+    for (slot, &name) in slots[nargs..].iter_mut().zip(&code.local_names[nargs..nargs + nkwonly]) {
+        if matches!(slot, Value::Null) {
             match f.kwdefaults.iter().find(|(k, _)| *k == name) {
-                Some((_, v)) => slots[i] = v.clone(),
+                Some((_, v)) => *slot = v.clone(),
                 None => missing.push(name),
             }
         }

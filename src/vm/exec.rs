@@ -103,7 +103,7 @@ impl Vm {
                 }
                 // A nested fiber ended: hand its outcome to its resumer.
                 let done = std::mem::replace(&mut fiber, self.resumers.pop().expect("resumer"));
-                event = self.fiber_finished(&mut fiber, done, result);
+                event = self.fiber_finished(&mut fiber, &done, result);
             }
         }
     }
@@ -197,7 +197,7 @@ impl Vm {
     }
 
     /// A generator's or coroutine's fiber ended with `result`; `fiber` is its resumer.
-    fn fiber_finished(&mut self, fiber: &mut Fiber, done: Box<Fiber>, result: Result<Value, Exc>) -> Event {
+    fn fiber_finished(&mut self, fiber: &mut Fiber, done: &Fiber, result: Result<Value, Exc>) -> Event {
         let gen = done.owner.clone().expect("nested fibers belong to generators");
         gen.state.set(GenState::Finished);
         let result = result.map_err(|e| {
@@ -266,8 +266,8 @@ impl Vm {
                     Ok(_) => Ok(Value::None),
                     Err(e) => Err(e),
                 };
-                let done = Box::new(Fiber::new(mode, Some(gen.clone())));
-                return self.fiber_finished(fiber, done, r);
+                let done = Fiber::new(mode, Some(gen.clone()));
+                return self.fiber_finished(fiber, &done, r);
             }
             GenState::Created => {
                 if let Ok(v) = &send {

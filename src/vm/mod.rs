@@ -38,7 +38,9 @@ pub type PyResult<T = Value> = Result<T, Flow>;
 pub const RECURSION_LIMIT: usize = 1000;
 
 pub struct Vm {
-    /// Fibers waiting for the running one to yield or finish (innermost last).
+    /// Fibers waiting for the running one to yield or finish (innermost last). Boxed so that
+    /// switching fibers moves a pointer, not the fiber.
+    #[allow(clippy::vec_box)]
     resumers: Vec<Box<Fiber>>,
     pub builtins: Rc<Module>,
     /// Imported and native modules by name.

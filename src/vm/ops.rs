@@ -28,9 +28,9 @@ pub fn truthy(v: &Value) -> Option<bool> {
         Value::Str(s) => !s.s.is_empty(),
         Value::List(l) => !l.items.borrow().is_empty(),
         Value::Tuple(t) => !t.items.is_empty(),
-        Value::Dict(d) => d.len() != 0,
+        Value::Dict(d) => !d.is_empty(),
         Value::Set(s) => s.len() != 0,
-        Value::Range(r) => r.len() != 0,
+        Value::Range(r) => !r.is_empty(),
         Value::Instance(i) => {
             if dunder(&i.class, sym::BOOL).is_some() || dunder(&i.class, sym::LEN).is_some() {
                 return None;
@@ -38,7 +38,7 @@ pub fn truthy(v: &Value) -> Option<bool> {
             true
         }
         Value::Wrapper(w) => match &**w {
-            Wrapper::DictView { dict, .. } => dict.len() != 0,
+            Wrapper::DictView { dict, .. } => !dict.is_empty(),
             _ => true,
         },
         _ => true,

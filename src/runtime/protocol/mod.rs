@@ -664,10 +664,7 @@ pub fn unpack_fast(v: &Value, n: usize) -> Option<PyResult<Vec<Value>>> {
         Value::List(l) => l.items.borrow().clone(),
         Value::Tuple(t) => t.items.to_vec(),
         Value::Str(s) => s.s.chars().map(|c| Value::str(c.to_string())).collect(),
-        Value::Range(_) | Value::Dict(_) | Value::Set(_) => match collect_simple(v) {
-            Some(items) => items,
-            None => return None,
-        },
+        Value::Range(_) | Value::Dict(_) | Value::Set(_) => collect_simple(v)?,
         Value::Iter(_) | Value::Generator(_) | Value::Instance(_) | Value::Wrapper(_) => return None,
         _ => return Some(Err(type_error(format!("cannot unpack non-iterable {} object", type_name(v))))),
     };
@@ -711,7 +708,8 @@ pub fn make_set(items: Vec<Value>, frozen: bool) -> PyResult {
     run_async(|ctx| async move {
         let set = PySet::new(Default::default(), frozen);
         for v in items {
-            set.items.borrow_mut().insert(hash_key(&ctx, v).await?);
+            let key = hash_key(&ctx, v).await?;
+            set.items.borrow_mut().insert(key);
         }
         Ok(Value::Set(Rc::new(set)))
     })
