@@ -352,10 +352,11 @@ async fn order(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
                 _ => sup,
             })
         }
-        _ => {
+        (Value::Instance(_), _) | (_, Value::Instance(_)) => {
             let r = rich_compare(ctx, op, a, b).await?;
             truthy(ctx, &r).await
         }
+        _ => Err(not_supported(op, a, b)),
     }
 }
 
@@ -712,7 +713,8 @@ pub fn make_set(items: Vec<Value>, frozen: bool) -> PyResult {
     run_async(|ctx| async move {
         let set = PySet::new(Default::default(), frozen);
         for v in items {
-            set.items.borrow_mut().insert(hash_key(&ctx, v).await?);
+            let k = hash_key(&ctx, v).await?;
+            set.insert(k);
         }
         Ok(Value::Set(Rc::new(set)))
     })
@@ -732,6 +734,10 @@ pub fn make_dict(items: Vec<Value>) -> PyResult {
 
 pub fn set_add(set: &Value, v: Value) -> PyResult<()> {
     let Value::Set(s) = set else { return Err(type_error("set expected")) };
+    if let Some(k) = hash_key_sync(v.clone()) {
+        s.insert(k?);
+        return Ok(());
+    }
     let s = s.clone();
     run_async(|ctx| async move {
         let k = hash_key(&ctx, v).await?;
@@ -751,6 +757,20 @@ pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
                 l.items.borrow_mut().extend(items);
             }
             Value::Set(s) => {
+                // `{*x}` adds like `set.update`: whole tables merge, dicts after one resize.
+                match &v {
+                    Value::Set(src) if Rc::ptr_eq(src, s) => return Ok(Value::None),
+                    Value::Set(src) => {
+                        s.items.borrow_mut().merge(&src.items.borrow());
+                        return Ok(Value::None);
+                    }
+                    Value::Dict(d) => {
+                        let keys = d.map.borrow().keys().cloned().collect();
+                        s.items.borrow_mut().merge_dict_keys(keys);
+                        return Ok(Value::None);
+                    }
+                    _ => {}
+                }
                 for x in iterate(&ctx, &v).await? {
                     let k = hash_key(&ctx, x).await?;
                     s.items.borrow_mut().insert(k);
