@@ -489,7 +489,6 @@ impl PySet {
             SetOp::And if same => a.copy(),
             SetOp::And => intersection(&a, &b),
             SetOp::Sub => difference(&a, &b),
-            SetOp::Xor if same => SetTable::default(),
             SetOp::Xor => symmetric_difference(&a, &b),
         };
         PySet::new(table, self.frozen)
@@ -498,9 +497,15 @@ impl PySet {
     /// `a op= b` for a mutable set `a` and any set `b`, in place as CPython does it.
     pub fn inplace(&self, op: SetOp, other: &PySet) {
         if std::ptr::eq(self, other) {
+            let mut a = self.items.borrow_mut();
             match op {
-                SetOp::Or | SetOp::And => {}
-                SetOp::Sub | SetOp::Xor => self.items.borrow_mut().clear(),
+                SetOp::Or => {}
+                // `a &= a` is an intersection, i.e. a copy, swapped in.
+                SetOp::And => {
+                    let t = a.copy();
+                    a.replace_body(t);
+                }
+                SetOp::Sub | SetOp::Xor => a.clear(),
             }
             return;
         }
@@ -531,20 +536,95 @@ mod tests {
         xs.iter().map(|&i| key(i)).collect()
     }
 
-    fn order(t: &SetTable) -> Vec<i64> {
-        t.iter()
-            .map(|k| match k.value {
-                Value::Int(i) => i,
-                _ => unreachable!(),
-            })
-            .collect()
+    fn int(k: &HashKey) -> i64 {
+        match k.value {
+            Value::Int(i) => i,
+            _ => unreachable!(),
+        }
     }
 
-    // Expected orders below were produced by CPython 3.11.
+    fn order(t: &SetTable) -> Vec<i64> {
+        t.iter().map(int).collect()
+    }
+
+    // Expected values below were produced by CPython 3.11.
 
     #[test]
-    fn small_ints_iterate_in_slot_order() {
-        assert_eq!(order(&table(&[3, 1, 2])), vec![1, 2, 3]);
-        assert_eq!(order(&table(&[10, 100, 1])), vec![1, 10, 100]);
+    fn iteration_follows_table_slots() {
+        let cases: &[(&[i64], &[i64], &[i64])] = &[
+            (&[3, 1, 2], &[], &[1, 2, 3]),
+            (&[10, 100, 1], &[], &[1, 10, 100]),
+            (&[16, 1, 2, 3, 4], &[], &[1, 2, 3, 4, 16]),
+            (&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], &[1, 3], &[0, 2, 4, 5, 6, 7, 8, 9]),
+            (&[-1, -2, -3, 7, 8], &[], &[7, 8, -2, -3, -1]),
+            (
+                &[2305843009213693951, 2305843009213693952, -5, 64, 32],
+                &[],
+                &[2305843009213693951, 2305843009213693952, 32, 64, -5],
+            ),
+            (
+                &[
+                    0, 37, 74, 111, 148, 185, 222, 259, 296, 333, 370, 407, 444, 481, 518, 555, 592, 629, 666, 703,
+                    740, 777, 814, 851, 888, 925, 962, 999, 1036, 1073,
+                ],
+                &[0, 37, 74],
+                &[
+                    259, 518, 777, 1036, 148, 407, 666, 925, 296, 555, 814, 1073, 185, 444, 703, 962, 333, 592, 851,
+                    222, 481, 740, 999, 111, 370, 629, 888,
+                ],
+            ),
+            (&[0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88], &[], &[0, 32, 64, 8, 40, 72, 16, 48, 80, 24, 56, 88]),
+            (
+                &[50, 47, 44, 41, 38, 35, 32, 29, 26, 23, 20, 17, 14, 11, 8, 5, 2],
+                &[50, 47, 2],
+                &[32, 35, 5, 38, 8, 41, 11, 44, 14, 17, 20, 23, 26, 29],
+            ),
+        ];
+        for (ins, rem, want) in cases {
+            let mut t = table(ins);
+            for &r in rem.iter() {
+                t.remove(&key(r));
+            }
+            assert_eq!(order(&t), *want, "inserting {:?} removing {:?}", ins, rem);
+        }
+    }
+
+    #[test]
+    fn insertion_reuses_the_last_dummy_on_the_probe_path() {
+        let mut t = table(&(0..10).collect::<Vec<_>>());
+        t.remove(&key(1));
+        t.remove(&key(3));
+        assert!(t.insert(key(33)));
+        assert!(!t.insert(key(33)));
+        assert_eq!(order(&t), vec![0, 2, 33, 4, 5, 6, 7, 8, 9]);
+    }
+
+    #[test]
+    fn pop_walks_from_the_finger() {
+        let mut t = table(&(0..20).collect::<Vec<_>>());
+        let popped: Vec<i64> = (0..3).map(|_| int(&t.pop().expect("key"))).collect();
+        assert_eq!(popped, vec![0, 1, 2]);
+        t.insert(key(0));
+        assert_eq!(int(&t.pop().expect("key")), 3);
+        assert_eq!(order(&t)[..3], [0, 4, 5]);
+        assert_eq!(SetTable::default().pop().map(|k| k.hash), None);
+    }
+
+    #[test]
+    fn algebra_orders() {
+        let (a, b) = (table(&[1, 2, 3, 9, 17]), table(&[17, 9, 40]));
+        assert_eq!(order(&intersection(&a, &b)), vec![17, 9]);
+        assert_eq!(order(&intersection(&b, &a)), vec![17, 9]);
+        assert_eq!(order(&symmetric_difference(&a, &b)), vec![1, 2, 3, 40]);
+        assert_eq!(order(&difference(&a, &b)), vec![1, 2, 3]);
+        let mut u = a.copy();
+        u.merge(&b);
+        assert_eq!(order(&u), vec![1, 2, 3, 17, 40, 9]);
+    }
+
+    #[test]
+    fn frozenset_hash_matches_cpython() {
+        assert_eq!(SetTable::default().hash(), 133146708735736);
+        assert_eq!(table(&[1, 2]).hash(), -1826646154956904602);
     }
 }
