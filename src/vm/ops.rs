@@ -29,7 +29,7 @@ pub fn truthy(v: &Value) -> Option<bool> {
         Value::List(l) => !l.items.borrow().is_empty(),
         Value::Tuple(t) => !t.items.is_empty(),
         Value::Dict(d) => !d.is_empty(),
-        Value::Set(s) => s.len() != 0,
+        Value::Set(s) => !s.is_empty(),
         Value::Range(r) => !r.is_empty(),
         Value::Instance(i) => {
             if dunder(&i.class, sym::BOOL).is_some() || dunder(&i.class, sym::LEN).is_some() {
@@ -198,11 +198,8 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
             });
         }
         (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s)) if !s.frozen => {
-            if let Value::Set(_) = b {
-                let r = binary_builtin(op, a, b)?;
-                if let Value::Set(new) = r {
-                    *s.items.borrow_mut() = new.items.borrow().clone();
-                }
+            if let Value::Set(other) = b {
+                s.inplace(set_op(op), other);
                 return Ok(a.clone());
             }
         }
@@ -256,6 +253,16 @@ fn binary_dunder(op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult {
     })
 }
 
+fn set_op(op: BinOp) -> crate::object::set::SetOp {
+    use crate::object::set::SetOp;
+    match op {
+        BinOp::BitOr => SetOp::Or,
+        BinOp::BitAnd => SetOp::And,
+        BinOp::Sub => SetOp::Sub,
+        _ => SetOp::Xor,
+    }
+}
+
 fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
     use Value::*;
     match (a, b) {
@@ -302,16 +309,7 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor => match (a, b) {
-            (Set(x), Set(y)) => {
-                let (xs, ys) = (x.items.borrow(), y.items.borrow());
-                let items = match op {
-                    BinOp::BitOr => xs.union(&ys).cloned().collect(),
-                    BinOp::BitAnd => xs.intersection(&ys).cloned().collect(),
-                    BinOp::Sub => xs.difference(&ys).cloned().collect(),
-                    _ => xs.symmetric_difference(&ys).cloned().collect(),
-                };
-                Ok(Value::Set(Rc::new(crate::object::set::PySet::new(items, x.frozen))))
-            }
+            (Set(x), Set(y)) => Ok(Value::Set(Rc::new(x.binary(set_op(op), y)))),
             (Dict(x), Dict(y)) if op == BinOp::BitOr => {
                 let d = crate::object::dict::PyDict::default();
                 for (k, v) in x.map.borrow().iter().chain(y.map.borrow().iter()) {

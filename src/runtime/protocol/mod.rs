@@ -708,8 +708,8 @@ pub fn make_set(items: Vec<Value>, frozen: bool) -> PyResult {
     run_async(|ctx| async move {
         let set = PySet::new(Default::default(), frozen);
         for v in items {
-            let key = hash_key(&ctx, v).await?;
-            set.items.borrow_mut().insert(key);
+            let k = hash_key(&ctx, v).await?;
+            set.insert(k);
         }
         Ok(Value::Set(Rc::new(set)))
     })
@@ -729,6 +729,10 @@ pub fn make_dict(items: Vec<Value>) -> PyResult {
 
 pub fn set_add(set: &Value, v: Value) -> PyResult<()> {
     let Value::Set(s) = set else { return Err(type_error("set expected")) };
+    if let Some(k) = hash_key_sync(v.clone()) {
+        s.insert(k?);
+        return Ok(());
+    }
     let s = s.clone();
     run_async(|ctx| async move {
         let k = hash_key(&ctx, v).await?;
@@ -748,6 +752,20 @@ pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
                 l.items.borrow_mut().extend(items);
             }
             Value::Set(s) => {
+                // `{*x}` adds like `set.update`: whole tables merge, dicts after one resize.
+                match &v {
+                    Value::Set(src) if Rc::ptr_eq(src, s) => return Ok(Value::None),
+                    Value::Set(src) => {
+                        s.items.borrow_mut().merge(&src.items.borrow());
+                        return Ok(Value::None);
+                    }
+                    Value::Dict(d) => {
+                        let keys = d.map.borrow().keys().cloned().collect();
+                        s.items.borrow_mut().merge_dict_keys(keys);
+                        return Ok(Value::None);
+                    }
+                    _ => {}
+                }
                 for x in iterate(&ctx, &v).await? {
                     let k = hash_key(&ctx, x).await?;
                     s.items.borrow_mut().insert(k);

@@ -1,0 +1,228 @@
+//! The `dict` constructor and methods.
+
+use super::{noargs, receiver, varargs, with_key};
+use crate::intern::{intern, Symbol};
+use crate::modules::args::check_args;
+use crate::modules::builtins::{constructor, method};
+use crate::object::dict::PyDict;
+use crate::object::function::{Args, NativeFn, NativeFunction};
+use crate::object::{DictViewKind, Wrapper};
+use crate::runtime::exceptions::{key_error, type_error, value_error};
+use crate::runtime::protocol::{self, iterate};
+use crate::runtime::types;
+use crate::value::Value;
+use crate::vm::native::{run_async, Ctx};
+use crate::vm::{ops, Flow, PyResult};
+use std::rc::Rc;
+
+pub fn install() {
+    let t = types();
+    constructor(&t.dict, |a| {
+        check_args(a, "dict", 0, 1)?;
+        let src = a.pos.first().cloned();
+        let kw = a.kw.to_vec();
+        let d = Rc::new(PyDict::default());
+        if let (None | Some(Value::Dict(_)), true) = (&src, kw.is_empty()) {
+            if let Some(Value::Dict(other)) = &src {
+                copy_into(&d, other);
+            }
+            return Ok(Value::Dict(d));
+        }
+        run_async(|ctx| async move {
+            if let Some(src) = src {
+                update_from(&ctx, &d, src).await?;
+            }
+            update_kwargs(&ctx, &d, kw).await?;
+            Ok(Value::Dict(d))
+        })
+    });
+    for (name, kind) in [("keys", DictViewKind::Keys), ("values", DictViewKind::Values), ("items", DictViewKind::Items)]
+    {
+        let f: NativeFn = match kind {
+            DictViewKind::Keys => |a| dict_view(a, "keys", DictViewKind::Keys),
+            DictViewKind::Values => |a| dict_view(a, "values", DictViewKind::Values),
+            DictViewKind::Items => |a| dict_view(a, "items", DictViewKind::Items),
+        };
+        method(&t.dict, name, f);
+    }
+    method(&t.dict, "get", |a| {
+        let (me, args) = varargs(a, &types().dict, "get", 1, 2)?;
+        let d = dict_of(me).clone();
+        let default = args.get(1).cloned().unwrap_or(Value::None);
+        with_key(args[0].clone(), move |k| Ok(d.get(&k).unwrap_or(default)))
+    });
+    method(&t.dict, "setdefault", |a| {
+        let (me, args) = varargs(a, &types().dict, "setdefault", 1, 2)?;
+        let d = dict_of(me).clone();
+        let default = args.get(1).cloned().unwrap_or(Value::None);
+        with_key(args[0].clone(), move |k| {
+            if let Some(v) = d.get(&k) {
+                return Ok(v);
+            }
+            d.insert(k, default.clone());
+            Ok(default)
+        })
+    });
+    method(&t.dict, "pop", |a| {
+        let (me, args) = varargs(a, &types().dict, "pop", 1, 2)?;
+        let d = dict_of(me).clone();
+        let default = args.get(1).cloned();
+        with_key(args[0].clone(), move |k| match d.remove(&k) {
+            Some(v) => Ok(v),
+            None => default.ok_or_else(|| key_error(k.value)),
+        })
+    });
+    method(&t.dict, "popitem", |a| {
+        let me = noargs(a, &types().dict, "popitem")?;
+        let popped = dict_of(me).map.borrow_mut().pop();
+        match popped {
+            Some((k, v)) => Ok(Value::tuple(vec![k.value, v])),
+            None => Err(key_error(Value::str("popitem(): dictionary is empty"))),
+        }
+    });
+    method(&t.dict, "update", |a| {
+        let me = receiver(a, &types().dict, "update")?;
+        check_args(&Args { pos: &a.pos[1..], kw: &[] }, "update", 0, 1)?;
+        let d = dict_of(me).clone();
+        let src = a.pos.get(1).cloned();
+        if let (Some(Value::Dict(other)), true) = (&src, a.kw.is_empty()) {
+            copy_into(&d, other);
+            return Ok(Value::None);
+        }
+        let kw = a.kw.to_vec();
+        run_async(|ctx| async move {
+            if let Some(src) = src {
+                update_from(&ctx, &d, src).await?;
+            }
+            update_kwargs(&ctx, &d, kw).await?;
+            Ok(Value::None)
+        })
+    });
+    method(&t.dict, "copy", |a| {
+        let me = noargs(a, &types().dict, "copy")?;
+        let d = PyDict { map: std::cell::RefCell::new(dict_of(me).map.borrow().clone()) };
+        Ok(Value::Dict(Rc::new(d)))
+    });
+    method(&t.dict, "clear", |a| {
+        let me = noargs(a, &types().dict, "clear")?;
+        let old = std::mem::take(&mut *dict_of(me).map.borrow_mut());
+        drop(old);
+        Ok(Value::None)
+    });
+    // `dict.fromkeys` is a classmethod: through the class or an instance, it gets the class.
+    let fromkeys =
+        Value::Native(Rc::new(NativeFunction { name: "fromkeys", owner: Some("dict"), func: dict_fromkeys }));
+    t.dict.attrs.borrow_mut().insert(intern("fromkeys"), Value::Wrapper(Rc::new(Wrapper::ClassMethod(fromkeys))));
+}
+
+fn dict_of(v: &Value) -> &Rc<PyDict> {
+    match v {
+        Value::Dict(d) => d,
+        _ => unreachable!("receiver checked as a dict"),
+    }
+}
+
+fn dict_view(a: &Args, name: &str, kind: DictViewKind) -> PyResult {
+    let me = noargs(a, &types().dict, name)?;
+    Ok(Value::Wrapper(Rc::new(Wrapper::DictView { kind, dict: dict_of(me).clone() })))
+}
+
+fn copy_into(d: &PyDict, src: &PyDict) {
+    let pairs: Vec<_> = src.map.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    for (k, v) in pairs {
+        d.insert(k, v);
+    }
+}
+
+/// `d.update(src)` for one positional argument: a dict, a mapping with `keys()`, or an
+/// iterable of key/value pairs.
+pub async fn update_from(ctx: &Ctx, d: &PyDict, src: Value) -> PyResult<()> {
+    if let Value::Dict(other) = &src {
+        copy_into(d, other);
+        return Ok(());
+    }
+    if let Value::Instance(_) = &src {
+        let keys = match crate::vm::get_attr(&src, intern("keys")) {
+            Err(Flow::Raise(e)) if crate::runtime::exceptions::is_instance_of(&e, "AttributeError") => None,
+            r => Some(ctx.resolve(r).await?),
+        };
+        if let Some(keys) = keys {
+            let keys = ctx.call(keys, Vec::new()).await?;
+            for k in iterate(ctx, &keys).await? {
+                let v = ctx.resolve(ops::get_item(&src, &k)).await?;
+                d.insert(protocol::hash_key(ctx, k).await?, v);
+            }
+            return Ok(());
+        }
+    }
+    let it = ctx.resolve(protocol::get_iter(&src)).await?;
+    let mut i = 0;
+    while let Some(item) = protocol::next_item(ctx, &it).await? {
+        let pair = match &item {
+            Value::Tuple(t) => t.items.to_vec(),
+            Value::List(l) => l.items.borrow().clone(),
+            _ => match protocol::get_iter(&item) {
+                Err(Flow::Raise(_)) => {
+                    return Err(type_error(format!(
+                        "cannot convert dictionary update sequence element #{} to a sequence",
+                        i
+                    )))
+                }
+                r => {
+                    let it = ctx.resolve(r).await?;
+                    let mut out = Vec::new();
+                    while let Some(x) = protocol::next_item(ctx, &it).await? {
+                        out.push(x);
+                    }
+                    out
+                }
+            },
+        };
+        if pair.len() != 2 {
+            return Err(value_error(format!(
+                "dictionary update sequence element #{} has length {}; 2 is required",
+                i,
+                pair.len()
+            )));
+        }
+        let mut pair = pair.into_iter();
+        let (k, v) = (pair.next().expect("key"), pair.next().expect("value"));
+        d.insert(protocol::hash_key(ctx, k).await?, v);
+        i += 1;
+    }
+    Ok(())
+}
+
+async fn update_kwargs(ctx: &Ctx, d: &PyDict, kw: Vec<(Symbol, Value)>) -> PyResult<()> {
+    for (k, v) in kw {
+        d.insert(protocol::hash_key(ctx, Value::str(k.as_str())).await?, v);
+    }
+    Ok(())
+}
+
+/// `dict.fromkeys(iterable, value=None)`; `pos[0]` is the class it was looked up on.
+fn dict_fromkeys(a: &Args) -> PyResult {
+    let Some(Value::Class(cls)) = a.pos.first() else { return Err(type_error("dict.fromkeys() needs a class")) };
+    if !a.kw.is_empty() {
+        return Err(type_error("dict.fromkeys() takes no keyword arguments"));
+    }
+    let rest = &a.pos[1..];
+    check_args(&Args { pos: rest, kw: &[] }, "fromkeys", 1, 2)?;
+    let (cls, src) = (cls.clone(), rest[0].clone());
+    let value = rest.get(1).cloned().unwrap_or(Value::None);
+    run_async(|ctx| async move {
+        let keys = iterate(&ctx, &src).await?;
+        if Rc::ptr_eq(&cls, &types().dict) {
+            let d = PyDict::default();
+            for k in keys {
+                d.insert(protocol::hash_key(&ctx, k).await?, value.clone());
+            }
+            return Ok(Value::Dict(Rc::new(d)));
+        }
+        let obj = ctx.call(Value::Class(cls), Vec::new()).await?;
+        for k in keys {
+            ctx.resolve(ops::set_item(&obj, k, value.clone()).map(|_| Value::None)).await?;
+        }
+        Ok(obj)
+    })
+}
