@@ -118,6 +118,7 @@ pub fn make_module() -> Rc<Module> {
     super::numbers::install(&m);
     super::strings::install();
     super::collections::install();
+    super::generators::install();
     m
 }
 

@@ -2,6 +2,7 @@
 
 mod args;
 pub mod builtins;
+pub mod generators;
 mod collections;
 pub mod json;
 pub mod math;

@@ -167,7 +167,6 @@ fn make_generator(f: &Rc<Function>, locals: Vec<Value>) -> Value {
         state: Cell::new(GenState::Created),
         awaited: Cell::new(false),
     });
-    fiber.owner = Some(gen.clone());
     *gen.fiber.borrow_mut() = Some(Box::new(fiber));
     Value::Generator(gen)
 }

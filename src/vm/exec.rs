@@ -86,7 +86,9 @@ impl Vm {
                 Event::Reraise(e) => self.unwind(&mut fiber, e),
                 Event::Yield(v) => {
                     // The generator fiber goes back into its object; its resumer runs on.
-                    let gen = fiber.owner.clone().expect("yield outside a generator fiber");
+                    // The owner link exists only while running: a suspended generator's fiber
+                    // must not keep the generator alive.
+                    let gen = fiber.owner.take().expect("yield outside a generator fiber");
                     let mode = fiber.mode;
                     self.depth -= fiber.frames.len();
                     let resumer = self.resumers.pop().expect("a resumed fiber has a resumer");
@@ -162,7 +164,10 @@ impl Vm {
                 return Event::Continue;
             }
             let at = frame.ip.saturating_sub(1) as u32;
-            if let Some(h) = frame.code.handlers.iter().find(|h| h.start <= at && at < h.end) {
+            // A frame that has not started (an exception thrown into a new generator) has no
+            // active handler.
+            let started = frame.ip > 0;
+            if let Some(h) = frame.code.handlers.iter().find(|h| started && h.start <= at && at < h.end) {
                 let sp = frame.stack_start() + h.depth as usize;
                 frame.ip = h.target as usize;
                 fiber.stack.truncate(sp);
@@ -283,6 +288,7 @@ impl Vm {
         };
         gen.state.set(GenState::Running);
         target.mode = mode;
+        target.owner = Some(gen.clone());
         self.depth += target.frames.len();
         let resumer = std::mem::replace(fiber, target);
         self.resumers.push(resumer);
@@ -457,7 +463,11 @@ impl Vm {
                 Op::LoadNone => fiber.stack.push(Value::None),
                 Op::LoadInt(i) => fiber.stack.push(Value::Int(i as i64)),
                 Op::Pop => {
-                    pop!();
+                    if let Value::Generator(g) = pop!() {
+                        if crate::modules::generators::needs_close_on_drop(&g) {
+                            check!(crate::modules::generators::close(g));
+                        }
+                    }
                 }
                 Op::Dup => {
                     let v = top!().clone();

@@ -61,7 +61,8 @@ pub struct Fiber {
     pub stack: Vec<Value>,
     pub frames: Vec<Frame>,
     pub mode: ResumeMode,
-    /// The generator or coroutine this fiber belongs to (None for the main fiber).
+    /// The generator or coroutine this fiber belongs to, while it runs (None for the main
+    /// fiber and for suspended fibers, which must not keep their generator alive).
     pub owner: Option<Rc<Generator>>,
     /// The exception currently being handled (`sys.exc_info()`), for implicit chaining.
     pub handling: Option<Value>,

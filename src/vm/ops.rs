@@ -197,6 +197,13 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
                 Ok(a2)
             });
         }
+        (BinOp::Mul, Value::List(l)) => {
+            if let Value::List(repeated) = repeat(a, b)? {
+                let items = std::mem::take(&mut *repeated.items.borrow_mut());
+                *l.items.borrow_mut() = items;
+            }
+            return Ok(a.clone());
+        }
         (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s)) if !s.frozen => {
             if let Value::Set(other) = b {
                 s.inplace(set_op(op), other);

@@ -1,0 +1,105 @@
+//! Methods of generator objects: `send`, `throw`, `close`, and the close a generator gets
+//! when a loop abandons it.
+
+use super::args::check_args;
+use super::builtins::method;
+use crate::object::function::Args;
+use crate::object::{GenState, Generator};
+use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception, type_error};
+use crate::runtime::types;
+use crate::value::Value;
+use crate::vm::native::{run_async, GenStep};
+use crate::vm::{Flow, PyResult};
+use std::rc::Rc;
+
+pub fn install() {
+    let t = types();
+    for class in [&t.generator, &t.coroutine] {
+        method(class, "send", send);
+        method(class, "throw", throw);
+        method(class, "close", |a| close(this(a)?));
+    }
+    method(&t.generator, "__next__", |a| {
+        let gen = this(a)?;
+        resume(gen, Value::None)
+    });
+    method(&t.generator, "__iter__", |a| Ok(a.pos[0].clone()));
+}
+
+fn this(a: &Args) -> PyResult<Rc<Generator>> {
+    match a.pos.first() {
+        Some(Value::Generator(g)) => Ok(g.clone()),
+        _ => Err(type_error("descriptor requires a 'generator' object")),
+    }
+}
+
+/// Runs the generator to its next yield; StopIteration carries its return value.
+fn resume(gen: Rc<Generator>, value: Value) -> PyResult {
+    run_async(|ctx| async move {
+        match ctx.send(gen, value).await? {
+            GenStep::Yielded(v) => Ok(v),
+            GenStep::Returned(v) => Err(ex::stop_iteration(if v.is_none() { None } else { Some(v) })),
+        }
+    })
+}
+
+fn send(a: &Args) -> PyResult {
+    check_args(a, "send", 2, 2)?;
+    resume(this(a)?, a.pos[1].clone())
+}
+
+fn throw(a: &Args) -> PyResult {
+    check_args(a, "throw", 2, 3)?;
+    let gen = this(a)?;
+    let exc = match &a.pos[1] {
+        Value::Instance(i) if i.exc().is_some() => i.clone(),
+        Value::Class(c) if c.is_subclass(types().exc("BaseException")) => {
+            let args = a.pos.get(2).cloned().into_iter().collect();
+            new_exception(c, args)
+        }
+        _ => return Err(type_error("exceptions must be classes or instances deriving from BaseException, not str")),
+    };
+    run_async(|ctx| async move {
+        match ctx.throw(gen, exc).await? {
+            GenStep::Yielded(v) => Ok(v),
+            GenStep::Returned(v) => Err(ex::stop_iteration(if v.is_none() { None } else { Some(v) })),
+        }
+    })
+}
+
+/// `gen.close()`: raises GeneratorExit inside a suspended generator so its cleanup runs.
+pub fn close(gen: Rc<Generator>) -> PyResult {
+    match gen.state.get() {
+        GenState::Created | GenState::Finished => {
+            gen.state.set(GenState::Finished);
+            *gen.fiber.borrow_mut() = None;
+            return Ok(Value::None);
+        }
+        GenState::Running => return Err(ex::value_error("generator already executing")),
+        GenState::Suspended => {}
+    }
+    let exit = new_exception(types().exc("GeneratorExit"), Vec::new());
+    run_async(|ctx| async move {
+        match ctx.throw(gen, exit).await {
+            Ok(GenStep::Yielded(_)) => Err(ex::runtime_error("generator ignored GeneratorExit")),
+            Ok(GenStep::Returned(_)) => Ok(Value::None),
+            Err(Flow::Raise(e)) if is_instance_of(&e, "GeneratorExit") || is_instance_of(&e, "StopIteration") => Ok(Value::None),
+            Err(e) => Err(e),
+        }
+    })
+}
+
+/// Whether dropping this reference abandons a suspended generator inside a `try`, whose
+/// `finally`/`except` must then run (CPython closes generators when they are collected).
+pub fn needs_close_on_drop(gen: &Rc<Generator>) -> bool {
+    if Rc::strong_count(gen) != 1 || gen.state.get() != GenState::Suspended {
+        return false;
+    }
+    let fiber = gen.fiber.borrow();
+    fiber.as_ref().is_some_and(|f| {
+        f.frames.iter().any(|fr| {
+            let at = fr.ip.saturating_sub(1) as u32;
+            fr.code.handlers.iter().any(|h| h.start <= at && at < h.end)
+        })
+    })
+}
