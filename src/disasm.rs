@@ -8,9 +8,11 @@ use std::fmt::Write;
 /// Compiles `text` and lists its bytecode; `Err` holds the syntax error report.
 pub fn disassemble_source(name: &str, text: &str) -> Result<String, String> {
     let source = SourceFile::new(name, text);
-    let ast = crate::parser::parse(text).map_err(|e| crate::diagnostics::syntax_error(&source, e.kind.name(), &e.msg, e.span, false))?;
+    let ast = crate::parser::parse(text)
+        .map_err(|e| crate::diagnostics::syntax_error(&source, e.kind.name(), &e.msg, e.span, false))?;
     let module = std::rc::Rc::new(Module::new(crate::intern::sym::MAIN));
-    let code = crate::compiler::compile(&ast, source.clone(), &module).map_err(|e| crate::diagnostics::syntax_error(&source, "SyntaxError", &e.msg, e.span, false))?;
+    let code = crate::compiler::compile(&ast, source.clone(), &module)
+        .map_err(|e| crate::diagnostics::syntax_error(&source, "SyntaxError", &e.msg, e.span, false))?;
     let mut out = String::new();
     disassemble(&code, &module, &mut out);
     Ok(out)
@@ -25,11 +27,20 @@ pub fn disassemble(code: &Code, module: &Module, out: &mut String) {
         last_line = line;
         let note = match op {
             crate::bytecode::Op::LoadConst(k) => format!("  ({})", short_repr(&code.consts[*k as usize])),
-            crate::bytecode::Op::LoadGlobal(s) | crate::bytecode::Op::StoreGlobal(s) => format!("  ({})", module.name_of(*s as usize)),
-            crate::bytecode::Op::LoadFast(s) | crate::bytecode::Op::StoreFast(s) | crate::bytecode::Op::LoadDeref(s) | crate::bytecode::Op::StoreDeref(s) => {
+            crate::bytecode::Op::LoadGlobal(s) | crate::bytecode::Op::StoreGlobal(s) => {
+                format!("  ({})", module.name_of(*s as usize))
+            }
+            crate::bytecode::Op::LoadFast(s)
+            | crate::bytecode::Op::StoreFast(s)
+            | crate::bytecode::Op::LoadDeref(s)
+            | crate::bytecode::Op::StoreDeref(s) => {
                 format!("  ({})", code.local_names[*s as usize])
             }
-            crate::bytecode::Op::LoadAttr(n) | crate::bytecode::Op::StoreAttr(n) | crate::bytecode::Op::LoadMethod(n) | crate::bytecode::Op::LoadName(n) | crate::bytecode::Op::StoreName(n) => {
+            crate::bytecode::Op::LoadAttr(n)
+            | crate::bytecode::Op::StoreAttr(n)
+            | crate::bytecode::Op::LoadMethod(n)
+            | crate::bytecode::Op::LoadName(n)
+            | crate::bytecode::Op::StoreName(n) => {
                 format!("  ({})", code.names[*n as usize])
             }
             _ => String::new(),

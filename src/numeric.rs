@@ -15,11 +15,7 @@ pub(crate) use unicode_digits::decimal_value;
 /// `a // b` on ints; `None` on overflow (`i64::MIN // -1`) or `b == 0` (caller raises first).
 pub fn floor_div_i64(a: i64, b: i64) -> Option<i64> {
     let q = a.checked_div(b)?;
-    Some(if a % b != 0 && (a < 0) != (b < 0) {
-        q - 1
-    } else {
-        q
-    })
+    Some(if a % b != 0 && (a < 0) != (b < 0) { q - 1 } else { q })
 }
 
 /// `a % b` on ints, with the sign of the divisor; `b` must be nonzero.
@@ -87,11 +83,7 @@ pub fn round_f64_ndigits(x: f64, ndigits: i64) -> Option<f64> {
     }
     if ndigits >= 0 {
         // Rust's fixed-precision output is the exact value rounded half-even.
-        return Some(
-            format!("{:.*}", ndigits as usize, x)
-                .parse()
-                .expect("float text"),
-        );
+        return Some(format!("{:.*}", ndigits as usize, x).parse().expect("float text"));
     }
     let int_part = f64_to_bigint(x)?;
     let has_fraction = x.fract() != 0.0;
@@ -147,11 +139,7 @@ pub fn true_div_bigint(a: &BigInt, b: &BigInt) -> Option<f64> {
     if let (Some(x), Some(y)) = (exact(a), exact(b)) {
         return Some(x as f64 / y as f64);
     }
-    let magnitude = if a.is_zero() {
-        0.0
-    } else {
-        div_magnitudes(a.magnitude(), b.magnitude())?
-    };
+    let magnitude = if a.is_zero() { 0.0 } else { div_magnitudes(a.magnitude(), b.magnitude())? };
     let negative = (a.sign() == Sign::Minus) != (b.sign() == Sign::Minus);
     Some(if negative { -magnitude } else { magnitude })
 }
@@ -169,11 +157,7 @@ fn div_magnitudes(n: &BigUint, d: &BigUint) -> Option<f64> {
     // Scale so the integer quotient has 55 or 56 bits: two more than a
     // double keeps, plus the remainder as a sticky bit, decide the rounding.
     let shift = 55 - bit_diff;
-    let (num, den) = if shift >= 0 {
-        (n << shift as usize, d.clone())
-    } else {
-        (n.clone(), d << (-shift) as usize)
-    };
+    let (num, den) = if shift >= 0 { (n << shift as usize, d.clone()) } else { (n.clone(), d << (-shift) as usize) };
     let (q, r) = num.div_rem(&den);
     let q = q.to_u64().expect("quotient below 2**57");
     let q_bits = 64 - i64::from(q.leading_zeros());
@@ -375,11 +359,7 @@ const HASH_INF: i64 = 314_159;
 
 /// Applies the sign and avoids -1, which CPython reserves for errors.
 fn signed_hash(magnitude: u64, negative: bool) -> i64 {
-    let h = if negative {
-        -(magnitude as i64)
-    } else {
-        magnitude as i64
-    };
+    let h = if negative { -(magnitude as i64) } else { magnitude as i64 };
     if h == -1 {
         -2
     } else {
@@ -411,9 +391,7 @@ pub fn hash_f64(x: f64) -> i64 {
 
 /// `hash(v)` for an int: `|v|` modulo 2**61 - 1, with v's sign.
 pub fn hash_bigint(v: &BigInt) -> i64 {
-    let h = (v.magnitude() % HASH_MODULUS)
-        .to_u64()
-        .expect("below the modulus");
+    let h = (v.magnitude() % HASH_MODULUS).to_u64().expect("below the modulus");
     signed_hash(h, v.is_negative())
 }
 

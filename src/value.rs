@@ -101,11 +101,8 @@ pub struct PyRange {
 
 impl PyRange {
     pub fn len(&self) -> i64 {
-        let (lo, hi, step) = if self.step > 0 {
-            (self.start, self.stop, self.step)
-        } else {
-            (self.stop, self.start, -self.step)
-        };
+        let (lo, hi, step) =
+            if self.step > 0 { (self.start, self.stop, self.step) } else { (self.stop, self.start, -self.step) };
         if lo >= hi {
             0
         } else {

@@ -18,7 +18,10 @@ fn normalize(text: &str) -> String {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'0' && b.get(i + 1) == Some(&b'x') && b.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
+        if b[i] == b'0'
+            && b.get(i + 1) == Some(&b'x')
+            && b.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        {
             out.push_str("0x?");
             i += 2;
             while i < b.len() && b[i].is_ascii_hexdigit() && !b[i].is_ascii_uppercase() {
@@ -57,8 +60,10 @@ fn conformance_corpus() {
         let out_path = path.with_extension("out");
         let Ok(expected) = std::fs::read_to_string(&out_path) else { continue };
         let status_path = path.with_extension("status");
-        let expected_status: i32 = std::fs::read_to_string(&status_path).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
-        let group = path.parent().and_then(|p| p.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let expected_status: i32 =
+            std::fs::read_to_string(&status_path).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+        let group =
+            path.parent().and_then(|p| p.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let file = path.file_name().expect("file name").to_string_lossy().into_owned();
         let id = format!("{}/{}", group, file.trim_end_matches(".coro"));
         let text = std::fs::read_to_string(&path).expect("read case");
@@ -69,7 +74,12 @@ fn conformance_corpus() {
                 if got != expected {
                     Some(first_difference(&expected, &got))
                 } else if r.status != expected_status {
-                    Some(format!("exit status {}, expected {}; stderr: {}", r.status, expected_status, r.stderr.lines().last().unwrap_or("")))
+                    Some(format!(
+                        "exit status {}, expected {}; stderr: {}",
+                        r.status,
+                        expected_status,
+                        r.stderr.lines().last().unwrap_or("")
+                    ))
                 } else {
                     None
                 }
@@ -88,6 +98,11 @@ fn conformance_corpus() {
     for id in &now_passing {
         eprintln!("PASSES NOW (remove from known_failures.txt): {}", id);
     }
-    eprintln!("conformance: {} passed, {} failed, {} known failures", passed + now_passing.len(), failed.len(), known_failed);
+    eprintln!(
+        "conformance: {} passed, {} failed, {} known failures",
+        passed + now_passing.len(),
+        failed.len(),
+        known_failed
+    );
     assert!(failed.is_empty() && now_passing.is_empty(), "conformance regressions or stale known failures");
 }

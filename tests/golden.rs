@@ -51,13 +51,18 @@ fn golden_cases() {
             continue;
         }
         match &exp.error {
-            None if r.status != 0 => failures.push(format!("{}: exit status {}; stderr: {}", name, r.status, r.stderr.trim_end())),
+            None if r.status != 0 => {
+                failures.push(format!("{}: exit status {}; stderr: {}", name, r.status, r.stderr.trim_end()))
+            }
             Some(msg) => {
                 let last = r.stderr.trim_end().lines().last().unwrap_or("");
                 let syntax = msg.starts_with("SyntaxError: ");
                 let ok = if syntax { last.ends_with(msg.trim_start_matches("SyntaxError")) } else { last == msg };
                 if r.status != 1 || !ok {
-                    failures.push(format!("{}: expected error {:?} (status 1), got status {} and {:?}", name, msg, r.status, last));
+                    failures.push(format!(
+                        "{}: expected error {:?} (status 1), got status {} and {:?}",
+                        name, msg, r.status, last
+                    ));
                 }
             }
             None => {}

@@ -55,7 +55,14 @@ fn err<T>(msg: impl Into<String>, span: Span) -> R<T> {
 }
 
 impl<'a> Emitter<'a> {
-    fn new(table: &'a SymbolTable, source: Rc<SourceFile>, module: &'a Rc<Module>, scope: usize, name: &str, qualname: String) -> Emitter<'a> {
+    fn new(
+        table: &'a SymbolTable,
+        source: Rc<SourceFile>,
+        module: &'a Rc<Module>,
+        scope: usize,
+        name: &str,
+        qualname: String,
+    ) -> Emitter<'a> {
         let mut e = Emitter {
             table,
             source,
@@ -599,7 +606,13 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    fn try_finally(&mut self, body: &'a [Stmt], handlers: &'a [ExceptHandler], orelse: &'a [Stmt], finalbody: &'a [Stmt]) -> R {
+    fn try_finally(
+        &mut self,
+        body: &'a [Stmt],
+        handlers: &'a [ExceptHandler],
+        orelse: &'a [Stmt],
+        finalbody: &'a [Stmt],
+    ) -> R {
         let depth = self.depth;
         let start = self.here();
         self.fblocks.push(FBlock::TryFinally(finalbody));
@@ -759,7 +772,12 @@ impl<'a> Emitter<'a> {
                 self.emit(Op::Rot3);
                 self.emit(Op::StoreSubscr);
             }
-            _ => return err(format!("'{}' is an illegal expression for augmented assignment", describe(&target.node)), target.span),
+            _ => {
+                return err(
+                    format!("'{}' is an illegal expression for augmented assignment", describe(&target.node)),
+                    target.span,
+                )
+            }
         }
         Ok(())
     }
@@ -831,7 +849,13 @@ impl<'a> Emitter<'a> {
         child.body(&f.body)?;
         child.emit(Op::LoadNone);
         child.emit(Op::Return);
-        let code = child.finish(self.code_flags(&f.params, scope, f.is_async), param_counts(&f.params).0, param_counts(&f.params).1, param_counts(&f.params).2, span);
+        let code = child.finish(
+            self.code_flags(&f.params, scope, f.is_async),
+            param_counts(&f.params).0,
+            param_counts(&f.params).1,
+            param_counts(&f.params).2,
+            span,
+        );
         let idx = self.add_child(code);
         self.span = span;
         self.emit(Op::MakeFunction(idx, flags));
@@ -859,12 +883,15 @@ impl<'a> Emitter<'a> {
         self.span = span;
         let scope = self.table.scope_of(c);
         let qualname = self.child_qualname(&c.name.node);
-        let mut child = Emitter::new(self.table, self.source.clone(), self.module, scope, &c.name.node, qualname.clone());
+        let mut child =
+            Emitter::new(self.table, self.source.clone(), self.module, scope, &c.name.node, qualname.clone());
         child.span = span;
         child.load_const(Value::str(qualname.as_str()));
         let qi = child.name_idx("__qualname__");
         child.emit(Op::StoreName(qi));
-        if let Some(StmtKind::Expr(Spanned { node: ExprKind::Constant(Constant::Str(d)), .. })) = c.body.first().map(|s| &s.node) {
+        if let Some(StmtKind::Expr(Spanned { node: ExprKind::Constant(Constant::Str(d)), .. })) =
+            c.body.first().map(|s| &s.node)
+        {
             child.load_const(Value::str(d.as_str()));
             let di = child.name_idx("__doc__");
             child.emit(Op::StoreName(di));
@@ -921,7 +948,14 @@ impl<'a> Emitter<'a> {
     }
 
     /// Comprehensions compile to a hidden function called with the first iterator.
-    fn comprehension(&mut self, e: &'a Expr, generators: &'a [Comprehension], kind: &str, elt: &'a Expr, value: Option<&'a Expr>) -> R {
+    fn comprehension(
+        &mut self,
+        e: &'a Expr,
+        generators: &'a [Comprehension],
+        kind: &str,
+        elt: &'a Expr,
+        value: Option<&'a Expr>,
+    ) -> R {
         let scope = self.table.scope_of(e);
         let name = format!("<{}>", kind);
         let qualname = self.child_qualname(&name);
@@ -959,7 +993,14 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    fn comp_loop(&mut self, gens: &'a [Comprehension], i: usize, kind: &str, elt: &'a Expr, value: Option<&'a Expr>) -> R {
+    fn comp_loop(
+        &mut self,
+        gens: &'a [Comprehension],
+        i: usize,
+        kind: &str,
+        elt: &'a Expr,
+        value: Option<&'a Expr>,
+    ) -> R {
         let g = &gens[i];
         if g.is_async {
             return err("asynchronous comprehensions are not supported yet", g.iter.span);
@@ -1189,10 +1230,16 @@ impl<'a> Emitter<'a> {
             ExprKind::ListComp { elt, generators } => self.comprehension(e, generators, "listcomp", elt, None)?,
             ExprKind::SetComp { elt, generators } => self.comprehension(e, generators, "setcomp", elt, None)?,
             ExprKind::GeneratorExp { elt, generators } => self.comprehension(e, generators, "genexpr", elt, None)?,
-            ExprKind::DictComp { key, value, generators } => self.comprehension(e, generators, "dictcomp", key, Some(value))?,
+            ExprKind::DictComp { key, value, generators } => {
+                self.comprehension(e, generators, "dictcomp", key, Some(value))?
+            }
             ExprKind::Await(v) => {
                 if !self.is_async {
-                    let msg = if self.scope_kind() == ScopeKind::Function { "'await' outside async function" } else { "'await' outside function" };
+                    let msg = if self.scope_kind() == ScopeKind::Function {
+                        "'await' outside async function"
+                    } else {
+                        "'await' outside function"
+                    };
                     return err(msg, e.span);
                 }
                 self.expr(v)?;
@@ -1398,7 +1445,8 @@ impl<'a> Emitter<'a> {
             }
         }
         self.emit(Op::ListToTuple);
-        let keywords: Vec<&Arg> = args.iter().filter(|a| matches!(a, Arg::Keyword(..) | Arg::DoubleStarred(_))).collect();
+        let keywords: Vec<&Arg> =
+            args.iter().filter(|a| matches!(a, Arg::Keyword(..) | Arg::DoubleStarred(_))).collect();
         if keywords.is_empty() {
             self.span = e.span;
             self.emit(Op::CallEx(0));

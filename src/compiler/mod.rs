@@ -16,7 +16,11 @@ pub struct CompileError {
 }
 
 /// Compiles a parsed module; its global names get slots in `module`.
-pub fn compile(ast: &crate::ast::Module, source: Rc<SourceFile>, module: &Rc<Module>) -> Result<Rc<Code>, CompileError> {
+pub fn compile(
+    ast: &crate::ast::Module,
+    source: Rc<SourceFile>,
+    module: &Rc<Module>,
+) -> Result<Rc<Code>, CompileError> {
     let table = symtable::analyze(ast).map_err(|e| CompileError { msg: e.msg, span: e.span })?;
     emit::compile_module(ast, &table, source, module).map(Rc::new)
 }

@@ -87,7 +87,12 @@ impl SymbolTable {
 }
 
 pub fn analyze(module: &Module) -> Result<SymbolTable, ScopeError> {
-    let mut b = Builder { scopes: vec![Scope::new(ScopeKind::Module, None)], by_node: FxHashMap::default(), current: 0, error: None };
+    let mut b = Builder {
+        scopes: vec![Scope::new(ScopeKind::Module, None)],
+        by_node: FxHashMap::default(),
+        current: 0,
+        error: None,
+    };
     for s in &module.body {
         b.stmt(s);
     }
@@ -142,7 +147,8 @@ impl Builder {
 
     fn params(&mut self, p: &Params) {
         // Slot order: positional, keyword-only, then *args and **kwargs.
-        let ordered: Vec<&Param> = p.posonly.iter().chain(&p.args).chain(&p.kwonly).chain(p.vararg.as_ref()).chain(p.kwarg.as_ref()).collect();
+        let ordered: Vec<&Param> =
+            p.posonly.iter().chain(&p.args).chain(&p.kwonly).chain(p.vararg.as_ref()).chain(p.kwarg.as_ref()).collect();
         for prm in ordered {
             self.bind(&prm.name.node);
             self.scope().params.push(prm.name.node.clone());
@@ -296,8 +302,11 @@ impl Builder {
             }
             StmtKind::Global(names) => {
                 for n in names {
-                    if self.scopes[self.current].bound.contains(&n.node) || self.scopes[self.current].used.contains(&n.node) {
-                        let what = if self.scopes[self.current].bound.contains(&n.node) { "assigned to" } else { "used" };
+                    if self.scopes[self.current].bound.contains(&n.node)
+                        || self.scopes[self.current].used.contains(&n.node)
+                    {
+                        let what =
+                            if self.scopes[self.current].bound.contains(&n.node) { "assigned to" } else { "used" };
                         self.fail(format!("name '{}' is {} before global declaration", n.node, what), n.span);
                     }
                     self.scope().globals.insert(n.node.clone());
@@ -531,7 +540,11 @@ fn resolve(t: &mut SymbolTable) -> Result<(), ScopeError> {
                     found = Some(pi);
                     break;
                 }
-                if is_function_like(ps.kind) && ps.bound.contains(&name) && !ps.globals.contains(&name) && !ps.nonlocals.contains(&name) {
+                if is_function_like(ps.kind)
+                    && ps.bound.contains(&name)
+                    && !ps.globals.contains(&name)
+                    && !ps.nonlocals.contains(&name)
+                {
                     found = Some(pi);
                     break;
                 }

@@ -25,7 +25,10 @@ pub fn native(name: &'static str, func: NativeFn) -> Value {
 /// Adds a native method to a builtin class.
 pub fn method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
     let owner: &'static str = class.name.as_str();
-    class.attrs.borrow_mut().insert(intern(name), Value::Native(Rc::new(NativeFunction { name, owner: Some(owner), func })));
+    class
+        .attrs
+        .borrow_mut()
+        .insert(intern(name), Value::Native(Rc::new(NativeFunction { name, owner: Some(owner), func })));
 }
 
 /// The constructor run when a builtin class is called.
@@ -128,7 +131,9 @@ fn constructors() {
         [v] => Ok(Value::Class(types().class_of(v))),
         _ => Err(type_error("type() takes 1 or 3 arguments")),
     });
-    constructor(&t.object, |_| Ok(Value::Instance(Rc::new(crate::object::instance::Instance::new(types().object.clone())))));
+    constructor(&t.object, |_| {
+        Ok(Value::Instance(Rc::new(crate::object::instance::Instance::new(types().object.clone()))))
+    });
     constructor(&t.range, |a| {
         check_args(a, "range", 1, 3)?;
         let ints: Vec<i64> = a.pos.iter().map(index_arg).collect::<PyResult<_>>()?;
@@ -145,10 +150,19 @@ fn constructors() {
     });
     constructor(&t.property, |a| {
         let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| kwarg(a, name)).unwrap_or(Value::None);
-        Ok(Value::Wrapper(Rc::new(Wrapper::Property { fget: get(0, "fget"), fset: get(1, "fset"), fdel: get(2, "fdel"), doc: get(3, "doc") })))
+        Ok(Value::Wrapper(Rc::new(Wrapper::Property {
+            fget: get(0, "fget"),
+            fset: get(1, "fset"),
+            fdel: get(2, "fdel"),
+            doc: get(3, "doc"),
+        })))
     });
-    constructor(&t.staticmethod, |a| Ok(Value::Wrapper(Rc::new(Wrapper::StaticMethod(arg(a, 0, "staticmethod")?.clone())))));
-    constructor(&t.classmethod, |a| Ok(Value::Wrapper(Rc::new(Wrapper::ClassMethod(arg(a, 0, "classmethod")?.clone())))));
+    constructor(&t.staticmethod, |a| {
+        Ok(Value::Wrapper(Rc::new(Wrapper::StaticMethod(arg(a, 0, "staticmethod")?.clone()))))
+    });
+    constructor(&t.classmethod, |a| {
+        Ok(Value::Wrapper(Rc::new(Wrapper::ClassMethod(arg(a, 0, "classmethod")?.clone()))))
+    });
     constructor(&t.super_, |a| match a.pos {
         [Value::Class(c), obj] => Ok(Value::Wrapper(Rc::new(Wrapper::Super { class: c.clone(), obj: obj.clone() }))),
         [] => Err(ex::runtime_error("super(): no arguments")),
@@ -166,7 +180,9 @@ fn constructors() {
 
 /// `prop.getter(f)` / `.setter(f)` / `.deleter(f)`: a copy of the property with one function replaced.
 fn property_with(a: &Args, which: usize) -> PyResult {
-    let (Some(Value::Wrapper(w)), Some(f)) = (a.pos.first(), a.pos.get(1)) else { return Err(type_error("property method needs a function")) };
+    let (Some(Value::Wrapper(w)), Some(f)) = (a.pos.first(), a.pos.get(1)) else {
+        return Err(type_error("property method needs a function"));
+    };
     let Wrapper::Property { fget, fset, fdel, doc } = &**w else { return Err(type_error("not a property")) };
     let mut parts = [fget.clone(), fset.clone(), fdel.clone()];
     parts[which] = f.clone();
@@ -179,7 +195,9 @@ pub fn index_arg(v: &Value) -> PyResult<i64> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
-        Value::BigInt(b) => b.to_i64().ok_or_else(|| ex::overflow_error("Python int too large to convert to C ssize_t")),
+        Value::BigInt(b) => {
+            b.to_i64().ok_or_else(|| ex::overflow_error("Python int too large to convert to C ssize_t"))
+        }
         _ => Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v)))),
     }
 }
@@ -293,7 +311,9 @@ fn getattr(a: &Args) -> PyResult {
     let name = attr_name(&a.pos[1])?;
     let r = crate::vm::get_attr(&a.pos[0], name);
     match (r, a.pos.get(2)) {
-        (Err(crate::vm::Flow::Raise(e)), Some(default)) if ex::is_instance_of(&e, "AttributeError") => Ok(default.clone()),
+        (Err(crate::vm::Flow::Raise(e)), Some(default)) if ex::is_instance_of(&e, "AttributeError") => {
+            Ok(default.clone())
+        }
         (Err(crate::vm::Flow::Async(nf)), Some(default)) => {
             let default = default.clone();
             let r = Err(crate::vm::Flow::Async(nf));
@@ -320,7 +340,9 @@ fn hasattr(a: &Args) -> PyResult {
             run_async(|ctx| async move {
                 match ctx.resolve(r).await {
                     Ok(_) => Ok(Value::Bool(true)),
-                    Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, "AttributeError") => Ok(Value::Bool(false)),
+                    Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, "AttributeError") => {
+                        Ok(Value::Bool(false))
+                    }
                     Err(e) => Err(e),
                 }
             })
@@ -602,7 +624,10 @@ fn any_all(a: &Args, name: &str, stop_on: bool) -> PyResult {
 fn abs(a: &Args) -> PyResult {
     check_args(a, "abs", 1, 1)?;
     match &a.pos[0] {
-        Value::Int(i) => Ok(i.checked_abs().map(Value::Int).unwrap_or_else(|| Value::from_bigint(num_bigint::BigInt::from(*i).magnitude().clone().into()))),
+        Value::Int(i) => Ok(i
+            .checked_abs()
+            .map(Value::Int)
+            .unwrap_or_else(|| Value::from_bigint(num_bigint::BigInt::from(*i).magnitude().clone().into()))),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::BigInt(b) => Ok(Value::from_bigint(num_traits::Signed::abs(&**b))),
         Value::Float(f) => Ok(Value::Float(f.abs())),

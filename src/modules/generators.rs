@@ -83,7 +83,9 @@ pub fn close(gen: Rc<Generator>) -> PyResult {
         match ctx.throw(gen, exit).await {
             Ok(GenStep::Yielded(_)) => Err(ex::runtime_error("generator ignored GeneratorExit")),
             Ok(GenStep::Returned(_)) => Ok(Value::None),
-            Err(Flow::Raise(e)) if is_instance_of(&e, "GeneratorExit") || is_instance_of(&e, "StopIteration") => Ok(Value::None),
+            Err(Flow::Raise(e)) if is_instance_of(&e, "GeneratorExit") || is_instance_of(&e, "StopIteration") => {
+                Ok(Value::None)
+            }
             Err(e) => Err(e),
         }
     })

@@ -2,8 +2,8 @@
 
 mod args;
 pub mod builtins;
-pub mod generators;
 mod collections;
+pub mod generators;
 pub mod json;
 pub mod math;
 mod numbers;

@@ -73,18 +73,22 @@ fn int_new(a: &Args) -> PyResult {
             if f.is_nan() {
                 return Err(ex::value_error("cannot convert float NaN to integer"));
             }
-            numeric::f64_to_bigint(*f).map(Value::from_bigint).ok_or_else(|| ex::overflow_error("cannot convert float infinity to integer"))
+            numeric::f64_to_bigint(*f)
+                .map(Value::from_bigint)
+                .ok_or_else(|| ex::overflow_error("cannot convert float infinity to integer"))
         }
         Value::Str(s) => numeric::parse_int(&s.s, 10)
             .map(Value::from_bigint)
             .ok_or_else(|| ex::value_error(format!("invalid literal for int() with base 10: {}", str_repr(&s.s)))),
-        Value::Instance(inst) => match inst.class.lookup(crate::intern::sym::INT).or_else(|| inst.class.lookup(crate::intern::sym::INDEX)) {
-            Some(m) => {
-                let v = v.clone();
-                run_async(|ctx| async move { ctx.call(m, vec![v]).await })
+        Value::Instance(inst) => {
+            match inst.class.lookup(crate::intern::sym::INT).or_else(|| inst.class.lookup(crate::intern::sym::INDEX)) {
+                Some(m) => {
+                    let v = v.clone();
+                    run_async(|ctx| async move { ctx.call(m, vec![v]).await })
+                }
+                None => Err(int_type_error(v)),
             }
-            None => Err(int_type_error(v)),
-        },
+        }
         other => Err(int_type_error(other)),
     }
 }
@@ -100,7 +104,9 @@ fn float_new(a: &Args) -> PyResult {
         Value::Float(_) => Ok(v.clone()),
         Value::Int(i) => Ok(Value::Float(*i as f64)),
         Value::Bool(b) => Ok(Value::Float(*b as i64 as f64)),
-        Value::BigInt(b) => numeric::bigint_to_f64(b).map(Value::Float).ok_or_else(|| ex::overflow_error("int too large to convert to float")),
+        Value::BigInt(b) => numeric::bigint_to_f64(b)
+            .map(Value::Float)
+            .ok_or_else(|| ex::overflow_error("int too large to convert to float")),
         Value::Str(s) => numeric::parse_float(&s.s)
             .map(Value::Float)
             .ok_or_else(|| ex::value_error(format!("could not convert string to float: {}", str_repr(&s.s)))),
@@ -109,9 +115,13 @@ fn float_new(a: &Args) -> PyResult {
                 let v = v.clone();
                 run_async(|ctx| async move { ctx.call(m, vec![v]).await })
             }
-            None => Err(type_error(format!("float() argument must be a string or a real number, not '{}'", type_name(v)))),
+            None => {
+                Err(type_error(format!("float() argument must be a string or a real number, not '{}'", type_name(v))))
+            }
         },
-        other => Err(type_error(format!("float() argument must be a string or a real number, not '{}'", type_name(other)))),
+        other => {
+            Err(type_error(format!("float() argument must be a string or a real number, not '{}'", type_name(other))))
+        }
     }
 }
 
@@ -126,11 +136,19 @@ fn round(a: &Args) -> PyResult {
             if f.is_nan() {
                 return Err(ex::value_error("cannot convert float NaN to integer"));
             }
-            numeric::f64_to_bigint(numeric::round_half_even(*f)).map(Value::from_bigint).ok_or_else(|| ex::overflow_error("cannot convert float infinity to integer"))
+            numeric::f64_to_bigint(numeric::round_half_even(*f))
+                .map(Value::from_bigint)
+                .ok_or_else(|| ex::overflow_error("cannot convert float infinity to integer"))
         }
-        (Value::Float(f), Some(n)) => numeric::round_f64_ndigits(*f, n).map(Value::Float).ok_or_else(|| ex::overflow_error("rounded value too large to represent")),
-        (v @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)), None) => Ok(to_bigint(v).map(Value::from_bigint).unwrap_or(Value::Int(0))),
-        (v @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)), Some(n)) => Ok(Value::from_bigint(numeric::round_int_ndigits(&to_bigint(v).expect("int"), n))),
+        (Value::Float(f), Some(n)) => numeric::round_f64_ndigits(*f, n)
+            .map(Value::Float)
+            .ok_or_else(|| ex::overflow_error("rounded value too large to represent")),
+        (v @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)), None) => {
+            Ok(to_bigint(v).map(Value::from_bigint).unwrap_or(Value::Int(0)))
+        }
+        (v @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)), Some(n)) => {
+            Ok(Value::from_bigint(numeric::round_int_ndigits(&to_bigint(v).expect("int"), n)))
+        }
         (v, _) => match v {
             Value::Instance(inst) if inst.class.lookup(crate::intern::sym::ROUND).is_some() => {
                 let m = inst.class.lookup(crate::intern::sym::ROUND).expect("__round__");
@@ -197,7 +215,8 @@ fn chr(a: &Args) -> PyResult {
 
 fn radix(a: &Args, name: &str, base: u32, prefix: &str) -> PyResult {
     check_args(a, name, 1, 1)?;
-    let v = to_bigint(&a.pos[0]).ok_or_else(|| type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&a.pos[0]))))?;
+    let v = to_bigint(&a.pos[0])
+        .ok_or_else(|| type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&a.pos[0]))))?;
     let digits = v.abs().to_str_radix(base);
     let sign = if v.is_negative() { "-" } else { "" };
     Ok(Value::str(format!("{}{}{}", sign, prefix, digits)))

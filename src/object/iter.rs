@@ -7,19 +7,54 @@ use crate::value::{PyList, PyStr, PyTuple, Value};
 use std::rc::Rc;
 
 pub enum NativeIter {
-    List { list: Rc<PyList>, index: usize },
-    Tuple { tuple: Rc<PyTuple>, index: usize },
-    Str { s: Rc<PyStr>, byte: usize },
-    Range { next: i64, remaining: i64, step: i64 },
-    Dict { dict: Rc<PyDict>, kind: DictViewKind, index: usize, len: usize },
+    List {
+        list: Rc<PyList>,
+        index: usize,
+    },
+    Tuple {
+        tuple: Rc<PyTuple>,
+        index: usize,
+    },
+    Str {
+        s: Rc<PyStr>,
+        byte: usize,
+    },
+    Range {
+        next: i64,
+        remaining: i64,
+        step: i64,
+    },
+    Dict {
+        dict: Rc<PyDict>,
+        kind: DictViewKind,
+        index: usize,
+        len: usize,
+    },
     /// A snapshot of values (set iteration, `reversed` of a list, ...).
-    Values { items: Vec<Value>, index: usize },
-    Enumerate { inner: Value, count: i64 },
-    Zip { inners: Vec<Value> },
-    Map { func: Value, inners: Vec<Value> },
-    Filter { func: Value, inner: Value },
+    Values {
+        items: Vec<Value>,
+        index: usize,
+    },
+    Enumerate {
+        inner: Value,
+        count: i64,
+    },
+    Zip {
+        inners: Vec<Value>,
+    },
+    Map {
+        func: Value,
+        inners: Vec<Value>,
+    },
+    Filter {
+        func: Value,
+        inner: Value,
+    },
     /// The old protocol: `obj[0]`, `obj[1]`, ... until IndexError.
-    GetItem { obj: Value, index: i64 },
+    GetItem {
+        obj: Value,
+        index: i64,
+    },
     Exhausted,
 }
 

@@ -45,10 +45,21 @@ impl Generator {
 pub enum Wrapper {
     StaticMethod(Value),
     ClassMethod(Value),
-    Property { fget: Value, fset: Value, fdel: Value, doc: Value },
+    Property {
+        fget: Value,
+        fset: Value,
+        fdel: Value,
+        doc: Value,
+    },
     /// `super(cls, obj)`: attribute lookup starts after `cls` in `obj`'s MRO.
-    Super { class: Rc<class::Class>, obj: Value },
-    DictView { kind: DictViewKind, dict: Rc<dict::PyDict> },
+    Super {
+        class: Rc<class::Class>,
+        obj: Value,
+    },
+    DictView {
+        kind: DictViewKind,
+        dict: Rc<dict::PyDict>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

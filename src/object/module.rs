@@ -50,10 +50,6 @@ impl Module {
     /// Names with a value, in definition order.
     pub fn items(&self) -> Vec<(Symbol, Value)> {
         let slots = self.slots.borrow();
-        self.slot_of
-            .borrow()
-            .iter()
-            .filter_map(|(&k, &i)| slots[i].clone().map(|v| (k, v)))
-            .collect()
+        self.slot_of.borrow().iter().filter_map(|(&k, &i)| slots[i].clone().map(|v| (k, v))).collect()
     }
 }

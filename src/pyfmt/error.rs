@@ -56,20 +56,15 @@ impl FormatError {
             FormatError::SeparatorWithType { separator, ty } => {
                 format!("Cannot specify '{separator}' with {}.", quoted_code(*ty))
             }
-            FormatError::UnknownCode(ty) => format!(
-                "Unknown format code {} for object of type '{type_name}'",
-                quoted_code(*ty)
-            ),
-            FormatError::IntegerPrecision => {
-                "Precision not allowed in integer format specifier".into()
+            FormatError::UnknownCode(ty) => {
+                format!("Unknown format code {} for object of type '{type_name}'", quoted_code(*ty))
             }
+            FormatError::IntegerPrecision => "Precision not allowed in integer format specifier".into(),
             FormatError::IntegerNegativeZero => {
                 "Negative zero coercion (z) not allowed in integer format specifier".into()
             }
             FormatError::CharSign => "Sign not allowed with integer format specifier 'c'".into(),
-            FormatError::CharAlternate => {
-                "Alternate form (#) not allowed with integer format specifier 'c'".into()
-            }
+            FormatError::CharAlternate => "Alternate form (#) not allowed with integer format specifier 'c'".into(),
             FormatError::CharRange => "%c arg not in range(0x110000)".into(),
             FormatError::CharTooLarge => "Python int too large to convert to C long".into(),
             FormatError::IntTooLargeForFloat => "int too large to convert to float".into(),
@@ -79,21 +74,15 @@ impl FormatError {
             FormatError::StringNegativeZero => {
                 "Negative zero coercion (z) not allowed in string format specifier".into()
             }
-            FormatError::StringAlternate => {
-                "Alternate form (#) not allowed in string format specifier".into()
-            }
-            FormatError::StringAlignment => {
-                "'=' alignment not allowed in string format specifier".into()
-            }
+            FormatError::StringAlternate => "Alternate form (#) not allowed in string format specifier".into(),
+            FormatError::StringAlignment => "'=' alignment not allowed in string format specifier".into(),
         }
     }
 
     /// The Python exception class: `"OverflowError"` or `"ValueError"`.
     pub fn exception_type(&self) -> &'static str {
         match self {
-            FormatError::CharRange
-            | FormatError::CharTooLarge
-            | FormatError::IntTooLargeForFloat => "OverflowError",
+            FormatError::CharRange | FormatError::CharTooLarge | FormatError::IntTooLargeForFloat => "OverflowError",
             _ => "ValueError",
         }
     }

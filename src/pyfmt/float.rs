@@ -29,15 +29,8 @@ pub fn format_float(v: f64, spec: &FormatSpec) -> Result<String, FormatError> {
         alt: spec.alternate,
         no_neg_zero: spec.no_neg_zero,
     };
-    let text = if ty == Some('%') {
-        float_to_string(v * 100.0, &style) + "%"
-    } else {
-        float_to_string(v, &style)
-    };
+    let text = if ty == Some('%') { float_to_string(v * 100.0, &style) + "%" } else { float_to_string(v, &style) };
     // 'n' uses the C locale, which has no thousands separator.
-    let grouping = spec
-        .grouping
-        .filter(|_| ty != Some('n'))
-        .map(|sep| (sep, 3));
+    let grouping = spec.grouping.filter(|_| ty != Some('n')).map(|sep| (sep, 3));
     Ok(layout_number(&NumberParts::split(&text), spec, grouping))
 }

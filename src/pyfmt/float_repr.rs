@@ -33,22 +33,13 @@ pub(crate) struct FloatStyle {
 
 impl FloatStyle {
     pub(crate) fn new(mode: FloatMode) -> Self {
-        FloatStyle {
-            mode,
-            upper: false,
-            add_dot_0: false,
-            alt: false,
-            no_neg_zero: false,
-        }
+        FloatStyle { mode, upper: false, add_dot_0: false, alt: false, no_neg_zero: false }
     }
 }
 
 /// `repr(x)` and `str(x)` of a Python float: `'1.0'`, `'1e+16'`, `'5e-324'`, `'nan'`.
 pub fn float_repr(x: f64) -> String {
-    let style = FloatStyle {
-        add_dot_0: true,
-        ..FloatStyle::new(FloatMode::Repr)
-    };
+    let style = FloatStyle { add_dot_0: true, ..FloatStyle::new(FloatMode::Repr) };
     float_to_string(x, &style)
 }
 
@@ -74,9 +65,7 @@ impl Digits {
                 Self::from_exp_form(&format!("{:.*e}", n.max(1) - 1, x))
             }
             FloatMode::Exp(after_point) => Self::from_exp_form(&format!("{:.*e}", after_point, x)),
-            FloatMode::General(significant) => {
-                Self::from_exp_form(&format!("{:.*e}", significant.max(1) - 1, x))
-            }
+            FloatMode::General(significant) => Self::from_exp_form(&format!("{:.*e}", significant.max(1) - 1, x)),
             FloatMode::Fixed(after_point) => {
                 let text = format!("{:.*}", after_point, x);
                 let (int_part, frac_part) = text.split_once('.').unwrap_or((&text, ""));
@@ -97,15 +86,9 @@ impl Digits {
         let decpt = decpt - (raw.len() - trimmed_left.len()) as i64;
         let digits = trimmed_left.trim_end_matches('0');
         if digits.is_empty() {
-            Digits {
-                digits: "0".into(),
-                decpt: 1,
-            }
+            Digits { digits: "0".into(), decpt: 1 }
         } else {
-            Digits {
-                digits: digits.into(),
-                decpt,
-            }
+            Digits { digits: digits.into(), decpt }
         }
     }
 }
@@ -118,11 +101,7 @@ pub(crate) fn float_to_string(x: f64, style: &FloatStyle) -> String {
     let negative = x.is_sign_negative();
     if x.is_infinite() {
         let inf = if style.upper { "INF" } else { "inf" };
-        return if negative {
-            format!("-{inf}")
-        } else {
-            inf.into()
-        };
+        return if negative { format!("-{inf}") } else { inf.into() };
     }
     let Digits { digits, mut decpt } = Digits::new(x, style.mode);
     let n_digits = digits.len() as i64;
@@ -140,11 +119,7 @@ pub(crate) fn float_to_string(x: f64, style: &FloatStyle) -> String {
         FloatMode::Fixed(after_point) => end = decpt + after_point as i64,
         FloatMode::General(significant) => {
             let significant = significant.max(1) as i64;
-            let limit = if style.add_dot_0 {
-                significant - 1
-            } else {
-                significant
-            };
+            let limit = if style.add_dot_0 { significant - 1 } else { significant };
             use_exp = decpt <= -4 || decpt > limit;
             if style.alt {
                 end = significant;
@@ -157,11 +132,7 @@ pub(crate) fn float_to_string(x: f64, style: &FloatStyle) -> String {
         decpt = 1;
     }
     let start = if decpt <= 0 { decpt - 1 } else { 0 };
-    let min_end = if !use_exp && style.add_dot_0 {
-        decpt + 1
-    } else {
-        decpt
-    };
+    let min_end = if !use_exp && style.add_dot_0 { decpt + 1 } else { decpt };
     end = end.max(min_end);
 
     let mut out = String::new();
@@ -205,6 +176,8 @@ mod tie_tests {
     use super::float_repr;
 
     #[test]
+    // The literal is exactly representable; the test is about its repr.
+    #[allow(clippy::excessive_precision)]
     fn equally_short_candidates_resolve_to_the_closest_as_cpython_does() {
         // python3 -c "print(repr(789365282862985.25), repr(2.5e-7))"
         assert_eq!(float_repr(789365282862985.25), "789365282862985.2");

@@ -40,12 +40,7 @@ pub fn format_int(v: &BigInt, spec: &FormatSpec) -> Result<String, FormatError> 
         'b' | 'o' | 'x' | 'X' => (sep, 4),
         _ => (sep, 3),
     });
-    let parts = NumberParts {
-        negative: v.is_negative(),
-        prefix,
-        digits: &digits,
-        remainder: "",
-    };
+    let parts = NumberParts { negative: v.is_negative(), prefix, digits: &digits, remainder: "" };
     Ok(layout_number(&parts, spec, grouping))
 }
 
@@ -70,16 +65,8 @@ fn format_char(v: &BigInt, spec: &FormatSpec) -> Result<String, FormatError> {
         return Err(FormatError::CharAlternate);
     }
     let code = v.to_i64().ok_or(FormatError::CharTooLarge)?;
-    let c = u32::try_from(code)
-        .ok()
-        .and_then(char::from_u32)
-        .ok_or(FormatError::CharRange)?;
+    let c = u32::try_from(code).ok().and_then(char::from_u32).ok_or(FormatError::CharRange)?;
     let text = c.to_string();
-    let parts = NumberParts {
-        negative: false,
-        prefix: "",
-        digits: "",
-        remainder: &text,
-    };
+    let parts = NumberParts { negative: false, prefix: "", digits: "", remainder: &text };
     Ok(layout_number(&parts, spec, None))
 }

@@ -24,12 +24,7 @@ impl<'a> NumberParts<'a> {
         };
         let n_digits = unsigned.bytes().take_while(u8::is_ascii_digit).count();
         let (digits, remainder) = unsigned.split_at(n_digits);
-        NumberParts {
-            negative,
-            prefix: "",
-            digits,
-            remainder,
-        }
+        NumberParts { negative, prefix: "", digits, remainder }
     }
 }
 
@@ -47,14 +42,9 @@ pub(crate) fn layout_number(parts: &NumberParts, spec: &FormatSpec, grouping: Gr
         (false, _) => None,
     };
     let width = spec.width.map_or(0, |w| w as i64);
-    let fixed_len =
-        sign.is_some() as i64 + parts.prefix.len() as i64 + parts.remainder.chars().count() as i64;
+    let fixed_len = sign.is_some() as i64 + parts.prefix.len() as i64 + parts.remainder.chars().count() as i64;
     // With '0' fill and '=' alignment the padding zeros are digits, grouped too.
-    let min_digits = if fill == '0' && align == Align::AfterSign {
-        width - fixed_len
-    } else {
-        0
-    };
+    let min_digits = if fill == '0' && align == Align::AfterSign { width - fixed_len } else { 0 };
     let grouped = group_digits(parts.digits, min_digits, grouping);
     let padding = (width - fixed_len - grouped.len() as i64).max(0) as usize;
     let (left, inner, right) = match align {

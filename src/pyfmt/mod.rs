@@ -21,12 +21,12 @@ pub use float::format_float;
 pub use float_repr::float_repr;
 pub use int::format_int;
 pub use percent::{
-    parse_percent, percent_float, percent_int, percent_pieces, percent_str, Count, PercentFlags,
-    PercentPiece, PercentPieces, PercentSpec,
+    parse_percent, percent_float, percent_int, percent_pieces, percent_str, Count, PercentFlags, PercentPiece,
+    PercentPieces, PercentSpec,
 };
 pub use spec::{parse_format_spec, Align, FormatSpec, Sign};
 pub use string::format_str;
 pub use template::{
-    conversion_error, parse_field_name, parse_template, split_field_name, template_pieces,
-    AutoNumbering, FieldAccessor, FieldAccessors, FieldHead, TemplatePiece, TemplatePieces,
+    conversion_error, parse_field_name, parse_template, split_field_name, template_pieces, AutoNumbering,
+    FieldAccessor, FieldAccessors, FieldHead, TemplatePiece, TemplatePieces,
 };

@@ -44,15 +44,8 @@ impl PercentSpec {
     /// CPython's `ValueError` text for a conversion character it does not know.
     pub fn unsupported_message(&self) -> String {
         let code = self.conv as u32;
-        let shown = if (31..=126).contains(&code) {
-            self.conv
-        } else {
-            '?'
-        };
-        format!(
-            "unsupported format character '{shown}' (0x{code:x}) at index {}",
-            self.index
-        )
+        let shown = if (31..=126).contains(&code) { self.conv } else { '?' };
+        format!("unsupported format character '{shown}' (0x{code:x}) at index {}", self.index)
     }
 }
 
@@ -72,11 +65,7 @@ pub struct PercentPieces {
 
 /// The pieces of `format`, parsed one at a time as CPython does.
 pub fn percent_pieces(format: &str) -> PercentPieces {
-    PercentPieces {
-        chars: format.chars().collect(),
-        pos: 0,
-        failed: false,
-    }
+    PercentPieces { chars: format.chars().collect(), pos: 0, failed: false }
 }
 
 /// All pieces of `format`, or the first of CPython's `ValueError` messages.
@@ -124,11 +113,7 @@ impl PercentPieces {
     /// Parses what follows a `%`: `(key)`, flags, width, precision, length
     /// modifier and the conversion character.
     fn parse_spec(&mut self) -> Result<PercentSpec, String> {
-        let key = if self.chars.get(self.pos) == Some(&'(') {
-            Some(self.parse_key()?)
-        } else {
-            None
-        };
+        let key = if self.chars.get(self.pos) == Some(&'(') { Some(self.parse_key()?) } else { None };
         let mut flags = PercentFlags::default();
         let mut ch = self.take()?;
         loop {
@@ -146,23 +131,14 @@ impl PercentPieces {
         let mut precision = None;
         if ch == '.' {
             ch = self.take()?;
-            precision = Some(
-                self.parse_count(&mut ch, i32::MAX as usize, "precision too big")?
-                    .unwrap_or(Count::Fixed(0)),
-            );
+            precision =
+                Some(self.parse_count(&mut ch, i32::MAX as usize, "precision too big")?.unwrap_or(Count::Fixed(0)));
         }
         // Length modifiers as in C are accepted and ignored.
         if matches!(ch, 'h' | 'l' | 'L') {
             ch = self.take()?;
         }
-        Ok(PercentSpec {
-            key,
-            flags,
-            width,
-            precision,
-            conv: ch,
-            index: self.pos - 1,
-        })
+        Ok(PercentSpec { key, flags, width, precision, conv: ch, index: self.pos - 1 })
     }
 
     /// Reads `(key)`, where the key may hold balanced parentheses.
@@ -184,12 +160,7 @@ impl PercentPieces {
     }
 
     /// Reads `*` or digits starting at `ch`, leaving `ch` on the next character.
-    fn parse_count(
-        &mut self,
-        ch: &mut char,
-        max: usize,
-        too_big: &str,
-    ) -> Result<Option<Count>, String> {
+    fn parse_count(&mut self, ch: &mut char, max: usize, too_big: &str) -> Result<Option<Count>, String> {
         if *ch == '*' {
             *ch = self.take()?;
             return Ok(Some(Count::Star));
@@ -214,12 +185,7 @@ impl PercentPieces {
 /// `%d %i %u %o %x %X` of an int. `width` and `precision` are the spec's
 /// counts with `*` already replaced by the argument: a negative width
 /// left-aligns, a negative precision counts as 0.
-pub fn percent_int(
-    v: &BigInt,
-    spec: &PercentSpec,
-    width: Option<i64>,
-    precision: Option<i64>,
-) -> String {
+pub fn percent_int(v: &BigInt, spec: &PercentSpec, width: Option<i64>, precision: Option<i64>) -> String {
     let base = match spec.conv {
         'o' => 8,
         'x' | 'X' => 16,
@@ -245,35 +211,21 @@ pub fn percent_int(
 }
 
 /// `%e %E %f %F %g %G` of a float; `width` and `precision` as for [`percent_int`].
-pub fn percent_float(
-    v: f64,
-    spec: &PercentSpec,
-    width: Option<i64>,
-    precision: Option<i64>,
-) -> String {
+pub fn percent_float(v: f64, spec: &PercentSpec, width: Option<i64>, precision: Option<i64>) -> String {
     let precision = precision.map_or(6, |p| p.max(0) as usize);
     let mode = match spec.conv {
         'e' | 'E' => FloatMode::Exp(precision),
         'f' | 'F' => FloatMode::Fixed(precision),
         _ => FloatMode::General(precision),
     };
-    let style = FloatStyle {
-        upper: spec.conv.is_ascii_uppercase(),
-        alt: spec.flags.alt,
-        ..FloatStyle::new(mode)
-    };
+    let style = FloatStyle { upper: spec.conv.is_ascii_uppercase(), alt: spec.flags.alt, ..FloatStyle::new(mode) };
     pad_converted(&float_to_string(v, &style), spec, width, true)
 }
 
 /// `%s %r %a` of text the caller already converted with `str`, `repr` or
 /// `ascii`, and `%c` of a one-character string; the precision truncates
 /// `%s %r %a`. `width` and `precision` as for [`percent_int`].
-pub fn percent_str(
-    s: &str,
-    spec: &PercentSpec,
-    width: Option<i64>,
-    precision: Option<i64>,
-) -> String {
+pub fn percent_str(s: &str, spec: &PercentSpec, width: Option<i64>, precision: Option<i64>) -> String {
     let text = match precision {
         Some(p) if spec.conv != 'c' => s.chars().take(p.max(0) as usize).collect(),
         _ => s.to_string(),
@@ -300,11 +252,7 @@ fn pad_converted(body: &str, spec: &PercentSpec, width: Option<i64>, numeric: bo
             sign = Some(' ');
         }
     }
-    let prefix_len = if flags.alt && matches!(spec.conv, 'x' | 'X' | 'o') {
-        2
-    } else {
-        0
-    };
+    let prefix_len = if flags.alt && matches!(spec.conv, 'x' | 'X' | 'o') { 2 } else { 0 };
     let (prefix, digits) = rest.split_at(prefix_len);
     let used = sign.is_some() as usize + prefix.len() + digits.chars().count();
     let padding = (width.unsigned_abs() as usize).saturating_sub(used);

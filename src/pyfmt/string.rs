@@ -42,8 +42,5 @@ fn pad(text: &str, width: usize, fill: char, align: Align) -> String {
         Align::Left | Align::AfterSign => 0,
     };
     let fill_run = |n: usize| std::iter::repeat_n(fill, n);
-    fill_run(left)
-        .chain(text.chars())
-        .chain(fill_run(padding - left))
-        .collect()
+    fill_run(left).chain(text.chars()).chain(fill_run(padding - left)).collect()
 }

@@ -30,10 +30,7 @@ pub struct TemplatePieces<'a> {
 
 /// The pieces of `template`, parsed one at a time as CPython does.
 pub fn template_pieces(template: &str) -> TemplatePieces<'_> {
-    TemplatePieces {
-        rest: template,
-        failed: false,
-    }
+    TemplatePieces { rest: template, failed: false }
 }
 
 /// All pieces of `template`, or the first of CPython's `ValueError` messages.
@@ -118,11 +115,7 @@ fn parse_field(text: &str) -> Result<(TemplatePiece, &str), String> {
     let name = text[..name_len].to_string();
     let mut conversion = None;
     if terminator == '}' {
-        let piece = TemplatePiece::Field {
-            name,
-            conversion,
-            spec: String::new(),
-        };
+        let piece = TemplatePiece::Field { name, conversion, spec: String::new() };
         return Ok((piece, &text[name_len + 1..]));
     }
     if terminator == '!' {
@@ -132,11 +125,7 @@ fn parse_field(text: &str) -> Result<(TemplatePiece, &str), String> {
         conversion = Some(c);
         match chars.next() {
             Some((i, '}')) => {
-                let piece = TemplatePiece::Field {
-                    name,
-                    conversion,
-                    spec: String::new(),
-                };
+                let piece = TemplatePiece::Field { name, conversion, spec: String::new() };
                 return Ok((piece, &text[i + 1..]));
             }
             Some((_, ':')) | None => {}
@@ -152,11 +141,7 @@ fn parse_field(text: &str) -> Result<(TemplatePiece, &str), String> {
             _ => {}
         }
         if depth == 0 {
-            let piece = TemplatePiece::Field {
-                name,
-                conversion,
-                spec: text[spec_start..i].to_string(),
-            };
+            let piece = TemplatePiece::Field { name, conversion, spec: text[spec_start..i].to_string() };
             return Ok((piece, &text[i + 1..]));
         }
     }
@@ -204,10 +189,7 @@ pub fn split_field_name(name: &str) -> Result<(FieldHead, FieldAccessors<'_>), S
         None if head_text.is_empty() => FieldHead::Auto,
         None => FieldHead::Name(head_text.into()),
     };
-    let accessors = FieldAccessors {
-        rest: &name[head_len..],
-        failed: false,
-    };
+    let accessors = FieldAccessors { rest: &name[head_len..], failed: false };
     Ok((head, accessors))
 }
 
@@ -296,12 +278,8 @@ impl AutoNumbering {
             FieldHead::Name(_) => return Ok(head),
         };
         match (*self.manual.get_or_insert(manual), manual) {
-            (true, false) => Err(
-                "cannot switch from manual field specification to automatic field numbering".into(),
-            ),
-            (false, true) => Err(
-                "cannot switch from automatic field numbering to manual field specification".into(),
-            ),
+            (true, false) => Err("cannot switch from manual field specification to automatic field numbering".into()),
+            (false, true) => Err("cannot switch from automatic field numbering to manual field specification".into()),
             (true, true) => Ok(head),
             (false, false) => {
                 self.next += 1;

@@ -49,9 +49,10 @@ pub fn start_capture() {
 /// The (stdout, stderr) text collected since `start_capture`, leaving the buffers empty.
 pub fn take_capture() -> (String, String) {
     SINK.with(|s| match &mut *s.borrow_mut() {
-        Sink::Capture { out, err } => {
-            (String::from_utf8_lossy(&std::mem::take(out)).into_owned(), String::from_utf8_lossy(&std::mem::take(err)).into_owned())
-        }
+        Sink::Capture { out, err } => (
+            String::from_utf8_lossy(&std::mem::take(out)).into_owned(),
+            String::from_utf8_lossy(&std::mem::take(err)).into_owned(),
+        ),
         Sink::Process => (String::new(), String::new()),
     })
 }

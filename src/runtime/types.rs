@@ -190,7 +190,13 @@ impl Types {
             Value::List(_) => self.list.clone(),
             Value::Tuple(_) => self.tuple.clone(),
             Value::Dict(_) => self.dict.clone(),
-            Value::Set(s) => if s.frozen { self.frozenset.clone() } else { self.set.clone() },
+            Value::Set(s) => {
+                if s.frozen {
+                    self.frozenset.clone()
+                } else {
+                    self.set.clone()
+                }
+            }
             Value::Range(_) => self.range.clone(),
             Value::Slice(_) => self.slice.clone(),
             Value::Function(_) => self.function.clone(),
@@ -202,7 +208,13 @@ impl Types {
             Value::Class(_) => self.type_.clone(),
             Value::Instance(i) => i.class.clone(),
             Value::Module(_) => self.module.clone(),
-            Value::Generator(g) => if g.is_coroutine() { self.coroutine.clone() } else { self.generator.clone() },
+            Value::Generator(g) => {
+                if g.is_coroutine() {
+                    self.coroutine.clone()
+                } else {
+                    self.generator.clone()
+                }
+            }
             Value::Iter(it) => self.iterator_class(&it.borrow()),
             Value::Wrapper(w) => match &**w {
                 Wrapper::StaticMethod(_) => self.staticmethod.clone(),

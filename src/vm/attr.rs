@@ -42,7 +42,9 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
     match obj {
         Value::Instance(inst) => instance_attr(obj, inst, name),
         Value::Class(c) => class_attr(c, name),
-        Value::Module(m) => m.get(name).ok_or_else(|| attribute_error(format!("module '{}' has no attribute '{}'", m.name, name))),
+        Value::Module(m) => {
+            m.get(name).ok_or_else(|| attribute_error(format!("module '{}' has no attribute '{}'", m.name, name)))
+        }
         Value::Wrapper(w) => match &**w {
             Wrapper::Super { class, obj: receiver } => super_attr(class, receiver, name),
             Wrapper::Property { fget, fset, fdel, doc } => match name.as_str() {
@@ -87,14 +89,17 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
             "__context__" => return Ok(e.context.clone().unwrap_or(Value::None)),
             "__suppress_context__" => return Ok(Value::Bool(e.suppress_context)),
             "__traceback__" => return Ok(Value::None),
-            "value" if inst.class.is_subclass(types().exc("StopIteration")) => return Ok(e.args.first().cloned().unwrap_or(Value::None)),
+            "value" if inst.class.is_subclass(types().exc("StopIteration")) => {
+                return Ok(e.args.first().cloned().unwrap_or(Value::None))
+            }
             _ => {}
         }
     }
     match name {
         sym::CLASS => return Ok(Value::Class(inst.class.clone())),
         sym::DICT => {
-            let items: Vec<Value> = inst.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
+            let items: Vec<Value> =
+                inst.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
             return crate::runtime::protocol::make_dict(items);
         }
         _ => {}
@@ -122,7 +127,8 @@ fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
         "__bases__" => Ok(Value::tuple(c.bases.iter().cloned().map(Value::Class).collect())),
         "__base__" => Ok(c.bases.first().cloned().map(Value::Class).unwrap_or(Value::None)),
         "__dict__" => {
-            let items: Vec<Value> = c.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
+            let items: Vec<Value> =
+                c.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
             crate::runtime::protocol::make_dict(items)
         }
         "__class__" => Ok(Value::Class(types().type_.clone())),
@@ -143,7 +149,10 @@ fn super_attr(class: &Rc<Class>, receiver: &Value, name: Symbol) -> PyResult {
             let obj = if is_class { Value::None } else { receiver.clone() };
             return bind_class_attr(v, &obj, &obj_class);
         }
-        if name == sym::INIT && c.layout == crate::object::class::Layout::Exception && Rc::ptr_eq(c, types().exc("BaseException")) {
+        if name == sym::INIT
+            && c.layout == crate::object::class::Layout::Exception
+            && Rc::ptr_eq(c, types().exc("BaseException"))
+        {
             break;
         }
     }
@@ -207,7 +216,8 @@ fn function_attr(f: &crate::object::function::Function, name: Symbol) -> Option<
             }
         }
         "__dict__" => {
-            let items: Vec<Value> = f.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
+            let items: Vec<Value> =
+                f.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
             return crate::runtime::protocol::make_dict(items).ok();
         }
         _ => return None,
@@ -225,7 +235,10 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
             if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
                 if let Wrapper::Property { fset, .. } = &*w {
                     if fset.is_none() {
-                        return Err(attribute_error(format!("property '{}' of '{}' object has no setter", name, inst.class.name)));
+                        return Err(attribute_error(format!(
+                            "property '{}' of '{}' object has no setter",
+                            name, inst.class.name
+                        )));
                     }
                     let (fset, obj) = (fset.clone(), obj.clone());
                     return run_async(|ctx| async move { ctx.call(fset, vec![obj, v]).await }).map(|_| ());
@@ -233,7 +246,10 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
             }
             if let Some(setattr) = inst.class.lookup(sym::SETATTR) {
                 let obj = obj.clone();
-                return run_async(|ctx| async move { ctx.call(setattr, vec![obj, Value::str(name.as_str()), v]).await }).map(|_| ());
+                return run_async(
+                    |ctx| async move { ctx.call(setattr, vec![obj, Value::str(name.as_str()), v]).await },
+                )
+                .map(|_| ());
             }
             if let Some(e) = inst.exc() {
                 match name.as_str() {
@@ -248,7 +264,9 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
                         return Ok(());
                     }
                     "args" => {
-                        let items = crate::runtime::protocol::unpack_fast(&v, usize::MAX).and_then(Result::ok).unwrap_or_default();
+                        let items = crate::runtime::protocol::unpack_fast(&v, usize::MAX)
+                            .and_then(Result::ok)
+                            .unwrap_or_default();
                         e.borrow_mut().args = items;
                         return Ok(());
                     }
@@ -291,7 +309,10 @@ pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
             if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
                 if let Wrapper::Property { fdel, .. } = &*w {
                     if fdel.is_none() {
-                        return Err(attribute_error(format!("property '{}' of '{}' object has no deleter", name, inst.class.name)));
+                        return Err(attribute_error(format!(
+                            "property '{}' of '{}' object has no deleter",
+                            name, inst.class.name
+                        )));
                     }
                     let (fdel, obj) = (fdel.clone(), obj.clone());
                     return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());

@@ -27,7 +27,14 @@ pub enum CallOutcome {
 impl Vm {
     /// Calls `stack[at]` with the `argc` values above it; the last `kwnames.len()` of them are
     /// keyword arguments. Leaves the stack at `at` when the call is done or fails.
-    pub(super) fn call_value(&mut self, fiber: &mut Fiber, at: usize, argc: usize, kwnames: &[Symbol], kind: FrameKind) -> PyResult<CallOutcome> {
+    pub(super) fn call_value(
+        &mut self,
+        fiber: &mut Fiber,
+        at: usize,
+        argc: usize,
+        kwnames: &[Symbol],
+        kind: FrameKind,
+    ) -> PyResult<CallOutcome> {
         let callee = fiber.stack[at].clone();
         let result = match &callee {
             Value::Function(f) => return self.call_function(fiber, f, at, argc, kwnames, kind),
@@ -38,7 +45,8 @@ impl Vm {
                     if kwnames.is_empty() {
                         (n.func)(&Args { pos: args, kw: &[] })
                     } else {
-                        let kw: Vec<(Symbol, Value)> = kwnames.iter().copied().zip(args[npos..].iter().cloned()).collect();
+                        let kw: Vec<(Symbol, Value)> =
+                            kwnames.iter().copied().zip(args[npos..].iter().cloned()).collect();
                         (n.func)(&Args { pos: &args[..npos], kw: &kw })
                     }
                 };
@@ -64,10 +72,22 @@ impl Vm {
         result
     }
 
-    fn call_function(&mut self, fiber: &mut Fiber, f: &Rc<Function>, at: usize, argc: usize, kwnames: &[Symbol], kind: FrameKind) -> PyResult<CallOutcome> {
+    fn call_function(
+        &mut self,
+        fiber: &mut Fiber,
+        f: &Rc<Function>,
+        at: usize,
+        argc: usize,
+        kwnames: &[Symbol],
+        kind: FrameKind,
+    ) -> PyResult<CallOutcome> {
         let code = &f.code;
         let base = at + 1;
-        let simple = kwnames.is_empty() && argc == code.argcount as usize && code.kwonly == 0 && !code.flags.varargs && !code.flags.varkw;
+        let simple = kwnames.is_empty()
+            && argc == code.argcount as usize
+            && code.kwonly == 0
+            && !code.flags.varargs
+            && !code.flags.varkw;
         if !simple {
             let args = fiber.stack.split_off(base);
             let npos = argc - kwnames.len();
@@ -100,11 +120,27 @@ impl Vm {
             return Err(ex::raise("RecursionError", "maximum recursion depth exceeded"));
         }
         self.depth += 1;
-        fiber.frames.push(Frame { code: code.clone(), ip: 0, base, ret_sp: at, globals: f.globals.clone(), kind, native: None });
+        fiber.frames.push(Frame {
+            code: code.clone(),
+            ip: 0,
+            base,
+            ret_sp: at,
+            globals: f.globals.clone(),
+            kind,
+            native: None,
+        });
         Ok(CallOutcome::Pushed)
     }
 
-    fn call_class(&mut self, fiber: &mut Fiber, c: &Rc<Class>, at: usize, argc: usize, kwnames: &[Symbol], kind: FrameKind) -> PyResult<CallOutcome> {
+    fn call_class(
+        &mut self,
+        fiber: &mut Fiber,
+        c: &Rc<Class>,
+        at: usize,
+        argc: usize,
+        kwnames: &[Symbol],
+        kind: FrameKind,
+    ) -> PyResult<CallOutcome> {
         if c.layout == Layout::Builtin {
             return match c.lookup(sym::NEW) {
                 Some(ctor @ Value::Native(_)) => {
@@ -159,7 +195,15 @@ fn not_callable(v: &Value) -> crate::vm::Flow {
 fn make_generator(f: &Rc<Function>, locals: Vec<Value>) -> Value {
     let mut fiber = Fiber::new(ResumeMode::Native, None);
     fiber.stack = locals;
-    fiber.frames.push(Frame { code: f.code.clone(), ip: 0, base: 0, ret_sp: 0, globals: f.globals.clone(), kind: FrameKind::Normal, native: None });
+    fiber.frames.push(Frame {
+        code: f.code.clone(),
+        ip: 0,
+        base: 0,
+        ret_sp: 0,
+        globals: f.globals.clone(),
+        kind: FrameKind::Normal,
+        native: None,
+    });
     let gen = Rc::new(Generator {
         code: f.code.clone(),
         qualname: f.qualname.borrow().clone(),
@@ -199,7 +243,10 @@ fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResul
     }
     let varkw = if code.flags.varkw { Some(PyDict::default()) } else { None };
     for (name, v) in kw {
-        let idx = code.local_names[code.posonly as usize..nargs + nkwonly].iter().position(|&n| n == name).map(|i| i + code.posonly as usize);
+        let idx = code.local_names[code.posonly as usize..nargs + nkwonly]
+            .iter()
+            .position(|&n| n == name)
+            .map(|i| i + code.posonly as usize);
         match idx {
             Some(i) => {
                 if !matches!(slots[i], Value::Null) {
@@ -212,7 +259,9 @@ fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResul
                     let key = hash_key_sync(Value::str(name.as_str())).expect("str hashes")?;
                     d.insert(key, v);
                 }
-                None => return Err(type_error(format!("{}() got an unexpected keyword argument '{}'", qualname, name))),
+                None => {
+                    return Err(type_error(format!("{}() got an unexpected keyword argument '{}'", qualname, name)))
+                }
             },
         }
     }
@@ -262,13 +311,21 @@ fn missing_error(qualname: &str, what: &str, names: &[Symbol]) -> crate::vm::Flo
 }
 
 /// A function object for `MakeFunction`.
-pub fn make_function(code: Rc<Code>, globals: Rc<Module>, defaults: Option<Value>, kwdefaults: Option<Value>, closure: Box<[Value]>) -> Value {
+pub fn make_function(
+    code: Rc<Code>,
+    globals: Rc<Module>,
+    defaults: Option<Value>,
+    kwdefaults: Option<Value>,
+    closure: Box<[Value]>,
+) -> Value {
     let defaults = match defaults {
         Some(Value::Tuple(t)) => t.items.to_vec(),
         _ => Vec::new(),
     };
     let kwdefaults = match kwdefaults {
-        Some(Value::Dict(d)) => d.items().into_iter().map(|(k, v)| (crate::intern::intern(k.as_str().unwrap_or("")), v)).collect(),
+        Some(Value::Dict(d)) => {
+            d.items().into_iter().map(|(k, v)| (crate::intern::intern(k.as_str().unwrap_or("")), v)).collect()
+        }
         _ => Vec::new(),
     };
     let doc = code.consts.first().cloned().unwrap_or(Value::None);

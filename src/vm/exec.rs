@@ -30,7 +30,11 @@ pub enum Event {
     /// A re-raised exception: its traceback is already complete for this frame.
     Reraise(Exc),
     Yield(Value),
-    Resume { gen: Rc<Generator>, send: Result<Value, Exc>, mode: ResumeMode },
+    Resume {
+        gen: Rc<Generator>,
+        send: Result<Value, Exc>,
+        mode: ResumeMode,
+    },
 }
 
 impl Vm {
@@ -49,7 +53,15 @@ impl Vm {
             Err(Flow::Async(nf)) => {
                 let mut fiber = Box::new(Fiber::new(ResumeMode::Main, None));
                 let globals = self.builtins.clone();
-                fiber.frames.push(Frame { code: Code::placeholder(), ip: 0, base: 0, ret_sp: 0, globals, kind: FrameKind::Normal, native: Some(nf) });
+                fiber.frames.push(Frame {
+                    code: Code::placeholder(),
+                    ip: 0,
+                    base: 0,
+                    ret_sp: 0,
+                    globals,
+                    kind: FrameKind::Normal,
+                    native: Some(nf),
+                });
                 self.run(fiber).map_err(Flow::Raise)
             }
             other => other,
@@ -127,7 +139,10 @@ impl Vm {
             FrameKind::Normal | FrameKind::IterNext => v,
             FrameKind::Init(instance) => {
                 if !v.is_none() {
-                    return Err(exc_of(ex::type_error(format!("__init__() should return None, not '{}'", type_name(&v)))));
+                    return Err(exc_of(ex::type_error(format!(
+                        "__init__() should return None, not '{}'",
+                        type_name(&v)
+                    ))));
                 }
                 instance
             }
@@ -208,7 +223,10 @@ impl Vm {
         let result = result.map_err(|e| {
             if is_instance_of(&e, "StopIteration") && !gen.is_coroutine() {
                 let what = if gen.is_coroutine() { "coroutine" } else { "generator" };
-                let re = new_exception(types().exc("RuntimeError"), vec![Value::str(format!("{} raised StopIteration", what))]);
+                let re = new_exception(
+                    types().exc("RuntimeError"),
+                    vec![Value::str(format!("{} raised StopIteration", what))],
+                );
                 let data = re.exc().expect("exception");
                 data.borrow_mut().cause = Some(Value::Instance(e.clone()));
                 data.borrow_mut().context = Some(Value::Instance(e));
@@ -258,7 +276,13 @@ impl Vm {
     }
 
     /// Switches to a generator's fiber, sending it a value or throwing an exception into it.
-    fn resume(&mut self, fiber: &mut Box<Fiber>, gen: Rc<Generator>, send: Result<Value, Exc>, mode: ResumeMode) -> Event {
+    fn resume(
+        &mut self,
+        fiber: &mut Box<Fiber>,
+        gen: Rc<Generator>,
+        send: Result<Value, Exc>,
+        mode: ResumeMode,
+    ) -> Event {
         let state = gen.state.get();
         let kind = if gen.is_coroutine() { "coroutine" } else { "generator" };
         match state {
@@ -277,7 +301,10 @@ impl Vm {
             GenState::Created => {
                 if let Ok(v) = &send {
                     if !v.is_none() {
-                        return Event::Raise(exc_of(ex::type_error(format!("can't send non-None value to a just-started {}", kind))));
+                        return Event::Raise(exc_of(ex::type_error(format!(
+                            "can't send non-None value to a just-started {}",
+                            kind
+                        ))));
                     }
                 }
             }
@@ -317,7 +344,11 @@ impl Vm {
                 let frame = fiber.frames.pop().expect("frame");
                 fiber.stack.truncate(frame.ret_sp);
                 match flow {
-                    Flow::Raise(e) if matches!(frame.kind, FrameKind::IterNext) && is_instance_of(&e, "StopIteration") => self.end_for_loop(fiber),
+                    Flow::Raise(e)
+                        if matches!(frame.kind, FrameKind::IterNext) && is_instance_of(&e, "StopIteration") =>
+                    {
+                        self.end_for_loop(fiber)
+                    }
                     Flow::Raise(e) => Event::Raise(e),
                     Flow::Async(nf) => self.push_native(fiber, nf, frame.kind),
                 }
@@ -367,7 +398,15 @@ impl Vm {
     pub(super) fn push_native(&mut self, fiber: &mut Fiber, nf: Box<NativeFrame>, kind: FrameKind) -> Event {
         let below = fiber.frames.last().expect("frame");
         let (code, globals) = (below.code.clone(), below.globals.clone());
-        fiber.frames.push(Frame { code, ip: 0, base: fiber.stack.len(), ret_sp: fiber.stack.len(), globals, kind, native: Some(nf) });
+        fiber.frames.push(Frame {
+            code,
+            ip: 0,
+            base: fiber.stack.len(),
+            ret_sp: fiber.stack.len(),
+            globals,
+            kind,
+            native: Some(nf),
+        });
         Event::Continue
     }
 
@@ -624,7 +663,8 @@ impl Vm {
                     };
                     fiber.frames.last_mut().expect("frame").ip = ip;
                     if let Some(f) = self.enter_simple(fiber, at, argc) {
-                        (code_ptr, globals_ptr, base, ip) = (&*f.code as *const Code, &*f.globals as *const Module, at + 1, 0);
+                        (code_ptr, globals_ptr, base, ip) =
+                            (&*f.code as *const Code, &*f.globals as *const Module, at + 1, 0);
                         continue;
                     }
                     let outcome = self.call_value(fiber, at, argc, &[], FrameKind::Normal);
@@ -634,7 +674,8 @@ impl Vm {
                     let at = fiber.stack.len() - argc as usize - 1;
                     fiber.frames.last_mut().expect("frame").ip = ip;
                     if let Some(f) = self.enter_simple(fiber, at, argc as usize) {
-                        (code_ptr, globals_ptr, base, ip) = (&*f.code as *const Code, &*f.globals as *const Module, at + 1, 0);
+                        (code_ptr, globals_ptr, base, ip) =
+                            (&*f.code as *const Code, &*f.globals as *const Module, at + 1, 0);
                         continue;
                     }
                     let outcome = self.call_value(fiber, at, argc as usize, &[], FrameKind::Normal);
@@ -642,7 +683,9 @@ impl Vm {
                 }
                 Op::CallKw(argc, k) => {
                     let names: Vec<Symbol> = match &code!().consts[k as usize] {
-                        Value::Tuple(t) => t.items.iter().map(|v| crate::intern::intern(v.as_str().unwrap_or(""))).collect(),
+                        Value::Tuple(t) => {
+                            t.items.iter().map(|v| crate::intern::intern(v.as_str().unwrap_or(""))).collect()
+                        }
                         _ => Vec::new(),
                     };
                     let at = fiber.stack.len() - argc as usize - 1;
@@ -794,8 +837,10 @@ impl Vm {
                         }
                         _ => {
                             let it = it.clone();
-                            let next = check!(super::attr::lookup_method(&it, crate::intern::sym::NEXT)
-                                .ok_or_else(|| ex::type_error(format!("'{}' object is not an iterator", type_name(&it)))));
+                            let next =
+                                check!(super::attr::lookup_method(&it, crate::intern::sym::NEXT).ok_or_else(|| {
+                                    ex::type_error(format!("'{}' object is not an iterator", type_name(&it)))
+                                }));
                             let at = fiber.stack.len();
                             fiber.stack.push(next);
                             fiber.stack.push(it);
@@ -911,8 +956,15 @@ impl Vm {
                     let child = code!().children[idx as usize].clone();
                     let kwdefaults = if flags & 2 != 0 { Some(pop!()) } else { None };
                     let defaults = if flags & 1 != 0 { Some(pop!()) } else { None };
-                    let closure: Box<[Value]> = child.closure_from.iter().map(|&s| fiber.stack[base + s as usize].clone()).collect();
-                    fiber.stack.push(super::call::make_function(child, Rc::clone(&fiber.frames.last().expect("frame").globals), defaults, kwdefaults, closure));
+                    let closure: Box<[Value]> =
+                        child.closure_from.iter().map(|&s| fiber.stack[base + s as usize].clone()).collect();
+                    fiber.stack.push(super::call::make_function(
+                        child,
+                        Rc::clone(&fiber.frames.last().expect("frame").globals),
+                        defaults,
+                        kwdefaults,
+                        closure,
+                    ));
                 }
                 Op::BuildClass(nbases, k) => {
                     let bases = fiber.stack.split_off(fiber.stack.len() - nbases as usize);
@@ -947,7 +999,8 @@ impl Vm {
                         _ => v,
                     });
                     let caller = fiber.frames.last().expect("caller");
-                    (code_ptr, globals_ptr, base, ip) = (&*caller.code as *const Code, &*caller.globals as *const Module, caller.base, caller.ip);
+                    (code_ptr, globals_ptr, base, ip) =
+                        (&*caller.code as *const Code, &*caller.globals as *const Module, caller.base, caller.ip);
                 }
                 Op::Yield => {
                     let v = pop!();
@@ -1034,10 +1087,18 @@ impl Vm {
                 }
                 Op::BeforeWith => {
                     let mgr = pop!();
-                    let exit = check!(super::attr::lookup_bound(&mgr, crate::intern::sym::EXIT)
-                        .ok_or_else(|| ex::attribute_error(format!("'{}' object does not support the context manager protocol", type_name(&mgr)))));
-                    let enter = check!(super::attr::lookup_bound(&mgr, crate::intern::sym::ENTER)
-                        .ok_or_else(|| ex::attribute_error(format!("'{}' object does not support the context manager protocol", type_name(&mgr)))));
+                    let exit = check!(super::attr::lookup_bound(&mgr, crate::intern::sym::EXIT).ok_or_else(|| {
+                        ex::attribute_error(format!(
+                            "'{}' object does not support the context manager protocol",
+                            type_name(&mgr)
+                        ))
+                    }));
+                    let enter = check!(super::attr::lookup_bound(&mgr, crate::intern::sym::ENTER).ok_or_else(|| {
+                        ex::attribute_error(format!(
+                            "'{}' object does not support the context manager protocol",
+                            type_name(&mgr)
+                        ))
+                    }));
                     fiber.stack.push(exit);
                     let at = fiber.stack.len();
                     fiber.stack.push(enter);
@@ -1070,7 +1131,10 @@ impl Vm {
                             Value::Module(m) => m.name.as_str(),
                             _ => "?",
                         };
-                        ex::raise("ImportError", format!("cannot import name '{}' from '{}' (unknown location)", name, mname))
+                        ex::raise(
+                            "ImportError",
+                            format!("cannot import name '{}' from '{}' (unknown location)", name, mname),
+                        )
                     });
                     produce!(r);
                 }
@@ -1081,10 +1145,21 @@ impl Vm {
 
     /// Enters a script function called with exactly its positional parameters, if that is
     /// what `stack[at]` is: the common call, done without leaving `execute`.
-    fn enter_simple(&mut self, fiber: &mut Fiber, at: usize, argc: usize) -> Option<Rc<crate::object::function::Function>> {
+    fn enter_simple(
+        &mut self,
+        fiber: &mut Fiber,
+        at: usize,
+        argc: usize,
+    ) -> Option<Rc<crate::object::function::Function>> {
         let Value::Function(f) = &fiber.stack[at] else { return None };
         let c = &f.code;
-        if argc != c.argcount as usize || c.kwonly != 0 || c.flags.varargs || c.flags.varkw || c.flags.is_generator || c.flags.is_coroutine {
+        if argc != c.argcount as usize
+            || c.kwonly != 0
+            || c.flags.varargs
+            || c.flags.varkw
+            || c.flags.is_generator
+            || c.flags.is_coroutine
+        {
             return None;
         }
         if self.depth >= RECURSION_LIMIT {
@@ -1101,12 +1176,25 @@ impl Vm {
             fiber.stack[base + slot as usize] = f.closure[i].clone();
         }
         self.depth += 1;
-        fiber.frames.push(Frame { code: f.code.clone(), ip: 0, base, ret_sp: at, globals: f.globals.clone(), kind: FrameKind::Normal, native: None });
+        fiber.frames.push(Frame {
+            code: f.code.clone(),
+            ip: 0,
+            base,
+            ret_sp: at,
+            globals: f.globals.clone(),
+            kind: FrameKind::Normal,
+            native: None,
+        });
         Some(f)
     }
 
     /// Starts a class body frame with its own namespace.
-    fn enter_class_body(&mut self, fiber: &mut Fiber, body: Rc<crate::object::function::Function>, kind: FrameKind) -> Event {
+    fn enter_class_body(
+        &mut self,
+        fiber: &mut Fiber,
+        body: Rc<crate::object::function::Function>,
+        kind: FrameKind,
+    ) -> Event {
         let code = body.code.clone();
         let base = fiber.stack.len();
         fiber.stack.resize(base + code.nlocals(), Value::Null);
@@ -1124,7 +1212,6 @@ impl Vm {
         fiber.frames.push(Frame { code, ip: 0, base, ret_sp: base, globals: body.globals.clone(), kind, native: None });
         Event::Continue
     }
-
 }
 
 /// The exception inside a `Flow` that is known to be a raise.
@@ -1150,7 +1237,10 @@ fn name_error(name: Symbol) -> Flow {
 
 fn unbound_local(code: &Code, slot: u32) -> Flow {
     let name = code.local_names[slot as usize];
-    ex::raise("UnboundLocalError", format!("cannot access local variable '{}' where it is not associated with a value", name))
+    ex::raise(
+        "UnboundLocalError",
+        format!("cannot access local variable '{}' where it is not associated with a value", name),
+    )
 }
 
 fn unbound_deref(code: &Code, slot: u32) -> Flow {
@@ -1158,5 +1248,8 @@ fn unbound_deref(code: &Code, slot: u32) -> Flow {
     if code.cells.contains(&slot) {
         return unbound_local(code, slot);
     }
-    ex::raise("NameError", format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", name))
+    ex::raise(
+        "NameError",
+        format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", name),
+    )
 }

@@ -17,12 +17,22 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 pub enum Request {
-    Call { func: Value, args: Vec<Value>, kwargs: Vec<(Symbol, Value)> },
+    Call {
+        func: Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Symbol, Value)>,
+    },
     /// The next item of any iterator.
     Next(Value),
     /// Resume a generator or coroutine with a value (`send`) or an exception (`throw`).
-    Send { gen: Rc<Generator>, value: Value },
-    Throw { gen: Rc<Generator>, exc: Exc },
+    Send {
+        gen: Rc<Generator>,
+        value: Value,
+    },
+    Throw {
+        gen: Rc<Generator>,
+        exc: Exc,
+    },
     /// Run another native continuation to completion.
     Run(Box<NativeFrame>),
 }

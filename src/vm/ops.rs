@@ -70,7 +70,9 @@ pub fn eq_simple(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Some(x.s == y.s),
         (Value::None, _) | (_, Value::None) => Some(a.is(b)),
-        (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) | (Value::Dict(_), Value::Dict(_)) => None,
+        (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) | (Value::Dict(_), Value::Dict(_)) => {
+            None
+        }
         (Value::Set(_), Value::Set(_)) => None,
         (Value::Instance(_), _) | (_, Value::Instance(_)) => None,
         _ => Some(a.is(b)),
@@ -173,7 +175,9 @@ fn unsupported(op: BinOp, a: &Value, b: &Value) -> Flow {
 
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> PyResult {
-    if (matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_))) && !matches!((op, a), (BinOp::Mod, Value::Str(_))) {
+    if (matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_)))
+        && !matches!((op, a), (BinOp::Mod, Value::Str(_)))
+    {
         return binary_dunder(op, a.clone(), b.clone(), false);
     }
     binary_builtin(op, a, b)
@@ -447,8 +451,12 @@ fn bigint_op(op: BinOp, x: &BigInt, y: &BigInt) -> PyResult {
                 };
             }
             match y.to_u32() {
-                Some(e) if x.bits() as u128 * e as u128 <= 64_000_000 => Value::from_bigint(num_traits::pow(x.clone(), e as usize)),
-                _ if x.abs() <= BigInt::from(1) => Value::from_bigint(if x.is_negative() && y.is_odd() { x.clone() } else { x.abs() }),
+                Some(e) if x.bits() as u128 * e as u128 <= 64_000_000 => {
+                    Value::from_bigint(num_traits::pow(x.clone(), e as usize))
+                }
+                _ if x.abs() <= BigInt::from(1) => {
+                    Value::from_bigint(if x.is_negative() && y.is_odd() { x.clone() } else { x.abs() })
+                }
                 _ => return Err(ex::overflow_error("exponent too large")),
             }
         }
@@ -517,7 +525,9 @@ pub fn unary(op: UnaryOp, a: &Value) -> PyResult {
         UnaryOp::Not => return Ok(Value::Bool(!truthy(a).unwrap_or(true))),
     };
     match (op, a) {
-        (UnaryOp::Neg, Value::Int(i)) => Ok(i.checked_neg().map(Value::Int).unwrap_or_else(|| Value::from_bigint(-BigInt::from(*i)))),
+        (UnaryOp::Neg, Value::Int(i)) => {
+            Ok(i.checked_neg().map(Value::Int).unwrap_or_else(|| Value::from_bigint(-BigInt::from(*i))))
+        }
         (UnaryOp::Neg, Value::Bool(b)) => Ok(Value::Int(-(*b as i64))),
         (UnaryOp::Neg, Value::BigInt(b)) => Ok(Value::from_bigint(-(**b).clone())),
         (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
@@ -648,18 +658,26 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
         Value::List(l) => {
             let items = l.items.borrow();
             match key {
-                Value::Slice(s) => Ok(Value::list(slice_positions(s, items.len())?.into_iter().map(|i| items[i].clone()).collect())),
+                Value::Slice(s) => {
+                    Ok(Value::list(slice_positions(s, items.len())?.into_iter().map(|i| items[i].clone()).collect()))
+                }
                 _ => {
                     let i = index_of(key, "list")?;
-                    norm_index(i, items.len()).map(|i| items[i].clone()).ok_or_else(|| ex::index_error("list index out of range"))
+                    norm_index(i, items.len())
+                        .map(|i| items[i].clone())
+                        .ok_or_else(|| ex::index_error("list index out of range"))
                 }
             }
         }
         Value::Tuple(t) => match key {
-            Value::Slice(s) => Ok(Value::tuple(slice_positions(s, t.items.len())?.into_iter().map(|i| t.items[i].clone()).collect())),
+            Value::Slice(s) => {
+                Ok(Value::tuple(slice_positions(s, t.items.len())?.into_iter().map(|i| t.items[i].clone()).collect()))
+            }
             _ => {
                 let i = index_of(key, "tuple")?;
-                norm_index(i, t.items.len()).map(|i| t.items[i].clone()).ok_or_else(|| ex::index_error("tuple index out of range"))
+                norm_index(i, t.items.len())
+                    .map(|i| t.items[i].clone())
+                    .ok_or_else(|| ex::index_error("tuple index out of range"))
             }
         },
         Value::Str(s) => match key {
@@ -684,7 +702,9 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
             }
             _ => {
                 let i = index_of(key, "range")?;
-                norm_index(i, r.len() as usize).map(|i| Value::Int(r.get(i as i64))).ok_or_else(|| ex::index_error("range object index out of range"))
+                norm_index(i, r.len() as usize)
+                    .map(|i| Value::Int(r.get(i as i64)))
+                    .ok_or_else(|| ex::index_error("range object index out of range"))
             }
         },
         Value::Dict(d) => match hash_key_sync(key.clone()) {
@@ -707,7 +727,9 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
             }
             None => Err(type_error(format!("'{}' object is not subscriptable", type_name(obj)))),
         },
-        Value::Class(c) if c.lookup(intern("__class_getitem__")).is_some() || c.module == sym::BUILTINS => Ok(obj.clone()),
+        Value::Class(c) if c.lookup(intern("__class_getitem__")).is_some() || c.module == sym::BUILTINS => {
+            Ok(obj.clone())
+        }
         _ => Err(type_error(format!("'{}' object is not subscriptable", type_name(obj)))),
     }
 }

@@ -30,10 +30,7 @@ fn float_divmod() {
         assert_eq!(float_repr(floor_div_f64(a, b)), quotient, "{a:?} // {b:?}");
         assert_eq!(float_repr(mod_f64(a, b)), rem, "{a:?} % {b:?}");
         let (q, r) = divmod_f64(a, b);
-        assert_eq!(
-            (float_repr(q), float_repr(r)),
-            (quotient.into(), rem.into())
-        );
+        assert_eq!((float_repr(q), float_repr(r)), (quotient.into(), rem.into()));
     }
 }
 
@@ -49,12 +46,7 @@ fn round_to_integer() {
 fn round_float_to_ndigits() {
     for &(bits, ndigits, expected) in cases::ROUND_NDIGITS {
         let got = round_f64_ndigits(float(bits), ndigits).map(float_repr);
-        assert_eq!(
-            got.as_deref(),
-            expected,
-            "round({:?}, {ndigits})",
-            float(bits)
-        );
+        assert_eq!(got.as_deref(), expected, "round({:?}, {ndigits})", float(bits));
     }
 }
 
@@ -144,12 +136,6 @@ fn integral_floats_hash_like_ints() {
 
 #[test]
 fn pow_error_messages() {
-    assert_eq!(
-        PowError::ZeroToNegative.message(),
-        "0.0 cannot be raised to a negative power"
-    );
-    assert_eq!(
-        PowError::Overflow.message(),
-        "(34, 'Numerical result out of range')"
-    );
+    assert_eq!(PowError::ZeroToNegative.message(), "0.0 cannot be raised to a negative power");
+    assert_eq!(PowError::Overflow.message(), "(34, 'Numerical result out of range')");
 }

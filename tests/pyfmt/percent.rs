@@ -3,8 +3,7 @@
 use crate::percent_cases;
 use coro::numeric::f64_to_bigint;
 use coro::pyfmt::{
-    parse_percent, percent_float, percent_int, percent_pieces, percent_str, Count, PercentPiece,
-    PercentSpec,
+    parse_percent, percent_float, percent_int, percent_pieces, percent_str, Count, PercentPiece, PercentSpec,
 };
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
@@ -23,15 +22,8 @@ pub type Args = &'static [(Option<&'static str>, Arg)];
 /// `fmt % args` with CPython's TypeError/ValueError texts, for the argument
 /// kinds the cases use.
 fn render(fmt: &str, args: &[(Option<&str>, Arg)]) -> Result<String, String> {
-    let mut positional = args
-        .iter()
-        .filter(|(key, _)| key.is_none())
-        .map(|(_, a)| *a);
-    let mut next = || {
-        positional
-            .next()
-            .ok_or("TypeError: not enough arguments for format string")
-    };
+    let mut positional = args.iter().filter(|(key, _)| key.is_none()).map(|(_, a)| *a);
+    let mut next = || positional.next().ok_or("TypeError: not enough arguments for format string");
     let mut out = String::new();
     for piece in percent_pieces(fmt) {
         let spec = match piece.map_err(|e| format!("ValueError: {e}"))? {
@@ -65,12 +57,7 @@ fn render(fmt: &str, args: &[(Option<&str>, Arg)]) -> Result<String, String> {
     Ok(out)
 }
 
-fn convert(
-    spec: &PercentSpec,
-    value: Arg,
-    width: Option<i64>,
-    precision: Option<i64>,
-) -> Result<String, String> {
+fn convert(spec: &PercentSpec, value: Arg, width: Option<i64>, precision: Option<i64>) -> Result<String, String> {
     let as_float = |v: Arg| match v {
         Arg::Float(bits) => f64::from_bits(bits),
         Arg::Int(text) => text.parse::<BigInt>().unwrap().to_f64().unwrap(),
@@ -119,16 +106,10 @@ fn parse_percent_pieces() {
     assert_eq!(first.key.as_deref(), Some("k"));
     let flags = first.flags;
     assert!(flags.minus && flags.plus && flags.space && flags.alt && flags.zero);
-    assert_eq!(
-        (first.width, first.precision),
-        (Some(Count::Fixed(8)), Some(Count::Fixed(3)))
-    );
+    assert_eq!((first.width, first.precision), (Some(Count::Fixed(8)), Some(Count::Fixed(3))));
     assert_eq!((first.conv, first.index), ('f', 13));
     assert_eq!(bar, "|");
-    assert_eq!(
-        (second.width, second.precision),
-        (Some(Count::Star), Some(Count::Star))
-    );
+    assert_eq!((second.width, second.precision), (Some(Count::Star), Some(Count::Star)));
     assert_eq!(percent, "%");
     assert_eq!(parse_percent("abc %").unwrap_err(), "incomplete format");
     assert_eq!(parse_percent("%(a").unwrap_err(), "incomplete format key");

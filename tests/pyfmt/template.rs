@@ -2,8 +2,8 @@
 
 use crate::template_cases;
 use coro::pyfmt::{
-    conversion_error, parse_field_name, parse_template, split_field_name, AutoNumbering,
-    FieldAccessor, FieldHead, TemplatePiece,
+    conversion_error, parse_field_name, parse_template, split_field_name, AutoNumbering, FieldAccessor, FieldHead,
+    TemplatePiece,
 };
 
 /// The generator's notation: `L(text)` and `F(name!conversion:spec)`, `-` for no conversion.
@@ -14,11 +14,9 @@ fn template_outcome(template: &str) -> String {
             .iter()
             .map(|piece| match piece {
                 TemplatePiece::Literal(text) => format!("L({text})"),
-                TemplatePiece::Field {
-                    name,
-                    conversion,
-                    spec,
-                } => format!("F({name}!{}:{spec})", conversion.unwrap_or('-')),
+                TemplatePiece::Field { name, conversion, spec } => {
+                    format!("F({name}!{}:{spec})", conversion.unwrap_or('-'))
+                }
             })
             .collect(),
     }
@@ -71,14 +69,8 @@ fn accessor_errors_come_after_earlier_accessors() {
 fn template_errors_come_after_earlier_fields() {
     let mut pieces = coro::pyfmt::template_pieces("a{0}b}");
     assert_eq!(pieces.next(), Some(Ok(TemplatePiece::Literal("a".into()))));
-    assert!(matches!(
-        pieces.next(),
-        Some(Ok(TemplatePiece::Field { .. }))
-    ));
-    assert_eq!(
-        pieces.next(),
-        Some(Err("Single '}' encountered in format string".into()))
-    );
+    assert!(matches!(pieces.next(), Some(Ok(TemplatePiece::Field { .. }))));
+    assert_eq!(pieces.next(), Some(Err("Single '}' encountered in format string".into())));
     assert_eq!(pieces.next(), None);
 }
 
@@ -95,10 +87,7 @@ fn auto_numbering_rejects_mixing() {
         Err("cannot switch from automatic field numbering to manual field specification".into())
     );
     let mut numbering = AutoNumbering::default();
-    assert_eq!(
-        numbering.resolve(FieldHead::Index(3)),
-        Ok(FieldHead::Index(3))
-    );
+    assert_eq!(numbering.resolve(FieldHead::Index(3)), Ok(FieldHead::Index(3)));
     assert_eq!(
         numbering.resolve(FieldHead::Auto),
         Err("cannot switch from manual field specification to automatic field numbering".into())
@@ -110,9 +99,6 @@ fn conversion_error_messages() {
     // '{0!x}'.format(1) and '{0!\x85}'.format(1)
     assert_eq!(conversion_error('x'), "Unknown conversion specifier x");
     assert_eq!(conversion_error('}'), "Unknown conversion specifier }");
-    assert_eq!(
-        conversion_error('\u{85}'),
-        "Unknown conversion specifier \\x85"
-    );
+    assert_eq!(conversion_error('\u{85}'), "Unknown conversion specifier \\x85");
     assert_eq!(conversion_error(' '), "Unknown conversion specifier \\x20");
 }

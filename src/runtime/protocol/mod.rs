@@ -226,7 +226,9 @@ async fn rich_compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<Va
         let (name, reflected) = dunder_of(op);
         // A subclass's reflected method goes first, as in CPython.
         let b_first = match (a, b) {
-            (Value::Instance(x), Value::Instance(y)) => !Rc::ptr_eq(&x.class, &y.class) && y.class.is_subclass(&x.class),
+            (Value::Instance(x), Value::Instance(y)) => {
+                !Rc::ptr_eq(&x.class, &y.class) && y.class.is_subclass(&x.class)
+            }
             _ => false,
         };
         let mut attempts: Vec<(Value, Value, Value)> = Vec::new();
@@ -269,7 +271,12 @@ async fn rich_compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<Va
 }
 
 pub fn not_supported(op: CmpOp, a: &Value, b: &Value) -> Flow {
-    type_error(format!("'{}' not supported between instances of '{}' and '{}'", op_symbol(op), type_name(a), type_name(b)))
+    type_error(format!(
+        "'{}' not supported between instances of '{}' and '{}'",
+        op_symbol(op),
+        type_name(a),
+        type_name(b)
+    ))
 }
 
 /// `a == b` as a bool.
@@ -419,7 +426,9 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
             Ok(false)
         }
         Value::Wrapper(w) => match &**w {
-            Wrapper::DictView { kind: DictViewKind::Keys, dict } => Ok(dict.get(&hash_key(ctx, item.clone()).await?).is_some()),
+            Wrapper::DictView { kind: DictViewKind::Keys, dict } => {
+                Ok(dict.get(&hash_key(ctx, item.clone()).await?).is_some())
+            }
             _ => iter_contains(ctx, container, item).await,
         },
         Value::Instance(inst) => match dunder(&inst.class, sym::CONTAINS) {
@@ -436,7 +445,9 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
 async fn iter_contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bool> {
     let it = match get_iter(container) {
         Ok(it) => it,
-        Err(Flow::Raise(_)) => return Err(type_error(format!("argument of type '{}' is not iterable", type_name(container)))),
+        Err(Flow::Raise(_)) => {
+            return Err(type_error(format!("argument of type '{}' is not iterable", type_name(container))))
+        }
         Err(f) => ctx.resolve(Err(f)).await?,
     };
     while let Some(x) = next_item(ctx, &it).await? {
@@ -457,10 +468,14 @@ pub fn get_iter(v: &Value) -> PyResult {
         Value::Str(s) => NativeIter::Str { s: s.clone(), byte: 0 },
         Value::Range(r) => NativeIter::Range { next: r.start, remaining: r.len(), step: r.step },
         Value::Dict(d) => NativeIter::Dict { dict: d.clone(), kind: DictViewKind::Keys, index: 0, len: d.len() },
-        Value::Set(s) => NativeIter::Values { items: s.items.borrow().iter().map(|k| k.value.clone()).collect(), index: 0 },
+        Value::Set(s) => {
+            NativeIter::Values { items: s.items.borrow().iter().map(|k| k.value.clone()).collect(), index: 0 }
+        }
         Value::Iter(_) | Value::Generator(_) => return Ok(v.clone()),
         Value::Wrapper(w) => match &**w {
-            Wrapper::DictView { kind, dict } => NativeIter::Dict { dict: dict.clone(), kind: *kind, index: 0, len: dict.len() },
+            Wrapper::DictView { kind, dict } => {
+                NativeIter::Dict { dict: dict.clone(), kind: *kind, index: 0, len: dict.len() }
+            }
             _ => return Err(not_iterable(v)),
         },
         Value::Instance(inst) => {
@@ -748,7 +763,9 @@ pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
     run_async(|ctx| async move {
         match &target {
             Value::List(l) => {
-                let items = iterate(&ctx, &v).await.map_err(|e| retype_not_iterable(e, &v, "Value after * must be an iterable, not"))?;
+                let items = iterate(&ctx, &v)
+                    .await
+                    .map_err(|e| retype_not_iterable(e, &v, "Value after * must be an iterable, not"))?;
                 l.items.borrow_mut().extend(items);
             }
             Value::Set(s) => {
@@ -788,7 +805,10 @@ pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
 
 fn retype_not_iterable(e: Flow, v: &Value, prefix: &str) -> Flow {
     match &e {
-        Flow::Raise(x) if is_instance_of(x, "TypeError") && !matches!(v, Value::Instance(_) | Value::Generator(_) | Value::Iter(_)) => {
+        Flow::Raise(x)
+            if is_instance_of(x, "TypeError")
+                && !matches!(v, Value::Instance(_) | Value::Generator(_) | Value::Iter(_)) =>
+        {
             type_error(format!("{} {}", prefix, type_name(v)))
         }
         _ => e,
@@ -805,9 +825,11 @@ pub fn make_exception(e: Value, cause: Option<Value>, context: Option<Value>) ->
         if let Some(c) = cause {
             let c = match c {
                 Value::None => None,
-                other => Some(Value::Instance(instantiate_exception(&ctx, other).await.map_err(|_| {
-                    type_error("exception causes must derive from BaseException")
-                })?)),
+                other => Some(Value::Instance(
+                    instantiate_exception(&ctx, other)
+                        .await
+                        .map_err(|_| type_error("exception causes must derive from BaseException"))?,
+                )),
             };
             data.borrow_mut().cause = c;
             data.borrow_mut().suppress_context = true;
@@ -828,10 +850,12 @@ pub fn make_exception(e: Value, cause: Option<Value>, context: Option<Value>) ->
 async fn instantiate_exception(ctx: &Ctx, e: Value) -> PyResult<crate::vm::Exc> {
     match e {
         Value::Instance(i) if i.exc().is_some() => Ok(i),
-        Value::Class(c) if c.is_subclass(types().exc("BaseException")) => match ctx.call(Value::Class(c), vec![]).await? {
-            Value::Instance(i) if i.exc().is_some() => Ok(i),
-            _ => Err(type_error("calling the exception class did not return an exception")),
-        },
+        Value::Class(c) if c.is_subclass(types().exc("BaseException")) => {
+            match ctx.call(Value::Class(c), vec![]).await? {
+                Value::Instance(i) if i.exc().is_some() => Ok(i),
+                _ => Err(type_error("calling the exception class did not return an exception")),
+            }
+        }
         _ => Err(type_error("exceptions must derive from BaseException")),
     }
 }

@@ -85,7 +85,12 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
             Value::BoundMethod(m) => {
                 let recv = repr(ctx, &m.receiver, guard).await?;
                 match &m.func {
-                    Value::Native(n) => format!("<built-in method {} of {} object at {}>", n.name, type_name(&m.receiver), addr(&m.receiver)),
+                    Value::Native(n) => format!(
+                        "<built-in method {} of {} object at {}>",
+                        n.name,
+                        type_name(&m.receiver),
+                        addr(&m.receiver)
+                    ),
                     Value::Function(f) => format!("<bound method {} of {}>", f.qualname.borrow(), recv),
                     other => format!("<bound method {} of {}>", repr(ctx, other, guard).await?, recv),
                 }
@@ -113,7 +118,9 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                     let items: Vec<Value> = match kind {
                         DictViewKind::Keys => dict.keys(),
                         DictViewKind::Values => dict.items().into_iter().map(|(_, v)| v).collect(),
-                        DictViewKind::Items => dict.items().into_iter().map(|(k, v)| Value::tuple(vec![k, v])).collect(),
+                        DictViewKind::Items => {
+                            dict.items().into_iter().map(|(k, v)| Value::tuple(vec![k, v])).collect()
+                        }
                     };
                     format!("{}([{}])", name, seq(ctx, &items, guard).await?)
                 }
@@ -133,7 +140,11 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                 }
                 if inst.exc().is_some() {
                     let args = inst.exc().map(|e| e.borrow().args.clone()).unwrap_or_default();
-                    let inner = if args.len() == 1 { repr(ctx, &args[0], guard).await? } else { seq(ctx, &args, guard).await? };
+                    let inner = if args.len() == 1 {
+                        repr(ctx, &args[0], guard).await?
+                    } else {
+                        seq(ctx, &args, guard).await?
+                    };
                     return Ok(format!("{}({})", inst.class.name, inner));
                 }
                 let module = inst.class.module;
@@ -190,7 +201,9 @@ pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
 /// `format(v, spec)`.
 pub async fn format(ctx: &Ctx, v: &Value, spec: &str) -> PyResult<String> {
     use crate::pyfmt::{format_float, format_int, format_str, parse_format_spec};
-    let fail = |e: crate::pyfmt::FormatError, v: &Value| crate::runtime::exceptions::raise(e.exception_type(), e.message(type_name(v).as_str()));
+    let fail = |e: crate::pyfmt::FormatError, v: &Value| {
+        crate::runtime::exceptions::raise(e.exception_type(), e.message(type_name(v).as_str()))
+    };
     match v {
         Value::Str(s) if spec.is_empty() => Ok(s.s.to_string()),
         Value::Str(s) => {
