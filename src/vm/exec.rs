@@ -88,6 +88,15 @@ impl Vm {
                     Err(e) => Event::Raise(e),
                 },
                 Event::Raise(e) => {
+                    // An exception raised while another is handled gets it as `__context__`.
+                    if let Some(Value::Instance(handled)) = &fiber.handling {
+                        if let Some(data) = e.exc() {
+                            let mut data = data.borrow_mut();
+                            if data.context.is_none() && !Rc::ptr_eq(handled, &e) {
+                                data.context = Some(Value::Instance(handled.clone()));
+                            }
+                        }
+                    }
                     if let Some(f) = fiber.frames.last() {
                         if f.native.is_none() {
                             add_traceback(&e, f);
