@@ -128,10 +128,8 @@ pub enum Op {
     YieldFrom,
     /// `x -> iter`: `iter(x)` for generators, `x` itself for generators and coroutines
     GetYieldFromIter,
-    /// `x -> awaitable`
+    /// `x -> awaitable`: a coroutine, or an iterator over a future (for `YieldFrom`)
     GetAwaitable,
-    /// `awaitable -> result`: runs a coroutine on this fiber, or suspends on a future
-    Await,
     /// `[exc [cause]] ->`: 0 = bare `raise`, 1 = `raise exc`, 2 = `raise exc from cause`
     Raise(u32),
     /// `exc ->` re-raises exc with its traceback intact

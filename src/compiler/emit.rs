@@ -1244,8 +1244,11 @@ impl<'a> Emitter<'a> {
                 }
                 self.expr(v)?;
                 self.span = e.span;
+                // `await x` delegates to x's awaitable like `yield from`: a coroutine runs until
+                // something it awaits yields a future to the task driving it.
                 self.emit(Op::GetAwaitable);
-                self.emit(Op::Await);
+                self.emit(Op::LoadNone);
+                self.emit(Op::YieldFrom);
             }
             ExprKind::Yield(v) => {
                 self.check_yield(e.span)?;

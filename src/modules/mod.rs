@@ -1,6 +1,7 @@
 //! Native modules: `builtins` and the importable ones.
 
 mod args;
+pub mod asyncio;
 pub mod builtins;
 mod collections;
 pub mod generators;
@@ -19,6 +20,7 @@ use std::rc::Rc;
 /// A fresh instance of the named native module, if there is one.
 pub fn native_module(name: &str) -> Option<Rc<Module>> {
     match name {
+        "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),

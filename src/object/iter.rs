@@ -55,6 +55,17 @@ pub enum NativeIter {
         obj: Value,
         index: i64,
     },
+    /// `await future`: yields the future to the task once, then produces its result.
+    Await {
+        fut: Value,
+        yielded: bool,
+    },
+    /// `await asyncio.sleep(delay, result)`: a timer future made when first stepped.
+    Sleep {
+        delay: f64,
+        result: Value,
+        fut: Option<Value>,
+    },
     Exhausted,
 }
 
@@ -75,6 +86,8 @@ impl NativeIter {
             NativeIter::Map { .. } => "map",
             NativeIter::Filter { .. } => "filter",
             NativeIter::GetItem { .. } => "iterator",
+            NativeIter::Await { .. } => "FutureIter",
+            NativeIter::Sleep { .. } => "coroutine",
             NativeIter::Exhausted => "iterator",
         }
     }
@@ -89,6 +102,11 @@ pub enum Step {
 }
 
 impl NativeIter {
+    /// Whether this is an awaitable step sequence (driven by `await`, not by `for`).
+    pub fn is_awaitable(&self) -> bool {
+        matches!(self, NativeIter::Await { .. } | NativeIter::Sleep { .. })
+    }
+
     pub fn next_simple(&mut self) -> Step {
         let step = match self {
             NativeIter::List { list, index } => match list.items.borrow().get(*index) {
@@ -166,7 +184,11 @@ impl NativeIter {
                 }
                 Step::Item(Value::tuple(items))
             }
-            NativeIter::Map { .. } | NativeIter::Filter { .. } | NativeIter::GetItem { .. } => Step::NeedsVm,
+            NativeIter::Map { .. }
+            | NativeIter::Filter { .. }
+            | NativeIter::GetItem { .. }
+            | NativeIter::Await { .. }
+            | NativeIter::Sleep { .. } => Step::NeedsVm,
             NativeIter::Exhausted => Step::Done,
         };
         if let Step::Done = step {

@@ -1030,6 +1030,19 @@ impl Vm {
                             let gen = g.clone();
                             leave!(Event::Resume { gen, send: Ok(sent), mode: ResumeMode::YieldFrom });
                         }
+                        Value::Iter(cell) if cell.borrow().is_awaitable() => {
+                            match crate::modules::asyncio::await_step(cell) {
+                                crate::modules::asyncio::AwaitStep::Yield(v) => {
+                                    ip -= 1;
+                                    leave!(Event::Yield(v));
+                                }
+                                crate::modules::asyncio::AwaitStep::Return(v) => {
+                                    pop!();
+                                    fiber.stack.push(v);
+                                }
+                                crate::modules::asyncio::AwaitStep::Raise(flow) => throw!(flow),
+                            }
+                        }
                         Value::Iter(cell) => {
                             let step = cell.borrow_mut().next_simple();
                             match step {
@@ -1050,8 +1063,9 @@ impl Vm {
                         _ => throw!(ex::type_error(format!("'{}' object is not iterable", type_name(&it)))),
                     }
                 }
-                Op::GetAwaitable | Op::Await => {
-                    throw!(ex::raise("NotImplementedError", "await is not supported yet"));
+                Op::GetAwaitable => {
+                    let v = pop!();
+                    produce!(crate::modules::asyncio::get_awaitable(v));
                 }
                 Op::Raise(n) => {
                     let flow = match n {
@@ -1224,7 +1238,7 @@ impl Vm {
 }
 
 /// The exception inside a `Flow` that is known to be a raise.
-pub(crate) fn exc_of(flow: Flow) -> Exc {
+pub fn exc_of(flow: Flow) -> Exc {
     match flow {
         Flow::Raise(e) => e,
         Flow::Async(_) => new_exception(types().exc("SystemError"), vec![Value::str("unexpected native continuation")]),

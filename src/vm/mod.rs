@@ -11,7 +11,7 @@ pub mod native;
 pub mod ops;
 
 pub use attr::{del_attr, get_attr, set_attr};
-pub use exec::Event;
+pub use exec::{exc_of, Event};
 
 use crate::intern::{intern, Symbol};
 use crate::object::instance::Instance;

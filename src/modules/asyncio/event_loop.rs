@@ -1,0 +1,458 @@
+//! The event loop: a FIFO ready queue of handles, a timer heap ordered by (deadline,
+//! insertion), and a monotonic clock. `run_until_complete` and `run_forever` are native
+//! continuations that call each ready handle's callback through the VM.
+
+use super::future::{self, data, FutState};
+use super::{state, task};
+use crate::modules::args::{check_args, kwarg};
+use crate::modules::builtins::method;
+use crate::object::function::Args;
+use crate::object::instance::{Instance, Payload};
+use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
+use crate::runtime::output;
+use crate::value::Value;
+use crate::vm::native::{run_async, Ctx};
+use crate::vm::{Flow, PyResult};
+use std::cell::{RefCell, RefMut};
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+use std::rc::Rc;
+use std::time::Instant;
+
+/// A scheduled callback (`asyncio.Handle` / `TimerHandle`).
+pub struct HandleData {
+    pub callback: Value,
+    pub args: Vec<Value>,
+    pub cancelled: bool,
+    pub when: Option<f64>,
+}
+
+struct Timer {
+    when: f64,
+    seq: u64,
+    handle: Value,
+}
+
+impl PartialEq for Timer {
+    fn eq(&self, other: &Timer) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Timer {}
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, other: &Timer) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Timer {
+    /// Reversed, so the max-heap pops the earliest (deadline, insertion) first.
+    fn cmp(&self, other: &Timer) -> Ordering {
+        other.when.total_cmp(&self.when).then(other.seq.cmp(&self.seq))
+    }
+}
+
+pub struct LoopData {
+    ready: VecDeque<Value>,
+    timers: BinaryHeap<Timer>,
+    seq: u64,
+    pub running: bool,
+    stopping: bool,
+    pub closed: bool,
+    start: Instant,
+    pub exception_handler: Value,
+    /// Every task created on this loop that is not done yet (for `all_tasks`).
+    pub tasks: Vec<Value>,
+    pub current_task: Option<Value>,
+}
+
+pub fn new_loop() -> Value {
+    let ld = LoopData {
+        ready: VecDeque::new(),
+        timers: BinaryHeap::new(),
+        seq: 0,
+        running: false,
+        stopping: false,
+        closed: false,
+        start: Instant::now(),
+        exception_handler: Value::None,
+        tasks: Vec::new(),
+        current_task: None,
+    };
+    let class = state(|s| s.loop_class.clone());
+    let mut inst = Instance::new(class);
+    inst.payload = Payload::Native(RefCell::new(Box::new(ld)));
+    Value::Instance(Rc::new(inst))
+}
+
+pub fn data_of(v: &Value) -> Option<RefMut<'_, LoopData>> {
+    match v {
+        Value::Instance(i) => i.native::<LoopData>(),
+        _ => None,
+    }
+}
+
+fn new_handle(callback: Value, args: Vec<Value>, when: Option<f64>) -> Value {
+    let class = state(|s| if when.is_some() { s.timer_handle_class.clone() } else { s.handle_class.clone() });
+    let mut inst = Instance::new(class);
+    inst.payload = Payload::Native(RefCell::new(Box::new(HandleData { callback, args, cancelled: false, when })));
+    Value::Instance(Rc::new(inst))
+}
+
+fn handle_data(v: &Value) -> Option<RefMut<'_, HandleData>> {
+    match v {
+        Value::Instance(i) => i.native::<HandleData>(),
+        _ => None,
+    }
+}
+
+/// Seconds on the loop's monotonic clock.
+pub fn now(ld: &LoopData) -> f64 {
+    ld.start.elapsed().as_secs_f64() + 1.0
+}
+
+pub fn call_soon(event_loop: &Value, callback: Value, args: Vec<Value>) -> Value {
+    let h = new_handle(callback, args, None);
+    if let Some(mut ld) = data_of(event_loop) {
+        ld.ready.push_back(h.clone());
+    }
+    h
+}
+
+pub fn call_at(event_loop: &Value, when: f64, callback: Value, args: Vec<Value>) -> Value {
+    let h = new_handle(callback, args, Some(when));
+    if let Some(mut ld) = data_of(event_loop) {
+        ld.seq += 1;
+        let seq = ld.seq;
+        ld.timers.push(Timer { when, seq, handle: h.clone() });
+    }
+    h
+}
+
+fn this(a: &Args) -> PyResult<Value> {
+    match a.pos.first() {
+        Some(v) if data_of(v).is_some() => Ok(v.clone()),
+        _ => Err(type_error("descriptor requires an event loop")),
+    }
+}
+
+fn number(v: &Value) -> PyResult<f64> {
+    match v {
+        Value::Int(i) => Ok(*i as f64),
+        Value::Float(f) => Ok(*f),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        _ => Err(type_error(format!("'{}' object cannot be interpreted as a number", crate::runtime::type_name(v)))),
+    }
+}
+
+pub fn install(class: &Rc<crate::object::class::Class>) {
+    method(class, "run_until_complete", |a| {
+        check_args(a, "run_until_complete", 2, 2)?;
+        let (lp, fut) = (this(a)?, a.pos[1].clone());
+        run_async(|ctx| async move { run_until_complete(&ctx, &lp, fut).await })
+    });
+    method(class, "run_forever", |a| {
+        let lp = this(a)?;
+        run_async(|ctx| async move {
+            run_forever(&ctx, &lp).await?;
+            Ok(Value::None)
+        })
+    });
+    method(class, "stop", |a| {
+        data_of(&this(a)?).expect("loop").stopping = true;
+        Ok(Value::None)
+    });
+    method(class, "close", |a| {
+        let lp = this(a)?;
+        let mut ld = data_of(&lp).expect("loop");
+        if ld.running {
+            return Err(runtime_error("Cannot close a running event loop"));
+        }
+        ld.closed = true;
+        ld.ready.clear();
+        ld.timers.clear();
+        Ok(Value::None)
+    });
+    method(class, "is_running", |a| Ok(Value::Bool(data_of(&this(a)?).expect("loop").running)));
+    method(class, "is_closed", |a| Ok(Value::Bool(data_of(&this(a)?).expect("loop").closed)));
+    method(class, "time", |a| Ok(Value::Float(now(&data_of(&this(a)?).expect("loop")))));
+    method(class, "create_future", |a| {
+        let lp = this(a)?;
+        let class = state(|s| s.future_class.clone());
+        Ok(future::new_future(&class, lp, None))
+    });
+    method(class, "create_task", |a| {
+        check_args(a, "create_task", 2, 2)?;
+        let lp = this(a)?;
+        check_open(&lp)?;
+        task::create_task(&lp, a.pos[1].clone(), kwarg(a, "name"))
+    });
+    method(class, "call_soon", |a| {
+        if a.pos.len() < 2 {
+            return Err(type_error("call_soon() missing 1 required positional argument: 'callback'"));
+        }
+        let lp = this(a)?;
+        check_open(&lp)?;
+        Ok(call_soon(&lp, a.pos[1].clone(), a.pos[2..].to_vec()))
+    });
+    method(class, "call_later", |a| {
+        if a.pos.len() < 3 {
+            return Err(type_error("call_later() missing required arguments: 'delay' and 'callback'"));
+        }
+        let lp = this(a)?;
+        check_open(&lp)?;
+        let when = now(&data_of(&lp).expect("loop")) + number(&a.pos[1])?;
+        Ok(call_at(&lp, when, a.pos[2].clone(), a.pos[3..].to_vec()))
+    });
+    method(class, "call_at", |a| {
+        if a.pos.len() < 3 {
+            return Err(type_error("call_at() missing required arguments: 'when' and 'callback'"));
+        }
+        let lp = this(a)?;
+        check_open(&lp)?;
+        Ok(call_at(&lp, number(&a.pos[1])?, a.pos[2].clone(), a.pos[3..].to_vec()))
+    });
+    method(class, "set_exception_handler", |a| {
+        check_args(a, "set_exception_handler", 2, 2)?;
+        data_of(&this(a)?).expect("loop").exception_handler = a.pos[1].clone();
+        Ok(Value::None)
+    });
+    method(class, "get_exception_handler", |a| Ok(data_of(&this(a)?).expect("loop").exception_handler.clone()));
+    method(class, "default_exception_handler", |a| {
+        check_args(a, "default_exception_handler", 2, 2)?;
+        let context = a.pos[1].clone();
+        run_async(|ctx| async move {
+            default_exception_handler(&ctx, &context).await?;
+            Ok(Value::None)
+        })
+    });
+    method(class, "call_exception_handler", |a| {
+        check_args(a, "call_exception_handler", 2, 2)?;
+        let (lp, context) = (this(a)?, a.pos[1].clone());
+        run_async(|ctx| async move {
+            call_exception_handler(&ctx, &lp, context).await?;
+            Ok(Value::None)
+        })
+    });
+    method(class, "__repr__", |a| {
+        let lp = this(a)?;
+        let ld = data_of(&lp).expect("loop");
+        let running = if ld.running { "True" } else { "False" };
+        let closed = if ld.closed { "True" } else { "False" };
+        Ok(Value::str(format!("<_UnixSelectorEventLoop running={} closed={} debug=False>", running, closed)))
+    });
+}
+
+pub fn install_handle(class: &Rc<crate::object::class::Class>) {
+    method(class, "cancel", |a| {
+        if let Some(mut h) = a.pos.first().and_then(handle_data) {
+            h.cancelled = true;
+        }
+        Ok(Value::None)
+    });
+    method(class, "cancelled", |a| Ok(Value::Bool(a.pos.first().and_then(handle_data).is_some_and(|h| h.cancelled))));
+    method(class, "when", |a| match a.pos.first().and_then(handle_data).and_then(|h| h.when) {
+        Some(w) => Ok(Value::Float(w)),
+        None => Err(crate::runtime::exceptions::attribute_error("'Handle' object has no attribute 'when'")),
+    });
+}
+
+fn check_open(lp: &Value) -> PyResult<()> {
+    if data_of(lp).expect("loop").closed {
+        return Err(runtime_error("Event loop is closed"));
+    }
+    Ok(())
+}
+
+/// `loop.run_until_complete(aw)`: runs the loop until the future (or a task for the
+/// coroutine) is done, and returns its result.
+pub async fn run_until_complete(ctx: &Ctx, lp: &Value, aw: Value) -> PyResult {
+    check_open(lp)?;
+    if data_of(lp).expect("loop").running {
+        return Err(runtime_error("This event loop is already running"));
+    }
+    if state(|s| s.running_loop.is_some()) {
+        return Err(runtime_error("Cannot run the event loop while another loop is running"));
+    }
+    let fut = super::ensure_future(lp, aw)?;
+    let stopper = crate::modules::builtins::native("_run_until_complete_cb", |a| {
+        if let Some(lp) = a.pos.first().and_then(data).map(|d| d.event_loop.clone()) {
+            if let Some(mut ld) = data_of(&lp) {
+                ld.stopping = true;
+            }
+        }
+        Ok(Value::None)
+    });
+    let done = data(&fut).expect("future").state != FutState::Pending;
+    if done {
+        call_soon(lp, stopper.clone(), vec![fut.clone()]);
+    } else {
+        data(&fut).expect("future").callbacks.push(stopper.clone());
+    }
+    let r = run_forever(ctx, lp).await;
+    if let Some(mut d) = data(&fut) {
+        d.callbacks.retain(|c| !c.is(&stopper));
+    }
+    r?;
+    if data(&fut).expect("future").state == FutState::Pending {
+        return Err(runtime_error("Event loop stopped before Future completed."));
+    }
+    future::result(&fut)
+}
+
+pub async fn run_forever(ctx: &Ctx, lp: &Value) -> PyResult<()> {
+    check_open(lp)?;
+    {
+        let mut ld = data_of(lp).expect("loop");
+        if ld.running {
+            return Err(runtime_error("This event loop is already running"));
+        }
+        ld.running = true;
+    }
+    let previous = state(|s| s.running_loop.replace(lp.clone()));
+    let mut result = Ok(());
+    loop {
+        if let Err(e) = run_once(ctx, lp).await {
+            result = Err(e);
+            break;
+        }
+        if data_of(lp).expect("loop").stopping {
+            break;
+        }
+    }
+    state(|s| s.running_loop = previous);
+    let mut ld = data_of(lp).expect("loop");
+    ld.running = false;
+    ld.stopping = false;
+    result
+}
+
+/// One iteration: wait for the next timer if nothing is ready, then run what is ready now.
+async fn run_once(ctx: &Ctx, lp: &Value) -> PyResult<()> {
+    let wait = {
+        let mut ld = data_of(lp).expect("loop");
+        while ld.timers.peek().is_some_and(|t| handle_data(&t.handle).is_some_and(|h| h.cancelled)) {
+            ld.timers.pop();
+        }
+        if !ld.ready.is_empty() || ld.stopping {
+            Some(0.0)
+        } else {
+            ld.timers.peek().map(|t| (t.when - now(&ld)).max(0.0))
+        }
+    };
+    match wait {
+        None => return Err(deadlock(lp)),
+        Some(t) if t > 0.0 => {
+            output::flush();
+            std::thread::sleep(std::time::Duration::from_secs_f64(t));
+        }
+        Some(_) => {}
+    }
+    {
+        let mut ld = data_of(lp).expect("loop");
+        let now = now(&ld);
+        while ld.timers.peek().is_some_and(|t| t.when <= now) {
+            let t = ld.timers.pop().expect("timer");
+            ld.ready.push_back(t.handle);
+        }
+    }
+    let n = data_of(lp).expect("loop").ready.len();
+    for _ in 0..n {
+        let Some(h) = data_of(lp).expect("loop").ready.pop_front() else { break };
+        let (callback, args, cancelled) = {
+            let hd = handle_data(&h).expect("handle");
+            (hd.callback.clone(), hd.args.clone(), hd.cancelled)
+        };
+        if cancelled {
+            continue;
+        }
+        match ctx.call(callback, args).await {
+            Ok(_) => {}
+            Err(Flow::Raise(e)) if is_instance_of(&e, "SystemExit") || is_instance_of(&e, "KeyboardInterrupt") => {
+                return Err(Flow::Raise(e))
+            }
+            Err(Flow::Raise(e)) => {
+                let context = crate::runtime::protocol::make_dict(vec![
+                    Value::str("message"),
+                    Value::str(format!("Exception in callback {}", handle_repr(ctx, &h).await?)),
+                    Value::str("exception"),
+                    Value::Instance(e),
+                    Value::str("handle"),
+                    h.clone(),
+                ]);
+                let context = ctx.resolve(context).await?;
+                call_exception_handler(ctx, lp, context).await?;
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    // Finished tasks leave the registry.
+    let mut ld = data_of(lp).expect("loop");
+    ld.tasks.retain(|t| data(t).is_some_and(|d| d.state == FutState::Pending));
+    Ok(())
+}
+
+async fn handle_repr(ctx: &Ctx, h: &Value) -> PyResult<String> {
+    let cb = handle_data(h).expect("handle").callback.clone();
+    Ok(format!(
+        "<Handle {}>",
+        super::future::format_callback(ctx, &cb).await?.replace(" at ", "() at ").replacen("()()", "()", 1)
+    ))
+}
+
+/// Nothing is ready, no timer is pending, and the loop is asked to go on: report what each
+/// pending task waits on instead of hanging as CPython does.
+fn deadlock(lp: &Value) -> Flow {
+    let tasks = data_of(lp).expect("loop").tasks.clone();
+    let mut report =
+        String::from("coro: deadlock: the event loop has nothing to run and no timers, but tasks are still waiting:\n");
+    for t in &tasks {
+        if let Some(d) = data(t) {
+            if let Some(td) = &d.task {
+                let name = td.name.as_str().unwrap_or("?").to_string();
+                let what = match &td.fut_waiter {
+                    Some(w) => match w {
+                        Value::Instance(i) => format!("a {}", i.class.name),
+                        _ => "a future".into(),
+                    },
+                    None => "nothing (scheduled)".into(),
+                };
+                report.push_str(&format!("  {} waits on {}\n", name, what));
+            }
+        }
+    }
+    crate::diagnostics::eprint(&report);
+    runtime_error("event loop deadlocked: no task can make progress")
+}
+
+pub async fn call_exception_handler(ctx: &Ctx, lp: &Value, context: Value) -> PyResult<()> {
+    let handler = data_of(lp).expect("loop").exception_handler.clone();
+    if handler.is_none() {
+        return default_exception_handler(ctx, &context).await;
+    }
+    if let Err(Flow::Raise(e)) = ctx.call(handler, vec![lp.clone(), context.clone()]).await {
+        if is_instance_of(&e, "SystemExit") || is_instance_of(&e, "KeyboardInterrupt") {
+            return Err(Flow::Raise(e));
+        }
+        default_exception_handler(ctx, &context).await?;
+    }
+    Ok(())
+}
+
+/// Prints the context's message (and exception) to stderr, as CPython logs it.
+async fn default_exception_handler(ctx: &Ctx, context: &Value) -> PyResult<()> {
+    let get = |k: &str| crate::vm::ops::get_item(context, &Value::str(k)).ok();
+    let message = match get("message") {
+        Some(m) => crate::runtime::protocol::str(ctx, &m).await?,
+        None => "Unhandled exception in event loop".into(),
+    };
+    let mut text = format!("{}\n", message);
+    if let Some(Value::Instance(e)) = get("exception") {
+        text.push_str(&format!(
+            "{}: {}\n",
+            e.class.name,
+            crate::runtime::protocol::str(ctx, &Value::Instance(e.clone())).await?
+        ));
+    }
+    crate::diagnostics::eprint(&text);
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! `asyncio.Future`: a result that will exist later, with done-callbacks scheduled on the
+//! loop when it completes. `Task` extends it (see `task.rs`).
+
+use super::task::TaskData;
+use super::{call_soon, cancelled_error};
+use crate::modules::args::check_args;
+use crate::modules::builtins::method;
+use crate::object::function::Args;
+use crate::object::instance::{Instance, Payload};
+use crate::runtime::exceptions::type_error;
+use crate::runtime::protocol::repr;
+use crate::value::Value;
+use crate::vm::native::{run_async, Ctx};
+use crate::vm::{Exc, Flow, PyResult};
+use std::cell::{RefCell, RefMut};
+use std::rc::Rc;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FutState {
+    Pending,
+    Cancelled,
+    Finished,
+}
+
+/// The state of a Future (and of a Task, which adds `task`).
+pub struct FutureData {
+    pub state: FutState,
+    pub result: Value,
+    pub exception: Option<Exc>,
+    pub callbacks: Vec<Value>,
+    pub cancel_msg: Value,
+    pub event_loop: Value,
+    pub task: Option<TaskData>,
+}
+
+/// The future state of a value, if it is a Future or Task.
+pub fn data(v: &Value) -> Option<RefMut<'_, FutureData>> {
+    match v {
+        Value::Instance(i) => i.native::<FutureData>(),
+        _ => None,
+    }
+}
+
+pub fn is_future(v: &Value) -> bool {
+    data(v).is_some()
+}
+
+/// A new pending Future (or Task, with `task` set) of `class` on `event_loop`.
+pub fn new_future(class: &Rc<crate::object::class::Class>, event_loop: Value, task: Option<TaskData>) -> Value {
+    let fd = FutureData {
+        state: FutState::Pending,
+        result: Value::None,
+        exception: None,
+        callbacks: Vec::new(),
+        cancel_msg: Value::None,
+        event_loop,
+        task,
+    };
+    let mut inst = Instance::new(class.clone());
+    inst.payload = Payload::Native(RefCell::new(Box::new(fd)));
+    Value::Instance(Rc::new(inst))
+}
+
+/// Marks the future done and schedules its callbacks (in order, each with the future).
+fn finish(fut: &Value, state: FutState, result: Value, exception: Option<Exc>) {
+    let (callbacks, event_loop) = {
+        let mut d = data(fut).expect("future");
+        d.state = state;
+        d.result = result;
+        d.exception = exception;
+        (std::mem::take(&mut d.callbacks), d.event_loop.clone())
+    };
+    for cb in callbacks {
+        call_soon(&event_loop, cb, vec![fut.clone()]);
+    }
+}
+
+fn invalid_state(msg: &str) -> Flow {
+    raise_named("InvalidStateError", msg)
+}
+
+fn raise_named(class: &str, msg: &str) -> Flow {
+    Flow::Raise(crate::runtime::exceptions::new_exception(crate::runtime::types().exc(class), vec![Value::str(msg)]))
+}
+
+pub fn set_result(fut: &Value, v: Value) -> PyResult<()> {
+    if data(fut).expect("future").state != FutState::Pending {
+        return Err(invalid_state("invalid state"));
+    }
+    finish(fut, FutState::Finished, v, None);
+    Ok(())
+}
+
+pub fn set_exception(fut: &Value, e: Exc) -> PyResult<()> {
+    if data(fut).expect("future").state != FutState::Pending {
+        return Err(invalid_state("invalid state"));
+    }
+    if crate::runtime::exceptions::is_instance_of(&e, "StopIteration") {
+        return Err(type_error("StopIteration interacts badly with generators and cannot be raised into a Future"));
+    }
+    finish(fut, FutState::Finished, Value::None, Some(e));
+    Ok(())
+}
+
+/// Cancels a pending future; false if it is already done.
+pub fn cancel_future(fut: &Value, msg: Value) -> bool {
+    {
+        let mut d = data(fut).expect("future");
+        if d.state != FutState::Pending {
+            return false;
+        }
+        d.cancel_msg = msg;
+    }
+    finish(fut, FutState::Cancelled, Value::None, None);
+    true
+}
+
+/// `fut.result()`: the value, or the exception it finished with.
+pub fn result(fut: &Value) -> PyResult {
+    let d = data(fut).expect("future");
+    match d.state {
+        FutState::Cancelled => Err(Flow::Raise(cancelled_error(d.cancel_msg.clone()))),
+        FutState::Pending => Err(invalid_state("Result is not set.")),
+        FutState::Finished => match &d.exception {
+            Some(e) => Err(Flow::Raise(e.clone())),
+            None => Ok(d.result.clone()),
+        },
+    }
+}
+
+fn this(a: &Args) -> PyResult<Value> {
+    match a.pos.first() {
+        Some(v) if is_future(v) => Ok(v.clone()),
+        _ => Err(type_error("descriptor requires a 'Future' object")),
+    }
+}
+
+pub fn install(class: &Rc<crate::object::class::Class>) {
+    method(class, "result", |a| result(&this(a)?));
+    method(class, "exception", |a| {
+        let fut = this(a)?;
+        let d = data(&fut).expect("future");
+        match d.state {
+            FutState::Cancelled => Err(Flow::Raise(cancelled_error(d.cancel_msg.clone()))),
+            FutState::Pending => Err(invalid_state("Exception is not set.")),
+            FutState::Finished => Ok(d.exception.clone().map(Value::Instance).unwrap_or(Value::None)),
+        }
+    });
+    method(class, "done", |a| Ok(Value::Bool(data(&this(a)?).expect("future").state != FutState::Pending)));
+    method(class, "cancelled", |a| Ok(Value::Bool(data(&this(a)?).expect("future").state == FutState::Cancelled)));
+    method(class, "set_result", |a| {
+        check_args(a, "set_result", 2, 2)?;
+        set_result(&this(a)?, a.pos[1].clone())?;
+        Ok(Value::None)
+    });
+    method(class, "set_exception", |a| {
+        check_args(a, "set_exception", 2, 2)?;
+        let e = match &a.pos[1] {
+            Value::Instance(i) if i.exc().is_some() => i.clone(),
+            Value::Class(c) => crate::runtime::exceptions::new_exception(c, Vec::new()),
+            _ => return Err(type_error("exception must be an exception instance")),
+        };
+        set_exception(&this(a)?, e)?;
+        Ok(Value::None)
+    });
+    method(class, "cancel", |a| {
+        let fut = this(a)?;
+        let msg = a.pos.get(1).cloned().or_else(|| crate::modules::args::kwarg(a, "msg")).unwrap_or(Value::None);
+        if data(&fut).expect("future").task.is_some() {
+            return super::task::cancel(&fut, msg).map(Value::Bool);
+        }
+        Ok(Value::Bool(cancel_future(&fut, msg)))
+    });
+    method(class, "add_done_callback", |a| {
+        check_args(a, "add_done_callback", 2, 2)?;
+        let fut = this(a)?;
+        let cb = a.pos[1].clone();
+        let (done, event_loop) = {
+            let d = data(&fut).expect("future");
+            (d.state != FutState::Pending, d.event_loop.clone())
+        };
+        if done {
+            call_soon(&event_loop, cb, vec![fut]);
+        } else {
+            data(&fut).expect("future").callbacks.push(cb);
+        }
+        Ok(Value::None)
+    });
+    method(class, "remove_done_callback", |a| {
+        check_args(a, "remove_done_callback", 2, 2)?;
+        let fut = this(a)?;
+        let target = a.pos[1].clone();
+        let callbacks = std::mem::take(&mut data(&fut).expect("future").callbacks);
+        run_async(|ctx| async move {
+            let mut kept = Vec::new();
+            let mut removed = 0;
+            for cb in callbacks {
+                if crate::runtime::protocol::eq(&ctx, &cb, &target).await? {
+                    removed += 1;
+                } else {
+                    kept.push(cb);
+                }
+            }
+            data(&fut).expect("future").callbacks = kept;
+            Ok(Value::Int(removed))
+        })
+    });
+    method(class, "get_loop", |a| Ok(data(&this(a)?).expect("future").event_loop.clone()));
+    method(class, "__await__", |a| super::get_awaitable(this(a)?));
+    method(class, "__iter__", |a| super::get_awaitable(this(a)?));
+    method(class, "__repr__", |a| {
+        let fut = this(a)?;
+        run_async(|ctx| async move { Ok(Value::str(future_repr(&ctx, &fut).await?)) })
+    });
+}
+
+/// `<Future pending cb=[...]>`, `<Future finished result=1>`, and the Task forms.
+pub async fn future_repr(ctx: &Ctx, fut: &Value) -> PyResult<String> {
+    let (state, result, exception, callbacks, is_task) = {
+        let d = data(fut).expect("future");
+        (d.state, d.result.clone(), d.exception.clone(), d.callbacks.clone(), d.task.is_some())
+    };
+    let class_name = match fut {
+        Value::Instance(i) => i.class.name.to_string(),
+        _ => "Future".into(),
+    };
+    let mut parts = vec![match state {
+        FutState::Pending => "pending".to_string(),
+        FutState::Cancelled => "cancelled".to_string(),
+        FutState::Finished => "finished".to_string(),
+    }];
+    if is_task {
+        parts.extend(super::task::repr_parts(ctx, fut).await?);
+    }
+    if state == FutState::Finished {
+        match &exception {
+            Some(e) => parts.push(format!("exception={}", repr(ctx, &Value::Instance(e.clone())).await?)),
+            None => parts.push(format!("result={}", short_repr(&repr(ctx, &result).await?))),
+        }
+    }
+    if !callbacks.is_empty() {
+        let mut cbs = Vec::new();
+        for cb in &callbacks {
+            cbs.push(format_callback(ctx, cb).await?);
+        }
+        let shown = if cbs.len() > 2 {
+            format!("{}, <{} more>, {}", cbs[0], cbs.len() - 2, cbs[cbs.len() - 1])
+        } else {
+            cbs.join(", ")
+        };
+        parts.push(format!("cb=[{}]", shown));
+    }
+    if is_task && state == FutState::Pending {
+        if let Some(w) = data(fut).and_then(|d| d.task.as_ref().and_then(|t| t.fut_waiter.clone())) {
+            parts.push(format!("wait_for={}", Box::pin(future_repr(ctx, &w)).await?));
+        }
+    }
+    Ok(format!("<{} {}>", class_name, parts.join(" ")))
+}
+
+/// CPython shortens long result reprs in Future reprs.
+fn short_repr(s: &str) -> String {
+    if s.chars().count() > 20 {
+        let head: String = s.chars().take(17).collect();
+        format!("{}...", head)
+    } else {
+        s.to_string()
+    }
+}
+
+/// How a done-callback appears in a repr: `f() at file.coro:3` for script functions.
+pub async fn format_callback(ctx: &Ctx, cb: &Value) -> PyResult<String> {
+    match cb {
+        Value::Function(f) => {
+            Ok(format!("{}() at {}:{}", f.qualname.borrow(), f.code.source.name, f.code.first_line()))
+        }
+        Value::BoundMethod(m) => match &m.func {
+            Value::Function(f) => {
+                Ok(format!("{}() at {}:{}", f.qualname.borrow(), f.code.source.name, f.code.first_line()))
+            }
+            Value::Native(n) if n.name == "__wakeup" => {
+                Ok(format!("<TaskWakeupMethWrapper object at {}>", crate::runtime::protocol::repr::addr(cb)))
+            }
+            _ => repr(ctx, cb).await,
+        },
+        _ => repr(ctx, cb).await,
+    }
+}

@@ -1,0 +1,317 @@
+//! The `asyncio` module: event loops, futures and tasks in Rust, driving coroutines that
+//! are ordinary VM frames. `await` delegates like `yield from` (see the compiler); a leaf
+//! await yields a Future to the Task stepping the coroutine, as in CPython.
+
+mod event_loop;
+mod future;
+mod task;
+
+pub use event_loop::call_soon;
+
+use crate::intern::intern;
+use crate::modules::args::{check_args, kwarg};
+use crate::modules::builtins::native;
+use crate::object::class::Class;
+use crate::object::iter::NativeIter;
+use crate::object::module::Module;
+use crate::runtime::exceptions::{new_exception, runtime_error, type_error, value_error};
+use crate::runtime::{type_name, types};
+use crate::value::Value;
+use crate::vm::native::run_async;
+use crate::vm::{Exc, Flow, PyResult};
+use event_loop::{data_of as loop_data, LoopData};
+use std::cell::{RefCell, RefMut};
+use std::rc::Rc;
+
+/// Per-thread asyncio state: the classes, the current and running loops, task numbering.
+pub struct State {
+    pub future_class: Rc<Class>,
+    pub task_class: Rc<Class>,
+    pub loop_class: Rc<Class>,
+    pub handle_class: Rc<Class>,
+    pub timer_handle_class: Rc<Class>,
+    pub current_loop: Option<Value>,
+    pub running_loop: Option<Value>,
+    /// `Task-N` names count across all loops, as in CPython.
+    pub task_counter: u64,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+}
+
+fn native_class(name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
+    let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
+    Rc::new(Class {
+        name: intern(name),
+        qualname: name.to_string(),
+        module: intern("asyncio"),
+        bases,
+        mro,
+        attrs: RefCell::default(),
+        layout: crate::object::class::Layout::Native,
+        special_attrs: std::cell::Cell::new(false),
+    })
+}
+
+fn init_state() -> State {
+    let object = types().object.clone();
+    let future_class = native_class("Future", vec![object.clone()]);
+    let task_class = native_class("Task", vec![future_class.clone()]);
+    let loop_class = native_class("_UnixSelectorEventLoop", vec![object.clone()]);
+    let handle_class = native_class("Handle", vec![object]);
+    let timer_handle_class = native_class("TimerHandle", vec![handle_class.clone()]);
+    future::install(&future_class);
+    task::install(&task_class);
+    event_loop::install(&loop_class);
+    event_loop::install_handle(&handle_class);
+    State {
+        future_class,
+        task_class,
+        loop_class,
+        handle_class,
+        timer_handle_class,
+        current_loop: None,
+        running_loop: None,
+        task_counter: 0,
+    }
+}
+
+/// Runs `f` on this thread's asyncio state (created on first use).
+pub fn state<R>(f: impl FnOnce(&mut State) -> R) -> R {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        f(s.get_or_insert_with(init_state))
+    })
+}
+
+/// `CancelledError(msg)` (no args when there is no message).
+pub fn cancelled_error(msg: Value) -> Exc {
+    let args = if msg.is_none() { Vec::new() } else { vec![msg] };
+    new_exception(types().exc("CancelledError"), args)
+}
+
+/// The loop code should use now: the running one, else the current one (created on demand).
+fn get_event_loop() -> Value {
+    if let Some(l) = state(|s| s.running_loop.clone().or_else(|| s.current_loop.clone())) {
+        return l;
+    }
+    let l = event_loop::new_loop();
+    state(|s| s.current_loop = Some(l.clone()));
+    l
+}
+
+/// Wraps an awaitable in a Future: futures as they are, coroutines as new tasks.
+pub fn ensure_future(lp: &Value, aw: Value) -> PyResult {
+    if future::is_future(&aw) {
+        return Ok(aw);
+    }
+    match &aw {
+        Value::Generator(g) if g.is_coroutine() => task::create_task(lp, aw, None),
+        Value::Iter(i) if i.borrow().is_awaitable() => task::create_task(lp, aw, None),
+        _ => Err(type_error("An asyncio.Future, a coroutine or an awaitable is required")),
+    }
+}
+
+/// `GetAwaitable`: what `await v` delegates to.
+pub fn get_awaitable(v: Value) -> PyResult {
+    match &v {
+        Value::Generator(g) if g.is_coroutine() => {
+            if g.awaited.get() && g.state.get() != crate::object::GenState::Created {
+                return Err(runtime_error("cannot reuse already awaited coroutine"));
+            }
+            g.awaited.set(true);
+            Ok(v)
+        }
+        Value::Iter(i) if i.borrow().is_awaitable() => Ok(v),
+        _ if future::is_future(&v) => {
+            Ok(Value::Iter(Rc::new(RefCell::new(NativeIter::Await { fut: v, yielded: false }))))
+        }
+        Value::Instance(inst) => match inst.class.lookup(crate::intern::sym::AWAIT) {
+            Some(m) => run_async(|ctx| async move {
+                let it = ctx.call(m, vec![v]).await?;
+                match &it {
+                    Value::Generator(_) | Value::Iter(_) => Ok(it),
+                    _ => Err(type_error(format!("__await__() returned non-iterator of type '{}'", type_name(&it)))),
+                }
+            }),
+            None => Err(type_error(format!("object {} can't be used in 'await' expression", inst.class.name))),
+        },
+        _ => Err(type_error(format!("object {} can't be used in 'await' expression", type_name(&v)))),
+    }
+}
+
+/// What one step of an awaitable iterator does.
+pub enum AwaitStep {
+    Yield(Value),
+    Return(Value),
+    Raise(Flow),
+}
+
+/// Steps `await future` / `await asyncio.sleep(...)`.
+pub fn await_step(cell: &RefCell<NativeIter>) -> AwaitStep {
+    let mut it = cell.borrow_mut();
+    match &mut *it {
+        NativeIter::Await { fut, yielded } => {
+            if !*yielded && future::data(fut).is_some_and(|d| d.state == future::FutState::Pending) {
+                *yielded = true;
+                return AwaitStep::Yield(fut.clone());
+            }
+            if future::data(fut).is_some_and(|d| d.state == future::FutState::Pending) {
+                return AwaitStep::Raise(runtime_error("await wasn't used with future"));
+            }
+            match future::result(fut) {
+                Ok(v) => AwaitStep::Return(v),
+                Err(e) => AwaitStep::Raise(e),
+            }
+        }
+        NativeIter::Sleep { delay, result, fut } => match fut {
+            None if *delay <= 0.0 => {
+                // sleep(0) yields once to let every other ready task run.
+                *fut = Some(Value::None);
+                AwaitStep::Yield(Value::None)
+            }
+            None => {
+                let lp = get_event_loop();
+                let class = state(|s| s.future_class.clone());
+                let f = future::new_future(&class, lp.clone(), None);
+                let when = event_loop::now(&loop_data(&lp).expect("loop")) + *delay;
+                let setter = native("_set_result_unless_cancelled", |a| {
+                    if future::data(&a.pos[0]).is_some_and(|d| d.state == future::FutState::Pending) {
+                        future::set_result(&a.pos[0], a.pos[1].clone())?;
+                    }
+                    Ok(Value::None)
+                });
+                event_loop::call_at(&lp, when, setter, vec![f.clone(), result.clone()]);
+                *fut = Some(f.clone());
+                AwaitStep::Yield(f)
+            }
+            Some(Value::None) => AwaitStep::Return(result.clone()),
+            Some(f) => match future::result(f) {
+                Ok(v) => AwaitStep::Return(v),
+                Err(e) => AwaitStep::Raise(e),
+            },
+        },
+        _ => AwaitStep::Raise(type_error("not awaitable")),
+    }
+}
+
+fn number(v: &Value) -> PyResult<f64> {
+    match v {
+        Value::Int(i) => Ok(*i as f64),
+        Value::Float(f) => Ok(*f),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        _ => Err(type_error(format!("'<=' not supported between instances of '{}' and 'int'", type_name(v)))),
+    }
+}
+
+fn running_loop_or_error() -> PyResult<Value> {
+    state(|s| s.running_loop.clone()).ok_or_else(|| runtime_error("no running event loop"))
+}
+
+pub fn make_module() -> Rc<Module> {
+    let m = Rc::new(Module::new(intern("asyncio")));
+    let (future_class, task_class) = state(|s| (s.future_class.clone(), s.task_class.clone()));
+    m.set(intern("Future"), Value::Class(future_class));
+    m.set(intern("Task"), Value::Class(task_class));
+    for name in ["CancelledError", "InvalidStateError", "QueueEmpty", "QueueFull"] {
+        m.set(intern(name), Value::Class(types().exc(name).clone()));
+    }
+    m.set(intern("TimeoutError"), Value::Class(types().exc("TimeoutError").clone()));
+    let fns: &[(&'static str, crate::object::function::NativeFn)] = &[
+        ("get_event_loop", |_| Ok(get_event_loop())),
+        ("new_event_loop", |_| Ok(event_loop::new_loop())),
+        ("set_event_loop", |a| {
+            check_args(a, "set_event_loop", 1, 1)?;
+            let l = a.pos[0].clone();
+            state(|s| s.current_loop = if l.is_none() { None } else { Some(l) });
+            Ok(Value::None)
+        }),
+        ("get_running_loop", |_| running_loop_or_error()),
+        ("sleep", |a| {
+            check_args(a, "sleep", 1, 2)?;
+            let delay = number(&a.pos[0])?;
+            let result = a.pos.get(1).cloned().or_else(|| kwarg(a, "result")).unwrap_or(Value::None);
+            Ok(Value::Iter(Rc::new(RefCell::new(NativeIter::Sleep { delay, result, fut: None }))))
+        }),
+        ("create_task", |a| {
+            check_args(a, "create_task", 1, 1)?;
+            let lp = running_loop_or_error()?;
+            task::create_task(&lp, a.pos[0].clone(), kwarg(a, "name"))
+        }),
+        ("ensure_future", |a| {
+            check_args(a, "ensure_future", 1, 1)?;
+            let lp = kwarg(a, "loop").filter(|l| !l.is_none()).unwrap_or_else(get_event_loop);
+            ensure_future(&lp, a.pos[0].clone())
+        }),
+        ("current_task", |_| {
+            let lp = state(|s| s.running_loop.clone());
+            Ok(lp.and_then(|l| loop_data(&l).and_then(|d| d.current_task.clone())).unwrap_or(Value::None))
+        }),
+        ("all_tasks", |_| {
+            let lp = running_loop_or_error()?;
+            let tasks: Vec<Value> = loop_data(&lp)
+                .expect("loop")
+                .tasks
+                .iter()
+                .filter(|t| future::data(t).is_some_and(|d| d.state == future::FutState::Pending))
+                .cloned()
+                .collect();
+            crate::runtime::protocol::make_set(tasks, false)
+        }),
+        ("iscoroutine", |a| Ok(Value::Bool(matches!(a.pos.first(), Some(Value::Generator(g)) if g.is_coroutine())))),
+        ("iscoroutinefunction", |a| {
+            Ok(Value::Bool(matches!(a.pos.first(), Some(Value::Function(f)) if f.code.flags.is_coroutine)))
+        }),
+        ("isfuture", |a| Ok(Value::Bool(a.pos.first().is_some_and(future::is_future)))),
+        ("run", run),
+    ];
+    for &(name, f) in fns {
+        m.set(intern(name), native(name, f));
+    }
+    m
+}
+
+/// `asyncio.run(main)`: a new loop runs `main` to completion, then cancels what is left.
+fn run(a: &crate::object::function::Args) -> PyResult {
+    check_args(a, "run", 1, 1)?;
+    if state(|s| s.running_loop.is_some()) {
+        return Err(runtime_error("asyncio.run() cannot be called from a running event loop"));
+    }
+    let main = a.pos[0].clone();
+    if !matches!(&main, Value::Generator(g) if g.is_coroutine()) {
+        let shown = crate::runtime::protocol::repr_value(main.clone())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        return Err(value_error(format!("a coroutine was expected, got {}", shown)));
+    }
+    let lp = event_loop::new_loop();
+    state(|s| s.current_loop = Some(lp.clone()));
+    run_async(|ctx| async move {
+        let task = task::create_task(&lp, main, None)?;
+        let result = event_loop::run_until_complete(&ctx, &lp, task).await;
+        // Shutdown: cancel the tasks still pending and let them finish.
+        let pending: Vec<Value> = loop_data(&lp)
+            .expect("loop")
+            .tasks
+            .iter()
+            .filter(|t| future::data(t).is_some_and(|d| d.state == future::FutState::Pending))
+            .cloned()
+            .collect();
+        for t in &pending {
+            task::cancel(t, Value::None)?;
+        }
+        for t in pending {
+            let _ = event_loop::run_until_complete(&ctx, &lp, t).await;
+        }
+        // CPython runs two shutdown coroutines as tasks, which use up two task numbers.
+        state(|s| s.task_counter += 2);
+        {
+            let mut ld: RefMut<'_, LoopData> = loop_data(&lp).expect("loop");
+            ld.closed = true;
+        }
+        state(|s| s.current_loop = None);
+        result
+    })
+}

@@ -1,0 +1,275 @@
+//! `asyncio.Task`: a Future that drives a coroutine. Each step sends into the coroutine
+//! until it yields a future to wait on; the future's completion schedules the next step.
+//! This is CPython's protocol, so the order in which tasks run is CPython's.
+
+use super::future::{self, data, FutState};
+use super::{call_soon, cancelled_error, loop_data, state};
+use crate::modules::builtins::method;
+use crate::object::function::{Args, BoundMethod};
+use crate::object::GenState;
+use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
+use crate::value::Value;
+use crate::vm::native::{run_async, Ctx, GenStep};
+use crate::vm::{Exc, Flow, PyResult};
+use std::rc::Rc;
+
+pub struct TaskData {
+    pub coro: Value,
+    pub name: Value,
+    /// The future this task waits on, if any.
+    pub fut_waiter: Option<Value>,
+    /// A cancel() arrived while no future was awaited: throw CancelledError at the next step.
+    pub must_cancel: bool,
+    pub cancel_requests: u32,
+}
+
+fn native_method(task: &Value, name: &'static str, f: crate::object::function::NativeFn) -> Value {
+    Value::BoundMethod(Rc::new(BoundMethod { receiver: task.clone(), func: crate::modules::builtins::native(name, f) }))
+}
+
+/// Creates a task for `coro` on `event_loop` and schedules its first step.
+pub fn create_task(event_loop: &Value, coro: Value, name: Option<Value>) -> PyResult {
+    let is_coro = matches!(&coro, Value::Generator(g) if g.is_coroutine())
+        || matches!(&coro, Value::Iter(i) if i.borrow().is_awaitable());
+    if !is_coro {
+        let shown = crate::runtime::protocol::repr_value(coro.clone())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        return Err(type_error(format!("a coroutine was expected, got {}", shown)));
+    }
+    if let Value::Generator(g) = &coro {
+        g.awaited.set(true);
+    }
+    let name = match name {
+        Some(n) if !n.is_none() => n,
+        _ => {
+            let n = state(|s| {
+                s.task_counter += 1;
+                s.task_counter
+            });
+            Value::str(format!("Task-{}", n))
+        }
+    };
+    let class = state(|s| s.task_class.clone());
+    let td = TaskData { coro, name, fut_waiter: None, must_cancel: false, cancel_requests: 0 };
+    let task = future::new_future(&class, event_loop.clone(), Some(td));
+    loop_data(event_loop).expect("loop").tasks.push(task.clone());
+    call_soon(event_loop, native_method(&task, "__step", step_native), Vec::new());
+    Ok(task)
+}
+
+fn step_native(a: &Args) -> PyResult {
+    let task = a.pos[0].clone();
+    let exc = match a.pos.get(1) {
+        Some(Value::Instance(e)) => Some(e.clone()),
+        _ => None,
+    };
+    run_async(|ctx| async move {
+        step(&ctx, &task, exc).await?;
+        Ok(Value::None)
+    })
+}
+
+/// The done-callback a task puts on the future it awaits.
+fn wakeup_native(a: &Args) -> PyResult {
+    let task = a.pos[0].clone();
+    let fut = a.pos[1].clone();
+    let exc = match future::result(&fut) {
+        Ok(_) => None,
+        Err(Flow::Raise(e)) => Some(e),
+        Err(other) => return Err(other),
+    };
+    run_async(|ctx| async move {
+        step(&ctx, &task, exc).await?;
+        Ok(Value::None)
+    })
+}
+
+fn data_task(d: std::cell::RefMut<'_, future::FutureData>) -> std::cell::RefMut<'_, TaskData> {
+    std::cell::RefMut::map(d, |d| d.task.as_mut().expect("task"))
+}
+
+/// One step: run the coroutine until it yields a future, returns or raises.
+async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()> {
+    let (coro, event_loop) = {
+        let d = data(task).expect("task");
+        if d.state != FutState::Pending {
+            return Ok(());
+        }
+        (d.task.as_ref().expect("task").coro.clone(), d.event_loop.clone())
+    };
+    {
+        let mut d = data(task).expect("task");
+        let msg = d.cancel_msg.clone();
+        let t = d.task.as_mut().expect("task");
+        t.fut_waiter = None;
+        if t.must_cancel {
+            t.must_cancel = false;
+            if exc.as_ref().is_none_or(|e| !is_instance_of(e, "CancelledError")) {
+                exc = Some(cancelled_error(msg));
+            }
+        }
+    }
+    let previous = loop_data(&event_loop).expect("loop").current_task.replace(task.clone());
+    let outcome = match &coro {
+        Value::Generator(g) => match exc {
+            None => ctx.send(g.clone(), Value::None).await,
+            Some(e) => ctx.throw(g.clone(), e).await,
+        },
+        // A task for `asyncio.sleep(...)` itself: step the sleep directly.
+        Value::Iter(cell) => match exc {
+            Some(e) => {
+                if let crate::object::iter::NativeIter::Sleep { fut: Some(f), .. } = &*cell.borrow() {
+                    if future::is_future(f) {
+                        future::cancel_future(f, Value::None);
+                    }
+                }
+                Err(Flow::Raise(e))
+            }
+            None => match super::await_step(cell) {
+                super::AwaitStep::Yield(v) => Ok(GenStep::Yielded(v)),
+                super::AwaitStep::Return(v) => Ok(GenStep::Returned(v)),
+                super::AwaitStep::Raise(f) => Err(f),
+            },
+        },
+        _ => Err(type_error("task coroutine is not a coroutine")),
+    };
+    loop_data(&event_loop).expect("loop").current_task = previous;
+    match outcome {
+        Ok(GenStep::Returned(v)) => {
+            let must_cancel = data_task(data(task).expect("task")).must_cancel;
+            if must_cancel {
+                let msg = data(task).expect("task").cancel_msg.clone();
+                future::cancel_future(task, msg);
+            } else {
+                future::set_result(task, v)?;
+            }
+        }
+        Ok(GenStep::Yielded(v)) => {
+            if future::is_future(&v) {
+                if v.is(task) {
+                    let e = crate::vm::exc_of(runtime_error(format!("Task cannot await on itself: {}", "task")));
+                    call_soon(&event_loop, native_method(task, "__step", step_native), vec![Value::Instance(e)]);
+                    return Ok(());
+                }
+                let wake = native_method(task, "__wakeup", wakeup_native);
+                let done = data(&v).expect("future").state != FutState::Pending;
+                if done {
+                    let l = data(&v).expect("future").event_loop.clone();
+                    call_soon(&l, wake, vec![v.clone()]);
+                } else {
+                    data(&v).expect("future").callbacks.push(wake);
+                }
+                let must_cancel = {
+                    let mut t = data_task(data(task).expect("task"));
+                    t.fut_waiter = Some(v.clone());
+                    t.must_cancel
+                };
+                if must_cancel {
+                    let msg = data(task).expect("task").cancel_msg.clone();
+                    if cancel(&v, msg)? {
+                        data_task(data(task).expect("task")).must_cancel = false;
+                    }
+                }
+            } else if v.is_none() {
+                // A bare `yield` (asyncio.sleep(0)): run again on the next loop iteration.
+                call_soon(&event_loop, native_method(task, "__step", step_native), Vec::new());
+            } else {
+                let shown = crate::runtime::protocol::repr(ctx, &v).await?;
+                let e = crate::vm::exc_of(runtime_error(format!("Task got bad yield: {}", shown)));
+                call_soon(&event_loop, native_method(task, "__step", step_native), vec![Value::Instance(e)]);
+            }
+        }
+        Err(Flow::Raise(e)) if is_instance_of(&e, "CancelledError") => {
+            let msg = e.exc().and_then(|d| d.borrow().args.first().cloned()).unwrap_or(Value::None);
+            future::cancel_future(task, msg);
+        }
+        Err(Flow::Raise(e)) if is_instance_of(&e, "KeyboardInterrupt") || is_instance_of(&e, "SystemExit") => {
+            future::set_exception(task, e.clone())?;
+            return Err(Flow::Raise(e));
+        }
+        Err(Flow::Raise(e)) => future::set_exception(task, e)?,
+        Err(other) => return Err(other),
+    }
+    Ok(())
+}
+
+/// `task.cancel(msg)`: cancels the awaited future, or arranges a CancelledError.
+pub fn cancel(task: &Value, msg: Value) -> PyResult<bool> {
+    let waiter = {
+        let mut d = data(task).expect("task");
+        if d.state != FutState::Pending {
+            return Ok(false);
+        }
+        d.cancel_msg = msg.clone();
+        let t = d.task.as_mut().expect("task");
+        t.cancel_requests += 1;
+        t.fut_waiter.clone()
+    };
+    if let Some(w) = waiter {
+        let cancelled =
+            if data(&w).is_some_and(|d| d.task.is_some()) { cancel(&w, msg)? } else { future::cancel_future(&w, msg) };
+        if cancelled {
+            return Ok(true);
+        }
+    }
+    data_task(data(task).expect("task")).must_cancel = true;
+    Ok(true)
+}
+
+fn this(a: &Args) -> PyResult<Value> {
+    match a.pos.first() {
+        Some(v) if data(v).is_some_and(|d| d.task.is_some()) => Ok(v.clone()),
+        _ => Err(type_error("descriptor requires a 'Task' object")),
+    }
+}
+
+pub fn install(class: &Rc<crate::object::class::Class>) {
+    method(class, "get_name", |a| Ok(data_task(data(&this(a)?).expect("task")).name.clone()));
+    method(class, "set_name", |a| {
+        let t = this(a)?;
+        let v = a.pos.get(1).cloned().unwrap_or(Value::None);
+        let name = crate::runtime::protocol::str_value(v)?;
+        data_task(data(&t).expect("task")).name = name;
+        Ok(Value::None)
+    });
+    method(class, "get_coro", |a| Ok(data_task(data(&this(a)?).expect("task")).coro.clone()));
+    method(class, "cancelling", |a| Ok(Value::Int(data_task(data(&this(a)?).expect("task")).cancel_requests as i64)));
+    method(class, "uncancel", |a| {
+        let t = this(a)?;
+        let mut td = data_task(data(&t).expect("task"));
+        td.cancel_requests = td.cancel_requests.saturating_sub(1);
+        Ok(Value::Int(td.cancel_requests as i64))
+    });
+}
+
+/// The Task-specific parts of a repr: `name='Task-1' coro=<f() running at file:line>`.
+pub async fn repr_parts(ctx: &Ctx, task: &Value) -> PyResult<Vec<String>> {
+    let (name, coro) = {
+        let t = data_task(data(task).expect("task"));
+        (t.name.clone(), t.coro.clone())
+    };
+    let mut parts = vec![format!("name={}", crate::runtime::protocol::repr(ctx, &name).await?)];
+    if let Value::Generator(g) = &coro {
+        let code = &g.code;
+        let file = &code.source.name;
+        let where_ = match g.state.get() {
+            GenState::Finished => format!("done, defined at {}:{}", file, code.first_line()),
+            GenState::Created => format!("running at {}:{}", file, code.first_line()),
+            _ => {
+                let line = g
+                    .fiber
+                    .borrow()
+                    .as_ref()
+                    .and_then(|f| f.frames.first().map(|fr| fr.code.line_of(fr.ip.saturating_sub(1))))
+                    .unwrap_or(code.first_line());
+                format!("running at {}:{}", file, line)
+            }
+        };
+        parts.push(format!("coro=<{}() {}>", g.qualname, where_));
+    } else {
+        parts.push(format!("coro={}", crate::runtime::protocol::repr(ctx, &coro).await?));
+    }
+    Ok(parts)
+}
