@@ -140,8 +140,8 @@ pub enum Op {
     PopExcept,
     /// `exc type -> exc bool`
     CheckExcMatch,
-    /// `mgr -> exit enter_result`
-    BeforeWith,
+    /// `mgr -> exit enter_result`; operand 1 for `async with` (`__aexit__`, `__aenter__`)
+    BeforeWith(u32),
     /// `exit exc -> exit exc suppress?`: calls exit(type, exc, tb)
     WithExceptStart,
     /// `-> module`: import names[i]

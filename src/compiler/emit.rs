@@ -23,8 +23,9 @@ enum FBlock<'a> {
     Handler,
     /// The final body run after an exception: the exception and previous one are dropped.
     FinallyException,
-    /// The body of a `with`: `__exit__(None, None, None)` is called.
-    With,
+    /// The body of a `with`: `__exit__(None, None, None)` is called (and awaited for
+    /// `async with`).
+    With { is_async: bool },
 }
 
 pub struct Emitter<'a> {
@@ -392,10 +393,10 @@ impl<'a> Emitter<'a> {
                 }
             }
             StmtKind::With { items, body, is_async } => {
-                if *is_async {
-                    return err("'async with' is not supported yet", s.span);
+                if *is_async && !self.is_async {
+                    return err("'async with' outside async function", s.span);
                 }
-                self.with(items, body)?
+                self.with(items, body, *is_async)?
             }
             StmtKind::Raise { exc, cause } => {
                 let mut n = 0;
@@ -533,11 +534,14 @@ impl<'a> Emitter<'a> {
                     self.emit(Op::PopExcept);
                     self.depth -= 2;
                 }
-                FBlock::With => {
+                FBlock::With { is_async } => {
                     self.emit(Op::LoadNone);
                     self.emit(Op::LoadNone);
                     self.emit(Op::LoadNone);
                     self.emit(Op::Call(3));
+                    if is_async {
+                        self.emit_await();
+                    }
                     self.emit(Op::Pop);
                     self.depth -= 1;
                 }
@@ -646,11 +650,21 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    fn with(&mut self, items: &'a [WithItem], body: &'a [Stmt]) -> R {
+    /// `await` of the value on top of the stack.
+    fn emit_await(&mut self) {
+        self.emit(Op::GetAwaitable);
+        self.emit(Op::LoadNone);
+        self.emit(Op::YieldFrom);
+    }
+
+    fn with(&mut self, items: &'a [WithItem], body: &'a [Stmt], is_async: bool) -> R {
         let (first, rest) = items.split_first().expect("with has items");
         let depth = self.depth;
         self.expr(&first.context)?;
-        self.emit(Op::BeforeWith);
+        self.emit(Op::BeforeWith(is_async as u32));
+        if is_async {
+            self.emit_await();
+        }
         match &first.target {
             Some(t) => self.assign(t)?,
             None => {
@@ -659,11 +673,11 @@ impl<'a> Emitter<'a> {
         }
         self.depth += 1;
         let start = self.here();
-        self.fblocks.push(FBlock::With);
+        self.fblocks.push(FBlock::With { is_async });
         if rest.is_empty() {
             self.body(body)?;
         } else {
-            self.with(rest, body)?;
+            self.with(rest, body, is_async)?;
         }
         self.fblocks.pop();
         let end = self.here();
@@ -671,6 +685,9 @@ impl<'a> Emitter<'a> {
         self.emit(Op::LoadNone);
         self.emit(Op::LoadNone);
         self.emit(Op::Call(3));
+        if is_async {
+            self.emit_await();
+        }
         self.emit(Op::Pop);
         let over = self.emit(Op::Jump(0));
         let handler_at = self.here();
@@ -679,6 +696,9 @@ impl<'a> Emitter<'a> {
         self.emit(Op::PushExcInfo);
         let cleanup_start = self.here();
         self.emit(Op::WithExceptStart);
+        if is_async {
+            self.emit_await();
+        }
         let suppress = self.emit(Op::PopJumpIfTrue(0));
         self.emit(Op::Reraise);
         let cleanup_end = self.here();

@@ -17,6 +17,14 @@ pub use args::{arg, check_args, kwarg, ArgSpec};
 use crate::object::module::Module;
 use std::rc::Rc;
 
+/// The part of a native module written in coro, run when the module is first imported.
+pub fn module_source(name: &str) -> Option<&'static str> {
+    match name {
+        "asyncio" => Some(asyncio::SOURCE),
+        _ => None,
+    }
+}
+
 /// A fresh instance of the named native module, if there is one.
 pub fn native_module(name: &str) -> Option<Rc<Module>> {
     match name {

@@ -153,11 +153,32 @@ impl Vm {
                 }
             };
         }
-        let inst = Instance::new(c.clone());
-        if let Some(e) = inst.exc() {
-            e.borrow_mut().args = fiber.stack[at + 1..at + 1 + argc - kwnames.len()].to_vec();
-        }
-        let inst = Value::Instance(Rc::new(inst));
+        let inst = if c.layout == Layout::Native {
+            // Runtime types (asyncio.Future, ...) make their instances natively: `__new__`
+            // receives the class being instantiated, which may be a script subclass.
+            let Some(Value::Native(new)) = c.lookup(sym::NEW) else {
+                fiber.stack.truncate(at);
+                return Err(type_error(format!("cannot create '{}' instances", c.name)));
+            };
+            let npos = argc - kwnames.len();
+            let mut pos = vec![Value::Class(c.clone())];
+            pos.extend(fiber.stack[at + 1..at + 1 + npos].iter().cloned());
+            let kw: Vec<(Symbol, Value)> =
+                kwnames.iter().copied().zip(fiber.stack[at + 1 + npos..at + 1 + argc].iter().cloned()).collect();
+            match (new.func)(&Args { pos: &pos, kw: &kw }) {
+                Ok(v) => v,
+                Err(e) => {
+                    fiber.stack.truncate(at);
+                    return Err(e);
+                }
+            }
+        } else {
+            let inst = Instance::new(c.clone());
+            if let Some(e) = inst.exc() {
+                e.borrow_mut().args = fiber.stack[at + 1..at + 1 + argc - kwnames.len()].to_vec();
+            }
+            Value::Instance(Rc::new(inst))
+        };
         match c.lookup(sym::INIT) {
             Some(init @ Value::Function(_)) => {
                 fiber.stack[at] = init;

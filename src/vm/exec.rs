@@ -8,7 +8,7 @@ use super::native::{NativeFrame, Reply, Request};
 use super::{ops, Exc, Flow, PyResult, Vm, RECURSION_LIMIT};
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::bytecode::{Code, Op};
-use crate::intern::Symbol;
+use crate::intern::{sym, Symbol};
 use crate::object::class::Attrs;
 use crate::object::instance::TracebackEntry;
 use crate::object::iter::Step;
@@ -146,6 +146,7 @@ impl Vm {
                 return Ok(None);
             }
             FrameKind::Normal | FrameKind::IterNext => v,
+            FrameKind::ModuleInit(module) => module,
             FrameKind::Init(instance) => {
                 if !v.is_none() {
                     return Err(exc_of(ex::type_error(format!(
@@ -1108,20 +1109,16 @@ impl Vm {
                     let e = top!().clone();
                     produce!(protocol::exception_matches(&e, &typ).map(Value::Bool));
                 }
-                Op::BeforeWith => {
+                Op::BeforeWith(is_async) => {
                     let mgr = pop!();
-                    let exit = check!(super::attr::lookup_bound(&mgr, crate::intern::sym::EXIT).ok_or_else(|| {
-                        ex::attribute_error(format!(
-                            "'{}' object does not support the context manager protocol",
-                            type_name(&mgr)
-                        ))
-                    }));
-                    let enter = check!(super::attr::lookup_bound(&mgr, crate::intern::sym::ENTER).ok_or_else(|| {
-                        ex::attribute_error(format!(
-                            "'{}' object does not support the context manager protocol",
-                            type_name(&mgr)
-                        ))
-                    }));
+                    let (exit_name, enter_name) =
+                        if is_async == 1 { (sym::AEXIT, sym::AENTER) } else { (sym::EXIT, sym::ENTER) };
+                    let missing = || {
+                        let what = if is_async == 1 { "asynchronous context manager" } else { "context manager" };
+                        ex::type_error(format!("'{}' object does not support the {} protocol", type_name(&mgr), what))
+                    };
+                    let exit = check!(super::attr::lookup_bound(&mgr, exit_name).ok_or_else(missing));
+                    let enter = check!(super::attr::lookup_bound(&mgr, enter_name).ok_or_else(missing));
                     fiber.stack.push(exit);
                     let at = fiber.stack.len();
                     fiber.stack.push(enter);
@@ -1144,7 +1141,28 @@ impl Vm {
                 }
                 Op::ImportName(i) => {
                     let name = code!().names[i as usize];
-                    produce!(self.import(name.as_str()));
+                    match check!(self.import(name.as_str())) {
+                        (module, None) => fiber.stack.push(module),
+                        (module, Some(init)) => {
+                            // Run the module's coro part first; its frame delivers the module.
+                            fiber.frames.last_mut().expect("frame").ip = ip;
+                            let Value::Module(globals) = &module else { unreachable!("modules are modules") };
+                            let base = fiber.stack.len();
+                            fiber.stack.resize(base + init.nlocals(), Value::Null);
+                            self.depth += 1;
+                            let globals = globals.clone();
+                            fiber.frames.push(Frame {
+                                code: init,
+                                ip: 0,
+                                base,
+                                ret_sp: base,
+                                globals,
+                                kind: FrameKind::ModuleInit(module),
+                                native: None,
+                            });
+                            return Event::Continue;
+                        }
+                    }
                 }
                 Op::ImportFrom(i) => {
                     let name = code!().names[i as usize];

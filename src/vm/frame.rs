@@ -18,6 +18,8 @@ pub enum FrameKind {
     Init(Value),
     /// A class body: its namespace becomes a class, which is delivered.
     ClassBody { ns: Rc<RefCell<Attrs>>, name: Value, bases: Vec<Rc<Class>> },
+    /// The coro-source part of a native module: the module is delivered when it finishes.
+    ModuleInit(Value),
     /// An operation whose result is not used (`obj.x = v` through a property setter).
     Discard,
     /// A `__next__` called by `ForIter`: `StopIteration` ends the loop instead of propagating.

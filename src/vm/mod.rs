@@ -58,16 +58,22 @@ impl Vm {
     }
 
     /// Imports a module by name: a native module, created on first import.
-    pub fn import(&mut self, name: &str) -> PyResult {
+    /// Imports a module by name. A native module may come with a part written in coro
+    /// itself: then its code is returned too, to be run (as a frame) before the module is used.
+    pub fn import(&mut self, name: &str) -> PyResult<(Value, Option<Rc<crate::bytecode::Code>>)> {
         let sym = intern(name);
         if let Some(m) = self.modules.get(&sym) {
-            return Ok(m.clone());
+            return Ok((m.clone(), None));
         }
         match crate::modules::native_module(name) {
             Some(m) => {
-                let v = Value::Module(m);
+                let v = Value::Module(m.clone());
                 self.modules.insert(sym, v.clone());
-                Ok(v)
+                let code = match crate::modules::module_source(name) {
+                    Some(src) => Some(compile_module_source(name, src, &m)?),
+                    None => None,
+                };
+                Ok((v, code))
             }
             None => Err(Flow::Raise(crate::runtime::exceptions::new_exception(
                 crate::runtime::types().exc("ModuleNotFoundError"),
@@ -75,6 +81,16 @@ impl Vm {
             ))),
         }
     }
+}
+
+/// Compiles the coro-source part of a native module into its globals.
+fn compile_module_source(name: &str, src: &str, module: &Rc<Module>) -> PyResult<Rc<crate::bytecode::Code>> {
+    let source = crate::span::SourceFile::new(format!("<{}>", name), src);
+    let broken = |msg: String| {
+        crate::runtime::exceptions::raise("SystemError", format!("module {} does not compile: {}", name, msg))
+    };
+    let ast = crate::parser::parse(src).map_err(|e| broken(e.msg))?;
+    crate::compiler::compile(&ast, source, module).map_err(|e| broken(e.msg))
 }
 
 impl Default for Vm {

@@ -136,6 +136,14 @@ fn this(a: &Args) -> PyResult<Value> {
 }
 
 pub fn install(class: &Rc<crate::object::class::Class>) {
+    method(class, "__new__", |a| {
+        let Some(Value::Class(cls)) = a.pos.first() else {
+            return Err(type_error("Future.__new__(X): X is not a type object"));
+        };
+        let lp = crate::modules::args::kwarg(a, "loop").filter(|l| !l.is_none()).unwrap_or_else(super::get_event_loop);
+        Ok(new_future(cls, lp, None))
+    });
+    method(class, "__init__", |_| Ok(Value::None));
     method(class, "result", |a| result(&this(a)?));
     method(class, "exception", |a| {
         let fut = this(a)?;

@@ -36,6 +36,10 @@ pub struct State {
     pub task_counter: u64,
 }
 
+/// The parts of asyncio written in coro on top of the native Future, Task and loop:
+/// `gather`, `wait`, `wait_for`, `shield`, `as_completed`, the locks and the queues.
+pub const SOURCE: &str = include_str!("lib.coro");
+
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
 }
@@ -92,7 +96,7 @@ pub fn cancelled_error(msg: Value) -> Exc {
 }
 
 /// The loop code should use now: the running one, else the current one (created on demand).
-fn get_event_loop() -> Value {
+pub fn get_event_loop() -> Value {
     if let Some(l) = state(|s| s.running_loop.clone().or_else(|| s.current_loop.clone())) {
         return l;
     }
