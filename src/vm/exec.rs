@@ -336,7 +336,19 @@ impl Vm {
                 }
                 Event::Continue
             }
-            Err(e) => Event::Raise(e),
+            Err(e) => {
+                // A generator delegating with `yield from`/`await` passes the exception to
+                // the generator it delegates to, innermost first.
+                let top = fiber.frames.last().expect("frame");
+                if let (Some(Op::YieldFrom), Some(Value::Generator(inner))) =
+                    (top.code.ops.get(top.ip), fiber.stack.last())
+                {
+                    let inner = inner.clone();
+                    fiber.frames.last_mut().expect("frame").ip += 1;
+                    return Event::Resume { gen: inner, send: Err(e), mode: ResumeMode::YieldFrom };
+                }
+                Event::Raise(e)
+            }
         }
     }
 

@@ -158,11 +158,17 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
     method(class, "cancelled", |a| Ok(Value::Bool(data(&this(a)?).expect("future").state == FutState::Cancelled)));
     method(class, "set_result", |a| {
         check_args(a, "set_result", 2, 2)?;
+        if data(&this(a)?).is_some_and(|d| d.task.is_some()) {
+            return Err(crate::runtime::exceptions::runtime_error("Task does not support set_result operation"));
+        }
         set_result(&this(a)?, a.pos[1].clone())?;
         Ok(Value::None)
     });
     method(class, "set_exception", |a| {
         check_args(a, "set_exception", 2, 2)?;
+        if data(&this(a)?).is_some_and(|d| d.task.is_some()) {
+            return Err(crate::runtime::exceptions::runtime_error("Task does not support set_exception operation"));
+        }
         let e = match &a.pos[1] {
             Value::Instance(i) if i.exc().is_some() => i.clone(),
             Value::Class(c) => crate::runtime::exceptions::new_exception(c, Vec::new()),
@@ -232,7 +238,11 @@ pub async fn future_repr(ctx: &Ctx, fut: &Value) -> PyResult<String> {
         Value::Instance(i) => i.class.name.to_string(),
         _ => "Future".into(),
     };
+    let cancelling = is_task
+        && state == FutState::Pending
+        && data(fut).is_some_and(|d| d.task.as_ref().is_some_and(|t| t.cancel_requests > 0));
     let mut parts = vec![match state {
+        FutState::Pending if cancelling => "cancelling".to_string(),
         FutState::Pending => "pending".to_string(),
         FutState::Cancelled => "cancelled".to_string(),
         FutState::Finished => "finished".to_string(),

@@ -249,8 +249,9 @@ pub fn make_module() -> Rc<Module> {
             ensure_future(&lp, a.pos[0].clone())
         }),
         ("current_task", |_| {
-            let lp = state(|s| s.running_loop.clone());
-            Ok(lp.and_then(|l| loop_data(&l).and_then(|d| d.current_task.clone())).unwrap_or(Value::None))
+            let lp = running_loop_or_error()?;
+            let current = loop_data(&lp).and_then(|d| d.current_task.clone());
+            Ok(current.unwrap_or(Value::None))
         }),
         ("all_tasks", |_| {
             let lp = running_loop_or_error()?;

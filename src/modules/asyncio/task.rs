@@ -41,15 +41,14 @@ pub fn create_task(event_loop: &Value, coro: Value, name: Option<Value>) -> PyRe
     if let Value::Generator(g) = &coro {
         g.awaited.set(true);
     }
+    // Every task uses up a number, named or not (as CPython's counter does).
+    let n = state(|s| {
+        s.task_counter += 1;
+        s.task_counter
+    });
     let name = match name {
-        Some(n) if !n.is_none() => n,
-        _ => {
-            let n = state(|s| {
-                s.task_counter += 1;
-                s.task_counter
-            });
-            Value::str(format!("Task-{}", n))
-        }
+        Some(n) if !n.is_none() => crate::runtime::protocol::str_value(n)?,
+        _ => Value::str(format!("Task-{}", n)),
     };
     let class = state(|s| s.task_class.clone());
     let td = TaskData { coro, name, fut_waiter: None, must_cancel: false, cancel_requests: 0 };
