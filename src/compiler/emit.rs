@@ -983,6 +983,20 @@ impl<'a> Emitter<'a> {
         child.span = e.span;
         child.konst(Value::None);
         let is_gen = kind == "genexpr";
+        // `[await f(x) for x in xs]` in a coroutine: the comprehension is itself a coroutine,
+        // awaited where it is built.
+        let parts = generators
+            .iter()
+            .skip(1)
+            .map(|g| &g.iter)
+            .chain(generators.iter().flat_map(|g| &g.ifs))
+            .chain([elt])
+            .chain(value);
+        let awaits = parts.into_iter().any(contains_await);
+        if awaits && (is_gen || !self.is_async) {
+            return err("asynchronous comprehension outside of an asynchronous function", e.span);
+        }
+        child.is_async = awaits;
         match kind {
             "listcomp" => {
                 child.emit(Op::BuildList(0));
@@ -1000,7 +1014,7 @@ impl<'a> Emitter<'a> {
             child.emit(Op::LoadNone);
         }
         child.emit(Op::Return);
-        let flags = CodeFlags { is_generator: is_gen, ..CodeFlags::default() };
+        let flags = CodeFlags { is_generator: is_gen, is_coroutine: awaits, ..CodeFlags::default() };
         let code = child.finish(flags, 1, 0, 0, e.span);
         let idx = self.add_child(code);
         self.span = e.span;
@@ -1010,6 +1024,9 @@ impl<'a> Emitter<'a> {
         self.emit(Op::GetIter);
         self.span = e.span;
         self.emit(Op::Call(1));
+        if awaits {
+            self.emit_await();
+        }
         Ok(())
     }
 
@@ -1494,6 +1511,45 @@ impl<'a> Emitter<'a> {
             self.emit(Op::CallEx(1));
         }
         Ok(())
+    }
+}
+
+/// Whether an expression awaits, not counting nested functions and lambdas.
+fn contains_await(e: &Expr) -> bool {
+    use ExprKind::*;
+    let any = |xs: &[Expr]| xs.iter().any(contains_await);
+    match &e.node {
+        Await(_) => true,
+        Name(_) | Constant(_) | Lambda { .. } => false,
+        FString(parts) => parts.iter().any(|p| matches!(p, FStringPart::Field(f) if contains_await(&f.expr))),
+        Tuple(xs) | List(xs) | Set(xs) => any(xs),
+        Dict(items) => items.iter().any(|(k, v)| k.as_ref().is_some_and(contains_await) || contains_await(v)),
+        Starred(x) | Yield(Some(x)) | YieldFrom(x) | UnaryOp { operand: x, .. } => contains_await(x),
+        Yield(None) => false,
+        Attribute { value, .. } => contains_await(value),
+        Subscript { value, index } => contains_await(value) || contains_await(index),
+        Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().any(|x| contains_await(x)),
+        Call { func, args } => {
+            contains_await(func)
+                || args.iter().any(|a| match a {
+                    Arg::Positional(x) | Arg::Starred(x) | Arg::Keyword(_, x) | Arg::DoubleStarred(x) => {
+                        contains_await(x)
+                    }
+                })
+        }
+        BinOp { left, right, .. } => contains_await(left) || contains_await(right),
+        BoolOp { values, .. } => any(values),
+        Compare { left, ops } => contains_await(left) || ops.iter().any(|(_, x)| contains_await(x)),
+        IfExp { test, body, orelse } => contains_await(test) || contains_await(body) || contains_await(orelse),
+        ListComp { elt, generators } | SetComp { elt, generators } | GeneratorExp { elt, generators } => {
+            contains_await(elt) || generators.iter().any(|g| contains_await(&g.iter) || any(&g.ifs))
+        }
+        DictComp { key, value, generators } => {
+            contains_await(key)
+                || contains_await(value)
+                || generators.iter().any(|g| contains_await(&g.iter) || any(&g.ifs))
+        }
+        NamedExpr { value, .. } => contains_await(value),
     }
 }
 

@@ -92,6 +92,8 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
             "value" if inst.class.is_subclass(types().exc("StopIteration")) => {
                 return Ok(e.args.first().cloned().unwrap_or(Value::None))
             }
+            "message" if is_group(inst) => return Ok(e.args.first().cloned().unwrap_or(Value::None)),
+            "exceptions" if is_group(inst) => return Ok(Value::tuple(group_members(&e.args))),
             _ => {}
         }
     }
@@ -356,4 +358,17 @@ pub fn lookup_bound(obj: &Value, name: Symbol) -> Option<Value> {
     let class = types().class_of(obj);
     let attr = class.lookup(name)?;
     bind_class_attr(attr, obj, &class).ok()
+}
+
+/// Whether an exception is an (Base)ExceptionGroup, whose args are `(message, exceptions)`.
+pub fn is_group(inst: &Instance) -> bool {
+    inst.class.is_subclass(types().exc("BaseExceptionGroup")) || inst.class.is_subclass(types().exc("ExceptionGroup"))
+}
+
+/// The sub-exceptions of an exception group's args.
+pub fn group_members(args: &[Value]) -> Vec<Value> {
+    args.get(1)
+        .and_then(|v| crate::runtime::protocol::unpack_fast(v, usize::MAX))
+        .and_then(Result::ok)
+        .unwrap_or_default()
 }

@@ -47,6 +47,12 @@ impl Vm {
         self.run(fiber)
     }
 
+    /// The exception being handled: this fiber's, or else that of the nearest fiber that
+    /// resumed it (a coroutine called from an `except` block sees that exception).
+    fn handling(&self, fiber: &Fiber) -> Option<Value> {
+        fiber.handling.clone().or_else(|| self.resumers.iter().rev().find_map(|f| f.handling.clone()))
+    }
+
     /// Completes a result that may be a native continuation, running it on a fresh fiber.
     pub fn finish_native(&mut self, r: PyResult) -> PyResult {
         match r {
@@ -89,7 +95,7 @@ impl Vm {
                 },
                 Event::Raise(e) => {
                     // An exception raised while another is handled gets it as `__context__`.
-                    if let Some(Value::Instance(handled)) = &fiber.handling {
+                    if let Some(Value::Instance(handled)) = &self.handling(&fiber) {
                         if let Some(data) = e.exc() {
                             let mut data = data.borrow_mut();
                             if data.context.is_none() && !Rc::ptr_eq(handled, &e) {
@@ -1082,7 +1088,7 @@ impl Vm {
                 }
                 Op::Raise(n) => {
                     let flow = match n {
-                        0 => match &fiber.handling {
+                        0 => match &self.handling(fiber) {
                             Some(Value::Instance(e)) => {
                                 let e = e.clone();
                                 leave!(Event::Reraise(e));
@@ -1091,12 +1097,12 @@ impl Vm {
                         },
                         1 => {
                             let e = pop!();
-                            protocol::make_exception(e, None, fiber.handling.clone())
+                            protocol::make_exception(e, None, self.handling(fiber))
                         }
                         _ => {
                             let cause = pop!();
                             let e = pop!();
-                            protocol::make_exception(e, Some(cause), fiber.handling.clone())
+                            protocol::make_exception(e, Some(cause), self.handling(fiber))
                         }
                     };
                     throw!(flow);

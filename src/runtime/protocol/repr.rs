@@ -184,6 +184,14 @@ pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
                 if dunder(&inst.class, sym::REPR).is_none() {
                     let args = e.borrow().args.clone();
                     let guard = Recursion::default();
+                    if crate::vm::is_group(inst) {
+                        let n = crate::vm::group_members(&args).len();
+                        let msg = match args.first() {
+                            Some(m) => Box::pin(str(ctx, m)).await?,
+                            None => String::new(),
+                        };
+                        return Ok(format!("{} ({} sub-exception{})", msg, n, if n == 1 { "" } else { "s" }));
+                    }
                     return match args.len() {
                         0 => Ok(String::new()),
                         1 if inst.class.is_subclass(types().exc("KeyError")) => repr(ctx, &args[0], &guard).await,
