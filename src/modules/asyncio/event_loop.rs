@@ -416,12 +416,48 @@ fn deadlock(lp: &Value) -> Flow {
                     },
                     None => "nothing (scheduled)".into(),
                 };
-                report.push_str(&format!("  {} waits on {}\n", name, what));
+                report.push_str(&format!("  {} waits on {}", name, what));
+                if let Some(site) = wait_site(&td.coro) {
+                    report.push_str(&format!(" at {}", site));
+                }
+                report.push('\n');
             }
         }
     }
     crate::diagnostics::eprint(&report);
     runtime_error("event loop deadlocked: no task can make progress")
+}
+
+/// Where a suspended coroutine waits: the innermost frame of its await chain that belongs
+/// to the user's script (library frames are skipped), as `file:line (in f): source`.
+fn wait_site(coro: &Value) -> Option<String> {
+    let mut site = None;
+    let mut current = coro.clone();
+    for _ in 0..1000 {
+        let Value::Generator(g) = current.clone() else { break };
+        let next = {
+            let fiber = g.fiber.borrow();
+            let fiber = fiber.as_ref()?;
+            let frame = fiber.frames.last()?;
+            let code = &frame.code;
+            if !code.source.name.starts_with('<') {
+                let line = code.line_of(frame.ip);
+                site = Some(format!(
+                    "{}:{} (in {}): {}",
+                    code.source.name,
+                    line,
+                    code.name,
+                    code.source.line_text(line).trim()
+                ));
+            }
+            fiber.stack.last().cloned()
+        };
+        match next {
+            Some(v @ Value::Generator(_)) => current = v,
+            _ => break,
+        }
+    }
+    site
 }
 
 pub async fn call_exception_handler(ctx: &Ctx, lp: &Value, context: Value) -> PyResult<()> {
