@@ -145,6 +145,16 @@ pub fn get_awaitable(v: Value) -> PyResult {
     }
 }
 
+thread_local! {
+    /// The timer callback of `sleep`: completes its future unless it was cancelled.
+    static SET_RESULT_UNLESS_CANCELLED: Value = native("_set_result_unless_cancelled", |a| {
+        if future::data(&a.pos[0]).is_some_and(|d| d.state == future::FutState::Pending) {
+            future::set_result(&a.pos[0], a.pos[1].clone())?;
+        }
+        Ok(Value::None)
+    });
+}
+
 /// What one step of an awaitable iterator does.
 pub enum AwaitStep {
     Yield(Value),
@@ -180,12 +190,7 @@ pub fn await_step(cell: &RefCell<NativeIter>) -> AwaitStep {
                 let class = state(|s| s.future_class.clone());
                 let f = future::new_future(&class, lp.clone(), None);
                 let when = event_loop::now(&loop_data(&lp).expect("loop")) + *delay;
-                let setter = native("_set_result_unless_cancelled", |a| {
-                    if future::data(&a.pos[0]).is_some_and(|d| d.state == future::FutState::Pending) {
-                        future::set_result(&a.pos[0], a.pos[1].clone())?;
-                    }
-                    Ok(Value::None)
-                });
+                let setter = SET_RESULT_UNLESS_CANCELLED.with(Value::clone);
                 event_loop::call_at(&lp, when, setter, vec![f.clone(), result.clone()]);
                 *fut = Some(f.clone());
                 AwaitStep::Yield(f)

@@ -23,8 +23,14 @@ pub struct TaskData {
     pub cancel_requests: u32,
 }
 
-fn native_method(task: &Value, name: &'static str, f: crate::object::function::NativeFn) -> Value {
-    Value::BoundMethod(Rc::new(BoundMethod { receiver: task.clone(), func: crate::modules::builtins::native(name, f) }))
+thread_local! {
+    /// The natives tasks schedule, made once: tasks bind them to themselves.
+    static STEP: Value = crate::modules::builtins::native("__step", step_native);
+    static WAKEUP: Value = crate::modules::builtins::native("__wakeup", wakeup_native);
+}
+
+fn native_method(task: &Value, native: &'static std::thread::LocalKey<Value>) -> Value {
+    Value::BoundMethod(Rc::new(BoundMethod { receiver: task.clone(), func: native.with(Value::clone) }))
 }
 
 /// Creates a task for `coro` on `event_loop` and schedules its first step.
@@ -54,7 +60,7 @@ pub fn create_task(event_loop: &Value, coro: Value, name: Option<Value>) -> PyRe
     let td = TaskData { coro, name, fut_waiter: None, must_cancel: false, cancel_requests: 0 };
     let task = future::new_future(&class, event_loop.clone(), Some(td));
     loop_data(event_loop).expect("loop").tasks.push(task.clone());
-    call_soon(event_loop, native_method(&task, "__step", step_native), Vec::new());
+    call_soon(event_loop, native_method(&task, &STEP), Vec::new());
     Ok(task)
 }
 
@@ -149,10 +155,10 @@ async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()> {
             if future::is_future(&v) {
                 if v.is(task) {
                     let e = crate::vm::exc_of(runtime_error(format!("Task cannot await on itself: {}", "task")));
-                    call_soon(&event_loop, native_method(task, "__step", step_native), vec![Value::Instance(e)]);
+                    call_soon(&event_loop, native_method(task, &STEP), vec![Value::Instance(e)]);
                     return Ok(());
                 }
-                let wake = native_method(task, "__wakeup", wakeup_native);
+                let wake = native_method(task, &WAKEUP);
                 let done = data(&v).expect("future").state != FutState::Pending;
                 if done {
                     let l = data(&v).expect("future").event_loop.clone();
@@ -173,11 +179,11 @@ async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()> {
                 }
             } else if v.is_none() {
                 // A bare `yield` (asyncio.sleep(0)): run again on the next loop iteration.
-                call_soon(&event_loop, native_method(task, "__step", step_native), Vec::new());
+                call_soon(&event_loop, native_method(task, &STEP), Vec::new());
             } else {
                 let shown = crate::runtime::protocol::repr(ctx, &v).await?;
                 let e = crate::vm::exc_of(runtime_error(format!("Task got bad yield: {}", shown)));
-                call_soon(&event_loop, native_method(task, "__step", step_native), vec![Value::Instance(e)]);
+                call_soon(&event_loop, native_method(task, &STEP), vec![Value::Instance(e)]);
             }
         }
         Err(Flow::Raise(e)) if is_instance_of(&e, "CancelledError") => {
