@@ -13,6 +13,9 @@ struct Cli {
     /// Print the bytecode of FILE instead of running it.
     #[arg(long)]
     dis: bool,
+    /// Event loops jump to the next timer instead of waiting: sleeps are instant.
+    #[arg(long)]
+    virtual_time: bool,
     /// FILE to run, then the arguments passed to it in `sys.argv[1:]`.
     #[arg(value_name = "FILE [ARGS]", trailing_var_arg = true, allow_hyphen_values = true)]
     rest: Vec<String>,
@@ -31,6 +34,9 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> u8 {
     let mut interp = Interpreter::new();
+    if cli.virtual_time {
+        coro::modules::asyncio::use_virtual_time();
+    }
     interp.colour = coro::diagnostics::use_colour();
     let (file, args) = match &cli.code {
         Some(_) => (None, cli.rest.clone()),

@@ -33,11 +33,34 @@ pub struct Generator {
     pub state: Cell<GenState>,
     /// Set when a coroutine object has been awaited or driven, for "never awaited" reports.
     pub awaited: Cell<bool>,
+    /// The call that created it (code and instruction), for "never awaited" reports.
+    pub created_at: Option<(Rc<Code>, u32)>,
 }
 
 impl Generator {
     pub fn is_coroutine(&self) -> bool {
         self.code.flags.is_coroutine
+    }
+}
+
+impl Drop for Generator {
+    /// A coroutine object dropped before anything awaited it is almost always a bug (a
+    /// missing `await`): say so on stderr, as CPython's RuntimeWarning does.
+    fn drop(&mut self) {
+        if self.is_coroutine() && !self.awaited.get() && self.state.get() == GenState::Created {
+            let (code, line) = match &self.created_at {
+                Some((code, ip)) => (code.clone(), code.line_of(*ip as usize)),
+                None => (self.code.clone(), self.code.first_line()),
+            };
+            let msg = format!(
+                "{}:{}: RuntimeWarning: coroutine '{}' was never awaited\n  {}\n",
+                code.source.name,
+                line,
+                self.qualname,
+                code.source.line_text(line).trim()
+            );
+            crate::runtime::output::try_write_err(&msg);
+        }
     }
 }
 

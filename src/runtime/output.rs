@@ -37,6 +37,14 @@ pub fn write_err(s: &str) {
     });
 }
 
+/// Like `write_err`, but silent when the thread's streams are already gone (at thread exit).
+pub fn try_write_err(s: &str) {
+    let live = SINK.try_with(|_| ()).is_ok() && STDOUT.try_with(|_| ()).is_ok();
+    if live {
+        write_err(s);
+    }
+}
+
 pub fn flush() {
     STDOUT.with(|o| drop(o.borrow_mut().flush()));
 }

@@ -113,7 +113,12 @@ impl Vm {
         if code.flags.is_generator || code.flags.is_coroutine {
             let locals = fiber.stack.split_off(base);
             fiber.stack.truncate(at);
-            return Ok(CallOutcome::Done(make_generator(f, locals)));
+            let caller = fiber
+                .frames
+                .last()
+                .filter(|fr| fr.native.is_none())
+                .map(|fr| (fr.code.clone(), fr.ip.saturating_sub(1) as u32));
+            return Ok(CallOutcome::Done(make_generator(f, locals, caller)));
         }
         if self.depth >= RECURSION_LIMIT {
             fiber.stack.truncate(at);
@@ -213,7 +218,7 @@ fn not_callable(v: &Value) -> crate::vm::Flow {
 }
 
 /// A generator or coroutine object holding a not-yet-started frame with these locals.
-fn make_generator(f: &Rc<Function>, locals: Vec<Value>) -> Value {
+fn make_generator(f: &Rc<Function>, locals: Vec<Value>, created_at: Option<(Rc<Code>, u32)>) -> Value {
     let mut fiber = Fiber::new(ResumeMode::Native, None);
     fiber.stack = locals;
     fiber.frames.push(Frame {
@@ -231,6 +236,7 @@ fn make_generator(f: &Rc<Function>, locals: Vec<Value>) -> Value {
         fiber: RefCell::new(None),
         state: Cell::new(GenState::Created),
         awaited: Cell::new(false),
+        created_at,
     });
     *gen.fiber.borrow_mut() = Some(Box::new(fiber));
     Value::Generator(gen)

@@ -107,7 +107,21 @@ fn handle_data(v: &Value) -> Option<RefMut<'_, HandleData>> {
 
 /// Seconds on the loop's monotonic clock.
 pub fn now(ld: &LoopData) -> f64 {
-    ld.start.elapsed().as_secs_f64() + 1.0
+    match VIRTUAL_NOW.with(|v| v.get()) {
+        Some(t) => t,
+        None => ld.start.elapsed().as_secs_f64() + 1.0,
+    }
+}
+
+thread_local! {
+    /// With virtual time, the clock stands still while anything is ready and jumps to the
+    /// next timer when nothing is: sleeps take no real time and runs are deterministic.
+    static VIRTUAL_NOW: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Switches this thread's event loops to virtual time (`coro --virtual-time`).
+pub fn use_virtual_time() {
+    VIRTUAL_NOW.with(|v| v.set(Some(1.0)));
 }
 
 pub fn call_soon(event_loop: &Value, callback: Value, args: Vec<Value>) -> Value {
@@ -341,10 +355,13 @@ async fn run_once(ctx: &Ctx, lp: &Value) -> PyResult<()> {
     };
     match wait {
         None => return Err(deadlock(lp)),
-        Some(t) if t > 0.0 => {
-            output::flush();
-            std::thread::sleep(std::time::Duration::from_secs_f64(t));
-        }
+        Some(t) if t > 0.0 => match VIRTUAL_NOW.with(|v| v.get()) {
+            Some(virtual_now) => VIRTUAL_NOW.with(|v| v.set(Some(virtual_now + t))),
+            None => {
+                output::flush();
+                std::thread::sleep(std::time::Duration::from_secs_f64(t));
+            }
+        },
         Some(_) => {}
     }
     {

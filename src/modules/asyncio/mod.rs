@@ -6,7 +6,7 @@ mod event_loop;
 mod future;
 mod task;
 
-pub use event_loop::call_soon;
+pub use event_loop::{call_soon, use_virtual_time};
 
 use crate::intern::intern;
 use crate::modules::args::{check_args, kwarg};
