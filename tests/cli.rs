@@ -1,0 +1,81 @@
+//! The `coro` command as a user runs it: exit statuses, `-c`, `sys.argv`, `--dis` and
+//! `--virtual-time`.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn coro(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_coro")).args(args).output().expect("run coro");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn script(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!("coro-cli-{}-{}", std::process::id(), name));
+    std::fs::write(&path, text).expect("write script");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn dash_c_runs_code_and_passes_arguments() {
+    let (status, out, _) = coro(&["-c", "import sys; print(sys.argv, 6 * 7)", "a", "b"]);
+    assert_eq!(status, 0);
+    assert_eq!(out, "['-c', 'a', 'b'] 42\n");
+}
+
+#[test]
+fn a_script_sees_its_path_and_arguments() {
+    let path = script("argv.coro", "import sys\nprint(len(sys.argv), sys.argv[1:])\n");
+    let (status, out, _) = coro(&[&path, "x", "--flag"]);
+    assert_eq!(status, 0);
+    assert_eq!(out, "3 ['x', '--flag']\n");
+}
+
+#[test]
+fn errors_exit_with_status_one_and_end_with_the_python_line() {
+    let (status, out, err) = coro(&["-c", "print('before')\n{}['missing']"]);
+    assert_eq!(status, 1);
+    assert_eq!(out, "before\n");
+    assert!(err.starts_with("Traceback (most recent call last):"), "{}", err);
+    assert_eq!(err.trim_end().lines().last(), Some("KeyError: 'missing'"));
+    let (status, _, err) = coro(&["-c", "x = (1,"]);
+    assert_eq!(status, 1);
+    assert_eq!(err.trim_end().lines().last(), Some("SyntaxError: '(' was never closed"));
+}
+
+#[test]
+fn sys_exit_sets_the_status() {
+    assert_eq!(coro(&["-c", "import sys; sys.exit(3)"]).0, 3);
+    assert_eq!(coro(&["-c", "import sys; sys.exit()"]).0, 0);
+}
+
+#[test]
+fn usage_errors_exit_with_status_two() {
+    assert_eq!(coro(&["/nonexistent/file.coro"]).0, 2);
+    assert_eq!(coro(&["--no-such-flag"]).0, 2);
+}
+
+#[test]
+fn dis_lists_bytecode() {
+    let (status, out, _) = coro(&["--dis", &script("dis.coro", "def f(x):\n    return x + 1\n")]);
+    assert_eq!(status, 0);
+    assert!(out.contains("Binary(Add)") && out.contains("<code f>"), "{}", out);
+}
+
+#[test]
+fn virtual_time_makes_sleeps_instant_and_keeps_timer_order() {
+    let path = script(
+        "vt.coro",
+        "import asyncio\nasync def n(name, d, log):\n    await asyncio.sleep(d)\n    log.append(name)\n\
+         async def main():\n    log = []\n    await asyncio.gather(n('slow', 100, log), n('fast', 50, log))\n    print(log)\n\
+         asyncio.run(main())\n",
+    );
+    let start = Instant::now();
+    let (status, out, _) = coro(&["--virtual-time", &path]);
+    assert_eq!(status, 0);
+    assert_eq!(out, "['fast', 'slow']\n");
+    assert!(start.elapsed() < Duration::from_secs(5), "virtual sleeps took real time");
+}
