@@ -6,7 +6,7 @@ use super::call::CallOutcome;
 use super::frame::{Fiber, Frame, FrameKind, ResumeMode};
 use super::native::{NativeFrame, Reply, Request};
 use super::{ops, Exc, Flow, PyResult, Vm, RECURSION_LIMIT};
-use crate::ast::{BinOp, CmpOp, UnaryOp};
+use crate::ast::{CmpOp, UnaryOp};
 use crate::bytecode::{Code, Op};
 use crate::intern::{sym, Symbol};
 use crate::object::class::Attrs;
@@ -764,26 +764,24 @@ impl Vm {
                     let start = pop!();
                     fiber.stack.push(Value::Slice(Rc::new(crate::value::PySlice { start, stop, step })));
                 }
-                Op::Binary(op) => {
+                Op::Binary(op) | Op::Inplace(op) => {
+                    // Small integers are computed in place on the stack; everything else goes
+                    // through the general operators.
+                    let n = fiber.stack.len();
+                    if let (Value::Int(x), Value::Int(y)) = (&fiber.stack[n - 2], &fiber.stack[n - 1]) {
+                        if let Some(v) = ops::int_fast(op, *x, *y) {
+                            fiber.stack.truncate(n - 1);
+                            fiber.stack[n - 2] = Value::Int(v);
+                            continue;
+                        }
+                    }
                     let b = pop!();
                     let a = pop!();
-                    let r = match (op, &a, &b) {
-                        (BinOp::Add, Value::Int(x), Value::Int(y)) => match x.checked_add(*y) {
-                            Some(v) => Ok(Value::Int(v)),
-                            None => ops::binary(op, &a, &b),
-                        },
-                        (BinOp::Sub, Value::Int(x), Value::Int(y)) => match x.checked_sub(*y) {
-                            Some(v) => Ok(Value::Int(v)),
-                            None => ops::binary(op, &a, &b),
-                        },
-                        _ => ops::binary(op, &a, &b),
-                    };
-                    produce!(r);
-                }
-                Op::Inplace(op) => {
-                    let b = pop!();
-                    let a = pop!();
-                    produce!(ops::inplace(op, &a, &b));
+                    produce!(if matches!(code!().ops[ip - 1], Op::Inplace(_)) {
+                        ops::inplace(op, &a, &b)
+                    } else {
+                        ops::binary(op, &a, &b)
+                    });
                 }
                 Op::Unary(op) => {
                     let a = pop!();
@@ -796,17 +794,28 @@ impl Vm {
                     }
                 }
                 Op::Compare(op) => {
+                    let n = fiber.stack.len();
+                    if let (Value::Int(x), Value::Int(y)) = (&fiber.stack[n - 2], &fiber.stack[n - 1]) {
+                        let r = match op {
+                            CmpOp::Lt => Some(x < y),
+                            CmpOp::LtE => Some(x <= y),
+                            CmpOp::Gt => Some(x > y),
+                            CmpOp::GtE => Some(x >= y),
+                            CmpOp::Eq => Some(x == y),
+                            CmpOp::NotEq => Some(x != y),
+                            _ => None,
+                        };
+                        if let Some(r) = r {
+                            fiber.stack.truncate(n - 1);
+                            fiber.stack[n - 2] = Value::Bool(r);
+                            continue;
+                        }
+                    }
                     let b = pop!();
                     let a = pop!();
-                    let r = match (op, &a, &b) {
-                        (CmpOp::Lt, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x < y)),
-                        (CmpOp::LtE, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x <= y)),
-                        (CmpOp::Gt, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x > y)),
-                        (CmpOp::GtE, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x >= y)),
-                        (CmpOp::Eq, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x == y)),
-                        (CmpOp::NotEq, Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x != y)),
-                        (CmpOp::Is, _, _) => Ok(Value::Bool(a.is(&b))),
-                        (CmpOp::IsNot, _, _) => Ok(Value::Bool(!a.is(&b))),
+                    let r = match op {
+                        CmpOp::Is => Ok(Value::Bool(a.is(&b))),
+                        CmpOp::IsNot => Ok(Value::Bool(!a.is(&b))),
                         _ => ops::compare(op, &a, &b),
                     };
                     produce!(r);

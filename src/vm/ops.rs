@@ -363,6 +363,23 @@ fn repeat(seq: &Value, n: &Value) -> PyResult {
     })
 }
 
+/// `x op y` for small integers when the result is a small integer computed without
+/// overflow or error; `None` sends the operation down the general path.
+#[inline]
+pub fn int_fast(op: BinOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        BinOp::Mod if y != 0 => Some(numeric::mod_i64(x, y)),
+        BinOp::FloorDiv if y != 0 => numeric::floor_div_i64(x, y),
+        BinOp::BitAnd => Some(x & y),
+        BinOp::BitOr => Some(x | y),
+        BinOp::BitXor => Some(x ^ y),
+        _ => None,
+    }
+}
+
 fn int_op(op: BinOp, x: i64, y: i64) -> PyResult {
     let big = || bigint_op(op, &BigInt::from(x), &BigInt::from(y));
     Ok(match op {
