@@ -161,6 +161,9 @@ pub struct CodeFlags {
     /// A class body: names resolve through a namespace dict.
     pub is_class_body: bool,
     pub is_module: bool,
+    /// Takes exactly its positional parameters: no keyword-only, `*args` or `**kwargs`, and
+    /// not a generator or coroutine. Such calls take the fast path.
+    pub simple_call: bool,
 }
 
 /// A protected instruction range and where control goes when it raises.

@@ -242,6 +242,15 @@ impl<'a> Emitter<'a> {
                 _ => {}
             }
         }
+        let flags = CodeFlags {
+            simple_call: kwonly == 0
+                && !flags.varargs
+                && !flags.varkw
+                && !flags.is_generator
+                && !flags.is_coroutine
+                && !flags.is_class_body,
+            ..flags
+        };
         Code {
             name: self.name,
             qualname: self.qualname,

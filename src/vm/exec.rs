@@ -690,9 +690,10 @@ impl Vm {
                         argc as usize + 1
                     };
                     fiber.frames.last_mut().expect("frame").ip = ip;
-                    if let Some(f) = self.enter_simple(fiber, at, argc) {
+                    if self.enter_simple(fiber, at, argc) {
+                        let callee = fiber.frames.last().expect("frame");
                         (code_ptr, globals_ptr, base, ip) =
-                            (&*f.code as *const Code, &*f.globals as *const Module, at + 1, 0);
+                            (&*callee.code as *const Code, &*callee.globals as *const Module, at + 1, 0);
                         continue;
                     }
                     let outcome = self.call_value(fiber, at, argc, &[], FrameKind::Normal);
@@ -701,9 +702,10 @@ impl Vm {
                 Op::Call(argc) => {
                     let at = fiber.stack.len() - argc as usize - 1;
                     fiber.frames.last_mut().expect("frame").ip = ip;
-                    if let Some(f) = self.enter_simple(fiber, at, argc as usize) {
+                    if self.enter_simple(fiber, at, argc as usize) {
+                        let callee = fiber.frames.last().expect("frame");
                         (code_ptr, globals_ptr, base, ip) =
-                            (&*f.code as *const Code, &*f.globals as *const Module, at + 1, 0);
+                            (&*callee.code as *const Code, &*callee.globals as *const Module, at + 1, 0);
                         continue;
                     }
                     let outcome = self.call_value(fiber, at, argc as usize, &[], FrameKind::Normal);
@@ -1213,47 +1215,27 @@ impl Vm {
 
     /// Enters a script function called with exactly its positional parameters, if that is
     /// what `stack[at]` is: the common call, done without leaving `execute`.
-    fn enter_simple(
-        &mut self,
-        fiber: &mut Fiber,
-        at: usize,
-        argc: usize,
-    ) -> Option<Rc<crate::object::function::Function>> {
-        let Value::Function(f) = &fiber.stack[at] else { return None };
-        let c = &f.code;
-        if argc != c.argcount as usize
-            || c.kwonly != 0
-            || c.flags.varargs
-            || c.flags.varkw
-            || c.flags.is_generator
-            || c.flags.is_coroutine
-        {
-            return None;
+    fn enter_simple(&mut self, fiber: &mut Fiber, at: usize, argc: usize) -> bool {
+        let Value::Function(f) = &fiber.stack[at] else { return false };
+        if !f.code.flags.simple_call || argc != f.code.argcount as usize || self.depth >= RECURSION_LIMIT {
+            return false;
         }
-        if self.depth >= RECURSION_LIMIT {
-            return None;
-        }
-        let f = f.clone();
+        let (code, globals) = (f.code.clone(), f.globals.clone());
         let base = at + 1;
-        fiber.stack.resize(base + f.code.nlocals(), Value::Null);
-        for &slot in &f.code.cells {
-            let v = std::mem::replace(&mut fiber.stack[base + slot as usize], Value::Null);
-            fiber.stack[base + slot as usize] = Value::Cell(Rc::new(RefCell::new(v)));
-        }
-        for (i, &slot) in f.code.freevars.iter().enumerate() {
-            fiber.stack[base + slot as usize] = f.closure[i].clone();
+        fiber.stack.resize(base + code.nlocals(), Value::Null);
+        if !code.cells.is_empty() || !code.freevars.is_empty() {
+            let Value::Function(f) = fiber.stack[at].clone() else { unreachable!("checked above") };
+            for &slot in &code.cells {
+                let v = std::mem::replace(&mut fiber.stack[base + slot as usize], Value::Null);
+                fiber.stack[base + slot as usize] = Value::Cell(Rc::new(RefCell::new(v)));
+            }
+            for (i, &slot) in code.freevars.iter().enumerate() {
+                fiber.stack[base + slot as usize] = f.closure[i].clone();
+            }
         }
         self.depth += 1;
-        fiber.frames.push(Frame {
-            code: f.code.clone(),
-            ip: 0,
-            base,
-            ret_sp: at,
-            globals: f.globals.clone(),
-            kind: FrameKind::Normal,
-            native: None,
-        });
-        Some(f)
+        fiber.frames.push(Frame { code, ip: 0, base, ret_sp: at, globals, kind: FrameKind::Normal, native: None });
+        true
     }
 
     /// Starts a class body frame with its own namespace.
