@@ -113,6 +113,7 @@ pub fn make_module() -> Rc<Module> {
         ("id", id),
         ("format", format_fn),
         ("vars", vars),
+        ("http_get", http_get),
     ];
     for &(name, f) in fns {
         set(name, native(name, f));
@@ -664,4 +665,11 @@ fn id(a: &Args) -> PyResult {
 fn vars(a: &Args) -> PyResult {
     check_args(a, "vars", 1, 1)?;
     crate::vm::get_attr(&a.pos[0], sym::DICT)
+}
+
+/// `http_get(url, timeout=None, headers=None)`: a coroutine performing a GET on the worker
+/// pool while the event loop runs other tasks.
+fn http_get(a: &Args) -> PyResult {
+    let req = super::http::parse_request(a, "http_get")?;
+    Ok(Value::Iter(Rc::new(RefCell::new(NativeIter::Http { req: Some(Box::new(req)), fut: None }))))
 }

@@ -602,7 +602,7 @@ fn to_value(j: Json) -> PyResult {
     })
 }
 
-fn loads(a: &Args) -> PyResult {
+pub(crate) fn loads(a: &Args) -> PyResult {
     if a.pos.len() != 1 {
         return Err(type_error(match a.pos.len() {
             0 => "loads() missing 1 required positional argument: 's'".to_string(),

@@ -5,6 +5,7 @@ pub mod asyncio;
 pub mod builtins;
 mod collections;
 pub mod generators;
+pub mod http;
 pub mod json;
 pub mod math;
 mod numbers;
@@ -33,6 +34,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
+        "requests" => Some(http::make_requests_module()),
         _ => None,
     }
 }

@@ -66,6 +66,11 @@ pub enum NativeIter {
         result: Value,
         fut: Option<Value>,
     },
+    /// `await http_get(...)`: the request starts when first stepped.
+    Http {
+        req: Option<Box<crate::modules::http::HttpRequest>>,
+        fut: Option<Value>,
+    },
     Exhausted,
 }
 
@@ -87,7 +92,7 @@ impl NativeIter {
             NativeIter::Filter { .. } => "filter",
             NativeIter::GetItem { .. } => "iterator",
             NativeIter::Await { .. } => "FutureIter",
-            NativeIter::Sleep { .. } => "coroutine",
+            NativeIter::Sleep { .. } | NativeIter::Http { .. } => "coroutine",
             NativeIter::Exhausted => "iterator",
         }
     }
@@ -104,7 +109,7 @@ pub enum Step {
 impl NativeIter {
     /// Whether this is an awaitable step sequence (driven by `await`, not by `for`).
     pub fn is_awaitable(&self) -> bool {
-        matches!(self, NativeIter::Await { .. } | NativeIter::Sleep { .. })
+        matches!(self, NativeIter::Await { .. } | NativeIter::Sleep { .. } | NativeIter::Http { .. })
     }
 
     pub fn next_simple(&mut self) -> Step {
@@ -188,7 +193,8 @@ impl NativeIter {
             | NativeIter::Filter { .. }
             | NativeIter::GetItem { .. }
             | NativeIter::Await { .. }
-            | NativeIter::Sleep { .. } => Step::NeedsVm,
+            | NativeIter::Sleep { .. }
+            | NativeIter::Http { .. } => Step::NeedsVm,
             NativeIter::Exhausted => Step::Done,
         };
         if let Step::Done = step {

@@ -1,5 +1,8 @@
 //! Running scripts in-process for the test harnesses.
 
+#[allow(dead_code)]
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;

@@ -342,6 +342,8 @@ pub async fn run_forever(ctx: &Ctx, lp: &Value) -> PyResult<()> {
 
 /// One iteration: wait for the next timer if nothing is ready, then run what is ready now.
 async fn run_once(ctx: &Ctx, lp: &Value) -> PyResult<()> {
+    // HTTP requests that finished resolve their futures (scheduling their callbacks).
+    crate::modules::http::drain();
     let wait = {
         let mut ld = data_of(lp).expect("loop");
         while ld.timers.peek().is_some_and(|t| handle_data(&t.handle).is_some_and(|h| h.cancelled)) {
@@ -353,13 +355,24 @@ async fn run_once(ctx: &Ctx, lp: &Value) -> PyResult<()> {
             ld.timers.peek().map(|t| (t.when - now(&ld)).max(0.0))
         }
     };
+    // Requests in flight are pending I/O: wait on their completions, up to the next timer.
     match wait {
+        None if crate::modules::http::in_flight() => {
+            output::flush();
+            crate::modules::http::wait(None);
+        }
         None => return Err(deadlock(lp)),
         Some(t) if t > 0.0 => match VIRTUAL_NOW.with(|v| v.get()) {
+            // Virtual time jumps to the next timer; requests in flight finish in real time.
             Some(virtual_now) => VIRTUAL_NOW.with(|v| v.set(Some(virtual_now + t))),
             None => {
                 output::flush();
-                std::thread::sleep(std::time::Duration::from_secs_f64(t));
+                let d = std::time::Duration::from_secs_f64(t);
+                if crate::modules::http::in_flight() {
+                    crate::modules::http::wait(Some(d));
+                } else {
+                    std::thread::sleep(d);
+                }
             }
         },
         Some(_) => {}

@@ -105,6 +105,25 @@ pub fn get_event_loop() -> Value {
     l
 }
 
+/// A new pending Future on the current loop (for results produced outside script code).
+pub fn new_pending_future() -> Value {
+    let class = state(|s| s.future_class.clone());
+    future::new_future(&class, get_event_loop(), None)
+}
+
+/// Whether `fut` is a Future that is not done yet.
+pub fn future_pending(fut: &Value) -> bool {
+    future::data(fut).is_some_and(|d| d.state == future::FutState::Pending)
+}
+
+/// Finishes a pending Future with a result or an exception.
+pub fn resolve_future(fut: &Value, r: Result<Value, Exc>) {
+    let _ = match r {
+        Ok(v) => future::set_result(fut, v),
+        Err(e) => future::set_exception(fut, e),
+    };
+}
+
 /// Wraps an awaitable in a Future: futures as they are, coroutines as new tasks.
 pub fn ensure_future(lp: &Value, aw: Value) -> PyResult {
     if future::is_future(&aw) {
@@ -201,6 +220,23 @@ pub fn await_step(cell: &RefCell<NativeIter>) -> AwaitStep {
                 Err(e) => AwaitStep::Raise(e),
             },
         },
+        NativeIter::Http { req, fut } => match fut {
+            None => match req.take() {
+                Some(r) => match crate::modules::http::start(*r) {
+                    Ok(f) => {
+                        *fut = Some(f.clone());
+                        AwaitStep::Yield(f)
+                    }
+                    Err(e) => AwaitStep::Raise(e),
+                },
+                None => AwaitStep::Raise(runtime_error("cannot reuse already awaited coroutine")),
+            },
+            Some(f) if future_pending(f) => AwaitStep::Raise(runtime_error("await wasn't used with future")),
+            Some(f) => match future::result(f) {
+                Ok(v) => AwaitStep::Return(v),
+                Err(e) => AwaitStep::Raise(e),
+            },
+        },
         _ => AwaitStep::Raise(type_error("not awaitable")),
     }
 }
@@ -269,7 +305,13 @@ pub fn make_module() -> Rc<Module> {
                 .collect();
             crate::runtime::protocol::make_set(tasks, false)
         }),
-        ("iscoroutine", |a| Ok(Value::Bool(matches!(a.pos.first(), Some(Value::Generator(g)) if g.is_coroutine())))),
+        ("iscoroutine", |a| {
+            Ok(Value::Bool(match a.pos.first() {
+                Some(Value::Generator(g)) => g.is_coroutine(),
+                Some(Value::Iter(i)) => matches!(&*i.borrow(), NativeIter::Sleep { .. } | NativeIter::Http { .. }),
+                _ => false,
+            }))
+        }),
         ("iscoroutinefunction", |a| {
             Ok(Value::Bool(matches!(a.pos.first(), Some(Value::Function(f)) if f.code.flags.is_coroutine)))
         }),

@@ -125,7 +125,9 @@ async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()> {
         // A task for `asyncio.sleep(...)` itself: step the sleep directly.
         Value::Iter(cell) => match exc {
             Some(e) => {
-                if let crate::object::iter::NativeIter::Sleep { fut: Some(f), .. } = &*cell.borrow() {
+                if let crate::object::iter::NativeIter::Sleep { fut: Some(f), .. }
+                | crate::object::iter::NativeIter::Http { fut: Some(f), .. } = &*cell.borrow()
+                {
                     if future::is_future(f) {
                         future::cancel_future(f, Value::None);
                     }
