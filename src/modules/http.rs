@@ -31,7 +31,7 @@ pub const DEFAULT_TIMEOUT: f64 = 30.0;
 /// Largest response body accepted.
 pub const MAX_BODY: u64 = 64 << 20;
 /// Worker threads when `CORO_HTTP_WORKERS` is not set.
-pub const DEFAULT_WORKERS: usize = 8;
+pub const DEFAULT_WORKERS: usize = 32;
 
 /// A GET to perform: plain data, sent to a worker thread.
 pub struct HttpRequest {
