@@ -167,66 +167,27 @@ impl<'a> Emitter<'a> {
     // ---- names ----
 
     fn load_name(&mut self, name: &str) {
-        match self.table.scopes[self.scope].lookup(name) {
-            SymKind::Local => {
-                let s = self.slot(name);
-                self.emit(Op::LoadFast(s));
-            }
-            SymKind::Cell | SymKind::Free => {
-                let s = self.slot(name);
-                self.emit(Op::LoadDeref(s));
-            }
-            SymKind::GlobalExplicit | SymKind::GlobalImplicit => {
-                let s = self.global_slot(name);
-                self.emit(Op::LoadGlobal(s));
-            }
-            SymKind::ClassName => {
-                let i = self.name_idx(name);
-                self.emit(Op::LoadName(i));
-            }
-        }
+        self.name_op(name, [Op::LoadFast, Op::LoadDeref, Op::LoadGlobal, Op::LoadName]);
     }
 
     fn store_name(&mut self, name: &str) {
-        match self.table.scopes[self.scope].lookup(name) {
-            SymKind::Local => {
-                let s = self.slot(name);
-                self.emit(Op::StoreFast(s));
-            }
-            SymKind::Cell | SymKind::Free => {
-                let s = self.slot(name);
-                self.emit(Op::StoreDeref(s));
-            }
-            SymKind::GlobalExplicit | SymKind::GlobalImplicit => {
-                let s = self.global_slot(name);
-                self.emit(Op::StoreGlobal(s));
-            }
-            SymKind::ClassName => {
-                let i = self.name_idx(name);
-                self.emit(Op::StoreName(i));
-            }
-        }
+        self.name_op(name, [Op::StoreFast, Op::StoreDeref, Op::StoreGlobal, Op::StoreName]);
     }
 
     fn delete_name(&mut self, name: &str) {
-        match self.table.scopes[self.scope].lookup(name) {
-            SymKind::Local => {
-                let s = self.slot(name);
-                self.emit(Op::DeleteFast(s));
-            }
-            SymKind::Cell | SymKind::Free => {
-                let s = self.slot(name);
-                self.emit(Op::DeleteDeref(s));
-            }
-            SymKind::GlobalExplicit | SymKind::GlobalImplicit => {
-                let s = self.global_slot(name);
-                self.emit(Op::DeleteGlobal(s));
-            }
-            SymKind::ClassName => {
-                let i = self.name_idx(name);
-                self.emit(Op::DeleteName(i));
-            }
-        }
+        self.name_op(name, [Op::DeleteFast, Op::DeleteDeref, Op::DeleteGlobal, Op::DeleteName]);
+    }
+
+    /// Emits the access to `name` its scope calls for: one of `[fast, deref, global, name]`,
+    /// each taking its local slot, global slot or name index.
+    fn name_op(&mut self, name: &str, [fast, deref, global, class_ns]: [fn(u32) -> Op; 4]) {
+        let op = match self.table.scopes[self.scope].lookup(name) {
+            SymKind::Local => fast(self.slot(name)),
+            SymKind::Cell | SymKind::Free => deref(self.slot(name)),
+            SymKind::GlobalExplicit | SymKind::GlobalImplicit => global(self.global_slot(name)),
+            SymKind::ClassName => class_ns(self.name_idx(name)),
+        };
+        self.emit(op);
     }
 
     // ---- finishing ----

@@ -250,6 +250,12 @@ fn number(v: &Value) -> PyResult<f64> {
     }
 }
 
+/// The tasks of a loop that are not done.
+fn pending_tasks(lp: &Value) -> Vec<Value> {
+    let ld = loop_data(lp).expect("loop");
+    ld.tasks.iter().filter(|t| future::data(t).is_some_and(|d| d.state == future::FutState::Pending)).cloned().collect()
+}
+
 fn running_loop_or_error() -> PyResult<Value> {
     state(|s| s.running_loop.clone()).ok_or_else(|| runtime_error("no running event loop"))
 }
@@ -296,14 +302,7 @@ pub fn make_module() -> Rc<Module> {
         }),
         ("all_tasks", |_| {
             let lp = running_loop_or_error()?;
-            let tasks: Vec<Value> = loop_data(&lp)
-                .expect("loop")
-                .tasks
-                .iter()
-                .filter(|t| future::data(t).is_some_and(|d| d.state == future::FutState::Pending))
-                .cloned()
-                .collect();
-            crate::runtime::protocol::make_set(tasks, false)
+            crate::runtime::protocol::make_set(pending_tasks(&lp), false)
         }),
         ("iscoroutine", |a| {
             Ok(Value::Bool(match a.pos.first() {
@@ -344,13 +343,7 @@ fn run(a: &crate::object::function::Args) -> PyResult {
         let task = task::create_task(&lp, main, None)?;
         let result = event_loop::run_until_complete(&ctx, &lp, task).await;
         // Shutdown: cancel the tasks still pending and let them finish.
-        let pending: Vec<Value> = loop_data(&lp)
-            .expect("loop")
-            .tasks
-            .iter()
-            .filter(|t| future::data(t).is_some_and(|d| d.state == future::FutState::Pending))
-            .cloned()
-            .collect();
+        let pending = pending_tasks(&lp);
         for t in &pending {
             task::cancel(t, Value::None)?;
         }

@@ -565,42 +565,11 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
             None => None,
         },
         Kind::Zip(inners) if inners.is_empty() => None,
-        Kind::Zip(inners) => {
-            let mut items = Vec::with_capacity(inners.len());
-            let mut done = false;
-            for i in &inners {
-                match next_item(ctx, i).await? {
-                    Some(v) => items.push(v),
-                    None => {
-                        done = true;
-                        break;
-                    }
-                }
-            }
-            if done {
-                None
-            } else {
-                Some(Value::tuple(items))
-            }
-        }
-        Kind::Map(func, inners) => {
-            let mut args = Vec::with_capacity(inners.len());
-            let mut done = false;
-            for i in &inners {
-                match next_item(ctx, i).await? {
-                    Some(v) => args.push(v),
-                    None => {
-                        done = true;
-                        break;
-                    }
-                }
-            }
-            if done {
-                None
-            } else {
-                Some(ctx.call(func, args).await?)
-            }
-        }
+        Kind::Zip(inners) => next_of_each(ctx, &inners).await?.map(Value::tuple),
+        Kind::Map(func, inners) => match next_of_each(ctx, &inners).await? {
+            Some(args) => Some(ctx.call(func, args).await?),
+            None => None,
+        },
         Kind::Filter(func, inner) => loop {
             match next_item(ctx, &inner).await? {
                 Some(v) => {
@@ -630,6 +599,18 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
         *cell.borrow_mut() = NativeIter::Exhausted;
     }
     Ok(result)
+}
+
+/// The next item of every iterator, or None as soon as one is exhausted (zip and map).
+async fn next_of_each(ctx: &Ctx, iters: &[Value]) -> PyResult<Option<Vec<Value>>> {
+    let mut items = Vec::with_capacity(iters.len());
+    for i in iters {
+        match next_item(ctx, i).await? {
+            Some(v) => items.push(v),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(items))
 }
 
 /// A native iterator's next item for the VM; `Ok(None)` when exhausted.
