@@ -139,3 +139,52 @@ asyncio.run(main())
 "#);
     assert_eq!(out, "False\n[<Response [200]>, <Response [200]>] ['a start', 'a end', 'b start', 'b end']\n");
 }
+
+#[test]
+fn faults_give_python_exceptions_and_other_tasks_go_on() {
+    let out = run(r#"
+import asyncio
+import json
+ticks = 0
+async def ticker():
+    global ticks
+    while True:
+        await asyncio.sleep(0.005)
+        ticks += 1
+async def attempt(label, url, **kw):
+    try:
+        r = await http_get(url, **kw)
+        return f'{label}: ok {len(r.text)}'
+    except Exception as e:
+        return f'{label}: {type(e).__name__} is OSError/ValueError: {isinstance(e, (OSError, ValueError))}'
+async def main():
+    t = asyncio.create_task(ticker())
+    results = await asyncio.gather(
+        attempt('reset mid-body', '{base}/fault/reset'),
+        attempt('malformed url', 'http//nothing'),
+        attempt('no host', 'http:///path'),
+        attempt('stalls past timeout', '{base}/delay/400', timeout=0.05),
+    )
+    print('\n'.join(results))
+    big = await http_get('{base}/big/50000000')
+    print('50 MB body:', len(big.text) == 50000000)
+    latin1 = await http_get('{base}/fault/latin1')
+    print('non-UTF-8 body:', repr(latin1.text))
+    try:
+        (await http_get('{base}/')).json()
+    except json.JSONDecodeError as e:
+        print('invalid JSON:', type(e).__name__, isinstance(e, ValueError), e)
+    t.cancel()
+    print('ticker kept ticking:', ticks > 5)
+asyncio.run(main())
+"#);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "reset mid-body: ConnectionError is OSError/ValueError: True", "{}", out);
+    assert_eq!(lines[1], "malformed url: ValueError is OSError/ValueError: True", "{}", out);
+    assert_eq!(lines[2], "no host: ValueError is OSError/ValueError: True", "{}", out);
+    assert_eq!(lines[3], "stalls past timeout: TimeoutError is OSError/ValueError: True", "{}", out);
+    assert_eq!(lines[4], "50 MB body: True");
+    assert_eq!(lines[5], "non-UTF-8 body: 'caf\u{fffd}'");
+    assert_eq!(lines[6], "invalid JSON: JSONDecodeError True Expecting value: line 1 column 1 (char 0)");
+    assert_eq!(lines[7], "ticker kept ticking: True");
+}

@@ -36,6 +36,23 @@ fn handle(mut stream: TcpStream) -> std::io::Result<()> {
         }
     }
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    // Faults for coro's own tests (the shared corpus's server has none of these).
+    match path {
+        "/fault/reset" => {
+            // Promises 1000 bytes, sends 10, then closes the connection.
+            stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n0123456789")?;
+            stream.flush()?;
+            return stream.shutdown(std::net::Shutdown::Both);
+        }
+        "/fault/latin1" => {
+            stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nConnection: close\r\n\r\ncaf\xe9",
+            )?;
+            return stream.flush();
+        }
+        _ => {}
+    }
     let seg: Vec<&str> = path.trim_matches('/').split('/').collect();
     let text = "text/plain; charset=utf-8";
     let (code, body, ctype): (u16, String, &str) = match (path, seg.as_slice()) {
