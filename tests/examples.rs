@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{first_difference, run_script};
+use common::{first_difference, run_script_with_args};
 use std::path::Path;
 use std::time::Duration;
 
@@ -24,6 +24,11 @@ fn normalize_addresses(text: &str) -> String {
     out
 }
 
+fn server_port() -> u16 {
+    static PORT: std::sync::OnceLock<u16> = std::sync::OnceLock::new();
+    *PORT.get_or_init(|| common::server::start(0).expect("start the local http server"))
+}
+
 #[test]
 fn examples_print_what_cpython_prints() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -36,7 +41,16 @@ fn examples_print_what_cpython_prints() {
             std::fs::read_to_string(&expected_path).unwrap_or_else(|_| panic!("missing {}", expected_path.display()));
         let text = std::fs::read_to_string(&path).expect("read example");
         count += 1;
-        match run_script(&name, &text, Duration::from_secs(20)) {
+        // Examples that fetch URLs take `tests/examples/NAME.args`, where `{base}` is the local
+        // test server's address.
+        let args: Vec<String> = match std::fs::read_to_string(expected_path.with_extension("args")) {
+            Ok(line) => {
+                let base = format!("http://127.0.0.1:{}/", server_port());
+                line.split_whitespace().map(|a| a.replace("{base}", &base)).collect()
+            }
+            Err(_) => Vec::new(),
+        };
+        match run_script_with_args(&name, &text, &args, Duration::from_secs(20)) {
             None => failures.push(format!("{}: timed out", name)),
             Some(r) if r.status != 0 => failures.push(format!("{}: exit {}: {}", name, r.status, r.stderr)),
             Some(r) => {

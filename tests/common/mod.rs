@@ -1,4 +1,7 @@
 //! Running scripts in-process for the test harnesses.
+//!
+//! Each test binary compiles this module and uses only part of it.
+#![allow(dead_code)]
 
 #[allow(dead_code)]
 pub mod server;
@@ -16,12 +19,19 @@ pub struct RunResult {
 /// Runs `text` as a script named `name` on a fresh interpreter thread, capturing its output.
 /// `None` when it did not finish within `limit`.
 pub fn run_script(name: &str, text: &str, limit: Duration) -> Option<RunResult> {
+    run_script_with_args(name, text, &[], limit)
+}
+
+/// `run_script` with `sys.argv` set to the script's name followed by `args`.
+pub fn run_script_with_args(name: &str, text: &str, args: &[String], limit: Duration) -> Option<RunResult> {
     let (name, text) = (name.to_string(), text.to_string());
+    let argv: Vec<String> = std::iter::once(name.clone()).chain(args.iter().cloned()).collect();
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(move || {
             coro::runtime::output::start_capture();
+            coro::modules::sys::set_argv(argv);
             let mut interp = coro::Interpreter::new();
             let status = match interp.run_source(&name, &text) {
                 coro::Outcome::Ok => 0,
