@@ -1,6 +1,5 @@
 //! `http_get` and `requests.get` against a local test server.
 
-#[allow(dead_code)]
 mod common;
 
 use common::run_script;

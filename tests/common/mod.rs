@@ -3,7 +3,6 @@
 //! Each test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
-#[allow(dead_code)]
 pub mod server;
 
 use std::path::{Path, PathBuf};
