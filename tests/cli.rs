@@ -79,3 +79,24 @@ fn virtual_time_makes_sleeps_instant_and_keeps_timer_order() {
     assert_eq!(out, "['fast', 'slow']\n");
     assert!(start.elapsed() < Duration::from_secs(5), "virtual sleeps took real time");
 }
+
+#[test]
+fn blocking_calls_in_a_running_loop_warn_once_per_call_site() {
+    let path = script(
+        "blocking.coro",
+        "import asyncio, time\nasync def nap():\n    time.sleep(0.001)\n\
+         async def main():\n    await asyncio.gather(nap(), nap(), nap())\n\
+         asyncio.run(main())\ntime.sleep(0.001)\nprint('done')\n",
+    );
+    let (status, out, err) = coro(&[&path]);
+    assert_eq!(status, 0);
+    assert_eq!(out, "done\n");
+    assert_eq!(err.matches("warning: time.sleep() blocks the event loop").count(), 1, "{}", err);
+    assert!(
+        err.contains(":3: warning")
+            && err.contains("'await asyncio.sleep(...)'")
+            && err.contains("    time.sleep(0.001)"),
+        "{}",
+        err
+    );
+}

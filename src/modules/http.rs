@@ -390,10 +390,10 @@ fn header_text(v: &Value, name: &str) -> PyResult<String> {
 /// `requests.get(url, timeout=None, headers=None)`: blocks the interpreter until done.
 fn requests_get(a: &Args) -> PyResult {
     let req = parse_request(a, "get")?;
-    match perform(&req) {
+    crate::modules::blocking::blocking_call("requests.get()", "'await http_get(...)'", move || match perform(&req) {
         Ok(reply) => Ok(make_response(reply)),
         Err(f) => Err(Flow::Raise(failure_exc(f))),
-    }
+    })
 }
 
 /// The blocking `requests` module.

@@ -2,6 +2,7 @@
 
 mod args;
 pub mod asyncio;
+pub mod blocking;
 pub mod builtins;
 mod collections;
 pub mod generators;

@@ -67,7 +67,9 @@ fn sleep(a: &Args) -> PyResult {
     }
     let d = Duration::try_from_secs_f64(secs)
         .map_err(|_| ex::overflow_error("timestamp too large to convert to C _PyTime_t"))?;
-    crate::runtime::output::flush();
-    std::thread::sleep(d);
-    Ok(Value::None)
+    crate::modules::blocking::blocking_call("time.sleep()", "'await asyncio.sleep(...)'", move || {
+        crate::runtime::output::flush();
+        std::thread::sleep(d);
+        Ok(Value::None)
+    })
 }

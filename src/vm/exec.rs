@@ -400,6 +400,15 @@ impl Vm {
             Request::Send { gen, value } => Event::Resume { gen, send: Ok(value), mode: ResumeMode::Native },
             Request::Throw { gen, exc } => Event::Resume { gen, send: Err(exc), mode: ResumeMode::Native },
             Request::Run(nf) => self.push_native(fiber, nf, FrameKind::Normal),
+            Request::CallerSite => {
+                let n = fiber.frames.len();
+                let site = fiber.frames[..n.saturating_sub(1)].iter().rev().find(|f| f.native.is_none()).map(|f| {
+                    let line = f.code.line_of(f.ip.saturating_sub(1));
+                    let text = f.code.source.line_text(line).trim().to_string();
+                    Value::tuple(vec![Value::str(format!("{}:{}", f.code.source.name, line)), Value::str(text)])
+                });
+                self.deliver(fiber, site.unwrap_or(Value::None))
+            }
         }
     }
 

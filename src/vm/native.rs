@@ -35,6 +35,8 @@ pub enum Request {
     },
     /// Run another native continuation to completion.
     Run(Box<NativeFrame>),
+    /// Where the script called this native: `file:line` and the source line, or None.
+    CallerSite,
 }
 
 pub enum Reply {
@@ -123,6 +125,16 @@ impl Ctx {
                 Reply::Raised(e) => Err(Flow::Raise(e)),
             },
             other => other,
+        }
+    }
+
+    /// The script location that called this native, as `(file:line, source line)`.
+    pub async fn caller_site(&self) -> Option<(String, String)> {
+        match self.ask(Request::CallerSite).await {
+            Reply::Value(Value::Tuple(t)) if t.items.len() == 2 => {
+                Some((t.items[0].as_str()?.to_string(), t.items[1].as_str()?.to_string()))
+            }
+            _ => None,
         }
     }
 
