@@ -31,6 +31,40 @@ pub struct FutureData {
     pub cancel_msg: Value,
     pub event_loop: Value,
     pub task: Option<TaskData>,
+    /// Finished with an exception that nobody has looked at yet (`result()`, `exception()`,
+    /// or an `await`); reported if the task is dropped like that.
+    pub unretrieved: bool,
+}
+
+impl Drop for FutureData {
+    /// CPython reports a task whose exception was never retrieved when the collector gets to
+    /// it; here it happens exactly when the last reference goes.
+    fn drop(&mut self) {
+        let (Some(task), Some(e), true) = (&self.task, &self.exception, self.unretrieved) else { return };
+        let name = task.name.as_str().unwrap_or("?");
+        let coro = match &task.coro {
+            Value::Generator(g) => {
+                format!(" coro=<{}() done, defined at {}:{}>", g.qualname, g.code.source.name, g.code.first_line())
+            }
+            _ => String::new(),
+        };
+        let args = e.exc().map(|d| d.borrow().args.clone()).unwrap_or_default();
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| match a {
+                Value::Str(s) => crate::runtime::protocol::str_repr(&s.s),
+                Value::Int(i) => i.to_string(),
+                _ => "...".into(),
+            })
+            .collect();
+        crate::runtime::output::try_write_err(&format!(
+            "Task exception was never retrieved\nfuture: <Task finished name='{}'{} exception={}({})>\n",
+            name,
+            coro,
+            e.class.name,
+            shown.join(", ")
+        ));
+    }
 }
 
 /// The future state of a value, if it is a Future or Task.
@@ -55,6 +89,7 @@ pub fn new_future(class: &Rc<crate::object::class::Class>, event_loop: Value, ta
         cancel_msg: Value::None,
         event_loop,
         task,
+        unretrieved: false,
     };
     let mut inst = Instance::new(class.clone());
     inst.payload = Payload::Native(RefCell::new(Box::new(fd)));
@@ -67,6 +102,7 @@ fn finish(fut: &Value, state: FutState, result: Value, exception: Option<Exc>) {
         let mut d = data(fut).expect("future");
         d.state = state;
         d.result = result;
+        d.unretrieved = exception.is_some();
         d.exception = exception;
         (std::mem::take(&mut d.callbacks), d.event_loop.clone())
     };
@@ -117,7 +153,8 @@ pub fn cancel_future(fut: &Value, msg: Value) -> bool {
 
 /// `fut.result()`: the value, or the exception it finished with.
 pub fn result(fut: &Value) -> PyResult {
-    let d = data(fut).expect("future");
+    let mut d = data(fut).expect("future");
+    d.unretrieved = false;
     match d.state {
         FutState::Cancelled => Err(Flow::Raise(cancelled_error(d.cancel_msg.clone()))),
         FutState::Pending => Err(invalid_state("Result is not set.")),
@@ -147,7 +184,8 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
     method(class, "result", |a| result(&this(a)?));
     method(class, "exception", |a| {
         let fut = this(a)?;
-        let d = data(&fut).expect("future");
+        let mut d = data(&fut).expect("future");
+        d.unretrieved = false;
         match d.state {
             FutState::Cancelled => Err(Flow::Raise(cancelled_error(d.cancel_msg.clone()))),
             FutState::Pending => Err(invalid_state("Exception is not set.")),
