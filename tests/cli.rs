@@ -105,12 +105,20 @@ fn blocking_calls_in_a_running_loop_warn_once_per_call_site() {
 fn a_task_exception_nobody_retrieved_is_reported_once() {
     let path = script(
         "unretrieved.coro",
-        "import asyncio\nasync def boom():\n    raise ValueError('lost')\nasync def fine():\n    raise KeyError('seen')\n\
-         async def main():\n    t = asyncio.create_task(boom())\n    u = asyncio.create_task(fine())\n\
-         await asyncio.sleep(0.01)\n    print(type(u.exception()).__name__)\nasyncio.run(main())\nprint('after')\n",
+        concat!(
+            "import asyncio\n",
+            "async def boom():\n    raise ValueError('lost')\n",
+            "async def fine():\n    raise KeyError('seen')\n",
+            "async def main():\n",
+            "    t = asyncio.create_task(boom())\n",
+            "    u = asyncio.create_task(fine())\n",
+            "    await asyncio.sleep(0.01)\n",
+            "    print(type(u.exception()).__name__)\n",
+            "asyncio.run(main())\nprint('after')\n",
+        ),
     );
     let (status, out, err) = coro(&[&path]);
-    assert_eq!(status, 0);
+    assert_eq!(status, 0, "{}", err);
     assert_eq!(out, "KeyError\nafter\n");
     assert_eq!(err.matches("Task exception was never retrieved").count(), 1, "{}", err);
     assert!(err.contains("exception=ValueError('lost')") && !err.contains("KeyError"), "{}", err);
