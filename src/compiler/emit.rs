@@ -505,14 +505,7 @@ impl<'a> Emitter<'a> {
                     self.depth -= 2;
                 }
                 FBlock::With { is_async } => {
-                    self.emit(Op::LoadNone);
-                    self.emit(Op::LoadNone);
-                    self.emit(Op::LoadNone);
-                    self.emit(Op::Call(3));
-                    if is_async {
-                        self.emit_await();
-                    }
-                    self.emit(Op::Pop);
+                    self.emit_exit_call(is_async);
                     self.depth -= 1;
                 }
             }
@@ -620,6 +613,19 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
+    /// Leaving a `with` block normally: calls (and for `async with` awaits) the `__exit__`
+    /// on top of the stack with `(None, None, None)` and drops the result.
+    fn emit_exit_call(&mut self, is_async: bool) {
+        self.emit(Op::LoadNone);
+        self.emit(Op::LoadNone);
+        self.emit(Op::LoadNone);
+        self.emit(Op::Call(3));
+        if is_async {
+            self.emit_await();
+        }
+        self.emit(Op::Pop);
+    }
+
     /// `await` of the value on top of the stack.
     fn emit_await(&mut self) {
         self.emit(Op::GetAwaitable);
@@ -651,14 +657,7 @@ impl<'a> Emitter<'a> {
         }
         self.fblocks.pop();
         let end = self.here();
-        self.emit(Op::LoadNone);
-        self.emit(Op::LoadNone);
-        self.emit(Op::LoadNone);
-        self.emit(Op::Call(3));
-        if is_async {
-            self.emit_await();
-        }
-        self.emit(Op::Pop);
+        self.emit_exit_call(is_async);
         let over = self.emit(Op::Jump(0));
         let handler_at = self.here();
         self.protect(start, end, handler_at, depth + 1);
