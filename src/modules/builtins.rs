@@ -135,6 +135,16 @@ fn constructors() {
     constructor(&t.object, |_| {
         Ok(Value::Instance(Rc::new(crate::object::instance::Instance::new(types().object.clone()))))
     });
+    // Defined on `object` for scripts that call it from their own `__setattr__`; it does not
+    // make classes `special_attrs` (object's flag is never recomputed).
+    method(&t.object, "__setattr__", |a| {
+        check_args(a, "__setattr__", 3, 3)?;
+        let (Value::Instance(inst), Some(name)) = (&a.pos[0], a.pos[1].as_str()) else {
+            return Err(type_error("can't apply this __setattr__ to this object"));
+        };
+        crate::vm::generic_set_attr(&a.pos[0], inst, intern(name), a.pos[2].clone())?;
+        Ok(Value::None)
+    });
     constructor(&t.range, |a| {
         check_args(a, "range", 1, 3)?;
         let ints: Vec<i64> = a.pos.iter().map(index_arg).collect::<PyResult<_>>()?;

@@ -234,49 +234,14 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
             Ok(())
         }
         Value::Instance(inst) => {
-            if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
-                if let Wrapper::Property { fset, .. } = &*w {
-                    if fset.is_none() {
-                        return Err(attribute_error(format!(
-                            "property '{}' of '{}' object has no setter",
-                            name, inst.class.name
-                        )));
-                    }
-                    let (fset, obj) = (fset.clone(), obj.clone());
-                    return run_async(|ctx| async move { ctx.call(fset, vec![obj, v]).await }).map(|_| ());
-                }
-            }
-            if let Some(setattr) = inst.class.lookup(sym::SETATTR) {
+            if let Some(setattr) = inst.class.lookup(sym::SETATTR).filter(|f| !is_object_setattr(f)) {
                 let obj = obj.clone();
                 return run_async(
                     |ctx| async move { ctx.call(setattr, vec![obj, Value::str(name.as_str()), v]).await },
                 )
                 .map(|_| ());
             }
-            if let Some(e) = inst.exc() {
-                match name.as_str() {
-                    "__cause__" => {
-                        let mut e = e.borrow_mut();
-                        e.cause = if v.is_none() { None } else { Some(v) };
-                        e.suppress_context = true;
-                        return Ok(());
-                    }
-                    "__context__" => {
-                        e.borrow_mut().context = if v.is_none() { None } else { Some(v) };
-                        return Ok(());
-                    }
-                    "args" => {
-                        let items = crate::runtime::protocol::unpack_fast(&v, usize::MAX)
-                            .and_then(Result::ok)
-                            .unwrap_or_default();
-                        e.borrow_mut().args = items;
-                        return Ok(());
-                    }
-                    _ => {}
-                }
-            }
-            inst.attrs.borrow_mut().insert(name, v);
-            Ok(())
+            generic_set_attr(obj, inst, name, v)
         }
         Value::Class(c) => {
             c.attrs.borrow_mut().insert(name, v);
@@ -300,8 +265,68 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
             m.set(name, v);
             Ok(())
         }
-        _ => Err(no_attr(obj, name)),
+        _ => Err(read_only(obj, name)),
     }
+}
+
+/// The error for assigning to an attribute of a builtin value, worded as CPython words it.
+fn read_only(obj: &Value, name: Symbol) -> crate::vm::Flow {
+    let typ = type_name(obj);
+    if let Some(Value::Native(_) | Value::Function(_)) = types().class_of(obj).lookup(name) {
+        attribute_error(format!("'{}' object attribute '{}' is read-only", typ, name))
+    } else if builtin_attr(obj, name).is_ok() {
+        attribute_error(format!("attribute '{}' of '{}' objects is not writable", name, typ))
+    } else {
+        no_attr(obj, name)
+    }
+}
+
+/// Whether `f` is `object.__setattr__` itself, which needs no call to be honoured.
+fn is_object_setattr(f: &Value) -> bool {
+    match (f, types().object.attrs.borrow().get(&sym::SETATTR)) {
+        (Value::Native(a), Some(Value::Native(b))) => Rc::ptr_eq(a, b),
+        _ => false,
+    }
+}
+
+/// `object.__setattr__`: sets an instance attribute through a property's setter, if the
+/// class has one for `name`, else in the instance's table (a user `__setattr__` is not called).
+pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value) -> PyResult<()> {
+    if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
+        if let Wrapper::Property { fset, .. } = &*w {
+            if fset.is_none() {
+                return Err(attribute_error(format!(
+                    "property '{}' of '{}' object has no setter",
+                    name, inst.class.name
+                )));
+            }
+            let (fset, obj) = (fset.clone(), obj.clone());
+            return run_async(|ctx| async move { ctx.call(fset, vec![obj, v]).await }).map(|_| ());
+        }
+    }
+    if let Some(e) = inst.exc() {
+        match name.as_str() {
+            "__cause__" => {
+                let mut e = e.borrow_mut();
+                e.cause = if v.is_none() { None } else { Some(v) };
+                e.suppress_context = true;
+                return Ok(());
+            }
+            "__context__" => {
+                e.borrow_mut().context = if v.is_none() { None } else { Some(v) };
+                return Ok(());
+            }
+            "args" => {
+                let items =
+                    crate::runtime::protocol::unpack_fast(&v, usize::MAX).and_then(Result::ok).unwrap_or_default();
+                e.borrow_mut().args = items;
+                return Ok(());
+            }
+            _ => {}
+        }
+    }
+    inst.attrs.borrow_mut().insert(name, v);
+    Ok(())
 }
 
 /// `del obj.name`.

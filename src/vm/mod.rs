@@ -10,7 +10,7 @@ pub mod frame;
 pub mod native;
 pub mod ops;
 
-pub use attr::{del_attr, get_attr, group_members, is_group, set_attr};
+pub use attr::{del_attr, generic_set_attr, get_attr, group_members, is_group, set_attr};
 pub use exec::{exc_of, Event};
 
 use crate::intern::{intern, Symbol};
