@@ -7,6 +7,7 @@ use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::intern::Symbol;
 use crate::span::{SourceFile, Span};
 use crate::value::Value;
+use std::cell::Cell;
 use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -150,7 +151,24 @@ pub enum Op {
     ImportFrom(u32),
     /// `-> AssertionError`
     LoadAssertionError,
+
+    // Superinstructions (`compiler::peephole`): each stands for itself and the instruction
+    // after it, which stays in place for when the fast path does not apply.
+    /// `LoadFast(a)` `LoadFast(b)`
+    LoadFast2(u32, u32),
+    /// `LoadFast(a)` `LoadAttr(n)`
+    LoadFastAttr(u32, u32),
+    /// `LoadFast(a)` `StoreAttr(n)`
+    LoadFastStoreAttr(u32, u32),
+    /// `LoadInt(k)` `Binary(op)` (or `Inplace(op)`)
+    BinaryImm(BinOp, i32),
+    /// `LoadInt(k)` `Compare(op)`
+    CompareImm(CmpOp, i32),
+    /// `Compare(op)` `PopJumpIfFalse(target)`
+    CompareJumpIfFalse(CmpOp, u32),
 }
+
+const _: () = assert!(std::mem::size_of::<Op>() == 12);
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CodeFlags {
@@ -202,6 +220,13 @@ pub struct Code {
     pub handlers: Vec<Handler>,
     /// Span of the `def`/`class` header (the whole module for module code).
     pub def_span: Span,
+    /// Per instruction, the index where an instance attribute named by it was last found in
+    /// an instance's table: objects of one class store their attributes in the same order,
+    /// so this inline cache makes `self.x` an index check instead of a hash lookup.
+    pub attr_hints: Box<[Cell<u32>]>,
+    /// What the VM executes: `ops` with superinstructions (`compiler::peephole`). `ops` stays
+    /// the plain program, for disassembly and for looking at the instruction at an ip.
+    pub fused: Box<[Op]>,
 }
 
 impl Code {
@@ -247,6 +272,8 @@ impl Code {
                 closure_from: Vec::new(),
                 handlers: Vec::new(),
                 def_span: Span::default(),
+                attr_hints: Box::new([]),
+                fused: Box::new([]),
             });
         }
         EMPTY.with(|c| c.clone())

@@ -11,6 +11,7 @@ use crate::object::module::Module;
 use crate::span::{SourceFile, Span};
 use crate::value::Value;
 use indexmap::IndexSet;
+use std::cell::Cell;
 use std::rc::Rc;
 
 /// What a `break`, `continue` or `return` must clean up on its way out.
@@ -213,6 +214,8 @@ impl<'a> Emitter<'a> {
             ..flags
         };
         Code {
+            attr_hints: self.ops.iter().map(|_| Cell::new(0)).collect(),
+            fused: super::peephole::fuse(&self.ops),
             name: self.name,
             qualname: self.qualname,
             source: self.source,

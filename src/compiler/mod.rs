@@ -1,6 +1,8 @@
-//! The compiler: a scope pass (`symtable`) then code generation (`emit`).
+//! The compiler: a scope pass (`symtable`), code generation (`emit`), then superinstructions
+//! (`peephole`).
 
 mod emit;
+mod peephole;
 pub mod symtable;
 
 use crate::bytecode::Code;

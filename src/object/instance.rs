@@ -3,9 +3,10 @@
 
 use super::class::{Attrs, Class};
 use crate::bytecode::Code;
+use crate::intern::Symbol;
 use crate::value::Value;
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 pub struct Instance {
@@ -51,6 +52,35 @@ impl Instance {
             Payload::Exception(e) => Some(e),
             _ => None,
         }
+    }
+
+    /// The attribute `name` from the instance's own table. `hint` is an inline cache: the
+    /// index where the calling instruction last found it.
+    #[inline]
+    pub fn own_attr(&self, name: Symbol, hint: &Cell<u32>) -> Option<Value> {
+        let attrs = self.attrs.borrow();
+        if let Some((k, v)) = attrs.get_index(hint.get() as usize) {
+            if *k == name {
+                return Some(v.fast_clone());
+            }
+        }
+        let (i, _, v) = attrs.get_full(&name)?;
+        hint.set(i as u32);
+        Some(v.fast_clone())
+    }
+
+    /// Sets the attribute `name` in the instance's own table; `hint` as for `own_attr`.
+    #[inline]
+    pub fn set_own_attr(&self, name: Symbol, v: Value, hint: &Cell<u32>) {
+        let mut attrs = self.attrs.borrow_mut();
+        if let Some((k, slot)) = attrs.get_index_mut(hint.get() as usize) {
+            if *k == name {
+                *slot = v;
+                return;
+            }
+        }
+        let (i, _) = attrs.insert_full(name, v);
+        hint.set(i as u32);
     }
 
     /// The native payload downcast to `T`, for runtime types implemented in Rust.

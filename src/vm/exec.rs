@@ -3,7 +3,7 @@
 //! event and goes on. The running fiber is held by value, so switching fibers is a move.
 
 use super::call::CallOutcome;
-use super::frame::{Fiber, Frame, FrameKind, ResumeMode};
+use super::frame::{ClassBody, Fiber, Frame, FrameKind, ResumeMode};
 use super::native::{NativeFrame, Reply, Request};
 use super::{ops, Exc, Flow, PyResult, Vm, RECURSION_LIMIT};
 use crate::ast::{CmpOp, UnaryOp};
@@ -16,7 +16,7 @@ use crate::object::module::Module;
 use crate::object::{GenState, Generator};
 use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception};
 use crate::runtime::{protocol, type_name, types};
-use crate::value::Value;
+use crate::value::{fast_drop, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -162,7 +162,8 @@ impl Vm {
                 }
                 instance
             }
-            FrameKind::ClassBody { ns, name, bases } => {
+            FrameKind::ClassBody(body) => {
+                let ClassBody { ns, name, bases } = *body;
                 crate::runtime::class_builder::make_class(&name, bases, ns).map_err(exc_of)?
             }
         };
@@ -524,6 +525,16 @@ impl Vm {
                 fiber.stack.pop().expect("stack underflow")
             };
         }
+        // Pushes the local in `slot` (UnboundLocalError if it is unassigned).
+        macro_rules! load_fast {
+            ($slot:expr) => {{
+                let slot = $slot;
+                if let Value::Null = fiber.stack[base + slot as usize] {
+                    throw!(unbound_local(code!(), slot));
+                }
+                push_local(&mut fiber.stack, base + slot as usize);
+            }};
+        }
         macro_rules! top {
             () => {
                 fiber.stack.last().expect("stack underflow")
@@ -531,20 +542,21 @@ impl Vm {
         }
 
         loop {
-            let op = code!().ops[ip];
+            let op = code!().fused[ip];
             ip += 1;
             match op {
                 Op::Nop => {}
-                Op::LoadConst(i) => fiber.stack.push(code!().consts[i as usize].clone()),
+                Op::LoadConst(i) => push_clone(&mut fiber.stack, &code!().consts[i as usize]),
                 Op::LoadNone => fiber.stack.push(Value::None),
                 Op::LoadInt(i) => fiber.stack.push(Value::Int(i as i64)),
-                Op::Pop => {
-                    if let Value::Generator(g) = pop!() {
+                Op::Pop => match pop!() {
+                    Value::Generator(g) => {
                         if crate::modules::generators::needs_close_on_drop(&g) {
                             check!(crate::modules::generators::close(g));
                         }
                     }
-                }
+                    v => fast_drop(v),
+                },
                 Op::Dup => {
                     let v = top!().clone();
                     fiber.stack.push(v);
@@ -564,18 +576,8 @@ impl Vm {
                     let n = fiber.stack.len();
                     fiber.stack.insert(n - 2, v);
                 }
-                Op::LoadFast(i) => {
-                    let v = &fiber.stack[base + i as usize];
-                    if let Value::Null = v {
-                        throw!(unbound_local(code!(), i));
-                    }
-                    let v = v.clone();
-                    fiber.stack.push(v);
-                }
-                Op::StoreFast(i) => {
-                    let v = pop!();
-                    fiber.stack[base + i as usize] = v;
-                }
+                Op::LoadFast(i) => load_fast!(i),
+                Op::StoreFast(i) => store_local(&mut fiber.stack, base + i as usize),
                 Op::DeleteFast(i) => {
                     if let Value::Null = fiber.stack[base + i as usize] {
                         throw!(unbound_local(code!(), i));
@@ -609,8 +611,9 @@ impl Vm {
                     fiber.stack.push(v);
                 }
                 Op::LoadGlobal(slot) => {
-                    let v = globals!().slots.borrow()[slot as usize].clone();
-                    match v {
+                    // By reference: cloning the `Option` itself goes through memory.
+                    let found = globals!().slots.borrow()[slot as usize].as_ref().map(Value::fast_clone);
+                    match found {
                         Some(v) => fiber.stack.push(v),
                         None => {
                             let name = globals!().name_of(slot as usize);
@@ -634,7 +637,7 @@ impl Vm {
                 Op::LoadName(i) => {
                     let name = code!().names[i as usize];
                     let found = match &fiber.frames.last().expect("frame").kind {
-                        FrameKind::ClassBody { ns, .. } => ns.borrow().get(&name).cloned(),
+                        FrameKind::ClassBody(body) => body.ns.borrow().get(&name).cloned(),
                         _ => None,
                     };
                     match found.or_else(|| globals!().get(name)).or_else(|| self.builtins.get(name)) {
@@ -646,8 +649,8 @@ impl Vm {
                     let name = code!().names[i as usize];
                     let v = pop!();
                     match &fiber.frames.last().expect("frame").kind {
-                        FrameKind::ClassBody { ns, .. } => {
-                            ns.borrow_mut().insert(name, v);
+                        FrameKind::ClassBody(body) => {
+                            body.ns.borrow_mut().insert(name, v);
                         }
                         _ => globals!().set(name, v),
                     }
@@ -655,7 +658,7 @@ impl Vm {
                 Op::DeleteName(i) => {
                     let name = code!().names[i as usize];
                     let removed = match &fiber.frames.last().expect("frame").kind {
-                        FrameKind::ClassBody { ns, .. } => ns.borrow_mut().shift_remove(&name).is_some(),
+                        FrameKind::ClassBody(body) => body.ns.borrow_mut().shift_remove(&name).is_some(),
                         _ => false,
                     };
                     if !removed {
@@ -663,13 +666,28 @@ impl Vm {
                     }
                 }
                 Op::LoadAttr(i) => {
+                    let name = code!().names[i as usize];
+                    if let Some(Value::Instance(inst)) = fiber.stack.last() {
+                        if !inst.class.special_attrs.get() {
+                            if let Some(v) = inst.own_attr(name, &code!().attr_hints[ip - 1]) {
+                                *fiber.stack.last_mut().expect("stack underflow") = v;
+                                continue;
+                            }
+                        }
+                    }
                     let obj = pop!();
-                    produce!(super::get_attr(&obj, code!().names[i as usize]));
+                    produce!(super::get_attr(&obj, name));
                 }
                 Op::StoreAttr(i) => {
                     let obj = pop!();
                     let v = pop!();
-                    check!(super::set_attr(&obj, code!().names[i as usize], v));
+                    let name = code!().names[i as usize];
+                    match &obj {
+                        Value::Instance(inst) if !inst.class.special_attrs.get() && inst.exc().is_none() => {
+                            inst.set_own_attr(name, v, &code!().attr_hints[ip - 1])
+                        }
+                        _ => check!(super::set_attr(&obj, name, v)),
+                    }
                 }
                 Op::DeleteAttr(i) => {
                     let obj = pop!();
@@ -781,8 +799,7 @@ impl Vm {
                     let n = fiber.stack.len();
                     if let (Value::Int(x), Value::Int(y)) = (&fiber.stack[n - 2], &fiber.stack[n - 1]) {
                         if let Some(v) = ops::int_fast(op, *x, *y) {
-                            fiber.stack.truncate(n - 1);
-                            fiber.stack[n - 2] = Value::Int(v);
+                            set_int_result(&mut fiber.stack, Value::Int(v));
                             continue;
                         }
                     }
@@ -807,32 +824,25 @@ impl Vm {
                 Op::Compare(op) => {
                     let n = fiber.stack.len();
                     if let (Value::Int(x), Value::Int(y)) = (&fiber.stack[n - 2], &fiber.stack[n - 1]) {
-                        let r = match op {
-                            CmpOp::Lt => Some(x < y),
-                            CmpOp::LtE => Some(x <= y),
-                            CmpOp::Gt => Some(x > y),
-                            CmpOp::GtE => Some(x >= y),
-                            CmpOp::Eq => Some(x == y),
-                            CmpOp::NotEq => Some(x != y),
-                            _ => None,
-                        };
-                        if let Some(r) = r {
-                            fiber.stack.truncate(n - 1);
-                            fiber.stack[n - 2] = Value::Bool(r);
+                        if let Some(r) = ops::int_compare(op, *x, *y) {
+                            set_int_result(&mut fiber.stack, Value::Bool(r));
                             continue;
                         }
                     }
                     let b = pop!();
                     let a = pop!();
-                    let r = match op {
-                        CmpOp::Is => Ok(Value::Bool(a.is(&b))),
-                        CmpOp::IsNot => Ok(Value::Bool(!a.is(&b))),
-                        _ => ops::compare(op, &a, &b),
-                    };
-                    produce!(r);
+                    produce!(compare_values(op, &a, &b));
                 }
                 Op::Jump(t) => ip = t as usize,
                 Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t) => {
+                    if let Some(&Value::Bool(b)) = fiber.stack.last() {
+                        // SAFETY: a bool owns nothing; dropping the slot is forgetting it.
+                        unsafe { fiber.stack.set_len(fiber.stack.len() - 1) };
+                        if b == matches!(op, Op::PopJumpIfTrue(_)) {
+                            ip = t as usize;
+                        }
+                        continue;
+                    }
                     let v = pop!();
                     let truth = match v {
                         Value::Bool(b) => b,
@@ -1023,7 +1033,11 @@ impl Vm {
                     fiber.frames.last_mut().expect("frame").ip = ip;
                     let ns = Rc::new(RefCell::new(Attrs::default()));
                     ns.borrow_mut().insert(crate::intern::sym::MODULE, Value::str(globals!().name.as_str()));
-                    return self.enter_class_body(fiber, body, FrameKind::ClassBody { ns, name, bases });
+                    return self.enter_class_body(
+                        fiber,
+                        body,
+                        FrameKind::ClassBody(Box::new(ClassBody { ns, name, bases })),
+                    );
                 }
                 Op::Return => {
                     let v = pop!();
@@ -1041,10 +1055,11 @@ impl Vm {
                     }
                     let done = fiber.frames.pop().expect("frame");
                     self.depth -= 1;
-                    fiber.stack.truncate(done.ret_sp);
+                    truncate_stack(&mut fiber.stack, done.ret_sp);
                     fiber.stack.push(match done.kind {
                         FrameKind::Init(instance) => instance,
-                        _ => v,
+                        FrameKind::Normal => v,
+                        _ => unreachable!("only normal and __init__ frames return inline"),
                     });
                     let caller = fiber.frames.last().expect("caller");
                     (code_ptr, globals_ptr, base, ip) =
@@ -1218,6 +1233,72 @@ impl Vm {
                     produce!(r);
                 }
                 Op::LoadAssertionError => fiber.stack.push(Value::Class(types().exc("AssertionError").clone())),
+
+                // Superinstructions: on the fast path they do both instructions and skip the
+                // second; otherwise they do the first, and the second runs next.
+                Op::LoadFast2(a, b) => {
+                    load_fast!(a);
+                    if !matches!(fiber.stack[base + b as usize], Value::Null) {
+                        push_local(&mut fiber.stack, base + b as usize);
+                        ip += 1;
+                    }
+                }
+                Op::LoadFastAttr(a, n) => {
+                    let at = base + a as usize;
+                    if let Value::Instance(inst) = &fiber.stack[at] {
+                        if !inst.class.special_attrs.get() {
+                            // The hint belongs to the `LoadAttr`, at `ip`.
+                            if let Some(v) = inst.own_attr(code!().names[n as usize], &code!().attr_hints[ip]) {
+                                fiber.stack.push(v);
+                                ip += 1;
+                                continue;
+                            }
+                        }
+                    }
+                    load_fast!(a);
+                }
+                Op::LoadFastStoreAttr(a, n) => {
+                    let at = base + a as usize;
+                    if matches!(&fiber.stack[at], Value::Instance(inst) if !inst.class.special_attrs.get() && inst.exc().is_none())
+                    {
+                        let v = pop!();
+                        if let Value::Instance(inst) = &fiber.stack[at] {
+                            inst.set_own_attr(code!().names[n as usize], v, &code!().attr_hints[ip]);
+                        }
+                        ip += 1;
+                        continue;
+                    }
+                    load_fast!(a);
+                }
+                Op::BinaryImm(_, k) | Op::CompareImm(_, k) => {
+                    if let Some(Value::Int(x)) = fiber.stack.last() {
+                        let r = match op {
+                            Op::BinaryImm(op, _) => ops::int_fast(op, *x, k as i64).map(Value::Int),
+                            Op::CompareImm(op, _) => ops::int_compare(op, *x, k as i64).map(Value::Bool),
+                            _ => None,
+                        };
+                        if let Some(r) = r {
+                            set_top_int_result(&mut fiber.stack, r);
+                            ip += 1;
+                            continue;
+                        }
+                    }
+                    fiber.stack.push(Value::Int(k as i64));
+                }
+                Op::CompareJumpIfFalse(op, t) => {
+                    let n = fiber.stack.len();
+                    if let (Value::Int(x), Value::Int(y)) = (&fiber.stack[n - 2], &fiber.stack[n - 1]) {
+                        if let Some(r) = ops::int_compare(op, *x, *y) {
+                            // SAFETY: both operands are ints, which own nothing.
+                            unsafe { fiber.stack.set_len(n - 2) };
+                            ip = if r { ip + 1 } else { t as usize };
+                            continue;
+                        }
+                    }
+                    let b = pop!();
+                    let a = pop!();
+                    produce!(compare_values(op, &a, &b));
+                }
             }
         }
     }
@@ -1270,6 +1351,100 @@ impl Vm {
         self.depth += 1;
         fiber.frames.push(Frame { code, ip: 0, base, ret_sp: base, globals: body.globals.clone(), kind, native: None });
         Event::Continue
+    }
+}
+
+/// Replaces the two ints on top of the stack with the result of an operation on them.
+#[inline(always)]
+fn set_int_result(stack: &mut Vec<Value>, result: Value) {
+    let n = stack.len();
+    debug_assert!(matches!((&stack[n - 2], &stack[n - 1]), (Value::Int(_), Value::Int(_))));
+    // SAFETY: both operands are ints, which own nothing: they can be overwritten and
+    // forgotten without running their destructors.
+    unsafe {
+        stack.set_len(n - 1);
+        std::ptr::write(stack.as_mut_ptr().add(n - 2), result);
+    }
+}
+
+/// Replaces the int on top of the stack with the result of an operation on it.
+#[inline(always)]
+fn set_top_int_result(stack: &mut [Value], result: Value) {
+    let top = stack.last_mut().expect("stack underflow");
+    debug_assert!(matches!(top, Value::Int(_)));
+    // SAFETY: the slot holds an int, which owns nothing: it can be overwritten without
+    // running its destructor.
+    unsafe { std::ptr::write(top, result) };
+}
+
+/// `a cmp b` in general.
+fn compare_values(op: CmpOp, a: &Value, b: &Value) -> PyResult {
+    match op {
+        CmpOp::Is => Ok(Value::Bool(a.is(b))),
+        CmpOp::IsNot => Ok(Value::Bool(!a.is(b))),
+        _ => ops::compare(op, a, b),
+    }
+}
+
+/// Pushes a clone of `v`; immediates are copied straight into the new slot.
+#[inline(always)]
+fn push_clone(stack: &mut Vec<Value>, v: &Value) {
+    if v.is_immediate() {
+        stack.reserve(1);
+        // SAFETY: room was reserved; `v` is not in `stack` (it is borrowed separately), and
+        // an immediate is completely copied bitwise.
+        unsafe {
+            let len = stack.len();
+            std::ptr::copy_nonoverlapping(v, stack.as_mut_ptr().add(len), 1);
+            stack.set_len(len + 1);
+        }
+    } else {
+        stack.push(v.clone());
+    }
+}
+
+/// Pushes a clone of the stack slot `at` (a local variable).
+#[inline(always)]
+fn push_local(stack: &mut Vec<Value>, at: usize) {
+    if stack[at].is_immediate() {
+        stack.reserve(1);
+        // SAFETY: room was reserved (so the pointer is taken after any reallocation), the
+        // slots are distinct, and an immediate is completely copied bitwise.
+        unsafe {
+            let len = stack.len();
+            let p = stack.as_mut_ptr();
+            std::ptr::copy_nonoverlapping(p.add(at), p.add(len), 1);
+            stack.set_len(len + 1);
+        }
+    } else {
+        let v = stack[at].clone();
+        stack.push(v);
+    }
+}
+
+/// Pops the top of the stack into the slot `at` (a local variable).
+#[inline(always)]
+fn store_local(stack: &mut Vec<Value>, at: usize) {
+    let top = stack.len() - 1;
+    assert!(at < top, "a local slot lies below the stack top");
+    // SAFETY: both indices are in bounds and distinct; the old value is read out before the
+    // slot is overwritten and dropped after the stack is consistent again.
+    unsafe {
+        let p = stack.as_mut_ptr();
+        let old = std::ptr::read(p.add(at));
+        std::ptr::copy_nonoverlapping(p.add(top), p.add(at), 1);
+        stack.set_len(top);
+        fast_drop(old);
+    }
+}
+
+/// Shortens the stack to `len`, with the common immediate values released inline.
+#[inline(always)]
+pub(super) fn truncate_stack(stack: &mut Vec<Value>, len: usize) {
+    while stack.len() > len {
+        if let Some(v) = stack.pop() {
+            fast_drop(v);
+        }
     }
 }
 

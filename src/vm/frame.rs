@@ -16,14 +16,21 @@ pub enum FrameKind {
     Normal,
     /// `__init__` of a new instance: the result must be None; the instance is delivered.
     Init(Value),
-    /// A class body: its namespace becomes a class, which is delivered.
-    ClassBody { ns: Rc<RefCell<Attrs>>, name: Value, bases: Vec<Rc<Class>> },
+    /// A class body: its namespace becomes a class, which is delivered. Boxed, as it is
+    /// rare and large, to keep every frame small.
+    ClassBody(Box<ClassBody>),
     /// The coro-source part of a native module: the module is delivered when it finishes.
     ModuleInit(Value),
     /// An operation whose result is not used (`obj.x = v` through a property setter).
     Discard,
     /// A `__next__` called by `ForIter`: `StopIteration` ends the loop instead of propagating.
     IterNext,
+}
+
+pub struct ClassBody {
+    pub ns: Rc<RefCell<Attrs>>,
+    pub name: Value,
+    pub bases: Vec<Rc<Class>>,
 }
 
 pub struct Frame {

@@ -380,6 +380,20 @@ pub fn int_fast(op: BinOp, x: i64, y: i64) -> Option<i64> {
     }
 }
 
+/// `x cmp y` for integers, for the comparisons that are plain orderings.
+#[inline]
+pub fn int_compare(op: CmpOp, x: i64, y: i64) -> Option<bool> {
+    match op {
+        CmpOp::Lt => Some(x < y),
+        CmpOp::LtE => Some(x <= y),
+        CmpOp::Gt => Some(x > y),
+        CmpOp::GtE => Some(x >= y),
+        CmpOp::Eq => Some(x == y),
+        CmpOp::NotEq => Some(x != y),
+        _ => None,
+    }
+}
+
 fn int_op(op: BinOp, x: i64, y: i64) -> PyResult {
     let big = || bigint_op(op, &BigInt::from(x), &BigInt::from(y));
     Ok(match op {
