@@ -166,6 +166,8 @@ pub enum Op {
     CompareImm(CmpOp, i32),
     /// `Compare(op)` `PopJumpIfFalse(target)`
     CompareJumpIfFalse(CmpOp, u32),
+    /// `Compare(op)` `PopJumpIfTrue(target)`
+    CompareJumpIfTrue(CmpOp, u32),
 }
 
 const _: () = assert!(std::mem::size_of::<Op>() == 12);

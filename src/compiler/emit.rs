@@ -119,6 +119,13 @@ impl<'a> Emitter<'a> {
         self.patch_to(at, target);
     }
 
+    /// Points each of the jumps at the current position.
+    fn patch_all(&mut self, jumps: Vec<usize>) {
+        for at in jumps {
+            self.patch(at);
+        }
+    }
+
     fn patch_to(&mut self, at: usize, target: u32) {
         self.ops[at] = match self.ops[at] {
             Op::Jump(_) => Op::Jump(target),
@@ -323,10 +330,10 @@ impl<'a> Emitter<'a> {
                 let jf = self.jump_if(test, false)?;
                 self.body(body)?;
                 if orelse.is_empty() {
-                    self.patch(jf);
+                    self.patch_all(jf);
                 } else {
                     let end = self.emit(Op::Jump(0));
-                    self.patch(jf);
+                    self.patch_all(jf);
                     self.body(orelse)?;
                     self.patch(end);
                 }
@@ -338,7 +345,7 @@ impl<'a> Emitter<'a> {
                 self.body(body)?;
                 self.emit(Op::Jump(top as u32));
                 let Some(FBlock::Loop { breaks, .. }) = self.fblocks.pop() else { unreachable!() };
-                self.patch(exit);
+                self.patch_all(exit);
                 self.body(orelse)?;
                 for b in breaks {
                     self.patch(b);
@@ -400,7 +407,7 @@ impl<'a> Emitter<'a> {
                     self.emit(Op::Call(1));
                 }
                 self.emit(Op::Raise(1));
-                self.patch(ok);
+                self.patch_all(ok);
             }
             StmtKind::Import(names) => {
                 for a in names {
@@ -444,13 +451,38 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    /// Compiles a condition and a jump taken when its truth equals `when`.
-    fn jump_if(&mut self, test: &'a Expr, when: bool) -> R<usize> {
-        if let ExprKind::UnaryOp { op: UnaryOp::Not, operand } = &test.node {
-            return self.jump_if(operand, !when);
+    /// Compiles a condition and the jumps taken when its truth equals `when` (to be patched
+    /// to the target). `not`, `and` and `or` become jumps, as CPython compiles them, instead
+    /// of values that are computed and then tested.
+    fn jump_if(&mut self, test: &'a Expr, when: bool) -> R<Vec<usize>> {
+        match &test.node {
+            ExprKind::UnaryOp { op: UnaryOp::Not, operand } => self.jump_if(operand, !when),
+            ExprKind::BoolOp { op, values } if values.len() > 1 => {
+                let (last, rest) = values.split_last().expect("two or more operands");
+                if (*op == BoolOp::Or) == when {
+                    // Any operand decides: `a or b` is true as soon as one is.
+                    let mut jumps = Vec::new();
+                    for v in values {
+                        jumps.extend(self.jump_if(v, when)?);
+                    }
+                    Ok(jumps)
+                } else {
+                    // Only the last operand decides; the others skip the jump when they settle
+                    // the other way.
+                    let mut skips = Vec::new();
+                    for v in rest {
+                        skips.extend(self.jump_if(v, !when)?);
+                    }
+                    let jumps = self.jump_if(last, when)?;
+                    self.patch_all(skips);
+                    Ok(jumps)
+                }
+            }
+            _ => {
+                self.expr(test)?;
+                Ok(vec![self.emit(if when { Op::PopJumpIfTrue(0) } else { Op::PopJumpIfFalse(0) })])
+            }
         }
-        self.expr(test)?;
-        Ok(self.emit(if when { Op::PopJumpIfTrue(0) } else { Op::PopJumpIfFalse(0) }))
     }
 
     fn break_continue(&mut self, is_break: bool, span: Span) -> R {
@@ -1024,7 +1056,7 @@ impl<'a> Emitter<'a> {
         self.assign(&g.target)?;
         let mut skips = Vec::new();
         for cond in &g.ifs {
-            skips.push(self.jump_if(cond, false)?);
+            skips.extend(self.jump_if(cond, false)?);
         }
         if i + 1 < gens.len() {
             self.comp_loop(gens, i + 1, kind, elt, value)?;
@@ -1231,7 +1263,7 @@ impl<'a> Emitter<'a> {
                 let jf = self.jump_if(test, false)?;
                 self.expr(body)?;
                 let end = self.emit(Op::Jump(0));
-                self.patch(jf);
+                self.patch_all(jf);
                 self.expr(orelse)?;
                 self.patch(end);
             }

@@ -21,6 +21,7 @@ pub fn fuse(ops: &[Op]) -> Box<[Op]> {
             (Op::LoadInt(k), Op::Binary(op) | Op::Inplace(op)) if int_binary(op) => Op::BinaryImm(op, k),
             (Op::LoadInt(k), Op::Compare(op)) if int_compare(op) => Op::CompareImm(op, k),
             (Op::Compare(op), Op::PopJumpIfFalse(t)) if int_compare(op) => Op::CompareJumpIfFalse(op, t),
+            (Op::Compare(op), Op::PopJumpIfTrue(t)) if int_compare(op) => Op::CompareJumpIfTrue(op, t),
             (first, _) => first,
         };
     }

@@ -1285,19 +1285,20 @@ impl Vm {
                     }
                     fiber.stack.push(Value::Int(k as i64));
                 }
-                Op::CompareJumpIfFalse(op, t) => {
+                Op::CompareJumpIfFalse(cmp, t) | Op::CompareJumpIfTrue(cmp, t) => {
                     let n = fiber.stack.len();
                     if let (Value::Int(x), Value::Int(y)) = (&fiber.stack[n - 2], &fiber.stack[n - 1]) {
-                        if let Some(r) = ops::int_compare(op, *x, *y) {
+                        if let Some(r) = ops::int_compare(cmp, *x, *y) {
                             // SAFETY: both operands are ints, which own nothing.
                             unsafe { fiber.stack.set_len(n - 2) };
-                            ip = if r { ip + 1 } else { t as usize };
+                            let jump_when = matches!(op, Op::CompareJumpIfTrue(..));
+                            ip = if r == jump_when { t as usize } else { ip + 1 };
                             continue;
                         }
                     }
                     let b = pop!();
                     let a = pop!();
-                    produce!(compare_values(op, &a, &b));
+                    produce!(compare_values(cmp, &a, &b));
                 }
             }
         }
@@ -1305,6 +1306,7 @@ impl Vm {
 
     /// Enters a script function called with exactly its positional parameters, if that is
     /// what `stack[at]` is: the common call, done without leaving `execute`.
+    #[inline(always)]
     fn enter_simple(&mut self, fiber: &mut Fiber, at: usize, argc: usize) -> bool {
         let Value::Function(f) = &fiber.stack[at] else { return false };
         if !f.code.flags.simple_call || argc != f.code.argcount as usize || self.depth >= RECURSION_LIMIT {
@@ -1312,7 +1314,9 @@ impl Vm {
         }
         let (code, globals) = (f.code.clone(), f.globals.clone());
         let base = at + 1;
-        fiber.stack.resize(base + code.nlocals(), Value::Null);
+        if code.nlocals() > argc {
+            fiber.stack.resize(base + code.nlocals(), Value::Null);
+        }
         if !code.cells.is_empty() || !code.freevars.is_empty() {
             let Value::Function(f) = fiber.stack[at].clone() else { unreachable!("checked above") };
             for &slot in &code.cells {
@@ -1438,12 +1442,22 @@ fn store_local(stack: &mut Vec<Value>, at: usize) {
     }
 }
 
-/// Shortens the stack to `len`, with the common immediate values released inline.
+/// Shortens the stack to `len`, releasing what the dropped slots own (immediates own nothing).
 #[inline(always)]
 pub(super) fn truncate_stack(stack: &mut Vec<Value>, len: usize) {
-    while stack.len() > len {
-        if let Some(v) = stack.pop() {
-            fast_drop(v);
+    let end = stack.len();
+    if len >= end {
+        return;
+    }
+    // SAFETY: the slots `len..end` are initialized; the length is cut first, so each of them
+    // is dropped exactly once and never read again.
+    unsafe {
+        stack.set_len(len);
+        let p = stack.as_mut_ptr();
+        for i in len..end {
+            if !(*p.add(i)).is_immediate() {
+                std::ptr::drop_in_place(p.add(i));
+            }
         }
     }
 }
