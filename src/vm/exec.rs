@@ -831,7 +831,13 @@ impl Vm {
                     };
                     produce!(r);
                 }
-                Op::Jump(t) => ip = t as usize,
+                Op::Jump(t) => {
+                    // Loops jump back: the place to notice Ctrl-C.
+                    if (t as usize) < ip && crate::interrupt::pending() {
+                        throw!(crate::interrupt::raise());
+                    }
+                    ip = t as usize;
+                }
                 Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t) => {
                     let v = pop!();
                     let truth = match v {

@@ -6,7 +6,7 @@ mod event_loop;
 mod future;
 mod task;
 
-pub use event_loop::{call_soon, use_virtual_time};
+pub use event_loop::{call_soon, has_work, run_inside, task_reports, use_virtual_time, TaskReport};
 
 use crate::intern::intern;
 use crate::modules::args::{check_args, kwarg};
@@ -122,6 +122,40 @@ pub fn resolve_future(fut: &Value, r: Result<Value, Exc>) {
         Ok(v) => future::set_result(fut, v),
         Err(e) => future::set_exception(fut, e),
     };
+}
+
+/// A new event loop, made this thread's current one (the REPL's, as `python -m asyncio` has).
+pub fn new_current_loop() -> Value {
+    let l = event_loop::new_loop();
+    state(|s| s.current_loop = Some(l.clone()));
+    l
+}
+
+/// Runs `coro` as a task on `lp` until the task is done, and returns its result (a REPL input
+/// with top-level `await`). A task left unfinished (Ctrl-C, an error in another callback) is
+/// cancelled; the loop delivers the cancellation the next time it runs.
+pub fn run_task(lp: &Value, coro: Value) -> PyResult {
+    let task = task::create_task(lp, coro, None)?;
+    let lp = lp.clone();
+    run_async(|ctx| async move {
+        let r = event_loop::run_until_complete(&ctx, &lp, task.clone()).await;
+        if future_pending(&task) {
+            task::cancel(&task, Value::None)?;
+        } else {
+            // Its outcome is `r`: the task's exception must not be reported as never retrieved.
+            let _ = future::result(&task);
+        }
+        r
+    })
+}
+
+/// Runs one iteration of `lp` while the REPL waits for input (see `has_work`).
+pub fn run_idle_step(lp: &Value) -> PyResult {
+    let lp = lp.clone();
+    run_async(|ctx| async move {
+        event_loop::run_idle_step(&ctx, &lp).await?;
+        Ok(Value::None)
+    })
 }
 
 /// Wraps an awaitable in a Future: futures as they are, coroutines as new tasks.
@@ -248,6 +282,11 @@ fn number(v: &Value) -> PyResult<f64> {
         Value::Bool(b) => Ok(*b as i64 as f64),
         _ => Err(type_error(format!("'<=' not supported between instances of '{}' and 'int'", type_name(v)))),
     }
+}
+
+/// Whether a loop has tasks that are not done.
+pub fn has_pending_tasks(lp: &Value) -> bool {
+    !pending_tasks(lp).is_empty()
 }
 
 /// The tasks of a loop that are not done.
