@@ -63,6 +63,9 @@ pub struct LoopData {
     /// Every task created on this loop that is not done yet (for `all_tasks`).
     pub tasks: Vec<Value>,
     pub current_task: Option<Value>,
+    /// REPL input without `await` runs with the loop marked running but not iterating
+    /// (`run_inside`); `run_until_complete` (and `asyncio.run`) then run the loop for it.
+    hosting_input: bool,
 }
 
 pub fn new_loop() -> Value {
@@ -77,11 +80,19 @@ pub fn new_loop() -> Value {
         exception_handler: Value::None,
         tasks: Vec::new(),
         current_task: None,
+        hosting_input: false,
     };
     let class = state(|s| s.loop_class.clone());
     let mut inst = Instance::new(class);
     inst.payload = Payload::Native(RefCell::new(Box::new(ld)));
     Value::Instance(Rc::new(inst))
+}
+
+impl LoopData {
+    /// Whether REPL input without `await` is running as if in a callback of this loop.
+    pub fn hosting_input(&self) -> bool {
+        self.hosting_input
+    }
 }
 
 pub fn data_of(v: &Value) -> Option<RefMut<'_, LoopData>> {
@@ -281,6 +292,9 @@ fn check_open(lp: &Value) -> PyResult<()> {
 /// coroutine) is done, and returns its result.
 pub async fn run_until_complete(ctx: &Ctx, lp: &Value, aw: Value) -> PyResult {
     check_open(lp)?;
+    if data_of(lp).expect("loop").hosting_input {
+        return Box::pin(run_for_input(ctx, lp, aw)).await;
+    }
     if data_of(lp).expect("loop").running {
         return Err(runtime_error("This event loop is already running"));
     }
@@ -311,6 +325,42 @@ pub async fn run_until_complete(ctx: &Ctx, lp: &Value, aw: Value) -> PyResult {
         return Err(runtime_error("Event loop stopped before Future completed."));
     }
     future::result(&fut)
+}
+
+/// `run_until_complete` called by REPL input the loop hosts: the loop stops hosting, runs
+/// until `aw` is done (its other tasks with it), and goes back to hosting the input.
+async fn run_for_input(ctx: &Ctx, lp: &Value, aw: Value) -> PyResult {
+    let previous = state(|s| s.running_loop.take());
+    let host = |hosting: bool| {
+        let mut ld = data_of(lp).expect("loop");
+        ld.running = hosting;
+        ld.hosting_input = hosting;
+    };
+    host(false);
+    let r = match super::ensure_future(lp, aw) {
+        Ok(fut) => run_to_end(ctx, lp, fut).await,
+        Err(e) => Err(e),
+    };
+    state(|s| s.running_loop = previous);
+    host(true);
+    r
+}
+
+/// Runs `lp` until `fut` is done and returns its outcome. If the loop stops first (Ctrl-C,
+/// an error in a callback), `fut` is cancelled: the loop delivers that when it next runs.
+pub async fn run_to_end(ctx: &Ctx, lp: &Value, fut: Value) -> PyResult {
+    let r = run_until_complete(ctx, lp, fut.clone()).await;
+    if data(&fut).is_some_and(|d| d.state == FutState::Pending) {
+        if data(&fut).is_some_and(|d| d.task.is_some()) {
+            task::cancel(&fut, Value::None)?;
+        } else {
+            future::cancel_future(&fut, Value::None);
+        }
+    } else {
+        // Its outcome is `r`: an exception in it must not be reported as never retrieved.
+        let _ = future::result(&fut);
+    }
+    r
 }
 
 pub async fn run_forever(ctx: &Ctx, lp: &Value) -> PyResult<()> {
@@ -349,11 +399,14 @@ fn leave(lp: &Value, previous: Option<Value>) {
     ld.stopping = false;
 }
 
-/// Runs `f` as a callback of `lp` would run: `lp` is the running loop, so `create_task`
-/// schedules on it and `asyncio.run` refuses. The tasks it makes run when the loop next runs.
+/// Runs `f` (REPL input without `await`) as a callback of `lp` would run: `lp` is the running
+/// loop, so `create_task` schedules on it, and the tasks it makes run when the loop next runs.
+/// Unlike in a callback, `run_until_complete` and `asyncio.run` may run the loop meanwhile.
 pub fn run_inside<R>(lp: &Value, f: impl FnOnce() -> R) -> PyResult<R> {
     let previous = enter(lp)?;
+    data_of(lp).expect("loop").hosting_input = true;
     let r = f();
+    data_of(lp).expect("loop").hosting_input = false;
     leave(lp, previous);
     Ok(r)
 }

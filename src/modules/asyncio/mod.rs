@@ -137,16 +137,7 @@ pub fn new_current_loop() -> Value {
 pub fn run_task(lp: &Value, coro: Value) -> PyResult {
     let task = task::create_task(lp, coro, None)?;
     let lp = lp.clone();
-    run_async(|ctx| async move {
-        let r = event_loop::run_until_complete(&ctx, &lp, task.clone()).await;
-        if future_pending(&task) {
-            task::cancel(&task, Value::None)?;
-        } else {
-            // Its outcome is `r`: the task's exception must not be reported as never retrieved.
-            let _ = future::result(&task);
-        }
-        r
-    })
+    run_async(|ctx| async move { event_loop::run_to_end(&ctx, &lp, task).await })
 }
 
 /// Runs one iteration of `lp` while the REPL waits for input (see `has_work`).
@@ -365,7 +356,10 @@ pub fn make_module() -> Rc<Module> {
 /// `asyncio.run(main)`: a new loop runs `main` to completion, then cancels what is left.
 fn run(a: &crate::object::function::Args) -> PyResult {
     check_args(a, "run", 1, 1)?;
-    if state(|s| s.running_loop.is_some()) {
+    let running = state(|s| s.running_loop.clone());
+    // At the REPL's prompt, the REPL's loop runs `main` (and goes on running its tasks after).
+    let at_prompt = running.as_ref().is_some_and(|lp| loop_data(lp).is_some_and(|ld| ld.hosting_input()));
+    if running.is_some() && !at_prompt {
         return Err(runtime_error("asyncio.run() cannot be called from a running event loop"));
     }
     let main = a.pos[0].clone();
@@ -375,6 +369,9 @@ fn run(a: &crate::object::function::Args) -> PyResult {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
         return Err(value_error(format!("a coroutine was expected, got {}", shown)));
+    }
+    if let (Some(lp), true) = (running, at_prompt) {
+        return run_async(|ctx| async move { event_loop::run_until_complete(&ctx, &lp, main).await });
     }
     let lp = event_loop::new_loop();
     state(|s| s.current_loop = Some(lp.clone()));
