@@ -60,6 +60,7 @@ fn run(cli: Cli) -> u8 {
         },
         (None, None) if cli.interactive || std::io::stdin().is_terminal() => {
             coro::modules::sys::set_argv(vec![String::new()]);
+            repl::catch_ctrl_c();
             return repl::run(&mut interp, !cli.interactive);
         }
         // Standard input that is not a terminal runs as a script, as `python3 < file` does.
@@ -89,6 +90,9 @@ fn run(cli: Cli) -> u8 {
                 1
             }
         };
+    }
+    if cli.interactive {
+        repl::catch_ctrl_c();
     }
     let status = match interp.run_source(&name, &text) {
         Outcome::Ok => 0,

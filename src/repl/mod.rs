@@ -20,11 +20,16 @@ use std::sync::mpsc::TryRecvError;
 const PROMPT: &str = ">>> ";
 const CONTINUATION: &str = "... ";
 
-/// Runs the session until Ctrl-D, `:quit` or `exit()`; returns the exit status.
-pub fn run(interp: &mut Interpreter, banner: bool) -> u8 {
+/// From now on Ctrl-C raises `KeyboardInterrupt` in running code instead of ending the process.
+pub fn catch_ctrl_c() {
     if let Err(e) = ctrlc::set_handler(coro::interrupt::request) {
         eprintln!("coro: Ctrl-C will not interrupt running code: {}", e);
     }
+}
+
+/// Runs the session until Ctrl-D, `:quit` or `exit()`; returns the exit status. Call
+/// `catch_ctrl_c` first.
+pub fn run(interp: &mut Interpreter, banner: bool) -> u8 {
     let exit = coro::modules::sys::exit_function();
     for name in ["exit", "quit"] {
         interp.vm.builtins.set(coro::intern::intern(name), exit.clone());
@@ -74,10 +79,12 @@ impl Session {
                     self.lines.clear();
                     println!("KeyboardInterrupt");
                 }
-                Event::Eof | Event::Complete { .. } => {
+                Event::Eof => {
                     println!();
                     return 0;
                 }
+                // `read` answers these itself.
+                Event::Complete { .. } => {}
             }
         }
     }
