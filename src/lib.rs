@@ -9,6 +9,7 @@ pub mod compiler;
 pub mod diagnostics;
 pub mod disasm;
 pub mod intern;
+pub mod interrupt;
 pub mod lexer;
 pub mod modules;
 pub mod numeric;
@@ -35,63 +36,160 @@ pub enum Outcome {
     Failed(i32),
 }
 
+/// How an interactive input ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum InputOutcome {
+    Done,
+    /// An error was reported; the session goes on.
+    Failed,
+    /// `SystemExit` (or `exit()`): the session should end with this status.
+    Exit(i32),
+}
+
 /// A VM and a `__main__` module that successive runs share.
 pub struct Interpreter {
     pub vm: Vm,
     pub main: Rc<Module>,
     /// Colour in reports.
     pub colour: bool,
+    /// The event loop interactive input runs on, made on first use.
+    event_loop: Option<Value>,
 }
 
 impl Interpreter {
     pub fn new() -> Interpreter {
         let main = Rc::new(Module::new(intern::sym::MAIN));
         main.set(intern::sym::NAME, Value::str("__main__"));
-        Interpreter { vm: Vm::new(), main, colour: false }
+        Interpreter { vm: Vm::new(), main, colour: false, event_loop: None }
     }
 
     /// Compiles and runs `text` as module code; errors are reported on stderr.
     pub fn run_source(&mut self, name: &str, text: &str) -> Outcome {
-        let source = SourceFile::new(name, text);
-        let ast = match parser::parse(text) {
-            Ok(ast) => ast,
-            Err(e) => {
-                diagnostics::eprint(&diagnostics::syntax_error(&source, e.kind.name(), &e.msg, e.span, self.colour));
-                return Outcome::Failed(1);
-            }
-        };
-        let code = match compiler::compile(&ast, source.clone(), &self.main) {
-            Ok(code) => code,
-            Err(e) => {
-                diagnostics::eprint(&diagnostics::syntax_error(&source, "SyntaxError", &e.msg, e.span, self.colour));
-                return Outcome::Failed(1);
-            }
-        };
+        let Some(code) = self.compile(name, text, None) else { return Outcome::Failed(1) };
         match self.vm.run_module(code, self.main.clone()) {
             Ok(_) => Outcome::Ok,
             Err(e) => self.report_uncaught(e),
         }
     }
 
+    /// Parses and compiles `text` (interactively when `display` is given), reporting a syntax
+    /// error on stderr.
+    fn compile(&mut self, name: &str, text: &str, display: Option<Value>) -> Option<Rc<bytecode::Code>> {
+        let source = SourceFile::new(name, text);
+        let ast = match parser::parse(text) {
+            Ok(ast) => ast,
+            Err(e) => {
+                diagnostics::eprint(&diagnostics::syntax_error(&source, e.kind.name(), &e.msg, e.span, self.colour));
+                return None;
+            }
+        };
+        let compiled = match display {
+            Some(hook) => compiler::compile_interactive(&ast, source.clone(), &self.main, hook),
+            None => compiler::compile(&ast, source.clone(), &self.main),
+        };
+        match compiled {
+            Ok(code) => Some(code),
+            Err(e) => {
+                diagnostics::eprint(&diagnostics::syntax_error(&source, "SyntaxError", &e.msg, e.span, self.colour));
+                None
+            }
+        }
+    }
+
+    /// Runs one interactive input (a REPL entry, file name `<stdin>`) in `__main__`: each
+    /// expression statement prints its repr and sets `_`; the input runs as a callback of the
+    /// interpreter's event loop, so `create_task` schedules on it; top-level `await` runs the
+    /// input as a task on that loop, and the tasks it started go on running after it. Errors
+    /// are reported on stderr.
+    pub fn run_input(&mut self, text: &str) -> InputOutcome {
+        interrupt::clear();
+        let display = modules::sys::displayhook(&self.vm.builtins);
+        let Some(code) = self.compile("<stdin>", text, Some(display)) else { return InputOutcome::Failed };
+        let lp = self.event_loop();
+        let r = if code.flags.is_coroutine {
+            let coro = vm::module_coroutine(code, self.main.clone());
+            let r = modules::asyncio::run_task(&lp, coro);
+            self.vm.finish_native(r).map_err(vm::exc_of)
+        } else {
+            let (vm, main) = (&mut self.vm, self.main.clone());
+            match modules::asyncio::run_inside(&lp, || vm.run_module(code, main)) {
+                Ok(r) => r,
+                Err(flow) => Err(vm::exc_of(flow)),
+            }
+        };
+        match r {
+            Ok(_) => InputOutcome::Done,
+            Err(e) => self.report_input_error(e),
+        }
+    }
+
+    /// The event loop interactive input runs on (`asyncio.get_event_loop()` there).
+    pub fn event_loop(&mut self) -> Value {
+        self.event_loop.get_or_insert_with(modules::asyncio::new_current_loop).clone()
+    }
+
+    /// Whether the event loop has tasks to step, timers or requests to wait for.
+    pub fn has_background_work(&self) -> bool {
+        self.event_loop.as_ref().is_some_and(modules::asyncio::has_work)
+    }
+
+    /// Runs one iteration of the event loop between inputs: due callbacks and task steps,
+    /// after waiting (until `interrupt::wake`) for the next timer. Errors are reported.
+    pub fn run_background(&mut self) -> InputOutcome {
+        let lp = self.event_loop();
+        let r = modules::asyncio::run_idle_step(&lp);
+        match self.vm.finish_native(r) {
+            Ok(_) => InputOutcome::Done,
+            Err(flow) => self.report_input_error(vm::exc_of(flow)),
+        }
+    }
+
+    /// The event loop's tasks that are not done: what each waits on, and where.
+    pub fn pending_tasks(&self) -> Vec<modules::asyncio::TaskReport> {
+        self.event_loop.as_ref().map(modules::asyncio::task_reports).unwrap_or_default()
+    }
+
+    fn report_input_error(&mut self, e: Exc) -> InputOutcome {
+        if let Some(status) = self.exit_status(&e) {
+            return InputOutcome::Exit(status);
+        }
+        self.print_traceback(&e);
+        InputOutcome::Failed
+    }
+
     /// Prints the traceback of an uncaught exception (or honours `SystemExit`).
     fn report_uncaught(&mut self, e: Exc) -> Outcome {
-        if runtime::exceptions::is_instance_of(&e, "SystemExit") {
-            let arg = e.exc().and_then(|d| d.borrow().args.first().cloned()).unwrap_or(Value::None);
-            return match arg {
-                Value::None => Outcome::Ok,
-                Value::Int(0) => Outcome::Ok,
-                Value::Int(n) => Outcome::Failed(n as i32),
-                other => {
-                    let msg = self.vm.run_native_str(other.clone(), false);
-                    diagnostics::eprint(&format!("{}\n", msg));
-                    Outcome::Failed(1)
-                }
-            };
+        match self.exit_status(&e) {
+            Some(0) => Outcome::Ok,
+            Some(n) => Outcome::Failed(n),
+            None => {
+                self.print_traceback(&e);
+                Outcome::Failed(1)
+            }
         }
+    }
+
+    /// The exit status a `SystemExit` asks for (printing its message if it is not a number).
+    fn exit_status(&mut self, e: &Exc) -> Option<i32> {
+        if !runtime::exceptions::is_instance_of(e, "SystemExit") {
+            return None;
+        }
+        let arg = e.exc().and_then(|d| d.borrow().args.first().cloned()).unwrap_or(Value::None);
+        Some(match arg {
+            Value::None => 0,
+            Value::Int(n) => n as i32,
+            other => {
+                let msg = self.vm.run_native_str(other.clone(), false);
+                diagnostics::eprint(&format!("{}\n", msg));
+                1
+            }
+        })
+    }
+
+    fn print_traceback(&mut self, e: &Exc) {
         let mut text = String::new();
-        self.format_exception(&e, &mut text, 0);
+        self.format_exception(e, &mut text, 0);
         diagnostics::eprint(&text);
-        Outcome::Failed(1)
     }
 
     fn format_exception(&mut self, e: &Exc, out: &mut String, depth: usize) {

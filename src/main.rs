@@ -1,7 +1,11 @@
-//! The `coro` command: run a script, a `-c` string, or disassemble.
+//! The `coro` command: run a script, a `-c` string or standard input, disassemble, or
+//! start the interactive REPL.
+
+mod repl;
 
 use clap::Parser;
 use coro::{Interpreter, Outcome};
+use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -16,6 +20,9 @@ struct Cli {
     /// Event loops jump to the next timer instead of waiting: sleeps are instant.
     #[arg(long)]
     virtual_time: bool,
+    /// Enter the interactive REPL after running FILE (or CODE), with its globals.
+    #[arg(short = 'i')]
+    interactive: bool,
     /// FILE to run, then the arguments passed to it in `sys.argv[1:]`.
     #[arg(value_name = "FILE [ARGS]", trailing_var_arg = true, allow_hyphen_values = true)]
     rest: Vec<String>,
@@ -51,12 +58,26 @@ fn run(cli: Cli) -> u8 {
                 return 2;
             }
         },
+        (None, None) if cli.interactive || std::io::stdin().is_terminal() => {
+            coro::modules::sys::set_argv(vec![String::new()]);
+            repl::catch_ctrl_c();
+            return repl::run(&mut interp, !cli.interactive);
+        }
+        // Standard input that is not a terminal runs as a script, as `python3 < file` does.
         (None, None) => {
-            eprintln!("coro: the interactive REPL is not available yet; pass a FILE or -c CODE");
-            return 2;
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                eprintln!("coro: can't read standard input: {}", e);
+                return 2;
+            }
+            ("<stdin>".to_string(), text)
         }
     };
-    let script = if cli.code.is_some() { "-c".to_string() } else { name.clone() };
+    let script = match (&cli.code, &file) {
+        (Some(_), _) => "-c".to_string(),
+        (None, Some(_)) => name.clone(),
+        (None, None) => String::new(),
+    };
     coro::modules::sys::set_argv(std::iter::once(script).chain(args).collect());
     if cli.dis {
         return match coro::disasm::disassemble_source(&name, &text) {
@@ -70,10 +91,16 @@ fn run(cli: Cli) -> u8 {
             }
         };
     }
+    if cli.interactive {
+        repl::catch_ctrl_c();
+    }
     let status = match interp.run_source(&name, &text) {
         Outcome::Ok => 0,
         Outcome::Failed(n) => n.clamp(0, 255) as u8,
     };
     coro::runtime::output::flush();
+    if cli.interactive {
+        return repl::run(&mut interp, false);
+    }
     status
 }

@@ -123,3 +123,24 @@ fn a_task_exception_nobody_retrieved_is_reported_once() {
     assert_eq!(err.matches("Task exception was never retrieved").count(), 1, "{}", err);
     assert!(err.contains("exception=ValueError('lost')") && !err.contains("KeyError"), "{}", err);
 }
+
+#[test]
+fn piped_standard_input_runs_as_a_script_without_prompts() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coro"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run coro");
+    let program = "import sys\nx = 21\nprint(x * 2, sys.argv)\nx\n1 / 0\nprint('not reached')\n";
+    child.stdin.take().expect("stdin").write_all(program.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("coro finishes");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout, "42 ['']\n");
+    assert!(stderr.contains("File \"<stdin>\", line 5, in <module>"), "{}", stderr);
+    assert_eq!(stderr.trim_end().lines().last(), Some("ZeroDivisionError: division by zero"));
+    assert!(!stdout.contains(">>>") && !stderr.contains(">>>"), "no prompts: {} {}", stdout, stderr);
+}

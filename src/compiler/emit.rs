@@ -48,6 +48,9 @@ pub struct Emitter<'a> {
     depth: u32,
     span: Span,
     is_async: bool,
+    /// Interactive input: each expression statement of the module's code calls this with its
+    /// value (the REPL's displayhook) instead of discarding it.
+    display: Option<Value>,
 }
 
 type R<T = ()> = Result<T, CompileError>;
@@ -83,6 +86,7 @@ impl<'a> Emitter<'a> {
             depth: 0,
             span: Span::default(),
             is_async: false,
+            display: None,
         };
         let sc = &table.scopes[scope];
         for p in &sc.params {
@@ -277,8 +281,15 @@ impl<'a> Emitter<'a> {
         self.span = s.span;
         match &s.node {
             StmtKind::Expr(e) => {
-                self.expr(e)?;
-                self.span = s.span;
+                if let Some(hook) = self.display.clone() {
+                    self.load_const(hook);
+                    self.expr(e)?;
+                    self.span = s.span;
+                    self.emit(Op::Call(1));
+                } else {
+                    self.expr(e)?;
+                    self.span = s.span;
+                }
                 self.emit(Op::Pop);
             }
             StmtKind::Assign { targets, value } => {
@@ -1585,14 +1596,27 @@ fn describe(e: &ExprKind) -> &'static str {
     }
 }
 
-/// Compiles a module's AST into its code object; globals get slots in `module`.
-pub fn compile_module(m: &Module_, table: &SymbolTable, source: Rc<SourceFile>, module: &Rc<Module>) -> R<Code> {
+/// Compiles a module's AST into its code object; globals get slots in `module`. With `display` it is interactive input (CPython's `single` mode with
+/// `PyCF_ALLOW_TOP_LEVEL_AWAIT`): expression statements call `display` with their value, and
+/// `await` is allowed at top level; code that awaits is a coroutine, to be run as a task,
+/// whose names are still the module's globals.
+pub fn compile_module(
+    m: &Module_,
+    table: &SymbolTable,
+    source: Rc<SourceFile>,
+    module: &Rc<Module>,
+    display: Option<Value>,
+) -> R<Code> {
     let mut e = Emitter::new(table, source.clone(), module, 0, "<module>", "<module>".into());
+    let interactive = display.is_some();
+    e.is_async = interactive;
+    e.display = display;
     e.body(&m.body)?;
     e.emit(Op::LoadNone);
     e.emit(Op::Return);
     let span = Span::new(0, source.text.len());
-    Ok(e.finish(CodeFlags { is_module: true, ..CodeFlags::default() }, 0, 0, 0, span))
+    let awaits = interactive && e.ops.iter().any(|op| matches!(op, Op::GetAwaitable));
+    Ok(e.finish(CodeFlags { is_module: true, is_coroutine: awaits, ..CodeFlags::default() }, 0, 0, 0, span))
 }
 
 use crate::ast::Module as Module_;

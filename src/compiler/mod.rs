@@ -23,6 +23,26 @@ pub fn compile(
     source: Rc<SourceFile>,
     module: &Rc<Module>,
 ) -> Result<Rc<Code>, CompileError> {
+    compile_with(ast, source, module, None)
+}
+
+/// Compiles interactive input: expression statements pass their value to `display`, and
+/// top-level `await` makes the code a coroutine.
+pub fn compile_interactive(
+    ast: &crate::ast::Module,
+    source: Rc<SourceFile>,
+    module: &Rc<Module>,
+    display: crate::value::Value,
+) -> Result<Rc<Code>, CompileError> {
+    compile_with(ast, source, module, Some(display))
+}
+
+fn compile_with(
+    ast: &crate::ast::Module,
+    source: Rc<SourceFile>,
+    module: &Rc<Module>,
+    display: Option<crate::value::Value>,
+) -> Result<Rc<Code>, CompileError> {
     let table = symtable::analyze(ast).map_err(|e| CompileError { msg: e.msg, span: e.span })?;
-    emit::compile_module(ast, &table, source, module).map(Rc::new)
+    emit::compile_module(ast, &table, source, module, display).map(Rc::new)
 }

@@ -5,13 +5,12 @@ mod strings;
 mod token;
 
 pub use strings::{decode_str, StrLit};
-pub use token::Tok;
+pub use token::{RawError, Tok, KEYWORDS};
 
 use crate::parser::{SyntaxError, SyntaxErrorKind};
 use crate::span::Span;
 use logos::Logos;
 use std::collections::VecDeque;
-use token::RawError;
 
 /// A token with its byte range, as lalrpop expects.
 pub type Triple = (usize, Tok, usize);

@@ -238,7 +238,19 @@ fn float_literal(text: &str) -> Result<f64, RawError> {
     text.replace('_', "").parse().map_err(|_| RawError::BadLiteral("invalid decimal literal".into()))
 }
 
+/// The keywords, as the REPL completes them.
+pub const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+];
+
 impl Tok {
+    /// Whether the token is a keyword (`None`, `True` and `False` included).
+    pub fn is_keyword(&self) -> bool {
+        !matches!(self, Tok::Name(_)) && KEYWORDS.contains(&self.describe())
+    }
+
     /// The source text of a fixed token, or a description of a variable one.
     pub fn describe(&self) -> &'static str {
         use Tok::*;

@@ -10,10 +10,12 @@ thread_local! {
     static WARNED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
-/// Runs `work`; first, if an event loop is running, warns (once per call site) that `what`
-/// blocks it and that `instead` does not.
+/// Runs `work`; first, if an event loop with tasks is running, warns (once per call site) that
+/// `what` blocks it and that `instead` does not. (A loop without tasks, such as the REPL's
+/// between `create_task` calls, has nobody to keep waiting.)
 pub fn blocking_call(what: &'static str, instead: &'static str, work: impl FnOnce() -> PyResult + 'static) -> PyResult {
-    if !crate::modules::asyncio::state(|s| s.running_loop.is_some()) {
+    let running = crate::modules::asyncio::state(|s| s.running_loop.clone());
+    if !running.is_some_and(|lp| crate::modules::asyncio::has_pending_tasks(&lp)) {
         return work();
     }
     run_async(|ctx| async move {

@@ -89,3 +89,32 @@ fn getrecursionlimit(a: &Args) -> PyResult {
     check_args(a, "getrecursionlimit", 0, 0)?;
     Ok(Value::Int(crate::vm::RECURSION_LIMIT as i64))
 }
+
+/// What interactive code calls with the value of each expression statement (CPython's
+/// `sys.displayhook`): prints its repr and keeps it as `builtins._`, unless it is None.
+pub fn displayhook(builtins: &Rc<Module>) -> Value {
+    let hook = native("displayhook", |a| {
+        let (Some(Value::Module(builtins)), Some(v)) = (a.pos.first(), a.pos.get(1)) else {
+            return Err(type_error("displayhook() takes exactly one argument"));
+        };
+        if v.is_none() {
+            return Ok(Value::None);
+        }
+        let (builtins, v) = (builtins.clone(), v.clone());
+        let underscore = intern("_");
+        builtins.set(underscore, Value::None);
+        crate::vm::native::run_async(move |ctx| async move {
+            let text = crate::runtime::protocol::repr(&ctx, &v).await?;
+            crate::runtime::output::write(&format!("{}\n", text));
+            builtins.set(underscore, v);
+            Ok(Value::None)
+        })
+    });
+    let receiver = Value::Module(builtins.clone());
+    Value::BoundMethod(Rc::new(crate::object::function::BoundMethod { receiver, func: hook }))
+}
+
+/// `exit()` and `quit()`, as the REPL offers them: `sys.exit`.
+pub fn exit_function() -> Value {
+    native("exit", exit)
+}

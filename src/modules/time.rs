@@ -69,7 +69,16 @@ fn sleep(a: &Args) -> PyResult {
         .map_err(|_| ex::overflow_error("timestamp too large to convert to C _PyTime_t"))?;
     crate::modules::blocking::blocking_call("time.sleep()", "'await asyncio.sleep(...)'", move || {
         crate::runtime::output::flush();
-        std::thread::sleep(d);
+        let end = Instant::now().checked_add(d);
+        // Woken early by an interrupt, or by a wake-up meant for someone else: sleep on.
+        while !crate::interrupt::pending() {
+            let left = end.map(|end| end.saturating_duration_since(Instant::now()));
+            if left.is_some_and(|l| l.is_zero()) {
+                break;
+            }
+            crate::interrupt::sleep(left);
+        }
+        crate::interrupt::check()?;
         Ok(Value::None)
     })
 }

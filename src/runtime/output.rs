@@ -54,6 +54,11 @@ pub fn start_capture() {
     SINK.with(|s| *s.borrow_mut() = Sink::Capture { out: Vec::new(), err: Vec::new() });
 }
 
+/// Back to the process streams (dropping anything still collected).
+pub fn stop_capture() {
+    SINK.with(|s| *s.borrow_mut() = Sink::Process);
+}
+
 /// The (stdout, stderr) text collected since `start_capture`, leaving the buffers empty.
 pub fn take_capture() -> (String, String) {
     SINK.with(|s| match &mut *s.borrow_mut() {

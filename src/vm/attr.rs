@@ -62,6 +62,46 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
     }
 }
 
+/// The attribute names `obj` has, as `dir(obj)` lists them (unsorted, without duplicates):
+/// its own, then its class's along the MRO. Runs no script code.
+pub fn attribute_names(obj: &Value) -> Vec<Symbol> {
+    let mut names = indexmap::IndexSet::new();
+    let classes = match obj {
+        Value::Module(m) => {
+            names.extend(m.items().into_iter().map(|(k, _)| k));
+            return names.into_iter().collect();
+        }
+        Value::Class(c) => std::iter::once(c.clone()).chain(c.mro.iter().cloned()).collect(),
+        Value::Instance(inst) => {
+            names.extend(inst.attrs.borrow().keys().copied());
+            std::iter::once(inst.class.clone()).chain(inst.class.mro.iter().cloned()).collect()
+        }
+        _ => {
+            let class = types().class_of(obj);
+            std::iter::once(class.clone()).chain(class.mro.iter().cloned()).collect::<Vec<_>>()
+        }
+    };
+    for c in classes {
+        names.extend(c.attrs.borrow().keys().copied());
+    }
+    names.into_iter().collect()
+}
+
+/// `obj.name` if it is a stored value (a module global, an instance's own attribute, a class
+/// attribute): never a property getter or `__getattr__`, so no script code runs.
+pub fn peek_attr(obj: &Value, name: Symbol) -> Option<Value> {
+    let found = match obj {
+        Value::Module(m) => return m.get(name),
+        Value::Instance(inst) => inst.attrs.borrow().get(&name).cloned().or_else(|| inst.class.lookup(name)),
+        Value::Class(c) => c.lookup(name),
+        _ => types().class_of(obj).lookup(name),
+    }?;
+    match &found {
+        Value::Wrapper(w) if matches!(**w, Wrapper::Property { .. }) => None,
+        _ => Some(found),
+    }
+}
+
 fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
     attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name))
 }

@@ -219,20 +219,42 @@ fn not_callable(v: &Value) -> crate::vm::Flow {
 
 /// A generator or coroutine object holding a not-yet-started frame with these locals.
 fn make_generator(f: &Rc<Function>, locals: Vec<Value>, created_at: Option<(Rc<Code>, u32)>) -> Value {
+    let qualname = f.qualname.borrow().clone();
+    new_generator(f.code.clone(), f.globals.clone(), qualname, locals, created_at)
+}
+
+/// The coroutine that runs interactive module code containing top-level `await`.
+pub fn module_coroutine(code: Rc<Code>, globals: Rc<Module>) -> Value {
+    let locals = vec![Value::Null; code.nlocals()];
+    let gen = new_generator(code, globals, "<module>".into(), locals, None);
+    if let Value::Generator(g) = &gen {
+        // Driven by the REPL's task, never "forgotten".
+        g.awaited.set(true);
+    }
+    gen
+}
+
+fn new_generator(
+    code: Rc<Code>,
+    globals: Rc<Module>,
+    qualname: String,
+    locals: Vec<Value>,
+    created_at: Option<(Rc<Code>, u32)>,
+) -> Value {
     let mut fiber = Fiber::new(ResumeMode::Native, None);
     fiber.stack = locals;
     fiber.frames.push(Frame {
-        code: f.code.clone(),
+        code: code.clone(),
         ip: 0,
         base: 0,
         ret_sp: 0,
-        globals: f.globals.clone(),
+        globals,
         kind: FrameKind::Normal,
         native: None,
     });
     let gen = Rc::new(Generator {
-        code: f.code.clone(),
-        qualname: f.qualname.borrow().clone(),
+        code,
+        qualname,
         fiber: RefCell::new(None),
         state: Cell::new(GenState::Created),
         awaited: Cell::new(false),

@@ -833,7 +833,13 @@ impl Vm {
                     let a = pop!();
                     produce!(compare_values(op, &a, &b));
                 }
-                Op::Jump(t) => ip = t as usize,
+                Op::Jump(t) => {
+                    // Loops jump back: the place to notice Ctrl-C.
+                    if (t as usize) < ip && crate::interrupt::pending() {
+                        throw!(crate::interrupt::raise());
+                    }
+                    ip = t as usize;
+                }
                 Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t) => {
                     if let Some(&Value::Bool(b)) = fiber.stack.last() {
                         // SAFETY: a bool owns nothing; dropping the slot is forgetting it.

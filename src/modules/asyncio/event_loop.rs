@@ -63,6 +63,9 @@ pub struct LoopData {
     /// Every task created on this loop that is not done yet (for `all_tasks`).
     pub tasks: Vec<Value>,
     pub current_task: Option<Value>,
+    /// REPL input without `await` runs with the loop marked running but not iterating
+    /// (`run_inside`); `run_until_complete` (and `asyncio.run`) then run the loop for it.
+    hosting_input: bool,
 }
 
 pub fn new_loop() -> Value {
@@ -77,11 +80,19 @@ pub fn new_loop() -> Value {
         exception_handler: Value::None,
         tasks: Vec::new(),
         current_task: None,
+        hosting_input: false,
     };
     let class = state(|s| s.loop_class.clone());
     let mut inst = Instance::new(class);
     inst.payload = Payload::Native(RefCell::new(Box::new(ld)));
     Value::Instance(Rc::new(inst))
+}
+
+impl LoopData {
+    /// Whether REPL input without `await` is running as if in a callback of this loop.
+    pub fn hosting_input(&self) -> bool {
+        self.hosting_input
+    }
 }
 
 pub fn data_of(v: &Value) -> Option<RefMut<'_, LoopData>> {
@@ -281,6 +292,9 @@ fn check_open(lp: &Value) -> PyResult<()> {
 /// coroutine) is done, and returns its result.
 pub async fn run_until_complete(ctx: &Ctx, lp: &Value, aw: Value) -> PyResult {
     check_open(lp)?;
+    if data_of(lp).expect("loop").hosting_input {
+        return Box::pin(run_for_input(ctx, lp, aw)).await;
+    }
     if data_of(lp).expect("loop").running {
         return Err(runtime_error("This event loop is already running"));
     }
@@ -313,7 +327,60 @@ pub async fn run_until_complete(ctx: &Ctx, lp: &Value, aw: Value) -> PyResult {
     future::result(&fut)
 }
 
+/// `run_until_complete` called by REPL input the loop hosts: the loop stops hosting, runs
+/// until `aw` is done (its other tasks with it), and goes back to hosting the input.
+async fn run_for_input(ctx: &Ctx, lp: &Value, aw: Value) -> PyResult {
+    let previous = state(|s| s.running_loop.take());
+    let host = |hosting: bool| {
+        let mut ld = data_of(lp).expect("loop");
+        ld.running = hosting;
+        ld.hosting_input = hosting;
+    };
+    host(false);
+    let r = match super::ensure_future(lp, aw) {
+        Ok(fut) => run_to_end(ctx, lp, fut).await,
+        Err(e) => Err(e),
+    };
+    state(|s| s.running_loop = previous);
+    host(true);
+    r
+}
+
+/// Runs `lp` until `fut` is done and returns its outcome. If the loop stops first (Ctrl-C,
+/// an error in a callback), `fut` is cancelled: the loop delivers that when it next runs.
+pub async fn run_to_end(ctx: &Ctx, lp: &Value, fut: Value) -> PyResult {
+    let r = run_until_complete(ctx, lp, fut.clone()).await;
+    if data(&fut).is_some_and(|d| d.state == FutState::Pending) {
+        if data(&fut).is_some_and(|d| d.task.is_some()) {
+            task::cancel(&fut, Value::None)?;
+        } else {
+            future::cancel_future(&fut, Value::None);
+        }
+    } else {
+        // Its outcome is `r`: an exception in it must not be reported as never retrieved.
+        let _ = future::result(&fut);
+    }
+    r
+}
+
 pub async fn run_forever(ctx: &Ctx, lp: &Value) -> PyResult<()> {
+    let previous = enter(lp)?;
+    let mut result = Ok(());
+    loop {
+        if let Err(e) = run_once(ctx, lp, false).await {
+            result = Err(e);
+            break;
+        }
+        if data_of(lp).expect("loop").stopping {
+            break;
+        }
+    }
+    leave(lp, previous);
+    result
+}
+
+/// Marks `lp` running (the running loop of this thread); returns the loop that was running.
+fn enter(lp: &Value) -> PyResult<Option<Value>> {
     check_open(lp)?;
     {
         let mut ld = data_of(lp).expect("loop");
@@ -322,26 +389,49 @@ pub async fn run_forever(ctx: &Ctx, lp: &Value) -> PyResult<()> {
         }
         ld.running = true;
     }
-    let previous = state(|s| s.running_loop.replace(lp.clone()));
-    let mut result = Ok(());
-    loop {
-        if let Err(e) = run_once(ctx, lp).await {
-            result = Err(e);
-            break;
-        }
-        if data_of(lp).expect("loop").stopping {
-            break;
-        }
-    }
+    Ok(state(|s| s.running_loop.replace(lp.clone())))
+}
+
+fn leave(lp: &Value, previous: Option<Value>) {
     state(|s| s.running_loop = previous);
     let mut ld = data_of(lp).expect("loop");
     ld.running = false;
     ld.stopping = false;
-    result
 }
 
+/// Runs `f` (REPL input without `await`) as a callback of `lp` would run: `lp` is the running
+/// loop, so `create_task` schedules on it, and the tasks it makes run when the loop next runs.
+/// Unlike in a callback, `run_until_complete` and `asyncio.run` may run the loop meanwhile.
+pub fn run_inside<R>(lp: &Value, f: impl FnOnce() -> R) -> PyResult<R> {
+    let previous = enter(lp)?;
+    data_of(lp).expect("loop").hosting_input = true;
+    let r = f();
+    data_of(lp).expect("loop").hosting_input = false;
+    leave(lp, previous);
+    Ok(r)
+}
+
+/// One iteration of `lp` while the REPL waits for input: as in `run_forever`, but with
+/// nothing to run it sleeps until woken instead of reporting a deadlock.
+pub async fn run_idle_step(ctx: &Ctx, lp: &Value) -> PyResult<()> {
+    let previous = enter(lp)?;
+    let r = run_once(ctx, lp, true).await;
+    leave(lp, previous);
+    r
+}
+
+/// Whether `lp` has callbacks to run, timers to wait for or requests in flight.
+pub fn has_work(lp: &Value) -> bool {
+    let busy = data_of(lp).is_some_and(|ld| !ld.closed && (!ld.ready.is_empty() || !ld.timers.is_empty()));
+    busy || crate::modules::http::in_flight()
+}
+
+/// How long one wait for HTTP completions may last, so that Ctrl-C is noticed meanwhile.
+const HTTP_WAIT_SLICE: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// One iteration: wait for the next timer if nothing is ready, then run what is ready now.
-async fn run_once(ctx: &Ctx, lp: &Value) -> PyResult<()> {
+/// With nothing to wait for, an `idle` loop sleeps until woken; another reports a deadlock.
+async fn run_once(ctx: &Ctx, lp: &Value, idle: bool) -> PyResult<()> {
     // HTTP requests that finished resolve their futures (scheduling their callbacks).
     crate::modules::http::drain();
     let wait = {
@@ -356,27 +446,30 @@ async fn run_once(ctx: &Ctx, lp: &Value) -> PyResult<()> {
         }
     };
     // Requests in flight are pending I/O: wait on their completions, up to the next timer.
+    // Sleeps end early on Ctrl-C (and, between REPL inputs, when a line arrives).
     match wait {
         None if crate::modules::http::in_flight() => {
             output::flush();
-            crate::modules::http::wait(None);
+            crate::modules::http::wait(Some(HTTP_WAIT_SLICE));
         }
+        None if idle => crate::interrupt::sleep(None),
         None => return Err(deadlock(lp)),
         Some(t) if t > 0.0 => match VIRTUAL_NOW.with(|v| v.get()) {
             // Virtual time jumps to the next timer; requests in flight finish in real time.
             Some(virtual_now) => VIRTUAL_NOW.with(|v| v.set(Some(virtual_now + t))),
             None => {
                 output::flush();
-                let d = std::time::Duration::from_secs_f64(t);
+                let d = std::time::Duration::try_from_secs_f64(t).unwrap_or(std::time::Duration::MAX);
                 if crate::modules::http::in_flight() {
-                    crate::modules::http::wait(Some(d));
+                    crate::modules::http::wait(Some(d.min(HTTP_WAIT_SLICE)));
                 } else {
-                    std::thread::sleep(d);
+                    crate::interrupt::sleep(Some(d));
                 }
             }
         },
         Some(_) => {}
     }
+    crate::interrupt::check()?;
     {
         let mut ld = data_of(lp).expect("loop");
         let now = now(&ld);
@@ -432,30 +525,56 @@ async fn handle_repr(ctx: &Ctx, h: &Value) -> PyResult<String> {
 /// Nothing is ready, no timer is pending, and the loop is asked to go on: report what each
 /// pending task waits on instead of hanging as CPython does.
 fn deadlock(lp: &Value) -> Flow {
-    let tasks = data_of(lp).expect("loop").tasks.clone();
     let mut report =
         String::from("coro: deadlock: the event loop has nothing to run and no timers, but tasks are still waiting:\n");
-    for t in &tasks {
-        if let Some(d) = data(t) {
-            if let Some(td) = &d.task {
-                let name = td.name.as_str().unwrap_or("?").to_string();
-                let what = match &td.fut_waiter {
-                    Some(w) => match w {
-                        Value::Instance(i) => format!("a {}", i.class.name),
-                        _ => "a future".into(),
-                    },
-                    None => "nothing (scheduled)".into(),
-                };
-                report.push_str(&format!("  {} waits on {}", name, what));
-                if let Some(site) = wait_site(&td.coro) {
-                    report.push_str(&format!(" at {}", site));
-                }
-                report.push('\n');
-            }
+    for t in task_reports(lp) {
+        report.push_str(&format!("  {} waits on {}", t.name, t.waits_on));
+        if let Some(site) = &t.site {
+            report.push_str(&format!(" at {}", site));
         }
+        report.push('\n');
     }
     crate::diagnostics::eprint(&report);
     runtime_error("event loop deadlocked: no task can make progress")
+}
+
+/// A pending task as the deadlock report and the REPL's `:tasks` describe it.
+pub struct TaskReport {
+    pub name: String,
+    /// `waiting`, `scheduled` (ready to run its next step) or `cancelling`.
+    pub state: &'static str,
+    /// What it waits on: `a Future`, `a Task`, ... or `nothing (scheduled)`.
+    pub waits_on: String,
+    /// Where in the user's code it waits: `file:line (in f): source`.
+    pub site: Option<String>,
+}
+
+/// The tasks of `lp` that are not done, in creation order.
+pub fn task_reports(lp: &Value) -> Vec<TaskReport> {
+    let mut reports = Vec::new();
+    for t in &super::pending_tasks(lp) {
+        let Some(d) = data(t) else { continue };
+        let Some(td) = &d.task else { continue };
+        let name = td.name.as_str().unwrap_or("?").to_string();
+        let waits_on = match &td.fut_waiter {
+            Some(Value::Instance(i)) => format!("a {}", i.class.name),
+            Some(_) => "a future".into(),
+            None => "nothing (scheduled)".into(),
+        };
+        let state = match (&td.fut_waiter, td.cancel_requests) {
+            (_, n) if n > 0 => "cancelling",
+            (Some(_), _) => "waiting",
+            (None, _) => "scheduled",
+        };
+        reports.push(TaskReport { name, state, waits_on, site: wait_site(&td.coro) });
+    }
+    reports
+}
+
+/// Whether a source file is the coro part of a native module (`<asyncio>`), not user code.
+fn is_library(source_name: &str) -> bool {
+    let inner = source_name.strip_prefix('<').and_then(|n| n.strip_suffix('>'));
+    inner.is_some_and(|n| crate::modules::module_source(n).is_some())
 }
 
 /// Where a suspended coroutine waits: the innermost frame of its await chain that belongs
@@ -470,7 +589,7 @@ fn wait_site(coro: &Value) -> Option<String> {
             let fiber = fiber.as_ref()?;
             let frame = fiber.frames.last()?;
             let code = &frame.code;
-            if !code.source.name.starts_with('<') {
+            if !is_library(&code.source.name) {
                 let line = code.line_of(frame.ip);
                 site = Some(format!(
                     "{}:{} (in {}): {}",

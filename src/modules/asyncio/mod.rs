@@ -6,7 +6,7 @@ mod event_loop;
 mod future;
 mod task;
 
-pub use event_loop::{call_soon, use_virtual_time};
+pub use event_loop::{call_soon, has_work, run_inside, task_reports, use_virtual_time, TaskReport};
 
 use crate::intern::intern;
 use crate::modules::args::{check_args, kwarg};
@@ -122,6 +122,31 @@ pub fn resolve_future(fut: &Value, r: Result<Value, Exc>) {
         Ok(v) => future::set_result(fut, v),
         Err(e) => future::set_exception(fut, e),
     };
+}
+
+/// A new event loop, made this thread's current one (the REPL's, as `python -m asyncio` has).
+pub fn new_current_loop() -> Value {
+    let l = event_loop::new_loop();
+    state(|s| s.current_loop = Some(l.clone()));
+    l
+}
+
+/// Runs `coro` as a task on `lp` until the task is done, and returns its result (a REPL input
+/// with top-level `await`). A task left unfinished (Ctrl-C, an error in another callback) is
+/// cancelled; the loop delivers the cancellation the next time it runs.
+pub fn run_task(lp: &Value, coro: Value) -> PyResult {
+    let task = task::create_task(lp, coro, None)?;
+    let lp = lp.clone();
+    run_async(|ctx| async move { event_loop::run_to_end(&ctx, &lp, task).await })
+}
+
+/// Runs one iteration of `lp` while the REPL waits for input (see `has_work`).
+pub fn run_idle_step(lp: &Value) -> PyResult {
+    let lp = lp.clone();
+    run_async(|ctx| async move {
+        event_loop::run_idle_step(&ctx, &lp).await?;
+        Ok(Value::None)
+    })
 }
 
 /// Wraps an awaitable in a Future: futures as they are, coroutines as new tasks.
@@ -250,6 +275,11 @@ fn number(v: &Value) -> PyResult<f64> {
     }
 }
 
+/// Whether a loop has tasks that are not done.
+pub fn has_pending_tasks(lp: &Value) -> bool {
+    !pending_tasks(lp).is_empty()
+}
+
 /// The tasks of a loop that are not done.
 fn pending_tasks(lp: &Value) -> Vec<Value> {
     let ld = loop_data(lp).expect("loop");
@@ -326,7 +356,10 @@ pub fn make_module() -> Rc<Module> {
 /// `asyncio.run(main)`: a new loop runs `main` to completion, then cancels what is left.
 fn run(a: &crate::object::function::Args) -> PyResult {
     check_args(a, "run", 1, 1)?;
-    if state(|s| s.running_loop.is_some()) {
+    let running = state(|s| s.running_loop.clone());
+    // At the REPL's prompt, the REPL's loop runs `main` (and goes on running its tasks after).
+    let at_prompt = running.as_ref().is_some_and(|lp| loop_data(lp).is_some_and(|ld| ld.hosting_input()));
+    if running.is_some() && !at_prompt {
         return Err(runtime_error("asyncio.run() cannot be called from a running event loop"));
     }
     let main = a.pos[0].clone();
@@ -336,6 +369,9 @@ fn run(a: &crate::object::function::Args) -> PyResult {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
         return Err(value_error(format!("a coroutine was expected, got {}", shown)));
+    }
+    if let (Some(lp), true) = (running, at_prompt) {
+        return run_async(|ctx| async move { event_loop::run_until_complete(&ctx, &lp, main).await });
     }
     let lp = event_loop::new_loop();
     state(|s| s.current_loop = Some(lp.clone()));
