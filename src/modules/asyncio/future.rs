@@ -1,8 +1,9 @@
 //! `asyncio.Future`: a result that will exist later, with done-callbacks scheduled on the
 //! loop when it completes. `Task` extends it (see `task.rs`).
 
+use super::cancelled_error;
+use super::event_loop::{schedule, Ready};
 use super::task::TaskData;
-use super::{call_soon, cancelled_error};
 use crate::modules::args::check_args;
 use crate::modules::builtins::method;
 use crate::object::function::Args;
@@ -22,18 +23,53 @@ pub enum FutState {
     Finished,
 }
 
+/// A done-callback. A task waiting on a future is woken without a bound-method object.
+pub enum Callback {
+    Func(Value),
+    /// `task.__wakeup`.
+    Wakeup(Rc<Instance>),
+}
+
+impl Callback {
+    /// The callable a script would see.
+    pub fn value(&self) -> Value {
+        match self {
+            Callback::Func(f) => f.clone(),
+            Callback::Wakeup(t) => super::task::wakeup_method(&Value::Instance(t.clone())),
+        }
+    }
+
+    /// Scheduled when `fut` is done.
+    fn ready(self, fut: &Value) -> Ready {
+        match self {
+            Callback::Func(f) => Ready::Call(f, fut.clone()),
+            Callback::Wakeup(t) => Ready::Wakeup(Value::Instance(t), fut.clone()),
+        }
+    }
+}
+
 /// The state of a Future (and of a Task, which adds `task`).
 pub struct FutureData {
     pub state: FutState,
     pub result: Value,
     pub exception: Option<Exc>,
-    pub callbacks: Vec<Value>,
+    pub callbacks: Vec<Callback>,
     pub cancel_msg: Value,
     pub event_loop: Value,
     pub task: Option<TaskData>,
     /// Finished with an exception that nobody has looked at yet (`result()`, `exception()`,
     /// or an `await`); reported if the task is dropped like that.
     pub unretrieved: bool,
+}
+
+impl FutureData {
+    /// Adds a done-callback; most futures get exactly one, so the first takes no spare room.
+    pub fn add_callback(&mut self, cb: Callback) {
+        if self.callbacks.capacity() == 0 {
+            self.callbacks.reserve_exact(1);
+        }
+        self.callbacks.push(cb);
+    }
 }
 
 impl Drop for FutureData {
@@ -98,17 +134,20 @@ pub fn new_future(class: &Rc<crate::object::class::Class>, event_loop: Value, ta
 
 /// Marks the future done and schedules its callbacks (in order, each with the future).
 fn finish(fut: &Value, state: FutState, result: Value, exception: Option<Exc>) {
-    let (callbacks, event_loop) = {
+    let (callbacks, event_loop, is_task) = {
         let mut d = data(fut).expect("future");
         d.state = state;
         d.result = result;
         d.unretrieved = exception.is_some();
         d.exception = exception;
-        (std::mem::take(&mut d.callbacks), d.event_loop.clone())
+        (std::mem::take(&mut d.callbacks), d.event_loop.clone(), d.task.is_some())
     };
-    for cb in callbacks {
-        call_soon(&event_loop, cb, vec![fut.clone()]);
-    }
+    if let Some(mut ld) = super::loop_data(&event_loop) {
+        ld.task_finished |= is_task;
+        for cb in callbacks {
+            ld.schedule(cb.ready(fut));
+        }
+    };
 }
 
 fn invalid_state(msg: &str) -> Flow {
@@ -232,9 +271,9 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
             (d.state != FutState::Pending, d.event_loop.clone())
         };
         if done {
-            call_soon(&event_loop, cb, vec![fut]);
+            schedule(&event_loop, Ready::Call(cb, fut));
         } else {
-            data(&fut).expect("future").callbacks.push(cb);
+            data(&fut).expect("future").add_callback(Callback::Func(cb));
         }
         Ok(Value::None)
     });
@@ -247,7 +286,7 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
             let mut kept = Vec::new();
             let mut removed = 0;
             for cb in callbacks {
-                if crate::runtime::protocol::eq(&ctx, &cb, &target).await? {
+                if crate::runtime::protocol::eq(&ctx, &cb.value(), &target).await? {
                     removed += 1;
                 } else {
                     kept.push(cb);
@@ -270,7 +309,8 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
 pub async fn future_repr(ctx: &Ctx, fut: &Value) -> PyResult<String> {
     let (state, result, exception, callbacks, is_task) = {
         let d = data(fut).expect("future");
-        (d.state, d.result.clone(), d.exception.clone(), d.callbacks.clone(), d.task.is_some())
+        let callbacks: Vec<Value> = d.callbacks.iter().map(Callback::value).collect();
+        (d.state, d.result.clone(), d.exception.clone(), callbacks, d.task.is_some())
     };
     let class_name = match fut {
         Value::Instance(i) => i.class.name.to_string(),
@@ -308,14 +348,18 @@ pub async fn future_repr(ctx: &Ctx, fut: &Value) -> PyResult<String> {
     }
     if is_task && state == FutState::Pending {
         if let Some(w) = data(fut).and_then(|d| d.task.as_ref().and_then(|t| t.fut_waiter.clone())) {
-            parts.push(format!("wait_for={}", Box::pin(future_repr(ctx, &w)).await?));
+            let shown = match &w {
+                Value::Iter(cell) => super::sleep_future_repr(ctx, cell).await?,
+                _ => Box::pin(future_repr(ctx, &w)).await?,
+            };
+            parts.push(format!("wait_for={}", shown));
         }
     }
     Ok(format!("<{} {}>", class_name, parts.join(" ")))
 }
 
 /// CPython shortens long result reprs in Future reprs.
-fn short_repr(s: &str) -> String {
+pub fn short_repr(s: &str) -> String {
     if s.chars().count() > 20 {
         let head: String = s.chars().take(17).collect();
         format!("{}...", head)
@@ -334,9 +378,7 @@ pub async fn format_callback(ctx: &Ctx, cb: &Value) -> PyResult<String> {
             Value::Function(f) => {
                 Ok(format!("{}() at {}:{}", f.qualname.borrow(), f.code.source.name, f.code.first_line()))
             }
-            Value::Native(n) if n.name == "__wakeup" => {
-                Ok(format!("<TaskWakeupMethWrapper object at {}>", crate::runtime::protocol::repr::addr(cb)))
-            }
+            Value::Native(n) if n.name == "__wakeup" => Ok("Task.task_wakeup()".to_string()),
             _ => repr(ctx, cb).await,
         },
         _ => repr(ctx, cb).await,

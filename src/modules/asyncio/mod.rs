@@ -12,7 +12,7 @@ use crate::intern::intern;
 use crate::modules::args::{check_args, kwarg};
 use crate::modules::builtins::native;
 use crate::object::class::Class;
-use crate::object::iter::NativeIter;
+use crate::object::iter::{NativeIter, SleepState};
 use crate::object::module::Module;
 use crate::runtime::exceptions::{new_exception, runtime_error, type_error, value_error};
 use crate::runtime::{type_name, types};
@@ -174,6 +174,39 @@ thread_local! {
     });
 }
 
+/// What a coroutine yielded, as a script that drives it by hand (`send`, `throw`) must see
+/// it: a sleep's request for a timer becomes the timer future CPython's sleep yields.
+pub fn yielded_to_script(v: Value) -> Value {
+    let Value::Iter(cell) = &v else { return v };
+    let mut it = cell.borrow_mut();
+    let NativeIter::Sleep { delay, result, state: sleep @ SleepState::Requested } = &mut *it else {
+        drop(it);
+        return v;
+    };
+    let lp = get_event_loop();
+    let class = state(|s| s.future_class.clone());
+    let f = future::new_future(&class, lp.clone(), None);
+    let when = event_loop::now(&loop_data(&lp).expect("loop")) + *delay;
+    let setter = SET_RESULT_UNLESS_CANCELLED.with(Value::clone);
+    event_loop::call_at(&lp, when, setter, vec![f.clone(), result.clone()]);
+    *sleep = SleepState::Future(f.clone());
+    f
+}
+
+/// How a task's sleep shows as the future it waits for (`wait_for=` in a Task repr).
+async fn sleep_future_repr(ctx: &crate::vm::native::Ctx, cell: &Rc<RefCell<NativeIter>>) -> PyResult<String> {
+    let (result, done) = match &*cell.borrow() {
+        NativeIter::Sleep { state: SleepState::Cancelled, .. } => return Ok("<Future cancelled>".into()),
+        NativeIter::Sleep { result, state: SleepState::Done, .. } => (result.clone(), true),
+        _ => (Value::None, false),
+    };
+    if !done {
+        return Ok("<Future pending cb=[Task.task_wakeup()]>".into());
+    }
+    let shown = crate::runtime::protocol::repr(ctx, &result).await?;
+    Ok(format!("<Future finished result={}>", future::short_repr(&shown)))
+}
+
 /// What one step of an awaitable iterator does.
 pub enum AwaitStep {
     Yield(Value),
@@ -182,7 +215,7 @@ pub enum AwaitStep {
 }
 
 /// Steps `await future` / `await asyncio.sleep(...)`.
-pub fn await_step(cell: &RefCell<NativeIter>) -> AwaitStep {
+pub fn await_step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
     let mut it = cell.borrow_mut();
     match &mut *it {
         NativeIter::Await { fut, yielded } => {
@@ -198,24 +231,24 @@ pub fn await_step(cell: &RefCell<NativeIter>) -> AwaitStep {
                 Err(e) => AwaitStep::Raise(e),
             }
         }
-        NativeIter::Sleep { delay, result, fut } => match fut {
-            None if *delay <= 0.0 => {
+        NativeIter::Sleep { delay, result, state } => match state {
+            SleepState::New if *delay <= 0.0 => {
                 // sleep(0) yields once to let every other ready task run.
-                *fut = Some(Value::None);
+                *state = SleepState::Yielded;
                 AwaitStep::Yield(Value::None)
             }
-            None => {
-                let lp = get_event_loop();
-                let class = state(|s| s.future_class.clone());
-                let f = future::new_future(&class, lp.clone(), None);
-                let when = event_loop::now(&loop_data(&lp).expect("loop")) + *delay;
-                let setter = SET_RESULT_UNLESS_CANCELLED.with(Value::clone);
-                event_loop::call_at(&lp, when, setter, vec![f.clone(), result.clone()]);
-                *fut = Some(f.clone());
-                AwaitStep::Yield(f)
+            SleepState::New => {
+                // The task stepping this puts itself on the timer heap (see `task::step`).
+                *state = SleepState::Requested;
+                drop(it);
+                AwaitStep::Yield(Value::Iter(cell.clone()))
             }
-            Some(Value::None) => AwaitStep::Return(result.clone()),
-            Some(f) => match future::result(f) {
+            SleepState::Yielded | SleepState::Done => AwaitStep::Return(result.clone()),
+            SleepState::Cancelled => AwaitStep::Raise(Flow::Raise(cancelled_error(Value::None))),
+            SleepState::Requested | SleepState::Timer => {
+                AwaitStep::Raise(runtime_error("await wasn't used with future"))
+            }
+            SleepState::Future(f) => match future::result(f) {
                 Ok(v) => AwaitStep::Return(v),
                 Err(e) => AwaitStep::Raise(e),
             },
@@ -283,7 +316,7 @@ pub fn make_module() -> Rc<Module> {
             check_args(a, "sleep", 1, 2)?;
             let delay = number(&a.pos[0])?;
             let result = a.pos.get(1).cloned().or_else(|| kwarg(a, "result")).unwrap_or(Value::None);
-            Ok(Value::Iter(Rc::new(RefCell::new(NativeIter::Sleep { delay, result, fut: None }))))
+            Ok(Value::Iter(Rc::new(RefCell::new(NativeIter::Sleep { delay, result, state: SleepState::New }))))
         }),
         ("create_task", |a| {
             check_args(a, "create_task", 1, 1)?;
