@@ -2,7 +2,7 @@
 //! insertion), and a monotonic clock. `run_until_complete` and `run_forever` are native
 //! continuations that call each ready handle's callback through the VM.
 
-use super::future::{self, data, Callback, FutState};
+use super::future::{self, data, Callback, FutKind, FutState};
 use super::{state, task};
 use crate::modules::args::{check_args, kwarg};
 use crate::modules::builtins::method;
@@ -39,6 +39,8 @@ pub enum Ready {
     Step(Value, Option<Exc>),
     /// `task.__wakeup(fut)`: steps the task with the outcome of the future it awaited.
     Wakeup(Value, Value),
+    /// gather()'s done-callback for a child.
+    Gather(Rc<super::gather::GatherState>, Value),
     /// The timer of a task's `asyncio.sleep` fired (the sleep's `set_result` callback).
     SleepDone(Value, Rc<RefCell<NativeIter>>),
 }
@@ -53,6 +55,7 @@ impl Ready {
                 new_handle(task::step_method(task), exc.iter().map(|e| Value::Instance(e.clone())).collect(), None)
             }
             Ready::Wakeup(task, fut) => new_handle(task::wakeup_method(task), vec![fut.clone()], None),
+            Ready::Gather(_, fut) => new_handle(super::gather::callback_value(), vec![fut.clone()], None),
             Ready::SleepDone(_, cell) => new_handle(Value::Iter(cell.clone()), Vec::new(), None),
         }
     }
@@ -265,7 +268,7 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
     method(class, "create_future", |a| {
         let lp = this(a)?;
         let class = state(|s| s.future_class.clone());
-        Ok(future::new_future(&class, lp, None))
+        Ok(future::new_future(&class, lp, FutKind::Plain))
     });
     method(class, "create_task", |a| {
         check_args(a, "create_task", 2, 2)?;
@@ -479,6 +482,7 @@ async fn run_once(ctx: &Ctx, lp: &Value) -> PyResult<()> {
             Ready::Call(callback, fut) => ctx.call(callback.clone(), vec![fut.clone()]).await.map(drop),
             Ready::Step(t, exc) => task::step(ctx, t, exc.clone()).await,
             Ready::Wakeup(t, fut) => task::wakeup(ctx, t, fut).await,
+            Ready::Gather(g, fut) => super::gather::child_done(g, fut),
             Ready::SleepDone(t, cell) => {
                 task::sleep_done(t, cell);
                 Ok(())
@@ -529,7 +533,7 @@ fn deadlock(lp: &Value) -> Flow {
         String::from("coro: deadlock: the event loop has nothing to run and no timers, but tasks are still waiting:\n");
     for t in &tasks {
         if let Some(d) = data(t).filter(|d| d.state == FutState::Pending) {
-            if let Some(td) = &d.task {
+            if let Some(td) = d.task() {
                 let name = td.name.as_str().unwrap_or("?").to_string();
                 let what = match &td.fut_waiter {
                     Some(w) => match w {

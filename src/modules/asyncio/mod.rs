@@ -4,6 +4,7 @@
 
 mod event_loop;
 mod future;
+mod gather;
 mod task;
 
 pub use event_loop::{call_soon, use_virtual_time};
@@ -20,6 +21,7 @@ use crate::value::Value;
 use crate::vm::native::run_async;
 use crate::vm::{Exc, Flow, PyResult};
 use event_loop::{data_of as loop_data, LoopData};
+use future::FutKind;
 use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 
@@ -27,6 +29,7 @@ use std::rc::Rc;
 pub struct State {
     pub future_class: Rc<Class>,
     pub task_class: Rc<Class>,
+    pub gathering_future_class: Rc<Class>,
     pub loop_class: Rc<Class>,
     pub handle_class: Rc<Class>,
     pub timer_handle_class: Rc<Class>,
@@ -62,6 +65,7 @@ fn init_state() -> State {
     let object = types().object.clone();
     let future_class = native_class("Future", vec![object.clone()]);
     let task_class = native_class("Task", vec![future_class.clone()]);
+    let gathering_future_class = native_class("_GatheringFuture", vec![future_class.clone()]);
     let loop_class = native_class("_UnixSelectorEventLoop", vec![object.clone()]);
     let handle_class = native_class("Handle", vec![object]);
     let timer_handle_class = native_class("TimerHandle", vec![handle_class.clone()]);
@@ -72,6 +76,7 @@ fn init_state() -> State {
     State {
         future_class,
         task_class,
+        gathering_future_class,
         loop_class,
         handle_class,
         timer_handle_class,
@@ -108,7 +113,7 @@ pub fn get_event_loop() -> Value {
 /// A new pending Future on the current loop (for results produced outside script code).
 pub fn new_pending_future() -> Value {
     let class = state(|s| s.future_class.clone());
-    future::new_future(&class, get_event_loop(), None)
+    future::new_future(&class, get_event_loop(), FutKind::Plain)
 }
 
 /// Whether `fut` is a Future that is not done yet.
@@ -185,7 +190,7 @@ pub fn yielded_to_script(v: Value) -> Value {
     };
     let lp = get_event_loop();
     let class = state(|s| s.future_class.clone());
-    let f = future::new_future(&class, lp.clone(), None);
+    let f = future::new_future(&class, lp.clone(), FutKind::Plain);
     let when = event_loop::now(&loop_data(&lp).expect("loop")) + *delay;
     let setter = SET_RESULT_UNLESS_CANCELLED.with(Value::clone);
     event_loop::call_at(&lp, when, setter, vec![f.clone(), result.clone()]);
@@ -349,6 +354,7 @@ pub fn make_module() -> Rc<Module> {
         }),
         ("isfuture", |a| Ok(Value::Bool(a.pos.first().is_some_and(future::is_future)))),
         ("run", run),
+        ("gather", gather::gather),
     ];
     for &(name, f) in fns {
         m.set(intern(name), native(name, f));

@@ -3,7 +3,7 @@
 //! This is CPython's protocol, so the order in which tasks run is CPython's.
 
 use super::event_loop::{schedule, Ready};
-use super::future::{self, data, Callback, FutState};
+use super::future::{self, data, Callback, FutKind, FutState};
 use super::{cancelled_error, loop_data, state};
 use crate::modules::builtins::method;
 use crate::object::function::{Args, BoundMethod};
@@ -71,7 +71,7 @@ pub fn create_task(event_loop: &Value, coro: Value, name: Option<Value>) -> PyRe
     };
     let class = state(|s| s.task_class.clone());
     let td = TaskData { coro, name, fut_waiter: None, must_cancel: false, cancel_requests: 0 };
-    let task = future::new_future(&class, event_loop.clone(), Some(td));
+    let task = future::new_future(&class, event_loop.clone(), FutKind::Task(td));
     loop_data(event_loop).expect("loop").tasks.push(task.clone());
     schedule(event_loop, Ready::Step(task.clone(), None));
     Ok(task)
@@ -145,7 +145,7 @@ fn sleep_request(v: &Value) -> Option<Rc<RefCell<NativeIter>>> {
 }
 
 fn data_task(d: std::cell::RefMut<'_, future::FutureData>) -> std::cell::RefMut<'_, TaskData> {
-    std::cell::RefMut::map(d, |d| d.task.as_mut().expect("task"))
+    std::cell::RefMut::map(d, |d| d.task_mut().expect("task"))
 }
 
 /// One step: run the coroutine until it yields a future, returns or raises.
@@ -155,12 +155,12 @@ pub async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()>
         if d.state != FutState::Pending {
             return Ok(());
         }
-        (d.task.as_ref().expect("task").coro.clone(), d.event_loop.clone())
+        (d.task().expect("task").coro.clone(), d.event_loop.clone())
     };
     {
         let mut d = data(task).expect("task");
         let msg = d.cancel_msg.clone();
-        let t = d.task.as_mut().expect("task");
+        let t = d.task_mut().expect("task");
         t.fut_waiter = None;
         if t.must_cancel {
             t.must_cancel = false;
@@ -227,13 +227,7 @@ pub async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()>
                     return Ok(());
                 }
                 let Value::Instance(me) = task else { unreachable!("a task is an instance") };
-                let done = data(&v).expect("future").state != FutState::Pending;
-                if done {
-                    let l = data(&v).expect("future").event_loop.clone();
-                    schedule(&l, Ready::Wakeup(task.clone(), v.clone()));
-                } else {
-                    data(&v).expect("future").add_callback(Callback::Wakeup(me.clone()));
-                }
+                future::add_done_callback(&v, Callback::Wakeup(me.clone()));
                 wait_on(task, v)?;
             } else if v.is_none() {
                 // A bare `yield` (asyncio.sleep(0)): run again on the next loop iteration.
@@ -279,8 +273,7 @@ fn wait_on(task: &Value, waiter: Value) -> PyResult<()> {
 fn cancel_waiter(task: &Value, waiter: &Value, msg: Value) -> PyResult<bool> {
     match waiter {
         Value::Iter(cell) => Ok(cancel_sleep(task, cell, msg)),
-        _ if data(waiter).is_some_and(|d| d.task.is_some()) => cancel(waiter, msg),
-        _ => Ok(future::cancel_future(waiter, msg)),
+        _ => future::cancel(waiter, msg),
     }
 }
 
@@ -292,7 +285,7 @@ pub fn cancel(task: &Value, msg: Value) -> PyResult<bool> {
             return Ok(false);
         }
         d.cancel_msg = msg.clone();
-        let t = d.task.as_mut().expect("task");
+        let t = d.task_mut().expect("task");
         t.cancel_requests += 1;
         t.fut_waiter.clone()
     };
@@ -307,7 +300,7 @@ pub fn cancel(task: &Value, msg: Value) -> PyResult<bool> {
 
 fn this(a: &Args) -> PyResult<Value> {
     match a.pos.first() {
-        Some(v) if data(v).is_some_and(|d| d.task.is_some()) => Ok(v.clone()),
+        Some(v) if data(v).is_some_and(|d| d.is_task()) => Ok(v.clone()),
         _ => Err(type_error("descriptor requires a 'Task' object")),
     }
 }
