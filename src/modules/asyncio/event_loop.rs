@@ -534,7 +534,7 @@ fn deadlock(lp: &Value) -> Flow {
     for t in &tasks {
         if let Some(d) = data(t).filter(|d| d.state == FutState::Pending) {
             if let Some(td) = d.task() {
-                let name = td.name.as_str().unwrap_or("?").to_string();
+                let name = td.name().as_str().unwrap_or("?").to_string();
                 let what = match &td.fut_waiter {
                     Some(w) => match w {
                         Value::Instance(i) => format!("a {}", i.class.name),

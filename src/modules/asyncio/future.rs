@@ -107,7 +107,8 @@ impl Drop for FutureData {
     /// it; here it happens exactly when the last reference goes.
     fn drop(&mut self) {
         let (Some(task), Some(e), true) = (self.task(), &self.exception, self.unretrieved) else { return };
-        let name = task.name.as_str().unwrap_or("?");
+        let name = task.name();
+        let name = name.as_str().unwrap_or("?");
         let coro = match &task.coro {
             Value::Generator(g) => {
                 format!(" coro=<{}() done, defined at {}:{}>", g.qualname, g.code.source.name, g.code.first_line())

@@ -355,11 +355,30 @@ pub fn make_module() -> Rc<Module> {
         ("isfuture", |a| Ok(Value::Bool(a.pos.first().is_some_and(future::is_future)))),
         ("run", run),
         ("gather", gather::gather),
+        ("_all_cancelled", all_cancelled),
     ];
     for &(name, f) in fns {
         m.set(intern(name), native(name, f));
     }
     m
+}
+
+/// `all(w.cancelled() for w in waiters)` for the waiter lists of the locks (lists of futures).
+fn all_cancelled(a: &crate::object::function::Args) -> PyResult {
+    check_args(a, "_all_cancelled", 1, 1)?;
+    let Value::List(l) = &a.pos[0] else { return Err(type_error("_all_cancelled() expects a list")) };
+    let items = l.items.borrow();
+    let mut all = true;
+    for w in items.iter() {
+        match future::data(w) {
+            Some(d) => all &= d.state == future::FutState::Cancelled,
+            None => return Err(type_error("_all_cancelled() expects futures")),
+        }
+        if !all {
+            break;
+        }
+    }
+    Ok(Value::Bool(all))
 }
 
 /// `asyncio.run(main)`: a new loop runs `main` to completion, then cancels what is left.

@@ -18,12 +18,22 @@ use std::rc::Rc;
 
 pub struct TaskData {
     pub coro: Value,
-    pub name: Value,
+    /// The name set for the task, or its number (`Task-N` is made only when asked for).
+    name: Value,
     /// The future this task waits on, if any.
     pub fut_waiter: Option<Value>,
     /// A cancel() arrived while no future was awaited: throw CancelledError at the next step.
     pub must_cancel: bool,
     pub cancel_requests: u32,
+}
+
+impl TaskData {
+    pub fn name(&self) -> Value {
+        match &self.name {
+            Value::Int(n) => Value::str(format!("Task-{}", n)),
+            name => name.clone(),
+        }
+    }
 }
 
 thread_local! {
@@ -67,7 +77,7 @@ pub fn create_task(event_loop: &Value, coro: Value, name: Option<Value>) -> PyRe
     });
     let name = match name {
         Some(n) if !n.is_none() => crate::runtime::protocol::str_value(n)?,
-        _ => Value::str(format!("Task-{}", n)),
+        _ => Value::Int(n as i64),
     };
     let class = state(|s| s.task_class.clone());
     let td = TaskData { coro, name, fut_waiter: None, must_cancel: false, cancel_requests: 0 };
@@ -306,7 +316,7 @@ fn this(a: &Args) -> PyResult<Value> {
 }
 
 pub fn install(class: &Rc<crate::object::class::Class>) {
-    method(class, "get_name", |a| Ok(data_task(data(&this(a)?).expect("task")).name.clone()));
+    method(class, "get_name", |a| Ok(data_task(data(&this(a)?).expect("task")).name()));
     method(class, "set_name", |a| {
         let t = this(a)?;
         let v = a.pos.get(1).cloned().unwrap_or(Value::None);
@@ -328,7 +338,7 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
 pub async fn repr_parts(ctx: &Ctx, task: &Value) -> PyResult<Vec<String>> {
     let (name, coro) = {
         let t = data_task(data(task).expect("task"));
-        (t.name.clone(), t.coro.clone())
+        (t.name(), t.coro.clone())
     };
     let mut parts = vec![format!("name={}", crate::runtime::protocol::repr(ctx, &name).await?)];
     if let Value::Generator(g) = &coro {
