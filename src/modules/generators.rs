@@ -37,7 +37,7 @@ fn this(a: &Args) -> PyResult<Rc<Generator>> {
 fn resume(gen: Rc<Generator>, value: Value) -> PyResult {
     run_async(|ctx| async move {
         match ctx.send(gen, value).await? {
-            GenStep::Yielded(v) => Ok(v),
+            GenStep::Yielded(v) => Ok(crate::modules::asyncio::yielded_to_script(v)),
             GenStep::Returned(v) => Err(ex::stop_iteration(if v.is_none() { None } else { Some(v) })),
         }
     })
@@ -61,7 +61,7 @@ fn throw(a: &Args) -> PyResult {
     };
     run_async(|ctx| async move {
         match ctx.throw(gen, exc).await? {
-            GenStep::Yielded(v) => Ok(v),
+            GenStep::Yielded(v) => Ok(crate::modules::asyncio::yielded_to_script(v)),
             GenStep::Returned(v) => Err(ex::stop_iteration(if v.is_none() { None } else { Some(v) })),
         }
     })

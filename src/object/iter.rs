@@ -60,11 +60,11 @@ pub enum NativeIter {
         fut: Value,
         yielded: bool,
     },
-    /// `await asyncio.sleep(delay, result)`: a timer future made when first stepped.
+    /// `await asyncio.sleep(delay, result)`: a timer armed when first stepped.
     Sleep {
         delay: f64,
         result: Value,
-        fut: Option<Value>,
+        state: SleepState,
     },
     /// `await http_get(...)`: the request starts when first stepped.
     Http {
@@ -72,6 +72,26 @@ pub enum NativeIter {
         fut: Option<Value>,
     },
     Exhausted,
+}
+
+/// Where an `asyncio.sleep(...)` stands. A task's sleep needs no Future: it yields itself
+/// (`Requested`), and the task stepping it puts itself on the timer heap (`Timer`). A Future
+/// is made only when something other than a task receives the yield (`Future`).
+pub enum SleepState {
+    /// Not stepped yet.
+    New,
+    /// `sleep(0)` yielded its one bare `yield`.
+    Yielded,
+    /// Yielded itself, asking whoever steps the coroutine for a timer.
+    Requested,
+    /// A task waits on its timer.
+    Timer,
+    /// The timer fired: the task is scheduled to resume.
+    Done,
+    /// The waiting task was cancelled.
+    Cancelled,
+    /// Stands for this timer future (made for a script that drives the coroutine itself).
+    Future(Value),
 }
 
 impl NativeIter {

@@ -2,17 +2,18 @@
 //! insertion), and a monotonic clock. `run_until_complete` and `run_forever` are native
 //! continuations that call each ready handle's callback through the VM.
 
-use super::future::{self, data, FutState};
+use super::future::{self, data, Callback, FutKind, FutState};
 use super::{state, task};
 use crate::modules::args::{check_args, kwarg};
 use crate::modules::builtins::method;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
+use crate::object::iter::{NativeIter, SleepState};
 use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
 use crate::runtime::output;
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
-use crate::vm::{Flow, PyResult};
+use crate::vm::{Exc, Flow, PyResult};
 use std::cell::{RefCell, RefMut};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
@@ -27,10 +28,61 @@ pub struct HandleData {
     pub when: Option<f64>,
 }
 
+/// What the ready queue holds. Script-visible callbacks are Handles; what tasks schedule
+/// for themselves needs no object (a Handle is made only to report an exception).
+pub enum Ready {
+    /// A Handle from `call_soon` / `call_at` (scripts may keep it and cancel it).
+    Handle(Value),
+    /// A future's done-callback: `callback(fut)`.
+    Call(Value, Value),
+    /// `task.__step(exc)`.
+    Step(Value, Option<Exc>),
+    /// `task.__wakeup(fut)`: steps the task with the outcome of the future it awaited.
+    Wakeup(Value, Value),
+    /// gather()'s done-callback for a child.
+    Gather(Rc<super::gather::GatherState>, Value),
+    /// The timer of a task's `asyncio.sleep` fired (the sleep's `set_result` callback).
+    SleepDone(Value, Rc<RefCell<NativeIter>>),
+}
+
+impl Ready {
+    /// The Handle CPython would have scheduled, for exception reports.
+    fn handle(&self) -> Value {
+        match self {
+            Ready::Handle(h) => h.clone(),
+            Ready::Call(cb, arg) => new_handle(cb.clone(), vec![arg.clone()], None),
+            Ready::Step(task, exc) => {
+                new_handle(task::step_method(task), exc.iter().map(|e| Value::Instance(e.clone())).collect(), None)
+            }
+            Ready::Wakeup(task, fut) => new_handle(task::wakeup_method(task), vec![fut.clone()], None),
+            Ready::Gather(_, fut) => new_handle(super::gather::callback_value(), vec![fut.clone()], None),
+            Ready::SleepDone(_, cell) => new_handle(Value::Iter(cell.clone()), Vec::new(), None),
+        }
+    }
+}
+
+enum TimerEntry {
+    Handle(Value),
+    /// A task sleeping in `asyncio.sleep`: no future, no handle.
+    Sleep(Value, Rc<RefCell<NativeIter>>),
+}
+
 struct Timer {
     when: f64,
     seq: u64,
-    handle: Value,
+    entry: TimerEntry,
+}
+
+impl Timer {
+    /// A cancelled handle, or a sleep whose task was cancelled: dropped without waiting.
+    fn cancelled(&self) -> bool {
+        match &self.entry {
+            TimerEntry::Handle(h) => handle_data(h).is_some_and(|h| h.cancelled),
+            TimerEntry::Sleep(_, cell) => {
+                !matches!(&*cell.borrow(), NativeIter::Sleep { state: SleepState::Timer, .. })
+            }
+        }
+    }
 }
 
 impl PartialEq for Timer {
@@ -52,7 +104,7 @@ impl Ord for Timer {
 }
 
 pub struct LoopData {
-    ready: VecDeque<Value>,
+    ready: VecDeque<Ready>,
     timers: BinaryHeap<Timer>,
     seq: u64,
     pub running: bool,
@@ -62,6 +114,8 @@ pub struct LoopData {
     pub exception_handler: Value,
     /// Every task created on this loop that is not done yet (for `all_tasks`).
     pub tasks: Vec<Value>,
+    /// A task finished during this iteration: the registry drops the finished ones after it.
+    pub task_finished: bool,
     pub current_task: Option<Value>,
     /// REPL input without `await` runs with the loop marked running but not iterating
     /// (`run_inside`); `run_until_complete` (and `asyncio.run`) then run the loop for it.
@@ -79,6 +133,7 @@ pub fn new_loop() -> Value {
         start: Instant::now(),
         exception_handler: Value::None,
         tasks: Vec::new(),
+        task_finished: false,
         current_task: None,
         hosting_input: false,
     };
@@ -137,20 +192,41 @@ pub fn use_virtual_time() {
 
 pub fn call_soon(event_loop: &Value, callback: Value, args: Vec<Value>) -> Value {
     let h = new_handle(callback, args, None);
-    if let Some(mut ld) = data_of(event_loop) {
-        ld.ready.push_back(h.clone());
-    }
+    schedule(event_loop, Ready::Handle(h.clone()));
     h
+}
+
+/// Appends to the ready queue (what `call_soon` does, without a Handle for internal work).
+pub fn schedule(event_loop: &Value, entry: Ready) {
+    if let Some(mut ld) = data_of(event_loop) {
+        ld.schedule(entry);
+    }
 }
 
 pub fn call_at(event_loop: &Value, when: f64, callback: Value, args: Vec<Value>) -> Value {
     let h = new_handle(callback, args, Some(when));
     if let Some(mut ld) = data_of(event_loop) {
-        ld.seq += 1;
-        let seq = ld.seq;
-        ld.timers.push(Timer { when, seq, handle: h.clone() });
+        ld.push_timer(when, TimerEntry::Handle(h.clone()));
     }
     h
+}
+
+impl LoopData {
+    pub fn schedule(&mut self, entry: Ready) {
+        self.ready.push_back(entry);
+    }
+
+    fn push_timer(&mut self, when: f64, entry: TimerEntry) {
+        self.seq += 1;
+        let seq = self.seq;
+        self.timers.push(Timer { when, seq, entry });
+    }
+
+    /// Puts `task` on the timer heap until `delay` seconds from now, for its sleep `cell`.
+    pub fn sleep_until(&mut self, delay: f64, task: Value, cell: Rc<RefCell<NativeIter>>) {
+        let when = now(self) + delay;
+        self.push_timer(when, TimerEntry::Sleep(task, cell));
+    }
 }
 
 fn this(a: &Args) -> PyResult<Value> {
@@ -203,7 +279,7 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
     method(class, "create_future", |a| {
         let lp = this(a)?;
         let class = state(|s| s.future_class.clone());
-        Ok(future::new_future(&class, lp, None))
+        Ok(future::new_future(&class, lp, FutKind::Plain))
     });
     method(class, "create_task", |a| {
         check_args(a, "create_task", 2, 2)?;
@@ -314,11 +390,11 @@ pub async fn run_until_complete(ctx: &Ctx, lp: &Value, aw: Value) -> PyResult {
     if done {
         call_soon(lp, stopper.clone(), vec![fut.clone()]);
     } else {
-        data(&fut).expect("future").callbacks.push(stopper.clone());
+        data(&fut).expect("future").add_callback(Callback::Func(stopper.clone()));
     }
     let r = run_forever(ctx, lp).await;
     if let Some(mut d) = data(&fut) {
-        d.callbacks.retain(|c| !c.is(&stopper));
+        d.callbacks.retain(|c| !matches!(c, Callback::Func(f) if f.is(&stopper)));
     }
     r?;
     if data(&fut).expect("future").state == FutState::Pending {
@@ -351,7 +427,7 @@ async fn run_for_input(ctx: &Ctx, lp: &Value, aw: Value) -> PyResult {
 pub async fn run_to_end(ctx: &Ctx, lp: &Value, fut: Value) -> PyResult {
     let r = run_until_complete(ctx, lp, fut.clone()).await;
     if data(&fut).is_some_and(|d| d.state == FutState::Pending) {
-        if data(&fut).is_some_and(|d| d.task.is_some()) {
+        if data(&fut).is_some_and(|d| d.task().is_some()) {
             task::cancel(&fut, Value::None)?;
         } else {
             future::cancel_future(&fut, Value::None);
@@ -436,7 +512,7 @@ async fn run_once(ctx: &Ctx, lp: &Value, idle: bool) -> PyResult<()> {
     crate::modules::http::drain();
     let wait = {
         let mut ld = data_of(lp).expect("loop");
-        while ld.timers.peek().is_some_and(|t| handle_data(&t.handle).is_some_and(|h| h.cancelled)) {
+        while ld.timers.peek().is_some_and(Timer::cancelled) {
             ld.timers.pop();
         }
         if !ld.ready.is_empty() || ld.stopping {
@@ -475,25 +551,43 @@ async fn run_once(ctx: &Ctx, lp: &Value, idle: bool) -> PyResult<()> {
         let now = now(&ld);
         while ld.timers.peek().is_some_and(|t| t.when <= now) {
             let t = ld.timers.pop().expect("timer");
-            ld.ready.push_back(t.handle);
+            let entry = match t.entry {
+                TimerEntry::Handle(h) => Ready::Handle(h),
+                TimerEntry::Sleep(task, cell) => Ready::SleepDone(task, cell),
+            };
+            ld.ready.push_back(entry);
         }
     }
     let n = data_of(lp).expect("loop").ready.len();
     for _ in 0..n {
-        let Some(h) = data_of(lp).expect("loop").ready.pop_front() else { break };
-        let (callback, args, cancelled) = {
-            let hd = handle_data(&h).expect("handle");
-            (hd.callback.clone(), hd.args.clone(), hd.cancelled)
+        let Some(entry) = data_of(lp).expect("loop").ready.pop_front() else { break };
+        let outcome = match &entry {
+            Ready::Handle(h) => {
+                let (callback, args, cancelled) = {
+                    let hd = handle_data(h).expect("handle");
+                    (hd.callback.clone(), hd.args.clone(), hd.cancelled)
+                };
+                if cancelled {
+                    continue;
+                }
+                ctx.call(callback, args).await.map(drop)
+            }
+            Ready::Call(callback, fut) => ctx.call(callback.clone(), vec![fut.clone()]).await.map(drop),
+            Ready::Step(t, exc) => task::step(ctx, t, exc.clone()).await,
+            Ready::Wakeup(t, fut) => task::wakeup(ctx, t, fut).await,
+            Ready::Gather(g, fut) => super::gather::child_done(g, fut),
+            Ready::SleepDone(t, cell) => {
+                task::sleep_done(t, cell);
+                Ok(())
+            }
         };
-        if cancelled {
-            continue;
-        }
-        match ctx.call(callback, args).await {
-            Ok(_) => {}
+        match outcome {
+            Ok(()) => {}
             Err(Flow::Raise(e)) if is_instance_of(&e, "SystemExit") || is_instance_of(&e, "KeyboardInterrupt") => {
                 return Err(Flow::Raise(e))
             }
             Err(Flow::Raise(e)) => {
+                let h = entry.handle();
                 let context = crate::runtime::protocol::make_dict(vec![
                     Value::str("message"),
                     Value::str(format!("Exception in callback {}", handle_repr(ctx, &h).await?)),
@@ -510,7 +604,9 @@ async fn run_once(ctx: &Ctx, lp: &Value, idle: bool) -> PyResult<()> {
     }
     // Finished tasks leave the registry.
     let mut ld = data_of(lp).expect("loop");
-    ld.tasks.retain(|t| data(t).is_some_and(|d| d.state == FutState::Pending));
+    if std::mem::take(&mut ld.task_finished) {
+        ld.tasks.retain(|t| data(t).is_some_and(|d| d.state == FutState::Pending));
+    }
     Ok(())
 }
 
@@ -553,12 +649,12 @@ pub struct TaskReport {
 pub fn task_reports(lp: &Value) -> Vec<TaskReport> {
     let mut reports = Vec::new();
     for t in &super::pending_tasks(lp) {
-        let Some(d) = data(t) else { continue };
-        let Some(td) = &d.task else { continue };
-        let name = td.name.as_str().unwrap_or("?").to_string();
+        let Some(d) = data(t).filter(|d| d.state == FutState::Pending) else { continue };
+        let Some(td) = d.task() else { continue };
+        let name = td.name().as_str().unwrap_or("?").to_string();
         let waits_on = match &td.fut_waiter {
             Some(Value::Instance(i)) => format!("a {}", i.class.name),
-            Some(_) => "a future".into(),
+            Some(_) => "a Future".into(),
             None => "nothing (scheduled)".into(),
         };
         let state = match (&td.fut_waiter, td.cancel_requests) {

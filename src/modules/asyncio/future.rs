@@ -1,8 +1,10 @@
 //! `asyncio.Future`: a result that will exist later, with done-callbacks scheduled on the
 //! loop when it completes. `Task` extends it (see `task.rs`).
 
+use super::cancelled_error;
+use super::event_loop::{schedule, Ready};
+use super::gather::{self, GatherState};
 use super::task::TaskData;
-use super::{call_soon, cancelled_error};
 use crate::modules::args::check_args;
 use crate::modules::builtins::method;
 use crate::object::function::Args;
@@ -22,26 +24,91 @@ pub enum FutState {
     Finished,
 }
 
+/// A done-callback. A task waiting on a future is woken without a bound-method object.
+pub enum Callback {
+    Func(Value),
+    /// `task.__wakeup`.
+    Wakeup(Rc<Instance>),
+    /// The done-callback gather() puts on each child.
+    Gather(Rc<GatherState>),
+}
+
+impl Callback {
+    /// The callable a script would see.
+    pub fn value(&self) -> Value {
+        match self {
+            Callback::Func(f) => f.clone(),
+            Callback::Wakeup(t) => super::task::wakeup_method(&Value::Instance(t.clone())),
+            Callback::Gather(_) => gather::callback_value(),
+        }
+    }
+
+    /// Scheduled when `fut` is done.
+    fn ready(self, fut: &Value) -> Ready {
+        match self {
+            Callback::Func(f) => Ready::Call(f, fut.clone()),
+            Callback::Wakeup(t) => Ready::Wakeup(Value::Instance(t), fut.clone()),
+            Callback::Gather(g) => Ready::Gather(g, fut.clone()),
+        }
+    }
+}
+
+/// What a future is, beyond its result: a plain Future, a Task, or the future gather() returns.
+pub enum FutKind {
+    Plain,
+    Task(TaskData),
+    Gather(Rc<GatherState>),
+}
+
 /// The state of a Future (and of a Task, which adds `task`).
 pub struct FutureData {
     pub state: FutState,
     pub result: Value,
     pub exception: Option<Exc>,
-    pub callbacks: Vec<Value>,
+    pub callbacks: Vec<Callback>,
     pub cancel_msg: Value,
     pub event_loop: Value,
-    pub task: Option<TaskData>,
+    pub kind: FutKind,
     /// Finished with an exception that nobody has looked at yet (`result()`, `exception()`,
     /// or an `await`); reported if the task is dropped like that.
     pub unretrieved: bool,
+}
+
+impl FutureData {
+    pub fn task(&self) -> Option<&TaskData> {
+        match &self.kind {
+            FutKind::Task(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn task_mut(&mut self) -> Option<&mut TaskData> {
+        match &mut self.kind {
+            FutKind::Task(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn is_task(&self) -> bool {
+        matches!(self.kind, FutKind::Task(_))
+    }
+
+    /// Adds a done-callback; most futures get exactly one, so the first takes no spare room.
+    pub fn add_callback(&mut self, cb: Callback) {
+        if self.callbacks.capacity() == 0 {
+            self.callbacks.reserve_exact(1);
+        }
+        self.callbacks.push(cb);
+    }
 }
 
 impl Drop for FutureData {
     /// CPython reports a task whose exception was never retrieved when the collector gets to
     /// it; here it happens exactly when the last reference goes.
     fn drop(&mut self) {
-        let (Some(task), Some(e), true) = (&self.task, &self.exception, self.unretrieved) else { return };
-        let name = task.name.as_str().unwrap_or("?");
+        let (Some(task), Some(e), true) = (self.task(), &self.exception, self.unretrieved) else { return };
+        let name = task.name();
+        let name = name.as_str().unwrap_or("?");
         let coro = match &task.coro {
             Value::Generator(g) => {
                 format!(" coro=<{}() done, defined at {}:{}>", g.qualname, g.code.source.name, g.code.first_line())
@@ -80,7 +147,7 @@ pub fn is_future(v: &Value) -> bool {
 }
 
 /// A new pending Future (or Task, with `task` set) of `class` on `event_loop`.
-pub fn new_future(class: &Rc<crate::object::class::Class>, event_loop: Value, task: Option<TaskData>) -> Value {
+pub fn new_future(class: &Rc<crate::object::class::Class>, event_loop: Value, kind: FutKind) -> Value {
     let fd = FutureData {
         state: FutState::Pending,
         result: Value::None,
@@ -88,7 +155,7 @@ pub fn new_future(class: &Rc<crate::object::class::Class>, event_loop: Value, ta
         callbacks: Vec::new(),
         cancel_msg: Value::None,
         event_loop,
-        task,
+        kind,
         unretrieved: false,
     };
     let mut inst = Instance::new(class.clone());
@@ -96,19 +163,37 @@ pub fn new_future(class: &Rc<crate::object::class::Class>, event_loop: Value, ta
     Value::Instance(Rc::new(inst))
 }
 
+/// `fut.add_done_callback(cb)`: scheduled at once if the future is already done.
+pub fn add_done_callback(fut: &Value, cb: Callback) {
+    let mut d = data(fut).expect("future");
+    if d.state == FutState::Pending {
+        d.add_callback(cb);
+    } else {
+        let event_loop = d.event_loop.clone();
+        drop(d);
+        schedule(&event_loop, cb.ready(fut));
+    }
+}
+
 /// Marks the future done and schedules its callbacks (in order, each with the future).
 fn finish(fut: &Value, state: FutState, result: Value, exception: Option<Exc>) {
-    let (callbacks, event_loop) = {
+    let (callbacks, event_loop, is_task) = {
         let mut d = data(fut).expect("future");
         d.state = state;
         d.result = result;
         d.unretrieved = exception.is_some();
         d.exception = exception;
-        (std::mem::take(&mut d.callbacks), d.event_loop.clone())
+        if let FutKind::Gather(g) = &d.kind {
+            g.finished();
+        }
+        (std::mem::take(&mut d.callbacks), d.event_loop.clone(), d.is_task())
     };
-    for cb in callbacks {
-        call_soon(&event_loop, cb, vec![fut.clone()]);
-    }
+    if let Some(mut ld) = super::loop_data(&event_loop) {
+        ld.task_finished |= is_task;
+        for cb in callbacks {
+            ld.schedule(cb.ready(fut));
+        }
+    };
 }
 
 fn invalid_state(msg: &str) -> Flow {
@@ -151,6 +236,23 @@ pub fn cancel_future(fut: &Value, msg: Value) -> bool {
     true
 }
 
+/// `fut.cancel(msg)` for any kind of future.
+pub fn cancel(fut: &Value, msg: Value) -> PyResult<bool> {
+    let (is_task, gather) = {
+        let d = data(fut).expect("future");
+        match &d.kind {
+            FutKind::Plain => (false, None),
+            FutKind::Task(_) => (true, None),
+            FutKind::Gather(g) => (false, Some(g.clone())),
+        }
+    };
+    match gather {
+        _ if is_task => super::task::cancel(fut, msg),
+        Some(g) => gather::cancel(fut, &g, msg),
+        None => Ok(cancel_future(fut, msg)),
+    }
+}
+
 /// `fut.result()`: the value, or the exception it finished with.
 pub fn result(fut: &Value) -> PyResult {
     let mut d = data(fut).expect("future");
@@ -178,7 +280,7 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
             return Err(type_error("Future.__new__(X): X is not a type object"));
         };
         let lp = crate::modules::args::kwarg(a, "loop").filter(|l| !l.is_none()).unwrap_or_else(super::get_event_loop);
-        Ok(new_future(cls, lp, None))
+        Ok(new_future(cls, lp, FutKind::Plain))
     });
     method(class, "__init__", |_| Ok(Value::None));
     method(class, "result", |a| result(&this(a)?));
@@ -196,7 +298,7 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
     method(class, "cancelled", |a| Ok(Value::Bool(data(&this(a)?).expect("future").state == FutState::Cancelled)));
     method(class, "set_result", |a| {
         check_args(a, "set_result", 2, 2)?;
-        if data(&this(a)?).is_some_and(|d| d.task.is_some()) {
+        if data(&this(a)?).is_some_and(|d| d.is_task()) {
             return Err(crate::runtime::exceptions::runtime_error("Task does not support set_result operation"));
         }
         set_result(&this(a)?, a.pos[1].clone())?;
@@ -204,7 +306,7 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
     });
     method(class, "set_exception", |a| {
         check_args(a, "set_exception", 2, 2)?;
-        if data(&this(a)?).is_some_and(|d| d.task.is_some()) {
+        if data(&this(a)?).is_some_and(|d| d.is_task()) {
             return Err(crate::runtime::exceptions::runtime_error("Task does not support set_exception operation"));
         }
         let e = match &a.pos[1] {
@@ -218,24 +320,11 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
     method(class, "cancel", |a| {
         let fut = this(a)?;
         let msg = a.pos.get(1).cloned().or_else(|| crate::modules::args::kwarg(a, "msg")).unwrap_or(Value::None);
-        if data(&fut).expect("future").task.is_some() {
-            return super::task::cancel(&fut, msg).map(Value::Bool);
-        }
-        Ok(Value::Bool(cancel_future(&fut, msg)))
+        cancel(&fut, msg).map(Value::Bool)
     });
     method(class, "add_done_callback", |a| {
         check_args(a, "add_done_callback", 2, 2)?;
-        let fut = this(a)?;
-        let cb = a.pos[1].clone();
-        let (done, event_loop) = {
-            let d = data(&fut).expect("future");
-            (d.state != FutState::Pending, d.event_loop.clone())
-        };
-        if done {
-            call_soon(&event_loop, cb, vec![fut]);
-        } else {
-            data(&fut).expect("future").callbacks.push(cb);
-        }
+        add_done_callback(&this(a)?, Callback::Func(a.pos[1].clone()));
         Ok(Value::None)
     });
     method(class, "remove_done_callback", |a| {
@@ -247,7 +336,7 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
             let mut kept = Vec::new();
             let mut removed = 0;
             for cb in callbacks {
-                if crate::runtime::protocol::eq(&ctx, &cb, &target).await? {
+                if crate::runtime::protocol::eq(&ctx, &cb.value(), &target).await? {
                     removed += 1;
                 } else {
                     kept.push(cb);
@@ -270,7 +359,8 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
 pub async fn future_repr(ctx: &Ctx, fut: &Value) -> PyResult<String> {
     let (state, result, exception, callbacks, is_task) = {
         let d = data(fut).expect("future");
-        (d.state, d.result.clone(), d.exception.clone(), d.callbacks.clone(), d.task.is_some())
+        let callbacks: Vec<Value> = d.callbacks.iter().map(Callback::value).collect();
+        (d.state, d.result.clone(), d.exception.clone(), callbacks, d.is_task())
     };
     let class_name = match fut {
         Value::Instance(i) => i.class.name.to_string(),
@@ -278,7 +368,7 @@ pub async fn future_repr(ctx: &Ctx, fut: &Value) -> PyResult<String> {
     };
     let cancelling = is_task
         && state == FutState::Pending
-        && data(fut).is_some_and(|d| d.task.as_ref().is_some_and(|t| t.cancel_requests > 0));
+        && data(fut).is_some_and(|d| d.task().is_some_and(|t| t.cancel_requests > 0));
     let mut parts = vec![match state {
         FutState::Pending if cancelling => "cancelling".to_string(),
         FutState::Pending => "pending".to_string(),
@@ -307,15 +397,19 @@ pub async fn future_repr(ctx: &Ctx, fut: &Value) -> PyResult<String> {
         parts.push(format!("cb=[{}]", shown));
     }
     if is_task && state == FutState::Pending {
-        if let Some(w) = data(fut).and_then(|d| d.task.as_ref().and_then(|t| t.fut_waiter.clone())) {
-            parts.push(format!("wait_for={}", Box::pin(future_repr(ctx, &w)).await?));
+        if let Some(w) = data(fut).and_then(|d| d.task().and_then(|t| t.fut_waiter.clone())) {
+            let shown = match &w {
+                Value::Iter(cell) => super::sleep_future_repr(ctx, cell).await?,
+                _ => Box::pin(future_repr(ctx, &w)).await?,
+            };
+            parts.push(format!("wait_for={}", shown));
         }
     }
     Ok(format!("<{} {}>", class_name, parts.join(" ")))
 }
 
 /// CPython shortens long result reprs in Future reprs.
-fn short_repr(s: &str) -> String {
+pub fn short_repr(s: &str) -> String {
     if s.chars().count() > 20 {
         let head: String = s.chars().take(17).collect();
         format!("{}...", head)
@@ -334,11 +428,10 @@ pub async fn format_callback(ctx: &Ctx, cb: &Value) -> PyResult<String> {
             Value::Function(f) => {
                 Ok(format!("{}() at {}:{}", f.qualname.borrow(), f.code.source.name, f.code.first_line()))
             }
-            Value::Native(n) if n.name == "__wakeup" => {
-                Ok(format!("<TaskWakeupMethWrapper object at {}>", crate::runtime::protocol::repr::addr(cb)))
-            }
+            Value::Native(n) if n.name == "__wakeup" => Ok("Task.task_wakeup()".to_string()),
             _ => repr(ctx, cb).await,
         },
+        _ if cb.is(&gather::callback_value()) => Ok("gather.<locals>._done_callback()".to_string()),
         _ => repr(ctx, cb).await,
     }
 }

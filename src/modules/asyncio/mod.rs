@@ -4,6 +4,7 @@
 
 mod event_loop;
 mod future;
+mod gather;
 mod task;
 
 pub use event_loop::{call_soon, has_work, run_inside, task_reports, use_virtual_time, TaskReport};
@@ -12,7 +13,7 @@ use crate::intern::intern;
 use crate::modules::args::{check_args, kwarg};
 use crate::modules::builtins::native;
 use crate::object::class::Class;
-use crate::object::iter::NativeIter;
+use crate::object::iter::{NativeIter, SleepState};
 use crate::object::module::Module;
 use crate::runtime::exceptions::{new_exception, runtime_error, type_error, value_error};
 use crate::runtime::{type_name, types};
@@ -20,6 +21,7 @@ use crate::value::Value;
 use crate::vm::native::run_async;
 use crate::vm::{Exc, Flow, PyResult};
 use event_loop::{data_of as loop_data, LoopData};
+use future::FutKind;
 use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 
@@ -27,6 +29,7 @@ use std::rc::Rc;
 pub struct State {
     pub future_class: Rc<Class>,
     pub task_class: Rc<Class>,
+    pub gathering_future_class: Rc<Class>,
     pub loop_class: Rc<Class>,
     pub handle_class: Rc<Class>,
     pub timer_handle_class: Rc<Class>,
@@ -62,6 +65,7 @@ fn init_state() -> State {
     let object = types().object.clone();
     let future_class = native_class("Future", vec![object.clone()]);
     let task_class = native_class("Task", vec![future_class.clone()]);
+    let gathering_future_class = native_class("_GatheringFuture", vec![future_class.clone()]);
     let loop_class = native_class("_UnixSelectorEventLoop", vec![object.clone()]);
     let handle_class = native_class("Handle", vec![object]);
     let timer_handle_class = native_class("TimerHandle", vec![handle_class.clone()]);
@@ -72,6 +76,7 @@ fn init_state() -> State {
     State {
         future_class,
         task_class,
+        gathering_future_class,
         loop_class,
         handle_class,
         timer_handle_class,
@@ -108,7 +113,7 @@ pub fn get_event_loop() -> Value {
 /// A new pending Future on the current loop (for results produced outside script code).
 pub fn new_pending_future() -> Value {
     let class = state(|s| s.future_class.clone());
-    future::new_future(&class, get_event_loop(), None)
+    future::new_future(&class, get_event_loop(), FutKind::Plain)
 }
 
 /// Whether `fut` is a Future that is not done yet.
@@ -199,6 +204,39 @@ thread_local! {
     });
 }
 
+/// What a coroutine yielded, as a script that drives it by hand (`send`, `throw`) must see
+/// it: a sleep's request for a timer becomes the timer future CPython's sleep yields.
+pub fn yielded_to_script(v: Value) -> Value {
+    let Value::Iter(cell) = &v else { return v };
+    let mut it = cell.borrow_mut();
+    let NativeIter::Sleep { delay, result, state: sleep @ SleepState::Requested } = &mut *it else {
+        drop(it);
+        return v;
+    };
+    let lp = get_event_loop();
+    let class = state(|s| s.future_class.clone());
+    let f = future::new_future(&class, lp.clone(), FutKind::Plain);
+    let when = event_loop::now(&loop_data(&lp).expect("loop")) + *delay;
+    let setter = SET_RESULT_UNLESS_CANCELLED.with(Value::clone);
+    event_loop::call_at(&lp, when, setter, vec![f.clone(), result.clone()]);
+    *sleep = SleepState::Future(f.clone());
+    f
+}
+
+/// How a task's sleep shows as the future it waits for (`wait_for=` in a Task repr).
+async fn sleep_future_repr(ctx: &crate::vm::native::Ctx, cell: &Rc<RefCell<NativeIter>>) -> PyResult<String> {
+    let (result, done) = match &*cell.borrow() {
+        NativeIter::Sleep { state: SleepState::Cancelled, .. } => return Ok("<Future cancelled>".into()),
+        NativeIter::Sleep { result, state: SleepState::Done, .. } => (result.clone(), true),
+        _ => (Value::None, false),
+    };
+    if !done {
+        return Ok("<Future pending cb=[Task.task_wakeup()]>".into());
+    }
+    let shown = crate::runtime::protocol::repr(ctx, &result).await?;
+    Ok(format!("<Future finished result={}>", future::short_repr(&shown)))
+}
+
 /// What one step of an awaitable iterator does.
 pub enum AwaitStep {
     Yield(Value),
@@ -207,7 +245,7 @@ pub enum AwaitStep {
 }
 
 /// Steps `await future` / `await asyncio.sleep(...)`.
-pub fn await_step(cell: &RefCell<NativeIter>) -> AwaitStep {
+pub fn await_step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
     let mut it = cell.borrow_mut();
     match &mut *it {
         NativeIter::Await { fut, yielded } => {
@@ -223,24 +261,24 @@ pub fn await_step(cell: &RefCell<NativeIter>) -> AwaitStep {
                 Err(e) => AwaitStep::Raise(e),
             }
         }
-        NativeIter::Sleep { delay, result, fut } => match fut {
-            None if *delay <= 0.0 => {
+        NativeIter::Sleep { delay, result, state } => match state {
+            SleepState::New if *delay <= 0.0 => {
                 // sleep(0) yields once to let every other ready task run.
-                *fut = Some(Value::None);
+                *state = SleepState::Yielded;
                 AwaitStep::Yield(Value::None)
             }
-            None => {
-                let lp = get_event_loop();
-                let class = state(|s| s.future_class.clone());
-                let f = future::new_future(&class, lp.clone(), None);
-                let when = event_loop::now(&loop_data(&lp).expect("loop")) + *delay;
-                let setter = SET_RESULT_UNLESS_CANCELLED.with(Value::clone);
-                event_loop::call_at(&lp, when, setter, vec![f.clone(), result.clone()]);
-                *fut = Some(f.clone());
-                AwaitStep::Yield(f)
+            SleepState::New => {
+                // The task stepping this puts itself on the timer heap (see `task::step`).
+                *state = SleepState::Requested;
+                drop(it);
+                AwaitStep::Yield(Value::Iter(cell.clone()))
             }
-            Some(Value::None) => AwaitStep::Return(result.clone()),
-            Some(f) => match future::result(f) {
+            SleepState::Yielded | SleepState::Done => AwaitStep::Return(result.clone()),
+            SleepState::Cancelled => AwaitStep::Raise(Flow::Raise(cancelled_error(Value::None))),
+            SleepState::Requested | SleepState::Timer => {
+                AwaitStep::Raise(runtime_error("await wasn't used with future"))
+            }
+            SleepState::Future(f) => match future::result(f) {
                 Ok(v) => AwaitStep::Return(v),
                 Err(e) => AwaitStep::Raise(e),
             },
@@ -313,7 +351,7 @@ pub fn make_module() -> Rc<Module> {
             check_args(a, "sleep", 1, 2)?;
             let delay = number(&a.pos[0])?;
             let result = a.pos.get(1).cloned().or_else(|| kwarg(a, "result")).unwrap_or(Value::None);
-            Ok(Value::Iter(Rc::new(RefCell::new(NativeIter::Sleep { delay, result, fut: None }))))
+            Ok(Value::Iter(Rc::new(RefCell::new(NativeIter::Sleep { delay, result, state: SleepState::New }))))
         }),
         ("create_task", |a| {
             check_args(a, "create_task", 1, 1)?;
@@ -346,11 +384,31 @@ pub fn make_module() -> Rc<Module> {
         }),
         ("isfuture", |a| Ok(Value::Bool(a.pos.first().is_some_and(future::is_future)))),
         ("run", run),
+        ("gather", gather::gather),
+        ("_all_cancelled", all_cancelled),
     ];
     for &(name, f) in fns {
         m.set(intern(name), native(name, f));
     }
     m
+}
+
+/// `all(w.cancelled() for w in waiters)` for the waiter lists of the locks (lists of futures).
+fn all_cancelled(a: &crate::object::function::Args) -> PyResult {
+    check_args(a, "_all_cancelled", 1, 1)?;
+    let Value::List(l) = &a.pos[0] else { return Err(type_error("_all_cancelled() expects a list")) };
+    let items = l.items.borrow();
+    let mut all = true;
+    for w in items.iter() {
+        match future::data(w) {
+            Some(d) => all &= d.state == future::FutState::Cancelled,
+            None => return Err(type_error("_all_cancelled() expects futures")),
+        }
+        if !all {
+            break;
+        }
+    }
+    Ok(Value::Bool(all))
 }
 
 /// `asyncio.run(main)`: a new loop runs `main` to completion, then cancels what is left.

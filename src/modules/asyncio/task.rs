@@ -2,25 +2,38 @@
 //! until it yields a future to wait on; the future's completion schedules the next step.
 //! This is CPython's protocol, so the order in which tasks run is CPython's.
 
-use super::future::{self, data, FutState};
-use super::{call_soon, cancelled_error, loop_data, state};
+use super::event_loop::{schedule, Ready};
+use super::future::{self, data, Callback, FutKind, FutState};
+use super::{cancelled_error, loop_data, state};
 use crate::modules::builtins::method;
 use crate::object::function::{Args, BoundMethod};
+use crate::object::iter::{NativeIter, SleepState};
 use crate::object::GenState;
 use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx, GenStep};
 use crate::vm::{Exc, Flow, PyResult};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 pub struct TaskData {
     pub coro: Value,
-    pub name: Value,
+    /// The name set for the task, or its number (`Task-N` is made only when asked for).
+    name: Value,
     /// The future this task waits on, if any.
     pub fut_waiter: Option<Value>,
     /// A cancel() arrived while no future was awaited: throw CancelledError at the next step.
     pub must_cancel: bool,
     pub cancel_requests: u32,
+}
+
+impl TaskData {
+    pub fn name(&self) -> Value {
+        match &self.name {
+            Value::Int(n) => Value::str(format!("Task-{}", n)),
+            name => name.clone(),
+        }
+    }
 }
 
 thread_local! {
@@ -31,6 +44,16 @@ thread_local! {
 
 fn native_method(task: &Value, native: &'static std::thread::LocalKey<Value>) -> Value {
     Value::BoundMethod(Rc::new(BoundMethod { receiver: task.clone(), func: native.with(Value::clone) }))
+}
+
+/// `task.__step` as a callable (what a Handle for a step shows).
+pub fn step_method(task: &Value) -> Value {
+    native_method(task, &STEP)
+}
+
+/// `task.__wakeup` as a callable.
+pub fn wakeup_method(task: &Value) -> Value {
+    native_method(task, &WAKEUP)
 }
 
 /// Creates a task for `coro` on `event_loop` and schedules its first step.
@@ -54,13 +77,13 @@ pub fn create_task(event_loop: &Value, coro: Value, name: Option<Value>) -> PyRe
     });
     let name = match name {
         Some(n) if !n.is_none() => crate::runtime::protocol::str_value(n)?,
-        _ => Value::str(format!("Task-{}", n)),
+        _ => Value::Int(n as i64),
     };
     let class = state(|s| s.task_class.clone());
     let td = TaskData { coro, name, fut_waiter: None, must_cancel: false, cancel_requests: 0 };
-    let task = future::new_future(&class, event_loop.clone(), Some(td));
+    let task = future::new_future(&class, event_loop.clone(), FutKind::Task(td));
     loop_data(event_loop).expect("loop").tasks.push(task.clone());
-    call_soon(event_loop, native_method(&task, &STEP), Vec::new());
+    schedule(event_loop, Ready::Step(task.clone(), None));
     Ok(task)
 }
 
@@ -80,34 +103,74 @@ fn step_native(a: &Args) -> PyResult {
 fn wakeup_native(a: &Args) -> PyResult {
     let task = a.pos[0].clone();
     let fut = a.pos[1].clone();
-    let exc = match future::result(&fut) {
-        Ok(_) => None,
-        Err(Flow::Raise(e)) => Some(e),
-        Err(other) => return Err(other),
-    };
     run_async(|ctx| async move {
-        step(&ctx, &task, exc).await?;
+        wakeup(&ctx, &task, &fut).await?;
         Ok(Value::None)
     })
 }
 
+/// `task.__wakeup(fut)`: the awaited future is done; step with its outcome.
+pub async fn wakeup(ctx: &Ctx, task: &Value, fut: &Value) -> PyResult<()> {
+    let exc = match future::result(fut) {
+        Ok(_) => None,
+        Err(Flow::Raise(e)) => Some(e),
+        Err(other) => return Err(other),
+    };
+    step(ctx, task, exc).await
+}
+
+/// The timer of a task's sleep fired: complete the sleep (unless the task was cancelled
+/// meanwhile) and wake the task on the next iteration, as the sleep future's callback would.
+pub fn sleep_done(task: &Value, cell: &Rc<RefCell<NativeIter>>) {
+    if let NativeIter::Sleep { state: state @ SleepState::Timer, .. } = &mut *cell.borrow_mut() {
+        *state = SleepState::Done;
+    } else {
+        return;
+    }
+    let event_loop = data(task).expect("task").event_loop.clone();
+    schedule(&event_loop, Ready::Step(task.clone(), None));
+}
+
+/// Cancels the sleep a task waits on (as cancelling its timer future would): the task is
+/// woken with CancelledError. False if the sleep is already over.
+fn cancel_sleep(task: &Value, cell: &Rc<RefCell<NativeIter>>, msg: Value) -> bool {
+    if let NativeIter::Sleep { state: state @ SleepState::Timer, .. } = &mut *cell.borrow_mut() {
+        *state = SleepState::Cancelled;
+    } else {
+        return false;
+    }
+    let event_loop = data(task).expect("task").event_loop.clone();
+    schedule(&event_loop, Ready::Step(task.clone(), Some(cancelled_error(msg))));
+    true
+}
+
+/// Whether `v` is a sleep asking the task that steps it for a timer.
+fn sleep_request(v: &Value) -> Option<Rc<RefCell<NativeIter>>> {
+    match v {
+        Value::Iter(cell) if matches!(&*cell.borrow(), NativeIter::Sleep { state: SleepState::Requested, .. }) => {
+            Some(cell.clone())
+        }
+        _ => None,
+    }
+}
+
 fn data_task(d: std::cell::RefMut<'_, future::FutureData>) -> std::cell::RefMut<'_, TaskData> {
-    std::cell::RefMut::map(d, |d| d.task.as_mut().expect("task"))
+    std::cell::RefMut::map(d, |d| d.task_mut().expect("task"))
 }
 
 /// One step: run the coroutine until it yields a future, returns or raises.
-async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()> {
+pub async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()> {
     let (coro, event_loop) = {
         let d = data(task).expect("task");
         if d.state != FutState::Pending {
             return Ok(());
         }
-        (d.task.as_ref().expect("task").coro.clone(), d.event_loop.clone())
+        (d.task().expect("task").coro.clone(), d.event_loop.clone())
     };
     {
         let mut d = data(task).expect("task");
         let msg = d.cancel_msg.clone();
-        let t = d.task.as_mut().expect("task");
+        let t = d.task_mut().expect("task");
         t.fut_waiter = None;
         if t.must_cancel {
             t.must_cancel = false;
@@ -125,12 +188,14 @@ async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()> {
         // A task for `asyncio.sleep(...)` itself: step the sleep directly.
         Value::Iter(cell) => match exc {
             Some(e) => {
-                if let crate::object::iter::NativeIter::Sleep { fut: Some(f), .. }
-                | crate::object::iter::NativeIter::Http { fut: Some(f), .. } = &*cell.borrow()
-                {
-                    if future::is_future(f) {
+                match &mut *cell.borrow_mut() {
+                    NativeIter::Sleep { state: SleepState::Future(f), .. } | NativeIter::Http { fut: Some(f), .. }
+                        if future::is_future(f) =>
+                    {
                         future::cancel_future(f, Value::None);
                     }
+                    NativeIter::Sleep { state: state @ SleepState::Timer, .. } => *state = SleepState::Cancelled,
+                    _ => {}
                 }
                 Err(Flow::Raise(e))
             }
@@ -154,38 +219,33 @@ async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()> {
             }
         }
         Ok(GenStep::Yielded(v)) => {
-            if future::is_future(&v) {
+            if let Some(cell) = sleep_request(&v) {
+                // asyncio.sleep(delay): the task itself waits on the timer heap.
+                let delay = match &mut *cell.borrow_mut() {
+                    NativeIter::Sleep { delay, state, .. } => {
+                        *state = SleepState::Timer;
+                        *delay
+                    }
+                    _ => unreachable!("a sleep request is a sleep"),
+                };
+                loop_data(&event_loop).expect("loop").sleep_until(delay, task.clone(), cell.clone());
+                wait_on(task, v)?;
+            } else if future::is_future(&v) {
                 if v.is(task) {
                     let e = crate::vm::exc_of(runtime_error(format!("Task cannot await on itself: {}", "task")));
-                    call_soon(&event_loop, native_method(task, &STEP), vec![Value::Instance(e)]);
+                    schedule(&event_loop, Ready::Step(task.clone(), Some(e)));
                     return Ok(());
                 }
-                let wake = native_method(task, &WAKEUP);
-                let done = data(&v).expect("future").state != FutState::Pending;
-                if done {
-                    let l = data(&v).expect("future").event_loop.clone();
-                    call_soon(&l, wake, vec![v.clone()]);
-                } else {
-                    data(&v).expect("future").callbacks.push(wake);
-                }
-                let must_cancel = {
-                    let mut t = data_task(data(task).expect("task"));
-                    t.fut_waiter = Some(v.clone());
-                    t.must_cancel
-                };
-                if must_cancel {
-                    let msg = data(task).expect("task").cancel_msg.clone();
-                    if cancel(&v, msg)? {
-                        data_task(data(task).expect("task")).must_cancel = false;
-                    }
-                }
+                let Value::Instance(me) = task else { unreachable!("a task is an instance") };
+                future::add_done_callback(&v, Callback::Wakeup(me.clone()));
+                wait_on(task, v)?;
             } else if v.is_none() {
                 // A bare `yield` (asyncio.sleep(0)): run again on the next loop iteration.
-                call_soon(&event_loop, native_method(task, &STEP), Vec::new());
+                schedule(&event_loop, Ready::Step(task.clone(), None));
             } else {
                 let shown = crate::runtime::protocol::repr(ctx, &v).await?;
                 let e = crate::vm::exc_of(runtime_error(format!("Task got bad yield: {}", shown)));
-                call_soon(&event_loop, native_method(task, &STEP), vec![Value::Instance(e)]);
+                schedule(&event_loop, Ready::Step(task.clone(), Some(e)));
             }
         }
         Err(Flow::Raise(e)) if is_instance_of(&e, "CancelledError") => {
@@ -202,6 +262,31 @@ async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()> {
     Ok(())
 }
 
+/// The task now waits on `waiter` (a future, or its own sleep); a cancel() that came while
+/// it ran goes to the waiter.
+fn wait_on(task: &Value, waiter: Value) -> PyResult<()> {
+    let must_cancel = {
+        let mut t = data_task(data(task).expect("task"));
+        t.fut_waiter = Some(waiter.clone());
+        t.must_cancel
+    };
+    if must_cancel {
+        let msg = data(task).expect("task").cancel_msg.clone();
+        if cancel_waiter(task, &waiter, msg)? {
+            data_task(data(task).expect("task")).must_cancel = false;
+        }
+    }
+    Ok(())
+}
+
+/// Cancels what the task waits on; false if it is already done.
+fn cancel_waiter(task: &Value, waiter: &Value, msg: Value) -> PyResult<bool> {
+    match waiter {
+        Value::Iter(cell) => Ok(cancel_sleep(task, cell, msg)),
+        _ => future::cancel(waiter, msg),
+    }
+}
+
 /// `task.cancel(msg)`: cancels the awaited future, or arranges a CancelledError.
 pub fn cancel(task: &Value, msg: Value) -> PyResult<bool> {
     let waiter = {
@@ -210,14 +295,12 @@ pub fn cancel(task: &Value, msg: Value) -> PyResult<bool> {
             return Ok(false);
         }
         d.cancel_msg = msg.clone();
-        let t = d.task.as_mut().expect("task");
+        let t = d.task_mut().expect("task");
         t.cancel_requests += 1;
         t.fut_waiter.clone()
     };
     if let Some(w) = waiter {
-        let cancelled =
-            if data(&w).is_some_and(|d| d.task.is_some()) { cancel(&w, msg)? } else { future::cancel_future(&w, msg) };
-        if cancelled {
+        if cancel_waiter(task, &w, msg)? {
             return Ok(true);
         }
     }
@@ -227,13 +310,13 @@ pub fn cancel(task: &Value, msg: Value) -> PyResult<bool> {
 
 fn this(a: &Args) -> PyResult<Value> {
     match a.pos.first() {
-        Some(v) if data(v).is_some_and(|d| d.task.is_some()) => Ok(v.clone()),
+        Some(v) if data(v).is_some_and(|d| d.is_task()) => Ok(v.clone()),
         _ => Err(type_error("descriptor requires a 'Task' object")),
     }
 }
 
 pub fn install(class: &Rc<crate::object::class::Class>) {
-    method(class, "get_name", |a| Ok(data_task(data(&this(a)?).expect("task")).name.clone()));
+    method(class, "get_name", |a| Ok(data_task(data(&this(a)?).expect("task")).name()));
     method(class, "set_name", |a| {
         let t = this(a)?;
         let v = a.pos.get(1).cloned().unwrap_or(Value::None);
@@ -255,7 +338,7 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
 pub async fn repr_parts(ctx: &Ctx, task: &Value) -> PyResult<Vec<String>> {
     let (name, coro) = {
         let t = data_task(data(task).expect("task"));
-        (t.name.clone(), t.coro.clone())
+        (t.name(), t.coro.clone())
     };
     let mut parts = vec![format!("name={}", crate::runtime::protocol::repr(ctx, &name).await?)];
     if let Value::Generator(g) = &coro {
