@@ -243,6 +243,8 @@ fn new_generator(
 ) -> Value {
     let mut fiber = Fiber::new(ResumeMode::Native, None);
     fiber.stack = locals;
+    // Most generators and coroutines only ever run this one frame: no spare room.
+    fiber.frames = Vec::with_capacity(1);
     fiber.frames.push(Frame {
         code: code.clone(),
         ip: 0,
