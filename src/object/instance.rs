@@ -11,13 +11,66 @@ use std::rc::Rc;
 
 pub struct Instance {
     pub class: Rc<Class>,
-    pub attrs: RefCell<Attrs>,
+    pub attrs: RefCell<InstanceAttrs>,
     pub payload: Payload,
+}
+
+/// An instance's own attribute table, allocated when the first attribute is set: most
+/// native objects (tasks, futures, locks) never get one, and an empty table is not small.
+#[derive(Default)]
+pub struct InstanceAttrs(Option<Box<Attrs>>);
+
+impl InstanceAttrs {
+    fn table(&mut self) -> &mut Attrs {
+        self.0.get_or_insert_with(Default::default)
+    }
+
+    pub fn get(&self, name: &Symbol) -> Option<&Value> {
+        self.0.as_ref()?.get(name)
+    }
+
+    pub fn get_full(&self, name: &Symbol) -> Option<(usize, &Symbol, &Value)> {
+        self.0.as_ref()?.get_full(name)
+    }
+
+    pub fn get_index(&self, i: usize) -> Option<(&Symbol, &Value)> {
+        self.0.as_ref()?.get_index(i)
+    }
+
+    pub fn get_index_mut(&mut self, i: usize) -> Option<(&Symbol, &mut Value)> {
+        self.0.as_mut()?.get_index_mut(i)
+    }
+
+    pub fn contains_key(&self, name: &Symbol) -> bool {
+        self.0.as_ref().is_some_and(|t| t.contains_key(name))
+    }
+
+    pub fn insert(&mut self, name: Symbol, v: Value) -> Option<Value> {
+        self.table().insert(name, v)
+    }
+
+    pub fn insert_full(&mut self, name: Symbol, v: Value) -> (usize, Option<Value>) {
+        self.table().insert_full(name, v)
+    }
+
+    pub fn shift_remove(&mut self, name: &Symbol) -> Option<Value> {
+        self.0.as_mut()?.shift_remove(name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Symbol, &Value)> {
+        self.0.iter().flat_map(|t| t.iter())
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &Symbol> {
+        self.iter().map(|(k, _)| k)
+    }
 }
 
 pub enum Payload {
     None,
-    Exception(RefCell<ExcData>),
+    /// Boxed: exception state is large and rare, and would otherwise make every instance
+    /// (every Task, every user object) carry its size.
+    Exception(Box<RefCell<ExcData>>),
     Native(RefCell<Box<dyn Any>>),
 }
 
@@ -41,15 +94,15 @@ pub struct ExcData {
 impl Instance {
     pub fn new(class: Rc<Class>) -> Instance {
         let payload = match class.layout {
-            super::class::Layout::Exception => Payload::Exception(RefCell::new(ExcData::default())),
+            super::class::Layout::Exception => Payload::Exception(Box::new(RefCell::new(ExcData::default()))),
             _ => Payload::None,
         };
-        Instance { class, attrs: RefCell::new(Attrs::default()), payload }
+        Instance { class, attrs: RefCell::new(InstanceAttrs::default()), payload }
     }
 
     pub fn exc(&self) -> Option<&RefCell<ExcData>> {
         match &self.payload {
-            Payload::Exception(e) => Some(e),
+            Payload::Exception(e) => Some(&**e),
             _ => None,
         }
     }

@@ -25,19 +25,44 @@ pub enum GenState {
 }
 
 /// A generator or coroutine: a suspended fiber (its frames and value stack) kept on the heap.
+// Keep a generator within an 80-byte allocation (with its reference counts).
+const _: () = assert!(std::mem::size_of::<Generator>() <= 56);
+
 pub struct Generator {
     pub code: Rc<Code>,
-    pub qualname: String,
+    /// The function's `__qualname__` when it differs from its code's (it was reassigned);
+    /// usually None, which saves a string per coroutine.
+    qualname: Option<Box<str>>,
     /// The frames; taken out while the generator runs.
     pub fiber: RefCell<Option<Box<Fiber>>>,
     pub state: Cell<GenState>,
     /// Set when a coroutine object has been awaited or driven, for "never awaited" reports.
     pub awaited: Cell<bool>,
-    /// The call that created it (code and instruction), for "never awaited" reports.
-    pub created_at: Option<(Rc<Code>, u32)>,
+    /// The call that created it (code and instruction), for "never awaited" reports. Kept
+    /// as two fields so the instruction index packs with the flags above: a coroutine per
+    /// task makes every byte count.
+    created_in: Option<Rc<Code>>,
+    created_ip: u32,
 }
 
 impl Generator {
+    pub fn new(code: Rc<Code>, qualname: &str, fiber: Box<Fiber>, created_at: Option<(Rc<Code>, u32)>) -> Generator {
+        let qualname = (qualname != code.qualname).then(|| qualname.into());
+        Generator {
+            code,
+            qualname,
+            fiber: RefCell::new(Some(fiber)),
+            state: Cell::new(GenState::Created),
+            awaited: Cell::new(false),
+            created_ip: created_at.as_ref().map_or(0, |(_, ip)| *ip),
+            created_in: created_at.map(|(code, _)| code),
+        }
+    }
+
+    pub fn qualname(&self) -> &str {
+        self.qualname.as_deref().unwrap_or(&self.code.qualname)
+    }
+
     pub fn is_coroutine(&self) -> bool {
         self.code.flags.is_coroutine
     }
@@ -48,15 +73,15 @@ impl Drop for Generator {
     /// missing `await`): say so on stderr, as CPython's RuntimeWarning does.
     fn drop(&mut self) {
         if self.is_coroutine() && !self.awaited.get() && self.state.get() == GenState::Created {
-            let (code, line) = match &self.created_at {
-                Some((code, ip)) => (code.clone(), code.line_of(*ip as usize)),
+            let (code, line) = match &self.created_in {
+                Some(code) => (code.clone(), code.line_of(self.created_ip as usize)),
                 None => (self.code.clone(), self.code.first_line()),
             };
             let msg = format!(
                 "{}:{}: RuntimeWarning: coroutine '{}' was never awaited\n  {}\n",
                 code.source.name,
                 line,
-                self.qualname,
+                self.qualname(),
                 code.source.line_text(line).trim()
             );
             crate::runtime::output::try_write_err(&msg);

@@ -229,7 +229,7 @@ fn builtin_attr(obj: &Value, name: Symbol) -> PyResult {
         (Value::Native(n), "__name__" | "__qualname__") => Some(Value::str(n.name)),
         (Value::Native(_), "__doc__") => Some(Value::None),
         (Value::Generator(g), "__name__") => Some(Value::str(g.code.name.as_str())),
-        (Value::Generator(g), "__qualname__") => Some(Value::str(g.qualname.as_str())),
+        (Value::Generator(g), "__qualname__") => Some(Value::str(g.qualname())),
         (Value::Slice(sl), "start") => Some(sl.start.clone()),
         (Value::Slice(sl), "stop") => Some(sl.stop.clone()),
         (Value::Slice(sl), "step") => Some(sl.step.clone()),

@@ -10,12 +10,12 @@ use crate::object::dict::PyDict;
 use crate::object::function::{Args, Function};
 use crate::object::instance::Instance;
 use crate::object::module::Module;
-use crate::object::{GenState, Generator};
+use crate::object::Generator;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::hash_key_sync;
 use crate::runtime::type_name;
 use crate::value::Value;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// What a call did: produced its value at once, or pushed a frame that will deliver it.
@@ -188,9 +188,9 @@ impl Vm {
             Some(init @ Value::Function(_)) => {
                 fiber.stack[at] = init;
                 fiber.stack.insert(at + 1, inst.clone());
-                let kind = match kind {
-                    FrameKind::Normal => FrameKind::Init(inst),
-                    other => other,
+                let kind = match (kind, &inst) {
+                    (FrameKind::Normal, Value::Instance(i)) => FrameKind::Init(i.clone()),
+                    (other, _) => other,
                 };
                 self.call_value(fiber, at, argc + 1, kwnames, kind)
             }
@@ -219,14 +219,14 @@ fn not_callable(v: &Value) -> crate::vm::Flow {
 
 /// A generator or coroutine object holding a not-yet-started frame with these locals.
 fn make_generator(f: &Rc<Function>, locals: Vec<Value>, created_at: Option<(Rc<Code>, u32)>) -> Value {
-    let qualname = f.qualname.borrow().clone();
-    new_generator(f.code.clone(), f.globals.clone(), qualname, locals, created_at)
+    let qualname = f.qualname.borrow();
+    new_generator(f.code.clone(), f.globals.clone(), &qualname, locals, created_at)
 }
 
 /// The coroutine that runs interactive module code containing top-level `await`.
 pub fn module_coroutine(code: Rc<Code>, globals: Rc<Module>) -> Value {
     let locals = vec![Value::Null; code.nlocals()];
-    let gen = new_generator(code, globals, "<module>".into(), locals, None);
+    let gen = new_generator(code, globals, "<module>", locals, None);
     if let Value::Generator(g) = &gen {
         // Driven by the REPL's task, never "forgotten".
         g.awaited.set(true);
@@ -237,7 +237,7 @@ pub fn module_coroutine(code: Rc<Code>, globals: Rc<Module>) -> Value {
 fn new_generator(
     code: Rc<Code>,
     globals: Rc<Module>,
-    qualname: String,
+    qualname: &str,
     locals: Vec<Value>,
     created_at: Option<(Rc<Code>, u32)>,
 ) -> Value {
@@ -254,16 +254,7 @@ fn new_generator(
         kind: FrameKind::Normal,
         native: None,
     });
-    let gen = Rc::new(Generator {
-        code,
-        qualname,
-        fiber: RefCell::new(None),
-        state: Cell::new(GenState::Created),
-        awaited: Cell::new(false),
-        created_at,
-    });
-    *gen.fiber.borrow_mut() = Some(Box::new(fiber));
-    Value::Generator(gen)
+    Value::Generator(Rc::new(Generator::new(code, qualname, Box::new(fiber), created_at)))
 }
 
 /// Matches arguments to parameters, with CPython's error messages.

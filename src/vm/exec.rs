@@ -152,7 +152,7 @@ impl Vm {
                 return Ok(None);
             }
             FrameKind::Normal | FrameKind::IterNext => v,
-            FrameKind::ModuleInit(module) => module,
+            FrameKind::ModuleInit => Value::Module(frame.globals.clone()),
             FrameKind::Init(instance) => {
                 if !v.is_none() {
                     return Err(exc_of(ex::type_error(format!(
@@ -160,7 +160,7 @@ impl Vm {
                         type_name(&v)
                     ))));
                 }
-                instance
+                Value::Instance(instance)
             }
             FrameKind::ClassBody(body) => {
                 let ClassBody { ns, name, bases } = *body;
@@ -1063,7 +1063,7 @@ impl Vm {
                     self.depth -= 1;
                     truncate_stack(&mut fiber.stack, done.ret_sp);
                     fiber.stack.push(match done.kind {
-                        FrameKind::Init(instance) => instance,
+                        FrameKind::Init(instance) => Value::Instance(instance),
                         FrameKind::Normal => v,
                         _ => unreachable!("only normal and __init__ frames return inline"),
                     });
@@ -1216,7 +1216,7 @@ impl Vm {
                                 base,
                                 ret_sp: base,
                                 globals,
-                                kind: FrameKind::ModuleInit(module),
+                                kind: FrameKind::ModuleInit,
                                 native: None,
                             });
                             return Event::Continue;

@@ -4,6 +4,7 @@
 use super::native::NativeFrame;
 use crate::bytecode::Code;
 use crate::object::class::{Attrs, Class};
+use crate::object::instance::Instance;
 use crate::object::module::Module;
 use crate::object::Generator;
 use crate::value::Value;
@@ -15,12 +16,13 @@ pub enum FrameKind {
     /// Pushed onto the caller's stack (or handed to the native frame below).
     Normal,
     /// `__init__` of a new instance: the result must be None; the instance is delivered.
-    Init(Value),
+    Init(Rc<Instance>),
     /// A class body: its namespace becomes a class, which is delivered. Boxed, as it is
     /// rare and large, to keep every frame small.
     ClassBody(Box<ClassBody>),
-    /// The coro-source part of a native module: the module is delivered when it finishes.
-    ModuleInit(Value),
+    /// The coro-source part of a native module (its globals): the module is delivered when
+    /// it finishes.
+    ModuleInit,
     /// An operation whose result is not used (`obj.x = v` through a property setter).
     Discard,
     /// A `__next__` called by `ForIter`: `StopIteration` ends the loop instead of propagating.

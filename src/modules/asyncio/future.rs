@@ -111,7 +111,7 @@ impl Drop for FutureData {
         let name = name.as_str().unwrap_or("?");
         let coro = match &task.coro {
             Value::Generator(g) => {
-                format!(" coro=<{}() done, defined at {}:{}>", g.qualname, g.code.source.name, g.code.first_line())
+                format!(" coro=<{}() done, defined at {}:{}>", g.qualname(), g.code.source.name, g.code.first_line())
             }
             _ => String::new(),
         };

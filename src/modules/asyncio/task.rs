@@ -357,7 +357,7 @@ pub async fn repr_parts(ctx: &Ctx, task: &Value) -> PyResult<Vec<String>> {
                 format!("running at {}:{}", file, line)
             }
         };
-        parts.push(format!("coro=<{}() {}>", g.qualname, where_));
+        parts.push(format!("coro=<{}() {}>", g.qualname(), where_));
     } else {
         parts.push(format!("coro={}", crate::runtime::protocol::repr(ctx, &coro).await?));
     }
