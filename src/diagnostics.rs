@@ -29,6 +29,35 @@ pub fn syntax_error(source: &SourceFile, kind: &str, msg: &str, span: Span, colo
     s
 }
 
+/// `Traceback (most recent call last):` and the frames of `tb` (innermost last), or nothing
+/// for an empty traceback. Like CPython, runs of the same line are shown three times, then
+/// counted.
+pub fn traceback(tb: &[TracebackEntry]) -> String {
+    let mut out = String::new();
+    if tb.is_empty() {
+        return out;
+    }
+    out.push_str("Traceback (most recent call last):\n");
+    let mut last: Option<String> = None;
+    let mut repeats = 0;
+    for entry in tb.iter().rev() {
+        let frame = traceback_frame(entry);
+        if last.as_ref() == Some(&frame) {
+            repeats += 1;
+            if repeats >= 3 {
+                continue;
+            }
+        } else {
+            push_repeats(&mut out, repeats);
+            repeats = 0;
+        }
+        out.push_str(&frame);
+        last = Some(frame);
+    }
+    push_repeats(&mut out, repeats);
+    out
+}
+
 /// One traceback frame: `File "f.coro", line 3, in g`, the source line, and carets.
 pub fn traceback_frame(entry: &TracebackEntry) -> String {
     let code = &entry.code;
@@ -62,7 +91,7 @@ pub fn eprint(s: &str) {
 }
 
 /// CPython's note for a run of identical traceback lines beyond the three it shows.
-pub fn push_repeats(out: &mut String, repeats: usize) {
+fn push_repeats(out: &mut String, repeats: usize) {
     if repeats >= 3 {
         let n = repeats - 2;
         out.push_str(&format!("  [Previous line repeated {} more time{}]\n", n, if n == 1 { "" } else { "s" }));

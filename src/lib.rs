@@ -207,27 +207,7 @@ impl Interpreter {
                 out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
             }
         }
-        if !tb.is_empty() {
-            out.push_str("Traceback (most recent call last):\n");
-            // Like CPython, runs of the same line are shown three times, then counted.
-            let mut last: Option<String> = None;
-            let mut repeats = 0;
-            for entry in tb.iter().rev() {
-                let frame = diagnostics::traceback_frame(entry);
-                if last.as_ref() == Some(&frame) {
-                    repeats += 1;
-                    if repeats >= 3 {
-                        continue;
-                    }
-                } else {
-                    diagnostics::push_repeats(out, repeats);
-                    repeats = 0;
-                }
-                out.push_str(&frame);
-                last = Some(frame);
-            }
-            diagnostics::push_repeats(out, repeats);
-        }
+        out.push_str(&diagnostics::traceback(&tb));
         let msg = self.vm.run_native_str(Value::Instance(e.clone()), false);
         let class = &e.class;
         let name = if class.module == intern::sym::BUILTINS || class.module == intern::sym::MAIN {

@@ -122,6 +122,13 @@ fn a_task_exception_nobody_retrieved_is_reported_once() {
     assert_eq!(out, "KeyError\nafter\n");
     assert_eq!(err.matches("Task exception was never retrieved").count(), 1, "{}", err);
     assert!(err.contains("exception=ValueError('lost')") && !err.contains("KeyError"), "{}", err);
+    // Then the exception's traceback, as CPython logs it.
+    assert!(
+        err.contains("Traceback (most recent call last):\n")
+            && err.contains("line 3, in boom\n    raise ValueError('lost')\nValueError: lost\n"),
+        "{}",
+        err
+    );
 }
 
 #[test]

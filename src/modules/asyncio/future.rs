@@ -115,7 +115,7 @@ impl Drop for FutureData {
             }
             _ => String::new(),
         };
-        let args = e.exc().map(|d| d.borrow().args.clone()).unwrap_or_default();
+        let (args, tb) = e.exc().map(|d| (d.borrow().args.clone(), d.borrow().traceback.clone())).unwrap_or_default();
         let shown: Vec<String> = args
             .iter()
             .map(|a| match a {
@@ -124,12 +124,23 @@ impl Drop for FutureData {
                 _ => "...".into(),
             })
             .collect();
+        // As CPython logs it, with the exception's traceback. The last line is `str(e)` as
+        // far as it can be known here, where no script code may run.
+        let message = match &args[..] {
+            [] => String::new(),
+            [Value::Str(s)] => format!(": {}", s.s),
+            [_] => format!(": {}", shown[0]),
+            _ => format!(": ({})", shown.join(", ")),
+        };
         crate::runtime::output::try_write_err(&format!(
-            "Task exception was never retrieved\nfuture: <Task finished name='{}'{} exception={}({})>\n",
+            "Task exception was never retrieved\nfuture: <Task finished name='{}'{} exception={}({})>\n{}{}{}\n",
             name,
             coro,
             e.class.name,
-            shown.join(", ")
+            shown.join(", "),
+            crate::diagnostics::traceback(&tb),
+            e.class.name,
+            message
         ));
     }
 }
