@@ -107,6 +107,20 @@ impl Instance {
         }
     }
 
+    /// Whether reading an attribute may go straight to the instance's own table: the class
+    /// has no property or `__getattr__` that would come first.
+    #[inline]
+    pub fn reads_plainly(&self) -> bool {
+        !self.class.special_attrs.get()
+    }
+
+    /// Whether setting an attribute is just storing it in the instance's own table: no
+    /// property or `__setattr__`, and no exception state with attributes of its own.
+    #[inline]
+    pub fn writes_plainly(&self) -> bool {
+        self.reads_plainly() && self.exc().is_none()
+    }
+
     /// The attribute `name` from the instance's own table. `hint` is an inline cache: the
     /// index where the calling instruction last found it.
     #[inline]

@@ -107,7 +107,7 @@ fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
 }
 
 fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
-    if !inst.class.special_attrs.get() {
+    if inst.reads_plainly() {
         if let Some(v) = inst.attrs.borrow().get(&name) {
             return Ok(v.clone());
         }
@@ -269,7 +269,7 @@ fn function_attr(f: &crate::object::function::Function, name: Symbol) -> Option<
 /// `obj.name = v`.
 pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
     match obj {
-        Value::Instance(inst) if !inst.class.special_attrs.get() && inst.exc().is_none() => {
+        Value::Instance(inst) if inst.writes_plainly() => {
             inst.attrs.borrow_mut().insert(name, v);
             Ok(())
         }

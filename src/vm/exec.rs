@@ -668,7 +668,7 @@ impl Vm {
                 Op::LoadAttr(i) => {
                     let name = code!().names[i as usize];
                     if let Some(Value::Instance(inst)) = fiber.stack.last() {
-                        if !inst.class.special_attrs.get() {
+                        if inst.reads_plainly() {
                             if let Some(v) = inst.own_attr(name, &code!().attr_hints[ip - 1]) {
                                 *fiber.stack.last_mut().expect("stack underflow") = v;
                                 continue;
@@ -683,7 +683,7 @@ impl Vm {
                     let v = pop!();
                     let name = code!().names[i as usize];
                     match &obj {
-                        Value::Instance(inst) if !inst.class.special_attrs.get() && inst.exc().is_none() => {
+                        Value::Instance(inst) if inst.writes_plainly() => {
                             inst.set_own_attr(name, v, &code!().attr_hints[ip - 1])
                         }
                         _ => check!(super::set_attr(&obj, name, v)),
@@ -1252,7 +1252,7 @@ impl Vm {
                 Op::LoadFastAttr(a, n) => {
                     let at = base + a as usize;
                     if let Value::Instance(inst) = &fiber.stack[at] {
-                        if !inst.class.special_attrs.get() {
+                        if inst.reads_plainly() {
                             // The hint belongs to the `LoadAttr`, at `ip`.
                             if let Some(v) = inst.own_attr(code!().names[n as usize], &code!().attr_hints[ip]) {
                                 fiber.stack.push(v);
@@ -1265,8 +1265,7 @@ impl Vm {
                 }
                 Op::LoadFastStoreAttr(a, n) => {
                     let at = base + a as usize;
-                    if matches!(&fiber.stack[at], Value::Instance(inst) if !inst.class.special_attrs.get() && inst.exc().is_none())
-                    {
+                    if matches!(&fiber.stack[at], Value::Instance(inst) if inst.writes_plainly()) {
                         let v = pop!();
                         if let Value::Instance(inst) = &fiber.stack[at] {
                             inst.set_own_attr(code!().names[n as usize], v, &code!().attr_hints[ip]);
