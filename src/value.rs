@@ -48,43 +48,99 @@ pub enum Value {
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
+/// The pattern of the immediate variants: held inline, owning nothing.
+macro_rules! immediate {
+    () => {
+        Value::None
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::Ellipsis
+            | Value::NotImplemented
+            | Value::Null
+    };
+}
+
+/// Evaluates `$body` with `$r` bound to the `Rc` inside a non-immediate value (every
+/// non-immediate variant holds exactly one); does nothing for an immediate. Immediates are
+/// tested first, with one comparison, as they are the common case.
+macro_rules! with_rc {
+    ($v:expr, $r:ident => $body:expr) => {
+        let v = $v;
+        if !v.is_immediate() {
+            with_rc!(@match v, $r => $body)
+        }
+    };
+    (@match $v:expr, $r:ident => $body:expr) => {
+        match $v {
+            Value::BigInt($r) => $body,
+            Value::Str($r) => $body,
+            Value::List($r) => $body,
+            Value::Tuple($r) => $body,
+            Value::Dict($r) => $body,
+            Value::Set($r) => $body,
+            Value::Range($r) => $body,
+            Value::Slice($r) => $body,
+            Value::Function($r) => $body,
+            Value::Native($r) => $body,
+            Value::BoundMethod($r) => $body,
+            Value::Class($r) => $body,
+            Value::Instance($r) => $body,
+            Value::Module($r) => $body,
+            Value::Generator($r) => $body,
+            Value::Iter($r) => $body,
+            Value::Wrapper($r) => $body,
+            Value::Cell($r) => $body,
+            immediate!() => {}
+        }
+    };
+}
+
 impl Value {
     /// Whether the value is held inline, with no heap object to count references of.
     #[inline(always)]
     pub fn is_immediate(&self) -> bool {
-        matches!(
-            self,
-            Value::None
-                | Value::Bool(_)
-                | Value::Int(_)
-                | Value::Float(_)
-                | Value::Ellipsis
-                | Value::NotImplemented
-                | Value::Null
-        )
+        matches!(self, immediate!())
     }
 
     /// `clone`, with the immediate case inlined into the caller (the interpreter's hot paths
     /// mostly copy ints and bools).
+    ///
+    /// Every other variant is one `Rc`, so a clone is a reference-count increment plus a
+    /// bitwise copy, done inline: an out-of-line `clone` returns the value through memory,
+    /// and reading it back in pieces stalls on store forwarding.
     #[inline(always)]
     pub fn fast_clone(&self) -> Value {
-        if self.is_immediate() {
-            // SAFETY: immediate variants own nothing, so a bitwise copy is a complete clone.
-            unsafe { std::ptr::read(self) }
-        } else {
-            self.clone()
-        }
+        self.retain();
+        // SAFETY: immediates own nothing, and the `Rc` of any other variant was just
+        // incremented, so the bitwise copy is a complete clone.
+        unsafe { std::ptr::read(self) }
+    }
+
+    /// Adds one strong reference to the `Rc` a non-immediate value holds (nothing for an
+    /// immediate), for a bitwise copy the caller makes to own; otherwise the count leaks.
+    #[inline(always)]
+    pub fn retain(&self) {
+        with_rc!(self, r => std::mem::forget(Rc::clone(r)));
     }
 }
 
-/// Drops a value, with the immediate case (nothing to release) inlined into the caller.
+/// Drops a value, with the immediate case (nothing to release) and the reference-count
+/// decrement inlined into the caller; only freeing an object is out of line.
 #[inline(always)]
-pub fn fast_drop(v: Value) {
-    if v.is_immediate() {
-        std::mem::forget(v);
-    } else {
-        drop(v);
-    }
+pub fn fast_drop(mut v: Value) {
+    // SAFETY: the `Rc` is dropped exactly once here, and `v` is forgotten afterwards.
+    with_rc!(&mut v, r => unsafe { std::ptr::drop_in_place(r) });
+    std::mem::forget(v);
+}
+
+/// Drops the value at `p` in place, as `fast_drop` does.
+///
+/// # Safety
+/// `p` must point to an initialized value that is never used again.
+#[inline(always)]
+pub unsafe fn fast_drop_in_place(p: *mut Value) {
+    with_rc!(&mut *p, r => std::ptr::drop_in_place(r));
 }
 
 /// An immutable string with a cached hash and code-point count (indexing is by code point).

@@ -16,7 +16,7 @@ use crate::object::module::Module;
 use crate::object::{GenState, Generator};
 use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception};
 use crate::runtime::{protocol, type_name, types};
-use crate::value::{fast_drop, Value};
+use crate::value::{fast_drop, fast_drop_in_place, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -611,17 +611,14 @@ impl Vm {
                     fiber.stack.push(v);
                 }
                 Op::LoadGlobal(slot) => {
-                    // By reference: cloning the `Option` itself goes through memory.
-                    let found = globals!().slots.borrow()[slot as usize].as_ref().map(Value::fast_clone);
-                    match found {
+                    if let Some(v) = &globals!().slots.borrow()[slot as usize] {
+                        push_clone(&mut fiber.stack, v);
+                        continue;
+                    }
+                    let name = globals!().name_of(slot as usize);
+                    match self.builtins.get(name) {
                         Some(v) => fiber.stack.push(v),
-                        None => {
-                            let name = globals!().name_of(slot as usize);
-                            match self.builtins.get(name) {
-                                Some(v) => fiber.stack.push(v),
-                                None => throw!(name_error(name)),
-                            }
-                        }
+                        None => throw!(name_error(name)),
                     }
                 }
                 Op::StoreGlobal(slot) => {
@@ -1046,27 +1043,29 @@ impl Vm {
                     );
                 }
                 Op::Return => {
-                    let v = pop!();
                     // Returning to a script caller switches frames here, without the event loop.
                     let n = fiber.frames.len();
                     let inline = n >= 2
                         && fiber.frames[n - 2].native.is_none()
                         && match &fiber.frames[n - 1].kind {
                             FrameKind::Normal => true,
-                            FrameKind::Init(_) => v.is_none(),
+                            FrameKind::Init(_) => top!().is_none(),
                             _ => false,
                         };
                     if !inline {
+                        let v = pop!();
                         leave!(Event::Return(v));
                     }
                     let done = fiber.frames.pop().expect("frame");
                     self.depth -= 1;
-                    truncate_stack(&mut fiber.stack, done.ret_sp);
-                    fiber.stack.push(match done.kind {
-                        FrameKind::Init(instance) => Value::Instance(instance),
-                        FrameKind::Normal => v,
+                    match done.kind {
+                        FrameKind::Normal => move_top_down(&mut fiber.stack, done.ret_sp),
+                        FrameKind::Init(instance) => {
+                            truncate_stack(&mut fiber.stack, done.ret_sp);
+                            fiber.stack.push(Value::Instance(instance));
+                        }
                         _ => unreachable!("only normal and __init__ frames return inline"),
-                    });
+                    }
                     let caller = fiber.frames.last().expect("caller");
                     (code_ptr, globals_ptr, base, ip) =
                         (&*caller.code as *const Code, &*caller.globals as *const Module, caller.base, caller.ip);
@@ -1395,39 +1394,33 @@ fn compare_values(op: CmpOp, a: &Value, b: &Value) -> PyResult {
     }
 }
 
-/// Pushes a clone of `v`; immediates are copied straight into the new slot.
+/// Pushes a clone of `v`.
 #[inline(always)]
 fn push_clone(stack: &mut Vec<Value>, v: &Value) {
-    if v.is_immediate() {
-        stack.reserve(1);
-        // SAFETY: room was reserved; `v` is not in `stack` (it is borrowed separately), and
-        // an immediate is completely copied bitwise.
-        unsafe {
-            let len = stack.len();
-            std::ptr::copy_nonoverlapping(v, stack.as_mut_ptr().add(len), 1);
-            stack.set_len(len + 1);
-        }
-    } else {
-        stack.push(v.clone());
+    v.retain();
+    stack.reserve(1);
+    // SAFETY: room was reserved; `v` is not in `stack` (it is borrowed separately); the
+    // reference the copy owns was just added. Copying memory to memory moves the value as
+    // one 16-byte unit (see `Value::fast_clone`).
+    unsafe {
+        let len = stack.len();
+        std::ptr::copy_nonoverlapping(v, stack.as_mut_ptr().add(len), 1);
+        stack.set_len(len + 1);
     }
 }
 
 /// Pushes a clone of the stack slot `at` (a local variable).
 #[inline(always)]
 fn push_local(stack: &mut Vec<Value>, at: usize) {
-    if stack[at].is_immediate() {
-        stack.reserve(1);
-        // SAFETY: room was reserved (so the pointer is taken after any reallocation), the
-        // slots are distinct, and an immediate is completely copied bitwise.
-        unsafe {
-            let len = stack.len();
-            let p = stack.as_mut_ptr();
-            std::ptr::copy_nonoverlapping(p.add(at), p.add(len), 1);
-            stack.set_len(len + 1);
-        }
-    } else {
-        let v = stack[at].clone();
-        stack.push(v);
+    stack[at].retain();
+    stack.reserve(1);
+    // SAFETY: room was reserved (so the pointer is taken after any reallocation), the slots
+    // are distinct, and the reference the copy owns was just added.
+    unsafe {
+        let len = stack.len();
+        let p = stack.as_mut_ptr();
+        std::ptr::copy_nonoverlapping(p.add(at), p.add(len), 1);
+        stack.set_len(len + 1);
     }
 }
 
@@ -1460,10 +1453,25 @@ pub(super) fn truncate_stack(stack: &mut Vec<Value>, len: usize) {
         stack.set_len(len);
         let p = stack.as_mut_ptr();
         for i in len..end {
-            if !(*p.add(i)).is_immediate() {
-                std::ptr::drop_in_place(p.add(i));
-            }
+            fast_drop_in_place(p.add(i));
         }
+    }
+}
+
+/// Moves the value on top of the stack down to index `at`, dropping everything between: a
+/// returning frame's result replacing its callee slot. The value moves as one 16-byte copy.
+#[inline(always)]
+fn move_top_down(stack: &mut Vec<Value>, at: usize) {
+    let top = stack.len() - 1;
+    debug_assert!(at < top);
+    // SAFETY: the length is cut below the top slot first, so it is moved, not duplicated;
+    // `truncate_stack` drops `at..top` once, and `at` is then rewritten.
+    unsafe {
+        stack.set_len(top);
+        truncate_stack(stack, at);
+        let p = stack.as_mut_ptr();
+        std::ptr::copy(p.add(top), p.add(at), 1);
+        stack.set_len(at + 1);
     }
 }
 
