@@ -298,6 +298,20 @@ fn new_wait(op: WaitFor, queue: Rc<Instance>, value: Value) -> Value {
     Value::Iter(Rc::new(RefCell::new(it)))
 }
 
+/// What a task awaiting `awaitable` waits on, if it is a queue's (`a Queue to get from`),
+/// for the deadlock report.
+pub fn describe_wait(awaitable: &Value) -> Option<String> {
+    let Value::Iter(cell) = awaitable else { return None };
+    let mut it = cell.borrow_mut();
+    let (op, w) = it.queue_wait()?;
+    let what = match op {
+        WaitFor::Get => "to get from",
+        WaitFor::Put => "to put into",
+        WaitFor::Join => "to be joined",
+    };
+    Some(format!("a {} {}", w.queue.class.name, what))
+}
+
 /// `_wakeup_next`: completes the first waiter that is not done (cancelled ones are dropped).
 fn wakeup_next(q: &Instance, op: WaitFor) -> PyResult<()> {
     loop {
