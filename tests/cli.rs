@@ -151,3 +151,20 @@ fn piped_standard_input_runs_as_a_script_without_prompts() {
     assert_eq!(stderr.trim_end().lines().last(), Some("ZeroDivisionError: division by zero"));
     assert!(!stdout.contains(">>>") && !stderr.contains(">>>"), "no prompts: {} {}", stdout, stderr);
 }
+
+#[test]
+fn a_deadlock_report_names_the_queue_each_task_waits_on() {
+    let path = script(
+        "deadlock_queue.coro",
+        "import asyncio\n\n\nasync def consumer(q):\n    return await q.get()\n\n\n\
+         async def main():\n    q = asyncio.LifoQueue(1)\n    await q.put(1)\n    \
+         asyncio.create_task(consumer(asyncio.Queue()))\n    await q.put(2)\n\n\nasyncio.run(main())\n",
+    );
+    let (status, _, err) = coro(&[&path]);
+    assert_eq!(status, 1);
+    assert!(err.contains("Task-1 waits on a LifoQueue to put into at "), "{}", err);
+    assert!(err.contains(":12 (in main): await q.put(2)\n"), "{}", err);
+    assert!(err.contains("Task-2 waits on a Queue to get from at "), "{}", err);
+    assert!(err.contains(":5 (in consumer): return await q.get()\n"), "{}", err);
+    assert!(err.ends_with("RuntimeError: event loop deadlocked: no task can make progress\n"), "{}", err);
+}

@@ -3,6 +3,7 @@
 
 use super::dict::PyDict;
 use super::DictViewKind;
+use crate::modules::asyncio::QueueWait;
 use crate::value::{PyList, PyStr, PyTuple, Value};
 use std::rc::Rc;
 
@@ -71,6 +72,10 @@ pub enum NativeIter {
         req: Option<Box<crate::modules::http::HttpRequest>>,
         fut: Option<Value>,
     },
+    /// `await queue.get()`, `await queue.put(item)`, `await queue.join()`.
+    QueueGet(QueueWait),
+    QueuePut(QueueWait),
+    QueueJoin(QueueWait),
     Exhausted,
 }
 
@@ -112,7 +117,11 @@ impl NativeIter {
             NativeIter::Filter { .. } => "filter",
             NativeIter::GetItem { .. } => "iterator",
             NativeIter::Await { .. } => "FutureIter",
-            NativeIter::Sleep { .. } | NativeIter::Http { .. } => "coroutine",
+            NativeIter::Sleep { .. }
+            | NativeIter::Http { .. }
+            | NativeIter::QueueGet(_)
+            | NativeIter::QueuePut(_)
+            | NativeIter::QueueJoin(_) => "coroutine",
             NativeIter::Exhausted => "iterator",
         }
     }
@@ -129,7 +138,20 @@ pub enum Step {
 impl NativeIter {
     /// Whether this is an awaitable step sequence (driven by `await`, not by `for`).
     pub fn is_awaitable(&self) -> bool {
-        matches!(self, NativeIter::Await { .. } | NativeIter::Sleep { .. } | NativeIter::Http { .. })
+        matches!(self, NativeIter::Await { .. }) || self.is_native_coroutine()
+    }
+
+    /// Whether this stands for a coroutine object of a native `async def` (`asyncio.sleep`,
+    /// `Queue.get`, ...).
+    pub fn is_native_coroutine(&self) -> bool {
+        matches!(
+            self,
+            NativeIter::Sleep { .. }
+                | NativeIter::Http { .. }
+                | NativeIter::QueueGet(_)
+                | NativeIter::QueuePut(_)
+                | NativeIter::QueueJoin(_)
+        )
     }
 
     pub fn next_simple(&mut self) -> Step {
@@ -214,7 +236,10 @@ impl NativeIter {
             | NativeIter::GetItem { .. }
             | NativeIter::Await { .. }
             | NativeIter::Sleep { .. }
-            | NativeIter::Http { .. } => Step::NeedsVm,
+            | NativeIter::Http { .. }
+            | NativeIter::QueueGet(_)
+            | NativeIter::QueuePut(_)
+            | NativeIter::QueueJoin(_) => Step::NeedsVm,
             NativeIter::Exhausted => Step::Done,
         };
         if let Step::Done = step {

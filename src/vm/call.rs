@@ -2,7 +2,8 @@
 //! takes its arguments in place as its first locals, so a plain call copies nothing.
 
 use super::frame::{Fiber, Frame, FrameKind, ResumeMode};
-use super::{PyResult, Vm, RECURSION_LIMIT};
+use super::native::run_async;
+use super::{Flow, PyResult, Vm, RECURSION_LIMIT};
 use crate::bytecode::Code;
 use crate::intern::{sym, Symbol};
 use crate::object::class::{Class, Layout};
@@ -197,9 +198,17 @@ impl Vm {
             Some(init) => {
                 fiber.stack[at] = init;
                 fiber.stack.insert(at + 1, inst.clone());
-                match self.call_value(fiber, at, argc + 1, kwnames, FrameKind::Normal)? {
-                    CallOutcome::Done(_) => Ok(CallOutcome::Done(inst)),
-                    CallOutcome::Pushed => Err(type_error("native __init__ pushed a frame")),
+                match self.call_value(fiber, at, argc + 1, kwnames, FrameKind::Normal) {
+                    Ok(CallOutcome::Done(_)) => Ok(CallOutcome::Done(inst)),
+                    Ok(CallOutcome::Pushed) => Err(type_error("native __init__ pushed a frame")),
+                    // A native `__init__` that calls script code (a subclass's hook): the call
+                    // still produces the instance.
+                    Err(Flow::Async(init)) => run_async(|ctx| async move {
+                        ctx.resolve(Err(Flow::Async(init))).await?;
+                        Ok(inst)
+                    })
+                    .map(CallOutcome::Done),
+                    Err(e) => Err(e),
                 }
             }
             None => {

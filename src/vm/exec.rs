@@ -347,14 +347,22 @@ impl Vm {
                 // A generator delegating with `yield from`/`await` passes the exception to
                 // the generator it delegates to, innermost first.
                 let top = fiber.frames.last().expect("frame");
-                if let (Some(Op::YieldFrom), Some(Value::Generator(inner))) =
-                    (top.code.ops.get(top.ip), fiber.stack.last())
-                {
-                    let inner = inner.clone();
-                    fiber.frames.last_mut().expect("frame").ip += 1;
-                    return Event::Resume { gen: inner, send: Err(e), mode: ResumeMode::YieldFrom };
+                match (top.code.ops.get(top.ip), fiber.stack.last()) {
+                    (Some(Op::YieldFrom), Some(Value::Generator(inner))) => {
+                        let inner = inner.clone();
+                        fiber.frames.last_mut().expect("frame").ip += 1;
+                        Event::Resume { gen: inner, send: Err(e), mode: ResumeMode::YieldFrom }
+                    }
+                    // A native awaitable is told, so that it can clean up as the coroutine
+                    // CPython has in its place would in an `except:` clause.
+                    (Some(Op::YieldFrom), Some(Value::Iter(cell))) => {
+                        match crate::modules::asyncio::await_thrown(&cell.clone(), e) {
+                            Flow::Raise(e) => Event::Raise(e),
+                            Flow::Async(nf) => self.push_native(fiber, nf, FrameKind::Normal),
+                        }
+                    }
+                    _ => Event::Raise(e),
                 }
-                Event::Raise(e)
             }
         }
     }
@@ -1100,6 +1108,13 @@ impl Vm {
                                     fiber.stack.push(v);
                                 }
                                 crate::modules::asyncio::AwaitStep::Raise(flow) => throw!(flow),
+                                crate::modules::asyncio::AwaitStep::RunThenStep(nf) => {
+                                    // What the continuation returns is sent back in, and
+                                    // YieldFrom steps the awaitable again.
+                                    ip -= 1;
+                                    fiber.frames.last_mut().expect("frame").ip = ip;
+                                    return self.push_native(fiber, nf, FrameKind::Normal);
+                                }
                             }
                         }
                         Value::Iter(cell) => {

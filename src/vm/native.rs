@@ -186,3 +186,29 @@ where
         None => Err(Flow::Async(Box::new(frame))),
     }
 }
+
+thread_local! {
+    /// The context `run_now` lends: code run that way never asks it for anything.
+    static UNUSED_CTX: Ctx = Ctx::default();
+}
+
+/// Runs async native code that, on this path, needs no script code: it finishes in one poll,
+/// with nothing allocated for a continuation. Use `run_async` when it may need script code.
+pub fn run_now<F, Fut>(f: F) -> PyResult
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = PyResult>,
+{
+    let mut fut = std::pin::pin!(f(UNUSED_CTX.with(Ctx::clone)));
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    match fut.as_mut().poll(&mut cx) {
+        Poll::Ready(r) => r,
+        Poll::Pending => {
+            UNUSED_CTX.with(|c| c.take_request());
+            Err(Flow::Raise(crate::runtime::exceptions::new_exception(
+                crate::runtime::types().exc("SystemError"),
+                vec![Value::str("native code needed script code where none can run")],
+            )))
+        }
+    }
+}

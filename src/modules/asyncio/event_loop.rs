@@ -652,17 +652,19 @@ pub fn task_reports(lp: &Value) -> Vec<TaskReport> {
         let Some(d) = data(t).filter(|d| d.state == FutState::Pending) else { continue };
         let Some(td) = d.task() else { continue };
         let name = td.name().as_str().unwrap_or("?").to_string();
-        let waits_on = match &td.fut_waiter {
-            Some(Value::Instance(i)) => format!("a {}", i.class.name),
-            Some(_) => "a Future".into(),
-            None => "nothing (scheduled)".into(),
+        let (site, awaited) = wait_site(&td.coro);
+        let waits_on = match (&td.fut_waiter, awaited.as_ref().and_then(super::queue::describe_wait)) {
+            (Some(_), Some(queue_wait)) => queue_wait,
+            (Some(Value::Instance(i)), None) => format!("a {}", i.class.name),
+            (Some(_), None) => "a Future".into(),
+            (None, _) => "nothing (scheduled)".into(),
         };
         let state = match (&td.fut_waiter, td.cancel_requests) {
             (_, n) if n > 0 => "cancelling",
             (Some(_), _) => "waiting",
             (None, _) => "scheduled",
         };
-        reports.push(TaskReport { name, state, waits_on, site: wait_site(&td.coro) });
+        reports.push(TaskReport { name, state, waits_on, site });
     }
     reports
 }
@@ -674,16 +676,20 @@ fn is_library(source_name: &str) -> bool {
 }
 
 /// Where a suspended coroutine waits: the innermost frame of its await chain that belongs
-/// to the user's script (library frames are skipped), as `file:line (in f): source`.
-fn wait_site(coro: &Value) -> Option<String> {
+/// to the user's script (library frames are skipped), as `file:line (in f): source`; and
+/// the native awaitable at the end of the chain, if any.
+fn wait_site(coro: &Value) -> (Option<String>, Option<Value>) {
+    if let Value::Iter(_) = coro {
+        return (None, Some(coro.clone()));
+    }
     let mut site = None;
     let mut current = coro.clone();
     for _ in 0..1000 {
         let Value::Generator(g) = current.clone() else { break };
         let next = {
             let fiber = g.fiber.borrow();
-            let fiber = fiber.as_ref()?;
-            let frame = fiber.frames.last()?;
+            let Some(fiber) = fiber.as_ref() else { return (None, None) };
+            let Some(frame) = fiber.frames.last() else { return (None, None) };
             let code = &frame.code;
             if !is_library(&code.source.name) {
                 let line = code.line_of(frame.ip);
@@ -699,10 +705,11 @@ fn wait_site(coro: &Value) -> Option<String> {
         };
         match next {
             Some(v @ Value::Generator(_)) => current = v,
+            Some(v @ Value::Iter(_)) => return (site, Some(v)),
             _ => break,
         }
     }
-    site
+    (site, None)
 }
 
 pub async fn call_exception_handler(ctx: &Ctx, lp: &Value, context: Value) -> PyResult<()> {

@@ -5,9 +5,11 @@
 mod event_loop;
 mod future;
 mod gather;
+mod queue;
 mod task;
 
 pub use event_loop::{call_soon, has_work, run_inside, task_reports, use_virtual_time, TaskReport};
+pub use queue::QueueWait;
 
 use crate::intern::intern;
 use crate::modules::args::{check_args, kwarg};
@@ -30,6 +32,7 @@ pub struct State {
     pub future_class: Rc<Class>,
     pub task_class: Rc<Class>,
     pub gathering_future_class: Rc<Class>,
+    pub queue_class: Rc<Class>,
     pub loop_class: Rc<Class>,
     pub handle_class: Rc<Class>,
     pub timer_handle_class: Rc<Class>,
@@ -39,8 +42,8 @@ pub struct State {
     pub task_counter: u64,
 }
 
-/// The parts of asyncio written in coro on top of the native Future, Task and loop:
-/// `gather`, `wait`, `wait_for`, `shield`, `as_completed`, the locks and the queues.
+/// The parts of asyncio written in coro on top of the native Future, Task, gather, Queue
+/// and loop: `wait`, `wait_for`, `shield`, `as_completed`, the locks, the Queue subclasses.
 pub const SOURCE: &str = include_str!("lib.coro");
 
 thread_local! {
@@ -66,17 +69,20 @@ fn init_state() -> State {
     let future_class = native_class("Future", vec![object.clone()]);
     let task_class = native_class("Task", vec![future_class.clone()]);
     let gathering_future_class = native_class("_GatheringFuture", vec![future_class.clone()]);
+    let queue_class = native_class("Queue", vec![object.clone()]);
     let loop_class = native_class("_UnixSelectorEventLoop", vec![object.clone()]);
     let handle_class = native_class("Handle", vec![object]);
     let timer_handle_class = native_class("TimerHandle", vec![handle_class.clone()]);
     future::install(&future_class);
     task::install(&task_class);
+    queue::install(&queue_class);
     event_loop::install(&loop_class);
     event_loop::install_handle(&handle_class);
     State {
         future_class,
         task_class,
         gathering_future_class,
+        queue_class,
         loop_class,
         handle_class,
         timer_handle_class,
@@ -242,12 +248,19 @@ pub enum AwaitStep {
     Yield(Value),
     Return(Value),
     Raise(Flow),
+    /// Script code must run first (a Queue subclass's methods): run this continuation,
+    /// then step again.
+    RunThenStep(Box<crate::vm::native::NativeFrame>),
 }
 
-/// Steps `await future` / `await asyncio.sleep(...)`.
+/// Steps `await future` / `await asyncio.sleep(...)` / `await queue.get()`.
 pub fn await_step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
     let mut it = cell.borrow_mut();
     match &mut *it {
+        NativeIter::QueueGet(_) | NativeIter::QueuePut(_) | NativeIter::QueueJoin(_) => {
+            drop(it);
+            queue::step(cell)
+        }
         NativeIter::Await { fut, yielded } => {
             if !*yielded && future::data(fut).is_some_and(|d| d.state == future::FutState::Pending) {
                 *yielded = true;
@@ -304,6 +317,12 @@ pub fn await_step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
     }
 }
 
+/// An exception is thrown into a coroutine awaiting `cell`: the awaitable may clean up (a
+/// queue drops its waiter) before the exception goes on. Returns how to raise it.
+pub fn await_thrown(cell: &Rc<RefCell<NativeIter>>, e: Exc) -> Flow {
+    queue::thrown(cell, e)
+}
+
 fn number(v: &Value) -> PyResult<f64> {
     match v {
         Value::Int(i) => Ok(*i as f64),
@@ -330,9 +349,11 @@ fn running_loop_or_error() -> PyResult<Value> {
 
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("asyncio")));
-    let (future_class, task_class) = state(|s| (s.future_class.clone(), s.task_class.clone()));
+    let (future_class, task_class, queue_class) =
+        state(|s| (s.future_class.clone(), s.task_class.clone(), s.queue_class.clone()));
     m.set(intern("Future"), Value::Class(future_class));
     m.set(intern("Task"), Value::Class(task_class));
+    m.set(intern("Queue"), Value::Class(queue_class));
     for name in ["CancelledError", "InvalidStateError", "QueueEmpty", "QueueFull"] {
         m.set(intern(name), Value::Class(types().exc(name).clone()));
     }
@@ -375,7 +396,7 @@ pub fn make_module() -> Rc<Module> {
         ("iscoroutine", |a| {
             Ok(Value::Bool(match a.pos.first() {
                 Some(Value::Generator(g)) => g.is_coroutine(),
-                Some(Value::Iter(i)) => matches!(&*i.borrow(), NativeIter::Sleep { .. } | NativeIter::Http { .. }),
+                Some(Value::Iter(i)) => i.borrow().is_native_coroutine(),
                 _ => false,
             }))
         }),

@@ -185,26 +185,8 @@ pub async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()>
             None => ctx.send(g.clone(), Value::None).await,
             Some(e) => ctx.throw(g.clone(), e).await,
         },
-        // A task for `asyncio.sleep(...)` itself: step the sleep directly.
-        Value::Iter(cell) => match exc {
-            Some(e) => {
-                match &mut *cell.borrow_mut() {
-                    NativeIter::Sleep { state: SleepState::Future(f), .. } | NativeIter::Http { fut: Some(f), .. }
-                        if future::is_future(f) =>
-                    {
-                        future::cancel_future(f, Value::None);
-                    }
-                    NativeIter::Sleep { state: state @ SleepState::Timer, .. } => *state = SleepState::Cancelled,
-                    _ => {}
-                }
-                Err(Flow::Raise(e))
-            }
-            None => match super::await_step(cell) {
-                super::AwaitStep::Yield(v) => Ok(GenStep::Yielded(v)),
-                super::AwaitStep::Return(v) => Ok(GenStep::Returned(v)),
-                super::AwaitStep::Raise(f) => Err(f),
-            },
-        },
+        // A task for `asyncio.sleep(...)`, `queue.get()`, ... itself: step it directly.
+        Value::Iter(cell) => step_awaitable(ctx, cell, exc).await,
         _ => Err(type_error("task coroutine is not a coroutine")),
     };
     loop_data(&event_loop).expect("loop").current_task = previous;
@@ -260,6 +242,33 @@ pub async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()>
         Err(other) => return Err(other),
     }
     Ok(())
+}
+
+/// One step of a task whose coroutine is a native awaitable.
+async fn step_awaitable(ctx: &Ctx, cell: &Rc<RefCell<NativeIter>>, exc: Option<Exc>) -> PyResult<GenStep> {
+    if let Some(e) = exc {
+        match &mut *cell.borrow_mut() {
+            NativeIter::Sleep { state: SleepState::Future(f), .. } | NativeIter::Http { fut: Some(f), .. }
+                if future::is_future(f) =>
+            {
+                future::cancel_future(f, Value::None);
+            }
+            NativeIter::Sleep { state: state @ SleepState::Timer, .. } => *state = SleepState::Cancelled,
+            _ => {}
+        }
+        return ctx.resolve(Err(super::await_thrown(cell, e))).await.map(GenStep::Returned);
+    }
+    loop {
+        return match super::await_step(cell) {
+            super::AwaitStep::Yield(v) => Ok(GenStep::Yielded(v)),
+            super::AwaitStep::Return(v) => Ok(GenStep::Returned(v)),
+            super::AwaitStep::Raise(f) => ctx.resolve(Err(f)).await.map(GenStep::Returned),
+            super::AwaitStep::RunThenStep(nf) => {
+                ctx.resolve(Err(Flow::Async(nf))).await?;
+                continue;
+            }
+        };
+    }
 }
 
 /// The task now waits on `waiter` (a future, or its own sleep); a cancel() that came while
