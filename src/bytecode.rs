@@ -5,9 +5,10 @@
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::intern::Symbol;
+use crate::object::class::{class_epoch, Class};
 use crate::span::{SourceFile, Span};
 use crate::value::Value;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -226,12 +227,48 @@ pub struct Code {
     /// an instance's table: objects of one class store their attributes in the same order,
     /// so this inline cache makes `self.x` an index check instead of a hash lookup.
     pub attr_hints: Box<[Cell<u32>]>,
+    /// The methods `LoadMethod` instructions found on instances' classes; such an
+    /// instruction's `attr_hints` entry is its index here plus one (0: none yet).
+    pub method_cache: RefCell<Vec<CachedMethod>>,
     /// What the VM executes: `ops` with superinstructions (`compiler::peephole`). `ops` stays
     /// the plain program, for disassembly and for looking at the instruction at an ip.
     pub fused: Box<[Op]>,
 }
 
+/// A method that a `LoadMethod` found on a class, valid while the class epoch stays.
+pub struct CachedMethod {
+    class: *const Class,
+    epoch: u32,
+    method: Value,
+}
+
 impl Code {
+    /// The method the `LoadMethod` at `at` found on `class` before, if still valid.
+    #[inline(always)]
+    pub fn cached_method(&self, at: usize, class: &Rc<Class>) -> Option<Value> {
+        let slot = self.attr_hints[at].get() as usize;
+        if slot == 0 {
+            return None;
+        }
+        let cache = self.method_cache.borrow();
+        let entry = &cache[slot - 1];
+        (std::ptr::eq(entry.class, Rc::as_ptr(class)) && entry.epoch == class_epoch())
+            .then(|| entry.method.fast_clone())
+    }
+
+    /// Remembers that the `LoadMethod` at `at` found `method` on `class`.
+    pub fn cache_method(&self, at: usize, class: &Rc<Class>, method: &Value) {
+        let entry = CachedMethod { class: Rc::as_ptr(class), epoch: class_epoch(), method: method.clone() };
+        let mut cache = self.method_cache.borrow_mut();
+        match self.attr_hints[at].get() as usize {
+            0 => {
+                cache.push(entry);
+                self.attr_hints[at].set(cache.len() as u32);
+            }
+            slot => cache[slot - 1] = entry,
+        }
+    }
+
     pub fn nlocals(&self) -> usize {
         self.local_names.len()
     }
@@ -275,6 +312,7 @@ impl Code {
                 handlers: Vec::new(),
                 def_span: Span::default(),
                 attr_hints: Box::new([]),
+                method_cache: RefCell::default(),
                 fused: Box::new([]),
             });
         }

@@ -226,6 +226,7 @@ impl<'a> Emitter<'a> {
         };
         Code {
             attr_hints: self.ops.iter().map(|_| Cell::new(0)).collect(),
+            method_cache: Default::default(),
             fused: super::peephole::fuse(&self.ops),
             name: self.name,
             qualname: self.qualname,

@@ -274,6 +274,7 @@ fn response_class() -> Rc<Class> {
         attrs: RefCell::default(),
         layout: Layout::Object,
         special_attrs: std::cell::Cell::new(false),
+        attrs_per_instance: std::cell::Cell::new(0),
     });
     method(&class, "__repr__", |a| Ok(Value::str(format!("<Response [{}]>", attr_int(a, "status_code")?))));
     method(&class, "json", |a| {

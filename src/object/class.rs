@@ -10,6 +10,29 @@ use std::rc::Rc;
 
 pub type Attrs = IndexMap<Symbol, Value, FxBuildHasher>;
 
+thread_local! {
+    static CLASS_EPOCH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// A counter that changes whenever a class's attributes may have changed or a class was
+/// freed. Method caches keyed by a class's address are valid while it stays the same.
+pub fn class_epoch() -> u32 {
+    CLASS_EPOCH.with(|e| e.get())
+}
+
+/// Invalidates every method cache (see `class_epoch`).
+pub fn classes_changed() {
+    CLASS_EPOCH.with(|e| e.set(e.get().wrapping_add(1)));
+}
+
+impl Drop for Class {
+    /// A new class may be allocated at this one's address, which caches must not mistake
+    /// for this one.
+    fn drop(&mut self) {
+        classes_changed();
+    }
+}
+
 /// The instance layout a class's objects have, inherited from its builtin ancestor.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Layout {
@@ -36,6 +59,9 @@ pub struct Class {
     /// which change how instance attributes are read and written. When false, attribute
     /// access on instances can go straight to the instance's own table.
     pub special_attrs: std::cell::Cell<bool>,
+    /// The most attributes an instance has been given: new instances' tables are allocated
+    /// with room for that many, instead of growing (and rehashing) one attribute at a time.
+    pub attrs_per_instance: std::cell::Cell<u32>,
 }
 
 impl Class {

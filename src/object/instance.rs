@@ -4,7 +4,7 @@
 use super::class::{Attrs, Class};
 use crate::bytecode::Code;
 use crate::intern::Symbol;
-use crate::value::Value;
+use crate::value::{fast_drop, Value};
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -22,7 +22,12 @@ pub struct InstanceAttrs(Option<Box<Attrs>>);
 
 impl InstanceAttrs {
     fn table(&mut self) -> &mut Attrs {
-        self.0.get_or_insert_with(Default::default)
+        self.table_with_room(0)
+    }
+
+    /// The table, allocated with room for `capacity` attributes if there is none yet.
+    fn table_with_room(&mut self, capacity: usize) -> &mut Attrs {
+        self.0.get_or_insert_with(|| Box::new(Attrs::with_capacity_and_hasher(capacity, Default::default())))
     }
 
     pub fn get(&self, name: &Symbol) -> Option<&Value> {
@@ -47,10 +52,6 @@ impl InstanceAttrs {
 
     pub fn insert(&mut self, name: Symbol, v: Value) -> Option<Value> {
         self.table().insert(name, v)
-    }
-
-    pub fn insert_full(&mut self, name: Symbol, v: Value) -> (usize, Option<Value>) {
-        self.table().insert_full(name, v)
     }
 
     pub fn shift_remove(&mut self, name: &Symbol) -> Option<Value> {
@@ -122,32 +123,50 @@ impl Instance {
     }
 
     /// The attribute `name` from the instance's own table. `hint` is an inline cache: the
-    /// index where the calling instruction last found it.
-    #[inline]
+    /// index where the calling instruction last found it. The hit is inlined into the
+    /// interpreter; a miss searches the table out of line.
+    #[inline(always)]
     pub fn own_attr(&self, name: Symbol, hint: &Cell<u32>) -> Option<Value> {
         let attrs = self.attrs.borrow();
-        if let Some((k, v)) = attrs.get_index(hint.get() as usize) {
-            if *k == name {
-                return Some(v.fast_clone());
+        match attrs.get_index(hint.get() as usize) {
+            Some((k, v)) if *k == name => Some(v.fast_clone()),
+            _ => {
+                drop(attrs);
+                self.own_attr_searched(name, hint)
             }
         }
+    }
+
+    #[inline(never)]
+    fn own_attr_searched(&self, name: Symbol, hint: &Cell<u32>) -> Option<Value> {
+        let attrs = self.attrs.borrow();
         let (i, _, v) = attrs.get_full(&name)?;
         hint.set(i as u32);
         Some(v.fast_clone())
     }
 
     /// Sets the attribute `name` in the instance's own table; `hint` as for `own_attr`.
-    #[inline]
+    #[inline(always)]
     pub fn set_own_attr(&self, name: Symbol, v: Value, hint: &Cell<u32>) {
         let mut attrs = self.attrs.borrow_mut();
-        if let Some((k, slot)) = attrs.get_index_mut(hint.get() as usize) {
-            if *k == name {
-                *slot = v;
-                return;
+        match attrs.get_index_mut(hint.get() as usize) {
+            Some((k, slot)) if *k == name => fast_drop(std::mem::replace(slot, v)),
+            _ => {
+                drop(attrs);
+                self.set_own_attr_searched(name, v, hint)
             }
         }
-        let (i, _) = attrs.insert_full(name, v);
+    }
+
+    #[inline(never)]
+    fn set_own_attr_searched(&self, name: Symbol, v: Value, hint: &Cell<u32>) {
+        let room = self.class.attrs_per_instance.get();
+        let mut attrs = self.attrs.borrow_mut();
+        let (i, _) = attrs.table_with_room(room as usize).insert_full(name, v);
         hint.set(i as u32);
+        if i as u32 >= room {
+            self.class.attrs_per_instance.set(i as u32 + 1);
+        }
     }
 
     /// The native payload downcast to `T`, for runtime types implemented in Rust.

@@ -51,6 +51,7 @@ pub fn make_class(name: &Value, bases: Vec<Rc<Class>>, ns: Rc<RefCell<Attrs>>) -
         attrs: RefCell::new(attrs),
         layout,
         special_attrs: std::cell::Cell::new(false),
+        attrs_per_instance: std::cell::Cell::new(0),
     });
     class.special_attrs.set(class.compute_special_attrs());
     if let Some(Value::Cell(cell)) = class_cell {

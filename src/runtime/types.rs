@@ -57,6 +57,7 @@ pub fn new_class(name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class>
         attrs: RefCell::new(Attrs::default()),
         layout,
         special_attrs: std::cell::Cell::new(false),
+        attrs_per_instance: std::cell::Cell::new(0),
     })
 }
 

@@ -285,6 +285,7 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
         }
         Value::Class(c) => {
             c.attrs.borrow_mut().insert(name, v);
+            crate::object::class::classes_changed();
             // Assigning a property or `__setattr__` later changes how instances behave.
             if !c.special_attrs.get() {
                 c.special_attrs.set(c.compute_special_attrs());
@@ -391,7 +392,10 @@ pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
             }
         }
         Value::Class(c) => match c.attrs.borrow_mut().shift_remove(&name) {
-            Some(_) => Ok(()),
+            Some(_) => {
+                crate::object::class::classes_changed();
+                Ok(())
+            }
             None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
         },
         _ => Err(ex::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name))),

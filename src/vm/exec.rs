@@ -699,10 +699,22 @@ impl Vm {
                     check!(super::attr::del_attr(&obj, code!().names[i as usize]));
                 }
                 Op::LoadMethod(i) => {
-                    let obj = pop!();
                     let name = code!().names[i as usize];
+                    if let Some(Value::Instance(inst)) = fiber.stack.last() {
+                        if let Some(m) = code!().cached_method(ip - 1, &inst.class) {
+                            if !inst.attrs.borrow().contains_key(&name) {
+                                let obj = std::mem::replace(fiber.stack.last_mut().expect("stack underflow"), m);
+                                fiber.stack.push(obj);
+                                continue;
+                            }
+                        }
+                    }
+                    let obj = pop!();
                     match super::attr::lookup_method(&obj, name) {
                         Some(m) => {
+                            if let Value::Instance(inst) = &obj {
+                                code!().cache_method(ip - 1, &inst.class, &m);
+                            }
                             fiber.stack.push(m);
                             fiber.stack.push(obj);
                         }

@@ -61,6 +61,7 @@ fn native_class(name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
         attrs: RefCell::default(),
         layout: crate::object::class::Layout::Native,
         special_attrs: std::cell::Cell::new(false),
+        attrs_per_instance: std::cell::Cell::new(0),
     })
 }
 
