@@ -168,3 +168,51 @@ fn a_deadlock_report_names_the_queue_each_task_waits_on() {
     assert!(err.contains(":5 (in consumer): return await q.get()\n"), "{}", err);
     assert!(err.ends_with("RuntimeError: event loop deadlocked: no task can make progress\n"), "{}", err);
 }
+
+#[test]
+fn a_traceback_shows_every_frame_an_exception_passed_through_awaits_and_yield_from() {
+    let text = "import asyncio\n\
+                \n\
+                def numbers(n):\n\
+                \x20   yield n\n\
+                \x20   return 10 // n\n\
+                \n\
+                def total(n):\n\
+                \x20   return (yield from numbers(n))\n\
+                \n\
+                async def level3(n):\n\
+                \x20   await asyncio.sleep(0)\n\
+                \x20   for _ in total(n):\n\
+                \x20       pass\n\
+                \n\
+                async def level2(n):\n\
+                \x20   return await level3(n - 1)\n\
+                \n\
+                async def level1(n):\n\
+                \x20   return await level2(n)\n\
+                \n\
+                async def main():\n\
+                \x20   return await asyncio.create_task(level1(1))\n\
+                \n\
+                asyncio.run(main())\n";
+    let path = script("await_chain.coro", text);
+    let (status, _, err) = coro(&[&path]);
+    assert_eq!(status, 1);
+    // The script's frames of CPython's traceback for this program, outermost first
+    // (CPython also lists asyncio's own frames, which coro leaves out).
+    let frames: Vec<&str> = err.lines().filter(|l| l.starts_with("  File ")).collect();
+    let expected = [
+        "line 24, in <module>",
+        "line 22, in main",
+        "line 19, in level1",
+        "line 16, in level2",
+        "line 12, in level3",
+        "line 8, in total",
+        "line 5, in numbers",
+    ];
+    assert_eq!(frames.len(), expected.len(), "{}", err);
+    for (frame, want) in frames.iter().zip(expected) {
+        assert!(frame.ends_with(want), "{} does not end with {}\n{}", frame, want, err);
+    }
+    assert_eq!(err.trim_end().lines().last(), Some("ZeroDivisionError: integer division or modulo by zero"));
+}

@@ -264,7 +264,14 @@ impl Vm {
                 top.native.as_ref().expect("native").ctx.set_reply(Reply::Returned(v));
                 Event::Continue
             }
-            (_, Err(e)) => Event::Reraise(e),
+            (_, Err(e)) => {
+                // The exception passes on into the resumer's frame: a line of the traceback,
+                // as for a call that raised.
+                if let Some(f) = fiber.frames.last().filter(|f| f.native.is_none()) {
+                    add_traceback(&e, f);
+                }
+                Event::Reraise(e)
+            }
             (ResumeMode::Main, Ok(_)) => unreachable!("main fibers are not resumed"),
         }
     }
