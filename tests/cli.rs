@@ -216,3 +216,20 @@ fn a_traceback_shows_every_frame_an_exception_passed_through_awaits_and_yield_fr
     }
     assert_eq!(err.trim_end().lines().last(), Some("ZeroDivisionError: integer division or modulo by zero"));
 }
+
+#[test]
+fn a_deadlock_report_names_the_lock_each_task_waits_on() {
+    let path = script(
+        "deadlock_lock.coro",
+        "import asyncio\n\n\nasync def holder(lock):\n    async with lock:\n        pass\n\n\n\
+         async def main():\n    lock = asyncio.Lock()\n    await lock.acquire()\n    \
+         asyncio.create_task(holder(lock))\n    await lock.acquire()\n\n\nasyncio.run(main())\n",
+    );
+    let (status, _, err) = coro(&[&path]);
+    assert_eq!(status, 1);
+    assert!(err.contains("Task-1 waits on a Lock to acquire at "), "{}", err);
+    assert!(err.contains(":13 (in main): await lock.acquire()\n"), "{}", err);
+    assert!(err.contains("Task-2 waits on a Lock to acquire at "), "{}", err);
+    assert!(err.contains(":5 (in holder): async with lock:\n"), "{}", err);
+    assert!(err.ends_with("RuntimeError: event loop deadlocked: no task can make progress\n"), "{}", err);
+}

@@ -3,7 +3,7 @@
 
 use super::dict::PyDict;
 use super::DictViewKind;
-use crate::modules::asyncio::QueueWait;
+use crate::modules::asyncio::{LockWait, QueueWait};
 use crate::value::{PyList, PyStr, PyTuple, Value};
 use std::rc::Rc;
 
@@ -76,6 +76,8 @@ pub enum NativeIter {
     QueueGet(QueueWait),
     QueuePut(QueueWait),
     QueueJoin(QueueWait),
+    /// `await lock.acquire()`, `async with lock`.
+    Lock(LockWait),
     Exhausted,
 }
 
@@ -121,7 +123,8 @@ impl NativeIter {
             | NativeIter::Http { .. }
             | NativeIter::QueueGet(_)
             | NativeIter::QueuePut(_)
-            | NativeIter::QueueJoin(_) => "coroutine",
+            | NativeIter::QueueJoin(_)
+            | NativeIter::Lock(_) => "coroutine",
             NativeIter::Exhausted => "iterator",
         }
     }
@@ -151,6 +154,7 @@ impl NativeIter {
                 | NativeIter::QueueGet(_)
                 | NativeIter::QueuePut(_)
                 | NativeIter::QueueJoin(_)
+                | NativeIter::Lock(_)
         )
     }
 
@@ -239,7 +243,8 @@ impl NativeIter {
             | NativeIter::Http { .. }
             | NativeIter::QueueGet(_)
             | NativeIter::QueuePut(_)
-            | NativeIter::QueueJoin(_) => Step::NeedsVm,
+            | NativeIter::QueueJoin(_)
+            | NativeIter::Lock(_) => Step::NeedsVm,
             NativeIter::Exhausted => Step::Done,
         };
         if let Step::Done = step {

@@ -653,8 +653,8 @@ pub fn task_reports(lp: &Value) -> Vec<TaskReport> {
         let Some(td) = d.task() else { continue };
         let name = td.name().as_str().unwrap_or("?").to_string();
         let (site, awaited) = wait_site(&td.coro);
-        let waits_on = match (&td.fut_waiter, awaited.as_ref().and_then(super::queue::describe_wait)) {
-            (Some(_), Some(queue_wait)) => queue_wait,
+        let waits_on = match (&td.fut_waiter, awaited.as_ref().and_then(super::describe_wait)) {
+            (Some(_), Some(native_wait)) => native_wait,
             (Some(Value::Instance(i)), None) => format!("a {}", i.class.name),
             (Some(_), None) => "a Future".into(),
             (None, _) => "nothing (scheduled)".into(),

@@ -5,16 +5,20 @@
 mod event_loop;
 mod future;
 mod gather;
+mod lock;
 mod queue;
 mod task;
 
 pub use event_loop::{call_soon, has_work, run_inside, task_reports, use_virtual_time, TaskReport};
+pub use lock::LockWait;
 pub use queue::QueueWait;
 
 use crate::intern::intern;
 use crate::modules::args::{check_args, kwarg};
 use crate::modules::builtins::native;
 use crate::object::class::Class;
+use crate::object::function::Args;
+use crate::object::instance::{Instance, Payload};
 use crate::object::iter::{NativeIter, SleepState};
 use crate::object::module::Module;
 use crate::runtime::exceptions::{new_exception, runtime_error, type_error, value_error};
@@ -25,7 +29,8 @@ use crate::vm::{Exc, Flow, PyResult};
 use event_loop::{data_of as loop_data, LoopData};
 use future::FutKind;
 use std::cell::{RefCell, RefMut};
-use std::rc::Rc;
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
 
 /// Per-thread asyncio state: the classes, the current and running loops, task numbering.
 pub struct State {
@@ -33,6 +38,7 @@ pub struct State {
     pub task_class: Rc<Class>,
     pub gathering_future_class: Rc<Class>,
     pub queue_class: Rc<Class>,
+    pub lock_class: Rc<Class>,
     pub loop_class: Rc<Class>,
     pub handle_class: Rc<Class>,
     pub timer_handle_class: Rc<Class>,
@@ -40,22 +46,25 @@ pub struct State {
     pub running_loop: Option<Value>,
     /// `Task-N` names count across all loops, as in CPython.
     pub task_counter: u64,
+    /// The module, whose coro part (lib.coro) some natives call into.
+    pub module: Weak<Module>,
 }
 
-/// The parts of asyncio written in coro on top of the native Future, Task, gather, Queue
-/// and loop: `wait`, `wait_for`, `shield`, `as_completed`, the locks, the Queue subclasses.
+/// The parts of asyncio written in coro on top of the native Future, Task, gather, Queue,
+/// Lock and loop: `wait`, `wait_for`, `shield`, `as_completed`, Event, Condition, the
+/// semaphores, the Queue subclasses.
 pub const SOURCE: &str = include_str!("lib.coro");
 
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
 }
 
-fn native_class(name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
+fn native_class(module: &str, name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
     let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
     Rc::new(Class {
         name: intern(name),
         qualname: name.to_string(),
-        module: intern("asyncio"),
+        module: intern(module),
         bases,
         mro,
         attrs: RefCell::default(),
@@ -67,16 +76,18 @@ fn native_class(name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
 
 fn init_state() -> State {
     let object = types().object.clone();
-    let future_class = native_class("Future", vec![object.clone()]);
-    let task_class = native_class("Task", vec![future_class.clone()]);
-    let gathering_future_class = native_class("_GatheringFuture", vec![future_class.clone()]);
-    let queue_class = native_class("Queue", vec![object.clone()]);
-    let loop_class = native_class("_UnixSelectorEventLoop", vec![object.clone()]);
-    let handle_class = native_class("Handle", vec![object]);
-    let timer_handle_class = native_class("TimerHandle", vec![handle_class.clone()]);
+    let future_class = native_class("asyncio", "Future", vec![object.clone()]);
+    let task_class = native_class("asyncio", "Task", vec![future_class.clone()]);
+    let gathering_future_class = native_class("asyncio", "_GatheringFuture", vec![future_class.clone()]);
+    let queue_class = native_class("asyncio", "Queue", vec![object.clone()]);
+    let lock_class = native_class("asyncio.locks", "Lock", vec![object.clone()]);
+    let loop_class = native_class("asyncio", "_UnixSelectorEventLoop", vec![object.clone()]);
+    let handle_class = native_class("asyncio", "Handle", vec![object]);
+    let timer_handle_class = native_class("asyncio", "TimerHandle", vec![handle_class.clone()]);
     future::install(&future_class);
     task::install(&task_class);
     queue::install(&queue_class);
+    lock::install(&lock_class);
     event_loop::install(&loop_class);
     event_loop::install_handle(&handle_class);
     State {
@@ -84,12 +95,14 @@ fn init_state() -> State {
         task_class,
         gathering_future_class,
         queue_class,
+        lock_class,
         loop_class,
         handle_class,
         timer_handle_class,
         current_loop: None,
         running_loop: None,
         task_counter: 0,
+        module: Weak::new(),
     }
 }
 
@@ -254,13 +267,17 @@ pub enum AwaitStep {
     RunThenStep(Box<crate::vm::native::NativeFrame>),
 }
 
-/// Steps `await future` / `await asyncio.sleep(...)` / `await queue.get()`.
+/// Steps `await future` / `await asyncio.sleep(...)` / `await queue.get()` / `await lock.acquire()`.
 pub fn await_step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
     let mut it = cell.borrow_mut();
     match &mut *it {
         NativeIter::QueueGet(_) | NativeIter::QueuePut(_) | NativeIter::QueueJoin(_) => {
             drop(it);
             queue::step(cell)
+        }
+        NativeIter::Lock(_) => {
+            drop(it);
+            lock::step(cell)
         }
         NativeIter::Await { fut, yielded } => {
             if !*yielded && future::data(fut).is_some_and(|d| d.state == future::FutState::Pending) {
@@ -319,9 +336,86 @@ pub fn await_step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
 }
 
 /// An exception is thrown into a coroutine awaiting `cell`: the awaitable may clean up (a
-/// queue drops its waiter) before the exception goes on. Returns how to raise it.
+/// queue or a lock drops its waiter) before the exception goes on. Returns how to raise it.
 pub fn await_thrown(cell: &Rc<RefCell<NativeIter>>, e: Exc) -> Flow {
+    if matches!(*cell.borrow(), NativeIter::Lock(_)) {
+        return lock::thrown(cell, e);
+    }
     queue::thrown(cell, e)
+}
+
+/// What a task awaiting `awaitable` waits on, if it is a queue's or a lock's (`a Queue to
+/// get from`, `a Lock to acquire`), for the deadlock report.
+fn describe_wait(awaitable: &Value) -> Option<String> {
+    let Value::Iter(cell) = awaitable else { return None };
+    let mut it = cell.borrow_mut();
+    match &mut *it {
+        NativeIter::Lock(w) => Some(lock::describe_wait(w)),
+        other => queue::describe_wait(other),
+    }
+}
+
+// ---- what the native Queue and Lock share ----
+
+/// `cls.__new__(cls)` of `native` (a class with a payload) or of a script's subclass of it:
+/// an instance carrying `payload(plain)`, where `plain` says it is of `native` itself.
+fn new_with_payload<T: 'static>(
+    a: &Args,
+    native: fn(&State) -> &Rc<Class>,
+    payload: impl FnOnce(bool) -> T,
+) -> PyResult {
+    let Some(Value::Class(cls)) = a.pos.first() else {
+        let name = state(|s| native(s).name);
+        return Err(type_error(format!("{}.__new__(X): X is not a type object", name)));
+    };
+    let plain = state(|s| Rc::ptr_eq(cls, native(s)));
+    let mut inst = Instance::new(cls.clone());
+    inst.payload = Payload::Native(RefCell::new(Box::new(payload(plain))));
+    Ok(Value::Instance(Rc::new(inst)))
+}
+
+/// The instance a method of a native class with payload `T` is called on (`self`).
+fn this<T: 'static>(a: &Args, class: &str) -> PyResult<Rc<Instance>> {
+    match a.pos.first() {
+        Some(Value::Instance(i)) if i.native::<T>().is_some() => Ok(i.clone()),
+        _ => Err(type_error(format!("descriptor requires a '{}' object", class))),
+    }
+}
+
+/// The value of `name` in the module (defined by lib.coro).
+fn lib_value(name: &str) -> PyResult {
+    let module = state(|s| s.module.upgrade()).ok_or_else(|| runtime_error("asyncio is not imported"))?;
+    module.get(intern(name)).ok_or_else(|| runtime_error(format!("asyncio has no '{}'", name)))
+}
+
+/// A new waiter future on the running loop, for a task to park on.
+fn new_waiter() -> PyResult {
+    let lp = running_loop_or_error()?;
+    Ok(future::new_future(&state(|s| s.future_class.clone()), lp, FutKind::Plain))
+}
+
+/// A native awaitable parked on `waiter` is stepped again: None once the waiter has its
+/// result; else how the await ends (the waiter's exception, which `thrown` handles as if it
+/// were thrown in, as CPython's `await fut` raises it in place).
+fn woken(
+    cell: &Rc<RefCell<NativeIter>>,
+    waiter: &Value,
+    thrown: fn(&Rc<RefCell<NativeIter>>, Exc) -> Flow,
+) -> Option<AwaitStep> {
+    if future_pending(waiter) {
+        return Some(AwaitStep::Raise(runtime_error("await wasn't used with future")));
+    }
+    match future::result(waiter) {
+        Err(Flow::Raise(e)) => Some(AwaitStep::Raise(thrown(cell, e))),
+        _ => None,
+    }
+}
+
+/// Takes `waiter` out of a line of waiter futures.
+fn remove_waiter(waiters: &mut VecDeque<Value>, waiter: &Value) {
+    if let Some(i) = waiters.iter().position(|f| f.is(waiter)) {
+        waiters.remove(i);
+    }
 }
 
 fn number(v: &Value) -> PyResult<f64> {
@@ -350,11 +444,13 @@ fn running_loop_or_error() -> PyResult<Value> {
 
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("asyncio")));
-    let (future_class, task_class, queue_class) =
-        state(|s| (s.future_class.clone(), s.task_class.clone(), s.queue_class.clone()));
+    state(|s| s.module = Rc::downgrade(&m));
+    let (future_class, task_class, queue_class, lock_class) =
+        state(|s| (s.future_class.clone(), s.task_class.clone(), s.queue_class.clone(), s.lock_class.clone()));
     m.set(intern("Future"), Value::Class(future_class));
     m.set(intern("Task"), Value::Class(task_class));
     m.set(intern("Queue"), Value::Class(queue_class));
+    m.set(intern("Lock"), Value::Class(lock_class));
     for name in ["CancelledError", "InvalidStateError", "QueueEmpty", "QueueFull"] {
         m.set(intern(name), Value::Class(types().exc(name).clone()));
     }
@@ -415,7 +511,7 @@ pub fn make_module() -> Rc<Module> {
     m
 }
 
-/// `all(w.cancelled() for w in waiters)` for the waiter lists of the locks (lists of futures).
+/// `all(w.cancelled() for w in waiters)` for the waiter lists of the semaphores (lists of futures).
 fn all_cancelled(a: &crate::object::function::Args) -> PyResult {
     check_args(a, "_all_cancelled", 1, 1)?;
     let Value::List(l) = &a.pos[0] else { return Err(type_error("_all_cancelled() expects a list")) };

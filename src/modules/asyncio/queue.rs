@@ -8,14 +8,14 @@
 //! `get_nowait`, `put_nowait`) is called through the instance, as CPython calls it. Both
 //! run the same async code below; only a subclass's needs a continuation (see `drive`).
 
-use super::future::{self, FutKind, FutState};
-use super::{running_loop_or_error, state, AwaitStep};
+use super::future::{self, FutState};
+use super::{new_waiter, remove_waiter, AwaitStep};
 use crate::intern::{intern, Symbol};
 use crate::modules::args::{check_args, kwarg};
 use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
-use crate::object::instance::{Instance, Payload};
+use crate::object::instance::Instance;
 use crate::object::iter::NativeIter;
 use crate::object::Wrapper;
 use crate::runtime::exceptions::{new_exception, runtime_error, type_error, value_error};
@@ -298,11 +298,8 @@ fn new_wait(op: WaitFor, queue: Rc<Instance>, value: Value) -> Value {
     Value::Iter(Rc::new(RefCell::new(it)))
 }
 
-/// What a task awaiting `awaitable` waits on, if it is a queue's (`a Queue to get from`),
-/// for the deadlock report.
-pub fn describe_wait(awaitable: &Value) -> Option<String> {
-    let Value::Iter(cell) = awaitable else { return None };
-    let mut it = cell.borrow_mut();
+/// What a task awaiting `it` waits on, if it is a queue's (`a Queue to get from`).
+pub fn describe_wait(it: &mut NativeIter) -> Option<String> {
     let (op, w) = it.queue_wait()?;
     let what = match op {
         WaitFor::Get => "to get from",
@@ -329,8 +326,7 @@ fn wakeup_next(q: &Instance, op: WaitFor) -> PyResult<()> {
 
 /// A new waiter future on the running loop, queued behind the others of its kind.
 fn park(q: &Instance, op: WaitFor) -> PyResult {
-    let lp = running_loop_or_error()?;
-    let fut = future::new_future(&state(|s| s.future_class.clone()), lp, FutKind::Plain);
+    let fut = new_waiter()?;
     let mut d = data(q);
     match op {
         WaitFor::Get => d.getters.push_back(fut.clone()),
@@ -390,13 +386,12 @@ pub fn step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
             },
             WaitState::Parked(fut) => {
                 let fut = fut.clone();
-                if super::future_pending(&fut) {
-                    return AwaitStep::Raise(runtime_error("await wasn't used with future"));
+                drop(it);
+                if let Some(ended) = super::woken(cell, &fut, thrown) {
+                    return ended;
                 }
-                if let Err(Flow::Raise(e)) = future::result(&fut) {
-                    drop(it);
-                    return AwaitStep::Raise(thrown(cell, e));
-                }
+                let mut it = cell.borrow_mut();
+                let (_, w) = it.queue_wait().expect("a queue wait");
                 // Woken: a getter or putter looks at the queue again; join() is done.
                 if op == WaitFor::Join {
                     w.state = WaitState::Finished;
@@ -433,10 +428,7 @@ pub fn thrown(cell: &Rc<RefCell<NativeIter>>, e: Exc) -> Flow {
     future::cancel_future(&waiter, Value::None);
     {
         let mut d = data(&q);
-        let waiters = if op == WaitFor::Get { &mut d.getters } else { &mut d.putters };
-        if let Some(i) = waiters.iter().position(|f| f.is(&waiter)) {
-            waiters.remove(i);
-        }
+        remove_waiter(if op == WaitFor::Get { &mut d.getters } else { &mut d.putters }, &waiter);
     }
     let reraise = e.clone();
     let pass_on = drive(&q.clone(), move |ctx| async move {
@@ -456,10 +448,7 @@ pub fn thrown(cell: &Rc<RefCell<NativeIter>>, e: Exc) -> Flow {
 // ---- the class ----
 
 fn this(a: &Args) -> PyResult<Rc<Instance>> {
-    match a.pos.first() {
-        Some(Value::Instance(i)) if i.native::<QueueData>().is_some() => Ok(i.clone()),
-        _ => Err(type_error("descriptor requires a 'Queue' object")),
-    }
+    super::this::<QueueData>(a, "Queue")
 }
 
 fn maxsize_arg(v: &Value) -> PyResult<i64> {
@@ -550,22 +539,19 @@ fn base_method<const M: usize>(a: &Args) -> PyResult {
 
 pub fn install(class: &Rc<Class>) {
     method(class, "__new__", |a| {
-        let Some(Value::Class(cls)) = a.pos.first() else {
-            return Err(type_error("Queue.__new__(X): X is not a type object"));
-        };
-        let plain = state(|s| Rc::ptr_eq(cls, &s.queue_class));
-        let qd = QueueData {
-            items: VecDeque::new(),
-            getters: VecDeque::new(),
-            putters: VecDeque::new(),
-            maxsize: 0,
-            unfinished_tasks: 0,
-            joiners: Vec::new(),
-            plain,
-        };
-        let mut inst = Instance::new(cls.clone());
-        inst.payload = Payload::Native(RefCell::new(Box::new(qd)));
-        Ok(Value::Instance(Rc::new(inst)))
+        super::new_with_payload(
+            a,
+            |s| &s.queue_class,
+            |plain| QueueData {
+                items: VecDeque::new(),
+                getters: VecDeque::new(),
+                putters: VecDeque::new(),
+                maxsize: 0,
+                unfinished_tasks: 0,
+                joiners: Vec::new(),
+                plain,
+            },
+        )
     });
     method(class, "__init__", |a| {
         check_args(a, "Queue.__init__", 1, 2)?;

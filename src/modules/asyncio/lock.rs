@@ -1,0 +1,235 @@
+//! `asyncio.Lock`, natively: CPython's `locks.Lock` step for step (a line of waiter futures,
+//! the first of them woken by `release()`), with `acquire()`, `__aenter__()` and
+//! `__aexit__()` returning native awaitables instead of coroutines.
+//!
+//! `async with` on a script's subclass runs lib.coro's `_ContextManagerMixin`, which calls
+//! `acquire()` and `release()` through the instance, as CPython's does.
+
+use super::future::{self, FutState};
+use super::{new_waiter, remove_waiter, AwaitStep};
+use crate::intern::sym;
+use crate::modules::args::check_args;
+use crate::modules::builtins::method;
+use crate::object::class::Class;
+use crate::object::function::Args;
+use crate::object::instance::Instance;
+use crate::object::iter::NativeIter;
+use crate::runtime::exceptions::{is_instance_of, runtime_error};
+use crate::runtime::protocol::repr::addr;
+use crate::value::Value;
+use crate::vm::native::run_async;
+use crate::vm::{get_attr, Exc, Flow, PyResult};
+use std::cell::{RefCell, RefMut};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+pub struct LockData {
+    locked: bool,
+    waiters: VecDeque<Value>,
+    /// The instance is a Lock itself, not a subclass: no method can be overridden.
+    plain: bool,
+}
+
+fn data(lock: &Instance) -> RefMut<'_, LockData> {
+    lock.native::<LockData>().expect("lock")
+}
+
+/// What an awaitable of a lock does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LockOp {
+    /// `acquire()`: takes the lock, returns True.
+    Acquire,
+    /// `__aenter__()`: takes the lock, returns None.
+    Enter,
+    /// `__aexit__()`: releases the lock, returns None.
+    Exit,
+}
+
+/// `await lock.acquire()`, `async with lock` in progress.
+pub struct LockWait {
+    lock: Rc<Instance>,
+    op: LockOp,
+    state: LockState,
+}
+
+enum LockState {
+    New,
+    /// Waiting on this future (in the lock's waiters).
+    Parked(Value),
+    Finished,
+}
+
+fn new_wait(op: LockOp, lock: Rc<Instance>) -> Value {
+    Value::Iter(Rc::new(RefCell::new(NativeIter::Lock(LockWait { lock, op, state: LockState::New }))))
+}
+
+/// What a task awaiting `w` waits on (`a Lock to acquire`), for the deadlock report.
+pub fn describe_wait(w: &LockWait) -> String {
+    format!("a {} to acquire", w.lock.class.name)
+}
+
+/// `_wake_up_first`: completes the first waiter unless it is done already.
+fn wake_up_first(lock: &Instance) -> PyResult<()> {
+    let first = data(lock).waiters.front().cloned();
+    match first {
+        Some(fut) if super::future_pending(&fut) => future::set_result(&fut, Value::Bool(true)),
+        _ => Ok(()),
+    }
+}
+
+fn release(lock: &Instance) -> PyResult {
+    {
+        let mut d = data(lock);
+        if !d.locked {
+            return Err(runtime_error("Lock is not acquired."));
+        }
+        d.locked = false;
+    }
+    wake_up_first(lock)?;
+    Ok(Value::None)
+}
+
+/// The lock is taken: what the awaitable returns.
+fn acquired(w: &mut LockWait) -> AwaitStep {
+    data(&w.lock).locked = true;
+    w.state = LockState::Finished;
+    AwaitStep::Return(if w.op == LockOp::Acquire { Value::Bool(true) } else { Value::None })
+}
+
+fn lock_wait(it: &mut NativeIter) -> &mut LockWait {
+    let NativeIter::Lock(w) = it else { unreachable!("a lock wait") };
+    w
+}
+
+/// Steps an await of a lock.
+pub fn step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
+    let mut it = cell.borrow_mut();
+    let w = lock_wait(&mut it);
+    match &w.state {
+        LockState::New if w.op == LockOp::Exit => {
+            w.state = LockState::Finished;
+            match release(&w.lock) {
+                Ok(v) => AwaitStep::Return(v),
+                Err(flow) => AwaitStep::Raise(flow),
+            }
+        }
+        LockState::New => {
+            let free = {
+                let d = data(&w.lock);
+                !d.locked && d.waiters.iter().all(|f| future::data(f).is_some_and(|d| d.state == FutState::Cancelled))
+            };
+            if free {
+                return acquired(w);
+            }
+            match new_waiter() {
+                Ok(fut) => {
+                    data(&w.lock).waiters.push_back(fut.clone());
+                    w.state = LockState::Parked(fut.clone());
+                    AwaitStep::Yield(fut)
+                }
+                Err(flow) => {
+                    w.state = LockState::Finished;
+                    AwaitStep::Raise(flow)
+                }
+            }
+        }
+        LockState::Parked(fut) => {
+            let fut = fut.clone();
+            drop(it);
+            if let Some(ended) = super::woken(cell, &fut, thrown) {
+                return ended;
+            }
+            let mut it = cell.borrow_mut();
+            let w = lock_wait(&mut it);
+            remove_waiter(&mut data(&w.lock).waiters, &fut);
+            acquired(w)
+        }
+        LockState::Finished => AwaitStep::Raise(runtime_error("cannot reuse already awaited coroutine")),
+    }
+}
+
+/// `e` is thrown into a task waiting here (a cancellation): as CPython's `finally:` the
+/// waiter leaves the line, and as its `except CancelledError:` a lock left unlocked wakes
+/// the next waiter (which a release may have meant for this one).
+pub fn thrown(cell: &Rc<RefCell<NativeIter>>, e: Exc) -> Flow {
+    let (lock, waiter) = {
+        let mut it = cell.borrow_mut();
+        let w = lock_wait(&mut it);
+        let LockState::Parked(waiter) = std::mem::replace(&mut w.state, LockState::Finished) else {
+            return Flow::Raise(e);
+        };
+        (w.lock.clone(), waiter)
+    };
+    remove_waiter(&mut data(&lock).waiters, &waiter);
+    let unlocked = !data(&lock).locked;
+    if unlocked && is_instance_of(&e, "CancelledError") {
+        if let Err(flow) = wake_up_first(&lock) {
+            return flow;
+        }
+    }
+    Flow::Raise(e)
+}
+
+// ---- the class ----
+
+fn this(a: &Args) -> PyResult<Rc<Instance>> {
+    super::this::<LockData>(a, "Lock")
+}
+
+/// `lock.__aenter__()` / `lock.__aexit__(...)`: native for a Lock itself; for a subclass,
+/// lib.coro's `_ContextManagerMixin`'s (whose coroutine calls the subclass's methods).
+fn context_manager(a: &Args, op: LockOp) -> PyResult {
+    let lock = this(a)?;
+    if data(&lock).plain {
+        return Ok(new_wait(op, lock));
+    }
+    let mixin = super::lib_value("_ContextManagerMixin")?;
+    let args = a.pos.to_vec();
+    run_async(move |ctx| async move {
+        let name = if op == LockOp::Enter { sym::AENTER } else { sym::AEXIT };
+        let method = ctx.resolve(get_attr(&mixin, name)).await?;
+        ctx.call(method, args).await
+    })
+}
+
+pub fn install(class: &Rc<Class>) {
+    method(class, "__new__", |a| {
+        super::new_with_payload(
+            a,
+            |s| &s.lock_class,
+            |plain| LockData { locked: false, waiters: VecDeque::new(), plain },
+        )
+    });
+    method(class, "__init__", |a| {
+        check_args(a, "Lock.__init__", 1, 1)?;
+        let lock = this(a)?;
+        let mut d = data(&lock);
+        d.locked = false;
+        d.waiters.clear();
+        Ok(Value::None)
+    });
+    method(class, "locked", |a| {
+        let lock = this(a)?;
+        let locked = data(&lock).locked;
+        Ok(Value::Bool(locked))
+    });
+    method(class, "acquire", |a| Ok(new_wait(LockOp::Acquire, this(a)?)));
+    method(class, "release", |a| release(&*this(a)?));
+    method(class, "__aenter__", |a| context_manager(a, LockOp::Enter));
+    method(class, "__aexit__", |a| {
+        check_args(a, "__aexit__", 4, 4)?;
+        context_manager(a, LockOp::Exit)
+    });
+    method(class, "__repr__", |a| {
+        let lock = this(a)?;
+        let d = data(&lock);
+        let mut extra = if d.locked { "locked".to_string() } else { "unlocked".to_string() };
+        if !d.waiters.is_empty() {
+            extra.push_str(&format!(", waiters:{}", d.waiters.len()));
+        }
+        let class = &lock.class;
+        let at = addr(&a.pos[0]);
+        Ok(Value::str(format!("<{}.{} object at {} [{}]>", class.module, class.qualname, at, extra)))
+    });
+    class.special_attrs.set(class.compute_special_attrs());
+}
