@@ -129,8 +129,8 @@ impl Value {
 /// decrement inlined into the caller; only freeing an object is out of line.
 #[inline(always)]
 pub fn fast_drop(mut v: Value) {
-    // SAFETY: the `Rc` is dropped exactly once here, and `v` is forgotten afterwards.
-    with_rc!(&mut v, r => unsafe { std::ptr::drop_in_place(r) });
+    // SAFETY: `v` is dropped in place once here and forgotten afterwards.
+    unsafe { fast_drop_in_place(&mut v) };
     std::mem::forget(v);
 }
 

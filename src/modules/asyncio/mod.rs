@@ -338,10 +338,12 @@ pub fn await_step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
 /// An exception is thrown into a coroutine awaiting `cell`: the awaitable may clean up (a
 /// queue or a lock drops its waiter) before the exception goes on. Returns how to raise it.
 pub fn await_thrown(cell: &Rc<RefCell<NativeIter>>, e: Exc) -> Flow {
-    if matches!(*cell.borrow(), NativeIter::Lock(_)) {
-        return lock::thrown(cell, e);
-    }
-    queue::thrown(cell, e)
+    let thrown = match &*cell.borrow() {
+        NativeIter::Lock(_) => lock::thrown,
+        NativeIter::QueueGet(_) | NativeIter::QueuePut(_) | NativeIter::QueueJoin(_) => queue::thrown,
+        _ => return Flow::Raise(e),
+    };
+    thrown(cell, e)
 }
 
 /// What a task awaiting `awaitable` waits on, if it is a queue's or a lock's (`a Queue to
