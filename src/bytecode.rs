@@ -132,6 +132,15 @@ pub enum Op {
     GetYieldFromIter,
     /// `x -> awaitable`: a coroutine, or an iterator over a future (for `YieldFrom`)
     GetAwaitable,
+    /// `x -> sent`: `yield x` in an async generator; the value completes the `__anext__()`
+    /// awaitable that resumed it
+    AsyncYield,
+    /// `x -> aiter`: `type(x).__aiter__(x)` for `async for`
+    GetAIter,
+    /// `aiter -> aiter awaitable`: the awaitable of `aiter.__anext__()`
+    GetANext,
+    /// `aiter exc ->`: ends an `async for` on StopAsyncIteration, re-raises anything else
+    EndAsyncFor,
     /// `[exc [cause]] ->`: 0 = bare `raise`, 1 = `raise exc`, 2 = `raise exc from cause`
     Raise(u32),
     /// `exc ->` re-raises exc with its traceback intact
@@ -179,6 +188,8 @@ pub struct CodeFlags {
     pub varkw: bool,
     pub is_generator: bool,
     pub is_coroutine: bool,
+    /// `async def` with `yield` (`is_generator` is set too: calling it makes a generator object).
+    pub is_async_generator: bool,
     /// A class body: names resolve through a namespace dict.
     pub is_class_body: bool,
     pub is_module: bool,

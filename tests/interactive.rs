@@ -50,6 +50,19 @@ fn top_level_await_assigns_globals_and_tasks_outlive_their_input() {
 }
 
 #[test]
+fn async_for_and_async_comprehensions_run_at_top_level() {
+    let out = outputs(&[
+        "import asyncio",
+        "async def count(n):\n    for i in range(n):\n        await asyncio.sleep(0)\n        yield i\n",
+        "async for i in count(2):\n    print('item', i)\n",
+        "[i * 10 async for i in count(3)]",
+        "g = (i async for i in count(2))",
+        "await anext(g), await anext(g), await anext(g, 'done')",
+    ]);
+    assert_eq!(out, vec!["", "", "item 0\nitem 1\n", "[0, 10, 20]\n", "", "(0, 1, 'done')\n"]);
+}
+
+#[test]
 fn asyncio_run_at_the_prompt_runs_on_the_sessions_loop() {
     let out = outputs(&[
         "import asyncio",

@@ -55,6 +55,12 @@ pub struct Emitter<'a> {
 
 type R<T = ()> = Result<T, CompileError>;
 
+/// Where a loop over an iterator starts: `ForIter`, or an `async for`'s `GetANext`.
+struct LoopHead {
+    top: usize,
+    is_async: bool,
+}
+
 fn err<T>(msg: impl Into<String>, span: Span) -> R<T> {
     Err(CompileError { msg: msg.into(), span })
 }
@@ -316,6 +322,9 @@ impl<'a> Emitter<'a> {
                     return err("'return' outside function", s.span);
                 }
                 match v {
+                    Some(_) if self.is_async_generator() => {
+                        return err("'return' with value in async generator", s.span);
+                    }
                     Some(v) => self.expr(v)?,
                     None => {
                         self.emit(Op::LoadNone);
@@ -364,21 +373,20 @@ impl<'a> Emitter<'a> {
                 }
             }
             StmtKind::For { target, iter, body, orelse, is_async } => {
-                if *is_async {
-                    return err("'async for' is not supported yet", s.span);
+                if *is_async && !self.is_async {
+                    return err("'async for' outside async function", s.span);
                 }
                 self.expr(iter)?;
                 self.span = iter.span;
-                self.emit(Op::GetIter);
-                let top = self.emit(Op::ForIter(0));
+                let exhausted = self.loop_head(*is_async);
                 self.depth += 1;
                 self.assign(target)?;
-                self.fblocks.push(FBlock::Loop { continue_to: top, breaks: Vec::new(), for_iter: true });
+                self.fblocks.push(FBlock::Loop { continue_to: exhausted.top, breaks: Vec::new(), for_iter: true });
                 self.body(body)?;
-                self.emit(Op::Jump(top as u32));
+                self.emit(Op::Jump(exhausted.top as u32));
                 let Some(FBlock::Loop { breaks, .. }) = self.fblocks.pop() else { unreachable!() };
+                self.loop_exit(exhausted, self.depth);
                 self.depth -= 1;
-                self.patch(top);
                 self.body(orelse)?;
                 for b in breaks {
                     self.patch(b);
@@ -673,6 +681,40 @@ impl<'a> Emitter<'a> {
         self.emit(Op::Pop);
     }
 
+    /// The head of a `for` or `async for` loop over the iterable on top of the stack:
+    /// leaves the iterator below the next item. Where the loop goes on exhaustion is
+    /// settled by `loop_exit` once the body is emitted.
+    fn loop_head(&mut self, is_async: bool) -> LoopHead {
+        self.emit(if is_async { Op::GetAIter } else { Op::GetIter });
+        self.loop_next(is_async)
+    }
+
+    /// The step of a loop that gets the next item of the iterator on top of the stack.
+    fn loop_next(&mut self, is_async: bool) -> LoopHead {
+        if !is_async {
+            let top = self.emit(Op::ForIter(0));
+            return LoopHead { top, is_async };
+        }
+        let top = self.here();
+        self.emit(Op::GetANext);
+        self.emit(Op::LoadNone);
+        self.emit(Op::YieldFrom);
+        LoopHead { top, is_async }
+    }
+
+    /// Where an exhausted loop goes: past its body. An `async for` learns of exhaustion
+    /// from StopAsyncIteration, raised by awaiting `__anext__()`: its handler, which finds
+    /// the iterator at stack depth `iter_depth`, ends the loop.
+    fn loop_exit(&mut self, head: LoopHead, iter_depth: u32) {
+        if !head.is_async {
+            self.patch(head.top);
+            return;
+        }
+        let handler = self.here();
+        self.protect(head.top, head.top + 3, handler, iter_depth);
+        self.emit(Op::EndAsyncFor);
+    }
+
     /// `await` of the value on top of the stack.
     fn emit_await(&mut self) {
         self.emit(Op::GetAwaitable);
@@ -906,8 +948,9 @@ impl<'a> Emitter<'a> {
         CodeFlags {
             varargs: params.vararg.is_some(),
             varkw: params.kwarg.is_some(),
-            is_generator: self.table.scopes[scope].is_generator && !is_async,
-            is_coroutine: is_async,
+            is_generator: self.table.scopes[scope].is_generator,
+            is_coroutine: is_async && !self.table.scopes[scope].is_generator,
+            is_async_generator: is_async && self.table.scopes[scope].is_generator,
             ..CodeFlags::default()
         }
     }
@@ -1008,11 +1051,13 @@ impl<'a> Emitter<'a> {
             .chain(generators.iter().flat_map(|g| &g.ifs))
             .chain([elt])
             .chain(value);
-        let awaits = parts.into_iter().any(contains_await);
-        if awaits && (is_gen || !self.is_async) {
+        // With `async for` or `await` inside, a generator expression is an async generator;
+        // other comprehensions are coroutines, awaited where they are built.
+        let is_async = parts.into_iter().any(contains_await) || generators.iter().any(|g| g.is_async);
+        if is_async && !is_gen && !self.is_async {
             return err("asynchronous comprehension outside of an asynchronous function", e.span);
         }
-        child.is_async = awaits;
+        child.is_async = is_async;
         match kind {
             "listcomp" => {
                 child.emit(Op::BuildList(0));
@@ -1030,17 +1075,22 @@ impl<'a> Emitter<'a> {
             child.emit(Op::LoadNone);
         }
         child.emit(Op::Return);
-        let flags = CodeFlags { is_generator: is_gen, is_coroutine: awaits, ..CodeFlags::default() };
+        let flags = CodeFlags {
+            is_generator: is_gen,
+            is_coroutine: is_async && !is_gen,
+            is_async_generator: is_async && is_gen,
+            ..CodeFlags::default()
+        };
         let code = child.finish(flags, 1, 0, 0, e.span);
         let idx = self.add_child(code);
         self.span = e.span;
         self.emit(Op::MakeFunction(idx, 0));
         self.expr(&generators[0].iter)?;
         self.span = generators[0].iter.span;
-        self.emit(Op::GetIter);
+        self.emit(if generators[0].is_async { Op::GetAIter } else { Op::GetIter });
         self.span = e.span;
         self.emit(Op::Call(1));
-        if awaits {
+        if is_async && !is_gen {
             self.emit_await();
         }
         Ok(())
@@ -1055,16 +1105,15 @@ impl<'a> Emitter<'a> {
         value: Option<&'a Expr>,
     ) -> R {
         let g = &gens[i];
-        if g.is_async {
-            return err("asynchronous comprehensions are not supported yet", g.iter.span);
-        }
-        if i == 0 {
+        let head = if i == 0 {
+            // The outermost iterable is evaluated outside and passed in, already an iterator.
             self.emit(Op::LoadFast(0));
+            self.loop_next(g.is_async)
         } else {
             self.expr(&g.iter)?;
-            self.emit(Op::GetIter);
-        }
-        let top = self.emit(Op::ForIter(0));
+            self.loop_head(g.is_async)
+        };
+        let top = head.top;
         self.assign(&g.target)?;
         let mut skips = Vec::new();
         for cond in &g.ifs {
@@ -1077,7 +1126,7 @@ impl<'a> Emitter<'a> {
             match kind {
                 "genexpr" => {
                     self.expr(elt)?;
-                    self.emit(Op::Yield);
+                    self.emit_yield();
                     self.emit(Op::Pop);
                 }
                 "listcomp" => {
@@ -1099,7 +1148,10 @@ impl<'a> Emitter<'a> {
             self.patch_to(s, top as u32);
         }
         self.emit(Op::Jump(top as u32));
-        self.patch(top);
+        // The stack holds the collection being built (except for a generator expression)
+        // and the iterators of this loop and those around it.
+        let iter_depth = (i + 1) as u32 + u32::from(kind != "genexpr");
+        self.loop_exit(head, iter_depth);
         Ok(())
     }
 
@@ -1312,7 +1364,7 @@ impl<'a> Emitter<'a> {
                     }
                 }
                 self.span = e.span;
-                self.emit(Op::Yield);
+                self.emit_yield();
             }
             ExprKind::YieldFrom(v) => {
                 self.check_yield(e.span)?;
@@ -1332,6 +1384,16 @@ impl<'a> Emitter<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Whether the code being compiled is an async generator's (`yield` in `async def`).
+    fn is_async_generator(&self) -> bool {
+        self.is_async && self.table.scopes[self.scope].is_generator
+    }
+
+    /// `yield` of the value on top of the stack.
+    fn emit_yield(&mut self) {
+        self.emit(if self.is_async_generator() { Op::AsyncYield } else { Op::Yield });
     }
 
     fn check_yield(&self, span: Span) -> R {
@@ -1616,7 +1678,7 @@ pub fn compile_module(
     e.emit(Op::LoadNone);
     e.emit(Op::Return);
     let span = Span::new(0, source.text.len());
-    let awaits = interactive && e.ops.iter().any(|op| matches!(op, Op::GetAwaitable));
+    let awaits = interactive && e.ops.iter().any(|op| matches!(op, Op::GetAwaitable | Op::GetANext));
     Ok(e.finish(CodeFlags { is_module: true, is_coroutine: awaits, ..CodeFlags::default() }, 0, 0, 0, span))
 }
 

@@ -97,6 +97,8 @@ pub fn make_module() -> Rc<Module> {
         ("callable", callable),
         ("iter", iter),
         ("next", next),
+        ("aiter", super::async_generators::aiter),
+        ("anext", super::async_generators::anext),
         ("sum", sum),
         ("min", min),
         ("max", max),
@@ -123,6 +125,7 @@ pub fn make_module() -> Rc<Module> {
     super::strings::install();
     super::collections::install();
     super::generators::install();
+    super::async_generators::install();
     m
 }
 
@@ -391,7 +394,12 @@ fn next(a: &Args) -> PyResult {
     check_args(a, "next", 1, 2)?;
     let it = a.pos[0].clone();
     let default = a.pos.get(1).cloned();
-    if !matches!(it, Value::Iter(_) | Value::Generator(_) | Value::Instance(_)) {
+    let is_iterator = match &it {
+        Value::Iter(_) | Value::Instance(_) => true,
+        Value::Generator(g) => g.is_plain_generator(),
+        _ => false,
+    };
+    if !is_iterator {
         return Err(type_error(format!("'{}' object is not an iterator", type_name(&it))));
     }
     run_async(|ctx| async move {

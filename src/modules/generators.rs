@@ -51,20 +51,27 @@ fn send(a: &Args) -> PyResult {
 fn throw(a: &Args) -> PyResult {
     check_args(a, "throw", 2, 3)?;
     let gen = this(a)?;
-    let exc = match &a.pos[1] {
-        Value::Instance(i) if i.exc().is_some() => i.clone(),
-        Value::Class(c) if c.is_subclass(types().exc("BaseException")) => {
-            let args = a.pos.get(2).cloned().into_iter().collect();
-            new_exception(c, args)
-        }
-        _ => return Err(type_error("exceptions must be classes or instances deriving from BaseException, not str")),
-    };
+    let exc = exception_to_throw(&a.pos[1], a.pos.get(2))?;
     run_async(|ctx| async move {
         match ctx.throw(gen, exc).await? {
             GenStep::Yielded(v) => Ok(crate::modules::asyncio::yielded_to_script(v)),
             GenStep::Returned(v) => Err(ex::stop_iteration(if v.is_none() { None } else { Some(v) })),
         }
     })
+}
+
+/// The exception `throw(typ[, val])` throws: an instance as it is, or a class called with `val`.
+pub fn exception_to_throw(typ: &Value, val: Option<&Value>) -> PyResult<crate::vm::Exc> {
+    match typ {
+        Value::Instance(i) if i.exc().is_some() => Ok(i.clone()),
+        Value::Class(c) if c.is_subclass(types().exc("BaseException")) => {
+            Ok(new_exception(c, val.cloned().into_iter().collect()))
+        }
+        _ => Err(type_error(format!(
+            "exceptions must be classes or instances deriving from BaseException, not {}",
+            crate::runtime::type_name(typ)
+        ))),
+    }
 }
 
 /// `gen.close()`: raises GeneratorExit inside a suspended generator so its cleanup runs.
@@ -94,7 +101,8 @@ pub fn close(gen: Rc<Generator>) -> PyResult {
 /// Whether dropping this reference abandons a suspended generator inside a `try`, whose
 /// `finally`/`except` must then run (CPython closes generators when they are collected).
 pub fn needs_close_on_drop(gen: &Rc<Generator>) -> bool {
-    if Rc::strong_count(gen) != 1 || gen.state.get() != GenState::Suspended {
+    // An async generator is closed by its event loop instead (see asyncio's `asyncgens`).
+    if Rc::strong_count(gen) != 1 || gen.state.get() != GenState::Suspended || gen.is_async_generator() {
         return false;
     }
     let fiber = gen.fiber.borrow();

@@ -1,6 +1,7 @@
 //! Native modules: `builtins` and the importable ones.
 
 mod args;
+pub mod async_generators;
 pub mod asyncio;
 pub mod blocking;
 pub mod builtins;

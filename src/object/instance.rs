@@ -170,6 +170,16 @@ impl Instance {
     }
 
     /// The native payload downcast to `T`, for runtime types implemented in Rust.
+    /// Like `native`, for code that may run while the payload is in use (a destructor).
+    pub fn try_native<T: 'static>(&self) -> Option<std::cell::RefMut<'_, T>> {
+        match &self.payload {
+            Payload::Native(b) => {
+                std::cell::RefMut::filter_map(b.try_borrow_mut().ok()?, |b| b.downcast_mut::<T>()).ok()
+            }
+            _ => None,
+        }
+    }
+
     pub fn native<T: 'static>(&self) -> Option<std::cell::RefMut<'_, T>> {
         match &self.payload {
             Payload::Native(b) => std::cell::RefMut::filter_map(b.borrow_mut(), |b| b.downcast_mut::<T>()).ok(),

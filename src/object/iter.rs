@@ -3,6 +3,7 @@
 
 use super::dict::PyDict;
 use super::DictViewKind;
+use crate::modules::async_generators::AsyncGenStep;
 use crate::modules::asyncio::{LockWait, QueueWait};
 use crate::value::{PyList, PyStr, PyTuple, Value};
 use std::rc::Rc;
@@ -78,6 +79,8 @@ pub enum NativeIter {
     QueueJoin(QueueWait),
     /// `await lock.acquire()`, `async with lock`.
     Lock(LockWait),
+    /// `await agen.__anext__()` and the other steps of an async generator.
+    AsyncGen(Box<AsyncGenStep>),
     Exhausted,
 }
 
@@ -125,6 +128,7 @@ impl NativeIter {
             | NativeIter::QueuePut(_)
             | NativeIter::QueueJoin(_)
             | NativeIter::Lock(_) => "coroutine",
+            NativeIter::AsyncGen(step) => step.type_name(),
             NativeIter::Exhausted => "iterator",
         }
     }
@@ -141,7 +145,7 @@ pub enum Step {
 impl NativeIter {
     /// Whether this is an awaitable step sequence (driven by `await`, not by `for`).
     pub fn is_awaitable(&self) -> bool {
-        matches!(self, NativeIter::Await { .. }) || self.is_native_coroutine()
+        matches!(self, NativeIter::Await { .. } | NativeIter::AsyncGen(_)) || self.is_native_coroutine()
     }
 
     /// Whether this stands for a coroutine object of a native `async def` (`asyncio.sleep`,
@@ -244,7 +248,8 @@ impl NativeIter {
             | NativeIter::QueueGet(_)
             | NativeIter::QueuePut(_)
             | NativeIter::QueueJoin(_)
-            | NativeIter::Lock(_) => Step::NeedsVm,
+            | NativeIter::Lock(_)
+            | NativeIter::AsyncGen(_) => Step::NeedsVm,
             NativeIter::Exhausted => Step::Done,
         };
         if let Step::Done = step {

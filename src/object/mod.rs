@@ -38,6 +38,12 @@ pub struct Generator {
     pub state: Cell<GenState>,
     /// Set when a coroutine object has been awaited or driven, for "never awaited" reports.
     pub awaited: Cell<bool>,
+    /// Set while an async generator's `asend`/`athrow`/`aclose` awaitable is part-way through
+    /// (CPython's `ag_running_async`): a second one may not start meanwhile.
+    pub step_running: Cell<bool>,
+    /// An async generator an event loop has seen start (CPython's asyncgen hooks): when it
+    /// is dropped unfinished, that loop closes it with an `aclose()` task.
+    pub loop_hooked: Cell<bool>,
     /// The call that created it (code and instruction), for "never awaited" reports. Kept
     /// as two fields so the instruction index packs with the flags above: a coroutine per
     /// task makes every byte count.
@@ -54,6 +60,8 @@ impl Generator {
             fiber: RefCell::new(Some(fiber)),
             state: Cell::new(GenState::Created),
             awaited: Cell::new(false),
+            step_running: Cell::new(false),
+            loop_hooked: Cell::new(false),
             created_ip: created_at.as_ref().map_or(0, |(_, ip)| *ip),
             created_in: created_at.map(|(code, _)| code),
         }
@@ -63,8 +71,44 @@ impl Generator {
         self.qualname.as_deref().unwrap_or(&self.code.qualname)
     }
 
+    /// A new generator object with this one's frames, for a finalizer to close after
+    /// this one is gone.
+    fn revive(&mut self) -> Generator {
+        Generator {
+            code: self.code.clone(),
+            qualname: self.qualname.take(),
+            fiber: RefCell::new(self.fiber.take()),
+            state: Cell::new(self.state.get()),
+            awaited: Cell::new(true),
+            step_running: Cell::new(false),
+            loop_hooked: Cell::new(false),
+            created_in: self.created_in.take(),
+            created_ip: self.created_ip,
+        }
+    }
+
     pub fn is_coroutine(&self) -> bool {
         self.code.flags.is_coroutine
+    }
+
+    /// A generator function's generator: neither a coroutine nor an async generator.
+    pub fn is_plain_generator(&self) -> bool {
+        !self.is_coroutine() && !self.is_async_generator()
+    }
+
+    pub fn is_async_generator(&self) -> bool {
+        self.code.flags.is_async_generator
+    }
+
+    /// The type name Python shows: `generator`, `coroutine` or `async_generator`.
+    pub fn type_name(&self) -> &'static str {
+        if self.is_coroutine() {
+            "coroutine"
+        } else if self.is_async_generator() {
+            "async_generator"
+        } else {
+            "generator"
+        }
     }
 }
 
@@ -72,6 +116,10 @@ impl Drop for Generator {
     /// A coroutine object dropped before anything awaited it is almost always a bug (a
     /// missing `await`): say so on stderr, as CPython's RuntimeWarning does.
     fn drop(&mut self) {
+        if self.loop_hooked.get() && self.state.get() != GenState::Finished {
+            crate::modules::asyncio::asyncgens::finalize(self.revive());
+            return;
+        }
         if self.is_coroutine() && !self.awaited.get() && self.state.get() == GenState::Created {
             let (code, line) = match &self.created_in {
                 Some(code) => (code.clone(), code.line_of(self.created_ip as usize)),

@@ -30,6 +30,7 @@ pub struct Types {
     pub module: Rc<Class>,
     pub generator: Rc<Class>,
     pub coroutine: Rc<Class>,
+    pub async_generator: Rc<Class>,
     pub property: Rc<Class>,
     pub staticmethod: Rc<Class>,
     pub classmethod: Rc<Class>,
@@ -153,6 +154,7 @@ impl Types {
             module: b("module"),
             generator: b("generator"),
             coroutine: b("coroutine"),
+            async_generator: b("async_generator"),
             property: b("property"),
             staticmethod: b("staticmethod"),
             classmethod: b("classmethod"),
@@ -215,6 +217,8 @@ impl Types {
             Value::Generator(g) => {
                 if g.is_coroutine() {
                     self.coroutine.clone()
+                } else if g.is_async_generator() {
+                    self.async_generator.clone()
                 } else {
                     self.generator.clone()
                 }

@@ -230,6 +230,7 @@ fn builtin_attr(obj: &Value, name: Symbol) -> PyResult {
         (Value::Native(_), "__doc__") => Some(Value::None),
         (Value::Generator(g), "__name__") => Some(Value::str(g.code.name.as_str())),
         (Value::Generator(g), "__qualname__") => Some(Value::str(g.qualname())),
+        (Value::Generator(g), "ag_running") if g.is_async_generator() => Some(Value::Bool(g.step_running.get())),
         (Value::Slice(sl), "start") => Some(sl.start.clone()),
         (Value::Slice(sl), "stop") => Some(sl.stop.clone()),
         (Value::Slice(sl), "step") => Some(sl.step.clone()),

@@ -9,6 +9,7 @@ use super::{ops, Exc, Flow, PyResult, Vm, RECURSION_LIMIT};
 use crate::ast::{CmpOp, UnaryOp};
 use crate::bytecode::{Code, Op};
 use crate::intern::{sym, Symbol};
+use crate::modules::async_generators::Asker;
 use crate::object::class::Attrs;
 use crate::object::instance::TracebackEntry;
 use crate::object::iter::Step;
@@ -30,6 +31,8 @@ pub enum Event {
     /// A re-raised exception: its traceback is already complete for this frame.
     Reraise(Exc),
     Yield(Value),
+    /// `yield` in an async generator: completes the step awaitable that resumed it.
+    AsyncYield(Value),
     Resume {
         gen: Rc<Generator>,
         send: Result<Value, Exc>,
@@ -112,17 +115,12 @@ impl Vm {
                 }
                 Event::Reraise(e) => self.unwind(&mut fiber, e),
                 Event::Yield(v) => {
-                    // The generator fiber goes back into its object; its resumer runs on.
-                    // The owner link exists only while running: a suspended generator's fiber
-                    // must not keep the generator alive.
-                    let gen = fiber.owner.take().expect("yield outside a generator fiber");
-                    let mode = fiber.mode;
-                    self.depth -= fiber.frames.len();
-                    let resumer = self.resumers.pop().expect("a resumed fiber has a resumer");
-                    let suspended = std::mem::replace(&mut fiber, resumer);
-                    *gen.fiber.borrow_mut() = Some(suspended);
-                    gen.state.set(GenState::Suspended);
+                    let mode = self.suspend_generator(&mut fiber);
                     self.deliver_yield(&mut fiber, mode, v)
+                }
+                Event::AsyncYield(v) => {
+                    let mode = self.suspend_generator(&mut fiber);
+                    self.deliver_async_yield(&mut fiber, mode, v)
                 }
                 Event::Resume { gen, send, mode } => self.resume(&mut fiber, gen, send, mode),
             };
@@ -135,6 +133,20 @@ impl Vm {
                 event = self.fiber_finished(&mut fiber, &done, result);
             }
         }
+    }
+
+    /// The running generator fiber goes back into its object and its resumer runs on;
+    /// returns how it was resumed. The owner link exists only while running: a suspended
+    /// generator's fiber must not keep the generator alive.
+    fn suspend_generator(&mut self, fiber: &mut Box<Fiber>) -> ResumeMode {
+        let gen = fiber.owner.take().expect("yield outside a generator fiber");
+        let mode = fiber.mode;
+        self.depth -= fiber.frames.len();
+        let resumer = self.resumers.pop().expect("a resumed fiber has a resumer");
+        let suspended = std::mem::replace(fiber, resumer);
+        *gen.fiber.borrow_mut() = Some(suspended);
+        gen.state.set(GenState::Suspended);
+        mode
     }
 
     /// Pops the returning top frame; returns the value to deliver, or None when the fiber ended.
@@ -238,11 +250,18 @@ impl Vm {
         let gen = done.owner.clone().expect("nested fibers belong to generators");
         gen.state.set(GenState::Finished);
         let result = result.map_err(|e| {
-            if is_instance_of(&e, "StopIteration") && !gen.is_coroutine() {
-                let what = if gen.is_coroutine() { "coroutine" } else { "generator" };
+            // What a generator raises must not pass for its end: PEP 479.
+            let stop = if is_instance_of(&e, "StopIteration") && !gen.is_coroutine() {
+                Some("StopIteration")
+            } else if is_instance_of(&e, "StopAsyncIteration") && gen.is_async_generator() {
+                Some("StopAsyncIteration")
+            } else {
+                None
+            };
+            if let Some(stop) = stop {
                 let re = new_exception(
                     types().exc("RuntimeError"),
-                    vec![Value::str(format!("{} raised StopIteration", what))],
+                    vec![Value::str(format!("{} raised {}", kind_word(&gen), stop))],
                 );
                 let data = re.exc().expect("exception");
                 data.borrow_mut().cause = Some(Value::Instance(e.clone()));
@@ -259,20 +278,56 @@ impl Vm {
                 fiber.stack.push(v);
                 Event::Continue
             }
+            (ResumeMode::AsyncStep, result) => {
+                match end_async_step(fiber, |aw| crate::modules::async_generators::finished(aw, result)) {
+                    Ok(()) => Event::Continue,
+                    Err(e) => self.raise_in_resumer(fiber, e),
+                }
+            }
+            // A native that resumes an async generator sees its end as StopAsyncIteration
+            // (and each `yield` as a return: see `deliver_async_yield`).
+            (ResumeMode::Native, Ok(_)) if gen.is_async_generator() => {
+                let stop = new_exception(types().exc("StopAsyncIteration"), Vec::new());
+                self.raise_in_resumer(fiber, stop)
+            }
             (ResumeMode::Native, Ok(v)) => {
                 let top = fiber.frames.last().expect("native frame");
                 top.native.as_ref().expect("native").ctx.set_reply(Reply::Returned(v));
                 Event::Continue
             }
-            (_, Err(e)) => {
-                // The exception passes on into the resumer's frame: a line of the traceback,
-                // as for a call that raised.
-                if let Some(f) = fiber.frames.last().filter(|f| f.native.is_none()) {
-                    add_traceback(&e, f);
-                }
-                Event::Reraise(e)
-            }
+            (_, Err(e)) => self.raise_in_resumer(fiber, e),
             (ResumeMode::Main, Ok(_)) => unreachable!("main fibers are not resumed"),
+        }
+    }
+
+    /// An exception leaves a resumed fiber and passes on into its resumer's frame: a line
+    /// of the traceback, as for a call that raised.
+    fn raise_in_resumer(&mut self, fiber: &mut Fiber, e: Exc) -> Event {
+        if let Some(f) = fiber.frames.last().filter(|f| f.native.is_none()) {
+            add_traceback(&e, f);
+        }
+        Event::Reraise(e)
+    }
+
+    /// Gives the value of an async generator's `yield` to its resumer.
+    fn deliver_async_yield(&mut self, fiber: &mut Fiber, mode: ResumeMode, v: Value) -> Event {
+        match mode {
+            ResumeMode::AsyncStep => {
+                match end_async_step(fiber, |aw| crate::modules::async_generators::yielded(aw, v)) {
+                    Ok(()) => Event::Continue,
+                    Err(e) => Event::Raise(e),
+                }
+            }
+            ResumeMode::Native => {
+                let top = fiber.frames.last().expect("native frame");
+                top.native.as_ref().expect("native").ctx.set_reply(Reply::Returned(v));
+                Event::Continue
+            }
+            // Nothing else resumes an async generator: `iter`, `next` and `yield from`
+            // refuse one.
+            ResumeMode::ForIter | ResumeMode::YieldFrom | ResumeMode::Main => {
+                Event::Raise(exc_of(ex::raise("SystemError", "an async generator was resumed as a generator")))
+            }
         }
     }
 
@@ -283,7 +338,7 @@ impl Vm {
                 fiber.stack.push(v);
                 Event::Continue
             }
-            ResumeMode::YieldFrom => {
+            ResumeMode::YieldFrom | ResumeMode::AsyncStep => {
                 // The delegating generator yields the same value, and re-runs YieldFrom
                 // with whatever is sent to it next.
                 let frame = fiber.frames.last_mut().expect("frame");
@@ -308,7 +363,7 @@ impl Vm {
         mode: ResumeMode,
     ) -> Event {
         let state = gen.state.get();
-        let kind = if gen.is_coroutine() { "coroutine" } else { "generator" };
+        let kind = kind_word(&gen);
         match state {
             GenState::Running => return Event::Raise(exc_of(ex::value_error(format!("{} already executing", kind)))),
             GenState::Finished => {
@@ -361,9 +416,23 @@ impl Vm {
                         Event::Resume { gen: inner, send: Err(e), mode: ResumeMode::YieldFrom }
                     }
                     // A native awaitable is told, so that it can clean up as the coroutine
-                    // CPython has in its place would in an `except:` clause.
+                    // CPython has in its place would in an `except:` clause; an async
+                    // generator's step passes the exception on into its generator.
                     (Some(Op::YieldFrom), Some(Value::Iter(cell))) => {
-                        match crate::modules::asyncio::await_thrown(&cell.clone(), e) {
+                        use crate::modules::async_generators::{thrown, Thrown};
+                        let cell = cell.clone();
+                        let e = match thrown(&cell, e) {
+                            Thrown::NotAStep(e) => e,
+                            Thrown::Into(gen, e) => {
+                                fiber.frames.last_mut().expect("frame").ip += 1;
+                                return Event::Resume { gen, send: Err(e), mode: ResumeMode::AsyncStep };
+                            }
+                            Thrown::Raise(flow) => {
+                                fiber.frames.last_mut().expect("frame").ip += 1;
+                                return Event::Raise(exc_of(flow));
+                            }
+                        };
+                        match crate::modules::asyncio::await_thrown(&cell, e) {
                             Flow::Raise(e) => Event::Raise(e),
                             Flow::Async(nf) => self.push_native(fiber, nf, FrameKind::Normal),
                         }
@@ -1101,10 +1170,29 @@ impl Vm {
                     let v = pop!();
                     leave!(Event::Yield(v));
                 }
+                Op::AsyncYield => {
+                    let v = pop!();
+                    leave!(Event::AsyncYield(v));
+                }
+                Op::GetAIter => {
+                    let v = pop!();
+                    produce!(crate::modules::async_generators::get_aiter(v, Asker::AsyncFor));
+                }
+                Op::GetANext => {
+                    let it = top!().clone();
+                    produce!(crate::modules::async_generators::get_anext(&it, None, Asker::AsyncFor));
+                }
+                Op::EndAsyncFor => {
+                    let Value::Instance(e) = pop!() else { unreachable!("a handler receives an exception") };
+                    if !is_instance_of(&e, "StopAsyncIteration") {
+                        leave!(Event::Reraise(e));
+                    }
+                    pop!(); // the async iterator
+                }
                 Op::GetYieldFromIter => {
                     let v = pop!();
                     match v {
-                        Value::Generator(_) => fiber.stack.push(v),
+                        Value::Generator(ref g) if !g.is_async_generator() => fiber.stack.push(v),
                         _ => produce!(protocol::get_iter(&v)),
                     }
                 }
@@ -1117,7 +1205,7 @@ impl Vm {
                             leave!(Event::Resume { gen, send: Ok(sent), mode: ResumeMode::YieldFrom });
                         }
                         Value::Iter(cell) if cell.borrow().is_awaitable() => {
-                            match crate::modules::asyncio::await_step(cell) {
+                            match crate::modules::asyncio::await_step(cell, sent) {
                                 crate::modules::asyncio::AwaitStep::Yield(v) => {
                                     ip -= 1;
                                     leave!(Event::Yield(v));
@@ -1127,6 +1215,9 @@ impl Vm {
                                     fiber.stack.push(v);
                                 }
                                 crate::modules::asyncio::AwaitStep::Raise(flow) => throw!(flow),
+                                crate::modules::asyncio::AwaitStep::Resume { gen, send } => {
+                                    leave!(Event::Resume { gen, send, mode: ResumeMode::AsyncStep });
+                                }
                                 crate::modules::asyncio::AwaitStep::RunThenStep(nf) => {
                                     // What the continuation returns is sent back in, and
                                     // YieldFrom steps the awaitable again.
@@ -1506,6 +1597,25 @@ fn move_top_down(stack: &mut Vec<Value>, at: usize) {
         let p = stack.as_mut_ptr();
         std::ptr::copy(p.add(top), p.add(at), 1);
         stack.set_len(at + 1);
+    }
+}
+
+/// Ends the async generator step awaited on top of the resumer's stack: the value
+/// `outcome` makes of it replaces it there, or its exception is returned.
+fn end_async_step(fiber: &mut Fiber, outcome: impl FnOnce(&Value) -> Result<Value, Exc>) -> Result<(), Exc> {
+    let aw = fiber.stack.pop().unwrap_or(Value::None);
+    fiber.stack.push(outcome(&aw)?);
+    Ok(())
+}
+
+/// How messages name a generator object's kind.
+fn kind_word(gen: &Generator) -> &'static str {
+    if gen.is_coroutine() {
+        "coroutine"
+    } else if gen.is_async_generator() {
+        "async generator"
+    } else {
+        "generator"
     }
 }
 

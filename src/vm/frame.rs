@@ -64,6 +64,9 @@ pub enum ResumeMode {
     ForIter,
     /// `YieldFrom`: yields pass through the delegating generator.
     YieldFrom,
+    /// `YieldFrom` over an async generator's step awaitable (on the resumer's stack top):
+    /// awaits pass through, and `yield` or the end completes the step.
+    AsyncStep,
     /// A native continuation (`next()`, `send()`, `list(gen)`...): the outcome goes to it.
     Native,
 }

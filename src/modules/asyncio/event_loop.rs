@@ -6,6 +6,7 @@ use super::future::{self, data, Callback, FutKind, FutState};
 use super::{state, task};
 use crate::modules::args::{check_args, kwarg};
 use crate::modules::builtins::method;
+use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
 use crate::object::iter::{NativeIter, SleepState};
@@ -117,6 +118,8 @@ pub struct LoopData {
     /// A task finished during this iteration: the registry drops the finished ones after it.
     pub task_finished: bool,
     pub current_task: Option<Value>,
+    /// The async generators started while this loop ran (for `shutdown_asyncgens`).
+    pub asyncgens: Vec<std::rc::Weak<crate::object::Generator>>,
     /// REPL input without `await` runs with the loop marked running but not iterating
     /// (`run_inside`); `run_until_complete` (and `asyncio.run`) then run the loop for it.
     hosting_input: bool,
@@ -134,6 +137,7 @@ pub fn new_loop() -> Value {
         exception_handler: Value::None,
         tasks: Vec::new(),
         task_finished: false,
+        asyncgens: Vec::new(),
         current_task: None,
         hosting_input: false,
     };
@@ -159,6 +163,10 @@ pub fn data_of(v: &Value) -> Option<RefMut<'_, LoopData>> {
 
 fn new_handle(callback: Value, args: Vec<Value>, when: Option<f64>) -> Value {
     let class = state(|s| if when.is_some() { s.timer_handle_class.clone() } else { s.handle_class.clone() });
+    handle_of_class(class, callback, args, when)
+}
+
+fn handle_of_class(class: Rc<Class>, callback: Value, args: Vec<Value>, when: Option<f64>) -> Value {
     let mut inst = Instance::new(class);
     inst.payload = Payload::Native(RefCell::new(Box::new(HandleData { callback, args, cancelled: false, when })));
     Value::Instance(Rc::new(inst))
@@ -194,6 +202,19 @@ pub fn call_soon(event_loop: &Value, callback: Value, args: Vec<Value>) -> Value
     let h = new_handle(callback, args, None);
     schedule(event_loop, Ready::Handle(h.clone()));
     h
+}
+
+/// `call_soon` from code that may run while the loop is in use (a destructor): false if
+/// the loop is busy or closed and nothing was scheduled.
+pub fn try_call_soon(event_loop: &Value, callback: Value, args: Vec<Value>) -> bool {
+    let Value::Instance(i) = event_loop else { return false };
+    let Some(class) = super::try_state(|s| s.handle_class.clone()) else { return false };
+    let Some(mut ld) = i.try_native::<LoopData>() else { return false };
+    if ld.closed {
+        return false;
+    }
+    ld.schedule(Ready::Handle(handle_of_class(class, callback, args, None)));
+    true
 }
 
 /// Appends to the ready queue (what `call_soon` does, without a Handle for internal work).

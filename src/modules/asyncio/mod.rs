@@ -2,6 +2,7 @@
 //! are ordinary VM frames. `await` delegates like `yield from` (see the compiler); a leaf
 //! await yields a Future to the Task stepping the coroutine, as in CPython.
 
+pub mod asyncgens;
 mod event_loop;
 mod future;
 mod gather;
@@ -114,6 +115,11 @@ pub fn state<R>(f: impl FnOnce(&mut State) -> R) -> R {
     })
 }
 
+/// Like `state`, for code that may run while the state is in use (a destructor): None then.
+pub fn try_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
+    STATE.try_with(|s| s.try_borrow_mut().ok().map(|mut s| f(s.get_or_insert_with(init_state)))).ok().flatten()
+}
+
 /// `CancelledError(msg)` (no args when there is no message).
 pub fn cancelled_error(msg: Value) -> Exc {
     let args = if msg.is_none() { Vec::new() } else { vec![msg] };
@@ -183,6 +189,16 @@ pub fn ensure_future(lp: &Value, aw: Value) -> PyResult {
         Value::Generator(g) if g.is_coroutine() => task::create_task(lp, aw, None),
         Value::Iter(i) if i.borrow().is_awaitable() => task::create_task(lp, aw, None),
         _ => Err(type_error("An asyncio.Future, a coroutine or an awaitable is required")),
+    }
+}
+
+/// Whether `await v` is allowed: `GetAwaitable` would not raise a TypeError.
+pub fn can_await(v: &Value) -> bool {
+    match v {
+        Value::Generator(g) => g.is_coroutine(),
+        Value::Iter(i) => i.borrow().is_awaitable(),
+        Value::Instance(inst) => future::is_future(v) || inst.class.lookup(crate::intern::sym::AWAIT).is_some(),
+        _ => false,
     }
 }
 
@@ -265,12 +281,19 @@ pub enum AwaitStep {
     /// Script code must run first (a Queue subclass's methods): run this continuation,
     /// then step again.
     RunThenStep(Box<crate::vm::native::NativeFrame>),
+    /// An async generator's step: resume its fiber, sending or throwing this.
+    Resume {
+        gen: Rc<crate::object::Generator>,
+        send: Result<Value, Exc>,
+    },
 }
 
-/// Steps `await future` / `await asyncio.sleep(...)` / `await queue.get()` / `await lock.acquire()`.
-pub fn await_step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
+/// Steps `await future` / `await asyncio.sleep(...)` / `await queue.get()` /
+/// `await lock.acquire()` / `await agen.__anext__()`; `sent` is what the task sent in.
+pub fn await_step(cell: &Rc<RefCell<NativeIter>>, sent: Value) -> AwaitStep {
     let mut it = cell.borrow_mut();
     match &mut *it {
+        NativeIter::AsyncGen(step) => crate::modules::async_generators::step(step, sent),
         NativeIter::QueueGet(_) | NativeIter::QueuePut(_) | NativeIter::QueueJoin(_) => {
             drop(it);
             queue::step(cell)
@@ -564,8 +587,11 @@ fn run(a: &crate::object::function::Args) -> PyResult {
         for t in pending {
             let _ = event_loop::run_until_complete(&ctx, &lp, t).await;
         }
-        // CPython runs two shutdown coroutines as tasks, which use up two task numbers.
-        state(|s| s.task_counter += 2);
+        // CPython runs two shutdown coroutines as tasks, which use up two task numbers; the
+        // first closes the async generators left unfinished, with a task each.
+        state(|s| s.task_counter += 1);
+        asyncgens::shutdown_asyncgens(&ctx, &lp).await?;
+        state(|s| s.task_counter += 1);
         {
             let mut ld: RefMut<'_, LoopData> = loop_data(&lp).expect("loop");
             ld.closed = true;

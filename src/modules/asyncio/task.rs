@@ -5,6 +5,7 @@
 use super::event_loop::{schedule, Ready};
 use super::future::{self, data, Callback, FutKind, FutState};
 use super::{cancelled_error, loop_data, state};
+use crate::modules::async_generators::{self, Thrown};
 use crate::modules::builtins::method;
 use crate::object::function::{Args, BoundMethod};
 use crate::object::iter::{NativeIter, SleepState};
@@ -246,6 +247,13 @@ pub async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()>
 
 /// One step of a task whose coroutine is a native awaitable.
 async fn step_awaitable(ctx: &Ctx, cell: &Rc<RefCell<NativeIter>>, exc: Option<Exc>) -> PyResult<GenStep> {
+    let aw = Value::Iter(cell.clone());
+    let exc = match exc.map(|e| async_generators::thrown(cell, e)) {
+        None => None,
+        Some(Thrown::NotAStep(e)) => Some(e),
+        Some(Thrown::Into(gen, e)) => return async_generators::drive(ctx, &aw, gen, Err(e)).await,
+        Some(Thrown::Raise(flow)) => return Err(flow),
+    };
     if let Some(e) = exc {
         match &mut *cell.borrow_mut() {
             NativeIter::Sleep { state: SleepState::Future(f), .. } | NativeIter::Http { fut: Some(f), .. }
@@ -259,7 +267,7 @@ async fn step_awaitable(ctx: &Ctx, cell: &Rc<RefCell<NativeIter>>, exc: Option<E
         return ctx.resolve(Err(super::await_thrown(cell, e))).await.map(GenStep::Returned);
     }
     loop {
-        return match super::await_step(cell) {
+        return match super::await_step(cell, Value::None) {
             super::AwaitStep::Yield(v) => Ok(GenStep::Yielded(v)),
             super::AwaitStep::Return(v) => Ok(GenStep::Returned(v)),
             super::AwaitStep::Raise(f) => ctx.resolve(Err(f)).await.map(GenStep::Returned),
@@ -267,6 +275,7 @@ async fn step_awaitable(ctx: &Ctx, cell: &Rc<RefCell<NativeIter>>, exc: Option<E
                 ctx.resolve(Err(Flow::Async(nf))).await?;
                 continue;
             }
+            super::AwaitStep::Resume { gen, send } => async_generators::drive(ctx, &aw, gen, send).await,
         };
     }
 }
@@ -367,6 +376,9 @@ pub async fn repr_parts(ctx: &Ctx, task: &Value) -> PyResult<Vec<String>> {
             }
         };
         parts.push(format!("coro=<{}() {}>", g.qualname(), where_));
+    } else if let Some(name) = async_generators::step_type_name(&coro) {
+        // CPython shows an awaitable without `__name__` so.
+        parts.push(format!("coro=<<{} without __name__>()>", name));
     } else {
         parts.push(format!("coro={}", crate::runtime::protocol::repr(ctx, &coro).await?));
     }

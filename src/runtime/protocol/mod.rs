@@ -471,7 +471,8 @@ pub fn get_iter(v: &Value) -> PyResult {
         Value::Set(s) => {
             NativeIter::Values { items: s.items.borrow().iter().map(|k| k.value.clone()).collect(), index: 0 }
         }
-        Value::Iter(_) | Value::Generator(_) => return Ok(v.clone()),
+        Value::Iter(_) => return Ok(v.clone()),
+        Value::Generator(g) if g.is_plain_generator() => return Ok(v.clone()),
         Value::Wrapper(w) => match &**w {
             Wrapper::DictView { kind, dict } => {
                 NativeIter::Dict { dict: dict.clone(), kind: *kind, index: 0, len: dict.len() }
@@ -502,7 +503,8 @@ pub fn get_iter(v: &Value) -> PyResult {
 
 fn is_iterator(v: &Value) -> bool {
     match v {
-        Value::Iter(_) | Value::Generator(_) => true,
+        Value::Iter(_) => true,
+        Value::Generator(g) => g.is_plain_generator(),
         Value::Instance(i) => dunder(&i.class, sym::NEXT).is_some(),
         _ => false,
     }

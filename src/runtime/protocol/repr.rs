@@ -103,10 +103,7 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                 }
             }
             Value::Module(m) => format!("<module '{}'>", m.name),
-            Value::Generator(g) => {
-                let kind = if g.is_coroutine() { "coroutine" } else { "generator" };
-                format!("<{} object {} at {}>", kind, g.qualname(), addr(v))
-            }
+            Value::Generator(g) => format!("<{} object {} at {}>", g.type_name(), g.qualname(), addr(v)),
             Value::Iter(it) => format!("<{} object at {}>", it.borrow().type_name(), addr(v)),
             Value::Wrapper(w) => match &**w {
                 Wrapper::DictView { kind, dict } => {
