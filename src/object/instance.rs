@@ -1,7 +1,8 @@
 //! Instances of classes: an attribute table plus, for exceptions and native runtime types,
 //! the state that their builtin base keeps.
 
-use super::class::{Attrs, Class};
+pub use super::attr_table::InstanceAttrs;
+use super::class::Class;
 use crate::bytecode::Code;
 use crate::intern::Symbol;
 use crate::value::{fast_drop, Value};
@@ -13,58 +14,6 @@ pub struct Instance {
     pub class: Rc<Class>,
     pub attrs: RefCell<InstanceAttrs>,
     pub payload: Payload,
-}
-
-/// An instance's own attribute table, allocated when the first attribute is set: most
-/// native objects (tasks, futures, locks) never get one, and an empty table is not small.
-#[derive(Default)]
-pub struct InstanceAttrs(Option<Box<Attrs>>);
-
-impl InstanceAttrs {
-    fn table(&mut self) -> &mut Attrs {
-        self.table_with_room(0)
-    }
-
-    /// The table, allocated with room for `capacity` attributes if there is none yet.
-    fn table_with_room(&mut self, capacity: usize) -> &mut Attrs {
-        self.0.get_or_insert_with(|| Box::new(Attrs::with_capacity_and_hasher(capacity, Default::default())))
-    }
-
-    pub fn get(&self, name: &Symbol) -> Option<&Value> {
-        self.0.as_ref()?.get(name)
-    }
-
-    pub fn get_full(&self, name: &Symbol) -> Option<(usize, &Symbol, &Value)> {
-        self.0.as_ref()?.get_full(name)
-    }
-
-    pub fn get_index(&self, i: usize) -> Option<(&Symbol, &Value)> {
-        self.0.as_ref()?.get_index(i)
-    }
-
-    pub fn get_index_mut(&mut self, i: usize) -> Option<(&Symbol, &mut Value)> {
-        self.0.as_mut()?.get_index_mut(i)
-    }
-
-    pub fn contains_key(&self, name: &Symbol) -> bool {
-        self.0.as_ref().is_some_and(|t| t.contains_key(name))
-    }
-
-    pub fn insert(&mut self, name: Symbol, v: Value) -> Option<Value> {
-        self.table().insert(name, v)
-    }
-
-    pub fn shift_remove(&mut self, name: &Symbol) -> Option<Value> {
-        self.0.as_mut()?.shift_remove(name)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&Symbol, &Value)> {
-        self.0.iter().flat_map(|t| t.iter())
-    }
-
-    pub fn keys(&self) -> impl Iterator<Item = &Symbol> {
-        self.iter().map(|(k, _)| k)
-    }
 }
 
 pub enum Payload {
@@ -123,25 +72,23 @@ impl Instance {
     }
 
     /// The attribute `name` from the instance's own table. `hint` is an inline cache: the
-    /// index where the calling instruction last found it. The hit is inlined into the
-    /// interpreter; a miss searches the table out of line.
+    /// shape and slot where the calling instruction last found it. The hit is inlined into
+    /// the interpreter; a miss searches the table out of line.
     #[inline(always)]
     pub fn own_attr(&self, name: Symbol, hint: &Cell<u32>) -> Option<Value> {
-        let attrs = self.attrs.borrow();
-        match attrs.get_index(hint.get() as usize) {
-            Some((k, v)) if *k == name => Some(v.fast_clone()),
-            _ => {
-                drop(attrs);
-                self.own_attr_searched(name, hint)
-            }
+        // SAFETY: the table is only read to clone one value, which cannot change it; without
+        // a guard, the hit skips counting the borrow.
+        match unsafe { self.attrs.try_borrow_unguarded() }.ok().and_then(|attrs| attrs.hinted(hint.get())) {
+            Some(v) => Some(v.fast_clone()),
+            None => self.own_attr_searched(name, hint),
         }
     }
 
     #[inline(never)]
     fn own_attr_searched(&self, name: Symbol, hint: &Cell<u32>) -> Option<Value> {
         let attrs = self.attrs.borrow();
-        let (i, _, v) = attrs.get_full(&name)?;
-        hint.set(i as u32);
+        let (h, v) = attrs.find(name)?;
+        hint.set(h);
         Some(v.fast_clone())
     }
 
@@ -149,9 +96,9 @@ impl Instance {
     #[inline(always)]
     pub fn set_own_attr(&self, name: Symbol, v: Value, hint: &Cell<u32>) {
         let mut attrs = self.attrs.borrow_mut();
-        match attrs.get_index_mut(hint.get() as usize) {
-            Some((k, slot)) if *k == name => fast_drop(std::mem::replace(slot, v)),
-            _ => {
+        match attrs.hinted_mut(hint.get()) {
+            Some(slot) => fast_drop(std::mem::replace(slot, v)),
+            None => {
                 drop(attrs);
                 self.set_own_attr_searched(name, v, hint)
             }
@@ -162,10 +109,11 @@ impl Instance {
     fn set_own_attr_searched(&self, name: Symbol, v: Value, hint: &Cell<u32>) {
         let room = self.class.attrs_per_instance.get();
         let mut attrs = self.attrs.borrow_mut();
-        let (i, _) = attrs.table_with_room(room as usize).insert_full(name, v);
-        hint.set(i as u32);
-        if i as u32 >= room {
-            self.class.attrs_per_instance.set(i as u32 + 1);
+        let h = attrs.insert_hinted(name, v, room as usize);
+        hint.set(h);
+        let count = attrs.count() as u32;
+        if count > room {
+            self.class.attrs_per_instance.set(count);
         }
     }
 

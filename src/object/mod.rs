@@ -1,5 +1,6 @@
 //! Heap objects behind `Value`'s reference-counted variants.
 
+pub mod attr_table;
 pub mod class;
 pub mod dict;
 pub mod function;
@@ -8,6 +9,7 @@ pub mod instance;
 pub mod iter;
 pub mod module;
 pub mod set;
+pub mod shape;
 
 use crate::bytecode::Code;
 use crate::value::Value;

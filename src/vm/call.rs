@@ -138,6 +138,41 @@ impl Vm {
         Ok(CallOutcome::Pushed)
     }
 
+    /// Whether a call of `f` with `argc` positional arguments can enter its frame directly.
+    #[inline(always)]
+    pub(super) fn enters_simply(&self, f: &Function, argc: usize) -> bool {
+        f.code.flags.simple_call && argc == f.code.argcount as usize && self.depth < RECURSION_LIMIT
+    }
+
+    /// For a call of the plain class at `stack[at]` whose `__init__` is a script function
+    /// that `enters_simply`: makes the instance and puts `__init__` and it in the callee's
+    /// place, and returns it. Otherwise changes nothing. The calling instruction caches
+    /// `__init__` as `LoadMethod`s cache methods.
+    pub(super) fn prepare_init(&self, fiber: &mut Fiber, at: usize, argc: usize) -> Option<Rc<Instance>> {
+        let Value::Class(c) = &fiber.stack[at] else { return None };
+        if c.layout != Layout::Object {
+            return None;
+        }
+        let caller = fiber.frames.last()?;
+        let call_at = caller.ip.checked_sub(1)?;
+        let init = match caller.code.cached_method(call_at, c) {
+            Some(init) => init,
+            None => {
+                let init = c.lookup(sym::INIT)?;
+                caller.code.cache_method(call_at, c, &init);
+                init
+            }
+        };
+        let Value::Function(f) = &init else { return None };
+        if !self.enters_simply(f, argc + 1) {
+            return None;
+        }
+        let instance = Rc::new(Instance::new(c.clone()));
+        fiber.stack[at] = init;
+        fiber.stack.insert(at + 1, Value::Instance(instance.clone()));
+        Some(instance)
+    }
+
     fn call_class(
         &mut self,
         fiber: &mut Fiber,

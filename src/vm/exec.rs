@@ -1437,10 +1437,30 @@ impl Vm {
     /// what `stack[at]` is: the common call, done without leaving `execute`.
     #[inline(always)]
     fn enter_simple(&mut self, fiber: &mut Fiber, at: usize, argc: usize) -> bool {
-        let Value::Function(f) = &fiber.stack[at] else { return false };
-        if !f.code.flags.simple_call || argc != f.code.argcount as usize || self.depth >= RECURSION_LIMIT {
+        let Value::Function(f) = &fiber.stack[at] else { return self.enter_init(fiber, at, argc) };
+        if !self.enters_simply(f, argc) {
             return false;
         }
+        self.enter_frame(fiber, at, argc, FrameKind::Normal);
+        true
+    }
+
+    /// Enters `__init__` for a plain class called as `enter_simple` calls functions.
+    #[inline(never)]
+    fn enter_init(&mut self, fiber: &mut Fiber, at: usize, argc: usize) -> bool {
+        match self.prepare_init(fiber, at, argc) {
+            Some(instance) => {
+                self.enter_frame(fiber, at, argc + 1, FrameKind::Init(instance));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Pushes the frame of the function at `stack[at]`, which `enters_simply` with `argc`.
+    #[inline(always)]
+    fn enter_frame(&mut self, fiber: &mut Fiber, at: usize, argc: usize, kind: FrameKind) {
+        let Value::Function(f) = &fiber.stack[at] else { unreachable!("the caller checked") };
         let (code, globals) = (f.code.clone(), f.globals.clone());
         let base = at + 1;
         if code.nlocals() > argc {
@@ -1457,8 +1477,7 @@ impl Vm {
             }
         }
         self.depth += 1;
-        fiber.frames.push(Frame { code, ip: 0, base, ret_sp: at, globals, kind: FrameKind::Normal, native: None });
-        true
+        fiber.frames.push(Frame { code, ip: 0, base, ret_sp: at, globals, kind, native: None });
     }
 
     /// Starts a class body frame with its own namespace.

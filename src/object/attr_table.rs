@@ -1,0 +1,210 @@
+//! An instance's own attributes: values in the slots of a shared shape, or a dictionary for
+//! instances past the shapes' limits or that had an attribute deleted. Either way they keep
+//! insertion order, as `__dict__` shows them.
+
+use super::class::Attrs;
+use super::shape::Shape;
+use crate::intern::Symbol;
+use crate::value::{fast_drop, Value};
+
+/// The table, allocated when the first attribute is set: most native objects (tasks,
+/// futures, locks) never get one.
+#[derive(Default)]
+pub struct InstanceAttrs(Option<Box<Table>>);
+
+struct Table {
+    /// The shape's id as hints carry it, shifted past the slot bits (`Shape::hint_key`);
+    /// `DICTIONARY_KEY` for a dictionary, which no hint matches.
+    key: u32,
+    /// For a shape, the values by slot; empty for a dictionary.
+    values: Vec<Value>,
+    names: Names,
+}
+
+enum Names {
+    Shape(&'static Shape),
+    Dict(Attrs),
+}
+
+const DICTIONARY_KEY: u32 = u32::MAX;
+
+impl InstanceAttrs {
+    /// The value in the slot `hint` names, if the hint was made for this table's shape.
+    #[inline(always)]
+    pub fn hinted(&self, hint: u32) -> Option<&Value> {
+        let table = self.0.as_deref()?;
+        (Shape::hint_key(hint) == table.key).then(|| table.values.get(Shape::hint_slot(hint)))?
+    }
+
+    #[inline(always)]
+    pub fn hinted_mut(&mut self, hint: u32) -> Option<&mut Value> {
+        let table = self.0.as_deref_mut()?;
+        (Shape::hint_key(hint) == table.key).then(|| table.values.get_mut(Shape::hint_slot(hint)))?
+    }
+
+    /// The attribute `name` and a hint that finds it again in tables of this shape (0 for a
+    /// dictionary, which hints cannot find).
+    pub fn find(&self, name: Symbol) -> Option<(u32, &Value)> {
+        let table = self.0.as_deref()?;
+        match &table.names {
+            Names::Shape(shape) => shape.slot_of(name).map(|i| (shape.hint(i), &table.values[i])),
+            Names::Dict(d) => d.get(&name).map(|v| (0, v)),
+        }
+    }
+
+    /// Sets `name`, making the table with room for `room` attributes if there is none yet;
+    /// returns a hint for it.
+    pub fn insert_hinted(&mut self, name: Symbol, v: Value, room: usize) -> u32 {
+        let table = self.0.get_or_insert_with(|| {
+            let empty = Shape::empty();
+            Box::new(Table { key: empty.key(), values: Vec::with_capacity(room), names: Names::Shape(empty) })
+        });
+        if let Names::Shape(shape) = table.names {
+            // A shape's first child is the likely next one: a class's instances get the same
+            // names in the same order.
+            let next = match shape.first_child() {
+                Some((first, child)) if first == name => Some(child),
+                _ => {
+                    if let Some(i) = shape.slot_of(name) {
+                        fast_drop(std::mem::replace(&mut table.values[i], v));
+                        return shape.hint(i);
+                    }
+                    shape.with(name)
+                }
+            };
+            if let Some(next) = next {
+                table.key = next.key();
+                table.names = Names::Shape(next);
+                table.values.push(v);
+                return next.hint(table.values.len() - 1);
+            }
+            table.make_dict();
+        }
+        if let Names::Dict(d) = &mut table.names {
+            d.insert(name, v);
+        }
+        0
+    }
+
+    pub fn insert(&mut self, name: Symbol, v: Value) {
+        self.insert_hinted(name, v, 0);
+    }
+
+    pub fn get(&self, name: &Symbol) -> Option<&Value> {
+        self.find(*name).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, name: &Symbol) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// How many attributes there are.
+    pub fn count(&self) -> usize {
+        match self.0.as_deref() {
+            None => 0,
+            Some(Table { names: Names::Dict(d), .. }) => d.len(),
+            Some(table) => table.values.len(),
+        }
+    }
+
+    /// The id of the table's shape; None for a dictionary.
+    pub fn shape_id(&self) -> Option<u32> {
+        match self.0.as_deref() {
+            None => Some(Shape::empty().key()),
+            Some(table) => (table.key != DICTIONARY_KEY).then_some(table.key),
+        }
+    }
+
+    /// Removes `name`, keeping the others' order; the table becomes a dictionary, as
+    /// instances rarely lose attributes and shapes only ever add them.
+    pub fn shift_remove(&mut self, name: &Symbol) -> Option<Value> {
+        self.find(*name)?;
+        let table = self.0.as_deref_mut()?;
+        table.make_dict();
+        match &mut table.names {
+            Names::Dict(d) => d.shift_remove(name),
+            Names::Shape(_) => None,
+        }
+    }
+
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (&Symbol, &Value)> + '_> {
+        match self.0.as_deref() {
+            None => Box::new(std::iter::empty()),
+            Some(Table { names: Names::Shape(shape), values, .. }) => Box::new(shape.keys().iter().zip(values)),
+            Some(Table { names: Names::Dict(d), .. }) => Box::new(d.iter()),
+        }
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &Symbol> {
+        self.iter().map(|(k, _)| k)
+    }
+}
+
+impl Table {
+    fn make_dict(&mut self) {
+        if let Names::Shape(shape) = self.names {
+            let dict = shape.keys().iter().copied().zip(std::mem::take(&mut self.values)).collect();
+            self.names = Names::Dict(dict);
+            self.key = DICTIONARY_KEY;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::intern::intern;
+
+    fn names(t: &InstanceAttrs) -> Vec<&str> {
+        t.keys().map(|k| k.as_str()).collect()
+    }
+
+    /// A table with `names` set to 1, 2, ... and the hint its last store made.
+    fn table_of(names: &[&str]) -> (InstanceAttrs, u32) {
+        let mut t = InstanceAttrs::default();
+        let mut hint = 0;
+        for (i, n) in names.iter().enumerate() {
+            hint = t.insert_hinted(intern(n), Value::Int(i as i64 + 1), 0);
+        }
+        (t, hint)
+    }
+
+    #[test]
+    fn hints_find_values_in_tables_of_the_same_shape() {
+        let (_, hint) = table_of(&["table_test_a", "table_test_b"]);
+        let (mut two, _) = table_of(&["table_test_a", "table_test_b"]);
+        assert!(matches!(two.hinted(hint), Some(Value::Int(2))));
+        *two.hinted_mut(hint).unwrap() = Value::Int(5);
+        assert!(matches!(two.get(&intern("table_test_b")), Some(Value::Int(5))));
+    }
+
+    #[test]
+    fn hints_miss_tables_of_another_shape() {
+        let (_, hint) = table_of(&["table_test_c", "table_test_d"]);
+        let (two, _) = table_of(&["table_test_d", "table_test_c"]);
+        assert!(two.hinted(hint).is_none());
+    }
+
+    #[test]
+    fn removing_keeps_the_order_of_the_rest() {
+        let (a, b, c) = (intern("table_test_e"), intern("table_test_f"), intern("table_test_g"));
+        let mut t = InstanceAttrs::default();
+        for n in [a, b, c] {
+            t.insert(n, Value::None);
+        }
+        assert!(t.shift_remove(&b).is_some());
+        assert!(t.shift_remove(&b).is_none());
+        assert_eq!(names(&t), ["table_test_e", "table_test_g"]);
+        t.insert(b, Value::None);
+        assert_eq!(names(&t), ["table_test_e", "table_test_g", "table_test_f"]);
+        assert_eq!(t.shape_id(), None);
+    }
+
+    #[test]
+    fn removing_a_missing_name_keeps_the_shape() {
+        let mut t = InstanceAttrs::default();
+        t.insert(intern("table_test_h"), Value::None);
+        assert!(t.shift_remove(&intern("table_test_i")).is_none());
+        assert!(t.shape_id().is_some());
+    }
+}
