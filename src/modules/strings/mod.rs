@@ -36,6 +36,10 @@ pub fn install() {
 
 /// `str(object='')`, and the errors of `str(object, encoding, errors)` (no bytes here).
 fn str_new(a: &Args) -> PyResult {
+    // The common call, `str(x)`, skips the keyword handling.
+    if let ([], [v]) = (a.kw, a.pos) {
+        return protocol::str_value(v.clone());
+    }
     let params = ["object", "encoding", "errors"];
     if a.pos.len() > 3 {
         return Err(type_error(format!("str() takes at most 3 arguments ({} given)", a.pos.len())));

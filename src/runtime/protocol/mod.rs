@@ -73,15 +73,21 @@ pub async fn repr(ctx: &Ctx, v: &Value) -> PyResult<String> {
     repr::repr(ctx, v, &Recursion::default()).await
 }
 
-pub use repr::{format, str, str_repr};
+pub use repr::{format, scalar_repr, str, str_repr};
 
 pub fn repr_value(v: Value) -> PyResult {
+    if let Some(s) = scalar_repr(&v) {
+        return Ok(Value::str(s));
+    }
     run_async(|ctx| async move { Ok(Value::str(repr(&ctx, &v).await?)) })
 }
 
 pub fn str_value(v: Value) -> PyResult {
     if let Value::Str(_) = v {
         return Ok(v);
+    }
+    if let Some(s) = scalar_repr(&v) {
+        return Ok(Value::str(s));
     }
     run_async(|ctx| async move { Ok(Value::str(str(&ctx, &v).await?)) })
 }
@@ -90,6 +96,10 @@ pub fn str_value(v: Value) -> PyResult {
 pub fn format_value(v: Value, conv: Option<char>, spec: Option<Value>) -> PyResult {
     if let (Value::Str(_), None, None) = (&v, conv, &spec) {
         return Ok(v);
+    }
+    // A scalar's str, repr, ascii and empty-spec format are all the same ASCII text.
+    if let (Some(s), None) = (scalar_repr(&v), &spec) {
+        return Ok(Value::str(s));
     }
     run_async(|ctx| async move {
         let v = match conv {

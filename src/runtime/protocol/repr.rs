@@ -14,14 +14,24 @@ use std::pin::Pin;
 
 type Boxed<'a, T> = Pin<Box<dyn Future<Output = PyResult<T>> + 'a>>;
 
+/// The repr of a number, bool or None (which is also its `str`): these need no script code.
+pub fn scalar_repr(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::None => "None".into(),
+        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+        Value::Int(i) => itoa::Buffer::new().format(*i).into(),
+        Value::BigInt(b) => b.to_string(),
+        Value::Float(f) => crate::pyfmt::float_repr(*f),
+        _ => return None,
+    })
+}
+
 pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, String> {
     Box::pin(async move {
         Ok(match v {
-            Value::None => "None".into(),
-            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
-            Value::Int(i) => i.to_string(),
-            Value::BigInt(b) => b.to_string(),
-            Value::Float(f) => crate::pyfmt::float_repr(*f),
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) => {
+                scalar_repr(v).expect("a scalar")
+            }
             Value::Str(s) => str_repr(&s.s),
             Value::List(l) => {
                 let items = l.items.borrow().clone();
