@@ -2,7 +2,8 @@
 
 use super::hash;
 use crate::value::Value;
-use indexmap::IndexMap;
+use indexmap::map::Entry;
+use indexmap::{Equivalent, IndexMap};
 use rustc_hash::FxBuildHasher;
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
@@ -28,12 +29,32 @@ impl PartialEq for HashKey {
 
 impl Eq for HashKey {}
 
+/// A borrowed key with its hash: looks a value up without cloning it into a `HashKey`.
+struct KeyRef<'a> {
+    hash: i64,
+    value: &'a Value,
+}
+
+impl Hash for KeyRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_i64(self.hash);
+    }
+}
+
+impl Equivalent<HashKey> for KeyRef<'_> {
+    fn equivalent(&self, key: &HashKey) -> bool {
+        self.hash == key.hash && key_eq(self.value, &key.value)
+    }
+}
+
 /// Equality of hashable builtin values, as `==` defines it (`1 == 1.0 == True`).
 /// Other objects compare by identity.
 pub fn key_eq(a: &Value, b: &Value) -> bool {
     use Value::*;
     match (a, b) {
-        (Str(x), Str(y)) => x.s == y.s,
+        // The same string object is the common case (a key looked up with the object it
+        // was stored under): no need to compare the text.
+        (Str(x), Str(y)) => std::rc::Rc::ptr_eq(x, y) || x.s == y.s,
         (Int(x), Int(y)) => x == y,
         (Tuple(x), Tuple(y)) => {
             x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| key_eq(p, q))
@@ -137,13 +158,21 @@ impl PyDict {
         self.map.borrow().get(key).cloned()
     }
 
+    /// Looks up a key whose hash needs no script code; the error says why it cannot be
+    /// hashed natively.
+    pub fn lookup(&self, key: &Value) -> Result<Option<Value>, Unhashable> {
+        let hash = hash_value(key)?;
+        Ok(self.map.borrow().get(&KeyRef { hash, value: key }).cloned())
+    }
+
     /// Inserts or replaces; a replaced key keeps its position and original key object.
     pub fn insert(&self, key: HashKey, value: Value) {
-        let mut map = self.map.borrow_mut();
-        match map.get_mut(&key) {
-            Some(slot) => *slot = value,
-            None => {
-                map.insert(key, value);
+        match self.map.borrow_mut().entry(key) {
+            Entry::Occupied(mut slot) => {
+                slot.insert(value);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(value);
             }
         }
     }
@@ -158,5 +187,36 @@ impl PyDict {
 
     pub fn items(&self) -> Vec<(Value, Value)> {
         self.map.borrow().iter().map(|(k, v)| (k.value.clone(), v.clone())).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(v: Value) -> HashKey {
+        HashKey { hash: hash_value(&v).ok().expect("hashable"), value: v }
+    }
+
+    #[test]
+    fn lookup_matches_equal_keys_of_other_objects_and_types() {
+        let d = PyDict::default();
+        d.insert(key(Value::str("spam")), Value::Int(1));
+        d.insert(key(Value::Int(2)), Value::Int(2));
+        assert!(matches!(d.lookup(&Value::str("spam")), Ok(Some(Value::Int(1)))));
+        assert!(matches!(d.lookup(&Value::Float(2.0)), Ok(Some(Value::Int(2)))));
+        assert!(matches!(d.lookup(&Value::str("eggs")), Ok(None)));
+        assert!(matches!(d.lookup(&Value::list(vec![])), Err(Unhashable::Type)));
+    }
+
+    #[test]
+    fn insert_replaces_the_value_and_keeps_the_first_key_and_position() {
+        let d = PyDict::default();
+        d.insert(key(Value::Int(1)), Value::Int(10));
+        d.insert(key(Value::str("b")), Value::Int(20));
+        d.insert(key(Value::Bool(true)), Value::Int(30));
+        let items = d.items();
+        assert_eq!(items.len(), 2);
+        assert!(matches!(items[0], (Value::Int(1), Value::Int(30))));
     }
 }

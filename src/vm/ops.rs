@@ -4,7 +4,7 @@
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::intern::{intern, sym, Symbol};
 use crate::numeric;
-use crate::object::dict::HashKey;
+use crate::object::dict::{hash_value, HashKey, Unhashable};
 use crate::object::Wrapper;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, dunder, hash_key_sync};
@@ -738,12 +738,11 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
                     .ok_or_else(|| ex::index_error("range object index out of range"))
             }
         },
-        Value::Dict(d) => match hash_key_sync(key.clone()) {
-            Some(k) => match d.get(&k?) {
-                Some(v) => Ok(v),
-                None => dict_missing(obj, key),
-            },
-            None => {
+        Value::Dict(d) => match d.lookup(key) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => dict_missing(obj, key),
+            Err(Unhashable::Type) => Err(protocol::unhashable(key)),
+            Err(Unhashable::NeedsCall) => {
                 let (d, key) = (d.clone(), key.clone());
                 run_async(|ctx| async move {
                     let k = protocol::hash_key(&ctx, key.clone()).await?;
@@ -813,12 +812,13 @@ pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
                 }
             }
         },
-        Value::Dict(d) => match hash_key_sync(key.clone()) {
-            Some(k) => {
-                d.insert(k?, v);
+        Value::Dict(d) => match hash_value(&key) {
+            Ok(hash) => {
+                d.insert(HashKey { hash, value: key }, v);
                 Ok(())
             }
-            None => {
+            Err(Unhashable::Type) => Err(protocol::unhashable(&key)),
+            Err(Unhashable::NeedsCall) => {
                 let d = d.clone();
                 run_async(|ctx| async move {
                     let k = protocol::hash_key(&ctx, key).await?;

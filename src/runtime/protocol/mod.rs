@@ -166,7 +166,7 @@ pub async fn len(ctx: &Ctx, v: &Value) -> PyResult<i64> {
 pub async fn hash(ctx: &Ctx, v: &Value) -> PyResult<i64> {
     match hash_value(v) {
         Ok(h) => Ok(h),
-        Err(Unhashable::Type) => Err(type_error(format!("unhashable type: '{}'", type_name(v)))),
+        Err(Unhashable::Type) => Err(unhashable(v)),
         Err(Unhashable::NeedsCall) => {
             let m = instance_dunder(v, sym::HASH).expect("class defines __hash__");
             match ctx.call(m, vec![v.clone()]).await? {
@@ -183,10 +183,15 @@ pub async fn hash_key(ctx: &Ctx, v: Value) -> PyResult<HashKey> {
 }
 
 /// The key for a value when no script code is needed to hash it.
+/// `TypeError: unhashable type: 'list'`.
+pub fn unhashable(v: &Value) -> Flow {
+    type_error(format!("unhashable type: '{}'", type_name(v)))
+}
+
 pub fn hash_key_sync(v: Value) -> Option<PyResult<HashKey>> {
     match hash_value(&v) {
         Ok(h) => Some(Ok(HashKey { hash: h, value: v })),
-        Err(Unhashable::Type) => Some(Err(type_error(format!("unhashable type: '{}'", type_name(&v))))),
+        Err(Unhashable::Type) => Some(Err(unhashable(&v))),
         Err(Unhashable::NeedsCall) => None,
     }
 }
