@@ -293,12 +293,7 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
     }
     match op {
         BinOp::Add => match (a, b) {
-            (Str(x), Str(y)) => {
-                let mut s = String::with_capacity(x.s.len() + y.s.len());
-                s.push_str(&x.s);
-                s.push_str(&y.s);
-                Ok(Value::str(s))
-            }
+            (Str(x), Str(y)) => Ok(Value::Str(Rc::new(x.concat(y)))),
             (List(x), List(y)) => {
                 let mut v = x.items.borrow().clone();
                 v.extend(y.items.borrow().iter().cloned());
