@@ -182,6 +182,7 @@ impl PyStr {
         self.chars == self.s.len()
     }
 
+    #[inline]
     pub fn hash(&self) -> i64 {
         let h = self.hash.get();
         if h != NO_HASH {

@@ -23,7 +23,7 @@ impl Hash for HashKey {
 
 impl PartialEq for HashKey {
     fn eq(&self, other: &HashKey) -> bool {
-        self.hash == other.hash && key_eq(&self.value, &other.value)
+        KeyRef { hash: self.hash, value: &self.value }.equivalent(other)
     }
 }
 
@@ -42,9 +42,16 @@ impl Hash for KeyRef<'_> {
 }
 
 impl Equivalent<HashKey> for KeyRef<'_> {
+    #[inline]
     fn equivalent(&self, key: &HashKey) -> bool {
-        self.hash == key.hash && key_eq(self.value, &key.value)
+        self.hash == key.hash && (same_str(self.value, &key.value) || key_eq(self.value, &key.value))
     }
+}
+
+/// Whether both are the same string object: the common match, tested inline.
+#[inline(always)]
+fn same_str(a: &Value, b: &Value) -> bool {
+    matches!((a, b), (Value::Str(x), Value::Str(y)) if std::rc::Rc::ptr_eq(x, y))
 }
 
 /// Equality of hashable builtin values, as `==` defines it (`1 == 1.0 == True`).
@@ -52,9 +59,7 @@ impl Equivalent<HashKey> for KeyRef<'_> {
 pub fn key_eq(a: &Value, b: &Value) -> bool {
     use Value::*;
     match (a, b) {
-        // The same string object is the common case (a key looked up with the object it
-        // was stored under): no need to compare the text.
-        (Str(x), Str(y)) => std::rc::Rc::ptr_eq(x, y) || x.s == y.s,
+        (Str(x), Str(y)) => x.s == y.s,
         (Int(x), Int(y)) => x == y,
         (Tuple(x), Tuple(y)) => {
             x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| key_eq(p, q))
@@ -97,8 +102,17 @@ pub enum Unhashable {
     NeedsCall,
 }
 
-/// The Python hash of a builtin value.
+/// The Python hash of a builtin value; a string's (cached) hash is read inline.
+#[inline(always)]
 pub fn hash_value(v: &Value) -> Result<i64, Unhashable> {
+    match v {
+        Value::Str(s) => Ok(s.hash()),
+        _ => hash_other(v),
+    }
+}
+
+/// The hash of any value but a str.
+fn hash_other(v: &Value) -> Result<i64, Unhashable> {
     use Value::*;
     Ok(match v {
         None => 0x5f3759df,
@@ -107,7 +121,6 @@ pub fn hash_value(v: &Value) -> Result<i64, Unhashable> {
         Float(f) if f.is_nan() => (v.heap_ptr().unwrap_or(0) >> 4) as i64,
         Float(f) => crate::numeric::hash_f64(*f),
         BigInt(b) => crate::numeric::hash_bigint(b),
-        Str(s) => s.hash(),
         Tuple(t) => {
             let mut hs = Vec::with_capacity(t.items.len());
             for x in t.items.iter() {

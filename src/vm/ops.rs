@@ -620,6 +620,7 @@ fn compare_slow(op: CmpOp, a: &Value, b: &Value) -> PyResult {
 // ---- subscripting ----
 
 /// Normalizes a possibly negative index into `0..len`, or `None` if out of range.
+#[inline]
 pub fn norm_index(i: i64, len: usize) -> Option<usize> {
     let i = if i < 0 { i + len as i64 } else { i };
     if i < 0 || i >= len as i64 {
@@ -679,6 +680,15 @@ fn slice_positions(s: &crate::value::PySlice, len: usize) -> PyResult<Vec<usize>
 }
 
 /// `obj[key]`.
+/// `list[int]` with the index in range: the common subscript, done inline by the
+/// interpreter loop. `None` for anything else (`get_item` then raises or handles it).
+#[inline(always)]
+pub fn list_item_fast(obj: &Value, key: &Value) -> Option<Value> {
+    let (Value::List(l), Value::Int(i)) = (obj, key) else { return None };
+    let items = l.items.borrow();
+    norm_index(*i, items.len()).map(|i| items[i].fast_clone())
+}
+
 pub fn get_item(obj: &Value, key: &Value) -> PyResult {
     match obj {
         Value::List(l) => {
