@@ -170,11 +170,24 @@ impl PyStr {
         PyStr { s, chars, hash: Cell::new(NO_HASH) }
     }
 
-    /// `self + other`.
+    /// `self + other`. A short result is laid out on the stack and stored inline; a long
+    /// one is built in a `String` whose buffer the `CompactString` keeps.
     pub fn concat(&self, other: &PyStr) -> PyStr {
-        let mut s = CompactString::with_capacity(self.s.len() + other.s.len());
-        s.push_str(&self.s);
-        s.push_str(&other.s);
+        const INLINE: usize = std::mem::size_of::<CompactString>();
+        let (a, b) = (self.s.as_bytes(), other.s.as_bytes());
+        let len = a.len() + b.len();
+        let s = if len <= INLINE {
+            let mut buf = [0u8; INLINE];
+            buf[..a.len()].copy_from_slice(a);
+            buf[a.len()..len].copy_from_slice(b);
+            // SAFETY: two whole UTF-8 strings laid end to end are UTF-8.
+            CompactString::new(unsafe { std::str::from_utf8_unchecked(&buf[..len]) })
+        } else {
+            let mut s = String::with_capacity(len);
+            s.push_str(&self.s);
+            s.push_str(&other.s);
+            CompactString::from(s)
+        };
         PyStr::with_chars(s, self.chars + other.chars)
     }
 

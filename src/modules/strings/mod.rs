@@ -15,7 +15,6 @@ use crate::runtime::{type_name, types};
 use crate::value::{PyStr, Value};
 use crate::vm::native::run_async;
 use crate::vm::PyResult;
-use compact_str::CompactString;
 use std::rc::Rc;
 
 pub use percent::percent_format;
@@ -233,7 +232,7 @@ fn join(a: &Args) -> PyResult {
 }
 
 /// Joins when every item is a str; the error names the first item that is not. The result
-/// is sized first, so it is built in one allocation.
+/// is sized first, so its text is built in one allocation.
 fn join_strs(sep: &PyStr, items: &[Value]) -> PyResult {
     let gaps = items.len().saturating_sub(1);
     let (mut len, mut chars) = (sep.s.len() * gaps, sep.chars * gaps);
@@ -252,7 +251,7 @@ fn join_strs(sep: &PyStr, items: &[Value]) -> PyResult {
             }
         }
     }
-    let mut out = CompactString::with_capacity(len);
+    let mut out = String::with_capacity(len);
     for (i, x) in items.iter().enumerate() {
         if i > 0 {
             out.push_str(&sep.s);
@@ -261,7 +260,7 @@ fn join_strs(sep: &PyStr, items: &[Value]) -> PyResult {
             out.push_str(&s.s);
         }
     }
-    Ok(Value::Str(Rc::new(PyStr::with_chars(out, chars))))
+    Ok(Value::Str(Rc::new(PyStr::with_chars(out.into(), chars))))
 }
 
 /// Helper for registering: a `NativeFn` table entry.
