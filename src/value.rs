@@ -7,6 +7,7 @@ use crate::object::instance::Instance;
 use crate::object::iter::NativeIter;
 use crate::object::module::Module;
 use crate::object::{Generator, Wrapper};
+use compact_str::CompactString;
 use num_bigint::BigInt;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -145,29 +146,63 @@ pub unsafe fn fast_drop_in_place(p: *mut Value) {
 
 /// An immutable string with a cached hash and code-point count (indexing is by code point).
 pub struct PyStr {
-    pub s: Box<str>,
+    /// Short texts are held inline: most strings cost one allocation, not two.
+    pub s: CompactString,
     /// Number of code points; equals `s.len()` for ASCII strings.
     pub chars: usize,
-    hash: Cell<Option<i64>>,
+    /// The hash once computed; `NO_HASH` before (no string hashes to -1).
+    hash: Cell<i64>,
 }
 
+const NO_HASH: i64 = -1;
+
 impl PyStr {
-    pub fn new(s: impl Into<Box<str>>) -> PyStr {
+    pub fn new(s: impl Into<CompactString>) -> PyStr {
         let s = s.into();
         let chars = if s.is_ascii() { s.len() } else { s.chars().count() };
-        PyStr { s, chars, hash: Cell::new(None) }
+        PyStr::with_chars(s, chars)
+    }
+
+    /// A string whose code points were counted from the parts it was built of, saving a
+    /// scan of the text.
+    pub fn with_chars(s: CompactString, chars: usize) -> PyStr {
+        debug_assert_eq!(s.chars().count(), chars);
+        PyStr { s, chars, hash: Cell::new(NO_HASH) }
+    }
+
+    /// `self + other`. A short result is laid out on the stack and stored inline; a long
+    /// one is built in a `String` whose buffer the `CompactString` keeps.
+    pub fn concat(&self, other: &PyStr) -> PyStr {
+        const INLINE: usize = std::mem::size_of::<CompactString>();
+        let (a, b) = (self.s.as_bytes(), other.s.as_bytes());
+        let len = a.len() + b.len();
+        let s = if len <= INLINE {
+            let mut buf = [0u8; INLINE];
+            buf[..a.len()].copy_from_slice(a);
+            buf[a.len()..len].copy_from_slice(b);
+            // SAFETY: two whole UTF-8 strings laid end to end are UTF-8.
+            CompactString::new(unsafe { std::str::from_utf8_unchecked(&buf[..len]) })
+        } else {
+            let mut s = String::with_capacity(len);
+            s.push_str(&self.s);
+            s.push_str(&other.s);
+            CompactString::from(s)
+        };
+        PyStr::with_chars(s, self.chars + other.chars)
     }
 
     pub fn is_ascii(&self) -> bool {
         self.chars == self.s.len()
     }
 
+    #[inline]
     pub fn hash(&self) -> i64 {
-        if let Some(h) = self.hash.get() {
+        let h = self.hash.get();
+        if h != NO_HASH {
             return h;
         }
         let h = crate::object::hash::hash_str(&self.s);
-        self.hash.set(Some(h));
+        self.hash.set(h);
         h
     }
 
@@ -223,7 +258,7 @@ pub struct PySlice {
 }
 
 impl Value {
-    pub fn str(s: impl Into<Box<str>>) -> Value {
+    pub fn str(s: impl Into<CompactString>) -> Value {
         Value::Str(Rc::new(PyStr::new(s)))
     }
 

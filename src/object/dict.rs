@@ -2,7 +2,8 @@
 
 use super::hash;
 use crate::value::Value;
-use indexmap::IndexMap;
+use indexmap::map::Entry;
+use indexmap::{Equivalent, IndexMap};
 use rustc_hash::FxBuildHasher;
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
@@ -22,11 +23,36 @@ impl Hash for HashKey {
 
 impl PartialEq for HashKey {
     fn eq(&self, other: &HashKey) -> bool {
-        self.hash == other.hash && key_eq(&self.value, &other.value)
+        KeyRef { hash: self.hash, value: &self.value }.equivalent(other)
     }
 }
 
 impl Eq for HashKey {}
+
+/// A borrowed key with its hash: looks a value up without cloning it into a `HashKey`.
+struct KeyRef<'a> {
+    hash: i64,
+    value: &'a Value,
+}
+
+impl Hash for KeyRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_i64(self.hash);
+    }
+}
+
+impl Equivalent<HashKey> for KeyRef<'_> {
+    #[inline]
+    fn equivalent(&self, key: &HashKey) -> bool {
+        self.hash == key.hash && (same_str(self.value, &key.value) || key_eq(self.value, &key.value))
+    }
+}
+
+/// Whether both are the same string object: the common match, tested inline.
+#[inline(always)]
+fn same_str(a: &Value, b: &Value) -> bool {
+    matches!((a, b), (Value::Str(x), Value::Str(y)) if std::rc::Rc::ptr_eq(x, y))
+}
 
 /// Equality of hashable builtin values, as `==` defines it (`1 == 1.0 == True`).
 /// Other objects compare by identity.
@@ -76,8 +102,17 @@ pub enum Unhashable {
     NeedsCall,
 }
 
-/// The Python hash of a builtin value.
+/// The Python hash of a builtin value; a string's (cached) hash is read inline.
+#[inline(always)]
 pub fn hash_value(v: &Value) -> Result<i64, Unhashable> {
+    match v {
+        Value::Str(s) => Ok(s.hash()),
+        _ => hash_other(v),
+    }
+}
+
+/// The hash of any value but a str.
+fn hash_other(v: &Value) -> Result<i64, Unhashable> {
     use Value::*;
     Ok(match v {
         None => 0x5f3759df,
@@ -86,7 +121,6 @@ pub fn hash_value(v: &Value) -> Result<i64, Unhashable> {
         Float(f) if f.is_nan() => (v.heap_ptr().unwrap_or(0) >> 4) as i64,
         Float(f) => crate::numeric::hash_f64(*f),
         BigInt(b) => crate::numeric::hash_bigint(b),
-        Str(s) => s.hash(),
         Tuple(t) => {
             let mut hs = Vec::with_capacity(t.items.len());
             for x in t.items.iter() {
@@ -137,13 +171,21 @@ impl PyDict {
         self.map.borrow().get(key).cloned()
     }
 
+    /// Looks up a key whose hash needs no script code; the error says why it cannot be
+    /// hashed natively.
+    pub fn lookup(&self, key: &Value) -> Result<Option<Value>, Unhashable> {
+        let hash = hash_value(key)?;
+        Ok(self.map.borrow().get(&KeyRef { hash, value: key }).cloned())
+    }
+
     /// Inserts or replaces; a replaced key keeps its position and original key object.
     pub fn insert(&self, key: HashKey, value: Value) {
-        let mut map = self.map.borrow_mut();
-        match map.get_mut(&key) {
-            Some(slot) => *slot = value,
-            None => {
-                map.insert(key, value);
+        match self.map.borrow_mut().entry(key) {
+            Entry::Occupied(mut slot) => {
+                slot.insert(value);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(value);
             }
         }
     }
@@ -158,5 +200,36 @@ impl PyDict {
 
     pub fn items(&self) -> Vec<(Value, Value)> {
         self.map.borrow().iter().map(|(k, v)| (k.value.clone(), v.clone())).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(v: Value) -> HashKey {
+        HashKey { hash: hash_value(&v).ok().expect("hashable"), value: v }
+    }
+
+    #[test]
+    fn lookup_matches_equal_keys_of_other_objects_and_types() {
+        let d = PyDict::default();
+        d.insert(key(Value::str("spam")), Value::Int(1));
+        d.insert(key(Value::Int(2)), Value::Int(2));
+        assert!(matches!(d.lookup(&Value::str("spam")), Ok(Some(Value::Int(1)))));
+        assert!(matches!(d.lookup(&Value::Float(2.0)), Ok(Some(Value::Int(2)))));
+        assert!(matches!(d.lookup(&Value::str("eggs")), Ok(None)));
+        assert!(matches!(d.lookup(&Value::list(vec![])), Err(Unhashable::Type)));
+    }
+
+    #[test]
+    fn insert_replaces_the_value_and_keeps_the_first_key_and_position() {
+        let d = PyDict::default();
+        d.insert(key(Value::Int(1)), Value::Int(10));
+        d.insert(key(Value::str("b")), Value::Int(20));
+        d.insert(key(Value::Bool(true)), Value::Int(30));
+        let items = d.items();
+        assert_eq!(items.len(), 2);
+        assert!(matches!(items[0], (Value::Int(1), Value::Int(30))));
     }
 }

@@ -865,6 +865,14 @@ impl Vm {
                     return self.after_call(fiber, outcome);
                 }
                 Op::Subscr => {
+                    let n = fiber.stack.len();
+                    if let Some(v) = ops::list_item_fast(&fiber.stack[n - 2], &fiber.stack[n - 1]) {
+                        // The index is an int (owns nothing); the list's reference is released
+                        // by the assignment.
+                        fiber.stack.truncate(n - 1);
+                        fiber.stack[n - 2] = v;
+                        continue;
+                    }
                     let key = pop!();
                     let obj = pop!();
                     produce!(ops::get_item(&obj, &key));

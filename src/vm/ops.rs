@@ -4,7 +4,7 @@
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::intern::{intern, sym, Symbol};
 use crate::numeric;
-use crate::object::dict::HashKey;
+use crate::object::dict::{hash_value, HashKey, Unhashable};
 use crate::object::Wrapper;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, dunder, hash_key_sync};
@@ -293,12 +293,7 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
     }
     match op {
         BinOp::Add => match (a, b) {
-            (Str(x), Str(y)) => {
-                let mut s = String::with_capacity(x.s.len() + y.s.len());
-                s.push_str(&x.s);
-                s.push_str(&y.s);
-                Ok(Value::str(s))
-            }
+            (Str(x), Str(y)) => Ok(Value::Str(Rc::new(x.concat(y)))),
             (List(x), List(y)) => {
                 let mut v = x.items.borrow().clone();
                 v.extend(y.items.borrow().iter().cloned());
@@ -625,6 +620,7 @@ fn compare_slow(op: CmpOp, a: &Value, b: &Value) -> PyResult {
 // ---- subscripting ----
 
 /// Normalizes a possibly negative index into `0..len`, or `None` if out of range.
+#[inline]
 pub fn norm_index(i: i64, len: usize) -> Option<usize> {
     let i = if i < 0 { i + len as i64 } else { i };
     if i < 0 || i >= len as i64 {
@@ -684,6 +680,15 @@ fn slice_positions(s: &crate::value::PySlice, len: usize) -> PyResult<Vec<usize>
 }
 
 /// `obj[key]`.
+/// `list[int]` with the index in range: the common subscript, done inline by the
+/// interpreter loop. `None` for anything else (`get_item` then raises or handles it).
+#[inline(always)]
+pub fn list_item_fast(obj: &Value, key: &Value) -> Option<Value> {
+    let (Value::List(l), Value::Int(i)) = (obj, key) else { return None };
+    let items = l.items.borrow();
+    norm_index(*i, items.len()).map(|i| items[i].fast_clone())
+}
+
 pub fn get_item(obj: &Value, key: &Value) -> PyResult {
     match obj {
         Value::List(l) => {
@@ -738,12 +743,11 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
                     .ok_or_else(|| ex::index_error("range object index out of range"))
             }
         },
-        Value::Dict(d) => match hash_key_sync(key.clone()) {
-            Some(k) => match d.get(&k?) {
-                Some(v) => Ok(v),
-                None => dict_missing(obj, key),
-            },
-            None => {
+        Value::Dict(d) => match d.lookup(key) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => dict_missing(obj, key),
+            Err(Unhashable::Type) => Err(protocol::unhashable(key)),
+            Err(Unhashable::NeedsCall) => {
                 let (d, key) = (d.clone(), key.clone());
                 run_async(|ctx| async move {
                     let k = protocol::hash_key(&ctx, key.clone()).await?;
@@ -813,12 +817,13 @@ pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
                 }
             }
         },
-        Value::Dict(d) => match hash_key_sync(key.clone()) {
-            Some(k) => {
-                d.insert(k?, v);
+        Value::Dict(d) => match hash_value(&key) {
+            Ok(hash) => {
+                d.insert(HashKey { hash, value: key }, v);
                 Ok(())
             }
-            None => {
+            Err(Unhashable::Type) => Err(protocol::unhashable(&key)),
+            Err(Unhashable::NeedsCall) => {
                 let d = d.clone();
                 run_async(|ctx| async move {
                     let k = protocol::hash_key(&ctx, key).await?;

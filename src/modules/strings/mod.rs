@@ -36,6 +36,10 @@ pub fn install() {
 
 /// `str(object='')`, and the errors of `str(object, encoding, errors)` (no bytes here).
 fn str_new(a: &Args) -> PyResult {
+    // The common call, `str(x)`, skips the keyword handling.
+    if let ([], [v]) = (a.kw, a.pos) {
+        return protocol::str_value(v.clone());
+    }
     let params = ["object", "encoding", "errors"];
     if a.pos.len() > 3 {
         return Err(type_error(format!("str() takes at most 3 arguments ({} given)", a.pos.len())));
@@ -206,7 +210,7 @@ fn str_param<'a>(v: &'a Value, name: &str, pos: Option<usize>) -> PyResult<&'a R
 
 fn join(a: &Args) -> PyResult {
     let (sep, args) = clinic(a, "join", 1, 1)?;
-    let sep = sep.s.to_string();
+    let sep = sep.clone();
     let source = args[0].clone();
     match &source {
         Value::List(l) => return join_strs(&sep, &l.items.borrow()),
@@ -227,15 +231,17 @@ fn join(a: &Args) -> PyResult {
     })
 }
 
-/// Joins when every item is a str; the error names the first item that is not.
-fn join_strs(sep: &str, items: &[Value]) -> PyResult {
-    let mut out = String::new();
+/// Joins when every item is a str; the error names the first item that is not. The result
+/// is sized first, so its text is built in one allocation.
+fn join_strs(sep: &PyStr, items: &[Value]) -> PyResult {
+    let gaps = items.len().saturating_sub(1);
+    let (mut len, mut chars) = (sep.s.len() * gaps, sep.chars * gaps);
     for (i, x) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(sep);
-        }
         match x {
-            Value::Str(s) => out.push_str(&s.s),
+            Value::Str(s) => {
+                len += s.s.len();
+                chars += s.chars;
+            }
             other => {
                 return Err(type_error(format!(
                     "sequence item {}: expected str instance, {} found",
@@ -245,7 +251,16 @@ fn join_strs(sep: &str, items: &[Value]) -> PyResult {
             }
         }
     }
-    Ok(Value::str(out))
+    let mut out = String::with_capacity(len);
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(&sep.s);
+        }
+        if let Value::Str(s) = x {
+            out.push_str(&s.s);
+        }
+    }
+    Ok(Value::Str(Rc::new(PyStr::with_chars(out.into(), chars))))
 }
 
 /// Helper for registering: a `NativeFn` table entry.

@@ -73,15 +73,21 @@ pub async fn repr(ctx: &Ctx, v: &Value) -> PyResult<String> {
     repr::repr(ctx, v, &Recursion::default()).await
 }
 
-pub use repr::{format, str, str_repr};
+pub use repr::{format, scalar_repr, str, str_repr};
 
 pub fn repr_value(v: Value) -> PyResult {
+    if let Some(s) = scalar_repr(&v) {
+        return Ok(Value::str(s));
+    }
     run_async(|ctx| async move { Ok(Value::str(repr(&ctx, &v).await?)) })
 }
 
 pub fn str_value(v: Value) -> PyResult {
     if let Value::Str(_) = v {
         return Ok(v);
+    }
+    if let Some(s) = scalar_repr(&v) {
+        return Ok(Value::str(s));
     }
     run_async(|ctx| async move { Ok(Value::str(str(&ctx, &v).await?)) })
 }
@@ -90,6 +96,10 @@ pub fn str_value(v: Value) -> PyResult {
 pub fn format_value(v: Value, conv: Option<char>, spec: Option<Value>) -> PyResult {
     if let (Value::Str(_), None, None) = (&v, conv, &spec) {
         return Ok(v);
+    }
+    // A scalar's str, repr, ascii and empty-spec format are all the same ASCII text.
+    if let (Some(s), None) = (scalar_repr(&v), &spec) {
+        return Ok(Value::str(s));
     }
     run_async(|ctx| async move {
         let v = match conv {
@@ -156,7 +166,7 @@ pub async fn len(ctx: &Ctx, v: &Value) -> PyResult<i64> {
 pub async fn hash(ctx: &Ctx, v: &Value) -> PyResult<i64> {
     match hash_value(v) {
         Ok(h) => Ok(h),
-        Err(Unhashable::Type) => Err(type_error(format!("unhashable type: '{}'", type_name(v)))),
+        Err(Unhashable::Type) => Err(unhashable(v)),
         Err(Unhashable::NeedsCall) => {
             let m = instance_dunder(v, sym::HASH).expect("class defines __hash__");
             match ctx.call(m, vec![v.clone()]).await? {
@@ -173,10 +183,15 @@ pub async fn hash_key(ctx: &Ctx, v: Value) -> PyResult<HashKey> {
 }
 
 /// The key for a value when no script code is needed to hash it.
+/// `TypeError: unhashable type: 'list'`.
+pub fn unhashable(v: &Value) -> Flow {
+    type_error(format!("unhashable type: '{}'", type_name(v)))
+}
+
 pub fn hash_key_sync(v: Value) -> Option<PyResult<HashKey>> {
     match hash_value(&v) {
         Ok(h) => Some(Ok(HashKey { hash: h, value: v })),
-        Err(Unhashable::Type) => Some(Err(type_error(format!("unhashable type: '{}'", type_name(&v))))),
+        Err(Unhashable::Type) => Some(Err(unhashable(&v))),
         Err(Unhashable::NeedsCall) => None,
     }
 }

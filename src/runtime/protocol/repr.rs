@@ -9,19 +9,30 @@ use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::Ctx;
 use crate::vm::PyResult;
+use compact_str::CompactString;
 use std::future::Future;
 use std::pin::Pin;
 
 type Boxed<'a, T> = Pin<Box<dyn Future<Output = PyResult<T>> + 'a>>;
 
+/// The repr of a number, bool or None (which is also its `str`): these need no script code.
+pub fn scalar_repr(v: &Value) -> Option<CompactString> {
+    Some(match v {
+        Value::None => "None".into(),
+        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+        Value::Int(i) => itoa::Buffer::new().format(*i).into(),
+        Value::BigInt(b) => b.to_string().into(),
+        Value::Float(f) => crate::pyfmt::float_repr(*f).into(),
+        _ => return None,
+    })
+}
+
 pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, String> {
     Box::pin(async move {
         Ok(match v {
-            Value::None => "None".into(),
-            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
-            Value::Int(i) => i.to_string(),
-            Value::BigInt(b) => b.to_string(),
-            Value::Float(f) => crate::pyfmt::float_repr(*f),
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) => {
+                scalar_repr(v).expect("a scalar").into()
+            }
             Value::Str(s) => str_repr(&s.s),
             Value::List(l) => {
                 let items = l.items.borrow().clone();
