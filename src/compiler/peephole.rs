@@ -11,7 +11,11 @@ use crate::ast::{BinOp, CmpOp};
 use crate::bytecode::Op;
 
 /// The instructions the VM executes for `ops`.
+///
+/// The VM fetches these without bounds checks, relying on code never running off its end:
+/// the compiler ends every code object with `Return`, which this checks.
 pub fn fuse(ops: &[Op]) -> Box<[Op]> {
+    assert!(matches!(ops.last(), Some(Op::Return)), "code must end with Return");
     let mut fused: Vec<Op> = ops.to_vec();
     for (p, pair) in ops.windows(2).enumerate() {
         fused[p] = match (pair[0], pair[1]) {
@@ -60,8 +64,14 @@ mod tests {
 
     #[test]
     fn fuses_int_operands_and_compare_jumps() {
-        let ops =
-            [Op::LoadInt(2), Op::Compare(CmpOp::Lt), Op::PopJumpIfFalse(7), Op::LoadInt(1), Op::Inplace(BinOp::Add)];
+        let ops = [
+            Op::LoadInt(2),
+            Op::Compare(CmpOp::Lt),
+            Op::PopJumpIfFalse(7),
+            Op::LoadInt(1),
+            Op::Inplace(BinOp::Add),
+            Op::Return,
+        ];
         assert_eq!(
             &*fuse(&ops),
             &[
@@ -70,13 +80,20 @@ mod tests {
                 Op::PopJumpIfFalse(7),
                 Op::BinaryImm(BinOp::Add, 1),
                 Op::Inplace(BinOp::Add),
+                Op::Return,
             ]
         );
     }
 
     #[test]
+    #[should_panic(expected = "code must end with Return")]
+    fn refuses_code_that_could_run_off_its_end() {
+        fuse(&[Op::LoadNone]);
+    }
+
+    #[test]
     fn leaves_operators_without_an_int_fast_path_alone() {
-        let ops = [Op::LoadInt(2), Op::Binary(BinOp::Pow), Op::LoadInt(3), Op::Compare(CmpOp::In)];
+        let ops = [Op::LoadInt(2), Op::Binary(BinOp::Pow), Op::LoadInt(3), Op::Compare(CmpOp::In), Op::Return];
         assert_eq!(&*fuse(&ops), &ops[..]);
     }
 }

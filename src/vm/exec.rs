@@ -549,9 +549,26 @@ impl Vm {
         // alive) without reference-count traffic on every call and return. They are replaced
         // whenever the running frame changes and never used after it is popped.
         let mut code_ptr: *const Code = &*frame.code;
+        // The code's instructions, fetched without a bounds check: `ip` stays below their
+        // length, since every code object's instructions end with `Return` (`peephole::fuse`
+        // checks) and jumps target instructions.
+        let mut ops_ptr: *const Op = frame.code.fused.as_ptr();
         let mut globals_ptr: *const Module = &*frame.globals;
         let mut base = frame.base;
         let mut ip = frame.ip;
+        // Runs `frame` (now on top) from here on, at the given stack base and instruction.
+        macro_rules! switch_to {
+            ($frame:expr, $base:expr, $ip:expr) => {{
+                let frame = $frame;
+                (code_ptr, ops_ptr, globals_ptr, base, ip) = (
+                    &*frame.code as *const Code,
+                    frame.code.fused.as_ptr(),
+                    &*frame.globals as *const Module,
+                    $base,
+                    $ip,
+                );
+            }};
+        }
         macro_rules! code {
             () => {
                 // SAFETY: see above; the frame owning this code is on `fiber.frames`.
@@ -626,7 +643,8 @@ impl Vm {
         }
 
         loop {
-            let op = code!().fused[ip];
+            // SAFETY: see `ops_ptr`.
+            let op = unsafe { *ops_ptr.add(ip) };
             ip += 1;
             match op {
                 Op::Nop => {}
@@ -811,9 +829,7 @@ impl Vm {
                     };
                     fiber.frames.last_mut().expect("frame").ip = ip;
                     if self.enter_simple(fiber, at, argc) {
-                        let callee = fiber.frames.last().expect("frame");
-                        (code_ptr, globals_ptr, base, ip) =
-                            (&*callee.code as *const Code, &*callee.globals as *const Module, at + 1, 0);
+                        switch_to!(fiber.frames.last().expect("frame"), at + 1, 0);
                         continue;
                     }
                     let outcome = self.call_value(fiber, at, argc, &[], FrameKind::Normal);
@@ -823,9 +839,7 @@ impl Vm {
                     let at = fiber.stack.len() - argc as usize - 1;
                     fiber.frames.last_mut().expect("frame").ip = ip;
                     if self.enter_simple(fiber, at, argc as usize) {
-                        let callee = fiber.frames.last().expect("frame");
-                        (code_ptr, globals_ptr, base, ip) =
-                            (&*callee.code as *const Code, &*callee.globals as *const Module, at + 1, 0);
+                        switch_to!(fiber.frames.last().expect("frame"), at + 1, 0);
                         continue;
                     }
                     let outcome = self.call_value(fiber, at, argc as usize, &[], FrameKind::Normal);
@@ -1171,8 +1185,7 @@ impl Vm {
                         _ => unreachable!("only normal and __init__ frames return inline"),
                     }
                     let caller = fiber.frames.last().expect("caller");
-                    (code_ptr, globals_ptr, base, ip) =
-                        (&*caller.code as *const Code, &*caller.globals as *const Module, caller.base, caller.ip);
+                    switch_to!(caller, caller.base, caller.ip);
                 }
                 Op::Yield => {
                     let v = pop!();
