@@ -1,16 +1,17 @@
 //! What CPython's event loop does through its async generator hooks: an async generator
 //! that starts while a loop runs is closed by that loop, with an `aclose()` task, when it
-//! is dropped unfinished or when `asyncio.run` shuts down.
+//! is dropped unfinished, or when `loop.shutdown_asyncgens()` runs (as `asyncio.run` does
+//! at its end; the coroutine is lib.coro's `_shutdown_asyncgens`).
 
 use super::{event_loop, state, task, try_state};
+use crate::modules::args::check_args;
 use crate::modules::async_generators::aclose;
 use crate::modules::builtins::native;
+use crate::object::function::Args;
 use crate::object::{GenState, Generator};
-use crate::runtime::exceptions::is_instance_of;
-use crate::runtime::protocol::{make_dict, repr};
+use crate::runtime::exceptions::type_error;
 use crate::value::Value;
-use crate::vm::native::Ctx;
-use crate::vm::{Flow, PyResult};
+use crate::vm::PyResult;
 use std::rc::Rc;
 
 /// The first step of an async generator made while a loop runs: the loop will close it
@@ -36,36 +37,16 @@ pub fn finalize(gen: Generator) {
     event_loop::try_call_soon(&lp, create_task, vec![aclose]);
 }
 
-/// `asyncio.run`'s `shutdown_asyncgens()`: closes every async generator the loop saw start
-/// that is still unfinished, one task each, and reports those that fail to close.
-pub async fn shutdown_asyncgens(ctx: &Ctx, lp: &Value) -> PyResult<()> {
-    let agens: Vec<Rc<Generator>> = {
-        let mut ld = event_loop::data_of(lp).expect("loop");
-        std::mem::take(&mut ld.asyncgens).iter().filter_map(std::rc::Weak::upgrade).collect()
-    };
-    let agens: Vec<Rc<Generator>> = agens.into_iter().filter(|g| g.state.get() != GenState::Finished).collect();
-    let mut tasks = Vec::with_capacity(agens.len());
-    for gen in &agens {
-        let aclose = aclose(gen.clone());
-        tasks.push(task::create_task(lp, aclose, None)?);
-    }
-    for (task, gen) in tasks.into_iter().zip(agens) {
-        if let Err(Flow::Raise(e)) = event_loop::run_until_complete(ctx, lp, task).await {
-            if !is_instance_of(&e, "Exception") {
-                return Err(Flow::Raise(e));
-            }
-            let shown = repr(ctx, &Value::Generator(gen.clone())).await?;
-            let context = make_dict(vec![
-                Value::str("message"),
-                Value::str(format!("an error occurred during closing of asynchronous generator {}", shown)),
-                Value::str("exception"),
-                Value::Instance(e),
-                Value::str("asyncgen"),
-                Value::Generator(gen),
-            ]);
-            let context = ctx.resolve(context).await?;
-            event_loop::call_exception_handler(ctx, lp, context).await?;
-        }
-    }
-    Ok(())
+/// `_take_asyncgens(loop)`: the async generators the loop saw start that are still
+/// unfinished, for lib.coro's `_shutdown_asyncgens` to close; the loop forgets them all.
+pub fn take_asyncgens(a: &Args) -> PyResult {
+    check_args(a, "_take_asyncgens", 1, 1)?;
+    let mut ld = event_loop::data_of(&a.pos[0]).ok_or_else(|| type_error("_take_asyncgens() expects a loop"))?;
+    let agens = std::mem::take(&mut ld.asyncgens)
+        .iter()
+        .filter_map(std::rc::Weak::upgrade)
+        .filter(|g| g.state.get() != GenState::Finished)
+        .map(Value::Generator)
+        .collect();
+    Ok(Value::list(agens))
 }

@@ -272,6 +272,11 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
         let (lp, fut) = (this(a)?, a.pos[1].clone());
         run_async(|ctx| async move { run_until_complete(&ctx, &lp, fut).await })
     });
+    method(class, "shutdown_asyncgens", |a| {
+        check_args(a, "shutdown_asyncgens", 1, 1)?;
+        let (close_all, lp) = (super::lib_value("_shutdown_asyncgens")?, this(a)?);
+        run_async(|ctx| async move { ctx.call(close_all, vec![lp]).await })
+    });
     method(class, "run_forever", |a| {
         let lp = this(a)?;
         run_async(|ctx| async move {

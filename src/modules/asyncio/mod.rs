@@ -529,6 +529,7 @@ pub fn make_module() -> Rc<Module> {
         ("run", run),
         ("gather", gather::gather),
         ("_all_cancelled", all_cancelled),
+        ("_take_asyncgens", asyncgens::take_asyncgens),
     ];
     for &(name, f) in fns {
         m.set(intern(name), native(name, f));
@@ -587,10 +588,11 @@ fn run(a: &crate::object::function::Args) -> PyResult {
         for t in pending {
             let _ = event_loop::run_until_complete(&ctx, &lp, t).await;
         }
-        // CPython runs two shutdown coroutines as tasks, which use up two task numbers; the
-        // first closes the async generators left unfinished, with a task each.
-        state(|s| s.task_counter += 1);
-        asyncgens::shutdown_asyncgens(&ctx, &lp).await?;
+        // CPython runs two shutdown coroutines as tasks: the first closes the async
+        // generators left unfinished, the second (which has no work here) only uses up a
+        // task number.
+        let shutdown = ctx.call(lib_value("_shutdown_asyncgens")?, vec![lp.clone()]).await?;
+        event_loop::run_until_complete(&ctx, &lp, shutdown).await?;
         state(|s| s.task_counter += 1);
         {
             let mut ld: RefMut<'_, LoopData> = loop_data(&lp).expect("loop");
