@@ -392,6 +392,11 @@ impl Vm {
         let Some(mut target) = gen.fiber.borrow_mut().take() else {
             return Event::Raise(exc_of(ex::value_error(format!("{} already executing", kind))));
         };
+        // A chain of awaits (or `yield from`s) nests frames as calls do.
+        if self.depth + target.frames.len() > RECURSION_LIMIT {
+            *gen.fiber.borrow_mut() = Some(target);
+            return Event::Raise(exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
+        }
         gen.state.set(GenState::Running);
         target.mode = mode;
         target.owner = Some(gen.clone());
