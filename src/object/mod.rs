@@ -104,10 +104,18 @@ impl Generator {
 
     /// The type name Python shows: `generator`, `coroutine` or `async_generator`.
     pub fn type_name(&self) -> &'static str {
+        match self.kind_word() {
+            "async generator" => "async_generator",
+            word => word,
+        }
+    }
+
+    /// How messages name this kind of object: `generator`, `coroutine` or `async generator`.
+    pub fn kind_word(&self) -> &'static str {
         if self.is_coroutine() {
             "coroutine"
         } else if self.is_async_generator() {
-            "async_generator"
+            "async generator"
         } else {
             "generator"
         }

@@ -261,7 +261,7 @@ impl Vm {
             if let Some(stop) = stop {
                 let re = new_exception(
                     types().exc("RuntimeError"),
-                    vec![Value::str(format!("{} raised {}", kind_word(&gen), stop))],
+                    vec![Value::str(format!("{} raised {}", gen.kind_word(), stop))],
                 );
                 let data = re.exc().expect("exception");
                 data.borrow_mut().cause = Some(Value::Instance(e.clone()));
@@ -363,7 +363,7 @@ impl Vm {
         mode: ResumeMode,
     ) -> Event {
         let state = gen.state.get();
-        let kind = kind_word(&gen);
+        let kind = gen.kind_word();
         match state {
             GenState::Running => return Event::Raise(exc_of(ex::value_error(format!("{} already executing", kind)))),
             GenState::Finished => {
@@ -1651,17 +1651,6 @@ fn end_async_step(fiber: &mut Fiber, outcome: impl FnOnce(&Value) -> Result<Valu
     let aw = fiber.stack.pop().unwrap_or(Value::None);
     fiber.stack.push(outcome(&aw)?);
     Ok(())
-}
-
-/// How messages name a generator object's kind.
-fn kind_word(gen: &Generator) -> &'static str {
-    if gen.is_coroutine() {
-        "coroutine"
-    } else if gen.is_async_generator() {
-        "async generator"
-    } else {
-        "generator"
-    }
 }
 
 /// The exception inside a `Flow` that is known to be a raise.
