@@ -12,7 +12,6 @@ use super::asyncio::{self, can_await, get_awaitable, AwaitStep};
 use super::builtins::method;
 use super::generators::exception_to_throw;
 use crate::intern::sym;
-use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::iter::NativeIter;
 use crate::object::{GenState, Generator};
@@ -121,7 +120,8 @@ fn step_of(it: &mut NativeIter) -> Option<&mut AsyncGenStep> {
     }
 }
 
-fn stop_async_iteration() -> Exc {
+/// A fresh `StopAsyncIteration()`: the end of an async generator.
+pub fn stop_async_iteration() -> Exc {
     new_exception(types().exc("StopAsyncIteration"), Vec::new())
 }
 
@@ -332,13 +332,9 @@ pub fn get_aiter(v: Value, asker: Asker) -> PyResult {
 fn is_async_iterator(v: &Value) -> bool {
     match v {
         Value::Generator(g) => g.is_async_generator(),
-        Value::Instance(inst) => anext_method(&inst.class).is_some(),
+        Value::Instance(inst) => inst.class.lookup(sym::ANEXT).is_some(),
         _ => false,
     }
-}
-
-fn anext_method(class: &Class) -> Option<Value> {
-    class.lookup(sym::ANEXT)
 }
 
 /// `GetANext`, `anext(it[, default])`: the awaitable of `it.__anext__()`.
@@ -349,7 +345,7 @@ pub fn get_anext(it: &Value, default: Option<Value>, asker: Asker) -> PyResult {
         }
     }
     let method = match it {
-        Value::Instance(inst) => anext_method(&inst.class),
+        Value::Instance(inst) => inst.class.lookup(sym::ANEXT),
         _ => None,
     };
     let Some(method) = method else {

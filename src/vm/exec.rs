@@ -287,8 +287,7 @@ impl Vm {
             // A native that resumes an async generator sees its end as StopAsyncIteration
             // (and each `yield` as a return: see `deliver_async_yield`).
             (ResumeMode::Native, Ok(_)) if gen.is_async_generator() => {
-                let stop = new_exception(types().exc("StopAsyncIteration"), Vec::new());
-                self.raise_in_resumer(fiber, stop)
+                self.raise_in_resumer(fiber, crate::modules::async_generators::stop_async_iteration())
             }
             (ResumeMode::Native, Ok(v)) => {
                 let top = fiber.frames.last().expect("native frame");
