@@ -55,10 +55,7 @@ impl InstanceAttrs {
     /// Sets `name`, making the table with room for `room` attributes if there is none yet;
     /// returns a hint for it.
     pub fn insert_hinted(&mut self, name: Symbol, v: Value, room: usize) -> u32 {
-        let table = self.0.get_or_insert_with(|| {
-            let empty = Shape::empty();
-            Box::new(Table { key: empty.key(), values: Vec::with_capacity(room), names: Names::Shape(empty) })
-        });
+        let table = self.table(room);
         if let Names::Shape(shape) = table.names {
             // A shape's first child is the likely next one: a class's instances get the same
             // names in the same order.
@@ -84,6 +81,36 @@ impl InstanceAttrs {
             d.insert(name, v);
         }
         0
+    }
+
+    /// Adds `name` as the next slot if `hint`, the calling instruction's, was made by adding
+    /// it to a table of this shape before: the usual store in `__init__`, a cached
+    /// transition. Otherwise gives `v` back.
+    #[inline(always)]
+    pub fn add_hinted(&mut self, name: Symbol, v: Value, hint: u32, room: usize) -> Result<(), Value> {
+        let shape = match self.0.as_deref() {
+            None => Shape::empty(),
+            Some(Table { names: Names::Shape(shape), .. }) => shape,
+            Some(_) => return Err(v),
+        };
+        match shape.first_child() {
+            Some((first, child)) if first == name && child.key() == Shape::hint_key(hint) => {
+                let table = self.table(room);
+                table.key = child.key();
+                table.names = Names::Shape(child);
+                table.values.push(v);
+                Ok(())
+            }
+            _ => Err(v),
+        }
+    }
+
+    /// The table, made with room for `room` values if there is none yet.
+    fn table(&mut self, room: usize) -> &mut Table {
+        self.0.get_or_insert_with(|| {
+            let empty = Shape::empty();
+            Box::new(Table { key: empty.key(), values: Vec::with_capacity(room), names: Names::Shape(empty) })
+        })
     }
 
     pub fn insert(&mut self, name: Symbol, v: Value) {
@@ -176,6 +203,19 @@ mod tests {
         assert!(matches!(two.hinted(hint), Some(Value::Int(2))));
         *two.hinted_mut(hint).unwrap() = Value::Int(5);
         assert!(matches!(two.get(&intern("table_test_b")), Some(Value::Int(5))));
+    }
+
+    #[test]
+    fn an_add_hint_moves_a_table_of_the_parent_shape_to_the_child() {
+        let (a, b) = (intern("table_test_add_a"), intern("table_test_add_b"));
+        let (_, hint) = table_of(&["table_test_add_a", "table_test_add_b"]);
+        let mut t = InstanceAttrs::default();
+        assert!(t.add_hinted(b, Value::Int(0), hint, 2).is_err(), "b is not the next name of the empty shape");
+        assert!(t.add_hinted(a, Value::Int(1), hint, 2).is_err(), "the hint was made adding b, not a");
+        t.insert(a, Value::Int(1));
+        assert!(t.add_hinted(b, Value::Int(2), hint, 2).is_ok());
+        assert_eq!(names(&t), ["table_test_add_a", "table_test_add_b"]);
+        assert!(matches!(t.hinted(hint), Some(Value::Int(2))));
     }
 
     #[test]

@@ -99,8 +99,11 @@ impl Instance {
         match attrs.hinted_mut(hint.get()) {
             Some(slot) => fast_drop(std::mem::replace(slot, v)),
             None => {
-                drop(attrs);
-                self.set_own_attr_searched(name, v, hint)
+                let room = self.class.attrs_per_instance.get() as usize;
+                if let Err(v) = attrs.add_hinted(name, v, hint.get(), room) {
+                    drop(attrs);
+                    self.set_own_attr_searched(name, v, hint)
+                }
             }
         }
     }

@@ -24,14 +24,21 @@ pub struct Shape {
     /// The attribute names; a name's position is its slot.
     keys: Box<[Symbol]>,
     children: RefCell<Vec<(Symbol, &'static Shape)>>,
+    /// The first child, also kept outside `children` so that the common add (a class's
+    /// instances get the same names in the same order) reads it without a borrow.
+    first_child: Cell<Option<(Symbol, &'static Shape)>>,
 }
 
 thread_local! {
-    static EMPTY: &'static Shape = Box::leak(Box::new(Shape { id: 0, keys: Box::new([]), children: RefCell::default() }));
+    static EMPTY: &'static Shape = Box::leak(Box::new(Shape::new(0, Box::new([]))));
     static SHAPES_MADE: Cell<u32> = const { Cell::new(1) };
 }
 
 impl Shape {
+    fn new(id: u32, keys: Box<[Symbol]>) -> Shape {
+        Shape { id, keys, children: RefCell::default(), first_child: Cell::new(None) }
+    }
+
     /// The shape of an instance with no attributes.
     pub fn empty() -> &'static Shape {
         EMPTY.with(|e| *e)
@@ -57,14 +64,18 @@ impl Shape {
         }
         SHAPES_MADE.with(|m| m.set(made + 1));
         let keys = self.keys.iter().copied().chain(std::iter::once(name)).collect();
-        let child: &'static Shape = Box::leak(Box::new(Shape { id: made, keys, children: RefCell::default() }));
+        let child: &'static Shape = Box::leak(Box::new(Shape::new(made, keys)));
         children.push((name, child));
+        if children.len() == 1 {
+            self.first_child.set(Some((name, child)));
+        }
         Some(child)
     }
 
     /// The name and shape that were first added after this one.
+    #[inline(always)]
     pub fn first_child(&self) -> Option<(Symbol, &'static Shape)> {
-        self.children.borrow().first().copied()
+        self.first_child.get()
     }
 
     /// An inline-cache hint for `slot` of this shape: the shape's key in the upper bits, the
