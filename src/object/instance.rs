@@ -99,19 +99,19 @@ impl Instance {
         match attrs.hinted_mut(hint.get()) {
             Some(slot) => fast_drop(std::mem::replace(slot, v)),
             None => {
-                let room = self.class.attrs_per_instance.get() as usize;
-                if let Err(v) = attrs.add_hinted(name, v, hint.get(), room) {
-                    drop(attrs);
-                    self.set_own_attr_searched(name, v, hint)
-                }
+                drop(attrs);
+                self.add_own_attr(name, v, hint)
             }
         }
     }
 
+    /// The out-of-line part of `set_own_attr`: adds `name` through the cached transition
+    /// if the hint allows, else searches.
     #[inline(never)]
-    fn set_own_attr_searched(&self, name: Symbol, v: Value, hint: &Cell<u32>) {
+    fn add_own_attr(&self, name: Symbol, v: Value, hint: &Cell<u32>) {
         let room = self.class.attrs_per_instance.get();
         let mut attrs = self.attrs.borrow_mut();
+        let Err(v) = attrs.add_hinted(name, v, hint.get(), room as usize) else { return };
         let h = attrs.insert_hinted(name, v, room as usize);
         hint.set(h);
         let count = attrs.count() as u32;
