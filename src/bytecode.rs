@@ -178,6 +178,12 @@ pub enum Op {
     CompareJumpIfFalse(CmpOp, u32),
     /// `Compare(op)` `PopJumpIfTrue(target)`
     CompareJumpIfTrue(CmpOp, u32),
+    /// `LoadInt(k)` `Compare(op)` `PopJumpIfFalse(target)`: skips both on its fast path
+    CompareImmJumpIfFalse(CmpOp, i32, u32),
+    /// `LoadInt(k)` `Compare(op)` `PopJumpIfTrue(target)`
+    CompareImmJumpIfTrue(CmpOp, i32, u32),
+    /// `LoadNone` `Return`
+    ReturnNone,
 }
 
 const _: () = assert!(std::mem::size_of::<Op>() == 12);

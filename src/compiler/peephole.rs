@@ -1,9 +1,9 @@
 //! Superinstructions: common instruction pairs fused into one, so the VM dispatches once
 //! where it would dispatch twice.
 //!
-//! A fused instruction replaces only the first of its pair; the second stays where it was.
-//! So jumps into the middle of a pair still land on a plain instruction, and when the fused
-//! instruction's fast path does not apply (an operand is not a small int, an attribute is not
+//! A fused instruction replaces only the first of its pair (or triple); the others stay
+//! where they were. So jumps into the middle of a pair still land on a plain instruction, and
+//! when the fused instruction's fast path does not apply (an operand is not a small int, an attribute is not
 //! in the instance's own table), the VM performs just the first instruction and goes on to
 //! the second, which then raises or takes the general path with its own span for tracebacks.
 
@@ -18,12 +18,18 @@ pub fn fuse(ops: &[Op]) -> Box<[Op]> {
     assert!(matches!(ops.last(), Some(Op::Return)), "code must end with Return");
     let mut fused: Vec<Op> = ops.to_vec();
     for (p, pair) in ops.windows(2).enumerate() {
+        let third = ops.get(p + 2).copied().unwrap_or(Op::Nop);
         fused[p] = match (pair[0], pair[1]) {
+            (Op::LoadInt(k), Op::Compare(op)) if int_compare(op) => match third {
+                Op::PopJumpIfFalse(t) => Op::CompareImmJumpIfFalse(op, k, t),
+                Op::PopJumpIfTrue(t) => Op::CompareImmJumpIfTrue(op, k, t),
+                _ => Op::CompareImm(op, k),
+            },
+            (Op::LoadNone, Op::Return) => Op::ReturnNone,
             (Op::LoadFast(a), Op::LoadFast(b)) => Op::LoadFast2(a, b),
             (Op::LoadFast(a), Op::LoadAttr(n)) => Op::LoadFastAttr(a, n),
             (Op::LoadFast(a), Op::StoreAttr(n)) => Op::LoadFastStoreAttr(a, n),
             (Op::LoadInt(k), Op::Binary(op) | Op::Inplace(op)) if int_binary(op) => Op::BinaryImm(op, k),
-            (Op::LoadInt(k), Op::Compare(op)) if int_compare(op) => Op::CompareImm(op, k),
             (Op::Compare(op), Op::PopJumpIfFalse(t)) if int_compare(op) => Op::CompareJumpIfFalse(op, t),
             (Op::Compare(op), Op::PopJumpIfTrue(t)) if int_compare(op) => Op::CompareJumpIfTrue(op, t),
             (first, _) => first,
@@ -70,19 +76,35 @@ mod tests {
             Op::PopJumpIfFalse(7),
             Op::LoadInt(1),
             Op::Inplace(BinOp::Add),
+            Op::LoadInt(3),
+            Op::Compare(CmpOp::Gt),
+            Op::PopJumpIfTrue(0),
+            Op::LoadInt(4),
+            Op::Compare(CmpOp::Eq),
             Op::Return,
         ];
         assert_eq!(
             &*fuse(&ops),
             &[
-                Op::CompareImm(CmpOp::Lt, 2),
+                Op::CompareImmJumpIfFalse(CmpOp::Lt, 2, 7),
                 Op::CompareJumpIfFalse(CmpOp::Lt, 7),
                 Op::PopJumpIfFalse(7),
                 Op::BinaryImm(BinOp::Add, 1),
                 Op::Inplace(BinOp::Add),
+                Op::CompareImmJumpIfTrue(CmpOp::Gt, 3, 0),
+                Op::CompareJumpIfTrue(CmpOp::Gt, 0),
+                Op::PopJumpIfTrue(0),
+                Op::CompareImm(CmpOp::Eq, 4),
+                Op::Compare(CmpOp::Eq),
                 Op::Return,
             ]
         );
+    }
+
+    #[test]
+    fn fuses_returning_none() {
+        let ops = [Op::LoadNone, Op::Return, Op::LoadNone, Op::Return];
+        assert_eq!(&*fuse(&ops), &[Op::ReturnNone, Op::Return, Op::ReturnNone, Op::Return]);
     }
 
     #[test]

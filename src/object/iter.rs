@@ -162,15 +162,41 @@ impl NativeIter {
         )
     }
 
-    pub fn next_simple(&mut self) -> Step {
+    /// The next item of a list or range iterator, the common `for` loops, inlined into the
+    /// interpreter; None for other iterators (`next_simple` takes those).
+    #[inline(always)]
+    pub fn next_inline(&mut self) -> Option<Step> {
         let step = match self {
             NativeIter::List { list, index } => match list.items.borrow().get(*index) {
                 Some(v) => {
                     *index += 1;
-                    Step::Item(v.clone())
+                    Step::Item(v.fast_clone())
                 }
                 None => Step::Done,
             },
+            NativeIter::Range { next, remaining, step } => {
+                if *remaining <= 0 {
+                    Step::Done
+                } else {
+                    let v = *next;
+                    *next = next.wrapping_add(*step);
+                    *remaining -= 1;
+                    Step::Item(Value::Int(v))
+                }
+            }
+            _ => return None,
+        };
+        if let Step::Done = step {
+            *self = NativeIter::Exhausted;
+        }
+        Some(step)
+    }
+
+    pub fn next_simple(&mut self) -> Step {
+        if let Some(step) = self.next_inline() {
+            return step;
+        }
+        let step = match self {
             NativeIter::Tuple { tuple, index } => match tuple.items.get(*index) {
                 Some(v) => {
                     *index += 1;
@@ -185,16 +211,6 @@ impl NativeIter {
                 }
                 None => Step::Done,
             },
-            NativeIter::Range { next, remaining, step } => {
-                if *remaining <= 0 {
-                    Step::Done
-                } else {
-                    let v = *next;
-                    *next = next.wrapping_add(*step);
-                    *remaining -= 1;
-                    Step::Item(Value::Int(v))
-                }
-            }
             NativeIter::Dict { dict, kind, index, .. } => {
                 let map = dict.map.borrow();
                 match map.get_index(*index) {
@@ -251,6 +267,7 @@ impl NativeIter {
             | NativeIter::Lock(_)
             | NativeIter::AsyncGen(_) => Step::NeedsVm,
             NativeIter::Exhausted => Step::Done,
+            NativeIter::List { .. } | NativeIter::Range { .. } => unreachable!("next_inline steps these"),
         };
         if let Step::Done = step {
             *self = NativeIter::Exhausted;

@@ -646,6 +646,37 @@ impl Vm {
             };
         }
 
+        // Returns the value on top of the stack from the running frame: to a script caller by
+        // switching frames here, without the event loop.
+        macro_rules! return_top {
+            () => {{
+                let n = fiber.frames.len();
+                let inline = n >= 2
+                    && fiber.frames[n - 2].native.is_none()
+                    && match &fiber.frames[n - 1].kind {
+                        FrameKind::Normal => true,
+                        FrameKind::Init(_) => top!().is_none(),
+                        _ => false,
+                    };
+                if !inline {
+                    let v = pop!();
+                    leave!(Event::Return(v));
+                }
+                let done = fiber.frames.pop().expect("frame");
+                self.depth -= 1;
+                match done.kind {
+                    FrameKind::Normal => move_top_down(&mut fiber.stack, done.ret_sp),
+                    FrameKind::Init(instance) => {
+                        truncate_stack(&mut fiber.stack, done.ret_sp);
+                        fiber.stack.push(Value::Instance(instance));
+                    }
+                    _ => unreachable!("only normal and __init__ frames return inline"),
+                }
+                let caller = fiber.frames.last().expect("caller");
+                switch_to!(caller, caller.base, caller.ip);
+            }};
+        }
+
         loop {
             // SAFETY: see `ops_ptr`.
             let op = unsafe { *ops_ptr.add(ip) };
@@ -993,7 +1024,13 @@ impl Vm {
                     let it = top!();
                     match it {
                         Value::Iter(cell) => {
-                            let step = cell.borrow_mut().next_simple();
+                            let step = {
+                                let mut it = cell.borrow_mut();
+                                match it.next_inline() {
+                                    Some(step) => step,
+                                    None => it.next_simple(),
+                                }
+                            };
                             match step {
                                 Step::Item(v) => fiber.stack.push(v),
                                 Step::Done => {
@@ -1164,32 +1201,11 @@ impl Vm {
                         FrameKind::ClassBody(Box::new(ClassBody { ns, name, bases })),
                     );
                 }
-                Op::Return => {
-                    // Returning to a script caller switches frames here, without the event loop.
-                    let n = fiber.frames.len();
-                    let inline = n >= 2
-                        && fiber.frames[n - 2].native.is_none()
-                        && match &fiber.frames[n - 1].kind {
-                            FrameKind::Normal => true,
-                            FrameKind::Init(_) => top!().is_none(),
-                            _ => false,
-                        };
-                    if !inline {
-                        let v = pop!();
-                        leave!(Event::Return(v));
-                    }
-                    let done = fiber.frames.pop().expect("frame");
-                    self.depth -= 1;
-                    match done.kind {
-                        FrameKind::Normal => move_top_down(&mut fiber.stack, done.ret_sp),
-                        FrameKind::Init(instance) => {
-                            truncate_stack(&mut fiber.stack, done.ret_sp);
-                            fiber.stack.push(Value::Instance(instance));
-                        }
-                        _ => unreachable!("only normal and __init__ frames return inline"),
-                    }
-                    let caller = fiber.frames.last().expect("caller");
-                    switch_to!(caller, caller.base, caller.ip);
+                Op::Return => return_top!(),
+                Op::ReturnNone => {
+                    fiber.stack.push(Value::None);
+                    ip += 1;
+                    return_top!()
                 }
                 Op::Yield => {
                     let v = pop!();
@@ -1253,7 +1269,13 @@ impl Vm {
                             }
                         }
                         Value::Iter(cell) => {
-                            let step = cell.borrow_mut().next_simple();
+                            let step = {
+                                let mut it = cell.borrow_mut();
+                                match it.next_inline() {
+                                    Some(step) => step,
+                                    None => it.next_simple(),
+                                }
+                            };
                             match step {
                                 Step::Item(v) => {
                                     // Resuming pushes the sent value and runs YieldFrom again.
@@ -1434,6 +1456,18 @@ impl Vm {
                         if let Some(r) = r {
                             set_top_int_result(&mut fiber.stack, r);
                             ip += 1;
+                            continue;
+                        }
+                    }
+                    fiber.stack.push(Value::Int(k as i64));
+                }
+                Op::CompareImmJumpIfFalse(cmp, k, t) | Op::CompareImmJumpIfTrue(cmp, k, t) => {
+                    if let Some(&Value::Int(x)) = fiber.stack.last() {
+                        if let Some(r) = ops::int_compare(cmp, x, k as i64) {
+                            // SAFETY: the operand is an int, which owns nothing.
+                            unsafe { fiber.stack.set_len(fiber.stack.len() - 1) };
+                            let jump_when = matches!(op, Op::CompareImmJumpIfTrue(..));
+                            ip = if r == jump_when { t as usize } else { ip + 2 };
                             continue;
                         }
                     }
