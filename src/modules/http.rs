@@ -15,7 +15,6 @@ use crate::object::function::Args;
 use crate::object::instance::Instance;
 use crate::object::module::Module;
 use crate::runtime::exceptions::{new_exception, raise, type_error};
-use crate::runtime::protocol::hash_key_sync;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::{Exc, Flow, PyResult};
@@ -319,9 +318,7 @@ fn make_response(r: HttpReply) -> Value {
     let inst = Instance::new(response_class());
     let headers = PyDict::default();
     for (k, v) in r.headers {
-        if let Some(Ok(key)) = hash_key_sync(Value::str(k)) {
-            headers.insert(key, Value::str(v));
-        }
+        headers.insert_str(&k, Value::str(v));
     }
     {
         let mut at = inst.attrs.borrow_mut();

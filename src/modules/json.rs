@@ -14,7 +14,7 @@ use crate::object::dict::PyDict;
 use crate::object::function::Args;
 use crate::object::module::Module;
 use crate::runtime::exceptions::{self as ex, new_exception, type_error};
-use crate::runtime::protocol::{self, hash_key_sync};
+use crate::runtime::protocol;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
@@ -594,8 +594,7 @@ fn to_value(j: Json) -> PyResult {
         Json::Object(pairs) => {
             let d = PyDict::default();
             for (k, v) in pairs {
-                let key = hash_key_sync(Value::str(k)).expect("str hashes natively")?;
-                d.insert(key, to_value(v)?);
+                d.insert_str(&k, to_value(v)?);
             }
             Value::Dict(Rc::new(d))
         }

@@ -1,12 +1,13 @@
 //! `dict`: an insertion-ordered hash map from hashable values to values.
 
 use super::hash;
+use super::key_eq::{key_eq, note_undecided, Undecided};
 use crate::value::Value;
-use indexmap::map::Entry;
-use indexmap::{Equivalent, IndexMap};
+use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+use indexmap::IndexMap;
 use rustc_hash::FxBuildHasher;
 use std::cell::RefCell;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 /// A dict or set key: the value with its Python hash computed once.
 #[derive(Clone)]
@@ -21,77 +22,36 @@ impl Hash for HashKey {
     }
 }
 
+/// Equality for tables whose keys all compare natively (see `PyDict::insert_str`): an
+/// unanswered script comparison counts as unequal.
 impl PartialEq for HashKey {
     fn eq(&self, other: &HashKey) -> bool {
-        KeyRef { hash: self.hash, value: &self.value }.equivalent(other)
+        let mut unused = None;
+        same_key(other, self.hash, &self.value, &mut unused)
     }
 }
 
 impl Eq for HashKey {}
 
-/// A borrowed key with its hash: looks a value up without cloning it into a `HashKey`.
-struct KeyRef<'a> {
-    hash: i64,
-    value: &'a Value,
-}
-
-impl Hash for KeyRef<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_i64(self.hash);
-    }
-}
-
-impl Equivalent<HashKey> for KeyRef<'_> {
-    #[inline]
-    fn equivalent(&self, key: &HashKey) -> bool {
-        self.hash == key.hash && (same_str(self.value, &key.value) || key_eq(self.value, &key.value))
-    }
+/// Whether the stored key matches a probe; a comparison only script code can answer counts
+/// as unequal and is noted in `first`.
+#[inline(always)]
+pub fn same_key(stored: &HashKey, hash: i64, probe: &Value, first: &mut Option<Undecided>) -> bool {
+    stored.hash == hash
+        && (same_str(probe, &stored.value)
+            || match key_eq(probe, &stored.value) {
+                Some(equal) => equal,
+                None => {
+                    note_undecided(first, &stored.value, probe);
+                    false
+                }
+            })
 }
 
 /// Whether both are the same string object: the common match, tested inline.
 #[inline(always)]
 fn same_str(a: &Value, b: &Value) -> bool {
     matches!((a, b), (Value::Str(x), Value::Str(y)) if std::rc::Rc::ptr_eq(x, y))
-}
-
-/// Equality of hashable builtin values, as `==` defines it (`1 == 1.0 == True`).
-/// Other objects compare by identity.
-pub fn key_eq(a: &Value, b: &Value) -> bool {
-    use Value::*;
-    match (a, b) {
-        (Str(x), Str(y)) => x.s == y.s,
-        (Int(x), Int(y)) => x == y,
-        (Tuple(x), Tuple(y)) => {
-            x.items.len() == y.items.len() && x.items.iter().zip(y.items.iter()).all(|(p, q)| key_eq(p, q))
-        }
-        (Set(x), Set(y)) => x.frozen && y.frozen && x.set_eq(y),
-        _ => match (numeric(a), numeric(b)) {
-            (Some(x), Some(y)) => x == y,
-            _ => a.is(b),
-        },
-    }
-}
-
-/// Numbers as a comparable form: exact for i64, float otherwise.
-#[derive(PartialEq)]
-enum Num {
-    I(i128),
-    F(f64),
-    Big(num_bigint::BigInt),
-}
-
-fn numeric(v: &Value) -> Option<Num> {
-    Some(match v {
-        Value::Bool(b) => Num::I(*b as i128),
-        Value::Int(i) => Num::I(*i as i128),
-        Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e18 => Num::I(*f as i128),
-        Value::Float(f) if f.fract() == 0.0 && f.is_finite() => {
-            Num::Big(num_traits::FromPrimitive::from_f64(*f).unwrap_or_default())
-        }
-        Value::Float(f) => Num::F(*f),
-        Value::BigInt(b) => Num::Big((**b).clone()),
-        _ => return None,
-    })
 }
 
 /// Why a value could not be hashed natively.
@@ -150,15 +110,15 @@ pub struct PyDict {
     pub map: RefCell<IndexMap<HashKey, Value, FxBuildHasher>>,
 }
 
-impl PyDict {
-    pub fn from_pairs(pairs: Vec<(HashKey, Value)>) -> PyDict {
-        let mut map = IndexMap::with_capacity_and_hasher(pairs.len(), FxBuildHasher);
-        for (k, v) in pairs {
-            map.insert(k, v);
-        }
-        PyDict { map: RefCell::new(map) }
-    }
+/// The map's hash of a key with Python hash `hash` (what `HashKey`'s `Hash` feeds it).
+#[inline(always)]
+fn map_hash(hash: i64) -> u64 {
+    FxBuildHasher.hash_one(hash)
+}
 
+/// The key operations stop without changing anything when deciding whether the key is present
+/// needs a script `__eq__`: they return that question (see `key_eq`).
+impl PyDict {
     pub fn len(&self) -> usize {
         self.map.borrow().len()
     }
@@ -167,31 +127,61 @@ impl PyDict {
         self.map.borrow().is_empty()
     }
 
-    pub fn get(&self, key: &HashKey) -> Option<Value> {
-        self.map.borrow().get(key).cloned()
-    }
-
-    /// Looks up a key whose hash needs no script code; the error says why it cannot be
-    /// hashed natively.
-    pub fn lookup(&self, key: &Value) -> Result<Option<Value>, Unhashable> {
-        let hash = hash_value(key)?;
-        Ok(self.map.borrow().get(&KeyRef { hash, value: key }).cloned())
-    }
-
-    /// Inserts or replaces; a replaced key keeps its position and original key object.
-    pub fn insert(&self, key: HashKey, value: Value) {
-        match self.map.borrow_mut().entry(key) {
-            Entry::Occupied(mut slot) => {
-                slot.insert(value);
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(value);
-            }
+    /// The value for a key given as its hash and value.
+    #[inline]
+    pub fn get_hashed(&self, hash: i64, key: &Value) -> Result<Option<Value>, Undecided> {
+        let mut first = None;
+        let map = self.map.borrow();
+        let found = map.raw_entry_v1().from_hash(map_hash(hash), |k| same_key(k, hash, key, &mut first));
+        match (found, first) {
+            (Some((_, v)), _) => Ok(Some(v.clone())),
+            (None, Some(question)) => Err(question),
+            (None, None) => Ok(None),
         }
     }
 
-    pub fn remove(&self, key: &HashKey) -> Option<Value> {
-        self.map.borrow_mut().shift_remove(key)
+    pub fn get(&self, key: &HashKey) -> Result<Option<Value>, Undecided> {
+        self.get_hashed(key.hash, &key.value)
+    }
+
+    /// Inserts or replaces; a replaced key keeps its position and original key object.
+    #[inline]
+    pub fn insert(&self, key: &HashKey, value: &Value) -> Result<(), Undecided> {
+        let mut first = None;
+        let mut map = self.map.borrow_mut();
+        match map.raw_entry_mut_v1().from_hash(map_hash(key.hash), |k| same_key(k, key.hash, &key.value, &mut first)) {
+            RawEntryMut::Occupied(mut slot) => {
+                slot.insert(value.clone());
+                Ok(())
+            }
+            RawEntryMut::Vacant(slot) => match first {
+                Some(question) => Err(question),
+                None => {
+                    slot.insert(key.clone(), value.clone());
+                    Ok(())
+                }
+            },
+        }
+    }
+
+    /// Inserts or replaces a string key in a dict whose keys are all strings (keyword
+    /// arguments, JSON objects), where no comparison needs script code.
+    pub fn insert_str(&self, key: &str, value: Value) {
+        let key = Value::str(key);
+        let hash = hash_value(&key).unwrap_or_default();
+        self.map.borrow_mut().insert(HashKey { hash, value: key }, value);
+    }
+
+    pub fn remove(&self, key: &HashKey) -> Result<Option<Value>, Undecided> {
+        let mut first = None;
+        let mut map = self.map.borrow_mut();
+        match map.raw_entry_mut_v1().from_hash(map_hash(key.hash), |k| same_key(k, key.hash, &key.value, &mut first)) {
+            RawEntryMut::Occupied(slot) => Ok(Some(slot.shift_remove())),
+            RawEntryMut::Vacant(_) => match first {
+                Some(question) => Err(question),
+                None => Ok(None),
+            },
+        }
     }
 
     pub fn keys(&self) -> Vec<Value> {
@@ -211,23 +201,26 @@ mod tests {
         HashKey { hash: hash_value(&v).ok().expect("hashable"), value: v }
     }
 
+    fn get(d: &PyDict, v: Value) -> Option<Value> {
+        d.get(&key(v)).ok().flatten()
+    }
+
     #[test]
     fn lookup_matches_equal_keys_of_other_objects_and_types() {
         let d = PyDict::default();
-        d.insert(key(Value::str("spam")), Value::Int(1));
-        d.insert(key(Value::Int(2)), Value::Int(2));
-        assert!(matches!(d.lookup(&Value::str("spam")), Ok(Some(Value::Int(1)))));
-        assert!(matches!(d.lookup(&Value::Float(2.0)), Ok(Some(Value::Int(2)))));
-        assert!(matches!(d.lookup(&Value::str("eggs")), Ok(None)));
-        assert!(matches!(d.lookup(&Value::list(vec![])), Err(Unhashable::Type)));
+        assert!(d.insert(&key(Value::str("spam")), &Value::Int(1)).is_ok());
+        assert!(d.insert(&key(Value::Int(2)), &Value::Int(2)).is_ok());
+        assert!(matches!(get(&d, Value::str("spam")), Some(Value::Int(1))));
+        assert!(matches!(get(&d, Value::Float(2.0)), Some(Value::Int(2))));
+        assert!(get(&d, Value::str("eggs")).is_none());
     }
 
     #[test]
     fn insert_replaces_the_value_and_keeps_the_first_key_and_position() {
         let d = PyDict::default();
-        d.insert(key(Value::Int(1)), Value::Int(10));
-        d.insert(key(Value::str("b")), Value::Int(20));
-        d.insert(key(Value::Bool(true)), Value::Int(30));
+        for (k, v) in [(Value::Int(1), 10), (Value::str("b"), 20), (Value::Bool(true), 30)] {
+            assert!(d.insert(&key(k), &Value::Int(v)).is_ok());
+        }
         let items = d.items();
         assert_eq!(items.len(), 2);
         assert!(matches!(items[0], (Value::Int(1), Value::Int(30))));

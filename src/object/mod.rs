@@ -7,6 +7,7 @@ pub mod function;
 pub mod hash;
 pub mod instance;
 pub mod iter;
+pub mod key_eq;
 pub mod module;
 pub mod set;
 pub mod shape;

@@ -13,7 +13,6 @@ use crate::object::instance::Instance;
 use crate::object::module::Module;
 use crate::object::Generator;
 use crate::runtime::exceptions::{self as ex, type_error};
-use crate::runtime::protocol::hash_key_sync;
 use crate::runtime::type_name;
 use crate::value::Value;
 use std::cell::RefCell;
@@ -342,8 +341,7 @@ fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResul
             }
             None => match &varkw {
                 Some(d) => {
-                    let key = hash_key_sync(Value::str(name.as_str())).expect("str hashes")?;
-                    d.insert(key, v);
+                    d.insert_str(name.as_str(), v);
                 }
                 None => {
                     return Err(type_error(format!("{}() got an unexpected keyword argument '{}'", qualname, name)))

@@ -4,10 +4,10 @@
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::intern::{intern, sym, Symbol};
 use crate::numeric;
-use crate::object::dict::{hash_value, HashKey, Unhashable};
+use crate::object::dict::{hash_value, HashKey};
 use crate::object::Wrapper;
 use crate::runtime::exceptions::{self as ex, type_error};
-use crate::runtime::protocol::{self, dunder, hash_key_sync};
+use crate::runtime::protocol::{self, dunder, keys};
 use crate::runtime::type_name;
 use crate::value::{PyRange, Value};
 use crate::vm::native::run_async;
@@ -210,16 +210,13 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
         }
         (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s)) if !s.frozen => {
             if let Value::Set(other) = b {
-                s.inplace(set_op(op), other);
-                return Ok(a.clone());
+                let (s, other, a) = (s.clone(), other.clone(), a.clone());
+                return keys::settled(move || s.inplace(set_op(op), &other).map(|_| Ok(a.clone())));
             }
         }
         (BinOp::BitOr, Value::Dict(d)) => {
             if let Value::Dict(other) = b {
-                for (k, v) in other.map.borrow().iter() {
-                    d.insert(k.clone(), v.clone());
-                }
-                return Ok(a.clone());
+                return keys::dict_extend(d, pairs_of(other), a.clone());
             }
         }
         (_, Value::Instance(_)) => return binary_dunder(op, a.clone(), b.clone(), true),
@@ -262,6 +259,11 @@ fn binary_dunder(op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult {
         // Sequence repetition and concatenation with an instance operand are still errors here.
         Err(unsupported(op, &a, &b))
     })
+}
+
+/// A dict's items as keys and values, in order.
+fn pairs_of(d: &crate::object::dict::PyDict) -> Vec<(HashKey, Value)> {
+    d.map.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 fn set_op(op: BinOp) -> crate::object::set::SetOp {
@@ -315,13 +317,13 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor => match (a, b) {
-            (Set(x), Set(y)) => Ok(Value::Set(Rc::new(x.binary(set_op(op), y)))),
+            (Set(x), Set(y)) => {
+                let (x, y) = (x.clone(), y.clone());
+                keys::settled(move || Ok(Ok(Value::Set(Rc::new(x.binary(set_op(op), &y)?)))))
+            }
             (Dict(x), Dict(y)) if op == BinOp::BitOr => {
-                let d = crate::object::dict::PyDict::default();
-                for (k, v) in x.map.borrow().iter().chain(y.map.borrow().iter()) {
-                    d.insert(k.clone(), v.clone());
-                }
-                Ok(Value::Dict(Rc::new(d)))
+                let d = Rc::new(crate::object::dict::PyDict { map: std::cell::RefCell::new(x.map.borrow().clone()) });
+                keys::dict_extend(&d, pairs_of(y), Value::Dict(d.clone()))
             }
             _ => Err(unsupported(op, a, b)),
         },
@@ -743,18 +745,17 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
                     .ok_or_else(|| ex::index_error("range object index out of range"))
             }
         },
-        Value::Dict(d) => match d.lookup(key) {
-            Ok(Some(v)) => Ok(v),
-            Ok(None) => dict_missing(obj, key),
-            Err(Unhashable::Type) => Err(protocol::unhashable(key)),
-            Err(Unhashable::NeedsCall) => {
-                let (d, key) = (d.clone(), key.clone());
-                run_async(|ctx| async move {
-                    let k = protocol::hash_key(&ctx, key.clone()).await?;
-                    d.get(&k).ok_or_else(|| ex::key_error(key))
-                })
+        Value::Dict(d) => {
+            if let Ok(hash) = hash_value(key) {
+                match d.get_hashed(hash, key) {
+                    Ok(Some(v)) => return Ok(v),
+                    Ok(None) => return dict_missing(obj, key),
+                    Err(_) => {}
+                }
             }
-        },
+            let d = d.clone();
+            keys::keyed(key.clone(), move |k| Ok(d.get(k)?.ok_or_else(|| ex::key_error(k.value.clone()))))
+        }
         Value::Instance(inst) => match dunder(&inst.class, sym::GETITEM) {
             Some(m) => {
                 let (obj, key) = (obj.clone(), key.clone());
@@ -817,22 +818,14 @@ pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
                 }
             }
         },
-        Value::Dict(d) => match hash_value(&key) {
-            Ok(hash) => {
-                d.insert(HashKey { hash, value: key }, v);
-                Ok(())
-            }
-            Err(Unhashable::Type) => Err(protocol::unhashable(&key)),
-            Err(Unhashable::NeedsCall) => {
-                let d = d.clone();
-                run_async(|ctx| async move {
-                    let k = protocol::hash_key(&ctx, key).await?;
-                    d.insert(k, v);
-                    Ok(Value::None)
-                })
-                .map(|_| ())
-            }
-        },
+        Value::Dict(d) => {
+            let d = d.clone();
+            keys::keyed(key, move |k| {
+                d.insert(k, &v)?;
+                Ok(Ok(Value::None))
+            })
+            .map(|_| ())
+        }
         Value::Instance(inst) => match dunder(&inst.class, sym::SETITEM) {
             Some(m) => {
                 let obj = obj.clone();
@@ -871,11 +864,11 @@ pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
             }
         },
         Value::Dict(d) => {
-            let k: HashKey = match hash_key_sync(key.clone()) {
-                Some(k) => k?,
-                None => return Err(type_error("unhashable key")),
-            };
-            d.remove(&k).map(|_| ()).ok_or_else(|| ex::key_error(key.clone()))
+            let d = d.clone();
+            keys::keyed(key.clone(), move |k| {
+                Ok(d.remove(k)?.map(|_| Value::None).ok_or_else(|| ex::key_error(k.value.clone())))
+            })
+            .map(|_| ())
         }
         Value::Instance(inst) => match dunder(&inst.class, sym::DELITEM) {
             Some(m) => {

@@ -1,6 +1,6 @@
 //! The `dict` constructor and methods.
 
-use super::{noargs, receiver, varargs, with_key};
+use super::{noargs, receiver, varargs};
 use crate::intern::{intern, Symbol};
 use crate::modules::args::check_args;
 use crate::modules::builtins::{constructor, method};
@@ -8,7 +8,7 @@ use crate::object::dict::PyDict;
 use crate::object::function::{Args, NativeFn, NativeFunction};
 use crate::object::{DictViewKind, Wrapper};
 use crate::runtime::exceptions::{key_error, type_error, value_error};
-use crate::runtime::protocol::{self, iterate};
+use crate::runtime::protocol::{self, iterate, keys};
 use crate::runtime::types;
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
@@ -23,10 +23,10 @@ pub fn install() {
         let kw = a.kw.to_vec();
         let d = Rc::new(PyDict::default());
         if let (None | Some(Value::Dict(_)), true) = (&src, kw.is_empty()) {
-            if let Some(Value::Dict(other)) = &src {
-                copy_into(&d, other);
-            }
-            return Ok(Value::Dict(d));
+            return match &src {
+                Some(Value::Dict(other)) => copy_into(&d, other, Value::Dict(d.clone())),
+                _ => Ok(Value::Dict(d)),
+            };
         }
         run_async(|ctx| async move {
             if let Some(src) = src {
@@ -49,27 +49,29 @@ pub fn install() {
         let (me, args) = varargs(a, &types().dict, "get", 1, 2)?;
         let d = dict_of(me).clone();
         let default = args.get(1).cloned().unwrap_or(Value::None);
-        with_key(args[0].clone(), move |k| Ok(d.get(&k).unwrap_or(default)))
+        keys::keyed(args[0].clone(), move |k| Ok(Ok(d.get(k)?.unwrap_or_else(|| default.clone()))))
     });
     method(&t.dict, "setdefault", |a| {
         let (me, args) = varargs(a, &types().dict, "setdefault", 1, 2)?;
         let d = dict_of(me).clone();
         let default = args.get(1).cloned().unwrap_or(Value::None);
-        with_key(args[0].clone(), move |k| {
-            if let Some(v) = d.get(&k) {
-                return Ok(v);
+        keys::keyed(args[0].clone(), move |k| {
+            if let Some(v) = d.get(k)? {
+                return Ok(Ok(v));
             }
-            d.insert(k, default.clone());
-            Ok(default)
+            d.insert(k, &default)?;
+            Ok(Ok(default.clone()))
         })
     });
     method(&t.dict, "pop", |a| {
         let (me, args) = varargs(a, &types().dict, "pop", 1, 2)?;
         let d = dict_of(me).clone();
         let default = args.get(1).cloned();
-        with_key(args[0].clone(), move |k| match d.remove(&k) {
-            Some(v) => Ok(v),
-            None => default.ok_or_else(|| key_error(k.value)),
+        keys::keyed(args[0].clone(), move |k| {
+            Ok(match d.remove(k)? {
+                Some(v) => Ok(v),
+                None => default.clone().ok_or_else(|| key_error(k.value.clone())),
+            })
         })
     });
     method(&t.dict, "popitem", |a| {
@@ -86,8 +88,7 @@ pub fn install() {
         let d = dict_of(me).clone();
         let src = a.pos.get(1).cloned();
         if let (Some(Value::Dict(other)), true) = (&src, a.kw.is_empty()) {
-            copy_into(&d, other);
-            return Ok(Value::None);
+            return copy_into(&d, other, Value::None);
         }
         let kw = a.kw.to_vec();
         run_async(|ctx| async move {
@@ -127,19 +128,17 @@ fn dict_view(a: &Args, name: &str, kind: DictViewKind) -> PyResult {
     Ok(Value::Wrapper(Rc::new(Wrapper::DictView { kind, dict: dict_of(me).clone() })))
 }
 
-fn copy_into(d: &PyDict, src: &PyDict) {
-    let pairs: Vec<_> = src.map.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    for (k, v) in pairs {
-        d.insert(k, v);
-    }
+/// Inserts the items of `src` into `d`, then evaluates to `result`.
+fn copy_into(d: &Rc<PyDict>, src: &PyDict, result: Value) -> PyResult {
+    let pairs = src.map.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    keys::dict_extend(d, pairs, result)
 }
 
 /// `d.update(src)` for one positional argument: a dict, a mapping with `keys()`, or an
 /// iterable of key/value pairs.
-pub async fn update_from(ctx: &Ctx, d: &PyDict, src: Value) -> PyResult<()> {
+pub async fn update_from(ctx: &Ctx, d: &Rc<PyDict>, src: Value) -> PyResult<()> {
     if let Value::Dict(other) = &src {
-        copy_into(d, other);
-        return Ok(());
+        return ctx.resolve(copy_into(d, other, Value::None)).await.map(|_| ());
     }
     if let Value::Instance(_) = &src {
         let keys = match crate::vm::get_attr(&src, intern("keys")) {
@@ -150,7 +149,7 @@ pub async fn update_from(ctx: &Ctx, d: &PyDict, src: Value) -> PyResult<()> {
             let keys = ctx.call(keys, Vec::new()).await?;
             for k in iterate(ctx, &keys).await? {
                 let v = ctx.resolve(ops::get_item(&src, &k)).await?;
-                d.insert(protocol::hash_key(ctx, k).await?, v);
+                keys::dict_set(ctx, d, k, v).await?;
             }
             return Ok(());
         }
@@ -187,7 +186,7 @@ pub async fn update_from(ctx: &Ctx, d: &PyDict, src: Value) -> PyResult<()> {
         }
         let mut pair = pair.into_iter();
         let (k, v) = (pair.next().expect("key"), pair.next().expect("value"));
-        d.insert(protocol::hash_key(ctx, k).await?, v);
+        keys::dict_set(ctx, d, k, v).await?;
         i += 1;
     }
     Ok(())
@@ -195,7 +194,7 @@ pub async fn update_from(ctx: &Ctx, d: &PyDict, src: Value) -> PyResult<()> {
 
 async fn update_kwargs(ctx: &Ctx, d: &PyDict, kw: Vec<(Symbol, Value)>) -> PyResult<()> {
     for (k, v) in kw {
-        d.insert(protocol::hash_key(ctx, Value::str(k.as_str())).await?, v);
+        keys::dict_set(ctx, d, Value::str(k.as_str()), v).await?;
     }
     Ok(())
 }
@@ -215,7 +214,7 @@ fn dict_fromkeys(a: &Args) -> PyResult {
         if Rc::ptr_eq(&cls, &types().dict) {
             let d = PyDict::default();
             for k in keys {
-                d.insert(protocol::hash_key(&ctx, k).await?, value.clone());
+                keys::dict_set(&ctx, &d, k, value.clone()).await?;
             }
             return Ok(Value::Dict(Rc::new(d)));
         }

@@ -7,10 +7,9 @@ mod set;
 use super::args::check_args;
 use super::builtins::constructor;
 use crate::object::class::Class;
-use crate::object::dict::HashKey;
 use crate::object::function::Args;
 use crate::runtime::exceptions::type_error;
-use crate::runtime::protocol::{self, iterate};
+use crate::runtime::protocol::iterate;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::run_async;
@@ -99,15 +98,4 @@ fn varargs<'a>(
     let rest = &a.pos[1..];
     check_args(&Args { pos: rest, kw: &[] }, name, min, max)?;
     Ok((me, rest))
-}
-
-/// The key for `v`, then `f` with it; runs a script `__hash__` if there is one.
-fn with_key(v: Value, f: impl FnOnce(HashKey) -> PyResult + 'static) -> PyResult {
-    match protocol::hash_key_sync(v.clone()) {
-        Some(k) => f(k?),
-        None => run_async(|ctx| async move {
-            let k = protocol::hash_key(&ctx, v).await?;
-            f(k)
-        }),
-    }
 }

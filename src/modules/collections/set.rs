@@ -1,15 +1,16 @@
 //! The `set` and `frozenset` constructors and methods. The table algorithms (and so the
 //! iteration order of the results) are in `crate::object::set`.
 
-use super::{noargs, onearg, varargs, with_key};
+use super::{noargs, onearg, varargs};
 use crate::modules::args::check_args;
 use crate::modules::builtins::{constructor, method};
 use crate::object::class::Class;
 use crate::object::dict::HashKey;
 use crate::object::function::Args;
+use crate::object::key_eq::{needs_script_eq, Undecided};
 use crate::object::set::{self as table, PySet, SetTable};
 use crate::runtime::exceptions::key_error;
-use crate::runtime::protocol::{self, iterate};
+use crate::runtime::protocol::{self, iterate, keys};
 use crate::runtime::types;
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
@@ -38,26 +39,28 @@ pub fn install() {
     method(&t.set, "add", |a| {
         let (me, x) = onearg(a, &types().set, "add")?;
         let s = set_of(me).clone();
-        with_key(x.clone(), move |k| {
-            s.insert(k);
-            Ok(Value::None)
+        keys::keyed(x.clone(), move |k| {
+            s.insert(k.clone())?;
+            Ok(Ok(Value::None))
         })
     });
     method(&t.set, "remove", |a| {
         let (me, x) = onearg(a, &types().set, "remove")?;
         let s = set_of(me).clone();
         let x = x.clone();
-        with_key(lookup_value(&x), move |k| match s.items.borrow_mut().remove(&k) {
-            Some(_) => Ok(Value::None),
-            None => Err(key_error(x)),
+        keys::keyed(lookup_value(&x), move |k| {
+            Ok(match s.items.borrow_mut().remove(k)? {
+                Some(_) => Ok(Value::None),
+                None => Err(key_error(x.clone())),
+            })
         })
     });
     method(&t.set, "discard", |a| {
         let (me, x) = onearg(a, &types().set, "discard")?;
         let s = set_of(me).clone();
-        with_key(lookup_value(x), move |k| {
-            s.items.borrow_mut().remove(&k);
-            Ok(Value::None)
+        keys::keyed(lookup_value(x), move |k| {
+            s.items.borrow_mut().remove(k)?;
+            Ok(Ok(Value::None))
         })
     });
     method(&t.set, "pop", |a| {
@@ -75,49 +78,52 @@ pub fn install() {
         let (me, args) = varargs(a, &types().set, "update", 0, usize::MAX)?;
         let me = set_of(me).clone();
         with_sources(args, move |srcs| {
-            for src in &srcs {
-                update_internal(&me, src);
+            for src in srcs {
+                update_internal(&me, src)?;
             }
-            Ok(Value::None)
+            Ok(Ok(Value::None))
         })
     });
     method(&t.set, "intersection_update", |a| {
         let (me, args) = varargs(a, &types().set, "intersection_update", 0, usize::MAX)?;
         let me = set_of(me).clone();
         with_sources(args, move |srcs| {
-            let t = intersection_multi(&me, &srcs);
+            let t = intersection_multi(&me, srcs)?;
             me.items.borrow_mut().replace_body(t);
-            Ok(Value::None)
+            Ok(Ok(Value::None))
         })
     });
     method(&t.set, "difference_update", |a| {
         let (me, args) = varargs(a, &types().set, "difference_update", 0, usize::MAX)?;
         let me = set_of(me).clone();
         with_sources(args, move |srcs| {
-            for src in &srcs {
+            for src in srcs {
                 match src {
                     Src::Set(o) if Rc::ptr_eq(o, &me) => me.items.borrow_mut().clear(),
-                    Src::Set(o) => me.items.borrow_mut().difference_update(&o.items.borrow()),
-                    Src::Dict(keys) | Src::Keys(keys) => me.items.borrow_mut().difference_update_keys(keys),
+                    Src::Set(o) => me.modify(src.may_ask(), |t| t.difference_update(&o.items.borrow()))?,
+                    Src::Dict(keys) | Src::Keys(keys) => {
+                        me.modify(src.may_ask(), |t| t.difference_update_keys(keys))?
+                    }
                 }
             }
-            Ok(Value::None)
+            Ok(Ok(Value::None))
         })
     });
     method(&t.set, "symmetric_difference_update", |a| {
         let (me, x) = onearg(a, &types().set, "symmetric_difference_update")?;
         let me = set_of(me).clone();
-        with_sources(std::slice::from_ref(x), move |mut srcs| {
-            match srcs.pop().expect("one source") {
-                Src::Set(o) if Rc::ptr_eq(&o, &me) => me.items.borrow_mut().clear(),
-                Src::Set(o) => me.items.borrow_mut().symmetric_difference_update(&o.items.borrow()),
-                Src::Dict(keys) => me.items.borrow_mut().symmetric_difference_update_keys(keys),
+        with_sources(std::slice::from_ref(x), move |srcs| {
+            let src = &srcs[0];
+            match src {
+                Src::Set(o) if Rc::ptr_eq(o, &me) => me.items.borrow_mut().clear(),
+                Src::Set(o) => me.modify(src.may_ask(), |t| t.symmetric_difference_update(&o.items.borrow()))?,
+                Src::Dict(keys) => me.modify(src.may_ask(), |t| t.symmetric_difference_update_keys(keys))?,
                 Src::Keys(keys) => {
-                    let other: SetTable = keys.into_iter().collect();
-                    me.items.borrow_mut().symmetric_difference_update(&other);
+                    let other = table::from_keys(keys)?;
+                    me.modify(src.may_ask(), |t| t.symmetric_difference_update(&other))?;
                 }
             }
-            Ok(Value::None)
+            Ok(Ok(Value::None))
         })
     });
 }
@@ -151,6 +157,16 @@ enum Src {
     Keys(Vec<HashKey>),
 }
 
+impl Src {
+    /// Whether comparing one of its keys may need a script `__eq__`.
+    fn may_ask(&self) -> bool {
+        match self {
+            Src::Set(o) => o.items.borrow().may_need_script_eq(),
+            Src::Dict(keys) | Src::Keys(keys) => keys.iter().any(|k| needs_script_eq(&k.value)),
+        }
+    }
+}
+
 /// The source for `v` when no script code is needed to iterate or hash it.
 fn source_sync(v: &Value) -> Option<PyResult<Src>> {
     let items: Vec<Value> = match v {
@@ -182,11 +198,15 @@ async fn source(ctx: &Ctx, v: &Value) -> PyResult<Src> {
     Ok(Src::Keys(keys))
 }
 
-/// Runs `f` on the sources for `args`, iterating and hashing them first.
-fn with_sources(args: &[Value], f: impl FnOnce(Vec<Src>) -> PyResult + 'static) -> PyResult {
+/// Runs the set operation `f` on the sources for `args`, iterating and hashing them first,
+/// and running `f` again as its comparisons need script code (`keys::settle`).
+fn with_sources(args: &[Value], mut f: impl FnMut(&[Src]) -> Result<PyResult, Undecided> + 'static) -> PyResult {
     let sync: Option<PyResult<Vec<Src>>> = args.iter().map(source_sync).collect();
     match sync {
-        Some(srcs) => f(srcs?),
+        Some(srcs) => {
+            let srcs = srcs?;
+            keys::settled(move || f(&srcs))
+        }
         None => {
             let args = args.to_vec();
             run_async(|ctx| async move {
@@ -194,37 +214,37 @@ fn with_sources(args: &[Value], f: impl FnOnce(Vec<Src>) -> PyResult + 'static) 
                 for a in &args {
                     srcs.push(source(&ctx, a).await?);
                 }
-                f(srcs)
+                keys::settle(&ctx, || f(&srcs)).await?
             })
         }
     }
 }
 
 /// Adds the keys of `src` to `me` (`set_update_internal`).
-fn update_internal(me: &Rc<PySet>, src: &Src) {
+fn update_internal(me: &Rc<PySet>, src: &Src) -> Result<(), Undecided> {
     match src {
-        Src::Set(o) if Rc::ptr_eq(o, me) => {}
-        Src::Set(o) => me.items.borrow_mut().merge(&o.items.borrow()),
-        Src::Dict(keys) => me.items.borrow_mut().merge_dict_keys(keys.clone()),
-        Src::Keys(keys) => {
-            let mut t = me.items.borrow_mut();
+        Src::Set(o) if Rc::ptr_eq(o, me) => Ok(()),
+        Src::Set(o) => me.modify(src.may_ask(), |t| t.merge(&o.items.borrow())),
+        Src::Dict(keys) => me.modify(src.may_ask(), |t| t.merge_dict_keys(keys)),
+        Src::Keys(keys) => me.modify(src.may_ask(), |t| {
             for k in keys {
-                t.insert(k.clone());
+                t.insert(k.clone())?;
             }
-        }
+            Ok(())
+        }),
     }
 }
 
 /// A new set from a source (`make_new_set`).
-fn make_table(src: Src) -> SetTable {
+fn make_table(src: &Src) -> Result<SetTable, Undecided> {
     match src {
-        Src::Set(o) => o.items.borrow().copy(),
+        Src::Set(o) => Ok(o.items.borrow().copy()),
         Src::Dict(keys) => {
             let mut t = SetTable::default();
-            t.merge_dict_keys(keys);
-            t
+            t.merge_dict_keys(keys)?;
+            Ok(t)
         }
-        Src::Keys(keys) => keys.into_iter().collect(),
+        Src::Keys(keys) => table::from_keys(keys),
     }
 }
 
@@ -237,9 +257,7 @@ fn set_new(a: &Args, frozen: bool) -> PyResult {
     match a.pos.first() {
         None => Ok(new_set(SetTable::default(), frozen)),
         Some(v @ Value::Set(s)) if frozen && s.frozen => Ok(v.clone()),
-        Some(v) => with_sources(std::slice::from_ref(v), move |mut srcs| {
-            Ok(new_set(make_table(srcs.pop().expect("one source")), frozen))
-        }),
+        Some(v) => with_sources(std::slice::from_ref(v), move |srcs| Ok(Ok(new_set(make_table(&srcs[0])?, frozen)))),
     }
 }
 
@@ -257,20 +275,20 @@ fn set_union(a: &Args, class: &Rc<Class>) -> PyResult {
     let me = set_of(me).clone();
     with_sources(args, move |srcs| {
         let result = Rc::new(PySet::new(me.items.borrow().copy(), me.frozen));
-        for src in &srcs {
+        for src in srcs {
             if let Src::Set(o) = src {
                 if Rc::ptr_eq(o, &me) {
                     continue;
                 }
             }
-            update_internal(&result, src);
+            update_internal(&result, src)?;
         }
-        Ok(Value::Set(result))
+        Ok(Ok(Value::Set(result)))
     })
 }
 
 /// `so.intersection(*others)` as a table (`set_intersection_multi`).
-fn intersection_multi(me: &Rc<PySet>, srcs: &[Src]) -> SetTable {
+fn intersection_multi(me: &Rc<PySet>, srcs: &[Src]) -> Result<SetTable, Undecided> {
     let mut cur: Option<SetTable> = None;
     for src in srcs {
         let next = {
@@ -278,19 +296,19 @@ fn intersection_multi(me: &Rc<PySet>, srcs: &[Src]) -> SetTable {
             let a = cur.as_ref().unwrap_or(&*mine);
             match src {
                 Src::Set(o) if cur.is_none() && Rc::ptr_eq(o, me) => a.copy(),
-                Src::Set(o) => table::intersection(a, &o.items.borrow()),
-                Src::Dict(keys) | Src::Keys(keys) => table::intersection_keys(a, keys.clone()),
+                Src::Set(o) => table::intersection(a, &o.items.borrow())?,
+                Src::Dict(keys) | Src::Keys(keys) => table::intersection_keys(a, keys)?,
             }
         };
         cur = Some(next);
     }
-    cur.unwrap_or_else(|| me.items.borrow().copy())
+    Ok(cur.unwrap_or_else(|| me.items.borrow().copy()))
 }
 
 fn set_intersection(a: &Args, class: &Rc<Class>) -> PyResult {
     let (me, args) = varargs(a, class, "intersection", 0, usize::MAX)?;
     let me = set_of(me).clone();
-    with_sources(args, move |srcs| Ok(new_set(intersection_multi(&me, &srcs), me.frozen)))
+    with_sources(args, move |srcs| Ok(Ok(new_set(intersection_multi(&me, srcs)?, me.frozen))))
 }
 
 fn set_difference(a: &Args, class: &Rc<Class>) -> PyResult {
@@ -300,72 +318,89 @@ fn set_difference(a: &Args, class: &Rc<Class>) -> PyResult {
         let mine = me.items.borrow();
         let mut result = match srcs.first() {
             None => mine.copy(),
-            Some(Src::Set(o)) => table::difference(&mine, &o.items.borrow()),
-            Some(Src::Dict(keys)) => table::difference_dict_keys(&mine, keys),
+            Some(Src::Set(o)) => table::difference(&mine, &o.items.borrow())?,
+            Some(Src::Dict(keys)) => table::difference_dict_keys(&mine, keys)?,
             Some(Src::Keys(keys)) => {
                 let mut t = mine.copy();
-                t.difference_update_keys(keys);
+                t.difference_update_keys(keys)?;
                 t
             }
         };
         for src in srcs.iter().skip(1) {
             match src {
-                Src::Set(o) => result.difference_update(&o.items.borrow()),
-                Src::Dict(keys) | Src::Keys(keys) => result.difference_update_keys(keys),
+                Src::Set(o) => result.difference_update(&o.items.borrow())?,
+                Src::Dict(keys) | Src::Keys(keys) => result.difference_update_keys(keys)?,
             }
         }
-        Ok(new_set(result, me.frozen))
+        Ok(Ok(new_set(result, me.frozen)))
     })
 }
 
 fn set_symmetric_difference(a: &Args, class: &Rc<Class>) -> PyResult {
     let (me, x) = onearg(a, class, "symmetric_difference")?;
     let me = set_of(me).clone();
-    with_sources(std::slice::from_ref(x), move |mut srcs| {
-        let mut other = make_table(srcs.pop().expect("one source"));
-        other.symmetric_difference_update(&me.items.borrow());
-        Ok(new_set(other, me.frozen))
+    with_sources(std::slice::from_ref(x), move |srcs| {
+        let mut other = make_table(&srcs[0])?;
+        other.symmetric_difference_update(&me.items.borrow())?;
+        Ok(Ok(new_set(other, me.frozen)))
     })
 }
 
 fn set_issubset(a: &Args, class: &Rc<Class>) -> PyResult {
     let (me, x) = onearg(a, class, "issubset")?;
     let me = set_of(me).clone();
-    with_sources(std::slice::from_ref(x), move |mut srcs| {
+    with_sources(std::slice::from_ref(x), move |srcs| {
         let mine = me.items.borrow();
-        Ok(Value::Bool(match srcs.pop().expect("one source") {
-            Src::Set(o) => Rc::ptr_eq(&o, &me) || mine.is_subset(&o.items.borrow()),
-            Src::Dict(keys) | Src::Keys(keys) => table::intersection_keys(&mine, keys).len() == mine.len(),
-        }))
+        Ok(Ok(Value::Bool(match &srcs[0] {
+            Src::Set(o) => Rc::ptr_eq(o, &me) || mine.is_subset(&o.items.borrow())?,
+            Src::Dict(keys) | Src::Keys(keys) => table::intersection_keys(&mine, keys)?.len() == mine.len(),
+        })))
     })
 }
 
 fn set_issuperset(a: &Args, class: &Rc<Class>) -> PyResult {
     let (me, x) = onearg(a, class, "issuperset")?;
     let me = set_of(me).clone();
-    with_sources(std::slice::from_ref(x), move |mut srcs| {
+    with_sources(std::slice::from_ref(x), move |srcs| {
         let mine = me.items.borrow();
-        Ok(Value::Bool(match srcs.pop().expect("one source") {
-            Src::Set(o) => Rc::ptr_eq(&o, &me) || o.items.borrow().is_subset(&mine),
-            Src::Dict(keys) | Src::Keys(keys) => keys.iter().all(|k| mine.contains(k)),
-        }))
+        Ok(Ok(Value::Bool(match &srcs[0] {
+            Src::Set(o) => Rc::ptr_eq(o, &me) || o.items.borrow().is_subset(&mine)?,
+            Src::Dict(keys) | Src::Keys(keys) => all_in(keys, &mine)?,
+        })))
     })
+}
+
+fn all_in(keys: &[HashKey], t: &SetTable) -> Result<bool, Undecided> {
+    for k in keys {
+        if !t.contains(k)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn any_in(keys: impl IntoIterator<Item = impl std::borrow::Borrow<HashKey>>, t: &SetTable) -> Result<bool, Undecided> {
+    for k in keys {
+        if t.contains(k.borrow())? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn set_isdisjoint(a: &Args, class: &Rc<Class>) -> PyResult {
     let (me, x) = onearg(a, class, "isdisjoint")?;
     let me = set_of(me).clone();
-    with_sources(std::slice::from_ref(x), move |mut srcs| {
+    with_sources(std::slice::from_ref(x), move |srcs| {
         let mine = me.items.borrow();
-        Ok(Value::Bool(match srcs.pop().expect("one source") {
-            Src::Set(o) if Rc::ptr_eq(&o, &me) => mine.is_empty(),
+        Ok(Ok(Value::Bool(match &srcs[0] {
+            Src::Set(o) if Rc::ptr_eq(o, &me) => mine.is_empty(),
             Src::Set(o) => {
                 let theirs = o.items.borrow();
                 let (small, big) = if theirs.len() > mine.len() { (&*mine, &*theirs) } else { (&*theirs, &*mine) };
-                let disjoint = !small.iter().any(|k| big.contains(k));
-                disjoint
+                !any_in(small.iter(), big)?
             }
-            Src::Dict(keys) | Src::Keys(keys) => !keys.iter().any(|k| mine.contains(k)),
-        }))
+            Src::Dict(keys) | Src::Keys(keys) => !any_in(keys, &mine)?,
+        })))
     })
 }

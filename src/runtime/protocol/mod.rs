@@ -3,6 +3,7 @@
 //! (so it can call script dunders); the `*_async` entry points start it as a native
 //! continuation, which finishes on the spot when no script code is involved.
 
+pub mod keys;
 pub mod repr;
 
 use crate::ast::CmpOp;
@@ -10,6 +11,7 @@ use crate::intern::{sym, Symbol};
 use crate::object::class::Class;
 use crate::object::dict::{hash_value, HashKey, PyDict, Unhashable};
 use crate::object::iter::{NativeIter, Step};
+use crate::object::key_eq::needs_script_eq;
 use crate::object::set::PySet;
 use crate::object::{DictViewKind, Wrapper};
 use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception, type_error};
@@ -167,14 +169,24 @@ pub async fn hash(ctx: &Ctx, v: &Value) -> PyResult<i64> {
     match hash_value(v) {
         Ok(h) => Ok(h),
         Err(Unhashable::Type) => Err(unhashable(v)),
-        Err(Unhashable::NeedsCall) => {
-            let m = instance_dunder(v, sym::HASH).expect("class defines __hash__");
-            match ctx.call(m, vec![v.clone()]).await? {
-                Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
-                Value::Bool(b) => Ok(b as i64),
-                _ => Err(type_error("__hash__ method should return an integer")),
+        Err(Unhashable::NeedsCall) => match v {
+            // A tuple holding an instance with `__hash__`.
+            Value::Tuple(t) => {
+                let mut hashes = Vec::with_capacity(t.items.len());
+                for x in t.items.iter() {
+                    hashes.push(Box::pin(hash(ctx, x)).await?);
+                }
+                Ok(crate::object::hash::hash_tuple(hashes.into_iter()))
             }
-        }
+            _ => {
+                let Some(m) = instance_dunder(v, sym::HASH) else { return Err(unhashable(v)) };
+                match ctx.call(m, vec![v.clone()]).await? {
+                    Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
+                    Value::Bool(b) => Ok(b as i64),
+                    _ => Err(type_error("__hash__ method should return an integer")),
+                }
+            }
+        },
     }
 }
 
@@ -311,7 +323,7 @@ pub async fn eq(ctx: &Ctx, a: &Value, b: &Value) -> PyResult<bool> {
             }
             for (k, v) in x.items() {
                 let key = hash_key(ctx, k).await?;
-                match y.get(&key) {
+                match keys::settle(ctx, || y.get(&key)).await? {
                     Some(w) => {
                         if !Box::pin(eq(ctx, &v, &w)).await? {
                             return Ok(false);
@@ -322,7 +334,7 @@ pub async fn eq(ctx: &Ctx, a: &Value, b: &Value) -> PyResult<bool> {
             }
             Ok(true)
         }
-        (Value::Set(x), Value::Set(y)) => Ok(x.set_eq(y)),
+        (Value::Set(x), Value::Set(y)) => keys::settle(ctx, || x.set_eq(y)).await,
         (Value::Instance(_), _) | (_, Value::Instance(_)) => {
             let r = Box::pin(rich_compare(ctx, CmpOp::Eq, a, b)).await?;
             truthy(ctx, &r).await
@@ -365,15 +377,9 @@ async fn order(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
         }
         (Value::Tuple(x), Value::Tuple(y)) => seq_order(ctx, op, &x.items, &y.items).await,
         (Value::Set(x), Value::Set(y)) => {
-            let (xs, ys) = (x.items.borrow(), y.items.borrow());
-            let sub = xs.iter().all(|k| ys.contains(k));
-            let sup = ys.iter().all(|k| xs.contains(k));
-            Ok(match op {
-                CmpOp::Lt => sub && xs.len() < ys.len(),
-                CmpOp::LtE => sub,
-                CmpOp::Gt => sup && xs.len() > ys.len(),
-                _ => sup,
-            })
+            let (small, big) = if matches!(op, CmpOp::Lt | CmpOp::LtE) { (x, y) } else { (y, x) };
+            let subset = keys::settle(ctx, || small.items.borrow().is_subset(&big.items.borrow())).await?;
+            Ok(subset && (matches!(op, CmpOp::LtE | CmpOp::GtE) || small.len() < big.len()))
         }
         _ => Err(not_supported(op, a, b)),
     }
@@ -415,8 +421,11 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
             Value::Str(sub) => Ok(s.s.contains(&*sub.s)),
             _ => Err(type_error(format!("'in <string>' requires string as left operand, not {}", type_name(item)))),
         },
-        Value::Dict(d) => Ok(d.get(&hash_key(ctx, item.clone()).await?).is_some()),
-        Value::Set(s) => Ok(s.contains(&hash_key(ctx, item.clone()).await?)),
+        Value::Dict(d) => dict_contains(ctx, d, item).await,
+        Value::Set(s) => {
+            let key = hash_key(ctx, item.clone()).await?;
+            keys::settle(ctx, || s.contains(&key)).await
+        }
         Value::Range(r) => Ok(match item {
             Value::Int(i) => {
                 let n = r.len();
@@ -441,9 +450,7 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
             Ok(false)
         }
         Value::Wrapper(w) => match &**w {
-            Wrapper::DictView { kind: DictViewKind::Keys, dict } => {
-                Ok(dict.get(&hash_key(ctx, item.clone()).await?).is_some())
-            }
+            Wrapper::DictView { kind: DictViewKind::Keys, dict } => dict_contains(ctx, dict, item).await,
             _ => iter_contains(ctx, container, item).await,
         },
         Value::Instance(inst) => match dunder(&inst.class, sym::CONTAINS) {
@@ -455,6 +462,11 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
         },
         _ => iter_contains(ctx, container, item).await,
     }
+}
+
+async fn dict_contains(ctx: &Ctx, d: &PyDict, item: &Value) -> PyResult<bool> {
+    let key = hash_key(ctx, item.clone()).await?;
+    Ok(keys::settle(ctx, || d.get(&key)).await?.is_some())
 }
 
 async fn iter_contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bool> {
@@ -721,8 +733,7 @@ pub fn make_set(items: Vec<Value>, frozen: bool) -> PyResult {
     run_async(|ctx| async move {
         let set = PySet::new(Default::default(), frozen);
         for v in items {
-            let k = hash_key(&ctx, v).await?;
-            set.insert(k);
+            keys::set_add(&ctx, &set, v).await?;
         }
         Ok(Value::Set(Rc::new(set)))
     })
@@ -734,7 +745,7 @@ pub fn make_dict(items: Vec<Value>) -> PyResult {
         let d = PyDict::default();
         let mut it = items.into_iter();
         while let (Some(k), Some(v)) = (it.next(), it.next()) {
-            d.insert(hash_key(&ctx, k).await?, v);
+            keys::dict_set(&ctx, &d, k, v).await?;
         }
         Ok(Value::Dict(Rc::new(d)))
     })
@@ -742,15 +753,10 @@ pub fn make_dict(items: Vec<Value>) -> PyResult {
 
 pub fn set_add(set: &Value, v: Value) -> PyResult<()> {
     let Value::Set(s) = set else { return Err(type_error("set expected")) };
-    if let Some(k) = hash_key_sync(v.clone()) {
-        s.insert(k?);
-        return Ok(());
-    }
     let s = s.clone();
-    run_async(|ctx| async move {
-        let k = hash_key(&ctx, v).await?;
-        s.items.borrow_mut().insert(k);
-        Ok(Value::None)
+    keys::keyed(v, move |k| {
+        s.insert(k.clone())?;
+        Ok(Ok(Value::None))
     })
     .map(|_| ())
 }
@@ -771,26 +777,29 @@ pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
                 match &v {
                     Value::Set(src) if Rc::ptr_eq(src, s) => return Ok(Value::None),
                     Value::Set(src) => {
-                        s.items.borrow_mut().merge(&src.items.borrow());
+                        let merge = || {
+                            let src = src.items.borrow();
+                            s.modify(src.may_need_script_eq(), |t| t.merge(&src))
+                        };
+                        keys::settle(&ctx, merge).await?;
                         return Ok(Value::None);
                     }
                     Value::Dict(d) => {
-                        let keys = d.map.borrow().keys().cloned().collect();
-                        s.items.borrow_mut().merge_dict_keys(keys);
+                        let ks: Vec<HashKey> = d.map.borrow().keys().cloned().collect();
+                        let may_ask = ks.iter().any(|k| needs_script_eq(&k.value));
+                        keys::settle(&ctx, || s.modify(may_ask, |t| t.merge_dict_keys(&ks))).await?;
                         return Ok(Value::None);
                     }
                     _ => {}
                 }
                 for x in iterate(&ctx, &v).await? {
-                    let k = hash_key(&ctx, x).await?;
-                    s.items.borrow_mut().insert(k);
+                    keys::set_add(&ctx, s, x).await?;
                 }
             }
             Value::Dict(d) => match &v {
                 Value::Dict(src) => {
-                    for (k, val) in src.map.borrow().iter() {
-                        d.insert(k.clone(), val.clone());
-                    }
+                    let pairs = src.map.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    ctx.resolve(keys::dict_extend(d, pairs, Value::None)).await?;
                 }
                 _ => return Err(type_error(format!("'{}' object is not a mapping", type_name(&v)))),
             },
