@@ -86,7 +86,7 @@ fn hash_other(v: &Value) -> Result<i64, Unhashable> {
             for x in t.items.iter() {
                 hs.push(hash_value(x)?);
             }
-            hash::hash_tuple(hs.into_iter())
+            hash::hash_tuple(&hs)
         }
         Set(s) if s.frozen => s.frozen_hash(),
         List(_) | Dict(_) | Set(_) | Slice(_) => return Err(Unhashable::Type),

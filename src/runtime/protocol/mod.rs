@@ -176,7 +176,7 @@ pub async fn hash(ctx: &Ctx, v: &Value) -> PyResult<i64> {
                 for x in t.items.iter() {
                     hashes.push(Box::pin(hash(ctx, x)).await?);
                 }
-                Ok(crate::object::hash::hash_tuple(hashes.into_iter()))
+                Ok(crate::object::hash::hash_tuple(&hashes))
             }
             _ => {
                 let Some(m) = instance_dunder(v, sym::HASH) else { return Err(unhashable(v)) };
