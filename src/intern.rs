@@ -134,6 +134,7 @@ known_symbols! {
     REVERSED = "__reversed__",
     MISSING = "__missing__",
     SLOTS = "__slots__",
+    ALL = "__all__",
     ARGS = "args",
     SELF = "self",
     MAIN = "__main__",

@@ -399,6 +399,8 @@ pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
             }
             None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
         },
+        Value::Module(m) if m.delete(name) => Ok(()),
+        Value::Module(m) => Err(attribute_error(format!("module '{}' has no attribute '{}'", m.name, name))),
         _ => Err(ex::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name))),
     }
 }

@@ -1387,6 +1387,10 @@ impl Vm {
                     });
                     produce!(r);
                 }
+                Op::ImportStar => {
+                    let m = pop!();
+                    check!(super::import_star(&m, globals!()));
+                }
                 Op::LoadAssertionError => fiber.stack.push(Value::Class(types().exc("AssertionError").clone())),
 
                 // Superinstructions: on the fast path they do both instructions and skip the
