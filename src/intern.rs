@@ -135,6 +135,7 @@ known_symbols! {
     MISSING = "__missing__",
     SLOTS = "__slots__",
     ALL = "__all__",
+    DIR = "__dir__",
     ARGS = "args",
     SELF = "self",
     MAIN = "__main__",

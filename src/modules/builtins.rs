@@ -115,6 +115,7 @@ pub fn make_module() -> Rc<Module> {
         ("id", id),
         ("format", format_fn),
         ("vars", vars),
+        ("dir", super::dir::dir),
         ("http_get", http_get),
     ];
     for &(name, f) in fns {
