@@ -71,6 +71,15 @@ pub fn install() {
         drop(old);
         Ok(Value::None)
     });
+    method(&t.set, "__init__", |a| {
+        let (me, args) = varargs(a, &types().set, "set", 0, 1)?;
+        let me = set_of(me).clone();
+        me.items.borrow_mut().clear();
+        with_sources(args, move |srcs| {
+            srcs.iter().for_each(|src| update_internal(&me, src));
+            Ok(Value::None)
+        })
+    });
     method(&t.set, "update", |a| {
         let (me, args) = varargs(a, &types().set, "update", 0, usize::MAX)?;
         let me = set_of(me).clone();

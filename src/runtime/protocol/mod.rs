@@ -9,6 +9,7 @@ use crate::ast::CmpOp;
 use crate::intern::{sym, Symbol};
 use crate::object::class::Class;
 use crate::object::dict::{hash_value, HashKey, PyDict, Unhashable};
+use crate::object::instance::builtin_value;
 use crate::object::iter::{NativeIter, Step};
 use crate::object::set::PySet;
 use crate::object::{DictViewKind, Wrapper};
@@ -270,6 +271,9 @@ async fn rich_compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<Va
                     return Ok(Value::Bool(!truthy(ctx, &r).await?));
                 }
             }
+        }
+        if let Some((x, y)) = ops::carried_values(a, b) {
+            return Box::pin(rich_compare(ctx, op, x, y)).await;
         }
         return match op {
             CmpOp::Eq => Ok(Value::Bool(a.is(b))),
@@ -786,7 +790,7 @@ pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
                     s.items.borrow_mut().insert(k);
                 }
             }
-            Value::Dict(d) => match &v {
+            Value::Dict(d) => match builtin_value(&v) {
                 Value::Dict(src) => {
                     for (k, val) in src.map.borrow().iter() {
                         d.insert(k.clone(), val.clone());
