@@ -8,7 +8,7 @@ use crate::modules::builtins::{method, reversed_value};
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::builtin_value;
-use crate::runtime::protocol;
+use crate::runtime::protocol::{self, Recursion};
 use crate::runtime::types;
 use crate::value::Value;
 use crate::vm::native::run_async;
@@ -71,18 +71,11 @@ fn contains<const C: u8>(a: &Args) -> PyResult {
 }
 
 fn repr<const C: u8>(a: &Args) -> PyResult {
-    let me = noargs(a, class::<C>(), "__repr__")?;
-    match (me, &a.pos[0]) {
-        // A set subclass's instance shows its class: `S({1, 2})`, `S()`.
-        (Value::Set(s), Value::Instance(inst)) => {
-            let (name, me) = (inst.class.name, me.clone());
-            if s.is_empty() {
-                return Ok(Value::str(format!("{}()", name)));
-            }
-            run_async(|ctx| async move { Ok(Value::str(format!("{}({})", name, protocol::repr(&ctx, &me).await?))) })
-        }
-        _ => protocol::repr_value(me.clone()),
-    }
+    let me = noargs(a, class::<C>(), "__repr__")?.clone();
+    let class = types().class_of(&a.pos[0]);
+    run_async(|ctx| async move {
+        Ok(Value::str(protocol::repr::carried_repr(&ctx, &class, &me, &Recursion::default()).await?))
+    })
 }
 
 /// `==` with another value of the same builtin type (or a subclass's instance).
