@@ -159,6 +159,8 @@ pub enum Op {
     ImportName(u32),
     /// `module -> module module.names[i]`
     ImportFrom(u32),
+    /// `module ->`: binds the module's public names (or its `__all__`) as globals
+    ImportStar,
     /// `-> AssertionError`
     LoadAssertionError,
 

@@ -134,6 +134,8 @@ known_symbols! {
     REVERSED = "__reversed__",
     MISSING = "__missing__",
     SLOTS = "__slots__",
+    ALL = "__all__",
+    DIR = "__dir__",
     ARGS = "args",
     SELF = "self",
     MAIN = "__main__",

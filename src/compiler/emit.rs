@@ -456,10 +456,12 @@ impl<'a> Emitter<'a> {
             StmtKind::ImportFrom { module, names } => {
                 let i = self.name_idx(module);
                 self.emit(Op::ImportName(i));
+                // The grammar allows `*` only alone.
+                if names.first().is_some_and(|a| a.name.node == "*") {
+                    self.emit(Op::ImportStar);
+                    return Ok(());
+                }
                 for a in names {
-                    if a.name.node == "*" {
-                        return err("'import *' is not supported", a.name.span);
-                    }
                     let ni = self.name_idx(&a.name.node);
                     self.emit(Op::ImportFrom(ni));
                     self.store_name(&a.asname.as_ref().unwrap_or(&a.name).node);

@@ -297,6 +297,8 @@ impl Builder {
                 for a in names {
                     if a.name.node != "*" {
                         self.bind(&a.asname.as_ref().unwrap_or(&a.name).node);
+                    } else if self.scopes[self.current].kind != ScopeKind::Module {
+                        self.fail("import * only allowed at module level".into(), a.name.span);
                     }
                 }
             }

@@ -115,6 +115,7 @@ pub fn make_module() -> Rc<Module> {
         ("id", id),
         ("format", format_fn),
         ("vars", vars),
+        ("dir", super::dir::dir),
         ("http_get", http_get),
     ];
     for &(name, f) in fns {
@@ -562,7 +563,11 @@ fn new_iter(it: NativeIter) -> Value {
 
 fn reversed(a: &Args) -> PyResult {
     check_args(a, "reversed", 1, 1)?;
-    let v = a.pos[0].clone();
+    reversed_value(a.pos[0].clone())
+}
+
+/// `reversed(v)`.
+pub fn reversed_value(v: Value) -> PyResult {
     let items: Vec<Value> = match &v {
         Value::List(l) => l.items.borrow().iter().rev().cloned().collect(),
         Value::Tuple(t) => t.items.iter().rev().cloned().collect(),

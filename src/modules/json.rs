@@ -198,6 +198,8 @@ impl Encoder {
 
     fn encode<'a>(&'a self, ctx: &'a Ctx, v: &'a Value, level: usize, out: &'a mut String) -> Boxed<'a> {
         Box::pin(async move {
+            // Subclasses of list and dict are encoded as their values.
+            let v = crate::object::instance::builtin_value(v);
             match v {
                 Value::Str(s) => encode_str(&s.s, self.ensure_ascii, out),
                 Value::None => out.push_str("null"),

@@ -6,6 +6,7 @@ pub mod asyncio;
 pub mod blocking;
 pub mod builtins;
 mod collections;
+mod dir;
 pub mod generators;
 pub mod http;
 pub mod json;

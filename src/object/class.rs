@@ -44,6 +44,9 @@ pub enum Layout {
     Builtin,
     /// Instances carrying a native payload of a runtime type (Future, Task, Lock, ...).
     Native,
+    /// Instances of a script subclass of `list`, `dict` or `set`, carrying a value of that
+    /// type that the base's methods work on.
+    Value,
 }
 
 pub struct Class {
@@ -92,6 +95,11 @@ impl Class {
     /// Whether `self` is `other` or derives from it.
     pub fn is_subclass(&self, other: &Class) -> bool {
         std::ptr::eq(self, other) || self.mro.iter().any(|c| std::ptr::eq(&**c, other))
+    }
+
+    /// The builtin type whose values instances of this class carry (`Layout::Value`).
+    pub fn value_base(&self) -> Option<&Rc<Class>> {
+        self.mro.iter().find(|c| c.layout == Layout::Builtin)
     }
 
     /// The full MRO including the class itself.

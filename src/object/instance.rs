@@ -2,7 +2,7 @@
 //! the state that their builtin base keeps.
 
 pub use super::attr_table::InstanceAttrs;
-use super::class::Class;
+use super::class::{Class, Layout};
 use crate::bytecode::Code;
 use crate::intern::Symbol;
 use crate::value::{fast_drop, Value};
@@ -22,6 +22,8 @@ pub enum Payload {
     /// (every Task, every user object) carry its size.
     Exception(Box<RefCell<ExcData>>),
     Native(RefCell<Box<dyn Any>>),
+    /// The list, dict or set of an instance of a subclass of that type.
+    Value(Value),
 }
 
 /// One traceback line: a frame's code and the instruction that was executing.
@@ -44,7 +46,8 @@ pub struct ExcData {
 impl Instance {
     pub fn new(class: Rc<Class>) -> Instance {
         let payload = match class.layout {
-            super::class::Layout::Exception => Payload::Exception(Box::new(RefCell::new(ExcData::default()))),
+            Layout::Exception => Payload::Exception(Box::new(RefCell::new(ExcData::default()))),
+            Layout::Value => Payload::Value(empty_value_of(&class)),
             _ => Payload::None,
         };
         Instance { class, attrs: RefCell::new(InstanceAttrs::default()), payload }
@@ -136,5 +139,27 @@ impl Instance {
             Payload::Native(b) => std::cell::RefMut::filter_map(b.borrow_mut(), |b| b.downcast_mut::<T>()).ok(),
             _ => None,
         }
+    }
+}
+
+/// A new, empty value of the builtin type a `Layout::Value` class derives from.
+fn empty_value_of(class: &Class) -> Value {
+    let base = class.value_base().map(|c| c.name.as_str());
+    match base {
+        Some("dict") => Value::Dict(Rc::default()),
+        Some("set") => Value::Set(Rc::new(super::set::PySet::new(Default::default(), false))),
+        _ => Value::list(Vec::new()),
+    }
+}
+
+/// The builtin value `v` stands for: the payload of an instance of a list, dict or set
+/// subclass, else `v` itself.
+pub fn builtin_value(v: &Value) -> &Value {
+    match v {
+        Value::Instance(inst) => match &inst.payload {
+            Payload::Value(p) => p,
+            _ => v,
+        },
+        _ => v,
     }
 }

@@ -47,6 +47,12 @@ impl Module {
         self.slots.borrow_mut()[slot] = Some(value);
     }
 
+    /// Unbinds `name`; false if it had no value.
+    pub fn delete(&self, name: Symbol) -> bool {
+        let Some(&slot) = self.slot_of.borrow().get(&name) else { return false };
+        self.slots.borrow_mut()[slot].take().is_some()
+    }
+
     /// Names with a value, in definition order.
     pub fn items(&self) -> Vec<(Symbol, Value)> {
         let slots = self.slots.borrow();

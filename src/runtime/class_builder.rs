@@ -23,15 +23,29 @@ pub fn check_bases(bases: Vec<Value>) -> PyResult<Vec<Rc<Class>>> {
         .collect()
 }
 
+/// The instance layout a class with this MRO (less itself) has. Instances can carry the
+/// state of one builtin base only, as in CPython.
+fn layout_of(mro: &[Rc<Class>]) -> PyResult<Layout> {
+    let t = types();
+    let carries_value = |c: &Rc<Class>| [&t.list, &t.dict, &t.set].into_iter().any(|b| Rc::ptr_eq(c, b));
+    let value_bases = mro.iter().filter(|c| carries_value(c)).count();
+    if value_bases > 1 {
+        return Err(type_error("multiple bases have instance lay-out conflict"));
+    }
+    if value_bases == 1 {
+        if mro.iter().any(|c| matches!(c.layout, Layout::Exception | Layout::Native)) {
+            return Err(type_error("multiple bases have instance lay-out conflict"));
+        }
+        return Ok(Layout::Value);
+    }
+    Ok(mro.iter().map(|b| b.layout).find(|l| matches!(l, Layout::Exception | Layout::Native)).unwrap_or(Layout::Object))
+}
+
 /// Creates the class once its body has run.
 pub fn make_class(name: &Value, bases: Vec<Rc<Class>>, ns: Rc<RefCell<Attrs>>) -> PyResult {
     let name = name.as_str().unwrap_or("?");
     let mro = c3_mro(&bases).map_err(type_error)?;
-    let layout = bases
-        .iter()
-        .map(|b| b.layout)
-        .find(|l| matches!(l, Layout::Exception | Layout::Native))
-        .unwrap_or(Layout::Object);
+    let layout = layout_of(&mro)?;
     let mut attrs = std::mem::take(&mut *ns.borrow_mut());
     let class_cell = attrs.shift_remove(&sym::CLASS_CELL);
     let qualname = match attrs.shift_remove(&sym::QUALNAME) {

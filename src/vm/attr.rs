@@ -71,14 +71,16 @@ pub fn attribute_names(obj: &Value) -> Vec<Symbol> {
             names.extend(m.items().into_iter().map(|(k, _)| k));
             return names.into_iter().collect();
         }
-        Value::Class(c) => std::iter::once(c.clone()).chain(c.mro.iter().cloned()).collect(),
+        Value::Class(c) => c.full_mro(),
         Value::Instance(inst) => {
             names.extend(inst.attrs.borrow().keys().copied());
-            std::iter::once(inst.class.clone()).chain(inst.class.mro.iter().cloned()).collect()
+            inst.class.full_mro()
         }
         _ => {
-            let class = types().class_of(obj);
-            std::iter::once(class.clone()).chain(class.mro.iter().cloned()).collect::<Vec<_>>()
+            if let Value::Function(f) = obj {
+                names.extend(f.attrs.borrow().keys().copied());
+            }
+            types().class_of(obj).full_mro()
         }
     };
     for c in classes {
@@ -399,6 +401,8 @@ pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
             }
             None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
         },
+        Value::Module(m) if m.delete(name) => Ok(()),
+        Value::Module(m) => Err(attribute_error(format!("module '{}' has no attribute '{}'", m.name, name))),
         _ => Err(ex::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name))),
     }
 }

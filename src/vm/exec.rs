@@ -490,13 +490,16 @@ impl Vm {
             Request::Throw { gen, exc } => Event::Resume { gen, send: Err(exc), mode: ResumeMode::Native },
             Request::Run(nf) => self.push_native(fiber, nf, FrameKind::Normal),
             Request::CallerSite => {
-                let n = fiber.frames.len();
-                let site = fiber.frames[..n.saturating_sub(1)].iter().rev().find(|f| f.native.is_none()).map(|f| {
+                let site = caller_frame(fiber).map(|f| {
                     let line = f.code.line_of(f.ip.saturating_sub(1));
                     let text = f.code.source.line_text(line).trim().to_string();
                     Value::tuple(vec![Value::str(format!("{}:{}", f.code.source.name, line)), Value::str(text)])
                 });
                 self.deliver(fiber, site.unwrap_or(Value::None))
+            }
+            Request::CallerNames => {
+                let names = caller_frame(fiber).map(|f| f.bound_names(&fiber.stack)).unwrap_or_default();
+                self.deliver(fiber, Value::list(names.into_iter().map(|n| Value::str(n.as_str())).collect()))
             }
         }
     }
@@ -1409,6 +1412,10 @@ impl Vm {
                     });
                     produce!(r);
                 }
+                Op::ImportStar => {
+                    let m = pop!();
+                    check!(super::import_star(&m, globals!()));
+                }
                 Op::LoadAssertionError => fiber.stack.push(Value::Class(types().exc("AssertionError").clone())),
 
                 // Superinstructions: on the fast path they do both instructions and skip the
@@ -1724,4 +1731,10 @@ fn unbound_deref(code: &Code, slot: u32) -> Flow {
         "NameError",
         format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", name),
     )
+}
+
+/// The script frame below the native continuation on top: the code that called the native.
+fn caller_frame(fiber: &Fiber) -> Option<&Frame> {
+    let n = fiber.frames.len();
+    fiber.frames[..n.saturating_sub(1)].iter().rev().find(|f| f.native.is_none())
 }

@@ -3,6 +3,7 @@
 
 use super::native::NativeFrame;
 use crate::bytecode::Code;
+use crate::intern::Symbol;
 use crate::object::class::{Attrs, Class};
 use crate::object::instance::Instance;
 use crate::object::module::Module;
@@ -52,6 +53,24 @@ impl Frame {
     /// Stack index where this frame's temporaries start.
     pub fn stack_start(&self) -> usize {
         self.base + self.code.nlocals()
+    }
+
+    /// The names bound in this frame's scope, as `dir()` lists them: a class body's
+    /// namespace, the module's globals, or a function's locals that have a value.
+    pub fn bound_names(&self, stack: &[Value]) -> Vec<Symbol> {
+        if let FrameKind::ClassBody(body) = &self.kind {
+            return body.ns.borrow().keys().copied().collect();
+        }
+        if self.code.flags.is_module || matches!(self.kind, FrameKind::ModuleInit) {
+            return self.globals.items().into_iter().map(|(name, _)| name).collect();
+        }
+        let locals = &stack[self.base..self.stack_start()];
+        let bound = |v: &Value| match v {
+            Value::Null => false,
+            Value::Cell(c) => !matches!(*c.borrow(), Value::Null),
+            _ => true,
+        };
+        self.code.local_names.iter().zip(locals).filter(|(_, v)| bound(v)).map(|(name, _)| *name).collect()
     }
 }
 

@@ -14,9 +14,11 @@ pub use attr::{attribute_names, del_attr, generic_set_attr, get_attr, group_memb
 pub use call::module_coroutine;
 pub use exec::{exc_of, Event};
 
-use crate::intern::{intern, Symbol};
+use crate::intern::{intern, sym, Symbol};
 use crate::object::instance::Instance;
 use crate::object::module::Module;
+use crate::runtime::exceptions::type_error;
+use crate::runtime::type_name;
 use crate::value::Value;
 use frame::Fiber;
 use native::NativeFrame;
@@ -82,6 +84,34 @@ impl Vm {
             ))),
         }
     }
+}
+
+/// `from module import *`: binds the names in the module's `__all__`, or else every name
+/// without a leading underscore, as globals of `into`.
+pub fn import_star(module: &Value, into: &Module) -> PyResult<()> {
+    let Value::Module(m) = module else { return Ok(()) };
+    let Some(all) = m.get(sym::ALL) else {
+        for (name, v) in m.items() {
+            if !name.as_str().starts_with('_') {
+                into.set(name, v);
+            }
+        }
+        return Ok(());
+    };
+    // CPython indexes `__all__` as a sequence.
+    let names = match &all {
+        Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(_) => {
+            crate::runtime::protocol::unpack_fast(&all, usize::MAX).unwrap_or_else(|| Ok(Vec::new()))?
+        }
+        _ => return Err(type_error(format!("'{}' object is not subscriptable", type_name(&all)))),
+    };
+    for name in names {
+        let Some(s) = name.as_str() else {
+            return Err(type_error(format!("Item in {}.__all__ must be str, not {}", m.name, type_name(&name))));
+        };
+        into.set(intern(s), get_attr(module, intern(s))?);
+    }
+    Ok(())
 }
 
 /// Compiles the coro-source part of a native module into its globals.

@@ -37,6 +37,8 @@ pub enum Request {
     Run(Box<NativeFrame>),
     /// Where the script called this native: `file:line` and the source line, or None.
     CallerSite,
+    /// The names bound in the calling script frame's scope (`dir()`).
+    CallerNames,
 }
 
 pub enum Reply {
@@ -135,6 +137,14 @@ impl Ctx {
                 Some((t.items[0].as_str()?.to_string(), t.items[1].as_str()?.to_string()))
             }
             _ => None,
+        }
+    }
+
+    /// The names bound in the scope of the script code that called this native, unsorted.
+    pub async fn caller_names(&self) -> PyResult<Vec<Value>> {
+        match self.ask(Request::CallerNames).await {
+            Reply::Value(Value::List(l)) => Ok(l.items.borrow().clone()),
+            _ => Ok(Vec::new()),
         }
     }
 

@@ -4,7 +4,8 @@
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::intern::{intern, sym, Symbol};
 use crate::numeric;
-use crate::object::dict::{hash_value, HashKey};
+use crate::object::dict::{hash_value, HashKey, PyDict};
+use crate::object::instance::builtin_value;
 use crate::object::Wrapper;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, dunder, keys};
@@ -256,7 +257,14 @@ fn binary_dunder(op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult {
         if !matches!(a, Value::Instance(_)) && !matches!(b, Value::Instance(_)) {
             return binary_builtin(op, &a, &b);
         }
-        // Sequence repetition and concatenation with an instance operand are still errors here.
+        // Instances of list, dict and set subclasses work as their values.
+        if let Some((x, y)) = carried_values(&a, &b) {
+            if inplace && !std::ptr::eq(x, &a) {
+                let r = ctx.resolve(self::inplace(op, x, y)).await?;
+                return Ok(if r.is(x) { a.clone() } else { r });
+            }
+            return ctx.resolve(binary_builtin(op, x, y)).await;
+        }
         Err(unsupported(op, &a, &b))
     })
 }
@@ -264,6 +272,14 @@ fn binary_dunder(op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult {
 /// A dict's items as keys and values, in order.
 fn pairs_of(d: &crate::object::dict::PyDict) -> Vec<(HashKey, Value)> {
     d.map.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// The builtin values two operands stand for, when one of them is an instance carrying
+/// one (see `builtin_value`) and neither is any other instance.
+pub fn carried_values<'a>(a: &'a Value, b: &'a Value) -> Option<(&'a Value, &'a Value)> {
+    let (x, y) = (builtin_value(a), builtin_value(b));
+    let carried = !std::ptr::eq(x, a) || !std::ptr::eq(y, b);
+    (carried && !matches!(x, Value::Instance(_)) && !matches!(y, Value::Instance(_))).then_some((x, y))
 }
 
 fn set_op(op: BinOp) -> crate::object::set::SetOp {
@@ -745,17 +761,7 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
                     .ok_or_else(|| ex::index_error("range object index out of range"))
             }
         },
-        Value::Dict(d) => {
-            if let Ok(hash) = hash_value(key) {
-                match d.get_hashed(hash, key) {
-                    Ok(Some(v)) => return Ok(v),
-                    Ok(None) => return dict_missing(obj, key),
-                    Err(_) => {}
-                }
-            }
-            let d = d.clone();
-            keys::keyed(key.clone(), move |k| Ok(d.get(k)?.ok_or_else(|| ex::key_error(k.value.clone()))))
-        }
+        Value::Dict(d) => dict_item(d, key, obj),
         Value::Instance(inst) => match dunder(&inst.class, sym::GETITEM) {
             Some(m) => {
                 let (obj, key) = (obj.clone(), key.clone());
@@ -770,9 +776,38 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
     }
 }
 
-/// A missing dict key: plain dicts raise KeyError (subclasses' `__missing__` is not supported).
-fn dict_missing(_obj: &Value, key: &Value) -> PyResult {
-    Err(ex::key_error(key.clone()))
+/// `d[key]`, where `d` is the dict `owner` is or carries: a key it lacks is KeyError, or
+/// what the `__missing__` method of `owner`'s class (a dict subclass) returns.
+pub fn dict_item(d: &Rc<PyDict>, key: &Value, owner: &Value) -> PyResult {
+    if let Ok(hash) = hash_value(key) {
+        match d.get_hashed(hash, key) {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => return dict_missing(owner, key.clone()),
+            Err(_) => {}
+        }
+    }
+    let (d, key, owner) = (d.clone(), key.clone(), owner.clone());
+    run_async(|ctx| async move {
+        let k = protocol::hash_key(&ctx, key).await?;
+        match keys::settle(&ctx, || d.get(&k)).await? {
+            Some(v) => Ok(v),
+            None => ctx.resolve(dict_missing(&owner, k.value)).await,
+        }
+    })
+}
+
+fn dict_missing(owner: &Value, key: Value) -> PyResult {
+    let missing = match owner {
+        Value::Instance(inst) => inst.class.lookup(sym::MISSING),
+        _ => None,
+    };
+    match missing {
+        Some(m) => {
+            let owner = owner.clone();
+            run_async(|ctx| async move { ctx.call(m, vec![owner, key]).await })
+        }
+        None => Err(ex::key_error(key)),
+    }
 }
 
 /// `obj[key] = v`.

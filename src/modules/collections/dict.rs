@@ -19,22 +19,13 @@ pub fn install() {
     let t = types();
     constructor(&t.dict, |a| {
         check_args(a, "dict", 0, 1)?;
-        let src = a.pos.first().cloned();
-        let kw = a.kw.to_vec();
         let d = Rc::new(PyDict::default());
-        if let (None | Some(Value::Dict(_)), true) = (&src, kw.is_empty()) {
-            return match &src {
-                Some(Value::Dict(other)) => copy_into(&d, other, Value::Dict(d.clone())),
-                _ => Ok(Value::Dict(d)),
-            };
-        }
-        run_async(|ctx| async move {
-            if let Some(src) = src {
-                update_from(&ctx, &d, src).await?;
-            }
-            update_kwargs(&ctx, &d, kw).await?;
-            Ok(Value::Dict(d))
-        })
+        let done = Value::Dict(d.clone());
+        update_with(d, a.pos.first().cloned(), a.kw, done)
+    });
+    method(&t.dict, "__init__", |a| {
+        let (me, args) = varargs_kw(a, "dict")?;
+        update_with(dict_of(me).clone(), args.first().cloned(), a.kw, Value::None)
     });
     for (name, kind) in [("keys", DictViewKind::Keys), ("values", DictViewKind::Values), ("items", DictViewKind::Items)]
     {
@@ -83,21 +74,8 @@ pub fn install() {
         }
     });
     method(&t.dict, "update", |a| {
-        let me = receiver(a, &types().dict, "update")?;
-        check_args(&Args { pos: &a.pos[1..], kw: &[] }, "update", 0, 1)?;
-        let d = dict_of(me).clone();
-        let src = a.pos.get(1).cloned();
-        if let (Some(Value::Dict(other)), true) = (&src, a.kw.is_empty()) {
-            return copy_into(&d, other, Value::None);
-        }
-        let kw = a.kw.to_vec();
-        run_async(|ctx| async move {
-            if let Some(src) = src {
-                update_from(&ctx, &d, src).await?;
-            }
-            update_kwargs(&ctx, &d, kw).await?;
-            Ok(Value::None)
-        })
+        let (me, args) = varargs_kw(a, "update")?;
+        update_with(dict_of(me).clone(), args.first().cloned(), a.kw, Value::None)
     });
     method(&t.dict, "copy", |a| {
         let me = noargs(a, &types().dict, "copy")?;
@@ -126,6 +104,34 @@ fn dict_of(v: &Value) -> &Rc<PyDict> {
 fn dict_view(a: &Args, name: &str, kind: DictViewKind) -> PyResult {
     let me = noargs(a, &types().dict, name)?;
     Ok(Value::Wrapper(Rc::new(Wrapper::DictView { kind, dict: dict_of(me).clone() })))
+}
+
+/// The receiver and the positional arguments (at most one) of `update` and `__init__`,
+/// which take keyword arguments too.
+fn varargs_kw<'a>(a: &'a Args, name: &str) -> PyResult<(&'a Value, &'a [Value])> {
+    let me = receiver(a, &types().dict, name)?;
+    check_args(&Args { pos: &a.pos[1..], kw: &[] }, name, 0, 1)?;
+    Ok((me, &a.pos[1..]))
+}
+
+/// Adds the items of `src` (see `update_from`) and then the keyword arguments to `d`;
+/// produces `done` once finished.
+fn update_with(d: Rc<PyDict>, src: Option<Value>, kw: &[(Symbol, Value)], done: Value) -> PyResult {
+    if kw.is_empty() {
+        match &src {
+            None => return Ok(done),
+            Some(Value::Dict(other)) => return copy_into(&d, other, done),
+            _ => {}
+        }
+    }
+    let kw = kw.to_vec();
+    run_async(|ctx| async move {
+        if let Some(src) = src {
+            update_from(&ctx, &d, src).await?;
+        }
+        update_kwargs(&ctx, &d, kw).await?;
+        Ok(done)
+    })
 }
 
 /// Inserts the items of `src` into `d`, then evaluates to `result`.

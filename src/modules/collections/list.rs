@@ -18,6 +18,7 @@ pub fn install() {
         list_of(me).items.borrow_mut().push(x.clone());
         Ok(Value::None)
     });
+    method(&t.list, "__init__", list_init);
     method(&t.list, "extend", list_extend);
     method(&t.list, "insert", list_insert);
     method(&t.list, "remove", list_remove);
@@ -101,6 +102,20 @@ fn list_extend(a: &Args) -> PyResult {
             })
         }
     }
+}
+
+/// `list.__init__(self, iterable=())`: the list becomes the iterable's items.
+fn list_init(a: &Args) -> PyResult {
+    let (me, args) = varargs(a, &types().list, "list", 0, 1)?;
+    let l = list_of(me).clone();
+    let old = std::mem::take(&mut *l.items.borrow_mut());
+    drop(old);
+    let Some(src) = args.first().cloned() else { return Ok(Value::None) };
+    run_async(|ctx| async move {
+        let items = iterate(&ctx, &src).await?;
+        l.items.borrow_mut().extend(items);
+        Ok(Value::None)
+    })
 }
 
 fn list_insert(a: &Args) -> PyResult {

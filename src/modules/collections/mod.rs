@@ -1,6 +1,7 @@
 //! `list`, `tuple`, `dict`, `set` and `frozenset`: constructors and methods.
 
 mod dict;
+mod dunders;
 mod list;
 mod set;
 
@@ -8,6 +9,7 @@ use super::args::check_args;
 use super::builtins::constructor;
 use crate::object::class::Class;
 use crate::object::function::Args;
+use crate::object::instance::builtin_value;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::protocol::iterate;
 use crate::runtime::{type_name, types};
@@ -34,22 +36,25 @@ pub fn install() {
     list::install();
     dict::install();
     set::install();
+    dunders::install();
 }
 
-/// The receiver of a method of a builtin type, checked like CPython's method descriptors.
+/// The receiver of a method of a builtin type, checked like CPython's method descriptors;
+/// for an instance of a subclass, the value it carries.
 fn receiver<'a>(a: &'a Args, class: &Rc<Class>, name: &str) -> PyResult<&'a Value> {
     let Some(v) = a.pos.first() else {
         return Err(type_error(format!("unbound method {}.{}() needs an argument", class.name, name)));
     };
     if !types().class_of(v).is_subclass(class) {
-        return Err(type_error(format!(
-            "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
-            name,
-            class.name,
-            type_name(v)
-        )));
+        let (class, typ) = (class.name, type_name(v));
+        // Special methods are slot wrappers in CPython, which word it differently.
+        return Err(type_error(if name.starts_with("__") {
+            format!("descriptor '{}' requires a '{}' object but received a '{}'", name, class, typ)
+        } else {
+            format!("descriptor '{}' for '{}' objects doesn't apply to a '{}' object", name, class, typ)
+        }));
     }
-    Ok(v)
+    Ok(builtin_value(v))
 }
 
 fn no_kwargs(a: &Args, class: &Rc<Class>, name: &str) -> PyResult<()> {

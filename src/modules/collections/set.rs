@@ -74,15 +74,15 @@ pub fn install() {
         drop(old);
         Ok(Value::None)
     });
+    method(&t.set, "__init__", |a| {
+        let (me, args) = varargs(a, &types().set, "set", 0, 1)?;
+        let me = set_of(me).clone();
+        me.items.borrow_mut().clear();
+        update_all(me, args)
+    });
     method(&t.set, "update", |a| {
         let (me, args) = varargs(a, &types().set, "update", 0, usize::MAX)?;
-        let me = set_of(me).clone();
-        with_sources(args, move |srcs| {
-            for src in srcs {
-                update_internal(&me, src)?;
-            }
-            Ok(Ok(Value::None))
-        })
+        update_all(set_of(me).clone(), args)
     });
     method(&t.set, "intersection_update", |a| {
         let (me, args) = varargs(a, &types().set, "intersection_update", 0, usize::MAX)?;
@@ -221,6 +221,16 @@ fn with_sources(args: &[Value], mut f: impl FnMut(&[Src]) -> Result<PyResult, Un
 }
 
 /// Adds the keys of `src` to `me` (`set_update_internal`).
+/// Adds the items of every source to `me` (`update`, `__init__`).
+fn update_all(me: Rc<PySet>, args: &[Value]) -> PyResult {
+    with_sources(args, move |srcs| {
+        for src in srcs {
+            update_internal(&me, src)?;
+        }
+        Ok(Ok(Value::None))
+    })
+}
+
 fn update_internal(me: &Rc<PySet>, src: &Src) -> Result<(), Undecided> {
     match src {
         Src::Set(o) if Rc::ptr_eq(o, me) => Ok(()),

@@ -10,6 +10,7 @@ use crate::ast::CmpOp;
 use crate::intern::{sym, Symbol};
 use crate::object::class::Class;
 use crate::object::dict::{hash_value, HashKey, PyDict, Unhashable};
+use crate::object::instance::builtin_value;
 use crate::object::iter::{NativeIter, Step};
 use crate::object::key_eq::needs_script_eq;
 use crate::object::set::PySet;
@@ -282,6 +283,9 @@ async fn rich_compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<Va
                     return Ok(Value::Bool(!truthy(ctx, &r).await?));
                 }
             }
+        }
+        if let Some((x, y)) = ops::carried_values(a, b) {
+            return Box::pin(rich_compare(ctx, op, x, y)).await;
         }
         return match op {
             CmpOp::Eq => Ok(Value::Bool(a.is(b))),
@@ -796,7 +800,7 @@ pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
                     keys::set_add(&ctx, s, x).await?;
                 }
             }
-            Value::Dict(d) => match &v {
+            Value::Dict(d) => match builtin_value(&v) {
                 Value::Dict(src) => {
                     let pairs = src.map.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
                     ctx.resolve(keys::dict_extend(d, pairs, Value::None)).await?;

@@ -3,6 +3,8 @@
 
 use super::{dunder, Recursion};
 use crate::intern::sym;
+use crate::object::class::Class;
+use crate::object::instance::builtin_value;
 use crate::object::{DictViewKind, Wrapper};
 use crate::runtime::exceptions::type_error;
 use crate::runtime::{type_name, types};
@@ -140,6 +142,12 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
             Value::Null => "<NULL>".into(),
             Value::Instance(inst) => {
                 if let Some(m) = dunder(&inst.class, sym::REPR) {
+                    let carried = builtin_value(v);
+                    if matches!(m, Value::Native(_)) && !std::ptr::eq(carried, v) {
+                        // The base's own `__repr__`, with this guard: a value containing
+                        // itself prints as `[...]`.
+                        return carried_repr(ctx, &inst.class, carried, guard).await;
+                    }
                     let r = ctx.call(m, vec![v.clone()]).await?;
                     return match r {
                         Value::Str(s) => Ok(s.s.to_string()),
@@ -164,6 +172,16 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
             }
         })
     })
+}
+
+/// The repr of an instance of a list, dict or set subclass by its base's `__repr__`: that
+/// of the value it carries, which for a set names the class (`S({1})`, `S()`).
+pub async fn carried_repr(ctx: &Ctx, class: &Class, carried: &Value, guard: &Recursion) -> PyResult<String> {
+    match carried {
+        Value::Set(s) if s.is_empty() => Ok(format!("{}()", class.name)),
+        Value::Set(_) => Ok(format!("{}({})", class.name, repr(ctx, carried, guard).await?)),
+        _ => repr(ctx, carried, guard).await,
+    }
 }
 
 async fn seq(ctx: &Ctx, items: &[Value], guard: &Recursion) -> PyResult<String> {
