@@ -258,26 +258,43 @@ pub struct Code {
 pub struct CachedMethod {
     class: *const Class,
     epoch: u32,
-    method: Value,
+    pub method: Value,
+    /// The shape (`InstanceAttrs::shape_id`) of an instance seen not to have an attribute of
+    /// the method's name, which would hide the method: instances of that shape need no
+    /// search. `u32::MAX` for none yet (no shape has that id).
+    pub unshadowed_shape: Cell<u32>,
 }
 
 impl Code {
     /// The method the `LoadMethod` at `at` found on `class` before, if still valid.
     #[inline(always)]
     pub fn cached_method(&self, at: usize, class: &Rc<Class>) -> Option<Value> {
+        self.method_entry(at, class).map(|entry| entry.method.fast_clone())
+    }
+
+    /// The cache entry of the `LoadMethod` at `at`, if it is for `class` and still valid. The
+    /// reference must be dropped before the cache changes (`cache_method`).
+    #[inline(always)]
+    pub fn method_entry(&self, at: usize, class: &Rc<Class>) -> Option<&CachedMethod> {
         let slot = self.attr_hints[at].get() as usize;
         if slot == 0 {
             return None;
         }
-        let cache = self.method_cache.borrow();
+        // SAFETY: entries are only replaced or added by `cache_method`, which callers do not
+        // run while they hold the returned reference.
+        let cache = unsafe { self.method_cache.try_borrow_unguarded() }.ok()?;
         let entry = &cache[slot - 1];
-        (std::ptr::eq(entry.class, Rc::as_ptr(class)) && entry.epoch == class_epoch())
-            .then(|| entry.method.fast_clone())
+        (std::ptr::eq(entry.class, Rc::as_ptr(class)) && entry.epoch == class_epoch()).then_some(entry)
     }
 
     /// Remembers that the `LoadMethod` at `at` found `method` on `class`.
     pub fn cache_method(&self, at: usize, class: &Rc<Class>, method: &Value) {
-        let entry = CachedMethod { class: Rc::as_ptr(class), epoch: class_epoch(), method: method.clone() };
+        let entry = CachedMethod {
+            class: Rc::as_ptr(class),
+            epoch: class_epoch(),
+            method: method.clone(),
+            unshadowed_shape: Cell::new(u32::MAX),
+        };
         let mut cache = self.method_cache.borrow_mut();
         match self.attr_hints[at].get() as usize {
             0 => {

@@ -135,6 +135,7 @@ impl InstanceAttrs {
     }
 
     /// The id of the table's shape; None for a dictionary.
+    #[inline]
     pub fn shape_id(&self) -> Option<u32> {
         match self.0.as_deref() {
             None => Some(Shape::empty().key()),

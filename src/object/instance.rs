@@ -95,6 +95,23 @@ impl Instance {
         Some(v.fast_clone())
     }
 
+    /// Whether the instance's own table lacks `name`. `shape` caches a shape known to lack
+    /// it: tables of that shape are answered without a search.
+    #[inline(always)]
+    pub fn lacks_own_attr(&self, name: Symbol, shape: &Cell<u32>) -> bool {
+        // SAFETY: the table is only read, to find its shape or search it.
+        let Ok(attrs) = (unsafe { self.attrs.try_borrow_unguarded() }) else { return false };
+        let id = attrs.shape_id();
+        if id == Some(shape.get()) {
+            return true;
+        }
+        let lacks = !attrs.contains_key(&name);
+        if let (true, Some(id)) = (lacks, id) {
+            shape.set(id);
+        }
+        lacks
+    }
+
     /// Sets the attribute `name` in the instance's own table; `hint` as for `own_attr`.
     #[inline(always)]
     pub fn set_own_attr(&self, name: Symbol, v: Value, hint: &Cell<u32>) {

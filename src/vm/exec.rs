@@ -833,8 +833,9 @@ impl Vm {
                 Op::LoadMethod(i) => {
                     let name = code!().names[i as usize];
                     if let Some(Value::Instance(inst)) = fiber.stack.last() {
-                        if let Some(m) = code!().cached_method(ip - 1, &inst.class) {
-                            if !inst.attrs.borrow().contains_key(&name) {
+                        if let Some(entry) = code!().method_entry(ip - 1, &inst.class) {
+                            if inst.lacks_own_attr(name, &entry.unshadowed_shape) {
+                                let m = entry.method.fast_clone();
                                 let obj = std::mem::replace(fiber.stack.last_mut().expect("stack underflow"), m);
                                 fiber.stack.push(obj);
                                 continue;
