@@ -162,10 +162,19 @@ impl NativeIter {
         )
     }
 
-    /// The next item of a list or range iterator, the common `for` loops, inlined into the
-    /// interpreter; None for other iterators (`next_simple` takes those).
+    /// The next item, if no script code is needed for it. Lists and ranges, the common `for`
+    /// loops, are stepped inline in the caller (the interpreter); the rest out of line.
     #[inline(always)]
-    pub fn next_inline(&mut self) -> Option<Step> {
+    pub fn next_simple(&mut self) -> Step {
+        match self.next_inline() {
+            Some(step) => step,
+            None => self.next_other(),
+        }
+    }
+
+    /// The next item of a list or range iterator; None for other iterators.
+    #[inline(always)]
+    fn next_inline(&mut self) -> Option<Step> {
         let step = match self {
             NativeIter::List { list, index } => match list.items.borrow().get(*index) {
                 Some(v) => {
@@ -192,10 +201,8 @@ impl NativeIter {
         Some(step)
     }
 
-    pub fn next_simple(&mut self) -> Step {
-        if let Some(step) = self.next_inline() {
-            return step;
-        }
+    #[inline(never)]
+    fn next_other(&mut self) -> Step {
         let step = match self {
             NativeIter::Tuple { tuple, index } => match tuple.items.get(*index) {
                 Some(v) => {
@@ -267,7 +274,7 @@ impl NativeIter {
             | NativeIter::Lock(_)
             | NativeIter::AsyncGen(_) => Step::NeedsVm,
             NativeIter::Exhausted => Step::Done,
-            NativeIter::List { .. } | NativeIter::Range { .. } => unreachable!("next_inline steps these"),
+            NativeIter::List { .. } | NativeIter::Range { .. } => unreachable!("next_simple steps these inline"),
         };
         if let Step::Done = step {
             *self = NativeIter::Exhausted;

@@ -1028,13 +1028,7 @@ impl Vm {
                     let it = top!();
                     match it {
                         Value::Iter(cell) => {
-                            let step = {
-                                let mut it = cell.borrow_mut();
-                                match it.next_inline() {
-                                    Some(step) => step,
-                                    None => it.next_simple(),
-                                }
-                            };
+                            let step = cell.borrow_mut().next_simple();
                             match step {
                                 Step::Item(v) => fiber.stack.push(v),
                                 Step::Done => {
@@ -1273,13 +1267,7 @@ impl Vm {
                             }
                         }
                         Value::Iter(cell) => {
-                            let step = {
-                                let mut it = cell.borrow_mut();
-                                match it.next_inline() {
-                                    Some(step) => step,
-                                    None => it.next_simple(),
-                                }
-                            };
+                            let step = cell.borrow_mut().next_simple();
                             match step {
                                 Step::Item(v) => {
                                     // Resuming pushes the sent value and runs YieldFrom again.
