@@ -15,8 +15,12 @@ pub fn use_colour() -> bool {
 pub fn syntax_error(source: &SourceFile, kind: &str, msg: &str, span: Span, colour: bool) -> String {
     let mut out = Vec::new();
     let name = source.name.as_str();
-    let end = span.end.max(span.start + 1).min(source.text.len().max(1) as u32) as usize;
+    let text = source.text.as_str();
+    let end = span.end.max(span.start + 1).min(text.len().max(1) as u32) as usize;
     let start = (span.start as usize).min(end.saturating_sub(1));
+    // Spans are byte offsets: widen them to whole characters.
+    let start = (0..=start).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len()).max(start);
     let line = source.line_of(span.start);
     let report = Report::build(ReportKind::Error, (name, start..end))
         .with_config(Config::default().with_index_type(IndexType::Byte).with_color(colour))

@@ -17,6 +17,7 @@ pub mod object;
 pub mod parser;
 pub mod pyfmt;
 pub mod runtime;
+pub mod source_text;
 pub mod span;
 pub mod value;
 pub mod vm;

@@ -74,6 +74,9 @@ impl std::error::Error for SyntaxError {}
 
 /// Parses a whole source file.
 pub fn parse(source: &str) -> Result<ast::Module, SyntaxError> {
+    if let Some(at) = source.find('\0') {
+        return Err(SyntaxError::at(Span::new(at, at + 1), "source code cannot contain null bytes"));
+    }
     depth::begin();
     let module = grammar::ModuleParser::new().parse(Lexer::new(source)).map_err(convert_error);
     match depth::finish() {

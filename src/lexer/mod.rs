@@ -366,8 +366,9 @@ impl<'s> Lexer<'s> {
     /// A number literal ending at `start` runs into the token `start..end`.
     fn bad_number(&self, start: usize, end: usize) -> SyntaxError {
         let number_start = self.src[..start]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rfind(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let number = &self.src[number_start..start];
         let mut rest = self.src[start..].chars();
         let mut next = rest.next().unwrap_or(' ');

@@ -231,6 +231,12 @@ fn int_literal(digits: &str, radix: u32) -> Result<BigInt, RawError> {
             "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers".into(),
         ));
     }
+    if let Err(msg) = crate::numeric::check_int_parse_digits(digits.len(), radix) {
+        return Err(RawError::BadLiteral(format!(
+            "{} - Consider hexadecimal for huge integer literals to avoid decimal conversion limits.",
+            msg
+        )));
+    }
     BigInt::parse_bytes(digits.as_bytes(), radix).ok_or(RawError::InvalidChar)
 }
 

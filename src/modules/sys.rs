@@ -36,7 +36,12 @@ pub fn make_module() -> Rc<Module> {
     );
     set("platform", Value::str(std::env::consts::OS));
     set("byteorder", Value::str(if cfg!(target_endian = "little") { "little" } else { "big" }));
-    let fns: &[(&'static str, NativeFn)] = &[("exit", exit), ("getrecursionlimit", getrecursionlimit)];
+    let fns: &[(&'static str, NativeFn)] = &[
+        ("exit", exit),
+        ("getrecursionlimit", getrecursionlimit),
+        ("get_int_max_str_digits", get_int_max_str_digits),
+        ("set_int_max_str_digits", set_int_max_str_digits),
+    ];
     for &(name, f) in fns {
         set(name, native(name, f));
     }
@@ -117,4 +122,30 @@ pub fn displayhook(builtins: &Rc<Module>) -> Value {
 /// `exit()` and `quit()`, as the REPL offers them: `sys.exit`.
 pub fn exit_function() -> Value {
     native("exit", exit)
+}
+
+fn get_int_max_str_digits(a: &Args) -> PyResult {
+    check_args(a, "get_int_max_str_digits", 0, 0)?;
+    Ok(Value::Int(crate::numeric::max_str_digits() as i64))
+}
+
+/// `sys.set_int_max_str_digits(maxdigits)`: the limit on decimal int/str conversions.
+fn set_int_max_str_digits(a: &Args) -> PyResult {
+    super::args::ArgSpec::new("set_int_max_str_digits").keywords(&["maxdigits"]).check(a)?;
+    let n = match (a.pos, kwarg(a, "maxdigits")) {
+        ([n], None) => n.clone(),
+        ([], Some(n)) => n,
+        ([], None) => return Err(type_error("set_int_max_str_digits() missing required argument 'maxdigits' (pos 1)")),
+        _ => {
+            return Err(type_error(format!(
+                "set_int_max_str_digits() takes at most 1 argument ({} given)",
+                a.pos.len() + a.kw.len()
+            )))
+        }
+    };
+    let Value::Int(n) = n else {
+        return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&n))));
+    };
+    crate::numeric::set_max_str_digits(n).map_err(crate::runtime::exceptions::value_error)?;
+    Ok(Value::None)
 }

@@ -2,6 +2,7 @@
 //! (`enumerate`, `zip`, `map`, `filter`, `reversed`).
 
 use super::dict::PyDict;
+use super::set::PySet;
 use super::DictViewKind;
 use crate::modules::async_generators::AsyncGenStep;
 use crate::modules::asyncio::{LockWait, QueueWait};
@@ -32,7 +33,13 @@ pub enum NativeIter {
         index: usize,
         len: usize,
     },
-    /// A snapshot of values (set iteration, `reversed` of a list, ...).
+    /// A set's keys, by table slot; `len` is the set's size when iteration began.
+    Set {
+        set: Rc<PySet>,
+        pos: usize,
+        len: usize,
+    },
+    /// A snapshot of values (`reversed` of a list, ...).
     Values {
         items: Vec<Value>,
         index: usize,
@@ -116,6 +123,7 @@ impl NativeIter {
             NativeIter::Dict { kind: DictViewKind::Values, .. } => "dict_valueiterator",
             NativeIter::Dict { kind: DictViewKind::Items, .. } => "dict_itemiterator",
             NativeIter::Values { .. } => "iterator",
+            NativeIter::Set { .. } => "set_iterator",
             NativeIter::Enumerate { .. } => "enumerate",
             NativeIter::Zip { .. } => "zip",
             NativeIter::Map { .. } => "map",
@@ -218,6 +226,16 @@ impl NativeIter {
                 }
                 None => Step::Done,
             },
+            // A size change is reported by the async path (`mutated_error`).
+            NativeIter::Dict { dict, len, .. } if dict.len() != *len => return Step::NeedsVm,
+            NativeIter::Set { set, len, .. } if set.len() != *len => return Step::NeedsVm,
+            NativeIter::Set { set, pos, .. } => match set.items.borrow().next_from(*pos) {
+                Some((k, next)) => {
+                    *pos = next;
+                    Step::Item(k.value.clone())
+                }
+                None => Step::Done,
+            },
             NativeIter::Dict { dict, kind, index, .. } => {
                 let map = dict.map.borrow();
                 match map.get_index(*index) {
@@ -300,6 +318,7 @@ fn is_container_iter(v: &Value) -> bool {
                 | NativeIter::Str { .. }
                 | NativeIter::Range { .. }
                 | NativeIter::Dict { .. }
+                | NativeIter::Set { .. }
                 | NativeIter::Values { .. }
                 | NativeIter::Exhausted
         ),

@@ -1,6 +1,7 @@
 //! The runtime: builtin classes, exceptions, and the protocols (repr, equality, iteration)
 //! that natives and the VM share.
 
+pub mod alloc;
 pub mod class_builder;
 pub mod exceptions;
 pub mod output;

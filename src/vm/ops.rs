@@ -348,6 +348,7 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
 }
 
 fn repeat(seq: &Value, n: &Value) -> PyResult {
+    use crate::runtime::alloc::{repeat_slice, repeat_str};
     let count = match n {
         Value::Int(i) => (*i).max(0) as usize,
         Value::Bool(b) => *b as usize,
@@ -356,22 +357,15 @@ fn repeat(seq: &Value, n: &Value) -> PyResult {
         _ => return Err(type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(n)))),
     };
     Ok(match seq {
-        Value::Str(s) => Value::str(s.s.repeat(count)),
-        Value::List(l) => {
-            let items = l.items.borrow();
-            let mut v = Vec::with_capacity(items.len() * count);
-            for _ in 0..count {
-                v.extend(items.iter().cloned());
+        Value::Str(s) => {
+            if s.s.len().checked_mul(count).is_none_or(|n| n > isize::MAX as usize) {
+                return Err(ex::overflow_error("repeated string is too long"));
             }
-            Value::list(v)
+            let text = repeat_str(&s.s, count)?;
+            Value::Str(Rc::new(crate::value::PyStr::with_chars(text.into(), s.chars * count)))
         }
-        Value::Tuple(t) => {
-            let mut v = Vec::with_capacity(t.items.len() * count);
-            for _ in 0..count {
-                v.extend(t.items.iter().cloned());
-            }
-            Value::tuple(v)
-        }
+        Value::List(l) => Value::list(repeat_slice(&l.items.borrow(), count)?),
+        Value::Tuple(t) => Value::tuple(repeat_slice(&t.items, count)?),
         _ => unreachable!("repeat of a non-sequence"),
     })
 }

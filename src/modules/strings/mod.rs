@@ -184,7 +184,7 @@ const MAX_LEN: i64 = 1 << 40;
 /// `MemoryError` unless a result of `len` code points is reasonable to build.
 fn check_len(len: i64) -> PyResult<()> {
     if len > MAX_LEN {
-        return Err(crate::runtime::exceptions::raise("MemoryError", ""));
+        return Err(crate::runtime::exceptions::memory_error());
     }
     Ok(())
 }

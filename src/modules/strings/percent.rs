@@ -136,6 +136,9 @@ async fn convert(
         }
         'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
             let n = int_value(ctx, spec.conv, &v).await?;
+            if matches!(spec.conv, 'd' | 'i' | 'u') {
+                crate::numeric::int_to_decimal(&n).map_err(value_error)?;
+            }
             percent_int(&n, spec, width, precision)
         }
         'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {

@@ -23,7 +23,8 @@ pub fn scalar_repr(v: &Value) -> Option<CompactString> {
         Value::None => "None".into(),
         Value::Bool(b) => if *b { "True" } else { "False" }.into(),
         Value::Int(i) => itoa::Buffer::new().format(*i).into(),
-        Value::BigInt(b) => b.to_string().into(),
+        // Past the conversion limit the slow path raises.
+        Value::BigInt(b) => crate::numeric::int_to_decimal(b).ok()?.into(),
         Value::Float(f) => crate::pyfmt::float_repr(*f).into(),
         _ => return None,
     })
@@ -32,9 +33,8 @@ pub fn scalar_repr(v: &Value) -> Option<CompactString> {
 pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, String> {
     Box::pin(async move {
         Ok(match v {
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) => {
-                scalar_repr(v).expect("a scalar").into()
-            }
+            Value::BigInt(b) => crate::numeric::int_to_decimal(b).map_err(crate::runtime::exceptions::value_error)?,
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) => scalar_repr(v).expect("a scalar").into(),
             Value::Str(s) => str_repr(&s.s),
             Value::List(l) => {
                 let items = l.items.borrow().clone();
