@@ -26,6 +26,8 @@ pub enum SyntaxErrorKind {
     SyntaxError,
     IndentationError,
     TabError,
+    /// A tree too deep to compile: reported as CPython reports it, a `RecursionError`.
+    RecursionError,
 }
 
 impl SyntaxErrorKind {
@@ -34,6 +36,7 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::SyntaxError => "SyntaxError",
             SyntaxErrorKind::IndentationError => "IndentationError",
             SyntaxErrorKind::TabError => "TabError",
+            SyntaxErrorKind::RecursionError => "RecursionError",
         }
     }
 }

@@ -10,6 +10,9 @@ use crate::object::module::Module;
 use crate::span::{SourceFile, Span};
 use std::rc::Rc;
 
+/// Stack the compiler may need for the deepest tree the parser accepts.
+const COMPILE_STACK: usize = 64 << 20;
+
 /// A `SyntaxError` found after parsing (`'return' outside function`, bad targets, ...).
 #[derive(Debug)]
 pub struct CompileError {
@@ -43,6 +46,10 @@ fn compile_with(
     module: &Rc<Module>,
     display: Option<crate::value::Value>,
 ) -> Result<Rc<Code>, CompileError> {
-    let table = symtable::analyze(ast).map_err(|e| CompileError { msg: e.msg, span: e.span })?;
-    emit::compile_module(ast, &table, source, module, display).map(Rc::new)
+    // Both passes recurse over the tree, which may be thousands of levels deep (see
+    // `parser::depth`): make sure they have the room, whatever thread compiles.
+    stacker::maybe_grow(COMPILE_STACK / 2, COMPILE_STACK, || {
+        let table = symtable::analyze(ast).map_err(|e| CompileError { msg: e.msg, span: e.span })?;
+        emit::compile_module(ast, &table, source, module, display).map(Rc::new)
+    })
 }
