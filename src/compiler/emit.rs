@@ -1497,15 +1497,16 @@ impl<'a> Emitter<'a> {
     fn call(&mut self, e: &'a Expr, func: &'a Expr, args: &'a [Arg]) -> R {
         let simple = args.iter().all(|a| matches!(a, Arg::Positional(_)));
         let has_star = args.iter().any(|a| matches!(a, Arg::Starred(_) | Arg::DoubleStarred(_)));
-        // `super()` inside a method means `super(__class__, first_argument)`.
+        // `super()` inside a method means `super(__class__, first_argument)`. In a function
+        // without parameters it is a plain call, which raises CPython's RuntimeError when run.
         if let (ExprKind::Name(n), true) = (&func.node, args.is_empty()) {
-            if n == "super" && self.scope_kind() == ScopeKind::Function && self.locals.contains("__class__") {
+            let first = self.table.scopes[self.scope].params.first().cloned();
+            if let (true, Some(first)) =
+                (n == "super" && self.scope_kind() == ScopeKind::Function && self.locals.contains("__class__"), first)
+            {
                 self.load_name("super");
                 self.load_name("__class__");
-                match self.table.scopes[self.scope].params.first().cloned() {
-                    Some(first) => self.load_name(&first),
-                    None => return err("super(): no arguments", e.span),
-                }
+                self.load_name(&first);
                 self.span = e.span;
                 self.emit(Op::Call(2));
                 return Ok(());

@@ -395,8 +395,10 @@ impl<'s> Lexer<'s> {
         match err {
             RawError::InvalidChar => {
                 let c = self.src[start..].chars().next().unwrap_or(' ');
-                let msg = if c.is_ascii() {
+                let msg = if c.is_ascii() && !c.is_ascii_control() {
                     "invalid syntax".to_string()
+                } else if is_non_printable(c) {
+                    format!("invalid non-printable character U+{:04X}", c as u32)
                 } else {
                     format!("invalid character '{c}' (U+{:04X})", c as u32)
                 };
@@ -445,3 +447,11 @@ impl Iterator for Lexer<'_> {
 
 #[cfg(test)]
 mod tests;
+
+/// Characters CPython names only by code point in "invalid non-printable character":
+/// controls, separators other than the space, and the common format characters.
+fn is_non_printable(c: char) -> bool {
+    c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(c as u32, 0xA0 | 0xAD | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0xFEFF)
+}

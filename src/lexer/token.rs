@@ -40,7 +40,8 @@ pub enum Tok {
     #[token("\\")]
     Backslash,
 
-    #[regex(r"[\p{XID_Start}_]\p{XID_Continue}*", |lex| lex.slice().to_string())]
+    // Unicode 15.1 made ZWNJ and ZWJ identifier characters; CPython 3.11 (Unicode 14) does not.
+    #[regex(r"[\p{XID_Start}_][\p{XID_Continue}--[\u{200C}\u{200D}]]*", |lex| lex.slice().to_string())]
     Name(String),
     #[regex(r"[0-9](_?[0-9])*", |lex| int_literal(lex.slice(), 10))]
     #[regex(r"0[xX](_?[0-9a-fA-F])+", |lex| int_literal(&lex.slice()[2..], 16))]
