@@ -85,14 +85,16 @@ impl Interpreter {
     /// that is not `<...>` (`<string>`, `<stdin>`) is the script's path: it becomes
     /// `__file__`, and its folder is where imports look first.
     pub fn run_source(&mut self, name: &str, text: &str) -> Outcome {
-        if name.starts_with('<') {
+        let name = if name.starts_with('<') {
             import::set_script_dir("");
+            name.to_string()
         } else {
             let (file, dir) = import::script_location(name);
             import::set_script_dir(&dir);
-            self.main.set(intern::intern("__file__"), Value::str(file));
-        }
-        let Some(code) = self.compile(name, text, None) else { return Outcome::Failed(1) };
+            self.main.set(intern::intern("__file__"), Value::str(file.as_str()));
+            file
+        };
+        let Some(code) = self.compile(&name, text, None) else { return Outcome::Failed(1) };
         match self.vm.run_module(code, self.main.clone()) {
             Ok(_) => Outcome::Ok,
             Err(e) => self.report_uncaught(e),

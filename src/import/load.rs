@@ -49,6 +49,52 @@ pub async fn load(ctx: &Ctx, name: &str, search: Option<Vec<Value>>) -> PyResult
     }
 }
 
+/// `importlib.reload(module)`: finds the module's source again and runs it in the same
+/// module object, whose globals it keeps.
+pub async fn reload(ctx: &Ctx, m: Rc<Module>) -> PyResult {
+    let spec_name = match m.get(intern("__spec__")) {
+        Some(spec @ Value::Instance(_)) => crate::vm::peek_attr(&spec, intern("name")),
+        _ => None,
+    };
+    let name = match spec_name {
+        Some(Value::Str(s)) => s.s.to_string(),
+        _ => m.display_name(),
+    };
+    let v = Value::Module(m.clone());
+    if !cached(&name).is_some_and(|c| c.is(&v)) {
+        return Err(super::import_error("ImportError", format!("module {} not in sys.modules", name), Some(&name), None));
+    }
+    let (parent, tail) = name.rsplit_once('.').unwrap_or(("", &name));
+    let search = if parent.is_empty() {
+        state().path.items.borrow().clone()
+    } else {
+        let Some(p) = cached(parent) else {
+            let msg = format!("parent {} not in sys.modules", str_repr(parent));
+            return Err(super::import_error("ImportError", msg, Some(parent), None));
+        };
+        match super::try_attr(ctx, &p, intern("__path__")).await? {
+            Some(path) => crate::runtime::protocol::iterate(ctx, &path).await?,
+            None => Vec::new(),
+        }
+    };
+    if m.builtin.get() {
+        return Ok(v);
+    }
+    let dirs: Vec<String> = search.iter().filter_map(|d| d.as_str().map(str::to_string)).collect();
+    let Some(Found::File { file, .. }) = finder::find(tail, &dirs) else {
+        return Err(not_found(format!("spec not found for the module {}", str_repr(&name)), &name));
+    };
+    let path = file.to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| crate::runtime::exceptions::raise("OSError", format!("{}: '{}'", e, path)))?;
+    let code = compile_source(&path, &text, Mode::Module(&m)).map_err(|e| Flow::Raise(e.to_exception()))?;
+    m.initializing.set(true);
+    let r = ctx.run_module(code, m.clone()).await;
+    m.initializing.set(false);
+    r?;
+    Ok(cached(&name).unwrap_or(v))
+}
+
 /// A native module, with the part written in coro (if it has one) run into it.
 async fn load_native(ctx: &Ctx, name: &str, m: Rc<Module>) -> PyResult {
     m.builtin.set(true);

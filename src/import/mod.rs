@@ -10,7 +10,8 @@ mod names;
 mod objects;
 pub mod registry;
 
-pub use load::{module_repr, script_location};
+pub use load::{module_repr, reload, script_location};
+pub use names::resolve_in as resolve_relative;
 pub use objects::install;
 
 use crate::intern::{intern, sym, Symbol};
@@ -173,7 +174,7 @@ fn is_package(m: &Value) -> bool {
 }
 
 /// `getattr(obj, name)` run to completion; `None` for an `AttributeError`.
-async fn try_attr(ctx: &Ctx, obj: &Value, name: Symbol) -> PyResult<Option<Value>> {
+pub(crate) async fn try_attr(ctx: &Ctx, obj: &Value, name: Symbol) -> PyResult<Option<Value>> {
     match ctx.resolve(get_attr(obj, name)).await {
         Ok(v) => Ok(Some(v)),
         Err(Flow::Raise(e)) if is_instance_of(&e, "AttributeError") => Ok(None),

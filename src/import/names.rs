@@ -14,6 +14,11 @@ pub fn resolve(globals: Option<&Module>, name: &str, level: usize) -> PyResult<S
         Some(g) => package_of(g)?,
         None => String::new(),
     };
+    resolve_in(&package, name, level)
+}
+
+/// The absolute name of `name` imported at `level` (> 0) from `package`.
+pub fn resolve_in(package: &str, name: &str, level: usize) -> PyResult<String> {
     if package.is_empty() {
         return Err(import_error(
             "ImportError",

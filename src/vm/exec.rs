@@ -164,6 +164,10 @@ impl Vm {
                 return Ok(None);
             }
             FrameKind::Normal | FrameKind::IterNext => v,
+            FrameKind::MethodAttr => {
+                fiber.stack.push(v);
+                Value::Null
+            }
             FrameKind::Init(instance) => {
                 if !v.is_none() {
                     return Err(exc_of(ex::type_error(format!(
@@ -870,10 +874,19 @@ impl Vm {
                             fiber.stack.push(m);
                             fiber.stack.push(obj);
                         }
-                        None => {
-                            produce!(super::get_attr(&obj, name));
-                            fiber.stack.push(Value::Null);
-                        }
+                        None => match super::get_attr(&obj, name) {
+                            Ok(v) => {
+                                fiber.stack.push(v);
+                                fiber.stack.push(Value::Null);
+                            }
+                            // Script code computes the attribute (a module's `__getattr__`):
+                            // its value arrives with the absent receiver after it.
+                            Err(Flow::Async(nf)) => {
+                                fiber.frames.last_mut().expect("frame").ip = ip;
+                                return self.push_native(fiber, nf, FrameKind::MethodAttr);
+                            }
+                            Err(flow) => throw!(flow),
+                        },
                     }
                 }
                 Op::CallMethod(argc) => {

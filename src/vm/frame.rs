@@ -21,6 +21,9 @@ pub enum FrameKind {
     /// A class body: its namespace becomes a class, which is delivered. Boxed, as it is
     /// rare and large, to keep every frame small.
     ClassBody(Box<ClassBody>),
+    /// An attribute computed by script code for `LoadMethod`: delivered with the absent
+    /// receiver (`Null`) after it.
+    MethodAttr,
     /// An operation whose result is not used (`obj.x = v` through a property setter).
     Discard,
     /// A `__next__` called by `ForIter`: `StopIteration` ends the loop instead of propagating.
