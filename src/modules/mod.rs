@@ -7,8 +7,10 @@ pub mod blocking;
 pub mod builtins;
 mod collections;
 mod dir;
+mod future;
 pub mod generators;
 pub mod http;
+mod importlib;
 pub mod json;
 pub mod math;
 mod numbers;
@@ -25,6 +27,7 @@ use std::rc::Rc;
 pub fn module_source(name: &str) -> Option<&'static str> {
     match name {
         "asyncio" => Some(asyncio::SOURCE),
+        "__future__" => Some(future::SOURCE),
         _ => None,
     }
 }
@@ -38,6 +41,8 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
         "requests" => Some(http::make_requests_module()),
+        "importlib" => Some(importlib::make_module()),
+        "__future__" => Some(future::make_module()),
         _ => None,
     }
 }

@@ -24,8 +24,12 @@ pub fn set_argv(args: Vec<String>) {
 
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("sys")));
+    m.builtin.set(true);
     let set = |name: &str, v: Value| m.set(intern(name), v);
     set("__name__", Value::str("sys"));
+    let imports = crate::import::state();
+    set("modules", Value::Dict(imports.modules.clone()));
+    set("path", Value::List(imports.path.clone()));
     let argv = ARGV.with(|a| a.borrow().iter().map(|s| Value::str(s.as_str())).collect::<Vec<_>>());
     set("argv", Value::list(argv));
     set("maxsize", Value::Int(i64::MAX));
