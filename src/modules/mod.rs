@@ -5,6 +5,7 @@ pub mod async_generators;
 pub mod asyncio;
 pub mod blocking;
 pub mod builtins;
+pub mod bytes;
 mod collections;
 mod dir;
 pub mod generators;
