@@ -6,6 +6,7 @@ pub mod asyncio;
 pub mod blocking;
 pub mod builtins;
 pub mod bytes;
+mod classes;
 mod collections;
 mod dir;
 pub mod generators;
@@ -14,6 +15,7 @@ pub mod json;
 pub mod math;
 mod numbers;
 pub mod strings;
+pub mod r#struct;
 pub mod sys;
 pub mod time;
 
@@ -35,6 +37,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
     match name {
         "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
+        "struct" => Some(r#struct::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),

@@ -5,6 +5,7 @@
 
 mod construct;
 mod hex;
+mod int_convert;
 pub mod memoryview;
 mod methods;
 mod mutate;
@@ -54,6 +55,7 @@ pub fn install() {
         method(&t.bytearray, name, f);
     }
     construct::install();
+    int_convert::install();
     memoryview::install();
 }
 
