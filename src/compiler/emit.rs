@@ -1461,7 +1461,7 @@ impl<'a> Emitter<'a> {
             Constant::Float(f) => self.load_const(Value::Float(*f)),
             Constant::Imaginary(_) => return err("complex numbers are not supported", span),
             Constant::Str(s) => self.load_const(Value::str(s.as_str())),
-            Constant::Bytes(_) => return err("bytes literals are not supported", span),
+            Constant::Bytes(b) => self.load_const(Value::bytes(b.clone())),
         }
         Ok(())
     }

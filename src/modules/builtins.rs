@@ -61,6 +61,9 @@ pub fn make_module() -> Rc<Module> {
         ("bool", &t.bool),
         ("float", &t.float),
         ("str", &t.str),
+        ("bytes", &t.bytes),
+        ("bytearray", &t.bytearray),
+        ("memoryview", &t.memoryview),
         ("list", &t.list),
         ("tuple", &t.tuple),
         ("dict", &t.dict),
@@ -127,6 +130,7 @@ pub fn make_module() -> Rc<Module> {
     constructors();
     super::numbers::install(&m);
     super::strings::install();
+    super::bytes::install();
     super::collections::install();
     super::generators::install();
     super::async_generators::install();

@@ -5,6 +5,8 @@ pub mod async_generators;
 pub mod asyncio;
 pub mod blocking;
 pub mod builtins;
+pub mod bytes;
+mod classes;
 mod collections;
 mod dir;
 mod future;
@@ -15,6 +17,7 @@ pub mod json;
 pub mod math;
 mod numbers;
 pub mod strings;
+pub mod r#struct;
 pub mod sys;
 pub mod time;
 
@@ -37,6 +40,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
     match name {
         "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
+        "struct" => Some(r#struct::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),

@@ -89,12 +89,13 @@ fn hash_other(v: &Value) -> Result<i64, Unhashable> {
             hash::hash_tuple(&hs)
         }
         Set(s) if s.frozen => s.frozen_hash(),
-        List(_) | Dict(_) | Set(_) | Slice(_) => return Err(Unhashable::Type),
+        Bytes(b) if !b.mutable => b.hash(),
+        List(_) | Dict(_) | Set(_) | Slice(_) | Bytes(_) => return Err(Unhashable::Type),
         Instance(i) => {
             let user_hash = i.class.lookup(crate::intern::sym::HASH);
             match user_hash {
                 Some(Value::None) => return Err(Unhashable::Type),
-                Some(Value::Function(_)) => return Err(Unhashable::NeedsCall),
+                Some(Value::Function(_) | Value::Native(_)) => return Err(Unhashable::NeedsCall),
                 _ if i.class.lookup(crate::intern::sym::EQ).is_some_and(|e| matches!(e, Value::Function(_))) => {
                     return Err(Unhashable::Type)
                 }

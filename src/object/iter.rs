@@ -6,7 +6,7 @@ use super::set::PySet;
 use super::DictViewKind;
 use crate::modules::async_generators::AsyncGenStep;
 use crate::modules::asyncio::{LockWait, QueueWait};
-use crate::value::{PyList, PyStr, PyTuple, Value};
+use crate::value::{PyBytes, PyList, PyStr, PyTuple, Value};
 use std::rc::Rc;
 
 pub enum NativeIter {
@@ -21,6 +21,10 @@ pub enum NativeIter {
     Str {
         s: Rc<PyStr>,
         byte: usize,
+    },
+    Bytes {
+        bytes: Rc<PyBytes>,
+        index: usize,
     },
     Range {
         next: i64,
@@ -118,6 +122,13 @@ impl NativeIter {
             NativeIter::List { .. } => "list_iterator",
             NativeIter::Tuple { .. } => "tuple_iterator",
             NativeIter::Str { .. } => "str_ascii_iterator",
+            NativeIter::Bytes { bytes, .. } => {
+                if bytes.mutable {
+                    "bytearray_iterator"
+                } else {
+                    "bytes_iterator"
+                }
+            }
             NativeIter::Range { .. } => "range_iterator",
             NativeIter::Dict { kind: DictViewKind::Keys, .. } => "dict_keyiterator",
             NativeIter::Dict { kind: DictViewKind::Values, .. } => "dict_valueiterator",
@@ -236,6 +247,13 @@ impl NativeIter {
                 }
                 None => Step::Done,
             },
+            NativeIter::Bytes { bytes, index } => match bytes.data.borrow().get(*index) {
+                Some(&b) => {
+                    *index += 1;
+                    Step::Item(Value::Int(b as i64))
+                }
+                None => Step::Done,
+            },
             NativeIter::Dict { dict, kind, index, .. } => {
                 let map = dict.map.borrow();
                 match map.get_index(*index) {
@@ -316,6 +334,7 @@ fn is_container_iter(v: &Value) -> bool {
             NativeIter::List { .. }
                 | NativeIter::Tuple { .. }
                 | NativeIter::Str { .. }
+                | NativeIter::Bytes { .. }
                 | NativeIter::Range { .. }
                 | NativeIter::Dict { .. }
                 | NativeIter::Set { .. }

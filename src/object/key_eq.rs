@@ -51,6 +51,7 @@ fn native_eq(a: &Value, b: &Value) -> Option<bool> {
     use Value::*;
     match (a, b) {
         (Str(x), Str(y)) => Some(x.s == y.s),
+        (Bytes(x), Bytes(y)) => Some(*x.data.borrow() == *y.data.borrow()),
         (Int(x), Int(y)) => Some(x == y),
         (Tuple(x), Tuple(y)) => {
             if x.items.len() != y.items.len() {

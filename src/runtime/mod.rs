@@ -3,6 +3,7 @@
 
 pub mod alloc;
 pub mod class_builder;
+pub mod codecs;
 pub mod exceptions;
 pub mod output;
 pub mod protocol;

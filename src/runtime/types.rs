@@ -17,6 +17,9 @@ pub struct Types {
     pub int: Rc<Class>,
     pub float: Rc<Class>,
     pub str: Rc<Class>,
+    pub bytes: Rc<Class>,
+    pub bytearray: Rc<Class>,
+    pub memoryview: Rc<Class>,
     pub list: Rc<Class>,
     pub tuple: Rc<Class>,
     pub dict: Rc<Class>,
@@ -141,6 +144,9 @@ impl Types {
             int,
             float: b("float"),
             str: b("str"),
+            bytes: b("bytes"),
+            bytearray: b("bytearray"),
+            memoryview: new_class("memoryview", vec![object.clone()], Layout::Native),
             list: b("list"),
             tuple: b("tuple"),
             dict: b("dict"),
@@ -193,6 +199,13 @@ impl Types {
             Value::Int(_) | Value::BigInt(_) => self.int.clone(),
             Value::Float(_) => self.float.clone(),
             Value::Str(_) => self.str.clone(),
+            Value::Bytes(b) => {
+                if b.mutable {
+                    self.bytearray.clone()
+                } else {
+                    self.bytes.clone()
+                }
+            }
             Value::List(_) => self.list.clone(),
             Value::Tuple(_) => self.tuple.clone(),
             Value::Dict(_) => self.dict.clone(),

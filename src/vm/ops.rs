@@ -27,6 +27,7 @@ pub fn truthy(v: &Value) -> Option<bool> {
         Value::Float(f) => *f != 0.0,
         Value::BigInt(b) => !b.is_zero(),
         Value::Str(s) => !s.s.is_empty(),
+        Value::Bytes(b) => !b.data.borrow().is_empty(),
         Value::List(l) => !l.items.borrow().is_empty(),
         Value::Tuple(t) => !t.items.is_empty(),
         Value::Dict(d) => !d.is_empty(),
@@ -50,6 +51,7 @@ pub fn truthy(v: &Value) -> Option<bool> {
 pub fn len_builtin(v: &Value) -> Option<usize> {
     Some(match v {
         Value::Str(s) => s.chars,
+        Value::Bytes(b) => b.data.borrow().len(),
         Value::List(l) => l.items.borrow().len(),
         Value::Tuple(t) => t.items.len(),
         Value::Dict(d) => d.len(),
@@ -70,6 +72,7 @@ pub fn eq_simple(a: &Value, b: &Value) -> Option<bool> {
     }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Some(x.s == y.s),
+        (Value::Bytes(x), Value::Bytes(y)) => Some(*x.data.borrow() == *y.data.borrow()),
         (Value::None, _) | (_, Value::None) => Some(a.is(b)),
         (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) | (Value::Dict(_), Value::Dict(_)) => {
             None
@@ -177,7 +180,7 @@ fn unsupported(op: BinOp, a: &Value, b: &Value) -> Flow {
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> PyResult {
     if (matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_)))
-        && !matches!((op, a), (BinOp::Mod, Value::Str(_)))
+        && !matches!((op, a), (BinOp::Mod, Value::Str(_) | Value::Bytes(_)))
     {
         return binary_dunder(op, a.clone(), b.clone(), false);
     }
@@ -201,6 +204,9 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
                 }
                 Ok(a2)
             });
+        }
+        (BinOp::Add | BinOp::Mul, Value::Bytes(ba)) if ba.mutable => {
+            return crate::modules::bytes::inplace(op, ba, b).map(|_| a.clone());
         }
         (BinOp::Mul, Value::List(l)) => {
             if let Value::List(repeated) = repeat(a, b)? {
@@ -318,18 +324,20 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
                 Ok(Value::list(v))
             }
             (Tuple(x), Tuple(y)) => Ok(Value::tuple(x.items.iter().chain(y.items.iter()).cloned().collect())),
+            (Bytes(x), _) => crate::modules::bytes::concat(x, b),
             (Str(_), _) => Err(type_error(format!("can only concatenate str (not \"{}\") to str", type_name(b)))),
             (List(_), _) => Err(type_error(format!("can only concatenate list (not \"{}\") to list", type_name(b)))),
             (Tuple(_), _) => Err(type_error(format!("can only concatenate tuple (not \"{}\") to tuple", type_name(b)))),
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::Mul => match (a, b) {
-            (Str(_) | List(_) | Tuple(_), _) => repeat(a, b),
-            (_, Str(_) | List(_) | Tuple(_)) => repeat(b, a),
+            (Str(_) | List(_) | Tuple(_) | Bytes(_), _) => repeat(a, b),
+            (_, Str(_) | List(_) | Tuple(_) | Bytes(_)) => repeat(b, a),
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::Mod => match a {
             Str(s) => crate::modules::strings::percent_format(&s.s, b.clone()),
+            Bytes(x) => crate::modules::bytes::percent_format(x, b.clone()),
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor => match (a, b) {
@@ -363,6 +371,10 @@ fn repeat(seq: &Value, n: &Value) -> PyResult {
             }
             let text = repeat_str(&s.s, count)?;
             Value::Str(Rc::new(crate::value::PyStr::with_chars(text.into(), s.chars * count)))
+        }
+        Value::Bytes(b) => {
+            let data = repeat_slice(&b.data.borrow(), count)?;
+            Value::Bytes(Rc::new(crate::value::PyBytes::new(data, b.mutable)))
         }
         Value::List(l) => Value::list(repeat_slice(&l.items.borrow(), count)?),
         Value::Tuple(t) => Value::tuple(repeat_slice(&t.items, count)?),
@@ -756,6 +768,7 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
             }
         },
         Value::Dict(d) => dict_item(d, key, obj),
+        Value::Bytes(b) => crate::modules::bytes::get_item(b, key),
         Value::Instance(inst) => match dunder(&inst.class, sym::GETITEM) {
             Some(m) => {
                 let (obj, key) = (obj.clone(), key.clone());
@@ -847,6 +860,7 @@ pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
                 }
             }
         },
+        Value::Bytes(b) if b.mutable => crate::modules::bytes::set_item(b, &key, v),
         Value::Dict(d) => {
             let d = d.clone();
             keys::keyed(key, move |k| {
@@ -892,6 +906,7 @@ pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
                 }
             }
         },
+        Value::Bytes(b) if b.mutable => crate::modules::bytes::del_item(b, key),
         Value::Dict(d) => {
             let d = d.clone();
             keys::keyed(key.clone(), move |k| {

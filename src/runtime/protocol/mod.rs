@@ -375,6 +375,7 @@ async fn order(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
     }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Ok(from_ord(x.s.cmp(&y.s))),
+        (Value::Bytes(x), Value::Bytes(y)) => Ok(from_ord(x.data.borrow().as_slice().cmp(y.data.borrow().as_slice()))),
         (Value::List(x), Value::List(y)) => {
             let (x, y) = (x.items.borrow().clone(), y.items.borrow().clone());
             seq_order(ctx, op, &x, &y).await
@@ -425,6 +426,7 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
             Value::Str(sub) => Ok(s.s.contains(&*sub.s)),
             _ => Err(type_error(format!("'in <string>' requires string as left operand, not {}", type_name(item)))),
         },
+        Value::Bytes(b) => crate::modules::bytes::contains(b, item),
         Value::Dict(d) => dict_contains(ctx, d, item).await,
         Value::Set(s) => {
             let key = hash_key(ctx, item.clone()).await?;
@@ -497,6 +499,7 @@ pub fn get_iter(v: &Value) -> PyResult {
         Value::List(l) => NativeIter::List { list: l.clone(), index: 0 },
         Value::Tuple(t) => NativeIter::Tuple { tuple: t.clone(), index: 0 },
         Value::Str(s) => NativeIter::Str { s: s.clone(), byte: 0 },
+        Value::Bytes(b) => NativeIter::Bytes { bytes: b.clone(), index: 0 },
         Value::Range(r) => NativeIter::Range { next: r.start, remaining: r.len(), step: r.step },
         Value::Dict(d) => NativeIter::Dict { dict: d.clone(), kind: DictViewKind::Keys, index: 0, len: d.len() },
         Value::Set(s) => NativeIter::Set { set: s.clone(), pos: 0, len: s.len() },
@@ -703,6 +706,7 @@ pub fn unpack_fast(v: &Value, n: usize) -> Option<PyResult<Vec<Value>>> {
         Value::List(l) => l.items.borrow().clone(),
         Value::Tuple(t) => t.items.to_vec(),
         Value::Str(s) => s.s.chars().map(|c| Value::str(c.to_string())).collect(),
+        Value::Bytes(b) => b.data.borrow().iter().map(|&x| Value::Int(x as i64)).collect(),
         // Only as many items as the targets need are taken from a range of the wrong length.
         Value::Range(r) if n != usize::MAX && r.len() != n as i64 => {
             let got = r.len().max(0) as usize;

@@ -36,6 +36,7 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
             Value::BigInt(b) => crate::numeric::int_to_decimal(b).map_err(crate::runtime::exceptions::value_error)?,
             Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) => scalar_repr(v).expect("a scalar").into(),
             Value::Str(s) => str_repr(&s.s),
+            Value::Bytes(b) => crate::modules::bytes::repr(b),
             Value::List(l) => {
                 let items = l.items.borrow().clone();
                 let Some(_g) = guard.enter(v) else { return Ok("[...]".into()) };
@@ -217,6 +218,13 @@ pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
                             None => String::new(),
                         };
                         return Ok(format!("{} ({} sub-exception{})", msg, n, if n == 1 { "" } else { "s" }));
+                    }
+                    let class = &inst.class;
+                    let decode = class.is_subclass(types().exc("UnicodeDecodeError"));
+                    if decode || class.is_subclass(types().exc("UnicodeEncodeError")) {
+                        if let Some(msg) = crate::runtime::codecs::unicode_error_message(decode, &args) {
+                            return Ok(msg);
+                        }
                     }
                     return match args.len() {
                         0 => Ok(String::new()),

@@ -1,0 +1,45 @@
+//! Classes that native modules define (`struct.error`, `hashlib`'s hash objects, ...), made
+//! once per thread so that every raise and every `except` sees the same class.
+
+use crate::intern::intern;
+use crate::object::class::{c3_mro, Attrs, Class, Layout};
+use crate::runtime::types;
+use rustc_hash::FxHashMap;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+thread_local! {
+    static CLASSES: RefCell<FxHashMap<(&'static str, &'static str), Rc<Class>>> = RefCell::default();
+}
+
+fn make(module: &'static str, name: &'static str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class> {
+    CLASSES.with(|c| {
+        c.borrow_mut()
+            .entry((module, name))
+            .or_insert_with(|| {
+                let mro = c3_mro(&bases).unwrap_or_default();
+                Rc::new(Class {
+                    name: intern(name),
+                    qualname: name.to_string(),
+                    module: intern(module),
+                    bases,
+                    mro,
+                    attrs: RefCell::new(Attrs::default()),
+                    layout,
+                    special_attrs: Cell::new(false),
+                    attrs_per_instance: Cell::new(0),
+                })
+            })
+            .clone()
+    })
+}
+
+/// The exception class `module.name`, derived from the builtin exception `base`.
+pub fn module_exception(module: &'static str, name: &'static str, base: &str) -> Rc<Class> {
+    make(module, name, vec![types().exc(base).clone()], Layout::Exception)
+}
+
+/// The class `module.name` of objects carrying a native payload.
+pub fn native_class(module: &'static str, name: &'static str) -> Rc<Class> {
+    make(module, name, vec![types().object.clone()], Layout::Native)
+}
