@@ -9,6 +9,7 @@ mod collections;
 mod dir;
 pub mod generators;
 pub mod http;
+pub mod io;
 pub mod json;
 pub mod math;
 mod numbers;
@@ -25,6 +26,8 @@ use std::rc::Rc;
 pub fn module_source(name: &str) -> Option<&'static str> {
     match name {
         "asyncio" => Some(asyncio::SOURCE),
+        "io" => Some(io::SOURCE),
+        "sys" => Some(sys::SOURCE),
         _ => None,
     }
 }
@@ -36,7 +39,8 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "math" => Some(math::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
-        "sys" => Some(sys::make_module()),
+        "sys" => Some(sys::module()),
+        "io" => Some(io::make_module()),
         "requests" => Some(http::make_requests_module()),
         _ => None,
     }

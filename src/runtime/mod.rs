@@ -3,6 +3,7 @@
 
 pub mod class_builder;
 pub mod exceptions;
+pub mod os_error;
 pub mod output;
 pub mod protocol;
 pub mod types;

@@ -37,7 +37,8 @@ pub enum Flow {
 
 pub type PyResult<T = Value> = Result<T, Flow>;
 
-/// Maximum depth of nested script calls before `RecursionError`.
+/// Maximum depth of nested script calls before `RecursionError`, until a script sets
+/// another with `sys.setrecursionlimit`.
 pub const RECURSION_LIMIT: usize = 1000;
 
 pub struct Vm {
@@ -52,12 +53,21 @@ pub struct Vm {
     depth: usize,
     /// Set when the running fiber's last frame ends: its result or exception.
     finished: Option<Result<Value, Exc>>,
+    /// The depth past which calls raise RecursionError.
+    recursion_limit: usize,
 }
 
 impl Vm {
     pub fn new() -> Vm {
         let builtins = crate::modules::builtins::make_module();
-        Vm { resumers: Vec::new(), builtins, modules: FxHashMap::default(), depth: 0, finished: None }
+        Vm {
+            resumers: Vec::new(),
+            builtins,
+            modules: FxHashMap::default(),
+            depth: 0,
+            finished: None,
+            recursion_limit: RECURSION_LIMIT,
+        }
     }
 
     /// Imports a module by name: a native module, created on first import.
