@@ -354,11 +354,16 @@ fn delattr(a: &Args) -> PyResult {
 
 fn callable(a: &Args) -> PyResult {
     check_args(a, "callable", 1, 1)?;
-    Ok(Value::Bool(match &a.pos[0] {
+    Ok(Value::Bool(is_callable(&a.pos[0])))
+}
+
+/// `callable(v)`.
+pub fn is_callable(v: &Value) -> bool {
+    match v {
         Value::Function(_) | Value::Native(_) | Value::BoundMethod(_) | Value::Class(_) => true,
         Value::Instance(i) => i.class.lookup(sym::CALL).is_some(),
         _ => false,
-    }))
+    }
 }
 
 fn iter(a: &Args) -> PyResult {

@@ -3,16 +3,19 @@
 mod args;
 pub mod async_generators;
 pub mod asyncio;
+pub mod atexit;
 pub mod blocking;
 pub mod builtins;
 mod collections;
 mod dir;
+mod errno;
 pub mod generators;
 pub mod http;
 pub mod io;
 pub mod json;
 pub mod math;
 mod numbers;
+pub mod os;
 pub mod strings;
 pub mod sys;
 pub mod time;
@@ -27,9 +30,24 @@ pub fn module_source(name: &str) -> Option<&'static str> {
     match name {
         "asyncio" => Some(asyncio::SOURCE),
         "io" => Some(io::SOURCE),
+        "os" => Some(os::SOURCE),
+        "posixpath" => Some(os::PATH_SOURCE),
+        "stat" => Some(include_str!("files/stat.coro")),
+        "fnmatch" => Some(include_str!("files/fnmatch.coro")),
+        "glob" => Some(include_str!("files/glob.coro")),
+        "shutil" => Some(include_str!("files/shutil.coro")),
+        "tempfile" => Some(include_str!("files/tempfile.coro")),
+        "pathlib" => Some(include_str!("files/pathlib.coro")),
         "sys" => Some(sys::SOURCE),
         _ => None,
     }
+}
+
+/// An empty module for a module written wholly in coro.
+fn source_module(name: &str) -> Rc<Module> {
+    let m = Rc::new(Module::new(crate::intern::intern(name)));
+    m.set(crate::intern::intern("__name__"), crate::value::Value::str(name));
+    m
 }
 
 /// A fresh instance of the named native module, if there is one.
@@ -41,6 +59,10 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "time" => Some(time::make_module()),
         "sys" => Some(sys::module()),
         "io" => Some(io::make_module()),
+        "os" => Some(os::make_module()),
+        "atexit" => Some(atexit::make_module()),
+        "errno" => Some(errno::make_module()),
+        "posixpath" | "stat" | "fnmatch" | "glob" | "shutil" | "tempfile" | "pathlib" => Some(source_module(name)),
         "requests" => Some(http::make_requests_module()),
         _ => None,
     }
