@@ -155,9 +155,9 @@ pub enum Op {
     BeforeWith(u32),
     /// `exit exc -> exit exc suppress?`: calls exit(type, exc, tb)
     WithExceptStart,
-    /// `-> module`: import names[i]
+    /// `level fromlist -> module`: `__import__(names[i], globals, None, fromlist, level)`
     ImportName(u32),
-    /// `module -> module module.names[i]`
+    /// `module -> module module.names[i]` (or the submodule from `sys.modules`)
     ImportFrom(u32),
     /// `module ->`: binds the module's public names (or its `__all__`) as globals
     ImportStar,

@@ -97,3 +97,40 @@ fn push_repeats(out: &mut String, repeats: usize) {
         out.push_str(&format!("  [Previous line repeated {} more time{}]\n", n, if n == 1 { "" } else { "s" }));
     }
 }
+
+/// For a `SyntaxError` exception with a location (raised importing a module): the lines
+/// naming the file and line, the source line and carets under the error, and the bare
+/// message, as CPython prints them after the traceback.
+pub fn syntax_error_location(e: &crate::vm::Exc) -> Option<(String, String)> {
+    use crate::value::Value;
+    if !crate::runtime::exceptions::is_instance_of(e, "SyntaxError") {
+        return None;
+    }
+    let attrs = e.attrs.borrow();
+    let field = |k: &str| attrs.get(&crate::intern::intern(k)).cloned().unwrap_or(Value::None);
+    let (Value::Str(file), Value::Int(lineno)) = (field("filename"), field("lineno")) else { return None };
+    let mut out = format!("  File \"{}\", line {}\n", file.s, lineno);
+    if let Value::Str(text) = field("text") {
+        let rtext = text.s.trim_end_matches('\n');
+        let ltext = rtext.trim_start_matches([' ', '\n', '\x0c']);
+        let spaces = (rtext.chars().count() - ltext.chars().count()) as i64;
+        out.push_str(&format!("    {}\n", ltext));
+        let indentation = crate::runtime::exceptions::is_instance_of(e, "IndentationError");
+        if let (Value::Int(offset), false) = (field("offset"), indentation) {
+            let end = match field("end_offset") {
+                Value::Int(n) if n != 0 && n != -1 && n != offset => n,
+                _ => offset + 1,
+            };
+            let (col, end_col) = (offset - 1 - spaces, end - 1 - spaces);
+            if col >= 0 {
+                let pad: String = ltext.chars().take(col as usize).map(|c| if c.is_whitespace() { c } else { ' ' }).collect();
+                out.push_str(&format!("    {}{}\n", pad, "^".repeat((end_col - col).max(1) as usize)));
+            }
+        }
+    }
+    let msg = match field("msg") {
+        Value::Str(s) => s.s.to_string(),
+        _ => "<no detail available>".to_string(),
+    };
+    Some((out, msg))
+}

@@ -431,31 +431,28 @@ impl<'a> Emitter<'a> {
             }
             StmtKind::Import(names) => {
                 for a in names {
-                    let i = self.name_idx(&a.name.node);
-                    self.emit(Op::ImportName(i));
+                    self.import_name(&a.name.node, 0, None);
                     match &a.asname {
+                        // `import a.b.c as d`: the import gives `a`; d is its `b.c`.
                         Some(asname) => {
                             for part in a.name.node.split('.').skip(1) {
                                 let pi = self.name_idx(part);
-                                self.emit(Op::LoadAttr(pi));
+                                self.emit(Op::ImportFrom(pi));
+                                self.emit(Op::Rot2);
+                                self.emit(Op::Pop);
                             }
                             self.store_name(&asname.node)
                         }
-                        None => {
-                            let top = a.name.node.split('.').next().unwrap_or("").to_string();
-                            if top != a.name.node {
-                                self.emit(Op::Pop);
-                                let ti = self.name_idx(&top);
-                                self.emit(Op::ImportName(ti));
-                            }
-                            self.store_name(&top)
-                        }
+                        None => self.store_name(a.name.node.split('.').next().unwrap_or("")),
                     }
                 }
             }
             StmtKind::ImportFrom { module, names } => {
-                let i = self.name_idx(module);
-                self.emit(Op::ImportName(i));
+                // Relative imports keep their leading dots in the module name.
+                let name = module.trim_start_matches('.');
+                let level = module.len() - name.len();
+                let fromlist = names.iter().map(|a| Value::str(a.name.node.as_str())).collect();
+                self.import_name(name, level, Some(fromlist));
                 // The grammar allows `*` only alone.
                 if names.first().is_some_and(|a| a.name.node == "*") {
                     self.emit(Op::ImportStar);
@@ -471,6 +468,19 @@ impl<'a> Emitter<'a> {
             StmtKind::Global(_) | StmtKind::Nonlocal(_) => {}
         }
         Ok(())
+    }
+
+    /// `ImportName` with its level and from-list (None for a plain `import`) below it.
+    fn import_name(&mut self, name: &str, level: usize, fromlist: Option<Vec<Value>>) {
+        self.emit(Op::LoadInt(level as i32));
+        match fromlist {
+            Some(names) => self.load_const(Value::tuple(names)),
+            None => {
+                self.emit(Op::LoadNone);
+            }
+        }
+        let i = self.name_idx(name);
+        self.emit(Op::ImportName(i));
     }
 
     /// Compiles a condition and the jumps taken when its truth equals `when` (to be patched
@@ -1676,6 +1686,13 @@ pub fn compile_module(
     let interactive = display.is_some();
     e.is_async = interactive;
     e.display = display;
+    if let (false, Some(StmtKind::Expr(Spanned { node: ExprKind::Constant(Constant::Str(doc)), .. }))) =
+        (interactive, m.body.first().map(|s| &s.node))
+    {
+        // The module's docstring is its `__doc__`.
+        e.load_const(Value::str(doc.as_str()));
+        e.store_name("__doc__");
+    }
     e.body(&m.body)?;
     e.emit(Op::LoadNone);
     e.emit(Op::Return);

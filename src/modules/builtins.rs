@@ -51,6 +51,7 @@ pub fn base_init() -> Value {
 
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(sym::BUILTINS));
+    m.builtin.set(true);
     let t = types();
     let set = |name: &str, v: Value| m.set(intern(name), v);
     for (name, class) in [
@@ -121,6 +122,8 @@ pub fn make_module() -> Rc<Module> {
         ("id", id),
         ("format", format_fn),
         ("vars", vars),
+        ("globals", globals),
+        ("__import__", dunder_import),
         ("dir", super::dir::dir),
         ("http_get", http_get),
     ];
@@ -133,6 +136,7 @@ pub fn make_module() -> Rc<Module> {
     super::collections::install();
     super::generators::install();
     super::async_generators::install();
+    crate::import::install();
     m
 }
 
@@ -668,6 +672,42 @@ fn id(a: &Args) -> PyResult {
 fn vars(a: &Args) -> PyResult {
     check_args(a, "vars", 1, 1)?;
     crate::vm::get_attr(&a.pos[0], sym::DICT)
+}
+
+/// `globals()`: the calling module's globals, as the live dict they are from then on.
+fn globals(a: &Args) -> PyResult {
+    check_args(a, "globals", 0, 0)?;
+    run_async(|ctx| async move { Ok(Value::Dict(ctx.caller_globals().await?.dict())) })
+}
+
+/// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`.
+fn dunder_import(a: &Args) -> PyResult {
+    let spec = ArgSpec::new("__import__").keywords(&["name", "globals", "locals", "fromlist", "level"]);
+    spec.check(a)?;
+    check_args(a, "__import__", 0, 5)?;
+    let get = |i: usize, k: &str| a.pos.get(i).cloned().or_else(|| kwarg(a, k));
+    let name = match get(0, "name") {
+        Some(Value::Str(s)) => s,
+        Some(other) => return Err(type_error(format!("__import__() argument 1 must be str, not {}", type_name(&other)))),
+        None => return Err(type_error("__import__() missing required argument 'name' (pos 1)")),
+    };
+    let level = match get(4, "level") {
+        None => 0,
+        Some(Value::Int(n)) if n >= 0 => n as usize,
+        Some(Value::Int(_)) => return Err(ex::value_error("level must be >= 0")),
+        Some(other) => return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&other)))),
+    };
+    let globals = match get(1, "globals") {
+        Some(Value::Dict(d)) => Some(crate::import::package_context(&d)),
+        _ => None,
+    };
+    let fromlist = match get(3, "fromlist") {
+        Some(Value::Tuple(t)) if t.items.is_empty() => Value::None,
+        Some(Value::List(l)) if l.items.borrow().is_empty() => Value::None,
+        Some(v) => v,
+        None => Value::None,
+    };
+    crate::import::import_name(globals.as_deref(), &name.s, fromlist, level)
 }
 
 /// `http_get(url, timeout=None, headers=None)`: a coroutine performing a GET on the worker

@@ -38,7 +38,6 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "shutil" => Some(include_str!("files/shutil.coro")),
         "tempfile" => Some(include_str!("files/tempfile.coro")),
         "pathlib" => Some(include_str!("files/pathlib.coro")),
-        "sys" => Some(sys::SOURCE),
         _ => None,
     }
 }
@@ -57,7 +56,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "math" => Some(math::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
-        "sys" => Some(sys::module()),
+        "sys" => Some(sys::make_module()),
         "io" => Some(io::make_module()),
         "os" => Some(os::make_module()),
         "atexit" => Some(atexit::make_module()),

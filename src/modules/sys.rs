@@ -17,39 +17,58 @@ thread_local! {
     static ARGV: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Sets what `sys.argv` holds in modules created from now on (script path first).
+/// Sets what `sys.argv` holds (script path first), in this thread's `sys` and in those
+/// created from now on.
 pub fn set_argv(args: Vec<String>) {
+    let list = || Value::list(args.iter().map(|s| Value::str(s.as_str())).collect());
+    if let Some(m) = MODULE.with(|m| m.borrow().clone()) {
+        m.set(intern("argv"), list());
+    }
     ARGV.with(|a| *a.borrow_mut() = args);
 }
 
 thread_local! {
-    static MODULE: Rc<Module> = make_module();
+    static MODULE: RefCell<Option<Rc<Module>>> = const { RefCell::new(None) };
 }
 
-/// This thread's `sys` module: one for every import, so that what a script assigns
-/// (`sys.stdout = ...`) is what `print` sees.
+/// This thread's `sys` module (the one the interpreter imported), so that what a script
+/// assigns (`sys.stdout = ...`) is what `print` sees.
 pub fn module() -> Rc<Module> {
-    MODULE.with(|m| m.clone())
+    MODULE.with(|m| m.borrow().clone()).unwrap_or_else(make_module)
 }
 
-/// The part of `sys` written in coro: the struct sequences (`version_info`, `float_info`, ...).
-pub const SOURCE: &str = include_str!("sys.coro");
+/// The part of `sys` written in coro: the struct sequences (`version_info`, `float_info`,
+/// ...), run into the module when a script first asks for a name the natives lack.
+const SOURCE: &str = include_str!("sys.coro");
 
-/// The folder of the script being run, absolute (`sys.path[0]`).
-fn script_dir() -> String {
-    let script = ARGV.with(|a| a.borrow().first().cloned().unwrap_or_default());
-    let dir = std::path::Path::new(&script).parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    let dir = if dir.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { dir };
-    std::fs::canonicalize(&dir).unwrap_or(dir).to_string_lossy().into_owned()
+/// `sys.__getattr__`: runs the coro part once, then looks again.
+fn getattr(a: &Args) -> PyResult {
+    check_args(a, "__getattr__", 1, 1)?;
+    let name = intern(a.pos[0].as_str().unwrap_or(""));
+    let m = module();
+    m.delete(crate::intern::sym::GETATTR);
+    let code = crate::compiler::compile_source("<sys>", SOURCE, crate::compiler::Mode::Module(&m)).map_err(|e| {
+        crate::runtime::exceptions::raise("SystemError", format!("module sys does not compile: {}", e.msg))
+    })?;
+    crate::vm::native::run_async(move |ctx| async move {
+        ctx.run_module(code, m.clone()).await?;
+        m.get(name).ok_or_else(|| {
+            crate::runtime::exceptions::attribute_error(format!("module 'sys' has no attribute '{}'", name))
+        })
+    })
 }
 
-fn make_module() -> Rc<Module> {
+/// A new `sys` module, which becomes this thread's.
+pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("sys")));
+    m.builtin.set(true);
     let set = |name: &str, v: Value| m.set(intern(name), v);
     set("__name__", Value::str("sys"));
+    let imports = crate::import::state();
+    set("modules", Value::Dict(imports.modules.clone()));
+    set("path", Value::List(imports.path.clone()));
     let argv = ARGV.with(|a| a.borrow().iter().map(|s| Value::str(s.as_str())).collect::<Vec<_>>());
     set("argv", Value::list(argv));
-    set("path", Value::list(vec![Value::str(script_dir())]));
     set("maxsize", Value::Int(i64::MAX));
     set("maxunicode", Value::Int(0x10FFFF));
     set("version", Value::str("3.11.7 (main) [coro]"));
@@ -67,15 +86,16 @@ fn make_module() -> Rc<Module> {
         ("exit", exit),
         ("getrecursionlimit", getrecursionlimit),
         ("setrecursionlimit", setrecursionlimit),
-        ("exc_info", exc_info),
         ("exception", exception),
         ("getdefaultencoding", |_| Ok(Value::str("utf-8"))),
         ("getfilesystemencoding", |_| Ok(Value::str("utf-8"))),
         ("intern", intern_fn),
+        ("__getattr__", getattr),
     ];
     for &(name, f) in fns {
         set(name, native(name, f));
     }
+    MODULE.with(|cur| *cur.borrow_mut() = Some(m.clone()));
     m
 }
 
@@ -103,20 +123,6 @@ fn setrecursionlimit(a: &Args) -> PyResult {
     crate::vm::native::run_async(move |ctx| async move {
         ctx.recursion_limit(Some(n)).await;
         Ok(Value::None)
-    })
-}
-
-/// `sys.exc_info()`: (type, value, traceback) of the exception being handled.
-fn exc_info(a: &Args) -> PyResult {
-    check_args(a, "exc_info", 0, 0)?;
-    crate::vm::native::run_async(|ctx| async move {
-        Ok(match ctx.handling().await {
-            Value::None => Value::tuple(vec![Value::None, Value::None, Value::None]),
-            e => {
-                let class = Value::Class(types().class_of(&e));
-                Value::tuple(vec![class, e, Value::None])
-            }
-        })
     })
 }
 

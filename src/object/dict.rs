@@ -172,6 +172,23 @@ impl PyDict {
         self.map.borrow_mut().insert(HashKey { hash, value: key }, value);
     }
 
+    /// The value for a string key (module globals), compared by text.
+    pub fn get_str(&self, key: &str) -> Option<Value> {
+        let hash = hash::hash_str(key);
+        let map = self.map.borrow();
+        map.raw_entry_v1().from_hash(map_hash(hash), |k| k.value.as_str() == Some(key)).map(|(_, v)| v.clone())
+    }
+
+    /// Removes a string key (module globals); the value it had.
+    pub fn remove_str(&self, key: &str) -> Option<Value> {
+        let hash = hash::hash_str(key);
+        let mut map = self.map.borrow_mut();
+        match map.raw_entry_mut_v1().from_hash(map_hash(hash), |k| k.value.as_str() == Some(key)) {
+            RawEntryMut::Occupied(slot) => Some(slot.shift_remove()),
+            RawEntryMut::Vacant(_) => None,
+        }
+    }
+
     pub fn remove(&self, key: &HashKey) -> Result<Option<Value>, Undecided> {
         let mut first = None;
         let mut map = self.map.borrow_mut();

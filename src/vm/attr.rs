@@ -42,9 +42,10 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
     match obj {
         Value::Instance(inst) => instance_attr(obj, inst, name),
         Value::Class(c) => class_attr(c, name),
-        Value::Module(m) => {
-            m.get(name).ok_or_else(|| attribute_error(format!("module '{}' has no attribute '{}'", m.name, name)))
-        }
+        Value::Module(m) => match m.get(name) {
+            Some(v) => Ok(v),
+            None => missing_module_attr(m, name),
+        },
         Value::Wrapper(w) => match &**w {
             Wrapper::Super { class, obj: receiver } => super_attr(class, receiver, name),
             Wrapper::Property { fget, fset, fdel, doc } => match name.as_str() {
@@ -60,6 +61,28 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
         },
         _ => builtin_attr(obj, name),
     }
+}
+
+/// A module attribute that is not one of its globals: `__dict__` and `__class__`, or what the
+/// module's `__getattr__` function (PEP 562) gives, or CPython's AttributeError.
+fn missing_module_attr(m: &Rc<crate::object::module::Module>, name: Symbol) -> PyResult {
+    match name {
+        sym::DICT => return Ok(Value::Dict(m.dict())),
+        sym::CLASS => return Ok(Value::Class(types().module.clone())),
+        _ => {}
+    }
+    if let Some(getattr) = m.get(sym::GETATTR) {
+        return run_async(|ctx| async move { ctx.call(getattr, vec![Value::str(name.as_str())]).await });
+    }
+    let module = m.display_name();
+    Err(attribute_error(if m.initializing.get() {
+        format!(
+            "partially initialized module '{}' has no attribute '{}' (most likely due to a circular import)",
+            module, name
+        )
+    } else {
+        format!("module '{}' has no attribute '{}'", module, name)
+    }))
 }
 
 /// The attribute names `obj` has, as `dir(obj)` lists them (unsorted, without duplicates):
@@ -133,6 +156,13 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
             "__traceback__" => return Ok(Value::None),
             "value" if inst.class.is_subclass(types().exc("StopIteration")) => {
                 return Ok(e.args.first().cloned().unwrap_or(Value::None))
+            }
+            "code" if inst.class.is_subclass(types().exc("SystemExit")) => {
+                return Ok(match e.args.len() {
+                    0 => Value::None,
+                    1 => e.args[0].clone(),
+                    _ => Value::tuple(e.args.clone()),
+                })
             }
             "message" if is_group(inst) => return Ok(e.args.first().cloned().unwrap_or(Value::None)),
             "exceptions" if is_group(inst) => return Ok(Value::tuple(group_members(&e.args))),
@@ -402,7 +432,7 @@ pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
             None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
         },
         Value::Module(m) if m.delete(name) => Ok(()),
-        Value::Module(m) => Err(attribute_error(format!("module '{}' has no attribute '{}'", m.name, name))),
+        Value::Module(m) => Err(attribute_error(format!("module '{}' has no attribute '{}'", m.display_name(), name))),
         _ => Err(ex::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name))),
     }
 }

@@ -164,7 +164,6 @@ impl Vm {
                 return Ok(None);
             }
             FrameKind::Normal | FrameKind::IterNext => v,
-            FrameKind::ModuleInit => Value::Module(frame.globals.clone()),
             FrameKind::Init(instance) => {
                 if !v.is_none() {
                     return Err(exc_of(ex::type_error(format!(
@@ -489,6 +488,17 @@ impl Vm {
             Request::Send { gen, value } => Event::Resume { gen, send: Ok(value), mode: ResumeMode::Native },
             Request::Throw { gen, exc } => Event::Resume { gen, send: Err(exc), mode: ResumeMode::Native },
             Request::Run(nf) => self.push_native(fiber, nf, FrameKind::Normal),
+            Request::RunModule { code, globals } => {
+                if self.depth >= self.recursion_limit {
+                    return self.unwind(fiber, exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
+                }
+                let base = fiber.stack.len();
+                fiber.stack.resize(base + code.nlocals(), Value::Null);
+                self.depth += 1;
+                let frame = Frame { code, ip: 0, base, ret_sp: base, globals, kind: FrameKind::Normal, native: None };
+                fiber.frames.push(frame);
+                Event::Continue
+            }
             Request::CallerSite => {
                 let site = caller_frame(fiber).map(|f| {
                     let line = f.code.line_of(f.ip.saturating_sub(1));
@@ -496,6 +506,10 @@ impl Vm {
                     Value::tuple(vec![Value::str(format!("{}:{}", f.code.source.name, line)), Value::str(text)])
                 });
                 self.deliver(fiber, site.unwrap_or(Value::None))
+            }
+            Request::CallerGlobals => {
+                let globals = caller_frame(fiber).map(|f| Value::Module(f.globals.clone()));
+                self.deliver(fiber, globals.unwrap_or(Value::None))
             }
             Request::CallerNames => {
                 let names = caller_frame(fiber).map(|f| f.bound_names(&fiber.stack)).unwrap_or_default();
@@ -767,19 +781,24 @@ impl Vm {
                         continue;
                     }
                     let name = globals!().name_of(slot as usize);
-                    match self.builtins.get(name) {
+                    // A module whose globals moved into a dict keeps them there.
+                    let found = match globals!().live_dict() {
+                        Some(d) => d.get_str(name.as_str()),
+                        None => None,
+                    };
+                    match found.or_else(|| self.builtins.get(name)) {
                         Some(v) => fiber.stack.push(v),
                         None => throw!(name_error(name)),
                     }
                 }
                 Op::StoreGlobal(slot) => {
                     let v = pop!();
-                    globals!().slots.borrow_mut()[slot as usize] = Some(v);
+                    globals!().set_slot(slot as usize, v);
                 }
                 Op::DeleteGlobal(slot) => {
-                    let old = globals!().slots.borrow_mut()[slot as usize].take();
-                    if old.is_none() {
-                        throw!(name_error(globals!().name_of(slot as usize)));
+                    let name = globals!().name_of(slot as usize);
+                    if !globals!().delete(name) {
+                        throw!(name_error(name));
                     }
                 }
                 Op::LoadName(i) => {
@@ -1374,42 +1393,17 @@ impl Vm {
                 }
                 Op::ImportName(i) => {
                     let name = code!().names[i as usize];
-                    match check!(self.import(name.as_str())) {
-                        (module, None) => fiber.stack.push(module),
-                        (module, Some(init)) => {
-                            // Run the module's coro part first; its frame delivers the module.
-                            fiber.frames.last_mut().expect("frame").ip = ip;
-                            let Value::Module(globals) = &module else { unreachable!("modules are modules") };
-                            let base = fiber.stack.len();
-                            fiber.stack.resize(base + init.nlocals(), Value::Null);
-                            self.depth += 1;
-                            let globals = globals.clone();
-                            fiber.frames.push(Frame {
-                                code: init,
-                                ip: 0,
-                                base,
-                                ret_sp: base,
-                                globals,
-                                kind: FrameKind::ModuleInit,
-                                native: None,
-                            });
-                            return Event::Continue;
-                        }
-                    }
+                    let fromlist = pop!();
+                    let level = match pop!() {
+                        Value::Int(n) => n.max(0) as usize,
+                        _ => 0,
+                    };
+                    let r = crate::import::import_name(Some(globals!()), name.as_str(), fromlist, level);
+                    produce!(r);
                 }
                 Op::ImportFrom(i) => {
                     let name = code!().names[i as usize];
-                    let m = top!().clone();
-                    let r = super::get_attr(&m, name).map_err(|_| {
-                        let mname = match &m {
-                            Value::Module(m) => m.name.as_str(),
-                            _ => "?",
-                        };
-                        ex::raise(
-                            "ImportError",
-                            format!("cannot import name '{}' from '{}' (unknown location)", name, mname),
-                        )
-                    });
+                    let r = crate::import::import_from(top!(), name);
                     produce!(r);
                 }
                 Op::ImportStar => {

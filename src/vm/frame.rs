@@ -21,9 +21,6 @@ pub enum FrameKind {
     /// A class body: its namespace becomes a class, which is delivered. Boxed, as it is
     /// rare and large, to keep every frame small.
     ClassBody(Box<ClassBody>),
-    /// The coro-source part of a native module (its globals): the module is delivered when
-    /// it finishes.
-    ModuleInit,
     /// An operation whose result is not used (`obj.x = v` through a property setter).
     Discard,
     /// A `__next__` called by `ForIter`: `StopIteration` ends the loop instead of propagating.
@@ -61,7 +58,7 @@ impl Frame {
         if let FrameKind::ClassBody(body) = &self.kind {
             return body.ns.borrow().keys().copied().collect();
         }
-        if self.code.flags.is_module || matches!(self.kind, FrameKind::ModuleInit) {
+        if self.code.flags.is_module {
             return self.globals.items().into_iter().map(|(name, _)| name).collect();
         }
         let locals = &stack[self.base..self.stack_start()];

@@ -35,6 +35,11 @@ pub enum Request {
     },
     /// Run another native continuation to completion.
     Run(Box<NativeFrame>),
+    /// Run a module's code with the module as its globals (an import).
+    RunModule {
+        code: Rc<crate::bytecode::Code>,
+        globals: Rc<crate::object::module::Module>,
+    },
     /// Where the script called this native: `file:line` and the source line, or None.
     CallerSite,
     /// The names bound in the calling script frame's scope (`dir()`).
@@ -43,6 +48,8 @@ pub enum Request {
     Handling,
     /// The recursion limit, after setting it to the value given.
     RecursionLimit(Option<usize>),
+    /// The globals of the calling script frame (`globals()`).
+    CallerGlobals,
 }
 
 pub enum Reply {
@@ -134,6 +141,14 @@ impl Ctx {
         }
     }
 
+    /// Runs module code in `globals` to its end.
+    pub async fn run_module(&self, code: Rc<crate::bytecode::Code>, globals: Rc<crate::object::module::Module>) -> PyResult {
+        match self.ask(Request::RunModule { code, globals }).await {
+            Reply::Value(v) | Reply::Yielded(v) | Reply::Returned(v) => Ok(v),
+            Reply::Raised(e) => Err(Flow::Raise(e)),
+        }
+    }
+
     /// The script location that called this native, as `(file:line, source line)`.
     pub async fn caller_site(&self) -> Option<(String, String)> {
         match self.ask(Request::CallerSite).await {
@@ -165,6 +180,14 @@ impl Ctx {
         match self.ask(Request::CallerNames).await {
             Reply::Value(Value::List(l)) => Ok(l.items.borrow().clone()),
             _ => Ok(Vec::new()),
+        }
+    }
+
+    /// The module whose globals the calling script code uses.
+    pub async fn caller_globals(&self) -> PyResult<Rc<crate::object::module::Module>> {
+        match self.ask(Request::CallerGlobals).await {
+            Reply::Value(Value::Module(m)) => Ok(m),
+            _ => Err(crate::runtime::exceptions::raise("SystemError", "globals(): no calling frame")),
         }
     }
 

@@ -115,7 +115,7 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                     format!("<class '{}.{}'>", c.module, c.qualname)
                 }
             }
-            Value::Module(m) => format!("<module '{}'>", m.name),
+            Value::Module(m) => crate::import::module_repr(m),
             Value::Generator(g) => format!("<{} object {} at {}>", g.type_name(), g.qualname(), addr(v)),
             Value::Iter(it) => format!("<{} object at {}>", it.borrow().type_name(), addr(v)),
             Value::Wrapper(w) => match &**w {
