@@ -1084,6 +1084,18 @@ impl Vm {
                             leave!(Event::Resume { gen, send: Ok(Value::None), mode: ResumeMode::ForIter });
                         }
                         _ => {
+                            // Lines of a file come straight from it, without a call.
+                            if let Some(line) = crate::modules::io::next_line(it) {
+                                match line {
+                                    Ok(Some(v)) => fiber.stack.push(v),
+                                    Ok(None) => {
+                                        pop!();
+                                        ip = target as usize;
+                                    }
+                                    Err(flow) => throw!(flow),
+                                }
+                                continue;
+                            }
                             let it = it.clone();
                             let next =
                                 check!(super::attr::lookup_method(&it, crate::intern::sym::NEXT).ok_or_else(|| {

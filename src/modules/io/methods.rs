@@ -130,12 +130,14 @@ fn readlines(a: &Args) -> PyResult {
 
 fn next(a: &Args) -> PyResult {
     let inst = this(a)?;
-    let mut f = readable_file(&inst)?;
+    next_line(&inst)?.ok_or_else(|| stop_iteration(None))
+}
+
+/// The next line for iteration, or None at the end.
+pub fn next_line(inst: &Instance) -> PyResult<Option<Value>> {
+    let mut f = readable_file(inst)?;
     let line = read_line_value(&mut f, None)?;
-    if is_empty(&line) {
-        return Err(stop_iteration(None));
-    }
-    Ok(line)
+    Ok(if is_empty(&line) { None } else { Some(line) })
 }
 
 fn iter(a: &Args) -> PyResult {
