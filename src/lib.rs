@@ -96,9 +96,29 @@ impl Interpreter {
             file
         };
         let Some(code) = self.compile(&name, text, None) else { return Outcome::Failed(1) };
-        match self.vm.run_module(code, self.main.clone()) {
+        let outcome = match self.vm.run_module(code, self.main.clone()) {
             Ok(_) => Outcome::Ok,
             Err(e) => self.report_uncaught(e),
+        };
+        self.run_exit_functions();
+        modules::io::flush_all();
+        outcome
+    }
+
+    /// Runs the functions `atexit` registered, last first; their errors are reported as
+    /// CPython reports them, and ignored.
+    pub fn run_exit_functions(&mut self) {
+        for (func, args, kwargs) in modules::atexit::take_calls() {
+            let f = func.clone();
+            let r = vm::native::run_async(move |ctx| async move { ctx.call_kw(f, args, kwargs).await });
+            if let Err(flow) = self.vm.finish_native(r) {
+                let e = vm::exc_of(flow);
+                if self.exit_status(&e).is_none() {
+                    let what = self.vm.run_native_str(func, true);
+                    diagnostics::eprint(&format!("Exception ignored in atexit callback: {}\n", what));
+                    self.print_traceback(&e);
+                }
+            }
         }
     }
 

@@ -9,8 +9,8 @@ use crate::object::iter::NativeIter;
 use crate::object::module::Module;
 use crate::object::Wrapper;
 use crate::runtime::exceptions::{self as ex, type_error};
-use crate::runtime::protocol::{self, hash, iterate, less, next_item, str as to_str, truthy};
-use crate::runtime::{output, type_name, types};
+use crate::runtime::protocol::{self, hash, iterate, less, next_item, truthy};
+use crate::runtime::{type_name, types};
 use crate::value::{PyRange, Value};
 use crate::vm::native::{run_async, Ctx};
 use crate::vm::{ops, PyResult};
@@ -83,12 +83,18 @@ pub fn make_module() -> Rc<Module> {
             set(name, Value::Class(class.clone()));
         }
     }
+    for alias in ["IOError", "EnvironmentError"] {
+        set(alias, Value::Class(t.exc("OSError").clone()));
+    }
     t.exc("BaseException").attrs.borrow_mut().insert(sym::INIT, base_init());
+    crate::runtime::os_error::install();
     set("NotImplemented", Value::NotImplemented);
     set("Ellipsis", Value::Ellipsis);
     set("__name__", Value::str("builtins"));
     let fns: &[(&'static str, NativeFn)] = &[
-        ("print", print),
+        ("print", super::io::streams::print),
+        ("open", super::io::open),
+        ("input", super::io::streams::input),
         ("len", len),
         ("repr", repr_fn),
         ("ascii", ascii),
@@ -225,37 +231,6 @@ pub fn index_arg(v: &Value) -> PyResult<i64> {
     }
 }
 
-fn print(a: &Args) -> PyResult {
-    let mut sep = " ".to_string();
-    let mut end = "\n".to_string();
-    for (k, v) in a.kw {
-        let target = match k.as_str() {
-            "sep" => &mut sep,
-            "end" => &mut end,
-            "flush" | "file" => continue,
-            other => return Err(type_error(format!("'{}' is an invalid keyword argument for print()", other))),
-        };
-        match v {
-            Value::None => {}
-            Value::Str(s) => *target = s.s.to_string(),
-            other => return Err(type_error(format!("{} must be None or a string, not {}", k, type_name(other)))),
-        }
-    }
-    let items = a.pos.to_vec();
-    run_async(|ctx| async move {
-        let mut line = String::new();
-        for (i, v) in items.iter().enumerate() {
-            if i > 0 {
-                line.push_str(&sep);
-            }
-            line.push_str(&to_str(&ctx, v).await?);
-        }
-        line.push_str(&end);
-        output::write(&line);
-        Ok(Value::None)
-    })
-}
-
 fn len(a: &Args) -> PyResult {
     check_args(a, "len", 1, 1)?;
     let v = a.pos[0].clone();
@@ -387,11 +362,16 @@ fn delattr(a: &Args) -> PyResult {
 
 fn callable(a: &Args) -> PyResult {
     check_args(a, "callable", 1, 1)?;
-    Ok(Value::Bool(match &a.pos[0] {
+    Ok(Value::Bool(is_callable(&a.pos[0])))
+}
+
+/// `callable(v)`.
+pub fn is_callable(v: &Value) -> bool {
+    match v {
         Value::Function(_) | Value::Native(_) | Value::BoundMethod(_) | Value::Class(_) => true,
         Value::Instance(i) => i.class.lookup(sym::CALL).is_some(),
         _ => false,
-    }))
+    }
 }
 
 fn iter(a: &Args) -> PyResult {

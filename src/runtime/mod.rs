@@ -5,6 +5,7 @@ pub mod alloc;
 pub mod class_builder;
 pub mod codecs;
 pub mod exceptions;
+pub mod os_error;
 pub mod output;
 pub mod protocol;
 pub mod types;

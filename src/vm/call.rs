@@ -3,7 +3,7 @@
 
 use super::frame::{Fiber, Frame, FrameKind, ResumeMode};
 use super::native::run_async;
-use super::{Flow, PyResult, Vm, RECURSION_LIMIT};
+use super::{Flow, PyResult, Vm};
 use crate::bytecode::Code;
 use crate::intern::{sym, Symbol};
 use crate::object::class::{Class, Layout};
@@ -120,7 +120,7 @@ impl Vm {
                 .map(|fr| (fr.code.clone(), fr.ip.saturating_sub(1) as u32));
             return Ok(CallOutcome::Done(make_generator(f, locals, caller)));
         }
-        if self.depth >= RECURSION_LIMIT {
+        if self.depth >= self.recursion_limit {
             fiber.stack.truncate(at);
             return Err(ex::raise("RecursionError", "maximum recursion depth exceeded"));
         }
@@ -140,7 +140,7 @@ impl Vm {
     /// Whether a call of `f` with `argc` positional arguments can enter its frame directly.
     #[inline(always)]
     pub(super) fn enters_simply(&self, f: &Function, argc: usize) -> bool {
-        f.code.flags.simple_call && argc == f.code.argcount as usize && self.depth < RECURSION_LIMIT
+        f.code.flags.simple_call && argc == f.code.argcount as usize && self.depth < self.recursion_limit
     }
 
     /// For a call of the plain class at `stack[at]` whose `__init__` is a script function
@@ -212,12 +212,15 @@ impl Vm {
                     return Err(e);
                 }
             }
-        } else {
-            let inst = Instance::new(c.clone());
+        } else if c.layout == Layout::Exception {
+            let args = &fiber.stack[at + 1..at + 1 + argc - kwnames.len()];
+            let inst = Instance::new(crate::runtime::os_error::constructed_class(c, args));
             if let Some(e) = inst.exc() {
-                e.borrow_mut().args = fiber.stack[at + 1..at + 1 + argc - kwnames.len()].to_vec();
+                e.borrow_mut().args = args.to_vec();
             }
             Value::Instance(Rc::new(inst))
+        } else {
+            Value::Instance(Rc::new(Instance::new(c.clone())))
         };
         match c.lookup(sym::INIT) {
             Some(init @ Value::Function(_)) => {

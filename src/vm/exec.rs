@@ -5,7 +5,7 @@
 use super::call::CallOutcome;
 use super::frame::{ClassBody, Fiber, Frame, FrameKind, ResumeMode};
 use super::native::{NativeFrame, Reply, Request};
-use super::{ops, Exc, Flow, PyResult, Vm, RECURSION_LIMIT};
+use super::{ops, Exc, Flow, PyResult, Vm};
 use crate::ast::{CmpOp, UnaryOp};
 use crate::bytecode::{Code, Op};
 use crate::intern::{sym, Symbol};
@@ -395,7 +395,7 @@ impl Vm {
             return Event::Raise(exc_of(ex::value_error(format!("{} already executing", kind))));
         };
         // A chain of awaits (or `yield from`s) nests frames as calls do.
-        if self.depth + target.frames.len() > RECURSION_LIMIT {
+        if self.depth + target.frames.len() > self.recursion_limit {
             *gen.fiber.borrow_mut() = Some(target);
             return Event::Raise(exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
         }
@@ -493,7 +493,7 @@ impl Vm {
             Request::Throw { gen, exc } => Event::Resume { gen, send: Err(exc), mode: ResumeMode::Native },
             Request::Run(nf) => self.push_native(fiber, nf, FrameKind::Normal),
             Request::RunModule { code, globals } => {
-                if self.depth >= RECURSION_LIMIT {
+                if self.depth >= self.recursion_limit {
                     return self.unwind(fiber, exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
                 }
                 let base = fiber.stack.len();
@@ -518,6 +518,17 @@ impl Vm {
             Request::CallerNames => {
                 let names = caller_frame(fiber).map(|f| f.bound_names(&fiber.stack)).unwrap_or_default();
                 self.deliver(fiber, Value::list(names.into_iter().map(|n| Value::str(n.as_str())).collect()))
+            }
+            Request::RecursionLimit(set) => {
+                if let Some(n) = set {
+                    self.recursion_limit = n;
+                }
+                let n = Value::Int(self.recursion_limit as i64);
+                self.deliver(fiber, n)
+            }
+            Request::Handling => {
+                let handling = self.handling(fiber).unwrap_or(Value::None);
+                self.deliver(fiber, handling)
             }
         }
     }
@@ -1086,6 +1097,18 @@ impl Vm {
                             leave!(Event::Resume { gen, send: Ok(Value::None), mode: ResumeMode::ForIter });
                         }
                         _ => {
+                            // Lines of a file come straight from it, without a call.
+                            if let Some(line) = crate::modules::io::next_line(it) {
+                                match line {
+                                    Ok(Some(v)) => fiber.stack.push(v),
+                                    Ok(None) => {
+                                        pop!();
+                                        ip = target as usize;
+                                    }
+                                    Err(flow) => throw!(flow),
+                                }
+                                continue;
+                            }
                             let it = it.clone();
                             let next =
                                 check!(super::attr::lookup_method(&it, crate::intern::sym::NEXT).ok_or_else(|| {
@@ -1559,7 +1582,7 @@ impl Vm {
         for (i, &slot) in code.freevars.iter().enumerate() {
             fiber.stack[base + slot as usize] = body.closure[i].clone();
         }
-        if self.depth >= RECURSION_LIMIT {
+        if self.depth >= self.recursion_limit {
             return Event::Raise(exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
         }
         self.depth += 1;

@@ -36,7 +36,8 @@ pub enum Flow {
 
 pub type PyResult<T = Value> = Result<T, Flow>;
 
-/// Maximum depth of nested script calls before `RecursionError`.
+/// Maximum depth of nested script calls before `RecursionError`, until a script sets
+/// another with `sys.setrecursionlimit`.
 pub const RECURSION_LIMIT: usize = 1000;
 
 pub struct Vm {
@@ -49,6 +50,8 @@ pub struct Vm {
     depth: usize,
     /// Set when the running fiber's last frame ends: its result or exception.
     finished: Option<Result<Value, Exc>>,
+    /// The depth past which calls raise RecursionError.
+    recursion_limit: usize,
 }
 
 impl Vm {
@@ -59,7 +62,7 @@ impl Vm {
         crate::import::add_module("builtins", Value::Module(builtins.clone()));
         let sys = crate::modules::sys::make_module();
         crate::import::add_module("sys", Value::Module(sys));
-        Vm { resumers: Vec::new(), builtins, depth: 0, finished: None }
+        Vm { resumers: Vec::new(), builtins, depth: 0, finished: None, recursion_limit: RECURSION_LIMIT }
     }
 }
 

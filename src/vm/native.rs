@@ -44,6 +44,10 @@ pub enum Request {
     CallerSite,
     /// The names bound in the calling script frame's scope (`dir()`).
     CallerNames,
+    /// The exception being handled where the script called this native (`sys.exception()`).
+    Handling,
+    /// The recursion limit, after setting it to the value given.
+    RecursionLimit(Option<usize>),
     /// The globals of the calling script frame (`globals()`).
     CallerGlobals,
 }
@@ -152,6 +156,22 @@ impl Ctx {
                 Some((t.items[0].as_str()?.to_string(), t.items[1].as_str()?.to_string()))
             }
             _ => None,
+        }
+    }
+
+    /// The recursion limit (`sys.getrecursionlimit()`), first set to `set` if given.
+    pub async fn recursion_limit(&self, set: Option<usize>) -> usize {
+        match self.ask(Request::RecursionLimit(set)).await {
+            Reply::Value(Value::Int(n)) => n as usize,
+            _ => crate::vm::RECURSION_LIMIT,
+        }
+    }
+
+    /// The exception the calling script code is handling, or None.
+    pub async fn handling(&self) -> Value {
+        match self.ask(Request::Handling).await {
+            Reply::Value(v) => v,
+            _ => Value::None,
         }
     }
 
