@@ -1452,7 +1452,7 @@ impl<'a> Emitter<'a> {
                 None => self.load_const(Value::from_bigint(i.clone())),
             },
             Constant::Float(f) => self.load_const(Value::Float(*f)),
-            Constant::Imaginary(_) => return err("complex numbers are not supported", span),
+            Constant::Imaginary(im) => self.load_const(Value::complex(0.0, *im)),
             Constant::Str(s) => self.load_const(Value::str(s.as_str())),
             Constant::Bytes(_) => return err("bytes literals are not supported", span),
         }

@@ -5,7 +5,9 @@ pub mod async_generators;
 pub mod asyncio;
 pub mod blocking;
 pub mod builtins;
+mod cmath;
 mod collections;
+pub mod complex;
 mod dir;
 pub mod generators;
 pub mod http;
@@ -34,6 +36,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
     match name {
         "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
+        "cmath" => Some(cmath::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),

@@ -25,6 +25,7 @@ pub fn scalar_repr(v: &Value) -> Option<CompactString> {
         Value::Int(i) => itoa::Buffer::new().format(*i).into(),
         Value::BigInt(b) => b.to_string().into(),
         Value::Float(f) => crate::pyfmt::float_repr(*f).into(),
+        Value::Complex(z) => crate::pyfmt::complex_repr(z.re, z.im).into(),
         _ => return None,
     })
 }
@@ -32,7 +33,7 @@ pub fn scalar_repr(v: &Value) -> Option<CompactString> {
 pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, String> {
     Box::pin(async move {
         Ok(match v {
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) => {
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Complex(_) => {
                 scalar_repr(v).expect("a scalar").into()
             }
             Value::Str(s) => str_repr(&s.s),
@@ -253,6 +254,10 @@ pub async fn format(ctx: &Ctx, v: &Value, spec: &str) -> PyResult<String> {
         Value::Float(f) => {
             let sp = parse_format_spec(spec).map_err(|e| fail(e, v))?;
             format_float(*f, &sp).map_err(|e| fail(e, v))
+        }
+        Value::Complex(z) if !spec.is_empty() => {
+            let sp = parse_format_spec(spec).map_err(|e| fail(e, v))?;
+            crate::pyfmt::format_complex(z.re, z.im, &sp).map_err(|e| fail(e, v))
         }
         Value::Instance(inst) => {
             if let Some(m) = dunder(&inst.class, sym::FORMAT) {
