@@ -163,6 +163,21 @@ pub enum Op {
     ImportStar,
     /// `-> AssertionError`
     LoadAssertionError,
+    /// `subject -> subject bool`: whether a sequence pattern may match (list, tuple, range;
+    /// not str, bytes or dict)
+    MatchSequence,
+    /// `subject -> subject bool`: whether a mapping pattern may match (dicts)
+    MatchMapping,
+    /// `x -> x len(x)`
+    GetLen,
+    /// `subject keys -> subject keys values`: the tuple of the values of the tuple of keys in
+    /// the mapping subject, or None if one is missing
+    MatchKeys,
+    /// `subject keys -> subject rest`: a dict of the subject's items but `keys`
+    CopyDictWithoutKeys,
+    /// `subject cls names -> attrs`: for a class pattern with n positional sub-patterns and
+    /// the keyword names in the tuple `names`, the tuple of attributes to match, or None
+    MatchClass(u32),
 
     // Superinstructions (`compiler::peephole`): each stands for itself and the instruction
     // after it, which stays in place for when the fast path does not apply.

@@ -8,6 +8,7 @@ use num_bigint::{BigInt, BigUint, Sign};
 use num_integer::Integer;
 use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
 
+pub mod complex;
 mod unicode_digits;
 
 pub(crate) use unicode_digits::decimal_value;

@@ -5,6 +5,7 @@ mod depth;
 mod fstring;
 mod nodes;
 mod params;
+mod patterns;
 mod strings;
 mod targets;
 

@@ -7,6 +7,7 @@ use crate::object::instance::Instance;
 use crate::object::iter::NativeIter;
 use crate::object::module::Module;
 use crate::object::{Generator, Wrapper};
+pub use crate::numeric::complex::Complex;
 use compact_str::CompactString;
 use num_bigint::BigInt;
 use std::cell::{Cell, RefCell};
@@ -26,6 +27,7 @@ pub enum Value {
     /// receiver after `LoadMethod` found a plain attribute.
     Null,
     BigInt(Rc<BigInt>),
+    Complex(Rc<Complex>),
     Str(Rc<PyStr>),
     /// `bytes` and `bytearray` (told apart by `PyBytes::mutable`, as sets and frozensets are).
     Bytes(Rc<PyBytes>),
@@ -77,6 +79,7 @@ macro_rules! with_rc {
     (@match $v:expr, $r:ident => $body:expr) => {
         match $v {
             Value::BigInt($r) => $body,
+            Value::Complex($r) => $body,
             Value::Str($r) => $body,
             Value::Bytes($r) => $body,
             Value::List($r) => $body,
@@ -307,6 +310,10 @@ impl Value {
         Value::Tuple(Rc::new(PyTuple { items: items.into_boxed_slice() }))
     }
 
+    pub fn complex(re: f64, im: f64) -> Value {
+        Value::Complex(Rc::new(Complex::new(re, im)))
+    }
+
     pub fn from_bigint(v: BigInt) -> Value {
         use num_traits::ToPrimitive;
         match v.to_i64() {
@@ -339,6 +346,7 @@ impl Value {
         use Value::*;
         Some(match self {
             BigInt(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Complex(r) => Rc::as_ptr(r) as *const u8 as usize,
             Str(r) => Rc::as_ptr(r) as *const u8 as usize,
             Bytes(r) => Rc::as_ptr(r) as *const u8 as usize,
             List(r) => Rc::as_ptr(r) as *const u8 as usize,

@@ -14,6 +14,8 @@ use indexmap::IndexSet;
 use std::cell::Cell;
 use std::rc::Rc;
 
+mod patterns;
+
 /// What a `break`, `continue` or `return` must clean up on its way out.
 enum FBlock<'a> {
     /// A loop; `for_iter` when an iterator sits on the stack.
@@ -411,7 +413,8 @@ impl<'a> Emitter<'a> {
                 self.span = s.span;
                 self.emit(Op::Raise(n));
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Match { subject, cases } => self.match_stmt(subject, cases)?,
+            StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
                 if finalbody.is_empty() {
                     self.try_except(body, handlers, orelse)?;
                 } else {
@@ -1459,7 +1462,7 @@ impl<'a> Emitter<'a> {
                 None => self.load_const(Value::from_bigint(i.clone())),
             },
             Constant::Float(f) => self.load_const(Value::Float(*f)),
-            Constant::Imaginary(_) => return err("complex numbers are not supported", span),
+            Constant::Imaginary(im) => self.load_const(Value::complex(0.0, *im)),
             Constant::Str(s) => self.load_const(Value::str(s.as_str())),
             Constant::Bytes(b) => self.load_const(Value::bytes(b.clone())),
         }

@@ -33,6 +33,10 @@ pub enum Tok {
     /// An opening parenthesis that starts parenthesized `with` items (`with (a as b, c):`);
     /// the indentation pass retags `(` once it has seen the matching `)` followed by `:`.
     WithLParen,
+    /// The soft keywords `match` and `case` where they start a match statement or one of its
+    /// cases (lexed as names; the indentation pass retags them, see `lexer/mod.rs`).
+    Match,
+    Case,
     /// Backslash-newline: joins physical lines; dropped by the indentation pass.
     #[regex(r"\\(\r\n|\n|\r)")]
     Continuation,
@@ -305,6 +309,8 @@ impl Tok {
             While => "while",
             With => "with",
             Yield => "yield",
+            Match => "match",
+            Case => "case",
             Plus => "+",
             Minus => "-",
             Star => "*",

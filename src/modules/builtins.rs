@@ -60,6 +60,7 @@ pub fn make_module() -> Rc<Module> {
         ("int", &t.int),
         ("bool", &t.bool),
         ("float", &t.float),
+        ("complex", &t.complex),
         ("str", &t.str),
         ("bytes", &t.bytes),
         ("bytearray", &t.bytearray),
@@ -135,6 +136,7 @@ pub fn make_module() -> Rc<Module> {
     }
     constructors();
     super::numbers::install(&m);
+    super::complex::install();
     super::strings::install();
     super::bytes::install();
     super::collections::install();
@@ -643,6 +645,10 @@ fn abs(a: &Args) -> PyResult {
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::BigInt(b) => Ok(Value::from_bigint(num_traits::Signed::abs(&**b))),
         Value::Float(f) => Ok(Value::Float(f.abs())),
+        Value::Complex(z) => z.abs().map(Value::Float).map_err(|e| {
+            let (class, msg) = e.exception();
+            crate::runtime::exceptions::raise(class, msg)
+        }),
         Value::Instance(inst) => match inst.class.lookup(sym::ABS) {
             Some(m) => {
                 let v = a.pos[0].clone();

@@ -8,7 +8,9 @@ pub mod blocking;
 pub mod builtins;
 pub mod bytes;
 mod classes;
+mod cmath;
 mod collections;
+pub mod complex;
 mod dir;
 mod future;
 pub mod generators;
@@ -61,6 +63,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
         "struct" => Some(r#struct::make_module()),
+        "cmath" => Some(cmath::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),

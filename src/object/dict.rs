@@ -81,6 +81,7 @@ fn hash_other(v: &Value) -> Result<i64, Unhashable> {
         Float(f) if f.is_nan() => (v.heap_ptr().unwrap_or(0) >> 4) as i64,
         Float(f) => crate::numeric::hash_f64(*f),
         BigInt(b) => crate::numeric::hash_bigint(b),
+        Complex(z) => z.hash(),
         Tuple(t) => {
             let mut hs = Vec::with_capacity(t.items.len());
             for x in t.items.iter() {

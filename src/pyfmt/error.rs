@@ -43,6 +43,10 @@ pub enum FormatError {
     StringAlternate,
     /// `=` alignment in a string specification.
     StringAlignment,
+    /// A `0` before the width of a complex specification.
+    ComplexZeroPadding,
+    /// `=` alignment in a complex specification.
+    ComplexAlignment,
 }
 
 impl FormatError {
@@ -79,6 +83,8 @@ impl FormatError {
             }
             FormatError::StringAlternate => "Alternate form (#) not allowed in string format specifier".into(),
             FormatError::StringAlignment => "'=' alignment not allowed in string format specifier".into(),
+            FormatError::ComplexZeroPadding => "Zero padding is not allowed in complex format specifier".into(),
+            FormatError::ComplexAlignment => "'=' alignment flag is not allowed in complex format specifier".into(),
         }
     }
 

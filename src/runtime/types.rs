@@ -16,6 +16,7 @@ pub struct Types {
     pub bool: Rc<Class>,
     pub int: Rc<Class>,
     pub float: Rc<Class>,
+    pub complex: Rc<Class>,
     pub str: Rc<Class>,
     pub bytes: Rc<Class>,
     pub bytearray: Rc<Class>,
@@ -149,6 +150,7 @@ impl Types {
             bool: new_class("bool", vec![int.clone()], Layout::Builtin),
             int,
             float: b("float"),
+            complex: b("complex"),
             str: b("str"),
             bytes: b("bytes"),
             bytearray: b("bytearray"),
@@ -204,6 +206,7 @@ impl Types {
             Value::Bool(_) => self.bool.clone(),
             Value::Int(_) | Value::BigInt(_) => self.int.clone(),
             Value::Float(_) => self.float.clone(),
+            Value::Complex(_) => self.complex.clone(),
             Value::Str(_) => self.str.clone(),
             Value::Bytes(b) => {
                 if b.mutable {

@@ -254,6 +254,8 @@ fn builtin_attr(obj: &Value, name: Symbol) -> PyResult {
         (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "denominator") => Some(Value::Int(1)),
         (Value::Float(_), "real") => Some(obj.clone()),
         (Value::Float(_), "imag") => Some(Value::Float(0.0)),
+        (Value::Complex(z), "real") => Some(Value::Float(z.re)),
+        (Value::Complex(z), "imag") => Some(Value::Float(z.im)),
         (Value::Function(f), _) => function_attr(f, name),
         (Value::BoundMethod(m), "__self__") => Some(m.receiver.clone()),
         (Value::BoundMethod(m), "__func__") => Some(m.func.clone()),

@@ -1436,6 +1436,34 @@ impl Vm {
                     check!(super::import_star(&m, globals!()));
                 }
                 Op::LoadAssertionError => fiber.stack.push(Value::Class(types().exc("AssertionError").clone())),
+                Op::MatchSequence => {
+                    let matches = super::matching::is_sequence(top!());
+                    fiber.stack.push(Value::Bool(matches));
+                }
+                Op::MatchMapping => {
+                    let matches = super::matching::is_mapping(top!());
+                    fiber.stack.push(Value::Bool(matches));
+                }
+                Op::GetLen => {
+                    let v = top!().clone();
+                    produce!(super::matching::len(v));
+                }
+                Op::MatchKeys => {
+                    let n = fiber.stack.len();
+                    let (subject, keys) = (fiber.stack[n - 2].clone(), fiber.stack[n - 1].clone());
+                    produce!(super::matching::match_keys(subject, keys));
+                }
+                Op::CopyDictWithoutKeys => {
+                    let keys = pop!();
+                    let subject = top!().clone();
+                    produce!(super::matching::dict_without_keys(subject, keys));
+                }
+                Op::MatchClass(npos) => {
+                    let names = pop!();
+                    let cls = pop!();
+                    let subject = pop!();
+                    produce!(super::matching::match_class(subject, cls, names, npos as usize));
+                }
 
                 // Superinstructions: on the fast path they do both instructions and skip the
                 // second; otherwise they do the first, and the second runs next.

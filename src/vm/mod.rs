@@ -6,6 +6,7 @@
 mod attr;
 mod call;
 mod exec;
+mod matching;
 pub mod frame;
 pub mod native;
 pub mod ops;

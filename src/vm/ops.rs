@@ -10,7 +10,7 @@ use crate::object::Wrapper;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, dunder, keys};
 use crate::runtime::type_name;
-use crate::value::{PyRange, Value};
+use crate::value::{Complex, PyRange, Value};
 use crate::vm::native::run_async;
 use crate::vm::{Flow, PyResult};
 use num_bigint::BigInt;
@@ -25,6 +25,7 @@ pub fn truthy(v: &Value) -> Option<bool> {
         Value::Bool(b) => *b,
         Value::Int(i) => *i != 0,
         Value::Float(f) => *f != 0.0,
+        Value::Complex(z) => z.re != 0.0 || z.im != 0.0,
         Value::BigInt(b) => !b.is_zero(),
         Value::Str(s) => !s.s.is_empty(),
         Value::Bytes(b) => !b.data.borrow().is_empty(),
@@ -69,6 +70,9 @@ pub fn len_builtin(v: &Value) -> Option<usize> {
 pub fn eq_simple(a: &Value, b: &Value) -> Option<bool> {
     if let Some(r) = num_compare(a, b) {
         return Some(r == Some(Ordering::Equal));
+    }
+    if let Some((x, y)) = complex_pair(a, b) {
+        return Some(x == y);
     }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Some(x.s == y.s),
@@ -126,6 +130,37 @@ fn as_f64(v: &Value) -> Option<f64> {
         Value::BigInt(b) => numeric::bigint_to_f64(b),
         _ => None,
     }
+}
+
+/// A number as a complex: what arithmetic with a complex operand converts it to.
+fn as_complex(v: &Value) -> Option<Complex> {
+    match v {
+        Value::Complex(z) => Some(**z),
+        _ => as_f64(v).map(|re| Complex::new(re, 0.0)),
+    }
+}
+
+/// Both operands as complex numbers, when one is complex and the other a number.
+fn complex_pair(a: &Value, b: &Value) -> Option<(Complex, Complex)> {
+    if !matches!(a, Value::Complex(_)) && !matches!(b, Value::Complex(_)) {
+        return None;
+    }
+    Some((as_complex(a)?, as_complex(b)?))
+}
+
+fn complex_op(op: BinOp, x: Complex, y: Complex) -> Option<PyResult> {
+    let r = match op {
+        BinOp::Add => Ok(x.add(y)),
+        BinOp::Sub => Ok(x.sub(y)),
+        BinOp::Mul => Ok(x.mul(y)),
+        BinOp::Div => x.div(y),
+        BinOp::Pow => x.pow(y),
+        _ => return None,
+    };
+    Some(r.map(|z| Value::complex(z.re, z.im)).map_err(|e| {
+        let (class, msg) = e.exception();
+        ex::raise(class, msg)
+    }))
 }
 
 fn is_int(v: &Value) -> bool {
@@ -312,6 +347,11 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
         _ if is_int(a) && is_int(b) => {
             let (x, y) = (protocol::to_bigint(a).expect("int"), protocol::to_bigint(b).expect("int"));
             return bigint_op(op, &x, &y);
+        }
+        (Complex(_), _) | (_, Complex(_)) => {
+            if let Some(r) = complex_pair(a, b).and_then(|(x, y)| complex_op(op, x, y)) {
+                return r;
+            }
         }
         _ => {}
     }
@@ -581,7 +621,8 @@ pub fn unary(op: UnaryOp, a: &Value) -> PyResult {
         (UnaryOp::Neg, Value::Bool(b)) => Ok(Value::Int(-(*b as i64))),
         (UnaryOp::Neg, Value::BigInt(b)) => Ok(Value::from_bigint(-(**b).clone())),
         (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
-        (UnaryOp::Pos, Value::Int(_) | Value::BigInt(_) | Value::Float(_)) => Ok(a.clone()),
+        (UnaryOp::Neg, Value::Complex(z)) => Ok(Value::complex(-z.re, -z.im)),
+        (UnaryOp::Pos, Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Complex(_)) => Ok(a.clone()),
         (UnaryOp::Pos, Value::Bool(b)) => Ok(Value::Int(*b as i64)),
         (UnaryOp::Invert, Value::Int(i)) => Ok(Value::Int(!i)),
         (UnaryOp::Invert, Value::Bool(b)) => Ok(Value::Int(!(*b as i64))),

@@ -26,6 +26,7 @@ pub fn scalar_repr(v: &Value) -> Option<CompactString> {
         // Past the conversion limit the slow path raises.
         Value::BigInt(b) => crate::numeric::int_to_decimal(b).ok()?.into(),
         Value::Float(f) => crate::pyfmt::float_repr(*f).into(),
+        Value::Complex(z) => crate::pyfmt::complex_repr(z.re, z.im).into(),
         _ => return None,
     })
 }
@@ -34,7 +35,7 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
     Box::pin(async move {
         Ok(match v {
             Value::BigInt(b) => crate::numeric::int_to_decimal(b).map_err(crate::runtime::exceptions::value_error)?,
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) => scalar_repr(v).expect("a scalar").into(),
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Complex(_) => scalar_repr(v).expect("a scalar").into(),
             Value::Str(s) => str_repr(&s.s),
             Value::Bytes(b) => crate::modules::bytes::repr(b),
             Value::List(l) => {
@@ -261,6 +262,10 @@ pub async fn format(ctx: &Ctx, v: &Value, spec: &str) -> PyResult<String> {
         Value::Float(f) => {
             let sp = parse_format_spec(spec).map_err(|e| fail(e, v))?;
             format_float(*f, &sp).map_err(|e| fail(e, v))
+        }
+        Value::Complex(z) if !spec.is_empty() => {
+            let sp = parse_format_spec(spec).map_err(|e| fail(e, v))?;
+            crate::pyfmt::format_complex(z.re, z.im, &sp).map_err(|e| fail(e, v))
         }
         Value::Instance(inst) => {
             if let Some(m) = dunder(&inst.class, sym::FORMAT) {
