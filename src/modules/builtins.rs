@@ -124,7 +124,7 @@ pub fn make_module() -> Rc<Module> {
     constructors();
     super::numbers::install(&m);
     super::strings::install();
-    super::collections::install();
+    super::containers::install();
     super::generators::install();
     super::async_generators::install();
     m

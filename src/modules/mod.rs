@@ -5,7 +5,7 @@ pub mod async_generators;
 pub mod asyncio;
 pub mod blocking;
 pub mod builtins;
-mod collections;
+mod containers;
 mod dir;
 pub mod generators;
 pub mod http;
