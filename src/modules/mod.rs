@@ -1,6 +1,15 @@
 //! Native modules: `builtins` and the importable ones.
 
 mod args;
+mod bisect;
+mod collections;
+mod copy;
+mod functools;
+mod heapq;
+mod itertools;
+mod operator;
+mod queue;
+mod types;
 pub mod async_generators;
 pub mod asyncio;
 pub mod blocking;
@@ -25,7 +34,7 @@ use std::rc::Rc;
 pub fn module_source(name: &str) -> Option<&'static str> {
     match name {
         "asyncio" => Some(asyncio::SOURCE),
-        _ => None,
+        _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src),
     }
 }
 
@@ -38,6 +47,30 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
         "requests" => Some(http::make_requests_module()),
+        "_copy_native" => Some(copy::make_native_module()),
+        _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) => Some(empty_module(name)),
         _ => None,
     }
+}
+
+/// Modules written wholly in coro (over natives they import), by name.
+const SOURCE_MODULES: &[(&str, &str)] = &[
+    ("bisect", bisect::SOURCE),
+    ("collections", collections::SOURCE),
+    ("collections.abc", collections::ABC_SOURCE),
+    ("_collections_abc", collections::ABCS_SOURCE),
+    ("copy", copy::SOURCE),
+    ("functools", functools::SOURCE),
+    ("heapq", heapq::SOURCE),
+    ("itertools", itertools::SOURCE),
+    ("operator", operator::SOURCE),
+    ("queue", queue::SOURCE),
+    ("types", types::SOURCE),
+];
+
+/// A module with nothing in it but its name, for its coro source to fill.
+fn empty_module(name: &str) -> Rc<Module> {
+    let m = Rc::new(Module::new(crate::intern::intern(name)));
+    m.set(crate::intern::intern("__name__"), crate::value::Value::str(name));
+    m
 }
