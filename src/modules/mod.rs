@@ -1,29 +1,30 @@
 //! Native modules: `builtins` and the importable ones.
 
 mod args;
-mod bisect;
-mod collections;
-mod copy;
-mod functools;
-mod heapq;
-mod itertools;
-mod operator;
-mod queue;
-mod types;
 pub mod async_generators;
 pub mod asyncio;
+mod bisect;
 pub mod blocking;
 pub mod builtins;
+mod collections;
 mod containers;
+mod copy;
 mod dir;
+mod functools;
 pub mod generators;
+mod heapq;
 pub mod http;
+mod itertools;
 pub mod json;
 pub mod math;
 mod numbers;
+mod operator;
+mod queue;
+mod sort_keys;
 pub mod strings;
 pub mod sys;
 pub mod time;
+mod types;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
 
@@ -47,6 +48,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
         "requests" => Some(http::make_requests_module()),
+        "operator" => Some(operator::make_module()),
         "_copy_native" => Some(copy::make_native_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) => Some(empty_module(name)),
         _ => None,

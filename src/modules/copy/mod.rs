@@ -27,7 +27,10 @@ pub fn make_native_module() -> Rc<Module> {
                     Ok(Value::Instance(Rc::new(Instance::new(c.clone()))))
                 }
                 Value::Class(c) => Err(type_error(format!("cannot create '{}' instances", c.name))),
-                other => Err(type_error(format!("new_instance() argument must be a class, not {}", crate::runtime::type_name(other)))),
+                other => Err(type_error(format!(
+                    "new_instance() argument must be a class, not {}",
+                    crate::runtime::type_name(other)
+                ))),
             }
         }),
     );
