@@ -139,7 +139,7 @@ pub fn make_module() -> Rc<Module> {
     super::complex::install();
     super::strings::install();
     super::bytes::install();
-    super::collections::install();
+    super::containers::install();
     super::generators::install();
     super::async_generators::install();
     crate::import::install();
@@ -488,14 +488,9 @@ pub async fn sort_values(ctx: &Ctx, items: Vec<Value>, key: Option<Value>, rever
     if reverse {
         order.reverse();
     }
-    // Plain numbers and strings sort natively; anything else compares through `<`.
-    let all_num = keys.iter().all(|k| matches!(k, Value::Int(_) | Value::Float(_) | Value::Bool(_)));
-    let all_str = keys.iter().all(|k| matches!(k, Value::Str(_)));
-    if all_num || all_str {
-        order.sort_by(|&i, &j| match (&keys[i], &keys[j]) {
-            (Value::Str(a), Value::Str(b)) => a.s.cmp(&b.s),
-            (a, b) => ops::num_compare(a, b).flatten().unwrap_or(std::cmp::Ordering::Equal),
-        });
+    // Numbers, strings and tuples of them sort natively; anything else compares through `<`.
+    if super::sort_keys::natively_ordered(&keys) {
+        order.sort_by(|&i, &j| super::sort_keys::native_cmp(&keys[i], &keys[j]));
     } else {
         order = merge_sort(ctx, order, &keys).await?;
     }

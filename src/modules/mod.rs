@@ -4,6 +4,7 @@ mod args;
 pub mod async_generators;
 pub mod asyncio;
 pub mod atexit;
+mod bisect;
 pub mod blocking;
 pub mod builtins;
 pub mod bytes;
@@ -11,21 +12,30 @@ mod classes;
 mod cmath;
 mod collections;
 pub mod complex;
+mod containers;
+mod copy;
 mod dir;
+mod errno;
+mod functools;
 mod future;
 pub mod generators;
+mod heapq;
 pub mod http;
 mod importlib;
-mod errno;
 pub mod io;
+mod itertools;
 pub mod json;
 pub mod math;
 mod numbers;
+mod operator;
 pub mod os;
+mod queue;
+mod sort_keys;
 pub mod strings;
 pub mod r#struct;
 pub mod sys;
 pub mod time;
+mod types;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
 
@@ -39,22 +49,8 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "__future__" => Some(future::SOURCE),
         "io" => Some(io::SOURCE),
         "os" => Some(os::SOURCE),
-        "posixpath" => Some(os::PATH_SOURCE),
-        "stat" => Some(include_str!("files/stat.coro")),
-        "fnmatch" => Some(include_str!("files/fnmatch.coro")),
-        "glob" => Some(include_str!("files/glob.coro")),
-        "shutil" => Some(include_str!("files/shutil.coro")),
-        "tempfile" => Some(include_str!("files/tempfile.coro")),
-        "pathlib" => Some(include_str!("files/pathlib.coro")),
-        _ => None,
+        _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src),
     }
-}
-
-/// An empty module for a module written wholly in coro.
-fn source_module(name: &str) -> Rc<Module> {
-    let m = Rc::new(Module::new(crate::intern::intern(name)));
-    m.set(crate::intern::intern("__name__"), crate::value::Value::str(name));
-    m
 }
 
 /// A fresh instance of the named native module, if there is one.
@@ -71,10 +67,41 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "os" => Some(os::make_module()),
         "atexit" => Some(atexit::make_module()),
         "errno" => Some(errno::make_module()),
-        "posixpath" | "stat" | "fnmatch" | "glob" | "shutil" | "tempfile" | "pathlib" => Some(source_module(name)),
         "requests" => Some(http::make_requests_module()),
         "importlib" => Some(importlib::make_module()),
         "__future__" => Some(future::make_module()),
+        "operator" => Some(operator::make_module()),
+        "_copy_native" => Some(copy::make_native_module()),
+        _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) => Some(empty_module(name)),
         _ => None,
     }
+}
+
+/// Modules written wholly in coro (over natives they import), by name.
+const SOURCE_MODULES: &[(&str, &str)] = &[
+    ("bisect", bisect::SOURCE),
+    ("collections", collections::SOURCE),
+    ("collections.abc", collections::ABC_SOURCE),
+    ("_collections_abc", collections::ABCS_SOURCE),
+    ("copy", copy::SOURCE),
+    ("fnmatch", include_str!("files/fnmatch.coro")),
+    ("functools", functools::SOURCE),
+    ("glob", include_str!("files/glob.coro")),
+    ("heapq", heapq::SOURCE),
+    ("itertools", itertools::SOURCE),
+    ("operator", operator::SOURCE),
+    ("pathlib", include_str!("files/pathlib.coro")),
+    ("posixpath", os::PATH_SOURCE),
+    ("queue", queue::SOURCE),
+    ("shutil", include_str!("files/shutil.coro")),
+    ("stat", include_str!("files/stat.coro")),
+    ("tempfile", include_str!("files/tempfile.coro")),
+    ("types", types::SOURCE),
+];
+
+/// A module with nothing in it but its name, for its coro source to fill.
+fn empty_module(name: &str) -> Rc<Module> {
+    let m = Rc::new(Module::new(crate::intern::intern(name)));
+    m.set(crate::intern::intern("__name__"), crate::value::Value::str(name));
+    m
 }

@@ -73,3 +73,19 @@ pub fn make_class(name: &Value, bases: Vec<Rc<Class>>, ns: Rc<RefCell<Attrs>>) -
     }
     Ok(Value::Class(class))
 }
+
+/// A class implemented in Rust, whose instances carry a native payload.
+pub fn native_class(module: &str, name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
+    let mro = c3_mro(&bases).unwrap_or_default();
+    Rc::new(Class {
+        name: intern(name),
+        qualname: name.to_string(),
+        module: intern(module),
+        bases,
+        mro,
+        attrs: RefCell::default(),
+        layout: Layout::Native,
+        special_attrs: std::cell::Cell::new(false),
+        attrs_per_instance: std::cell::Cell::new(0),
+    })
+}

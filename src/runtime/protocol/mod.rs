@@ -196,8 +196,14 @@ pub async fn hash_key(ctx: &Ctx, v: Value) -> PyResult<HashKey> {
 }
 
 /// The key for a value when no script code is needed to hash it.
-/// `TypeError: unhashable type: 'list'`.
+/// `TypeError: unhashable type: 'list'`. A tuple is unhashable because an item is, and
+/// CPython names the item's type.
 pub fn unhashable(v: &Value) -> Flow {
+    if let Value::Tuple(t) = v {
+        if let Some(item) = t.items.iter().find(|x| matches!(hash_value(x), Err(Unhashable::Type))) {
+            return unhashable(item);
+        }
+    }
     type_error(format!("unhashable type: '{}'", type_name(v)))
 }
 
