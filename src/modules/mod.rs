@@ -12,6 +12,7 @@ pub mod http;
 pub mod json;
 pub mod math;
 mod numbers;
+pub mod re;
 pub mod strings;
 pub mod sys;
 pub mod time;
@@ -25,6 +26,7 @@ use std::rc::Rc;
 pub fn module_source(name: &str) -> Option<&'static str> {
     match name {
         "asyncio" => Some(asyncio::SOURCE),
+        "re" => Some(re::SOURCE),
         _ => None,
     }
 }
@@ -34,6 +36,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
     match name {
         "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
+        "re" => Some(re::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
