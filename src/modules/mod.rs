@@ -12,6 +12,7 @@ pub mod http;
 pub mod json;
 pub mod math;
 mod numbers;
+pub mod random;
 pub mod re;
 pub mod strings;
 pub mod sys;
@@ -27,6 +28,7 @@ pub fn module_source(name: &str) -> Option<&'static str> {
     match name {
         "asyncio" => Some(asyncio::SOURCE),
         "re" => Some(re::SOURCE),
+        "random" => Some(random::SOURCE),
         _ => None,
     }
 }
@@ -37,6 +39,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
         "re" => Some(re::make_module()),
+        "random" => Some(random::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
