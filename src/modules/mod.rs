@@ -15,6 +15,7 @@ mod numbers;
 pub mod random;
 pub mod re;
 pub mod strings;
+mod text;
 pub mod sys;
 pub mod time;
 
@@ -29,7 +30,7 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "asyncio" => Some(asyncio::SOURCE),
         "re" => Some(re::SOURCE),
         "random" => Some(random::SOURCE),
-        _ => None,
+        _ => text::source(name),
     }
 }
 
@@ -44,6 +45,6 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
         "requests" => Some(http::make_requests_module()),
-        _ => None,
+        _ => text::source(name).map(|_| text::make_module(name)),
     }
 }
