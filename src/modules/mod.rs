@@ -30,10 +30,13 @@ mod numbers;
 mod operator;
 pub mod os;
 mod queue;
+pub mod random;
+pub mod re;
 mod sort_keys;
 pub mod strings;
 pub mod r#struct;
 pub mod sys;
+mod text;
 pub mod time;
 mod types;
 
@@ -49,7 +52,9 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "__future__" => Some(future::SOURCE),
         "io" => Some(io::SOURCE),
         "os" => Some(os::SOURCE),
-        _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src),
+        "re" => Some(re::SOURCE),
+        "random" => Some(random::SOURCE),
+        _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src).or_else(|| text::source(name)),
     }
 }
 
@@ -72,7 +77,9 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "__future__" => Some(future::make_module()),
         "operator" => Some(operator::make_module()),
         "_copy_native" => Some(copy::make_native_module()),
-        _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) => Some(empty_module(name)),
+        "re" => Some(re::make_module()),
+        "random" => Some(random::make_module()),
+        _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || text::source(name).is_some() => Some(empty_module(name)),
         _ => None,
     }
 }

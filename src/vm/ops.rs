@@ -782,10 +782,7 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
             }
         },
         Value::Str(s) => match key {
-            Value::Slice(sl) => {
-                let chars: Vec<char> = s.s.chars().collect();
-                Ok(Value::str(slice_positions(sl, chars.len())?.into_iter().map(|i| chars[i]).collect::<String>()))
-            }
+            Value::Slice(sl) => str_slice(s, sl),
             Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
                 let i = index_of(key, "string")?;
                 match norm_index(i, s.chars) {
@@ -964,4 +961,25 @@ pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
         },
         _ => Err(type_error(format!("'{}' object does not support item deletion", type_name(obj)))),
     }
+}
+
+/// `s[start:stop:step]`. A step of 1 copies one run of the text, found by byte offsets
+/// (directly for ASCII), instead of collecting the whole string's characters.
+fn str_slice(s: &crate::value::PyStr, sl: &crate::value::PySlice) -> PyResult {
+    let (start, stop, step) = slice_indices(sl, s.chars)?;
+    if step == 1 {
+        let (start, stop) = (start.max(0) as usize, stop.max(0) as usize);
+        if stop <= start {
+            return Ok(Value::str(""));
+        }
+        if s.is_ascii() {
+            return Ok(Value::str(&s.s[start..stop]));
+        }
+        let mut offsets = s.s.char_indices().map(|(b, _)| b).chain(std::iter::once(s.s.len()));
+        let from = offsets.nth(start).unwrap_or(s.s.len());
+        let to = offsets.nth(stop - start - 1).unwrap_or(s.s.len());
+        return Ok(Value::str(&s.s[from..to]));
+    }
+    let chars: Vec<char> = s.s.chars().collect();
+    Ok(Value::str(slice_positions(sl, chars.len())?.into_iter().map(|i| chars[i]).collect::<String>()))
 }

@@ -3,7 +3,7 @@
 mod format;
 mod methods;
 mod percent;
-mod unicode;
+pub mod unicode;
 
 use super::builtins::{constructor, index_arg, method};
 use crate::intern::intern;

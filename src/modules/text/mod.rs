@@ -1,0 +1,27 @@
+//! Text modules that CPython writes in Python, written here in coro: `string`, `textwrap`,
+//! `shlex`, `difflib` and `html` (with `html.entities`). Each is its own source file, run
+//! in a fresh module when first imported.
+
+use crate::intern::intern;
+use crate::object::module::Module;
+use crate::value::Value;
+use std::rc::Rc;
+
+/// The coro source of the named module, if it is one of these.
+pub fn source(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "string" => include_str!("string.coro"),
+        "textwrap" => include_str!("textwrap.coro"),
+        "shlex" => include_str!("shlex.coro"),
+        "difflib" => include_str!("difflib.coro"),
+        "html" => include_str!("html.coro"),
+        "html.entities" => include_str!("entities.coro"),
+        _ => return None,
+    })
+}
+
+pub fn make_module(name: &str) -> Rc<Module> {
+    let m = Rc::new(Module::new(intern(name)));
+    m.set(intern("__name__"), Value::str(name));
+    m
+}
