@@ -21,12 +21,39 @@ pub use args::{arg, check_args, kwarg, ArgSpec};
 use crate::object::module::Module;
 use std::rc::Rc;
 
+/// Modules written entirely in coro, embedded in the binary; each is compiled only when it is
+/// first imported.
+const SOURCE_MODULES: &[(&str, &str)] = &[
+    ("contextlib", include_str!("contextlib/lib.coro")),
+    ("logging", include_str!("logging/lib.coro")),
+    ("argparse", include_str!("argparse/lib.coro")),
+    ("dataclasses", include_str!("dataclasses/lib.coro")),
+    ("enum", include_str!("enum/lib.coro")),
+    ("abc", include_str!("abc/lib.coro")),
+    ("typing", include_str!("typing/lib.coro")),
+    ("inspect", include_str!("inspect/lib.coro")),
+    ("warnings", include_str!("warnings/lib.coro")),
+];
+
 /// The part of a native module written in coro, run when the module is first imported.
+/// With `CORO_LIBDIR` set, a module's source is read from `$CORO_LIBDIR/<name>/lib.coro`
+/// when that file exists, so library code can be worked on without rebuilding.
 pub fn module_source(name: &str) -> Option<&'static str> {
+    if let Some(text) = library_override(name) {
+        return Some(text);
+    }
     match name {
         "asyncio" => Some(asyncio::SOURCE),
-        _ => None,
+        _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src),
     }
+}
+
+fn library_override(name: &str) -> Option<&'static str> {
+    let dir = std::env::var_os("CORO_LIBDIR")?;
+    let text = std::fs::read_to_string(std::path::Path::new(&dir).join(name).join("lib.coro")).ok()?;
+    // Read once per import of the module in a process: kept for the program's life like
+    // the embedded sources.
+    Some(Box::leak(text.into_boxed_str()))
 }
 
 /// A fresh instance of the named native module, if there is one.
@@ -38,6 +65,14 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
         "requests" => Some(http::make_requests_module()),
+        _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) => Some(source_only_module(name)),
         _ => None,
     }
+}
+
+/// The module object of a module written entirely in coro: empty until its source runs.
+fn source_only_module(name: &str) -> Rc<Module> {
+    let m = Rc::new(Module::new(crate::intern::intern(name)));
+    m.set(crate::intern::intern("__name__"), crate::value::Value::str(name));
+    m
 }
