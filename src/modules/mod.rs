@@ -7,6 +7,7 @@ pub mod blocking;
 pub mod builtins;
 mod collections;
 mod dir;
+mod introspect;
 pub mod generators;
 pub mod http;
 pub mod json;
@@ -65,6 +66,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
         "requests" => Some(http::make_requests_module()),
+        "_introspect" => Some(introspect::make_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) => Some(source_only_module(name)),
         _ => None,
     }

@@ -36,7 +36,12 @@ pub fn make_module() -> Rc<Module> {
     );
     set("platform", Value::str(std::env::consts::OS));
     set("byteorder", Value::str(if cfg!(target_endian = "little") { "little" } else { "big" }));
-    let fns: &[(&'static str, NativeFn)] = &[("exit", exit), ("getrecursionlimit", getrecursionlimit)];
+    let fns: &[(&'static str, NativeFn)] = &[
+        ("exit", exit),
+        ("getrecursionlimit", getrecursionlimit),
+        ("exc_info", super::introspect::exc_info),
+        ("exception", super::introspect::exception),
+    ];
     for &(name, f) in fns {
         set(name, native(name, f));
     }

@@ -501,6 +501,25 @@ impl Vm {
                 let names = caller_frame(fiber).map(|f| f.bound_names(&fiber.stack)).unwrap_or_default();
                 self.deliver(fiber, Value::list(names.into_iter().map(|n| Value::str(n.as_str())).collect()))
             }
+            Request::CallerStack => {
+                let n = fiber.frames.len();
+                let frames = fiber.frames[..n.saturating_sub(1)].iter().rev().filter(|f| f.native.is_none());
+                let stack = frames
+                    .map(|f| {
+                        let line = f.code.line_of(f.ip.saturating_sub(1));
+                        Value::tuple(vec![
+                            Value::str(f.code.source.name.as_str()),
+                            Value::Int(line as i64),
+                            Value::str(f.code.name.as_str()),
+                        ])
+                    })
+                    .collect();
+                self.deliver(fiber, Value::list(stack))
+            }
+            Request::Handling => {
+                let exc = self.handling(fiber).unwrap_or(Value::None);
+                self.deliver(fiber, exc)
+            }
         }
     }
 

@@ -39,6 +39,10 @@ pub enum Request {
     CallerSite,
     /// The names bound in the calling script frame's scope (`dir()`).
     CallerNames,
+    /// The script frames of the calling fiber, innermost first, as `(file, line, function)`.
+    CallerStack,
+    /// The exception being handled where the native was called (`sys.exc_info()`), or None.
+    Handling,
 }
 
 pub enum Reply {
@@ -145,6 +149,22 @@ impl Ctx {
         match self.ask(Request::CallerNames).await {
             Reply::Value(Value::List(l)) => Ok(l.items.borrow().clone()),
             _ => Ok(Vec::new()),
+        }
+    }
+
+    /// The calling script frames, innermost first, as `(file, line, function)` tuples.
+    pub async fn caller_stack(&self) -> Vec<Value> {
+        match self.ask(Request::CallerStack).await {
+            Reply::Value(Value::List(l)) => l.items.borrow().clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The exception being handled by the calling code, or None.
+    pub async fn handling(&self) -> Value {
+        match self.ask(Request::Handling).await {
+            Reply::Value(v) => v,
+            _ => Value::None,
         }
     }
 
