@@ -23,11 +23,11 @@ use crate::object::module::Module;
 use std::rc::Rc;
 
 /// Modules written entirely in coro, embedded in the binary; each is compiled only when it is
-/// first imported.
+/// first imported. A module's source is the `.coro` files of its folder in name order.
 const SOURCE_MODULES: &[(&str, &str)] = &[
     ("contextlib", include_str!("contextlib/lib.coro")),
     ("logging", include_str!("logging/lib.coro")),
-    ("argparse", include_str!("argparse/lib.coro")),
+    ("argparse", concat!(include_str!("argparse/formatter.coro"), include_str!("argparse/lib.coro"))),
     ("dataclasses", include_str!("dataclasses/lib.coro")),
     ("enum", include_str!("enum/lib.coro")),
     ("abc", include_str!("abc/lib.coro")),
@@ -37,8 +37,9 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
 ];
 
 /// The part of a native module written in coro, run when the module is first imported.
-/// With `CORO_LIBDIR` set, a module's source is read from `$CORO_LIBDIR/<name>/lib.coro`
-/// when that file exists, so library code can be worked on without rebuilding.
+/// With `CORO_LIBDIR` set, a module's source is read from the `.coro` files of
+/// `$CORO_LIBDIR/<name>/` when there are any, so library code can be worked on without
+/// rebuilding.
 pub fn module_source(name: &str) -> Option<&'static str> {
     if let Some(text) = library_override(name) {
         return Some(text);
@@ -50,11 +51,17 @@ pub fn module_source(name: &str) -> Option<&'static str> {
 }
 
 fn library_override(name: &str) -> Option<&'static str> {
-    let dir = std::env::var_os("CORO_LIBDIR")?;
-    let text = std::fs::read_to_string(std::path::Path::new(&dir).join(name).join("lib.coro")).ok()?;
+    let dir = std::path::Path::new(&std::env::var_os("CORO_LIBDIR")?).join(name);
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "coro"))
+        .collect();
+    files.sort();
+    let text = files.iter().map(std::fs::read_to_string).collect::<Result<String, _>>().ok()?;
     // Read once per import of the module in a process: kept for the program's life like
     // the embedded sources.
-    Some(Box::leak(text.into_boxed_str()))
+    (!text.is_empty()).then(|| &*Box::leak(text.into_boxed_str()))
 }
 
 /// A fresh instance of the named native module, if there is one.

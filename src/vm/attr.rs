@@ -134,6 +134,13 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
             "value" if inst.class.is_subclass(types().exc("StopIteration")) => {
                 return Ok(e.args.first().cloned().unwrap_or(Value::None))
             }
+            "code" if inst.class.is_subclass(types().exc("SystemExit")) => {
+                return Ok(match e.args.len() {
+                    0 => Value::None,
+                    1 => e.args[0].clone(),
+                    _ => Value::tuple(e.args.clone()),
+                })
+            }
             "message" if is_group(inst) => return Ok(e.args.first().cloned().unwrap_or(Value::None)),
             "exceptions" if is_group(inst) => return Ok(Value::tuple(group_members(&e.args))),
             _ => {}
