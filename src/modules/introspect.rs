@@ -18,11 +18,12 @@ pub fn make_module() -> Rc<Module> {
     m.set(intern("__name__"), Value::str("_introspect"));
     m.set(intern("callers"), native("callers", callers));
     m.set(intern("traceback_text"), native("traceback_text", traceback_text));
+    m.set(intern("function_info"), native("function_info", function_info));
     m
 }
 
 /// `callers()`: the script frames that led to this call, innermost first, as
-/// `(filename, lineno, function name)` tuples.
+/// `(filename, lineno, function name, source line)` tuples.
 fn callers(a: &Args) -> PyResult {
     check_args(a, "callers", 0, 0)?;
     run_async(|ctx| async move { Ok(Value::list(ctx.caller_stack().await)) })
@@ -40,6 +41,46 @@ fn traceback_text(a: &Args) -> PyResult {
     };
     let tb = data.borrow().traceback.clone();
     Ok(Value::str(crate::diagnostics::traceback(&tb)))
+}
+
+/// `function_info(f)`: what `inspect` needs to know about a script function's parameters
+/// and kind, as `(names, argcount, posonly, kwonly, varargs, varkw, defaults, kwdefaults,
+/// kind)`: the parameter names in CPython's `co_varnames` order (positional, keyword-only,
+/// `*args`, `**kwargs`), the defaults of the trailing positionals, the keyword-only defaults
+/// as `(name, value)` pairs, and `kind` one of 'function', 'generator', 'coroutine',
+/// 'async_generator'. None for anything that is not a script function.
+fn function_info(a: &Args) -> PyResult {
+    check_args(a, "function_info", 1, 1)?;
+    let Value::Function(f) = &a.pos[0] else { return Ok(Value::None) };
+    let code = &f.code;
+    let flags = &code.flags;
+    let nparams = code.argcount + code.kwonly + flags.varargs as u32 + flags.varkw as u32;
+    let names = code.local_names[..nparams as usize].iter().map(|n| Value::str(n.as_str())).collect();
+    let kwdefaults = f
+        .kwdefaults
+        .iter()
+        .map(|(k, v)| Value::tuple(vec![Value::str(k.as_str()), v.clone()]))
+        .collect();
+    let kind = if flags.is_async_generator {
+        "async_generator"
+    } else if flags.is_generator {
+        "generator"
+    } else if flags.is_coroutine {
+        "coroutine"
+    } else {
+        "function"
+    };
+    Ok(Value::tuple(vec![
+        Value::tuple(names),
+        Value::Int(code.argcount as i64),
+        Value::Int(code.posonly as i64),
+        Value::Int(code.kwonly as i64),
+        Value::Bool(flags.varargs),
+        Value::Bool(flags.varkw),
+        Value::tuple(f.defaults.clone()),
+        Value::tuple(kwdefaults),
+        Value::str(kind),
+    ]))
 }
 
 /// `sys.exc_info()`: the type, value and (absent) traceback of the exception being handled.

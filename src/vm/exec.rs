@@ -511,6 +511,7 @@ impl Vm {
                             Value::str(f.code.source.name.as_str()),
                             Value::Int(line as i64),
                             Value::str(f.code.name.as_str()),
+                            Value::str(f.code.source.line_text(line)),
                         ])
                     })
                     .collect();

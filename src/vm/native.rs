@@ -39,7 +39,8 @@ pub enum Request {
     CallerSite,
     /// The names bound in the calling script frame's scope (`dir()`).
     CallerNames,
-    /// The script frames of the calling fiber, innermost first, as `(file, line, function)`.
+    /// The script frames of the calling fiber, innermost first, as `(file, line, function,
+    /// source line)`.
     CallerStack,
     /// The exception being handled where the native was called (`sys.exc_info()`), or None.
     Handling,
@@ -152,7 +153,7 @@ impl Ctx {
         }
     }
 
-    /// The calling script frames, innermost first, as `(file, line, function)` tuples.
+    /// The calling script frames, innermost first, as `(file, line, function, source line)`.
     pub async fn caller_stack(&self) -> Vec<Value> {
         match self.ask(Request::CallerStack).await {
             Reply::Value(Value::List(l)) => l.items.borrow().clone(),
