@@ -328,30 +328,46 @@ impl Code {
     /// An empty code object: the stand-in `code` of a native frame at the bottom of a fiber.
     pub fn placeholder() -> Rc<Code> {
         thread_local! {
-            static EMPTY: Rc<Code> = Rc::new(Code {
-                name: crate::intern::intern("<native>"),
-                qualname: "<native>".into(),
-                source: SourceFile::new("<native>", ""),
-                ops: Vec::new(),
-                spans: Vec::new(),
-                consts: Vec::new(),
-                names: Vec::new(),
-                children: Vec::new(),
-                local_names: Vec::new(),
-                argcount: 0,
-                posonly: 0,
-                kwonly: 0,
-                flags: CodeFlags::default(),
-                cells: Vec::new(),
-                freevars: Vec::new(),
-                closure_from: Vec::new(),
-                handlers: Vec::new(),
-                def_span: Span::default(),
-                attr_hints: Box::new([]),
-                method_cache: RefCell::default(),
-                fused: Box::new([]),
-            });
+            static EMPTY: Rc<Code> = Rc::new(Code::parameters_only(
+                "<native>", SourceFile::new("<native>", ""), Vec::new(), 0, 0, 0,
+            ));
         }
         EMPTY.with(|c| c.clone())
+    }
+
+    /// A code object with no instructions that only describes parameters: what argument
+    /// binding needs (`argcount` positionals, the first `posonly` of them positional-only,
+    /// then `kwonly` keyword-only ones, named by `params`). Never run.
+    pub fn parameters_only(
+        qualname: &str,
+        source: Rc<SourceFile>,
+        params: Vec<crate::intern::Symbol>,
+        argcount: u32,
+        posonly: u32,
+        kwonly: u32,
+    ) -> Code {
+        Code {
+            name: crate::intern::intern(qualname.rsplit('.').next().unwrap_or(qualname)),
+            qualname: qualname.into(),
+            source,
+            ops: Vec::new(),
+            spans: Vec::new(),
+            consts: Vec::new(),
+            names: Vec::new(),
+            children: Vec::new(),
+            local_names: params,
+            argcount,
+            posonly,
+            kwonly,
+            flags: CodeFlags::default(),
+            cells: Vec::new(),
+            freevars: Vec::new(),
+            closure_from: Vec::new(),
+            handlers: Vec::new(),
+            def_span: Span::default(),
+            attr_hints: Box::new([]),
+            method_cache: RefCell::default(),
+            fused: Box::new([]),
+        }
     }
 }

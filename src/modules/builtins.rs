@@ -149,6 +149,14 @@ fn constructors() {
         crate::vm::generic_set_attr(&a.pos[0], inst, intern(name), a.pos[2].clone())?;
         Ok(Value::None)
     });
+    method(&t.object, "__delattr__", |a| {
+        check_args(a, "__delattr__", 2, 2)?;
+        let (Value::Instance(inst), Some(name)) = (&a.pos[0], a.pos[1].as_str()) else {
+            return Err(type_error("can't apply this __delattr__ to this object"));
+        };
+        crate::vm::generic_del_attr(&a.pos[0], inst, intern(name))?;
+        Ok(Value::None)
+    });
     constructor(&t.range, |a| {
         check_args(a, "range", 1, 3)?;
         let ints: Vec<i64> = a.pos.iter().map(index_arg).collect::<PyResult<_>>()?;

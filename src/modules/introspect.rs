@@ -19,6 +19,7 @@ pub fn make_module() -> Rc<Module> {
     m.set(intern("callers"), native("callers", callers));
     m.set(intern("traceback_text"), native("traceback_text", traceback_text));
     m.set(intern("function_info"), native("function_info", function_info));
+    m.set(intern("bind"), native("bind", bind));
     m
 }
 
@@ -81,6 +82,49 @@ fn function_info(a: &Args) -> PyResult {
         Value::tuple(kwdefaults),
         Value::str(kind),
     ]))
+}
+
+/// `bind(spec, args, kwargs)`: matches arguments to the parameters `spec` describes, as a
+/// call of a function with that signature would, with the same errors; the values in
+/// parameter order, defaults filled in. `spec` is `(qualname, names, posonly, kwonly,
+/// defaults, kwdefaults)`: the names of the positional then keyword-only parameters, the
+/// defaults of the trailing positionals, and a dict of keyword-only defaults. This is how
+/// generated methods (a dataclass's `__init__`) take their arguments exactly as CPython's
+/// generated source does.
+fn bind(a: &Args) -> PyResult {
+    check_args(a, "bind", 3, 3)?;
+    let bad_spec = || type_error("bind() spec must be (qualname, names, posonly, kwonly, defaults, kwdefaults)");
+    let Value::Tuple(spec) = &a.pos[0] else { return Err(bad_spec()) };
+    let [qualname, Value::Tuple(names), Value::Int(posonly), Value::Int(kwonly), Value::Tuple(defaults), Value::Dict(kwdefaults)] =
+        &spec.items[..]
+    else {
+        return Err(bad_spec());
+    };
+    let (Some(qualname), Value::Tuple(args), Value::Dict(kwargs)) = (qualname.as_str(), &a.pos[1], &a.pos[2]) else {
+        return Err(bad_spec());
+    };
+    let params: Vec<_> = names.items.iter().map(|n| intern(n.as_str().unwrap_or(""))).collect();
+    let kwonly = (*kwonly).clamp(0, params.len() as i64) as u32;
+    let argcount = params.len() as u32 - kwonly;
+    let posonly = (*posonly).clamp(0, argcount as i64) as u32;
+    let source = crate::bytecode::Code::placeholder().source.clone();
+    let code = crate::bytecode::Code::parameters_only(qualname, source, params, argcount, posonly, kwonly);
+    let strs = |d: &crate::object::dict::PyDict| -> Vec<_> {
+        d.items().into_iter().filter_map(|(k, v)| Some((intern(k.as_str()?), v))).collect()
+    };
+    let f = crate::object::function::Function {
+        name: std::cell::RefCell::new(code.name),
+        qualname: std::cell::RefCell::new(qualname.to_string()),
+        code: Rc::new(code),
+        globals: Rc::new(Module::new(intern("_introspect"))),
+        defaults: defaults.items.to_vec(),
+        kwdefaults: strs(kwdefaults),
+        closure: Box::new([]),
+        doc: Value::None,
+        attrs: std::cell::RefCell::default(),
+    };
+    let values = crate::vm::call::bind_args(&f, args.items.to_vec(), strs(kwargs))?;
+    Ok(Value::tuple(values))
 }
 
 /// `sys.exc_info()`: the type, value and (absent) traceback of the exception being handled.

@@ -334,9 +334,35 @@ fn read_only(obj: &Value, name: Symbol) -> crate::vm::Flow {
 
 /// Whether `f` is `object.__setattr__` itself, which needs no call to be honoured.
 fn is_object_setattr(f: &Value) -> bool {
-    match (f, types().object.attrs.borrow().get(&sym::SETATTR)) {
+    is_object_method(f, sym::SETATTR)
+}
+
+/// Whether `f` is `object`'s own method `name`.
+fn is_object_method(f: &Value, name: Symbol) -> bool {
+    match (f, types().object.attrs.borrow().get(&name)) {
         (Value::Native(a), Some(Value::Native(b))) => Rc::ptr_eq(a, b),
         _ => false,
+    }
+}
+
+/// `object.__delattr__`: deletes an instance attribute through a property's deleter, if the
+/// class has one for `name`, else from the instance's table.
+pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult<()> {
+    if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
+        if let Wrapper::Property { fdel, .. } = &*w {
+            if fdel.is_none() {
+                return Err(attribute_error(format!(
+                    "property '{}' of '{}' object has no deleter",
+                    name, inst.class.name
+                )));
+            }
+            let (fdel, obj) = (fdel.clone(), obj.clone());
+            return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
+        }
+    }
+    match inst.attrs.borrow_mut().shift_remove(&name) {
+        Some(_) => Ok(()),
+        None => Err(no_attr(obj, name)),
     }
 }
 
@@ -384,22 +410,12 @@ pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value
 pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
     match obj {
         Value::Instance(inst) => {
-            if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
-                if let Wrapper::Property { fdel, .. } = &*w {
-                    if fdel.is_none() {
-                        return Err(attribute_error(format!(
-                            "property '{}' of '{}' object has no deleter",
-                            name, inst.class.name
-                        )));
-                    }
-                    let (fdel, obj) = (fdel.clone(), obj.clone());
-                    return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
-                }
+            if let Some(delattr) = inst.class.lookup(sym::DELATTR).filter(|f| !is_object_method(f, sym::DELATTR)) {
+                let obj = obj.clone();
+                return run_async(|ctx| async move { ctx.call(delattr, vec![obj, Value::str(name.as_str())]).await })
+                    .map(|_| ());
             }
-            match inst.attrs.borrow_mut().shift_remove(&name) {
-                Some(_) => Ok(()),
-                None => Err(no_attr(obj, name)),
-            }
+            generic_del_attr(obj, inst, name)
         }
         Value::Class(c) => match c.attrs.borrow_mut().shift_remove(&name) {
             Some(_) => {

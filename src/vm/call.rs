@@ -301,7 +301,7 @@ fn new_generator(
 }
 
 /// Matches arguments to parameters, with CPython's error messages.
-fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResult<Vec<Value>> {
+pub(crate) fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResult<Vec<Value>> {
     let code: &Code = &f.code;
     let nargs = code.argcount as usize;
     let nkwonly = code.kwonly as usize;
