@@ -39,6 +39,11 @@ pub enum Request {
     CallerSite,
     /// The names bound in the calling script frame's scope (`dir()`).
     CallerNames,
+    /// Run a class body with this namespace.
+    ClassBody {
+        body: Rc<crate::object::function::Function>,
+        ns: Rc<RefCell<crate::object::class::Attrs>>,
+    },
 }
 
 pub enum Reply {
@@ -145,6 +150,18 @@ impl Ctx {
         match self.ask(Request::CallerNames).await {
             Reply::Value(Value::List(l)) => Ok(l.items.borrow().clone()),
             _ => Ok(Vec::new()),
+        }
+    }
+
+    /// Runs a class body function, its names stored in `ns`.
+    pub async fn run_class_body(
+        &self,
+        body: Rc<crate::object::function::Function>,
+        ns: Rc<RefCell<crate::object::class::Attrs>>,
+    ) -> PyResult<()> {
+        match self.ask(Request::ClassBody { body, ns }).await {
+            Reply::Raised(e) => Err(Flow::Raise(e)),
+            _ => Ok(()),
         }
     }
 
