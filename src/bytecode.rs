@@ -11,6 +11,9 @@ use crate::value::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+/// The flag in `BuildClass`'s count that says a dict of class keywords follows the bases.
+pub const BUILD_CLASS_KW: u32 = 1 << 31;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Op {
     Nop,
@@ -120,7 +123,8 @@ pub enum Op {
     CallEx(u32),
     /// `[defaults] [kwdefaults] -> function`: children[i], flags bit 1 defaults, bit 2 kwdefaults
     MakeFunction(u32, u32),
-    /// `body_fn base*n -> class`: runs the class body then creates the class (names from consts[k])
+    /// `body_fn base*n [kwargs_dict] -> class`: runs the class body then creates the class
+    /// (named by consts[k]); the dict of class keywords is there if n has `BUILD_CLASS_KW` set
     BuildClass(u32, u32),
     /// `x ->` returns x to the caller
     Return,

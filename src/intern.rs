@@ -134,6 +134,7 @@ known_symbols! {
     REVERSED = "__reversed__",
     MISSING = "__missing__",
     SLOTS = "__slots__",
+    ANNOTATIONS = "__annotations__",
     ALL = "__all__",
     DIR = "__dir__",
     ARGS = "args",

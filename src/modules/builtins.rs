@@ -33,8 +33,8 @@ pub fn method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
 
 /// The constructor run when a builtin class is called.
 pub fn constructor(class: &Rc<Class>, func: NativeFn) {
-    let name: &'static str = class.name.as_str();
-    class.attrs.borrow_mut().insert(sym::NEW, Value::Native(Rc::new(NativeFunction { name, owner: None, func })));
+    let ctor = Wrapper::BuiltinNew { class: class.clone(), ctor: func };
+    class.attrs.borrow_mut().insert(sym::NEW, Value::Wrapper(Rc::new(ctor)));
 }
 
 /// `object.__init__` / `BaseException.__init__` as reached through `super().__init__(...)`.
@@ -122,6 +122,7 @@ pub fn make_module() -> Rc<Module> {
         set(name, native(name, f));
     }
     constructors();
+    crate::runtime::type_object::install();
     super::numbers::install(&m);
     super::strings::install();
     super::collections::install();
@@ -132,13 +133,6 @@ pub fn make_module() -> Rc<Module> {
 
 fn constructors() {
     let t = types();
-    constructor(&t.type_, |a| match a.pos {
-        [v] => Ok(Value::Class(types().class_of(v))),
-        _ => Err(type_error("type() takes 1 or 3 arguments")),
-    });
-    constructor(&t.object, |_| {
-        Ok(Value::Instance(Rc::new(crate::object::instance::Instance::new(types().object.clone()))))
-    });
     // Defined on `object` for scripts that call it from their own `__setattr__`; it does not
     // make classes `special_attrs` (object's flag is never recomputed).
     method(&t.object, "__setattr__", |a| {

@@ -59,6 +59,7 @@ fn function_info(a: &Args) -> PyResult {
     let names = code.local_names[..nparams as usize].iter().map(|n| Value::str(n.as_str())).collect();
     let kwdefaults = f
         .kwdefaults
+        .borrow()
         .iter()
         .map(|(k, v)| Value::tuple(vec![Value::str(k.as_str()), v.clone()]))
         .collect();
@@ -78,7 +79,7 @@ fn function_info(a: &Args) -> PyResult {
         Value::Int(code.kwonly as i64),
         Value::Bool(flags.varargs),
         Value::Bool(flags.varkw),
-        Value::tuple(f.defaults.clone()),
+        Value::tuple(f.defaults.borrow().clone()),
         Value::tuple(kwdefaults),
         Value::str(kind),
     ]))
@@ -117,8 +118,8 @@ fn bind(a: &Args) -> PyResult {
         qualname: std::cell::RefCell::new(qualname.to_string()),
         code: Rc::new(code),
         globals: Rc::new(Module::new(intern("_introspect"))),
-        defaults: defaults.items.to_vec(),
-        kwdefaults: strs(kwdefaults),
+        defaults: defaults.items.to_vec().into(),
+        kwdefaults: strs(kwdefaults).into(),
         closure: Box::new([]),
         doc: Value::None,
         attrs: std::cell::RefCell::default(),

@@ -5,6 +5,7 @@ pub mod class_builder;
 pub mod exceptions;
 pub mod output;
 pub mod protocol;
+pub mod type_object;
 pub mod types;
 
 pub use types::{type_name, types};

@@ -44,6 +44,11 @@ pub enum Request {
     CallerStack,
     /// The exception being handled where the native was called (`sys.exc_info()`), or None.
     Handling,
+    /// Run a class body with this namespace.
+    ClassBody {
+        body: Rc<crate::object::function::Function>,
+        ns: Rc<RefCell<crate::object::class::Attrs>>,
+    },
 }
 
 pub enum Reply {
@@ -166,6 +171,18 @@ impl Ctx {
         match self.ask(Request::Handling).await {
             Reply::Value(v) => v,
             _ => Value::None,
+        }
+    }
+
+    /// Runs a class body function, its names stored in `ns`.
+    pub async fn run_class_body(
+        &self,
+        body: Rc<crate::object::function::Function>,
+        ns: Rc<RefCell<crate::object::class::Attrs>>,
+    ) -> PyResult<()> {
+        match self.ask(Request::ClassBody { body, ns }).await {
+            Reply::Raised(e) => Err(Flow::Raise(e)),
+            _ => Ok(()),
         }
     }
 

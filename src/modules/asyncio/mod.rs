@@ -62,17 +62,7 @@ thread_local! {
 
 fn native_class(module: &str, name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
     let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
-    Rc::new(Class {
-        name: intern(name),
-        qualname: name.to_string(),
-        module: intern(module),
-        bases,
-        mro,
-        attrs: RefCell::default(),
-        layout: crate::object::class::Layout::Native,
-        special_attrs: std::cell::Cell::new(false),
-        attrs_per_instance: std::cell::Cell::new(0),
-    })
+    Rc::new(Class::new(intern(name), name.to_string(), intern(module), bases, mro, crate::object::class::Layout::Native))
 }
 
 fn init_state() -> State {
