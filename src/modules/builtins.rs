@@ -293,11 +293,58 @@ pub fn is_instance(v: &Value, cls: &Value) -> PyResult<bool> {
 
 fn isinstance(a: &Args) -> PyResult {
     check_args(a, "isinstance", 2, 2)?;
+    if let Some(r) = metaclass_check(&a.pos[0], &a.pos[1], sym::INSTANCECHECK) {
+        return r;
+    }
     Ok(Value::Bool(is_instance(&a.pos[0], &a.pos[1])?))
+}
+
+/// `isinstance`/`issubclass` against classes whose metaclass defines `__instancecheck__` /
+/// `__subclasscheck__` (abc.ABCMeta does): the hook decides, each class of a tuple in turn.
+/// None when no class involved has the hook.
+fn metaclass_check(v: &Value, cls: &Value, hook: crate::intern::Symbol) -> Option<PyResult> {
+    let hook_of = |c: &Value| match c {
+        Value::Class(c) => c.metaclass.as_ref().and_then(|m| m.lookup(hook)),
+        _ => None,
+    };
+    let classes = match cls {
+        Value::Tuple(t) => t.items.to_vec(),
+        other => vec![other.clone()],
+    };
+    if !classes.iter().any(|c| hook_of(c).is_some()) {
+        return None;
+    }
+    let v = v.clone();
+    let hooks: Vec<Option<Value>> = classes.iter().map(hook_of).collect();
+    Some(run_async(move |ctx| async move {
+        for (c, h) in classes.iter().zip(hooks) {
+            let found = match h {
+                Some(h) => {
+                    let r = ctx.call(h, vec![c.clone(), v.clone()]).await?;
+                    protocol::truthy(&ctx, &r).await?
+                }
+                None if hook == sym::INSTANCECHECK => is_instance(&v, c)?,
+                None => {
+                    let Value::Class(sub) = &v else { return Err(type_error("issubclass() arg 1 must be a class")) };
+                    match c {
+                        Value::Class(p) => sub.is_subclass(p),
+                        _ => return Err(type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union")),
+                    }
+                }
+            };
+            if found {
+                return Ok(Value::Bool(true));
+            }
+        }
+        Ok(Value::Bool(false))
+    }))
 }
 
 fn issubclass(a: &Args) -> PyResult {
     check_args(a, "issubclass", 2, 2)?;
+    if let Some(r) = metaclass_check(&a.pos[0], &a.pos[1], sym::SUBCLASSCHECK) {
+        return r;
+    }
     let Value::Class(c) = &a.pos[0] else { return Err(type_error("issubclass() arg 1 must be a class")) };
     let check = |x: &Value| match x {
         Value::Class(p) => Ok(c.is_subclass(p)),
