@@ -311,10 +311,28 @@ impl<'a> Emitter<'a> {
                 }
             }
             StmtKind::AugAssign { target, op, value } => self.aug_assign(target, *op, value)?,
-            StmtKind::AnnAssign { target, value, .. } => {
+            StmtKind::AnnAssign { target, annotation, value } => {
                 if let Some(v) = value {
                     self.expr(v)?;
                     self.assign(target)?;
+                }
+                if self.scope_kind() != ScopeKind::Function {
+                    match &target.node {
+                        // `x: T` records T in the scope's `__annotations__`.
+                        ExprKind::Name(n) => {
+                            self.annotation(annotation)?;
+                            self.load_name("__annotations__");
+                            self.load_const(Value::str(n.as_str()));
+                            self.span = s.span;
+                            self.emit(Op::StoreSubscr);
+                        }
+                        // Other targets' annotations are evaluated and dropped.
+                        _ if !self.table.future_annotations => {
+                            self.expr(annotation)?;
+                            self.emit(Op::Pop);
+                        }
+                        _ => {}
+                    }
                 }
             }
             StmtKind::FunctionDef(f) => self.function_def(f, s.span)?,
@@ -450,6 +468,8 @@ impl<'a> Emitter<'a> {
                     }
                 }
             }
+            // Future features are compile-time switches (see `SymbolTable::future_annotations`).
+            StmtKind::ImportFrom { module, .. } if module == "__future__" => {}
             StmtKind::ImportFrom { module, names } => {
                 // Relative imports keep their leading dots in the module name.
                 let name = module.trim_start_matches('.');
@@ -929,7 +949,26 @@ impl<'a> Emitter<'a> {
             self.expr(d)?;
         }
         self.span = span;
-        let flags = self.push_defaults(&f.params)?;
+        let mut flags = self.push_defaults(&f.params)?;
+        let p = &f.params;
+        let annotated: Vec<(&str, &Expr)> = p
+            .posonly
+            .iter()
+            .chain(&p.args)
+            .chain(p.vararg.as_ref())
+            .chain(&p.kwonly)
+            .chain(p.kwarg.as_ref())
+            .filter_map(|prm| Some((prm.name.node.as_str(), prm.annotation.as_ref()?)))
+            .chain(f.returns.as_ref().map(|r| ("return", r)))
+            .collect();
+        if !annotated.is_empty() {
+            for (name, a) in &annotated {
+                self.load_const(Value::str(*name));
+                self.annotation(a)?;
+            }
+            self.emit(Op::BuildMap(annotated.len() as u32));
+            flags |= 4;
+        }
         let scope = self.table.scope_of(f);
         let qualname = self.child_qualname(&f.name.node);
         let mut child = Emitter::new(self.table, self.source.clone(), self.module, scope, &f.name.node, qualname);
@@ -957,6 +996,25 @@ impl<'a> Emitter<'a> {
         }
         self.store_name(&f.name.node);
         Ok(())
+    }
+
+    /// An annotation's value: the expression, or its source text under
+    /// `from __future__ import annotations`.
+    fn annotation(&mut self, e: &'a Expr) -> R {
+        if self.table.future_annotations {
+            let text = self.source.text[e.span.start as usize..e.span.end as usize].to_string();
+            self.load_const(Value::str(text));
+            return Ok(());
+        }
+        self.expr(e)
+    }
+
+    /// Creates the scope's `__annotations__` dict when its statements annotate names.
+    fn setup_annotations(&mut self, body: &[Stmt]) {
+        if has_annotations(body) {
+            self.emit(Op::BuildMap(0));
+            self.store_name("__annotations__");
+        }
     }
 
     fn code_flags(&self, params: &Params, scope: usize, is_async: bool) -> CodeFlags {
@@ -990,6 +1048,7 @@ impl<'a> Emitter<'a> {
             let di = child.name_idx("__doc__");
             child.emit(Op::StoreName(di));
         }
+        child.setup_annotations(&c.body);
         child.body(&c.body)?;
         if child.table.scopes[scope].symbols.get("__class__") == Some(&SymKind::Cell) {
             let s = child.slot("__class__");
@@ -1011,9 +1070,29 @@ impl<'a> Emitter<'a> {
                     self.expr(e)?;
                     nbases += 1;
                 }
-                Arg::Keyword(..) => {} // `metaclass=` and class keywords are accepted and ignored
-                _ => return err("unpacking in class bases is not supported", span),
+                Arg::Keyword(..) | Arg::DoubleStarred(_) => {}
+                Arg::Starred(_) => return err("unpacking in class bases is not supported", span),
             }
+        }
+        let keywords: Vec<&Arg> =
+            c.bases.iter().filter(|a| matches!(a, Arg::Keyword(..) | Arg::DoubleStarred(_))).collect();
+        if !keywords.is_empty() {
+            self.emit(Op::BuildMap(0));
+            for a in keywords {
+                match a {
+                    Arg::Keyword(name, x) => {
+                        self.load_const(Value::str(name.node.as_str()));
+                        self.expr(x)?;
+                        self.emit(Op::MapAdd(1));
+                    }
+                    Arg::DoubleStarred(x) => {
+                        self.expr(x)?;
+                        self.emit(Op::DictUpdate(1));
+                    }
+                    _ => unreachable!("only keywords"),
+                }
+            }
+            nbases |= crate::bytecode::BUILD_CLASS_KW;
         }
         let k = self.konst(Value::str(c.name.node.as_str()));
         self.span = span;
@@ -1608,6 +1687,26 @@ impl<'a> Emitter<'a> {
     }
 }
 
+/// Whether statements (and the blocks in them, not nested functions or classes) annotate
+/// a name, so that their scope needs an `__annotations__` dict.
+fn has_annotations(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.node {
+        StmtKind::AnnAssign { target, .. } => matches!(target.node, ExprKind::Name(_)),
+        StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+            has_annotations(body) || has_annotations(orelse)
+        }
+        StmtKind::For { body, orelse, .. } => has_annotations(body) || has_annotations(orelse),
+        StmtKind::With { body, .. } => has_annotations(body),
+        StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
+            has_annotations(body)
+                || handlers.iter().any(|h| has_annotations(&h.body))
+                || has_annotations(orelse)
+                || has_annotations(finalbody)
+        }
+        _ => false,
+    })
+}
+
 /// Whether an expression awaits, not counting nested functions and lambdas.
 fn contains_await(e: &Expr) -> bool {
     use ExprKind::*;
@@ -1697,6 +1796,7 @@ pub fn compile_module(
         e.load_const(Value::str(doc.as_str()));
         e.store_name("__doc__");
     }
+    e.setup_annotations(&m.body);
     e.body(&m.body)?;
     e.emit(Op::LoadNone);
     e.emit(Op::Return);

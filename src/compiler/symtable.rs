@@ -76,6 +76,8 @@ pub struct ScopeError {
 pub struct SymbolTable {
     pub scopes: Vec<Scope>,
     by_node: FxHashMap<usize, usize>,
+    /// `from __future__ import annotations`: annotations are kept as their source text.
+    pub future_annotations: bool,
 }
 
 impl SymbolTable {
@@ -99,7 +101,11 @@ pub fn analyze(module: &Module) -> Result<SymbolTable, ScopeError> {
     if let Some(e) = b.error {
         return Err(e);
     }
-    let mut table = SymbolTable { scopes: b.scopes, by_node: b.by_node };
+    let future_annotations = module.body.iter().any(|s| {
+        matches!(&s.node, StmtKind::ImportFrom { module, names }
+            if module == "__future__" && names.iter().any(|a| a.name.node == "annotations"))
+    });
+    let mut table = SymbolTable { scopes: b.scopes, by_node: b.by_node, future_annotations };
     resolve(&mut table)?;
     Ok(table)
 }
@@ -303,7 +309,15 @@ impl Builder {
                     self.bind(&bound);
                 }
             }
-            StmtKind::ImportFrom { names, .. } => {
+            StmtKind::ImportFrom { module, names } => {
+                if module == "__future__" {
+                    for a in names {
+                        let known = ["annotations", "generators", "division", "absolute_import", "with_statement", "print_function", "unicode_literals", "nested_scopes", "generator_stop", "barry_as_FLUFL"];
+                        if !known.contains(&a.name.node.as_str()) {
+                            self.fail(format!("future feature {} is not defined", a.name.node), a.name.span);
+                        }
+                    }
+                }
                 for a in names {
                     if a.name.node != "*" {
                         self.bind(&a.asname.as_ref().unwrap_or(&a.name).node);

@@ -33,8 +33,8 @@ pub fn method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
 
 /// The constructor run when a builtin class is called.
 pub fn constructor(class: &Rc<Class>, func: NativeFn) {
-    let name: &'static str = class.name.as_str();
-    class.attrs.borrow_mut().insert(sym::NEW, Value::Native(Rc::new(NativeFunction { name, owner: None, func })));
+    let ctor = Wrapper::BuiltinNew { class: class.clone(), ctor: func };
+    class.attrs.borrow_mut().insert(sym::NEW, Value::Wrapper(Rc::new(ctor)));
 }
 
 /// `object.__init__` / `BaseException.__init__` as reached through `super().__init__(...)`.
@@ -135,6 +135,7 @@ pub fn make_module() -> Rc<Module> {
         set(name, native(name, f));
     }
     constructors();
+    crate::runtime::type_object::install();
     super::numbers::install(&m);
     super::complex::install();
     super::strings::install();
@@ -148,13 +149,6 @@ pub fn make_module() -> Rc<Module> {
 
 fn constructors() {
     let t = types();
-    constructor(&t.type_, |a| match a.pos {
-        [v] => Ok(Value::Class(types().class_of(v))),
-        _ => Err(type_error("type() takes 1 or 3 arguments")),
-    });
-    constructor(&t.object, |_| {
-        Ok(Value::Instance(Rc::new(crate::object::instance::Instance::new(types().object.clone()))))
-    });
     // Defined on `object` for scripts that call it from their own `__setattr__`; it does not
     // make classes `special_attrs` (object's flag is never recomputed).
     method(&t.object, "__setattr__", |a| {
@@ -163,6 +157,14 @@ fn constructors() {
             return Err(type_error("can't apply this __setattr__ to this object"));
         };
         crate::vm::generic_set_attr(&a.pos[0], inst, intern(name), a.pos[2].clone())?;
+        Ok(Value::None)
+    });
+    method(&t.object, "__delattr__", |a| {
+        check_args(a, "__delattr__", 2, 2)?;
+        let (Value::Instance(inst), Some(name)) = (&a.pos[0], a.pos[1].as_str()) else {
+            return Err(type_error("can't apply this __delattr__ to this object"));
+        };
+        crate::vm::generic_del_attr(&a.pos[0], inst, intern(name))?;
         Ok(Value::None)
     });
     constructor(&t.range, |a| {
@@ -276,11 +278,58 @@ pub fn is_instance(v: &Value, cls: &Value) -> PyResult<bool> {
 
 fn isinstance(a: &Args) -> PyResult {
     check_args(a, "isinstance", 2, 2)?;
+    if let Some(r) = metaclass_check(&a.pos[0], &a.pos[1], sym::INSTANCECHECK) {
+        return r;
+    }
     Ok(Value::Bool(is_instance(&a.pos[0], &a.pos[1])?))
+}
+
+/// `isinstance`/`issubclass` against classes whose metaclass defines `__instancecheck__` /
+/// `__subclasscheck__` (abc.ABCMeta does): the hook decides, each class of a tuple in turn.
+/// None when no class involved has the hook.
+fn metaclass_check(v: &Value, cls: &Value, hook: crate::intern::Symbol) -> Option<PyResult> {
+    let hook_of = |c: &Value| match c {
+        Value::Class(c) => c.metaclass.as_ref().and_then(|m| m.lookup(hook)),
+        _ => None,
+    };
+    let classes = match cls {
+        Value::Tuple(t) => t.items.to_vec(),
+        other => vec![other.clone()],
+    };
+    if !classes.iter().any(|c| hook_of(c).is_some()) {
+        return None;
+    }
+    let v = v.clone();
+    let hooks: Vec<Option<Value>> = classes.iter().map(hook_of).collect();
+    Some(run_async(move |ctx| async move {
+        for (c, h) in classes.iter().zip(hooks) {
+            let found = match h {
+                Some(h) => {
+                    let r = ctx.call(h, vec![c.clone(), v.clone()]).await?;
+                    protocol::truthy(&ctx, &r).await?
+                }
+                None if hook == sym::INSTANCECHECK => is_instance(&v, c)?,
+                None => {
+                    let Value::Class(sub) = &v else { return Err(type_error("issubclass() arg 1 must be a class")) };
+                    match c {
+                        Value::Class(p) => sub.is_subclass(p),
+                        _ => return Err(type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union")),
+                    }
+                }
+            };
+            if found {
+                return Ok(Value::Bool(true));
+            }
+        }
+        Ok(Value::Bool(false))
+    }))
 }
 
 fn issubclass(a: &Args) -> PyResult {
     check_args(a, "issubclass", 2, 2)?;
+    if let Some(r) = metaclass_check(&a.pos[0], &a.pos[1], sym::SUBCLASSCHECK) {
+        return r;
+    }
     let Value::Class(c) = &a.pos[0] else { return Err(type_error("issubclass() arg 1 must be a class")) };
     let check = |x: &Value| match x {
         Value::Class(p) => Ok(c.is_subclass(p)),

@@ -22,6 +22,7 @@ pub mod generators;
 mod heapq;
 pub mod http;
 mod importlib;
+mod introspect;
 pub mod io;
 mod itertools;
 pub mod json;
@@ -46,7 +47,13 @@ use crate::object::module::Module;
 use std::rc::Rc;
 
 /// The part of a native module written in coro, run when the module is first imported.
+/// With `CORO_LIBDIR` set, a module's source is read from the `.coro` files of
+/// `$CORO_LIBDIR/<name>/` when there are any, so library code can be worked on without
+/// rebuilding.
 pub fn module_source(name: &str) -> Option<&'static str> {
+    if let Some(text) = library_override(name) {
+        return Some(text);
+    }
     match name {
         "asyncio" => Some(asyncio::SOURCE),
         "__future__" => Some(future::SOURCE),
@@ -56,6 +63,20 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "random" => Some(random::SOURCE),
         _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src).or_else(|| text::source(name)),
     }
+}
+
+fn library_override(name: &str) -> Option<&'static str> {
+    let dir = std::path::Path::new(&std::env::var_os("CORO_LIBDIR")?).join(name);
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "coro"))
+        .collect();
+    files.sort();
+    let text = files.iter().map(std::fs::read_to_string).collect::<Result<String, _>>().ok()?;
+    // Read once per import of the module in a process: kept for the program's life like
+    // the embedded sources.
+    (!text.is_empty()).then(|| &*Box::leak(text.into_boxed_str()))
 }
 
 /// A fresh instance of the named native module, if there is one.
@@ -79,13 +100,24 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "_copy_native" => Some(copy::make_native_module()),
         "re" => Some(re::make_module()),
         "random" => Some(random::make_module()),
+        "_introspect" => Some(introspect::make_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || text::source(name).is_some() => Some(empty_module(name)),
         _ => None,
     }
 }
 
-/// Modules written wholly in coro (over natives they import), by name.
+/// Modules written wholly in coro (over natives they import), by name, embedded in the
+/// binary; each is compiled only when it is first imported.
 const SOURCE_MODULES: &[(&str, &str)] = &[
+    ("abc", include_str!("abc/lib.coro")),
+    ("argparse", concat!(include_str!("argparse/formatter.coro"), include_str!("argparse/lib.coro"))),
+    ("contextlib", include_str!("contextlib/lib.coro")),
+    ("dataclasses", include_str!("dataclasses/lib.coro")),
+    ("enum", include_str!("enum/lib.coro")),
+    ("inspect", include_str!("inspect/lib.coro")),
+    ("logging", include_str!("logging/lib.coro")),
+    ("typing", include_str!("typing/lib.coro")),
+    ("warnings", include_str!("warnings/lib.coro")),
     ("bisect", bisect::SOURCE),
     ("collections", collections::SOURCE),
     ("collections.abc", collections::ABC_SOURCE),

@@ -6,11 +6,11 @@ use super::call::CallOutcome;
 use super::frame::{ClassBody, Fiber, Frame, FrameKind, ResumeMode};
 use super::native::{NativeFrame, Reply, Request};
 use super::{ops, Exc, Flow, PyResult, Vm};
+use crate::bytecode::BUILD_CLASS_KW;
 use crate::ast::{CmpOp, UnaryOp};
 use crate::bytecode::{Code, Op};
 use crate::intern::{sym, Symbol};
 use crate::modules::async_generators::Asker;
-use crate::object::class::Attrs;
 use crate::object::instance::TracebackEntry;
 use crate::object::iter::Step;
 use crate::object::module::Module;
@@ -177,10 +177,7 @@ impl Vm {
                 }
                 Value::Instance(instance)
             }
-            FrameKind::ClassBody(body) => {
-                let ClassBody { ns, name, bases } = *body;
-                crate::runtime::class_builder::make_class(&name, bases, ns).map_err(exc_of)?
-            }
+            FrameKind::ClassBody(_) => Value::None,
         };
         if fiber.frames.is_empty() {
             self.finished = Some(Ok(v));
@@ -515,9 +512,28 @@ impl Vm {
                 let globals = caller_frame(fiber).map(|f| Value::Module(f.globals.clone()));
                 self.deliver(fiber, globals.unwrap_or(Value::None))
             }
+            Request::ClassBody { body, ns } => {
+                self.enter_class_body(fiber, body, FrameKind::ClassBody(Box::new(ClassBody { ns })))
+            }
             Request::CallerNames => {
                 let names = caller_frame(fiber).map(|f| f.bound_names(&fiber.stack)).unwrap_or_default();
                 self.deliver(fiber, Value::list(names.into_iter().map(|n| Value::str(n.as_str())).collect()))
+            }
+            Request::CallerStack => {
+                let n = fiber.frames.len();
+                let frames = fiber.frames[..n.saturating_sub(1)].iter().rev().filter(|f| f.native.is_none());
+                let stack = frames
+                    .map(|f| {
+                        let line = f.code.line_of(f.ip.saturating_sub(1));
+                        Value::tuple(vec![
+                            Value::str(f.code.source.name.as_str()),
+                            Value::Int(line as i64),
+                            Value::str(f.code.name.as_str()),
+                            Value::str(f.code.source.line_text(line)),
+                        ])
+                    })
+                    .collect();
+                self.deliver(fiber, Value::list(stack))
             }
             Request::RecursionLimit(set) => {
                 if let Some(n) = set {
@@ -1227,32 +1243,36 @@ impl Vm {
                 }
                 Op::MakeFunction(idx, flags) => {
                     let child = code!().children[idx as usize].clone();
+                    let annotations = if flags & 4 != 0 { Some(pop!()) } else { None };
                     let kwdefaults = if flags & 2 != 0 { Some(pop!()) } else { None };
                     let defaults = if flags & 1 != 0 { Some(pop!()) } else { None };
                     let closure: Box<[Value]> =
                         child.closure_from.iter().map(|&s| fiber.stack[base + s as usize].clone()).collect();
-                    fiber.stack.push(super::call::make_function(
+                    let f = super::call::make_function(
                         child,
                         Rc::clone(&fiber.frames.last().expect("frame").globals),
                         defaults,
                         kwdefaults,
                         closure,
-                    ));
-                }
-                Op::BuildClass(nbases, k) => {
-                    let bases = fiber.stack.split_off(fiber.stack.len() - nbases as usize);
-                    let body = pop!();
-                    let name = code!().consts[k as usize].clone();
-                    let bases = check!(crate::runtime::class_builder::check_bases(bases));
-                    let Value::Function(body) = body else { unreachable!("class body is a function") };
-                    fiber.frames.last_mut().expect("frame").ip = ip;
-                    let ns = Rc::new(RefCell::new(Attrs::default()));
-                    ns.borrow_mut().insert(crate::intern::sym::MODULE, Value::str(globals!().name.as_str()));
-                    return self.enter_class_body(
-                        fiber,
-                        body,
-                        FrameKind::ClassBody(Box::new(ClassBody { ns, name, bases })),
                     );
+                    if let (Some(a), Value::Function(f)) = (annotations, &f) {
+                        f.attrs.borrow_mut().insert(sym::ANNOTATIONS, a);
+                    }
+                    fiber.stack.push(f);
+                }
+                Op::BuildClass(nargs, k) => {
+                    // The keywords, if any, come as a dict above the bases.
+                    let kw = if nargs & BUILD_CLASS_KW != 0 {
+                        let Value::Dict(d) = pop!() else { unreachable!("class keywords are a dict") };
+                        d.items().into_iter().map(|(k, v)| (crate::intern::intern(k.as_str().unwrap_or("")), v)).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    let nbases = (nargs & !BUILD_CLASS_KW) as usize;
+                    let bases = fiber.stack.split_off(fiber.stack.len() - nbases);
+                    let Value::Function(body) = pop!() else { unreachable!("class body is a function") };
+                    let name = code!().consts[k as usize].clone();
+                    produce!(crate::runtime::class_builder::build_class(body, name, bases, kw));
                 }
                 Op::Return => return_top!(),
                 Op::ReturnNone => {

@@ -4,7 +4,7 @@
 use super::native::NativeFrame;
 use crate::bytecode::Code;
 use crate::intern::Symbol;
-use crate::object::class::{Attrs, Class};
+use crate::object::class::Attrs;
 use crate::object::instance::Instance;
 use crate::object::module::Module;
 use crate::object::Generator;
@@ -18,8 +18,8 @@ pub enum FrameKind {
     Normal,
     /// `__init__` of a new instance: the result must be None; the instance is delivered.
     Init(Rc<Instance>),
-    /// A class body: its namespace becomes a class, which is delivered. Boxed, as it is
-    /// rare and large, to keep every frame small.
+    /// A class body, run for the native that builds the class: its names go to the
+    /// namespace, and None is delivered. Boxed, to keep every frame small.
     ClassBody(Box<ClassBody>),
     /// An attribute computed by script code for `LoadMethod`: delivered with the absent
     /// receiver (`Null`) after it.
@@ -32,8 +32,6 @@ pub enum FrameKind {
 
 pub struct ClassBody {
     pub ns: Rc<RefCell<Attrs>>,
-    pub name: Value,
-    pub bases: Vec<Rc<Class>>,
 }
 
 pub struct Frame {

@@ -4,14 +4,17 @@
 //! script code returns a continuation (see `native`). None of these recurse on the Rust stack.
 
 mod attr;
-mod call;
+pub(crate) mod call;
 mod exec;
 mod matching;
 pub mod frame;
 pub mod native;
 pub mod ops;
 
-pub use attr::{attribute_names, del_attr, generic_set_attr, get_attr, group_members, is_group, peek_attr, set_attr};
+pub use attr::{
+    attribute_names, del_attr, generic_del_attr, generic_set_attr, get_attr, group_members, is_group, lookup_bound,
+    peek_attr, set_attr,
+};
 pub use call::module_coroutine;
 pub use exec::{exc_of, Event};
 

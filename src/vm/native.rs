@@ -50,6 +50,14 @@ pub enum Request {
     RecursionLimit(Option<usize>),
     /// The globals of the calling script frame (`globals()`).
     CallerGlobals,
+    /// The script frames of the calling fiber, innermost first, as `(file, line, function,
+    /// source line)`.
+    CallerStack,
+    /// Run a class body with this namespace.
+    ClassBody {
+        body: Rc<crate::object::function::Function>,
+        ns: Rc<RefCell<crate::object::class::Attrs>>,
+    },
 }
 
 pub enum Reply {
@@ -188,6 +196,26 @@ impl Ctx {
         match self.ask(Request::CallerGlobals).await {
             Reply::Value(Value::Module(m)) => Ok(m),
             _ => Err(crate::runtime::exceptions::raise("SystemError", "globals(): no calling frame")),
+        }
+    }
+
+    /// The calling script frames, innermost first, as `(file, line, function, source line)`.
+    pub async fn caller_stack(&self) -> Vec<Value> {
+        match self.ask(Request::CallerStack).await {
+            Reply::Value(Value::List(l)) => l.items.borrow().clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Runs a class body function, its names stored in `ns`.
+    pub async fn run_class_body(
+        &self,
+        body: Rc<crate::object::function::Function>,
+        ns: Rc<RefCell<crate::object::class::Attrs>>,
+    ) -> PyResult<()> {
+        match self.ask(Request::ClassBody { body, ns }).await {
+            Reply::Raised(e) => Err(Flow::Raise(e)),
+            _ => Ok(()),
         }
     }
 

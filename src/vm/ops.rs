@@ -214,7 +214,7 @@ fn unsupported(op: BinOp, a: &Value, b: &Value) -> Flow {
 
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> PyResult {
-    if (matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_)))
+    if (protocol::has_script_type(a) || protocol::has_script_type(b))
         && !matches!((op, a), (BinOp::Mod, Value::Str(_) | Value::Bytes(_)))
     {
         return binary_dunder(op, a.clone(), b.clone(), false);
@@ -271,10 +271,7 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
 fn binary_dunder(op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult {
     run_async(move |ctx| async move {
         let (name, rname, iname) = dunder_names(op);
-        let lookup = |v: &Value, n: Symbol| match v {
-            Value::Instance(i) => dunder(&i.class, n),
-            _ => None,
-        };
+        let lookup = protocol::instance_dunder;
         if inplace {
             if let Some(m) = lookup(&a, iname) {
                 let r = ctx.call(m, vec![a.clone(), b.clone()]).await?;
@@ -627,7 +624,7 @@ pub fn unary(op: UnaryOp, a: &Value) -> PyResult {
         (UnaryOp::Invert, Value::Int(i)) => Ok(Value::Int(!i)),
         (UnaryOp::Invert, Value::Bool(b)) => Ok(Value::Int(!(*b as i64))),
         (UnaryOp::Invert, Value::BigInt(b)) => Ok(Value::from_bigint(-(**b).clone() - 1)),
-        (_, Value::Instance(inst)) => match dunder(&inst.class, name) {
+        (_, Value::Instance(_) | Value::Class(_)) => match protocol::instance_dunder(a, name) {
             Some(m) => {
                 let a = a.clone();
                 run_async(|ctx| async move { ctx.call(m, vec![a]).await })
@@ -814,8 +811,20 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
             }
             None => Err(type_error(format!("'{}' object is not subscriptable", type_name(obj)))),
         },
-        Value::Class(c) if c.lookup(intern("__class_getitem__")).is_some() || c.module == sym::BUILTINS => {
-            Ok(obj.clone())
+        Value::Class(c) => {
+            if let Some(m) = protocol::instance_dunder(obj, sym::GETITEM) {
+                let (obj, key) = (obj.clone(), key.clone());
+                return run_async(|ctx| async move { ctx.call(m, vec![obj, key]).await });
+            }
+            if c.lookup(intern("__class_getitem__")).is_some() {
+                let m = crate::vm::get_attr(obj, intern("__class_getitem__"))?;
+                let key = key.clone();
+                return run_async(|ctx| async move { ctx.call(m, vec![key]).await });
+            }
+            if c.module == sym::BUILTINS {
+                return Ok(obj.clone());
+            }
+            Err(type_error(format!("type '{}' is not subscriptable", c.name)))
         }
         _ => Err(type_error(format!("'{}' object is not subscriptable", type_name(obj)))),
     }

@@ -30,10 +30,24 @@ pub fn dunder(class: &Rc<Class>, name: Symbol) -> Option<Value> {
     class.lookup(name)
 }
 
-fn instance_dunder(v: &Value, name: Symbol) -> Option<Value> {
+/// The special method `name` of `v`'s type when that is a script class: for instances of
+/// script classes, and for classes whose metaclass is one.
+pub fn instance_dunder(v: &Value, name: Symbol) -> Option<Value> {
     match v {
         Value::Instance(i) => dunder(&i.class, name),
+        Value::Class(c) => dunder(c.metaclass.as_ref()?, name),
         _ => None,
+    }
+}
+
+/// Whether `v`'s type is a script class (see `instance_dunder`), whose special methods
+/// operations must look for.
+#[inline]
+pub fn has_script_type(v: &Value) -> bool {
+    match v {
+        Value::Instance(_) => true,
+        Value::Class(c) => c.metaclass.is_some(),
+        _ => false,
     }
 }
 
@@ -255,8 +269,7 @@ pub fn op_symbol(op: CmpOp) -> &'static str {
 }
 
 async fn rich_compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
-    let is_inst = |v: &Value| matches!(v, Value::Instance(_));
-    if is_inst(a) || is_inst(b) {
+    if has_script_type(a) || has_script_type(b) {
         let (name, reflected) = dunder_of(op);
         // A subclass's reflected method goes first, as in CPython.
         let b_first = match (a, b) {
@@ -345,7 +358,7 @@ pub async fn eq(ctx: &Ctx, a: &Value, b: &Value) -> PyResult<bool> {
             Ok(true)
         }
         (Value::Set(x), Value::Set(y)) => keys::settle(ctx, || x.set_eq(y)).await,
-        (Value::Instance(_), _) | (_, Value::Instance(_)) => {
+        _ if has_script_type(a) || has_script_type(b) => {
             let r = Box::pin(rich_compare(ctx, CmpOp::Eq, a, b)).await?;
             truthy(ctx, &r).await
         }
@@ -465,7 +478,7 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
             Wrapper::DictView { kind: DictViewKind::Keys, dict } => dict_contains(ctx, dict, item).await,
             _ => iter_contains(ctx, container, item).await,
         },
-        Value::Instance(inst) => match dunder(&inst.class, sym::CONTAINS) {
+        Value::Instance(_) | Value::Class(_) => match instance_dunder(container, sym::CONTAINS) {
             Some(m) => {
                 let r = ctx.call(m, vec![container.clone(), item.clone()]).await?;
                 truthy(ctx, &r).await
@@ -517,8 +530,8 @@ pub fn get_iter(v: &Value) -> PyResult {
             }
             _ => return Err(not_iterable(v)),
         },
-        Value::Instance(inst) => {
-            if let Some(m) = dunder(&inst.class, sym::ITER) {
+        Value::Instance(_) | Value::Class(_) => {
+            if let Some(m) = instance_dunder(v, sym::ITER) {
                 let v = v.clone();
                 return run_async(|ctx| async move {
                     let it = ctx.call(m, vec![v]).await?;
@@ -528,7 +541,7 @@ pub fn get_iter(v: &Value) -> PyResult {
                     Ok(it)
                 });
             }
-            if dunder(&inst.class, sym::GETITEM).is_some() {
+            if instance_dunder(v, sym::GETITEM).is_some() {
                 NativeIter::GetItem { obj: v.clone(), index: 0 }
             } else {
                 return Err(not_iterable(v));

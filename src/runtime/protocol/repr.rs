@@ -110,6 +110,15 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                     other => format!("<bound method {} of {}>", repr(ctx, other, guard).await?, recv),
                 }
             }
+            Value::Class(c) if c.metaclass.as_ref().is_some_and(|m| dunder(m, sym::REPR).is_some()) => {
+                let m = dunder(c.metaclass.as_ref().expect("metaclass"), sym::REPR).expect("__repr__");
+                match ctx.call(m, vec![v.clone()]).await? {
+                    Value::Str(s) => s.s.to_string(),
+                    other => {
+                        return Err(type_error(format!("__repr__ returned non-string (type {})", type_name(&other))))
+                    }
+                }
+            }
             Value::Class(c) => {
                 if c.module == sym::BUILTINS {
                     format!("<class '{}'>", c.qualname)
@@ -201,6 +210,13 @@ async fn seq(ctx: &Ctx, items: &[Value], guard: &Recursion) -> PyResult<String> 
 pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
     match v {
         Value::Str(s) => Ok(s.s.to_string()),
+        Value::Class(c) if c.metaclass.as_ref().is_some_and(|m| dunder(m, sym::STR).is_some()) => {
+            let m = dunder(c.metaclass.as_ref().expect("metaclass"), sym::STR).expect("__str__");
+            match ctx.call(m, vec![v.clone()]).await? {
+                Value::Str(s) => Ok(s.s.to_string()),
+                other => Err(type_error(format!("__str__ returned non-string (type {})", type_name(&other)))),
+            }
+        }
         Value::Instance(inst) => {
             if let Some(m) = dunder(&inst.class, sym::STR) {
                 return match ctx.call(m, vec![v.clone()]).await? {
