@@ -1255,7 +1255,7 @@ impl<'a> Emitter<'a> {
         self.span = e.span;
         match &e.node {
             ExprKind::Name(n) => self.load_name(n),
-            ExprKind::Constant(c) => self.constant(c, e.span)?,
+            ExprKind::Constant(c) => self.constant(c)?,
             ExprKind::FString(parts) => self.fstring(parts)?,
             ExprKind::Tuple(xs) => {
                 if xs.iter().any(|x| matches!(x.node, ExprKind::Starred(_))) {
@@ -1359,10 +1359,10 @@ impl<'a> Emitter<'a> {
             }
             ExprKind::UnaryOp { op, operand } => {
                 if let (UnaryOp::Neg, ExprKind::Constant(Constant::Int(i))) = (op, &operand.node) {
-                    return self.constant(&Constant::Int(-i), e.span);
+                    return self.constant(&Constant::Int(-i));
                 }
                 if let (UnaryOp::Neg, ExprKind::Constant(Constant::Float(f))) = (op, &operand.node) {
-                    return self.constant(&Constant::Float(-f), e.span);
+                    return self.constant(&Constant::Float(-f));
                 }
                 self.expr(operand)?;
                 self.span = e.span;
@@ -1525,7 +1525,7 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    fn constant(&mut self, c: &Constant, span: Span) -> R {
+    fn constant(&mut self, c: &Constant) -> R {
         use num_traits::ToPrimitive;
         match c {
             Constant::None => {

@@ -28,6 +28,9 @@ fn make(module: &'static str, name: &'static str, bases: Vec<Rc<Class>>, layout:
                     layout,
                     special_attrs: Cell::new(false),
                     attrs_per_instance: Cell::new(0),
+                    custom_call: std::cell::Cell::new(false),
+                    metaclass: None,
+                    subclasses: Default::default(),
                 })
             })
             .clone()

@@ -191,12 +191,31 @@ impl Vm {
         }
         if c.layout == Layout::Builtin {
             let r = match c.lookup(sym::NEW) {
+                // A builtin type whose constructor is a plain native (`slice`, `memoryview`,
+                // library types such as `struct.Struct`) takes the arguments as they are.
+                Some(ctor @ Value::Native(_)) => {
+                    fiber.stack[at] = ctor;
+                    return self.call_value(fiber, at, argc, kwnames, kind);
+                }
                 Some(Value::Wrapper(w)) => match &*w {
                     crate::object::Wrapper::BuiltinNew { ctor, .. } => call_native(fiber, at, argc, kwnames, ctor),
                     _ => Err(type_error(format!("cannot create '{}' instances", c.name))),
                 },
                 _ => Err(type_error(format!("cannot create '{}' instances", c.name))),
             };
+            fiber.stack.truncate(at);
+            return r.map(CallOutcome::Done);
+        }
+        let builtin_new = match c.lookup(sym::NEW) {
+            Some(Value::Wrapper(w)) => match &*w {
+                crate::object::Wrapper::BuiltinNew { ctor, .. } => Some(*ctor),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Layout::Native, Some(ctor)) = (c.layout, builtin_new) {
+            // A runtime type with a builtin constructor (`memoryview`, `struct.Struct`).
+            let r = call_native(fiber, at, argc, kwnames, ctor);
             fiber.stack.truncate(at);
             return r.map(CallOutcome::Done);
         }

@@ -145,14 +145,16 @@ impl<'a> Emitter<'a> {
                 self.jump_to_fail(pc, 0);
             }
             PatternKind::Singleton(c) => {
-                self.constant(c, p.span)?;
+                self.constant(c)?;
                 self.emit(Op::Compare(CmpOp::Is));
                 self.jump_to_fail(pc, 0);
             }
             PatternKind::As { pattern: None, name } => {
                 if !pc.allow_irrefutable {
                     return match name {
-                        Some(n) => err(format!("name capture '{}' makes remaining patterns unreachable", n.node), p.span),
+                        Some(n) => {
+                            err(format!("name capture '{}' makes remaining patterns unreachable", n.node), p.span)
+                        }
                         None => err("wildcard makes remaining patterns unreachable", p.span),
                     };
                 }

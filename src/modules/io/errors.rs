@@ -31,6 +31,9 @@ fn make_unsupported() -> Rc<Class> {
         layout: Layout::Exception,
         special_attrs: std::cell::Cell::new(false),
         attrs_per_instance: std::cell::Cell::new(0),
+        custom_call: std::cell::Cell::new(false),
+        metaclass: None,
+        subclasses: Default::default(),
     })
 }
 
@@ -83,7 +86,8 @@ fn unicode_error(
     let exc = new_exception(types().exc(class), args);
     {
         let mut attrs = exc.attrs.borrow_mut();
-        for (name, v) in [("encoding", encoding), ("object", object), ("start", start), ("end", end), ("reason", reason)]
+        for (name, v) in
+            [("encoding", encoding), ("object", object), ("start", start), ("end", end), ("reason", reason)]
         {
             attrs.insert(intern(name), v);
         }

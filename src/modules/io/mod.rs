@@ -51,6 +51,9 @@ fn class(module: &str, name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<
         layout,
         special_attrs: std::cell::Cell::new(false),
         attrs_per_instance: std::cell::Cell::new(0),
+        custom_call: std::cell::Cell::new(false),
+        metaclass: None,
+        subclasses: Default::default(),
     })
 }
 

@@ -218,7 +218,8 @@ impl Parser {
                 break;
             }
             let code2 = if c2 == ch('\\') { self.set_escape(dash + 1, flags)? } else { SetCode::Char(c2) };
-            let range_text = || format!("{}-{}", text(&self.src[item_start..dash]), text(&self.src[dash + 1..self.pos]));
+            let range_text =
+                || format!("{}-{}", text(&self.src[item_start..dash]), text(&self.src[dash + 1..self.pos]));
             match (code1, code2) {
                 (SetCode::Char(lo), SetCode::Char(hi)) if lo <= hi => items.push(SetItem::Range(lo, hi)),
                 _ => return err(format!("bad character range {}", range_text()), item_start),

@@ -235,7 +235,7 @@ fn struct_class() -> Rc<crate::object::class::Class> {
     if class.attrs.borrow().is_empty() {
         constructor(&class, |a| {
             let fmt = match a.pos {
-                [Value::Class(_), fmt] => fmt,
+                [fmt] => fmt,
                 _ => return Err(type_error("Struct() takes exactly one argument")),
             };
             let (format, layout) = layout_of(fmt)?;

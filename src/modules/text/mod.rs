@@ -2,11 +2,6 @@
 //! `shlex`, `difflib` and `html` (with `html.entities`). Each is its own source file, run
 //! in a fresh module when first imported.
 
-use crate::intern::intern;
-use crate::object::module::Module;
-use crate::value::Value;
-use std::rc::Rc;
-
 /// The coro source of the named module, if it is one of these.
 pub fn source(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -18,10 +13,4 @@ pub fn source(name: &str) -> Option<&'static str> {
         "html.entities" => include_str!("entities.coro"),
         _ => return None,
     })
-}
-
-pub fn make_module(name: &str) -> Rc<Module> {
-    let m = Rc::new(Module::new(intern(name)));
-    m.set(intern("__name__"), Value::str(name));
-    m
 }
