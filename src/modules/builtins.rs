@@ -137,6 +137,10 @@ fn constructors() {
     // make classes `special_attrs` (object's flag is never recomputed).
     method(&t.object, "__setattr__", |a| {
         check_args(a, "__setattr__", 3, 3)?;
+        if let (Value::Class(c), Some(name)) = (&a.pos[0], a.pos[1].as_str()) {
+            crate::vm::set_class_attr(c, intern(name), a.pos[2].clone());
+            return Ok(Value::None);
+        }
         let (Value::Instance(inst), Some(name)) = (&a.pos[0], a.pos[1].as_str()) else {
             return Err(type_error("can't apply this __setattr__ to this object"));
         };
@@ -145,6 +149,10 @@ fn constructors() {
     });
     method(&t.object, "__delattr__", |a| {
         check_args(a, "__delattr__", 2, 2)?;
+        if let (Value::Class(c), Some(name)) = (&a.pos[0], a.pos[1].as_str()) {
+            crate::vm::del_class_attr(c, intern(name))?;
+            return Ok(Value::None);
+        }
         let (Value::Instance(inst), Some(name)) = (&a.pos[0], a.pos[1].as_str()) else {
             return Err(type_error("can't apply this __delattr__ to this object"));
         };
