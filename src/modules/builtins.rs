@@ -308,11 +308,15 @@ fn isinstance(a: &Args) -> PyResult {
 }
 
 /// `isinstance`/`issubclass` against classes whose metaclass defines `__instancecheck__` /
-/// `__subclasscheck__` (abc.ABCMeta does): the hook decides, each class of a tuple in turn.
+/// `__subclasscheck__` (abc.ABCMeta does), or objects whose class does: the hook decides,
+/// each item of a tuple in turn.
 /// None when no class involved has the hook.
 fn metaclass_check(v: &Value, cls: &Value, hook: crate::intern::Symbol) -> Option<PyResult> {
+    // The hook is looked up on the type of the second argument: a class's metaclass, or
+    // the class of an object such as typing's aliases.
     let hook_of = |c: &Value| match c {
         Value::Class(c) => c.metaclass.as_ref().and_then(|m| m.lookup(hook)),
+        Value::Instance(i) => i.class.lookup(hook),
         _ => None,
     };
     let classes = match cls {
@@ -336,7 +340,11 @@ fn metaclass_check(v: &Value, cls: &Value, hook: crate::intern::Symbol) -> Optio
                     let Value::Class(sub) = &v else { return Err(type_error("issubclass() arg 1 must be a class")) };
                     match c {
                         Value::Class(p) => sub.is_subclass(p),
-                        _ => return Err(type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union")),
+                        _ => {
+                            return Err(type_error(
+                                "issubclass() arg 2 must be a class, a tuple of classes, or a union",
+                            ))
+                        }
                     }
                 }
             };
