@@ -153,6 +153,10 @@ fn constructors() {
     // make classes `special_attrs` (object's flag is never recomputed).
     method(&t.object, "__setattr__", |a| {
         check_args(a, "__setattr__", 3, 3)?;
+        if let (Value::Class(c), Some(name)) = (&a.pos[0], a.pos[1].as_str()) {
+            crate::vm::set_class_attr(c, intern(name), a.pos[2].clone());
+            return Ok(Value::None);
+        }
         let (Value::Instance(inst), Some(name)) = (&a.pos[0], a.pos[1].as_str()) else {
             return Err(type_error("can't apply this __setattr__ to this object"));
         };
@@ -161,6 +165,10 @@ fn constructors() {
     });
     method(&t.object, "__delattr__", |a| {
         check_args(a, "__delattr__", 2, 2)?;
+        if let (Value::Class(c), Some(name)) = (&a.pos[0], a.pos[1].as_str()) {
+            crate::vm::del_class_attr(c, intern(name))?;
+            return Ok(Value::None);
+        }
         let (Value::Instance(inst), Some(name)) = (&a.pos[0], a.pos[1].as_str()) else {
             return Err(type_error("can't apply this __delattr__ to this object"));
         };
@@ -285,11 +293,15 @@ fn isinstance(a: &Args) -> PyResult {
 }
 
 /// `isinstance`/`issubclass` against classes whose metaclass defines `__instancecheck__` /
-/// `__subclasscheck__` (abc.ABCMeta does): the hook decides, each class of a tuple in turn.
+/// `__subclasscheck__` (abc.ABCMeta does), or objects whose class does: the hook decides,
+/// each item of a tuple in turn.
 /// None when no class involved has the hook.
 fn metaclass_check(v: &Value, cls: &Value, hook: crate::intern::Symbol) -> Option<PyResult> {
+    // The hook is looked up on the type of the second argument: a class's metaclass, or
+    // the class of an object such as typing's aliases.
     let hook_of = |c: &Value| match c {
         Value::Class(c) => c.metaclass.as_ref().and_then(|m| m.lookup(hook)),
+        Value::Instance(i) => i.class.lookup(hook),
         _ => None,
     };
     let classes = match cls {

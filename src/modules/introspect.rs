@@ -20,6 +20,7 @@ pub fn make_module() -> Rc<Module> {
     m.set(intern("traceback_text"), native("traceback_text", traceback_text));
     m.set(intern("function_info"), native("function_info", function_info));
     m.set(intern("bind"), native("bind", bind));
+    m.set(intern("function_globals"), native("function_globals", function_globals));
     m
 }
 
@@ -79,6 +80,16 @@ fn function_info(a: &Args) -> PyResult {
         Value::tuple(kwdefaults),
         Value::str(kind),
     ]))
+}
+
+/// `function_globals(f)`: the module a script function's globals live in (for resolving
+/// string annotations), or None.
+fn function_globals(a: &Args) -> PyResult {
+    check_args(a, "function_globals", 1, 1)?;
+    Ok(match &a.pos[0] {
+        Value::Function(f) => Value::Module(f.globals.clone()),
+        _ => Value::None,
+    })
 }
 
 /// `bind(spec, args, kwargs)`: matches arguments to the parameters `spec` describes, as a

@@ -396,12 +396,15 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
             generic_set_attr(obj, inst, name, v)
         }
         Value::Class(c) => {
-            c.attrs.borrow_mut().insert(name, v);
-            crate::object::class::classes_changed();
-            // Assigning a property or `__setattr__` later changes how instances behave.
-            if !c.special_attrs.get() {
-                c.special_attrs.set(c.compute_special_attrs());
+            // A metaclass's own `__setattr__` (enum's refuses to reassign members).
+            if let Some(setattr) = meta_method(c, sym::SETATTR) {
+                let obj = obj.clone();
+                return run_async(
+                    |ctx| async move { ctx.call(setattr, vec![obj, Value::str(name.as_str()), v]).await },
+                )
+                .map(|_| ());
             }
+            set_class_attr(c, name, v);
             Ok(())
         }
         Value::Function(f) => {
@@ -447,6 +450,32 @@ fn read_only(obj: &Value, name: Symbol) -> crate::vm::Flow {
         attribute_error(format!("attribute '{}' of '{}' objects is not writable", name, typ))
     } else {
         no_attr(obj, name)
+    }
+}
+
+/// A script metaclass's `__setattr__` or `__delattr__` for class `c`, if it has one.
+fn meta_method(c: &Class, name: Symbol) -> Option<Value> {
+    c.metaclass.as_ref()?.lookup(name).filter(|f| !is_object_method(f, name))
+}
+
+/// `type.__setattr__`: binds a class attribute.
+pub fn set_class_attr(c: &Class, name: Symbol, v: Value) {
+    c.attrs.borrow_mut().insert(name, v);
+    crate::object::class::classes_changed();
+    // Assigning a property or `__setattr__` later changes how instances behave.
+    if !c.special_attrs.get() {
+        c.special_attrs.set(c.compute_special_attrs());
+    }
+}
+
+/// `type.__delattr__`: unbinds a class attribute.
+pub fn del_class_attr(c: &Class, name: Symbol) -> PyResult<()> {
+    match c.attrs.borrow_mut().shift_remove(&name) {
+        Some(_) => {
+            crate::object::class::classes_changed();
+            Ok(())
+        }
+        None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
     }
 }
 
@@ -535,13 +564,14 @@ pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
             }
             generic_del_attr(obj, inst, name)
         }
-        Value::Class(c) => match c.attrs.borrow_mut().shift_remove(&name) {
-            Some(_) => {
-                crate::object::class::classes_changed();
-                Ok(())
+        Value::Class(c) => {
+            if let Some(delattr) = meta_method(c, sym::DELATTR) {
+                let obj = obj.clone();
+                return run_async(|ctx| async move { ctx.call(delattr, vec![obj, Value::str(name.as_str())]).await })
+                    .map(|_| ());
             }
-            None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
-        },
+            del_class_attr(c, name)
+        }
         Value::Module(m) if m.delete(name) => Ok(()),
         Value::Module(m) => Err(attribute_error(format!("module '{}' has no attribute '{}'", m.display_name(), name))),
         _ => Err(ex::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name))),
