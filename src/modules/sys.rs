@@ -17,8 +17,12 @@ thread_local! {
     static ARGV: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Sets what `sys.argv` holds in modules created from now on (script path first).
+/// Sets what `sys.argv` holds (script path first), in the running interpreter's `sys` and in
+/// those created from now on.
 pub fn set_argv(args: Vec<String>) {
+    if let Some(Value::Module(sys)) = crate::import::cached("sys") {
+        sys.set(intern("argv"), Value::list(args.iter().map(|s| Value::str(s.as_str())).collect()));
+    }
     ARGV.with(|a| *a.borrow_mut() = args);
 }
 
