@@ -208,17 +208,23 @@ pub fn find_and_load<'a>(ctx: &'a Ctx, name: &'a str) -> Boxed<'a> {
             }
             let parent_module =
                 cached(parent).ok_or_else(|| not_found(format!("No module named '{}'", parent), parent))?;
-            // A native module may make its submodules itself (`os` makes `os.path`).
+            // A native module may make its submodules itself (`os` makes `os.path`), or
+            // the registry may have them.
             if let Value::Module(pm) = &parent_module {
                 if let (true, Some(sub @ Value::Module(_))) = (pm.builtin.get(), pm.get(intern(child))) {
                     add_module(name, sub.clone());
                     return Ok(sub);
                 }
+                if pm.builtin.get() && registry::has(name) {
+                    search = Some(Vec::new());
+                }
             }
-            let Some(path) = try_attr(ctx, &parent_module, intern("__path__")).await? else {
-                return Err(not_found(format!("No module named '{}'; '{}' is not a package", name, parent), name));
-            };
-            search = Some(crate::runtime::protocol::iterate(ctx, &path).await?);
+            if search.is_none() {
+                let Some(path) = try_attr(ctx, &parent_module, intern("__path__")).await? else {
+                    return Err(not_found(format!("No module named '{}'; '{}' is not a package", name, parent), name));
+                };
+                search = Some(crate::runtime::protocol::iterate(ctx, &path).await?);
+            }
         }
         let module = load::load(ctx, name, search).await?;
         if !parent.is_empty() {
