@@ -116,10 +116,10 @@ pub fn import_name(globals: Option<&Module>, name: &str, fromlist: Value, level:
         other => vec![other],
     };
     // The common case of a module imported before needs no continuation.
-    if let Some(module) = cached(&abs).filter(|m| ready(m)) {
+    if let Some(module) = cached(&abs).filter(ready) {
         if fromlist.is_empty() && level == 0 {
             let top = abs.split('.').next().unwrap_or_default();
-            if let Some(top) = cached(top).filter(|m| ready(m)) {
+            if let Some(top) = cached(top).filter(ready) {
                 return Ok(top);
             }
         } else if !fromlist.is_empty() && !is_package(&module) {
@@ -208,17 +208,23 @@ pub fn find_and_load<'a>(ctx: &'a Ctx, name: &'a str) -> Boxed<'a> {
             }
             let parent_module =
                 cached(parent).ok_or_else(|| not_found(format!("No module named '{}'", parent), parent))?;
-            // A native module may make its submodules itself (`os` makes `os.path`).
+            // A native module may make its submodules itself (`os` makes `os.path`), or
+            // the registry may have them.
             if let Value::Module(pm) = &parent_module {
                 if let (true, Some(sub @ Value::Module(_))) = (pm.builtin.get(), pm.get(intern(child))) {
                     add_module(name, sub.clone());
                     return Ok(sub);
                 }
+                if pm.builtin.get() && registry::has(name) {
+                    search = Some(Vec::new());
+                }
             }
-            let Some(path) = try_attr(ctx, &parent_module, intern("__path__")).await? else {
-                return Err(not_found(format!("No module named '{}'; '{}' is not a package", name, parent), name));
-            };
-            search = Some(crate::runtime::protocol::iterate(ctx, &path).await?);
+            if search.is_none() {
+                let Some(path) = try_attr(ctx, &parent_module, intern("__path__")).await? else {
+                    return Err(not_found(format!("No module named '{}'; '{}' is not a package", name, parent), name));
+                };
+                search = Some(crate::runtime::protocol::iterate(ctx, &path).await?);
+            }
         }
         let module = load::load(ctx, name, search).await?;
         if !parent.is_empty() {

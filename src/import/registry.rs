@@ -20,6 +20,11 @@ pub fn register(name: &str, make: Constructor) {
     HOSTED.with(|h| h.borrow_mut().insert(name.to_string(), make));
 }
 
+/// Whether there is a native module of this name.
+pub fn has(name: &str) -> bool {
+    HOSTED.with(|h| h.borrow().contains_key(name)) || crate::modules::native_module(name).is_some()
+}
+
 /// A fresh instance of the named native module, if there is one.
 pub fn make(name: &str) -> Option<Rc<Module>> {
     let hosted = HOSTED.with(|h| h.borrow().get(name).cloned());
