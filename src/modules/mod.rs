@@ -49,6 +49,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "sys" => Some(sys::make_module()),
         "requests" => Some(http::make_requests_module()),
         "operator" => Some(operator::make_module()),
+        "collections" => Some(collections::make_module()),
         "_copy_native" => Some(copy::make_native_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) => Some(empty_module(name)),
         _ => None,
