@@ -20,7 +20,7 @@ pub mod math;
 mod numbers;
 mod operator;
 mod queue;
-mod sort_keys;
+pub mod sort_keys;
 pub mod strings;
 pub mod sys;
 pub mod time;
@@ -50,6 +50,8 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "requests" => Some(http::make_requests_module()),
         "operator" => Some(operator::make_module()),
         "collections" => Some(collections::make_module()),
+        "heapq" => Some(heapq::make_module()),
+        "bisect" => Some(bisect::make_module()),
         "_copy_native" => Some(copy::make_native_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) => Some(empty_module(name)),
         _ => None,
@@ -58,7 +60,6 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
 
 /// Modules written wholly in coro (over natives they import), by name.
 const SOURCE_MODULES: &[(&str, &str)] = &[
-    ("bisect", bisect::SOURCE),
     ("collections", collections::SOURCE),
     ("collections.abc", collections::ABC_SOURCE),
     ("_collections_abc", collections::ABCS_SOURCE),
