@@ -33,7 +33,7 @@ pub mod os;
 mod queue;
 pub mod random;
 pub mod re;
-mod sort_keys;
+pub mod sort_keys;
 pub mod strings;
 pub mod r#struct;
 pub mod sys;
@@ -97,6 +97,9 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "importlib" => Some(importlib::make_module()),
         "__future__" => Some(future::make_module()),
         "operator" => Some(operator::make_module()),
+        "collections" => Some(collections::make_module()),
+        "heapq" => Some(heapq::make_module()),
+        "bisect" => Some(bisect::make_module()),
         "_copy_native" => Some(copy::make_native_module()),
         "re" => Some(re::make_module()),
         "random" => Some(random::make_module()),
@@ -118,7 +121,6 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("logging", include_str!("logging/lib.coro")),
     ("typing", include_str!("typing/lib.coro")),
     ("warnings", include_str!("warnings/lib.coro")),
-    ("bisect", bisect::SOURCE),
     ("collections", collections::SOURCE),
     ("collections.abc", collections::ABC_SOURCE),
     ("_collections_abc", collections::ABCS_SOURCE),

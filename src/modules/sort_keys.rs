@@ -52,3 +52,14 @@ pub fn native_cmp(a: &Value, b: &Value) -> Ordering {
         _ => num_compare(a, b).flatten().unwrap_or(Ordering::Equal),
     }
 }
+
+/// `a < b` without script code when both are numbers or strings.
+pub fn less_now(a: &Value, b: &Value) -> Option<bool> {
+    if let Some(Some(o)) = num_compare(a, b) {
+        return Some(o == Ordering::Less);
+    }
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Some(x.s < y.s),
+        _ => None,
+    }
+}
