@@ -116,7 +116,7 @@ pub fn open(a: &Args) -> PyResult {
     }
     for (k, v) in a.kw {
         let Some(i) = PARAMS.iter().position(|p| *p == k.as_str()) else {
-            return Err(type_error(format!("open() got an unexpected keyword argument '{}'", k)));
+            return Err(type_error(format!("'{}' is an invalid keyword argument for open()", k)));
         };
         if args[i].is_some() {
             return Err(type_error(format!(
