@@ -115,10 +115,10 @@ pub fn import_name(globals: Option<&Module>, name: &str, fromlist: Value, level:
         other => vec![other],
     };
     // The common case of a module imported before needs no continuation.
-    if let Some(module) = cached(&abs).filter(|m| ready(m)) {
+    if let Some(module) = cached(&abs).filter(ready) {
         if fromlist.is_empty() && level == 0 {
             let top = abs.split('.').next().unwrap_or_default();
-            if let Some(top) = cached(top).filter(|m| ready(m)) {
+            if let Some(top) = cached(top).filter(ready) {
                 return Ok(top);
             }
         } else if !fromlist.is_empty() && !is_package(&module) {

@@ -60,8 +60,6 @@ fn raw_mode(m: &Mode) -> String {
         "xb"
     } else if m.appending {
         "ab"
-    } else if m.reading && !m.updating {
-        "rb"
     } else if m.reading || m.updating && m.writing {
         "rb"
     } else {
