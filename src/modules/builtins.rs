@@ -89,6 +89,7 @@ pub fn make_module() -> Rc<Module> {
     }
     t.exc("BaseException").attrs.borrow_mut().insert(sym::INIT, base_init());
     crate::runtime::os_error::install();
+    super::io::errors::install();
     set("NotImplemented", Value::NotImplemented);
     set("Ellipsis", Value::Ellipsis);
     set("__name__", Value::str("builtins"));

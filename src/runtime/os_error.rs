@@ -176,7 +176,7 @@ fn subclass_name(errno: i64) -> Option<&'static str> {
 /// subclass for that errno.
 pub fn constructed_class(class: &Rc<Class>, args: &[Value]) -> Rc<Class> {
     let os_error = types().exc("OSError");
-    if !Rc::ptr_eq(class, os_error) || args.len() < 2 {
+    if !Rc::ptr_eq(class, os_error) || !(2..=5).contains(&args.len()) {
         return class.clone();
     }
     match args[0] {

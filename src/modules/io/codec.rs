@@ -103,7 +103,7 @@ impl DecodeError {
         if self.end - self.start == 1 {
             format!(
                 "'{}' codec can't decode byte 0x{:02x} in position {}: {}",
-                self.codec, self.bytes[self.start], self.start, self.reason
+                self.codec, self.bytes[0], self.start, self.reason
             )
         } else {
             format!(
@@ -244,12 +244,7 @@ pub fn encode(codec: Codec, errors: Errors, text: &str, out: &mut Vec<u8>) -> Py
             Errors::Replace => out.extend(std::iter::repeat_n(b'?', end - i)),
             Errors::BackslashReplace => {
                 for &c in &chars[i..end] {
-                    let esc = match c as u32 {
-                        n if n < 0x100 => format!("\\x{:02x}", n),
-                        n if n < 0x10000 => format!("\\u{:04x}", n),
-                        n => format!("\\U{:08x}", n),
-                    };
-                    out.extend_from_slice(esc.as_bytes());
+                    out.extend_from_slice(char_escape(c).as_bytes());
                 }
             }
             Errors::XmlCharRefReplace => {
@@ -264,19 +259,23 @@ pub fn encode(codec: Codec, errors: Errors, text: &str, out: &mut Vec<u8>) -> Py
     Ok(())
 }
 
+/// `\xNN`, `\uNNNN` or `\UNNNNNNNN` for a character, as backslashreplace writes it.
+fn char_escape(c: char) -> String {
+    match c as u32 {
+        n if n < 0x100 => format!("\\x{:02x}", n),
+        n if n < 0x10000 => format!("\\u{:04x}", n),
+        n => format!("\\U{:08x}", n),
+    }
+}
+
 fn encode_error(codec: Codec, chars: &[char], start: usize, end: usize, limit: u32) -> Flow {
     let what = if end - start == 1 {
-        let c = chars[start] as u32;
-        let esc = match c {
-            n if n < 0x100 => format!("\\x{:02x}", n),
-            n if n < 0x10000 => format!("\\u{:04x}", n),
-            n => format!("\\U{:08x}", n),
-        };
-        format!("character '{}' in position {}", esc, start)
+        format!("character '{}' in position {}", char_escape(chars[start]), start)
     } else {
         format!("characters in position {}-{}", start, end - 1)
     };
-    let msg = format!("'{}' codec can't encode {}: ordinal not in range({})", codec.name(), what, limit);
+    let reason = format!("ordinal not in range({})", limit);
+    let msg = format!("'{}' codec can't encode {}: {}", codec.name(), what, reason);
     let text: String = chars.iter().collect();
-    super::errors::unicode_encode_error(codec.name(), &text, start, end, "ordinal not in range", msg)
+    super::errors::unicode_encode_error(codec.name(), &text, start, end, &reason, msg)
 }

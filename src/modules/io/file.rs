@@ -246,7 +246,7 @@ impl FileObj {
     pub fn read_line(&mut self, limit: Option<usize>) -> FileResult<String> {
         let mut scanned = 0;
         let (end, translate) = loop {
-            let rest = self.text[self.text_pos..].as_bytes();
+            let rest = &self.text.as_bytes()[self.text_pos..];
             if let Some(limit) = limit {
                 // A limit in characters is at most 4 bytes each: stop scanning past that.
                 if scanned > limit * 4 {

@@ -58,7 +58,8 @@ fn size_arg(a: &Args, name: &str, strict_int: bool) -> PyResult<Option<usize>> {
     }
     check_args(a, name, 1, 2)?;
     match a.pos.get(1) {
-        None | Some(Value::None) => Ok(None),
+        None => Ok(None),
+        Some(Value::None) if !strict_int => Ok(None),
         Some(Value::Int(n)) => Ok(usize::try_from(*n).ok()),
         Some(Value::Bool(b)) => Ok(Some(*b as usize)),
         Some(other) if strict_int => {

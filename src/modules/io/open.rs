@@ -60,8 +60,6 @@ fn raw_mode(m: &Mode) -> String {
         "xb"
     } else if m.appending {
         "ab"
-    } else if m.reading && !m.updating {
-        "rb"
     } else if m.reading || m.updating && m.writing {
         "rb"
     } else {
@@ -116,7 +114,7 @@ pub fn open(a: &Args) -> PyResult {
     }
     for (k, v) in a.kw {
         let Some(i) = PARAMS.iter().position(|p| *p == k.as_str()) else {
-            return Err(type_error(format!("open() got an unexpected keyword argument '{}'", k)));
+            return Err(type_error(format!("'{}' is an invalid keyword argument for open()", k)));
         };
         if args[i].is_some() {
             return Err(type_error(format!("argument for open() given by name ('{}') and position ({})", k, i + 1)));

@@ -38,8 +38,8 @@ fn std_stream(stream: Stream, name: &str, mode: &str, errors: Errors) -> Value {
 
 thread_local! {
     static STREAMS: StdStreams = StdStreams {
-        stdin: std_stream(Stream::Stdin, "<stdin>", "r", Errors::Strict),
-        stdout: std_stream(Stream::Stdout, "<stdout>", "w", Errors::Strict),
+        stdin: std_stream(Stream::Stdin, "<stdin>", "r", Errors::SurrogateEscape),
+        stdout: std_stream(Stream::Stdout, "<stdout>", "w", Errors::SurrogateEscape),
         stderr: std_stream(Stream::Stderr, "<stderr>", "w", Errors::BackslashReplace),
     };
 }
