@@ -15,7 +15,7 @@ mod numbers;
 pub mod random;
 pub mod re;
 pub mod strings;
-mod text;
+mod pylib;
 pub mod sys;
 pub mod time;
 
@@ -30,7 +30,7 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "asyncio" => Some(asyncio::SOURCE),
         "re" => Some(re::SOURCE),
         "random" => Some(random::SOURCE),
-        _ => text::source(name),
+        _ => pylib::source(name),
     }
 }
 
@@ -45,6 +45,6 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
         "requests" => Some(http::make_requests_module()),
-        _ => text::source(name).map(|_| text::make_module(name)),
+        _ => pylib::source(name).map(|_| pylib::make_module(name)),
     }
 }
