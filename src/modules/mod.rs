@@ -12,10 +12,10 @@ pub mod http;
 pub mod json;
 pub mod math;
 mod numbers;
+mod pylib;
 pub mod random;
 pub mod re;
 pub mod strings;
-mod pylib;
 pub mod sys;
 pub mod time;
 

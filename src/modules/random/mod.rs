@@ -72,7 +72,9 @@ fn new(a: &Args) -> PyResult {
 
 fn this<'a>(a: &'a Args) -> PyResult<RefMut<'a, Twister>> {
     match a.pos.first() {
-        Some(Value::Instance(i)) => i.native::<Twister>().ok_or_else(|| type_error("descriptor requires a '_random.Random' object")),
+        Some(Value::Instance(i)) => {
+            i.native::<Twister>().ok_or_else(|| type_error("descriptor requires a '_random.Random' object"))
+        }
         _ => Err(type_error("descriptor requires a '_random.Random' object")),
     }
 }
@@ -141,7 +143,9 @@ fn getrandbits(a: &Args) -> PyResult {
     let k = match &a.pos[1] {
         Value::Int(k) => *k,
         Value::Bool(b) => *b as i64,
-        Value::BigInt(_) => return Err(crate::runtime::exceptions::overflow_error("Python int too large to convert to C int")),
+        Value::BigInt(_) => {
+            return Err(crate::runtime::exceptions::overflow_error("Python int too large to convert to C int"))
+        }
         other => return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(other)))),
     };
     if k < 0 {
@@ -231,8 +235,14 @@ fn setstate(a: &Args) -> PyResult {
     for (w, v) in words.iter_mut().zip(state.items.iter()) {
         *w = match v {
             Value::Int(i) if (0..=u32::MAX as i64).contains(i) => *i as u32,
-            Value::Int(_) | Value::BigInt(_) => return Err(crate::runtime::exceptions::overflow_error("Python int too large to convert to C unsigned long")),
-            other => return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(other)))),
+            Value::Int(_) | Value::BigInt(_) => {
+                return Err(crate::runtime::exceptions::overflow_error(
+                    "Python int too large to convert to C unsigned long",
+                ))
+            }
+            other => {
+                return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(other))))
+            }
         };
     }
     let index = match &state.items[mt::N] {

@@ -240,11 +240,7 @@ impl<'t, T: Unit> Matcher<'t, T> {
 
     /// Runs `body` to its first success only, then the rest; failing the rest does not
     /// backtrack into `body`.
-    fn atomic(
-        &mut self,
-        body: &mut dyn FnMut(&mut Self, Cont<'_, 't, T>) -> bool,
-        k: Cont<'_, 't, T>,
-    ) -> bool {
+    fn atomic(&mut self, body: &mut dyn FnMut(&mut Self, Cont<'_, 't, T>) -> bool, k: Cont<'_, 't, T>) -> bool {
         let saved = (self.marks.clone(), self.lastindex);
         let mut end = UNSET;
         if !body(self, &mut |_, j| {

@@ -95,7 +95,9 @@ impl<'s> Subject<'s> {
     fn slice(&self, s: usize, e: usize) -> Value {
         match self {
             Subject::Ascii(t) => Value::str(&t[s..e]),
-            Subject::Wide(w) => Value::str(w[s..e].iter().map(|&c| char::from_u32(c).unwrap_or('\u{fffd}')).collect::<String>()),
+            Subject::Wide(w) => {
+                Value::str(w[s..e].iter().map(|&c| char::from_u32(c).unwrap_or('\u{fffd}')).collect::<String>())
+            }
         }
     }
 
@@ -123,7 +125,9 @@ impl<'s> Subject<'s> {
         let mut at = pos;
         let mut must_advance = false;
         while at <= endpos {
-            let Some(found) = self.search(p, at, endpos, Mode { anchored: false, full: false, must_advance }) else { break };
+            let Some(found) = self.search(p, at, endpos, Mode { anchored: false, full: false, must_advance }) else {
+                break;
+            };
             if !f(&found) {
                 break;
             }
@@ -162,12 +166,16 @@ fn bounds(len: usize, pos: &Value, endpos: &Value) -> PyResult<(usize, usize)> {
 /// the caller to raise as `re.error`.
 fn compile(a: &Args) -> PyResult {
     check_args(a, "_compile", 2, 2)?;
-    let Value::Str(src) = &a.pos[0] else { return Err(type_error("first argument must be string or compiled pattern")) };
+    let Value::Str(src) = &a.pos[0] else {
+        return Err(type_error("first argument must be string or compiled pattern"));
+    };
     let flags = int_arg(&a.pos[1])? as u32;
     let parsed = match parser::parse(src.s.chars().map(|c| c as u32).collect(), flags, false) {
         Ok(p) => p,
         Err(e) if e.overflow => return Err(overflow_error(e.msg)),
-        Err(e) => return Ok(Value::tuple(vec![Value::str(e.msg), e.pos.map_or(Value::None, |p| Value::Int(p as i64))])),
+        Err(e) => {
+            return Ok(Value::tuple(vec![Value::str(e.msg), e.pos.map_or(Value::None, |p| Value::Int(p as i64))]))
+        }
     };
     let index = PyDict::default();
     for (name, &g) in &parsed.names {

@@ -41,7 +41,9 @@ fn ascii_category(cat: Category, b: u8, unicode: bool) -> bool {
     match cat {
         Category::Digit => b.is_ascii_digit(),
         Category::Word => b.is_ascii_alphanumeric() || b == b'_',
-        Category::Space => matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c') || (unicode && (0x1c..=0x1f).contains(&b)),
+        Category::Space => {
+            matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c') || (unicode && (0x1c..=0x1f).contains(&b))
+        }
     }
 }
 
@@ -167,9 +169,14 @@ pub struct Look {
 #[derive(Debug)]
 pub enum Node {
     /// A literal code point; `fold` compares lowercase forms (the stored one is lowercase).
-    Char { c: u32, fold: bool },
+    Char {
+        c: u32,
+        fold: bool,
+    },
     /// `.`: any character but a newline, or any character at all with DOTALL.
-    Any { dotall: bool },
+    Any {
+        dotall: bool,
+    },
     Set(Box<CharSet>),
     Class(Class),
     Anchor(Anchor),
@@ -177,11 +184,18 @@ pub enum Node {
     Seq(Vec<Node>),
     Alt(Vec<Node>),
     Repeat(Box<Repeat>),
-    Backref { group: usize, fold: bool },
+    Backref {
+        group: usize,
+        fold: bool,
+    },
     Look(Box<Look>),
     Atomic(Box<Node>),
     /// `(?(group)yes|no)`
-    Cond { group: usize, yes: Box<Node>, no: Box<Node> },
+    Cond {
+        group: usize,
+        yes: Box<Node>,
+        no: Box<Node>,
+    },
 }
 
 /// The widest a repeat or pattern can be: CPython's MAXREPEAT stands for "no limit".

@@ -59,7 +59,8 @@ pub fn parse(src: Vec<u32>, flags: u32, bytes: bool) -> Parsed<Pattern> {
     if !bytes && flags & LOCALE != 0 {
         return err_nowhere("cannot use LOCALE flag with a str pattern");
     }
-    let mut p = Parser { src, pos: 0, flags, inline_global: 0, bytes, groups: 1, names: IndexMap::new(), open: Vec::new() };
+    let mut p =
+        Parser { src, pos: 0, flags, inline_global: 0, bytes, groups: 1, names: IndexMap::new(), open: Vec::new() };
     let root = p.alternation(flags, 0)?;
     if p.pos < p.src.len() {
         // Only a `)` stops the top level early.
@@ -239,7 +240,9 @@ impl Parser {
                 let number = |d: &str| -> Parsed<usize> {
                     match d.parse::<u64>() {
                         Ok(n) if n < MAXREPEAT => Ok(n as usize),
-                        _ => Err(ReError { msg: "the repetition number is too large".into(), pos: None, overflow: true }),
+                        _ => {
+                            Err(ReError { msg: "the repetition number is too large".into(), pos: None, overflow: true })
+                        }
                     }
                 };
                 let min = if lo.is_empty() { 0 } else { number(&lo)? };
@@ -283,7 +286,7 @@ impl Parser {
     }
 
     fn check_name(&self, name: &str, at: usize) -> Parsed<()> {
-        if crate::modules::strings::unicode::is_identifier(name) && !(self.bytes && !name.is_ascii()) {
+        if (name.is_ascii() || !self.bytes) && crate::modules::strings::unicode::is_identifier(name) {
             Ok(())
         } else {
             err(format!("bad character in group name '{}'", name), at)
@@ -492,4 +495,3 @@ pub(super) fn class_escape_of(c: u32, flags: u32) -> Option<Class> {
     };
     Some(Class { cat, negated, ascii: flags & UNICODE == 0 })
 }
-
