@@ -233,3 +233,40 @@ fn a_deadlock_report_names_the_lock_each_task_waits_on() {
     assert!(err.contains(":5 (in holder): async with lock:\n"), "{}", err);
     assert!(err.ends_with("RuntimeError: event loop deadlocked: no task can make progress\n"), "{}", err);
 }
+
+/// Writes `bytes` as a script file and returns its path.
+fn raw_script(name: &str, bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("coro-cli-{}-{}", std::process::id(), name));
+    std::fs::write(&path, bytes).expect("write script");
+    path.display().to_string()
+}
+
+#[test]
+fn source_bytes_are_decoded_as_cpython_decodes_them() {
+    let path = raw_script("bom.py", b"\xef\xbb\xbfprint('bom skipped')\n");
+    assert_eq!(coro(&[&path]), (0, "bom skipped\n".to_string(), String::new()));
+
+    let path = raw_script("latin1.py", b"# -*- coding: latin-1 -*-\nprint('caf\xe9')\n");
+    assert_eq!(coro(&[&path]).1, "caf\u{e9}\n");
+
+    let path = raw_script("binary.py", b"print(1)\nx = '\xff'\n");
+    let (status, out, err) = coro(&[&path]);
+    assert_eq!((status, out.as_str()), (1, ""));
+    let last = err.trim_end();
+    assert!(
+        last.starts_with("SyntaxError: Non-UTF-8 code starting with '\\xff' in file /")
+            && last.ends_with(
+                "binary.py on line 2, but no encoding declared; see https://peps.python.org/pep-0263/ for details"
+            ),
+        "{err}"
+    );
+
+    let path = raw_script("nul.py", b"x = 'a\x00b'\n");
+    let (status, _, err) = coro(&[&path]);
+    assert_eq!(status, 1);
+    assert!(err.trim_end().ends_with("SyntaxError: source code cannot contain null bytes"), "{err}");
+
+    let path = raw_script("unknown.py", b"# coding: klingon\nx = 1\n");
+    let (status, _, err) = coro(&[&path]);
+    assert_eq!((status, err.trim_end()), (1, "SyntaxError: encoding problem: klingon"));
+}

@@ -14,6 +14,8 @@ use indexmap::IndexSet;
 use std::cell::Cell;
 use std::rc::Rc;
 
+mod patterns;
+
 /// What a `break`, `continue` or `return` must clean up on its way out.
 enum FBlock<'a> {
     /// A loop; `for_iter` when an iterator sits on the stack.
@@ -309,10 +311,28 @@ impl<'a> Emitter<'a> {
                 }
             }
             StmtKind::AugAssign { target, op, value } => self.aug_assign(target, *op, value)?,
-            StmtKind::AnnAssign { target, value, .. } => {
+            StmtKind::AnnAssign { target, annotation, value } => {
                 if let Some(v) = value {
                     self.expr(v)?;
                     self.assign(target)?;
+                }
+                if self.scope_kind() != ScopeKind::Function {
+                    match &target.node {
+                        // `x: T` records T in the scope's `__annotations__`.
+                        ExprKind::Name(n) => {
+                            self.annotation(annotation)?;
+                            self.load_name("__annotations__");
+                            self.load_const(Value::str(n.as_str()));
+                            self.span = s.span;
+                            self.emit(Op::StoreSubscr);
+                        }
+                        // Other targets' annotations are evaluated and dropped.
+                        _ if !self.table.future_annotations => {
+                            self.expr(annotation)?;
+                            self.emit(Op::Pop);
+                        }
+                        _ => {}
+                    }
                 }
             }
             StmtKind::FunctionDef(f) => self.function_def(f, s.span)?,
@@ -411,7 +431,8 @@ impl<'a> Emitter<'a> {
                 self.span = s.span;
                 self.emit(Op::Raise(n));
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Match { subject, cases } => self.match_stmt(subject, cases)?,
+            StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
                 if finalbody.is_empty() {
                     self.try_except(body, handlers, orelse)?;
                 } else {
@@ -431,31 +452,30 @@ impl<'a> Emitter<'a> {
             }
             StmtKind::Import(names) => {
                 for a in names {
-                    let i = self.name_idx(&a.name.node);
-                    self.emit(Op::ImportName(i));
+                    self.import_name(&a.name.node, 0, None);
                     match &a.asname {
+                        // `import a.b.c as d`: the import gives `a`; d is its `b.c`.
                         Some(asname) => {
                             for part in a.name.node.split('.').skip(1) {
                                 let pi = self.name_idx(part);
-                                self.emit(Op::LoadAttr(pi));
+                                self.emit(Op::ImportFrom(pi));
+                                self.emit(Op::Rot2);
+                                self.emit(Op::Pop);
                             }
                             self.store_name(&asname.node)
                         }
-                        None => {
-                            let top = a.name.node.split('.').next().unwrap_or("").to_string();
-                            if top != a.name.node {
-                                self.emit(Op::Pop);
-                                let ti = self.name_idx(&top);
-                                self.emit(Op::ImportName(ti));
-                            }
-                            self.store_name(&top)
-                        }
+                        None => self.store_name(a.name.node.split('.').next().unwrap_or("")),
                     }
                 }
             }
+            // Future features are compile-time switches (see `SymbolTable::future_annotations`).
+            StmtKind::ImportFrom { module, .. } if module == "__future__" => {}
             StmtKind::ImportFrom { module, names } => {
-                let i = self.name_idx(module);
-                self.emit(Op::ImportName(i));
+                // Relative imports keep their leading dots in the module name.
+                let name = module.trim_start_matches('.');
+                let level = module.len() - name.len();
+                let fromlist = names.iter().map(|a| Value::str(a.name.node.as_str())).collect();
+                self.import_name(name, level, Some(fromlist));
                 // The grammar allows `*` only alone.
                 if names.first().is_some_and(|a| a.name.node == "*") {
                     self.emit(Op::ImportStar);
@@ -471,6 +491,19 @@ impl<'a> Emitter<'a> {
             StmtKind::Global(_) | StmtKind::Nonlocal(_) => {}
         }
         Ok(())
+    }
+
+    /// `ImportName` with its level and from-list (None for a plain `import`) below it.
+    fn import_name(&mut self, name: &str, level: usize, fromlist: Option<Vec<Value>>) {
+        self.emit(Op::LoadInt(level as i32));
+        match fromlist {
+            Some(names) => self.load_const(Value::tuple(names)),
+            None => {
+                self.emit(Op::LoadNone);
+            }
+        }
+        let i = self.name_idx(name);
+        self.emit(Op::ImportName(i));
     }
 
     /// Compiles a condition and the jumps taken when its truth equals `when` (to be patched
@@ -916,7 +949,26 @@ impl<'a> Emitter<'a> {
             self.expr(d)?;
         }
         self.span = span;
-        let flags = self.push_defaults(&f.params)?;
+        let mut flags = self.push_defaults(&f.params)?;
+        let p = &f.params;
+        let annotated: Vec<(&str, &Expr)> = p
+            .posonly
+            .iter()
+            .chain(&p.args)
+            .chain(p.vararg.as_ref())
+            .chain(&p.kwonly)
+            .chain(p.kwarg.as_ref())
+            .filter_map(|prm| Some((prm.name.node.as_str(), prm.annotation.as_ref()?)))
+            .chain(f.returns.as_ref().map(|r| ("return", r)))
+            .collect();
+        if !annotated.is_empty() {
+            for (name, a) in &annotated {
+                self.load_const(Value::str(*name));
+                self.annotation(a)?;
+            }
+            self.emit(Op::BuildMap(annotated.len() as u32));
+            flags |= 4;
+        }
         let scope = self.table.scope_of(f);
         let qualname = self.child_qualname(&f.name.node);
         let mut child = Emitter::new(self.table, self.source.clone(), self.module, scope, &f.name.node, qualname);
@@ -944,6 +996,25 @@ impl<'a> Emitter<'a> {
         }
         self.store_name(&f.name.node);
         Ok(())
+    }
+
+    /// An annotation's value: the expression, or its source text under
+    /// `from __future__ import annotations`.
+    fn annotation(&mut self, e: &'a Expr) -> R {
+        if self.table.future_annotations {
+            let text = self.source.text[e.span.start as usize..e.span.end as usize].to_string();
+            self.load_const(Value::str(text));
+            return Ok(());
+        }
+        self.expr(e)
+    }
+
+    /// Creates the scope's `__annotations__` dict when its statements annotate names.
+    fn setup_annotations(&mut self, body: &[Stmt]) {
+        if has_annotations(body) {
+            self.emit(Op::BuildMap(0));
+            self.store_name("__annotations__");
+        }
     }
 
     fn code_flags(&self, params: &Params, scope: usize, is_async: bool) -> CodeFlags {
@@ -977,6 +1048,7 @@ impl<'a> Emitter<'a> {
             let di = child.name_idx("__doc__");
             child.emit(Op::StoreName(di));
         }
+        child.setup_annotations(&c.body);
         child.body(&c.body)?;
         if child.table.scopes[scope].symbols.get("__class__") == Some(&SymKind::Cell) {
             let s = child.slot("__class__");
@@ -998,9 +1070,29 @@ impl<'a> Emitter<'a> {
                     self.expr(e)?;
                     nbases += 1;
                 }
-                Arg::Keyword(..) => {} // `metaclass=` and class keywords are accepted and ignored
-                _ => return err("unpacking in class bases is not supported", span),
+                Arg::Keyword(..) | Arg::DoubleStarred(_) => {}
+                Arg::Starred(_) => return err("unpacking in class bases is not supported", span),
             }
+        }
+        let keywords: Vec<&Arg> =
+            c.bases.iter().filter(|a| matches!(a, Arg::Keyword(..) | Arg::DoubleStarred(_))).collect();
+        if !keywords.is_empty() {
+            self.emit(Op::BuildMap(0));
+            for a in keywords {
+                match a {
+                    Arg::Keyword(name, x) => {
+                        self.load_const(Value::str(name.node.as_str()));
+                        self.expr(x)?;
+                        self.emit(Op::MapAdd(1));
+                    }
+                    Arg::DoubleStarred(x) => {
+                        self.expr(x)?;
+                        self.emit(Op::DictUpdate(1));
+                    }
+                    _ => unreachable!("only keywords"),
+                }
+            }
+            nbases |= crate::bytecode::BUILD_CLASS_KW;
         }
         let k = self.konst(Value::str(c.name.node.as_str()));
         self.span = span;
@@ -1449,9 +1541,9 @@ impl<'a> Emitter<'a> {
                 None => self.load_const(Value::from_bigint(i.clone())),
             },
             Constant::Float(f) => self.load_const(Value::Float(*f)),
-            Constant::Imaginary(_) => return err("complex numbers are not supported", span),
+            Constant::Imaginary(im) => self.load_const(Value::complex(0.0, *im)),
             Constant::Str(s) => self.load_const(Value::str(s.as_str())),
-            Constant::Bytes(_) => return err("bytes literals are not supported", span),
+            Constant::Bytes(b) => self.load_const(Value::bytes(b.clone())),
         }
         Ok(())
     }
@@ -1497,15 +1589,16 @@ impl<'a> Emitter<'a> {
     fn call(&mut self, e: &'a Expr, func: &'a Expr, args: &'a [Arg]) -> R {
         let simple = args.iter().all(|a| matches!(a, Arg::Positional(_)));
         let has_star = args.iter().any(|a| matches!(a, Arg::Starred(_) | Arg::DoubleStarred(_)));
-        // `super()` inside a method means `super(__class__, first_argument)`.
+        // `super()` inside a method means `super(__class__, first_argument)`. In a function
+        // without parameters it is a plain call, which raises CPython's RuntimeError when run.
         if let (ExprKind::Name(n), true) = (&func.node, args.is_empty()) {
-            if n == "super" && self.scope_kind() == ScopeKind::Function && self.locals.contains("__class__") {
+            let first = self.table.scopes[self.scope].params.first().cloned();
+            if let (true, Some(first)) =
+                (n == "super" && self.scope_kind() == ScopeKind::Function && self.locals.contains("__class__"), first)
+            {
                 self.load_name("super");
                 self.load_name("__class__");
-                match self.table.scopes[self.scope].params.first().cloned() {
-                    Some(first) => self.load_name(&first),
-                    None => return err("super(): no arguments", e.span),
-                }
+                self.load_name(&first);
                 self.span = e.span;
                 self.emit(Op::Call(2));
                 return Ok(());
@@ -1594,6 +1687,26 @@ impl<'a> Emitter<'a> {
     }
 }
 
+/// Whether statements (and the blocks in them, not nested functions or classes) annotate
+/// a name, so that their scope needs an `__annotations__` dict.
+fn has_annotations(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.node {
+        StmtKind::AnnAssign { target, .. } => matches!(target.node, ExprKind::Name(_)),
+        StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+            has_annotations(body) || has_annotations(orelse)
+        }
+        StmtKind::For { body, orelse, .. } => has_annotations(body) || has_annotations(orelse),
+        StmtKind::With { body, .. } => has_annotations(body),
+        StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
+            has_annotations(body)
+                || handlers.iter().any(|h| has_annotations(&h.body))
+                || has_annotations(orelse)
+                || has_annotations(finalbody)
+        }
+        _ => false,
+    })
+}
+
 /// Whether an expression awaits, not counting nested functions and lambdas.
 fn contains_await(e: &Expr) -> bool {
     use ExprKind::*;
@@ -1676,6 +1789,14 @@ pub fn compile_module(
     let interactive = display.is_some();
     e.is_async = interactive;
     e.display = display;
+    if let (false, Some(StmtKind::Expr(Spanned { node: ExprKind::Constant(Constant::Str(doc)), .. }))) =
+        (interactive, m.body.first().map(|s| &s.node))
+    {
+        // The module's docstring is its `__doc__`.
+        e.load_const(Value::str(doc.as_str()));
+        e.store_name("__doc__");
+    }
+    e.setup_annotations(&m.body);
     e.body(&m.body)?;
     e.emit(Op::LoadNone);
     e.emit(Op::Return);

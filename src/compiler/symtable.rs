@@ -76,6 +76,8 @@ pub struct ScopeError {
 pub struct SymbolTable {
     pub scopes: Vec<Scope>,
     by_node: FxHashMap<usize, usize>,
+    /// `from __future__ import annotations`: annotations are kept as their source text.
+    pub future_annotations: bool,
 }
 
 impl SymbolTable {
@@ -99,7 +101,11 @@ pub fn analyze(module: &Module) -> Result<SymbolTable, ScopeError> {
     if let Some(e) = b.error {
         return Err(e);
     }
-    let mut table = SymbolTable { scopes: b.scopes, by_node: b.by_node };
+    let future_annotations = module.body.iter().any(|s| {
+        matches!(&s.node, StmtKind::ImportFrom { module, names }
+            if module == "__future__" && names.iter().any(|a| a.name.node == "annotations"))
+    });
+    let mut table = SymbolTable { scopes: b.scopes, by_node: b.by_node, future_annotations };
     resolve(&mut table)?;
     Ok(table)
 }
@@ -264,7 +270,17 @@ impl Builder {
                     self.expr(c);
                 }
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Match { subject, cases } => {
+                self.expr(subject);
+                for case in cases {
+                    self.pattern(&case.pattern);
+                    if let Some(g) = &case.guard {
+                        self.expr(g);
+                    }
+                    self.stmts(&case.body);
+                }
+            }
+            StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
                 self.stmts(body);
                 for h in handlers {
                     if let Some(t) = &h.typ {
@@ -293,7 +309,15 @@ impl Builder {
                     self.bind(&bound);
                 }
             }
-            StmtKind::ImportFrom { names, .. } => {
+            StmtKind::ImportFrom { module, names } => {
+                if module == "__future__" {
+                    for a in names {
+                        let known = ["annotations", "generators", "division", "absolute_import", "with_statement", "print_function", "unicode_literals", "nested_scopes", "generator_stop", "barry_as_FLUFL"];
+                        if !known.contains(&a.name.node.as_str()) {
+                            self.fail(format!("future feature {} is not defined", a.name.node), a.name.span);
+                        }
+                    }
+                }
                 for a in names {
                     if a.name.node != "*" {
                         self.bind(&a.asname.as_ref().unwrap_or(&a.name).node);
@@ -320,6 +344,49 @@ impl Builder {
                         self.fail("nonlocal declaration not allowed at module level".into(), s.span);
                     }
                     self.scope().nonlocals.insert(n.node.clone());
+                }
+            }
+        }
+    }
+
+    /// The names a pattern binds, and the expressions (values, classes, keys) it reads.
+    fn pattern(&mut self, p: &Pattern) {
+        match &p.node {
+            PatternKind::Value(e) => self.expr(e),
+            PatternKind::Singleton(_) => {}
+            PatternKind::Sequence(items) | PatternKind::Or(items) => {
+                for item in items {
+                    self.pattern(item);
+                }
+            }
+            PatternKind::Mapping { keys, patterns, rest } => {
+                for k in keys {
+                    self.expr(k);
+                }
+                for item in patterns {
+                    self.pattern(item);
+                }
+                if let Some(r) = rest {
+                    self.bind(&r.node);
+                }
+            }
+            PatternKind::Class { cls, patterns, kwd_patterns, .. } => {
+                self.expr(cls);
+                for item in patterns.iter().chain(kwd_patterns) {
+                    self.pattern(item);
+                }
+            }
+            PatternKind::Star(name) => {
+                if let Some(n) = name {
+                    self.bind(&n.node);
+                }
+            }
+            PatternKind::As { pattern, name } => {
+                if let Some(inner) = pattern {
+                    self.pattern(inner);
+                }
+                if let Some(n) = name {
+                    self.bind(&n.node);
                 }
             }
         }

@@ -264,17 +264,7 @@ fn response_class() -> Rc<Class> {
     let object = types().object.clone();
     let bases = vec![object];
     let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
-    let class = Rc::new(Class {
-        name: intern("Response"),
-        qualname: "Response".to_string(),
-        module: intern("requests"),
-        bases,
-        mro,
-        attrs: RefCell::default(),
-        layout: Layout::Object,
-        special_attrs: std::cell::Cell::new(false),
-        attrs_per_instance: std::cell::Cell::new(0),
-    });
+    let class = Rc::new(Class::new(intern("Response"), "Response".to_string(), intern("requests"), bases, mro, Layout::Object));
     method(&class, "__repr__", |a| Ok(Value::str(format!("<Response [{}]>", attr_int(a, "status_code")?))));
     method(&class, "json", |a| {
         let text = attr(a, "text")?;

@@ -65,9 +65,39 @@ pub struct Class {
     /// The most attributes an instance has been given: new instances' tables are allocated
     /// with room for that many, instead of growing (and rehashing) one attribute at a time.
     pub attrs_per_instance: std::cell::Cell<u32>,
+    /// Whether calling the class takes the general path (`type_object::instantiate`): a
+    /// script `__new__`, an immutable builtin base, a metaclass, or a metaclass's `__call__`.
+    pub custom_call: std::cell::Cell<bool>,
+    /// The class's class when it is not `type` (a metaclass); None means `type`.
+    pub metaclass: Option<Rc<Class>>,
+    /// The classes made with this one among their bases, for `__subclasses__()`.
+    pub subclasses: RefCell<Vec<std::rc::Weak<Class>>>,
 }
 
 impl Class {
+    /// A class with no attributes yet; `special_attrs` is computed once they are in.
+    pub fn new(name: Symbol, qualname: String, module: Symbol, bases: Vec<Rc<Class>>, mro: Vec<Rc<Class>>, layout: Layout) -> Class {
+        Class {
+            name,
+            qualname,
+            module,
+            bases,
+            mro,
+            attrs: RefCell::new(Attrs::default()),
+            layout,
+            special_attrs: std::cell::Cell::new(false),
+            attrs_per_instance: std::cell::Cell::new(0),
+            custom_call: std::cell::Cell::new(false),
+            metaclass: None,
+            subclasses: RefCell::default(),
+        }
+    }
+
+    /// The class's metaclass, if it is not `type`.
+    pub fn custom_metaclass(&self) -> Option<&Rc<Class>> {
+        self.metaclass.as_ref()
+    }
+
     /// Computes `special_attrs` from the class's own table and its ancestors'.
     pub fn compute_special_attrs(&self) -> bool {
         let special = |attrs: &Attrs| {
@@ -123,9 +153,15 @@ pub fn c3_mro(bases: &[Rc<Class>]) -> Result<Vec<Rc<Class>>, String> {
         let candidate =
             seqs.iter().map(|s| s[0].clone()).find(|c| !seqs.iter().any(|s| s[1..].iter().any(|x| Rc::ptr_eq(x, c))));
         let Some(c) = candidate else {
-            let names: Vec<String> = seqs.iter().map(|s| s[0].name.to_string()).collect();
+            let mut names: Vec<String> = Vec::new();
+            for s in &seqs {
+                let name = s[0].name.to_string();
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
             return Err(format!(
-                "Cannot create a consistent method resolution order (MRO) for bases {}",
+                "Cannot create a consistent method resolution\norder (MRO) for bases {}",
                 names.join(", ")
             ));
         };

@@ -13,9 +13,9 @@ pub struct Function {
     pub code: Rc<Code>,
     pub globals: Rc<Module>,
     /// Defaults of the trailing positional parameters.
-    pub defaults: Vec<Value>,
+    pub defaults: RefCell<Vec<Value>>,
     /// Defaults of keyword-only parameters, by name.
-    pub kwdefaults: Vec<(Symbol, Value)>,
+    pub kwdefaults: RefCell<Vec<(Symbol, Value)>>,
     /// Cells of the enclosing scopes' variables this function uses.
     pub closure: Box<[Value]>,
     pub name: RefCell<Symbol>,

@@ -22,7 +22,7 @@ pub enum Payload {
     /// (every Task, every user object) carry its size.
     Exception(Box<RefCell<ExcData>>),
     Native(RefCell<Box<dyn Any>>),
-    /// The list, dict or set of an instance of a subclass of that type.
+    /// The value of an instance of a subclass of a builtin type (list, dict, set, int, str...).
     Value(Value),
 }
 
@@ -51,6 +51,11 @@ impl Instance {
             _ => Payload::None,
         };
         Instance { class, attrs: RefCell::new(InstanceAttrs::default()), payload }
+    }
+
+    /// An instance of a subclass of an immutable builtin type, carrying `value`.
+    pub fn with_value(class: Rc<Class>, value: Value) -> Instance {
+        Instance { class, attrs: RefCell::new(InstanceAttrs::default()), payload: Payload::Value(value) }
     }
 
     pub fn exc(&self) -> Option<&RefCell<ExcData>> {

@@ -167,6 +167,12 @@ pub enum Wrapper {
         kind: DictViewKind,
         dict: Rc<dict::PyDict>,
     },
+    /// A builtin type's `__new__` (`int.__new__`): its constructor, run for the class given
+    /// as first argument (see `type_object::builtin_new`).
+    BuiltinNew {
+        class: Rc<class::Class>,
+        ctor: function::NativeFn,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

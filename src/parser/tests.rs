@@ -477,7 +477,13 @@ fn deep_chains_without_brackets_are_an_error_not_a_crash() {
             &src[..20]
         );
     }
-    // CPython's own limit is between 2000 and 3000; a few hundred levels are fine.
-    assert!(parse(&format!("x = 1{}\n", " + 1".repeat(900))).is_ok());
-    assert!(parse(&format!("if x: pass\n{}", "elif x: pass\n".repeat(900))).is_ok());
+    // CPython 3.11 compiles 2,998 levels and refuses 2,999.
+    assert!(parse(&format!("x = 1{}\n", " + 1".repeat(2998))).is_ok());
+    assert!(parse(&format!("x = {}1\n", "-".repeat(2998))).is_ok());
+    assert!(parse(&format!("if x: pass\n{}", "elif x: pass\n".repeat(2900))).is_ok());
+    let e = error(&format!("x = 1{}\n", " + 1".repeat(2999)));
+    assert_eq!(
+        (e.kind, e.msg.as_str()),
+        (SyntaxErrorKind::RecursionError, "maximum recursion depth exceeded during compilation")
+    );
 }

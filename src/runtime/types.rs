@@ -2,7 +2,7 @@
 //! Built once per thread; `types()` hands out a shared reference.
 
 use crate::intern::{intern, Symbol};
-use crate::object::class::{Attrs, Class, Layout};
+use crate::object::class::{Class, Layout};
 use crate::object::iter::NativeIter;
 use crate::value::Value;
 use rustc_hash::FxHashMap;
@@ -16,7 +16,11 @@ pub struct Types {
     pub bool: Rc<Class>,
     pub int: Rc<Class>,
     pub float: Rc<Class>,
+    pub complex: Rc<Class>,
     pub str: Rc<Class>,
+    pub bytes: Rc<Class>,
+    pub bytearray: Rc<Class>,
+    pub memoryview: Rc<Class>,
     pub list: Rc<Class>,
     pub tuple: Rc<Class>,
     pub dict: Rc<Class>,
@@ -38,6 +42,7 @@ pub struct Types {
     pub ellipsis: Rc<Class>,
     pub not_implemented: Rc<Class>,
     pub cell: Rc<Class>,
+    pub code: Rc<Class>,
     pub dict_keys: Rc<Class>,
     pub dict_values: Rc<Class>,
     pub dict_items: Rc<Class>,
@@ -49,17 +54,7 @@ pub struct Types {
 
 pub fn new_class(name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class> {
     let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
-    Rc::new(Class {
-        name: intern(name),
-        qualname: name.to_string(),
-        module: crate::intern::sym::BUILTINS,
-        bases,
-        mro,
-        attrs: RefCell::new(Attrs::default()),
-        layout,
-        special_attrs: std::cell::Cell::new(false),
-        attrs_per_instance: std::cell::Cell::new(0),
-    })
+    Rc::new(Class::new(intern(name), name.to_string(), crate::intern::sym::BUILTINS, bases, mro, layout))
 }
 
 /// (name, base) in an order where each base comes before its subclasses.
@@ -100,6 +95,12 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("FileNotFoundError", "OSError"),
     ("PermissionError", "OSError"),
     ("TimeoutError", "OSError"),
+    ("BlockingIOError", "OSError"),
+    ("ChildProcessError", "OSError"),
+    ("InterruptedError", "OSError"),
+    ("IsADirectoryError", "OSError"),
+    ("NotADirectoryError", "OSError"),
+    ("ProcessLookupError", "OSError"),
     ("HTTPError", "OSError"),
     ("ReferenceError", "Exception"),
     ("RuntimeError", "Exception"),
@@ -122,6 +123,14 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("UserWarning", "Warning"),
     ("DeprecationWarning", "Warning"),
     ("RuntimeWarning", "Warning"),
+    ("PendingDeprecationWarning", "Warning"),
+    ("SyntaxWarning", "Warning"),
+    ("FutureWarning", "Warning"),
+    ("ImportWarning", "Warning"),
+    ("UnicodeWarning", "Warning"),
+    ("BytesWarning", "Warning"),
+    ("ResourceWarning", "Warning"),
+    ("EncodingWarning", "Warning"),
 ];
 
 impl Types {
@@ -140,7 +149,11 @@ impl Types {
             bool: new_class("bool", vec![int.clone()], Layout::Builtin),
             int,
             float: b("float"),
+            complex: b("complex"),
             str: b("str"),
+            bytes: b("bytes"),
+            bytearray: b("bytearray"),
+            memoryview: new_class("memoryview", vec![object.clone()], Layout::Native),
             list: b("list"),
             tuple: b("tuple"),
             dict: b("dict"),
@@ -162,6 +175,7 @@ impl Types {
             ellipsis: b("ellipsis"),
             not_implemented: b("NotImplementedType"),
             cell: b("cell"),
+            code: b("code"),
             dict_keys: b("dict_keys"),
             dict_values: b("dict_values"),
             dict_items: b("dict_items"),
@@ -192,7 +206,15 @@ impl Types {
             Value::Bool(_) => self.bool.clone(),
             Value::Int(_) | Value::BigInt(_) => self.int.clone(),
             Value::Float(_) => self.float.clone(),
+            Value::Complex(_) => self.complex.clone(),
             Value::Str(_) => self.str.clone(),
+            Value::Bytes(b) => {
+                if b.mutable {
+                    self.bytearray.clone()
+                } else {
+                    self.bytes.clone()
+                }
+            }
             Value::List(_) => self.list.clone(),
             Value::Tuple(_) => self.tuple.clone(),
             Value::Dict(_) => self.dict.clone(),
@@ -211,7 +233,7 @@ impl Types {
                 Value::Native(_) => self.builtin_function.clone(),
                 _ => self.method.clone(),
             },
-            Value::Class(_) => self.type_.clone(),
+            Value::Class(c) => c.metaclass.clone().unwrap_or_else(|| self.type_.clone()),
             Value::Instance(i) => i.class.clone(),
             Value::Module(_) => self.module.clone(),
             Value::Generator(g) => {
@@ -229,6 +251,7 @@ impl Types {
                 Wrapper::ClassMethod(_) => self.classmethod.clone(),
                 Wrapper::Property { .. } => self.property.clone(),
                 Wrapper::Super { .. } => self.super_.clone(),
+                Wrapper::BuiltinNew { .. } => self.builtin_function.clone(),
                 Wrapper::DictView { kind, .. } => match kind {
                     crate::object::DictViewKind::Keys => self.dict_keys.clone(),
                     crate::object::DictViewKind::Values => self.dict_values.clone(),

@@ -42,9 +42,10 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
     match obj {
         Value::Instance(inst) => instance_attr(obj, inst, name),
         Value::Class(c) => class_attr(c, name),
-        Value::Module(m) => {
-            m.get(name).ok_or_else(|| attribute_error(format!("module '{}' has no attribute '{}'", m.name, name)))
-        }
+        Value::Module(m) => match m.get(name) {
+            Some(v) => Ok(v),
+            None => missing_module_attr(m, name),
+        },
         Value::Wrapper(w) => match &**w {
             Wrapper::Super { class, obj: receiver } => super_attr(class, receiver, name),
             Wrapper::Property { fget, fset, fdel, doc } => match name.as_str() {
@@ -60,6 +61,28 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
         },
         _ => builtin_attr(obj, name),
     }
+}
+
+/// A module attribute that is not one of its globals: `__dict__` and `__class__`, or what the
+/// module's `__getattr__` function (PEP 562) gives, or CPython's AttributeError.
+fn missing_module_attr(m: &Rc<crate::object::module::Module>, name: Symbol) -> PyResult {
+    match name {
+        sym::DICT => return Ok(Value::Dict(m.dict())),
+        sym::CLASS => return Ok(Value::Class(types().module.clone())),
+        _ => {}
+    }
+    if let Some(getattr) = m.get(sym::GETATTR) {
+        return run_async(|ctx| async move { ctx.call(getattr, vec![Value::str(name.as_str())]).await });
+    }
+    let module = m.display_name();
+    Err(attribute_error(if m.initializing.get() {
+        format!(
+            "partially initialized module '{}' has no attribute '{}' (most likely due to a circular import)",
+            module, name
+        )
+    } else {
+        format!("module '{}' has no attribute '{}'", module, name)
+    }))
 }
 
 /// The attribute names `obj` has, as `dir(obj)` lists them (unsorted, without duplicates):
@@ -134,6 +157,13 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
             "value" if inst.class.is_subclass(types().exc("StopIteration")) => {
                 return Ok(e.args.first().cloned().unwrap_or(Value::None))
             }
+            "code" if inst.class.is_subclass(types().exc("SystemExit")) => {
+                return Ok(match e.args.len() {
+                    0 => Value::None,
+                    1 => e.args[0].clone(),
+                    _ => Value::tuple(e.args.clone()),
+                })
+            }
             "message" if is_group(inst) => return Ok(e.args.first().cloned().unwrap_or(Value::None)),
             "exceptions" if is_group(inst) => return Ok(Value::tuple(group_members(&e.args))),
             _ => {}
@@ -159,30 +189,61 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
 }
 
 fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
-    if let Some(v) = c.lookup(name) {
-        return bind_class_attr(v, &Value::None, c);
-    }
+    // The type's data attributes come before the class's own.
     match name.as_str() {
-        "__name__" => Ok(Value::str(c.name.as_str())),
-        "__qualname__" => Ok(Value::str(c.qualname.as_str())),
-        "__module__" => Ok(Value::str(c.module.as_str())),
-        "__doc__" => Ok(Value::None),
-        "__mro__" => Ok(Value::tuple(c.full_mro().into_iter().map(Value::Class).collect())),
-        "__bases__" => Ok(Value::tuple(c.bases.iter().cloned().map(Value::Class).collect())),
-        "__base__" => Ok(c.bases.first().cloned().map(Value::Class).unwrap_or(Value::None)),
+        "__name__" => return Ok(Value::str(c.name.as_str())),
+        "__qualname__" => return Ok(Value::str(c.qualname.as_str())),
+        "__mro__" => return Ok(Value::tuple(c.full_mro().into_iter().map(Value::Class).collect())),
+        "__bases__" => return Ok(Value::tuple(c.bases.iter().cloned().map(Value::Class).collect())),
+        "__base__" => return Ok(c.bases.first().cloned().map(Value::Class).unwrap_or(Value::None)),
         "__dict__" => {
             let items: Vec<Value> =
                 c.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
-            crate::runtime::protocol::make_dict(items)
+            return crate::runtime::protocol::make_dict(items);
         }
-        "__class__" => Ok(Value::Class(types().type_.clone())),
-        _ => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
+        "__class__" => return Ok(Value::Class(types().class_of(&Value::Class(c.clone())))),
+        // A class's own annotations, never a base's.
+        "__annotations__" if c.module != sym::BUILTINS => {
+            let own = c.attrs.borrow().get(&name).cloned();
+            return Ok(own.unwrap_or_else(|| {
+                let d = Value::Dict(Rc::default());
+                c.attrs.borrow_mut().insert(name, d.clone());
+                d
+            }));
+        }
+        _ => {}
     }
+    let meta = types().class_of(&Value::Class(c.clone()));
+    let meta_attr = meta.lookup(name);
+    if let Some(Value::Wrapper(w)) = &meta_attr {
+        if let Wrapper::Property { .. } = &**w {
+            return bind_class_attr(meta_attr.clone().expect("attr"), &Value::Class(c.clone()), &meta);
+        }
+    }
+    if let Some(v) = c.lookup(name) {
+        return bind_class_attr(v, &Value::None, c);
+    }
+    if let Some(v) = meta_attr {
+        return bind_class_attr(v, &Value::Class(c.clone()), &meta);
+    }
+    match name.as_str() {
+        "__module__" => return Ok(Value::str(c.module.as_str())),
+        "__doc__" => return Ok(Value::None),
+        "__init__" => return Ok(crate::modules::builtins::base_init()),
+        _ => {}
+    }
+    if let Some(getattr) = c.metaclass.as_ref().and_then(|m| m.lookup(sym::GETATTR)) {
+        let obj = Value::Class(c.clone());
+        return run_async(|ctx| async move { ctx.call(getattr, vec![obj, Value::str(name.as_str())]).await });
+    }
+    Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name)))
 }
 
 fn super_attr(class: &Rc<Class>, receiver: &Value, name: Symbol) -> PyResult {
+    // `super(C, cls)` with cls a subclass of C walks cls's MRO and binds to classes;
+    // otherwise the receiver is an instance of C.
     let (obj_class, is_class) = match receiver {
-        Value::Class(c) => (c.clone(), true),
+        Value::Class(c) if c.is_subclass(class) => (c.clone(), true),
         other => (types().class_of(other), false),
     };
     let mro = obj_class.full_mro();
@@ -224,6 +285,8 @@ fn builtin_attr(obj: &Value, name: Symbol) -> PyResult {
         (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "denominator") => Some(Value::Int(1)),
         (Value::Float(_), "real") => Some(obj.clone()),
         (Value::Float(_), "imag") => Some(Value::Float(0.0)),
+        (Value::Complex(z), "real") => Some(Value::Float(z.re)),
+        (Value::Complex(z), "imag") => Some(Value::Float(z.im)),
         (Value::Function(f), _) => function_attr(f, name),
         (Value::BoundMethod(m), "__self__") => Some(m.receiver.clone()),
         (Value::BoundMethod(m), "__func__") => Some(m.func.clone()),
@@ -233,6 +296,10 @@ fn builtin_attr(obj: &Value, name: Symbol) -> PyResult {
         (Value::Generator(g), "__name__") => Some(Value::str(g.code.name.as_str())),
         (Value::Generator(g), "__qualname__") => Some(Value::str(g.qualname())),
         (Value::Generator(g), "ag_running") if g.is_async_generator() => Some(Value::Bool(g.step_running.get())),
+        (Value::Cell(c), "cell_contents") => match &*c.borrow() {
+            Value::Null => return Err(ex::value_error("Cell is empty")),
+            v => Some(v.clone()),
+        },
         (Value::Slice(sl), "start") => Some(sl.start.clone()),
         (Value::Slice(sl), "stop") => Some(sl.stop.clone()),
         (Value::Slice(sl), "step") => Some(sl.step.clone()),
@@ -254,12 +321,31 @@ fn function_attr(f: &crate::object::function::Function, name: Symbol) -> Option<
         "__doc__" => f.doc.clone(),
         "__module__" => Value::str(f.globals.name.as_str()),
         "__defaults__" => {
-            if f.defaults.is_empty() {
+            let defaults = f.defaults.borrow();
+            if defaults.is_empty() {
                 Value::None
             } else {
-                Value::tuple(f.defaults.clone())
+                Value::tuple(defaults.clone())
             }
         }
+        "__kwdefaults__" => {
+            let kwdefaults = f.kwdefaults.borrow();
+            if kwdefaults.is_empty() {
+                Value::None
+            } else {
+                let items = kwdefaults.iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
+                return crate::runtime::protocol::make_dict(items).ok();
+            }
+        }
+        "__annotations__" => {
+            let d = Value::Dict(Rc::default());
+            f.attrs.borrow_mut().insert(name, d.clone());
+            d
+        }
+        "__closure__" if f.closure.is_empty() => Value::None,
+        "__closure__" => Value::tuple(f.closure.to_vec()),
+        "__globals__" => return crate::vm::get_attr(&Value::Module(f.globals.clone()), sym::DICT).ok(),
+        "__code__" => return Some(code_object(f)),
         "__dict__" => {
             let items: Vec<Value> =
                 f.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
@@ -267,6 +353,29 @@ fn function_attr(f: &crate::object::function::Function, name: Symbol) -> Option<
         }
         _ => return None,
     })
+}
+
+/// A minimal `__code__`: an object with the code's name, argument count, variable names,
+/// file and first line.
+fn code_object(f: &crate::object::function::Function) -> Value {
+    let code = &f.code;
+    let class = types().code.clone();
+    let inst = Rc::new(Instance::new(class));
+    let names: Vec<Value> = code.local_names.iter().map(|n| Value::str(n.as_str())).collect();
+    let fields = [
+        ("co_name", Value::str(code.name.as_str())),
+        ("co_qualname", Value::str(code.qualname.as_str())),
+        ("co_argcount", Value::Int(code.argcount as i64)),
+        ("co_posonlyargcount", Value::Int(code.posonly as i64)),
+        ("co_kwonlyargcount", Value::Int(code.kwonly as i64)),
+        ("co_varnames", Value::tuple(names)),
+        ("co_filename", Value::str(code.source.name.as_str())),
+        ("co_firstlineno", Value::Int(code.first_line() as i64)),
+    ];
+    for (k, v) in fields {
+        inst.attrs.borrow_mut().insert(intern(k), v);
+    }
+    Value::Instance(inst)
 }
 
 /// `obj.name = v`.
@@ -299,6 +408,22 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
             match name.as_str() {
                 "__name__" => *f.name.borrow_mut() = intern(v.as_str().unwrap_or("")),
                 "__qualname__" => *f.qualname.borrow_mut() = v.as_str().unwrap_or("").to_string(),
+                "__defaults__" => {
+                    *f.defaults.borrow_mut() = match &v {
+                        Value::None => Vec::new(),
+                        Value::Tuple(t) => t.items.to_vec(),
+                        _ => return Err(ex::type_error("__defaults__ must be set to a tuple object")),
+                    }
+                }
+                "__kwdefaults__" => {
+                    *f.kwdefaults.borrow_mut() = match &v {
+                        Value::None => Vec::new(),
+                        Value::Dict(d) => {
+                            d.items().into_iter().map(|(k, v)| (intern(k.as_str().unwrap_or("")), v)).collect()
+                        }
+                        _ => return Err(ex::type_error("__kwdefaults__ must be set to a dict object")),
+                    }
+                }
                 _ => {
                     f.attrs.borrow_mut().insert(name, v);
                 }
@@ -327,9 +452,35 @@ fn read_only(obj: &Value, name: Symbol) -> crate::vm::Flow {
 
 /// Whether `f` is `object.__setattr__` itself, which needs no call to be honoured.
 fn is_object_setattr(f: &Value) -> bool {
-    match (f, types().object.attrs.borrow().get(&sym::SETATTR)) {
+    is_object_method(f, sym::SETATTR)
+}
+
+/// Whether `f` is `object`'s own method `name`.
+fn is_object_method(f: &Value, name: Symbol) -> bool {
+    match (f, types().object.attrs.borrow().get(&name)) {
         (Value::Native(a), Some(Value::Native(b))) => Rc::ptr_eq(a, b),
         _ => false,
+    }
+}
+
+/// `object.__delattr__`: deletes an instance attribute through a property's deleter, if the
+/// class has one for `name`, else from the instance's table.
+pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult<()> {
+    if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
+        if let Wrapper::Property { fdel, .. } = &*w {
+            if fdel.is_none() {
+                return Err(attribute_error(format!(
+                    "property '{}' of '{}' object has no deleter",
+                    name, inst.class.name
+                )));
+            }
+            let (fdel, obj) = (fdel.clone(), obj.clone());
+            return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
+        }
+    }
+    match inst.attrs.borrow_mut().shift_remove(&name) {
+        Some(_) => Ok(()),
+        None => Err(no_attr(obj, name)),
     }
 }
 
@@ -377,22 +528,12 @@ pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value
 pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
     match obj {
         Value::Instance(inst) => {
-            if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
-                if let Wrapper::Property { fdel, .. } = &*w {
-                    if fdel.is_none() {
-                        return Err(attribute_error(format!(
-                            "property '{}' of '{}' object has no deleter",
-                            name, inst.class.name
-                        )));
-                    }
-                    let (fdel, obj) = (fdel.clone(), obj.clone());
-                    return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
-                }
+            if let Some(delattr) = inst.class.lookup(sym::DELATTR).filter(|f| !is_object_method(f, sym::DELATTR)) {
+                let obj = obj.clone();
+                return run_async(|ctx| async move { ctx.call(delattr, vec![obj, Value::str(name.as_str())]).await })
+                    .map(|_| ());
             }
-            match inst.attrs.borrow_mut().shift_remove(&name) {
-                Some(_) => Ok(()),
-                None => Err(no_attr(obj, name)),
-            }
+            generic_del_attr(obj, inst, name)
         }
         Value::Class(c) => match c.attrs.borrow_mut().shift_remove(&name) {
             Some(_) => {
@@ -402,7 +543,7 @@ pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
             None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
         },
         Value::Module(m) if m.delete(name) => Ok(()),
-        Value::Module(m) => Err(attribute_error(format!("module '{}' has no attribute '{}'", m.name, name))),
+        Value::Module(m) => Err(attribute_error(format!("module '{}' has no attribute '{}'", m.display_name(), name))),
         _ => Err(ex::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name))),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::frame::{Fiber, Frame, FrameKind, ResumeMode};
 use super::native::run_async;
-use super::{Flow, PyResult, Vm, RECURSION_LIMIT};
+use super::{Flow, PyResult, Vm};
 use crate::bytecode::Code;
 use crate::intern::{sym, Symbol};
 use crate::object::class::{Class, Layout};
@@ -38,19 +38,11 @@ impl Vm {
         let callee = fiber.stack[at].clone();
         let result = match &callee {
             Value::Function(f) => return self.call_function(fiber, f, at, argc, kwnames, kind),
-            Value::Native(n) => {
-                let npos = argc - kwnames.len();
-                let r = {
-                    let args = &fiber.stack[at + 1..at + 1 + argc];
-                    if kwnames.is_empty() {
-                        (n.func)(&Args { pos: args, kw: &[] })
-                    } else {
-                        let kw: Vec<(Symbol, Value)> =
-                            kwnames.iter().copied().zip(args[npos..].iter().cloned()).collect();
-                        (n.func)(&Args { pos: &args[..npos], kw: &kw })
-                    }
-                };
-                r.map(CallOutcome::Done)
+            Value::Native(n) => call_native(fiber, at, argc, kwnames, |a| (n.func)(a)).map(CallOutcome::Done),
+            Value::Wrapper(w) if matches!(**w, crate::object::Wrapper::BuiltinNew { .. }) => {
+                let crate::object::Wrapper::BuiltinNew { class, ctor } = &**w else { unreachable!() };
+                call_native(fiber, at, argc, kwnames, |a| crate::runtime::type_object::builtin_new(class, *ctor, a))
+                    .map(CallOutcome::Done)
             }
             Value::BoundMethod(m) => {
                 fiber.stack[at] = m.func.clone();
@@ -120,7 +112,7 @@ impl Vm {
                 .map(|fr| (fr.code.clone(), fr.ip.saturating_sub(1) as u32));
             return Ok(CallOutcome::Done(make_generator(f, locals, caller)));
         }
-        if self.depth >= RECURSION_LIMIT {
+        if self.depth >= self.recursion_limit {
             fiber.stack.truncate(at);
             return Err(ex::raise("RecursionError", "maximum recursion depth exceeded"));
         }
@@ -140,7 +132,7 @@ impl Vm {
     /// Whether a call of `f` with `argc` positional arguments can enter its frame directly.
     #[inline(always)]
     pub(super) fn enters_simply(&self, f: &Function, argc: usize) -> bool {
-        f.code.flags.simple_call && argc == f.code.argcount as usize && self.depth < RECURSION_LIMIT
+        f.code.flags.simple_call && argc == f.code.argcount as usize && self.depth < self.recursion_limit
     }
 
     /// For a call of the plain class at `stack[at]` whose `__init__` is a script function
@@ -149,7 +141,7 @@ impl Vm {
     /// `__init__` as `LoadMethod`s cache methods.
     pub(super) fn prepare_init(&self, fiber: &mut Fiber, at: usize, argc: usize) -> Option<Rc<Instance>> {
         let Value::Class(c) = &fiber.stack[at] else { return None };
-        if c.layout != Layout::Object {
+        if c.layout != Layout::Object || c.custom_call.get() {
             return None;
         }
         let caller = fiber.frames.last()?;
@@ -181,17 +173,32 @@ impl Vm {
         kwnames: &[Symbol],
         kind: FrameKind,
     ) -> PyResult<CallOutcome> {
+        if c.custom_call.get() {
+            // A metaclass's own `__call__` decides what calling the class does.
+            if let Some(call) = c.metaclass.as_ref().and_then(|m| m.lookup(sym::CALL)).filter(|f| !is_type_call(f)) {
+                fiber.stack[at] = call;
+                fiber.stack.insert(at + 1, Value::Class(c.clone()));
+                return self.call_value(fiber, at, argc + 1, kwnames, kind);
+            }
+            let npos = argc - kwnames.len();
+            let args = fiber.stack[at + 1..at + 1 + npos].to_vec();
+            let kw: Vec<(Symbol, Value)> =
+                kwnames.iter().copied().zip(fiber.stack[at + 1 + npos..at + 1 + argc].iter().cloned()).collect();
+            fiber.stack.truncate(at);
+            let c = c.clone();
+            return run_async(|ctx| async move { crate::runtime::type_object::instantiate(&ctx, c, args, kw).await })
+                .map(CallOutcome::Done);
+        }
         if c.layout == Layout::Builtin {
-            return match c.lookup(sym::NEW) {
-                Some(ctor @ Value::Native(_)) => {
-                    fiber.stack[at] = ctor;
-                    self.call_value(fiber, at, argc, kwnames, kind)
-                }
-                _ => {
-                    fiber.stack.truncate(at);
-                    Err(type_error(format!("cannot create '{}' instances", c.name)))
-                }
+            let r = match c.lookup(sym::NEW) {
+                Some(Value::Wrapper(w)) => match &*w {
+                    crate::object::Wrapper::BuiltinNew { ctor, .. } => call_native(fiber, at, argc, kwnames, ctor),
+                    _ => Err(type_error(format!("cannot create '{}' instances", c.name))),
+                },
+                _ => Err(type_error(format!("cannot create '{}' instances", c.name))),
             };
+            fiber.stack.truncate(at);
+            return r.map(CallOutcome::Done);
         }
         let inst = if c.layout == Layout::Native {
             // Runtime types (asyncio.Future, ...) make their instances natively: `__new__`
@@ -212,12 +219,15 @@ impl Vm {
                     return Err(e);
                 }
             }
-        } else {
-            let inst = Instance::new(c.clone());
+        } else if c.layout == Layout::Exception {
+            let args = &fiber.stack[at + 1..at + 1 + argc - kwnames.len()];
+            let inst = Instance::new(crate::runtime::os_error::constructed_class(c, args));
             if let Some(e) = inst.exc() {
-                e.borrow_mut().args = fiber.stack[at + 1..at + 1 + argc - kwnames.len()].to_vec();
+                e.borrow_mut().args = args.to_vec();
             }
             Value::Instance(Rc::new(inst))
+        } else {
+            Value::Instance(Rc::new(Instance::new(c.clone())))
         };
         match c.lookup(sym::INIT) {
             Some(init @ Value::Function(_)) => {
@@ -256,8 +266,35 @@ impl Vm {
     }
 }
 
+/// Calls a native with the `argc` arguments above `stack[at]`, the last `kwnames.len()` of
+/// them keywords.
+fn call_native(
+    fiber: &Fiber,
+    at: usize,
+    argc: usize,
+    kwnames: &[Symbol],
+    f: impl FnOnce(&Args) -> PyResult,
+) -> PyResult {
+    let npos = argc - kwnames.len();
+    let args = &fiber.stack[at + 1..at + 1 + argc];
+    if kwnames.is_empty() {
+        f(&Args { pos: args, kw: &[] })
+    } else {
+        let kw: Vec<(Symbol, Value)> = kwnames.iter().copied().zip(args[npos..].iter().cloned()).collect();
+        f(&Args { pos: &args[..npos], kw: &kw })
+    }
+}
+
 fn not_callable(v: &Value) -> crate::vm::Flow {
     type_error(format!("'{}' object is not callable", type_name(v)))
+}
+
+/// Whether `f` is `type.__call__` itself, which the VM does without a call.
+fn is_type_call(f: &Value) -> bool {
+    match (f, crate::runtime::types().type_.attrs.borrow().get(&sym::CALL)) {
+        (Value::Native(a), Some(Value::Native(b))) => Rc::ptr_eq(a, b),
+        _ => false,
+    }
 }
 
 /// A generator or coroutine object holding a not-yet-started frame with these locals.
@@ -301,7 +338,7 @@ fn new_generator(
 }
 
 /// Matches arguments to parameters, with CPython's error messages.
-fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResult<Vec<Value>> {
+pub(crate) fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResult<Vec<Value>> {
     let code: &Code = &f.code;
     let nargs = code.argcount as usize;
     let nkwonly = code.kwonly as usize;
@@ -317,9 +354,9 @@ fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResul
         }
     }
     if !extra.is_empty() && !code.flags.varargs {
-        let ndefaults = f.defaults.len();
+        let ndefaults = f.defaults.borrow().len();
         let takes = if ndefaults > 0 {
-            format!("from {} to {} positional arguments", nargs - ndefaults, nargs)
+            format!("from {} to {} positional arguments", nargs.saturating_sub(ndefaults), nargs)
         } else {
             format!("{} positional argument{}", nargs, if nargs == 1 { "" } else { "s" })
         };
@@ -349,12 +386,13 @@ fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResul
             },
         }
     }
-    let first_default = nargs - f.defaults.len();
+    let defaults = f.defaults.borrow();
+    let first_default = nargs.saturating_sub(defaults.len());
     let mut missing = Vec::new();
     for (i, slot) in slots.iter_mut().enumerate().take(nargs) {
         if matches!(slot, Value::Null) {
             if i >= first_default {
-                *slot = f.defaults[i - first_default].clone();
+                *slot = defaults[i + defaults.len() - nargs].clone();
             } else {
                 missing.push(code.local_names[i]);
             }
@@ -365,7 +403,7 @@ fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResul
     }
     for (slot, &name) in slots[nargs..].iter_mut().zip(&code.local_names[nargs..nargs + nkwonly]) {
         if matches!(slot, Value::Null) {
-            match f.kwdefaults.iter().find(|(k, _)| *k == name) {
+            match f.kwdefaults.borrow().iter().find(|(k, _)| *k == name) {
                 Some((_, v)) => *slot = v.clone(),
                 None => missing.push(name),
             }
@@ -418,8 +456,8 @@ pub fn make_function(
         qualname: RefCell::new(code.qualname.clone()),
         code,
         globals,
-        defaults,
-        kwdefaults,
+        defaults: RefCell::new(defaults),
+        kwdefaults: RefCell::new(kwdefaults),
         closure,
         doc,
         attrs: RefCell::default(),

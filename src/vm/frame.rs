@@ -4,7 +4,7 @@
 use super::native::NativeFrame;
 use crate::bytecode::Code;
 use crate::intern::Symbol;
-use crate::object::class::{Attrs, Class};
+use crate::object::class::Attrs;
 use crate::object::instance::Instance;
 use crate::object::module::Module;
 use crate::object::Generator;
@@ -18,12 +18,12 @@ pub enum FrameKind {
     Normal,
     /// `__init__` of a new instance: the result must be None; the instance is delivered.
     Init(Rc<Instance>),
-    /// A class body: its namespace becomes a class, which is delivered. Boxed, as it is
-    /// rare and large, to keep every frame small.
+    /// A class body, run for the native that builds the class: its names go to the
+    /// namespace, and None is delivered. Boxed, to keep every frame small.
     ClassBody(Box<ClassBody>),
-    /// The coro-source part of a native module (its globals): the module is delivered when
-    /// it finishes.
-    ModuleInit,
+    /// An attribute computed by script code for `LoadMethod`: delivered with the absent
+    /// receiver (`Null`) after it.
+    MethodAttr,
     /// An operation whose result is not used (`obj.x = v` through a property setter).
     Discard,
     /// A `__next__` called by `ForIter`: `StopIteration` ends the loop instead of propagating.
@@ -32,8 +32,6 @@ pub enum FrameKind {
 
 pub struct ClassBody {
     pub ns: Rc<RefCell<Attrs>>,
-    pub name: Value,
-    pub bases: Vec<Rc<Class>>,
 }
 
 pub struct Frame {
@@ -61,7 +59,7 @@ impl Frame {
         if let FrameKind::ClassBody(body) = &self.kind {
             return body.ns.borrow().keys().copied().collect();
         }
-        if self.code.flags.is_module || matches!(self.kind, FrameKind::ModuleInit) {
+        if self.code.flags.is_module {
             return self.globals.items().into_iter().map(|(name, _)| name).collect();
         }
         let locals = &stack[self.base..self.stack_start()];

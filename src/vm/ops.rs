@@ -10,7 +10,7 @@ use crate::object::Wrapper;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, dunder, keys};
 use crate::runtime::type_name;
-use crate::value::{PyRange, Value};
+use crate::value::{Complex, PyRange, Value};
 use crate::vm::native::run_async;
 use crate::vm::{Flow, PyResult};
 use num_bigint::BigInt;
@@ -25,8 +25,10 @@ pub fn truthy(v: &Value) -> Option<bool> {
         Value::Bool(b) => *b,
         Value::Int(i) => *i != 0,
         Value::Float(f) => *f != 0.0,
+        Value::Complex(z) => z.re != 0.0 || z.im != 0.0,
         Value::BigInt(b) => !b.is_zero(),
         Value::Str(s) => !s.s.is_empty(),
+        Value::Bytes(b) => !b.data.borrow().is_empty(),
         Value::List(l) => !l.items.borrow().is_empty(),
         Value::Tuple(t) => !t.items.is_empty(),
         Value::Dict(d) => !d.is_empty(),
@@ -50,6 +52,7 @@ pub fn truthy(v: &Value) -> Option<bool> {
 pub fn len_builtin(v: &Value) -> Option<usize> {
     Some(match v {
         Value::Str(s) => s.chars,
+        Value::Bytes(b) => b.data.borrow().len(),
         Value::List(l) => l.items.borrow().len(),
         Value::Tuple(t) => t.items.len(),
         Value::Dict(d) => d.len(),
@@ -68,8 +71,12 @@ pub fn eq_simple(a: &Value, b: &Value) -> Option<bool> {
     if let Some(r) = num_compare(a, b) {
         return Some(r == Some(Ordering::Equal));
     }
+    if let Some((x, y)) = complex_pair(a, b) {
+        return Some(x == y);
+    }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Some(x.s == y.s),
+        (Value::Bytes(x), Value::Bytes(y)) => Some(*x.data.borrow() == *y.data.borrow()),
         (Value::None, _) | (_, Value::None) => Some(a.is(b)),
         (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) | (Value::Dict(_), Value::Dict(_)) => {
             None
@@ -125,6 +132,37 @@ fn as_f64(v: &Value) -> Option<f64> {
     }
 }
 
+/// A number as a complex: what arithmetic with a complex operand converts it to.
+fn as_complex(v: &Value) -> Option<Complex> {
+    match v {
+        Value::Complex(z) => Some(**z),
+        _ => as_f64(v).map(|re| Complex::new(re, 0.0)),
+    }
+}
+
+/// Both operands as complex numbers, when one is complex and the other a number.
+fn complex_pair(a: &Value, b: &Value) -> Option<(Complex, Complex)> {
+    if !matches!(a, Value::Complex(_)) && !matches!(b, Value::Complex(_)) {
+        return None;
+    }
+    Some((as_complex(a)?, as_complex(b)?))
+}
+
+fn complex_op(op: BinOp, x: Complex, y: Complex) -> Option<PyResult> {
+    let r = match op {
+        BinOp::Add => Ok(x.add(y)),
+        BinOp::Sub => Ok(x.sub(y)),
+        BinOp::Mul => Ok(x.mul(y)),
+        BinOp::Div => x.div(y),
+        BinOp::Pow => x.pow(y),
+        _ => return None,
+    };
+    Some(r.map(|z| Value::complex(z.re, z.im)).map_err(|e| {
+        let (class, msg) = e.exception();
+        ex::raise(class, msg)
+    }))
+}
+
 fn is_int(v: &Value) -> bool {
     matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_))
 }
@@ -176,8 +214,8 @@ fn unsupported(op: BinOp, a: &Value, b: &Value) -> Flow {
 
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> PyResult {
-    if (matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_)))
-        && !matches!((op, a), (BinOp::Mod, Value::Str(_)))
+    if (protocol::has_script_type(a) || protocol::has_script_type(b))
+        && !matches!((op, a), (BinOp::Mod, Value::Str(_) | Value::Bytes(_)))
     {
         return binary_dunder(op, a.clone(), b.clone(), false);
     }
@@ -201,6 +239,9 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
                 }
                 Ok(a2)
             });
+        }
+        (BinOp::Add | BinOp::Mul, Value::Bytes(ba)) if ba.mutable => {
+            return crate::modules::bytes::inplace(op, ba, b).map(|_| a.clone());
         }
         (BinOp::Mul, Value::List(l)) => {
             if let Value::List(repeated) = repeat(a, b)? {
@@ -230,10 +271,7 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
 fn binary_dunder(op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult {
     run_async(move |ctx| async move {
         let (name, rname, iname) = dunder_names(op);
-        let lookup = |v: &Value, n: Symbol| match v {
-            Value::Instance(i) => dunder(&i.class, n),
-            _ => None,
-        };
+        let lookup = protocol::instance_dunder;
         if inplace {
             if let Some(m) = lookup(&a, iname) {
                 let r = ctx.call(m, vec![a.clone(), b.clone()]).await?;
@@ -307,6 +345,11 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
             let (x, y) = (protocol::to_bigint(a).expect("int"), protocol::to_bigint(b).expect("int"));
             return bigint_op(op, &x, &y);
         }
+        (Complex(_), _) | (_, Complex(_)) => {
+            if let Some(r) = complex_pair(a, b).and_then(|(x, y)| complex_op(op, x, y)) {
+                return r;
+            }
+        }
         _ => {}
     }
     match op {
@@ -318,18 +361,20 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
                 Ok(Value::list(v))
             }
             (Tuple(x), Tuple(y)) => Ok(Value::tuple(x.items.iter().chain(y.items.iter()).cloned().collect())),
+            (Bytes(x), _) => crate::modules::bytes::concat(x, b),
             (Str(_), _) => Err(type_error(format!("can only concatenate str (not \"{}\") to str", type_name(b)))),
             (List(_), _) => Err(type_error(format!("can only concatenate list (not \"{}\") to list", type_name(b)))),
             (Tuple(_), _) => Err(type_error(format!("can only concatenate tuple (not \"{}\") to tuple", type_name(b)))),
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::Mul => match (a, b) {
-            (Str(_) | List(_) | Tuple(_), _) => repeat(a, b),
-            (_, Str(_) | List(_) | Tuple(_)) => repeat(b, a),
+            (Str(_) | List(_) | Tuple(_) | Bytes(_), _) => repeat(a, b),
+            (_, Str(_) | List(_) | Tuple(_) | Bytes(_)) => repeat(b, a),
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::Mod => match a {
             Str(s) => crate::modules::strings::percent_format(&s.s, b.clone()),
+            Bytes(x) => crate::modules::bytes::percent_format(x, b.clone()),
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor => match (a, b) {
@@ -348,6 +393,7 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
 }
 
 fn repeat(seq: &Value, n: &Value) -> PyResult {
+    use crate::runtime::alloc::{repeat_slice, repeat_str};
     let count = match n {
         Value::Int(i) => (*i).max(0) as usize,
         Value::Bool(b) => *b as usize,
@@ -356,22 +402,19 @@ fn repeat(seq: &Value, n: &Value) -> PyResult {
         _ => return Err(type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(n)))),
     };
     Ok(match seq {
-        Value::Str(s) => Value::str(s.s.repeat(count)),
-        Value::List(l) => {
-            let items = l.items.borrow();
-            let mut v = Vec::with_capacity(items.len() * count);
-            for _ in 0..count {
-                v.extend(items.iter().cloned());
+        Value::Str(s) => {
+            if s.s.len().checked_mul(count).is_none_or(|n| n > isize::MAX as usize) {
+                return Err(ex::overflow_error("repeated string is too long"));
             }
-            Value::list(v)
+            let text = repeat_str(&s.s, count)?;
+            Value::Str(Rc::new(crate::value::PyStr::with_chars(text.into(), s.chars * count)))
         }
-        Value::Tuple(t) => {
-            let mut v = Vec::with_capacity(t.items.len() * count);
-            for _ in 0..count {
-                v.extend(t.items.iter().cloned());
-            }
-            Value::tuple(v)
+        Value::Bytes(b) => {
+            let data = repeat_slice(&b.data.borrow(), count)?;
+            Value::Bytes(Rc::new(crate::value::PyBytes::new(data, b.mutable)))
         }
+        Value::List(l) => Value::list(repeat_slice(&l.items.borrow(), count)?),
+        Value::Tuple(t) => Value::tuple(repeat_slice(&t.items, count)?),
         _ => unreachable!("repeat of a non-sequence"),
     })
 }
@@ -575,12 +618,13 @@ pub fn unary(op: UnaryOp, a: &Value) -> PyResult {
         (UnaryOp::Neg, Value::Bool(b)) => Ok(Value::Int(-(*b as i64))),
         (UnaryOp::Neg, Value::BigInt(b)) => Ok(Value::from_bigint(-(**b).clone())),
         (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
-        (UnaryOp::Pos, Value::Int(_) | Value::BigInt(_) | Value::Float(_)) => Ok(a.clone()),
+        (UnaryOp::Neg, Value::Complex(z)) => Ok(Value::complex(-z.re, -z.im)),
+        (UnaryOp::Pos, Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Complex(_)) => Ok(a.clone()),
         (UnaryOp::Pos, Value::Bool(b)) => Ok(Value::Int(*b as i64)),
         (UnaryOp::Invert, Value::Int(i)) => Ok(Value::Int(!i)),
         (UnaryOp::Invert, Value::Bool(b)) => Ok(Value::Int(!(*b as i64))),
         (UnaryOp::Invert, Value::BigInt(b)) => Ok(Value::from_bigint(-(**b).clone() - 1)),
-        (_, Value::Instance(inst)) => match dunder(&inst.class, name) {
+        (_, Value::Instance(_) | Value::Class(_)) => match protocol::instance_dunder(a, name) {
             Some(m) => {
                 let a = a.clone();
                 run_async(|ctx| async move { ctx.call(m, vec![a]).await })
@@ -759,6 +803,7 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
             }
         },
         Value::Dict(d) => dict_item(d, key, obj),
+        Value::Bytes(b) => crate::modules::bytes::get_item(b, key),
         Value::Instance(inst) => match dunder(&inst.class, sym::GETITEM) {
             Some(m) => {
                 let (obj, key) = (obj.clone(), key.clone());
@@ -766,8 +811,20 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
             }
             None => Err(type_error(format!("'{}' object is not subscriptable", type_name(obj)))),
         },
-        Value::Class(c) if c.lookup(intern("__class_getitem__")).is_some() || c.module == sym::BUILTINS => {
-            Ok(obj.clone())
+        Value::Class(c) => {
+            if let Some(m) = protocol::instance_dunder(obj, sym::GETITEM) {
+                let (obj, key) = (obj.clone(), key.clone());
+                return run_async(|ctx| async move { ctx.call(m, vec![obj, key]).await });
+            }
+            if c.lookup(intern("__class_getitem__")).is_some() {
+                let m = crate::vm::get_attr(obj, intern("__class_getitem__"))?;
+                let key = key.clone();
+                return run_async(|ctx| async move { ctx.call(m, vec![key]).await });
+            }
+            if c.module == sym::BUILTINS {
+                return Ok(obj.clone());
+            }
+            Err(type_error(format!("type '{}' is not subscriptable", c.name)))
         }
         _ => Err(type_error(format!("'{}' object is not subscriptable", type_name(obj)))),
     }
@@ -850,6 +907,7 @@ pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
                 }
             }
         },
+        Value::Bytes(b) if b.mutable => crate::modules::bytes::set_item(b, &key, v),
         Value::Dict(d) => {
             let d = d.clone();
             keys::keyed(key, move |k| {
@@ -895,6 +953,7 @@ pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
                 }
             }
         },
+        Value::Bytes(b) if b.mutable => crate::modules::bytes::del_item(b, key),
         Value::Dict(d) => {
             let d = d.clone();
             keys::keyed(key.clone(), move |k| {

@@ -60,22 +60,8 @@ thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
 }
 
-fn native_class(module: &str, name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
-    let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
-    Rc::new(Class {
-        name: intern(name),
-        qualname: name.to_string(),
-        module: intern(module),
-        bases,
-        mro,
-        attrs: RefCell::default(),
-        layout: crate::object::class::Layout::Native,
-        special_attrs: std::cell::Cell::new(false),
-        attrs_per_instance: std::cell::Cell::new(0),
-    })
-}
-
 fn init_state() -> State {
+    use crate::runtime::class_builder::native_class;
     let object = types().object.clone();
     let future_class = native_class("asyncio", "Future", vec![object.clone()]);
     let task_class = native_class("asyncio", "Task", vec![future_class.clone()]);

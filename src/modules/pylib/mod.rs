@@ -2,11 +2,6 @@
 //! `shlex`, `difflib`, `html` (with `html.entities`) and `fractions`. Each is its own source
 //! file, run in a fresh module when first imported.
 
-use crate::intern::intern;
-use crate::object::module::Module;
-use crate::value::Value;
-use std::rc::Rc;
-
 /// The coro source of the named module, if it is one of these.
 pub fn source(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -19,10 +14,4 @@ pub fn source(name: &str) -> Option<&'static str> {
         "fractions" => include_str!("fractions.coro"),
         _ => return None,
     })
-}
-
-pub fn make_module(name: &str) -> Rc<Module> {
-    let m = Rc::new(Module::new(intern(name)));
-    m.set(intern("__name__"), Value::str(name));
-    m
 }

@@ -30,10 +30,24 @@ pub fn dunder(class: &Rc<Class>, name: Symbol) -> Option<Value> {
     class.lookup(name)
 }
 
-fn instance_dunder(v: &Value, name: Symbol) -> Option<Value> {
+/// The special method `name` of `v`'s type when that is a script class: for instances of
+/// script classes, and for classes whose metaclass is one.
+pub fn instance_dunder(v: &Value, name: Symbol) -> Option<Value> {
     match v {
         Value::Instance(i) => dunder(&i.class, name),
+        Value::Class(c) => dunder(c.metaclass.as_ref()?, name),
         _ => None,
+    }
+}
+
+/// Whether `v`'s type is a script class (see `instance_dunder`), whose special methods
+/// operations must look for.
+#[inline]
+pub fn has_script_type(v: &Value) -> bool {
+    match v {
+        Value::Instance(_) => true,
+        Value::Class(c) => c.metaclass.is_some(),
+        _ => false,
     }
 }
 
@@ -196,8 +210,14 @@ pub async fn hash_key(ctx: &Ctx, v: Value) -> PyResult<HashKey> {
 }
 
 /// The key for a value when no script code is needed to hash it.
-/// `TypeError: unhashable type: 'list'`.
+/// `TypeError: unhashable type: 'list'`. A tuple is unhashable because an item is, and
+/// CPython names the item's type.
 pub fn unhashable(v: &Value) -> Flow {
+    if let Value::Tuple(t) = v {
+        if let Some(item) = t.items.iter().find(|x| matches!(hash_value(x), Err(Unhashable::Type))) {
+            return unhashable(item);
+        }
+    }
     type_error(format!("unhashable type: '{}'", type_name(v)))
 }
 
@@ -249,8 +269,7 @@ pub fn op_symbol(op: CmpOp) -> &'static str {
 }
 
 async fn rich_compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
-    let is_inst = |v: &Value| matches!(v, Value::Instance(_));
-    if is_inst(a) || is_inst(b) {
+    if has_script_type(a) || has_script_type(b) {
         let (name, reflected) = dunder_of(op);
         // A subclass's reflected method goes first, as in CPython.
         let b_first = match (a, b) {
@@ -339,7 +358,7 @@ pub async fn eq(ctx: &Ctx, a: &Value, b: &Value) -> PyResult<bool> {
             Ok(true)
         }
         (Value::Set(x), Value::Set(y)) => keys::settle(ctx, || x.set_eq(y)).await,
-        (Value::Instance(_), _) | (_, Value::Instance(_)) => {
+        _ if has_script_type(a) || has_script_type(b) => {
             let r = Box::pin(rich_compare(ctx, CmpOp::Eq, a, b)).await?;
             truthy(ctx, &r).await
         }
@@ -375,6 +394,7 @@ async fn order(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
     }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Ok(from_ord(x.s.cmp(&y.s))),
+        (Value::Bytes(x), Value::Bytes(y)) => Ok(from_ord(x.data.borrow().as_slice().cmp(y.data.borrow().as_slice()))),
         (Value::List(x), Value::List(y)) => {
             let (x, y) = (x.items.borrow().clone(), y.items.borrow().clone());
             seq_order(ctx, op, &x, &y).await
@@ -425,6 +445,7 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
             Value::Str(sub) => Ok(s.s.contains(&*sub.s)),
             _ => Err(type_error(format!("'in <string>' requires string as left operand, not {}", type_name(item)))),
         },
+        Value::Bytes(b) => crate::modules::bytes::contains(b, item),
         Value::Dict(d) => dict_contains(ctx, d, item).await,
         Value::Set(s) => {
             let key = hash_key(ctx, item.clone()).await?;
@@ -457,7 +478,7 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
             Wrapper::DictView { kind: DictViewKind::Keys, dict } => dict_contains(ctx, dict, item).await,
             _ => iter_contains(ctx, container, item).await,
         },
-        Value::Instance(inst) => match dunder(&inst.class, sym::CONTAINS) {
+        Value::Instance(_) | Value::Class(_) => match instance_dunder(container, sym::CONTAINS) {
             Some(m) => {
                 let r = ctx.call(m, vec![container.clone(), item.clone()]).await?;
                 truthy(ctx, &r).await
@@ -497,11 +518,10 @@ pub fn get_iter(v: &Value) -> PyResult {
         Value::List(l) => NativeIter::List { list: l.clone(), index: 0 },
         Value::Tuple(t) => NativeIter::Tuple { tuple: t.clone(), index: 0 },
         Value::Str(s) => NativeIter::Str { s: s.clone(), byte: 0 },
+        Value::Bytes(b) => NativeIter::Bytes { bytes: b.clone(), index: 0 },
         Value::Range(r) => NativeIter::Range { next: r.start, remaining: r.len(), step: r.step },
         Value::Dict(d) => NativeIter::Dict { dict: d.clone(), kind: DictViewKind::Keys, index: 0, len: d.len() },
-        Value::Set(s) => {
-            NativeIter::Values { items: s.items.borrow().iter().map(|k| k.value.clone()).collect(), index: 0 }
-        }
+        Value::Set(s) => NativeIter::Set { set: s.clone(), pos: 0, len: s.len() },
         Value::Iter(_) => return Ok(v.clone()),
         Value::Generator(g) if g.is_plain_generator() => return Ok(v.clone()),
         Value::Wrapper(w) => match &**w {
@@ -510,8 +530,8 @@ pub fn get_iter(v: &Value) -> PyResult {
             }
             _ => return Err(not_iterable(v)),
         },
-        Value::Instance(inst) => {
-            if let Some(m) = dunder(&inst.class, sym::ITER) {
+        Value::Instance(_) | Value::Class(_) => {
+            if let Some(m) = instance_dunder(v, sym::ITER) {
                 let v = v.clone();
                 return run_async(|ctx| async move {
                     let it = ctx.call(m, vec![v]).await?;
@@ -521,7 +541,7 @@ pub fn get_iter(v: &Value) -> PyResult {
                     Ok(it)
                 });
             }
-            if dunder(&inst.class, sym::GETITEM).is_some() {
+            if instance_dunder(v, sym::GETITEM).is_some() {
                 NativeIter::GetItem { obj: v.clone(), index: 0 }
             } else {
                 return Err(not_iterable(v));
@@ -584,6 +604,8 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
         NativeIter::Map { func, inners } => Kind::Map(func.clone(), inners.clone()),
         NativeIter::Filter { func, inner } => Kind::Filter(func.clone(), inner.clone()),
         NativeIter::GetItem { obj, index } => Kind::GetItem(obj.clone(), *index),
+        NativeIter::Dict { .. } => return Err(ex::runtime_error("dictionary changed size during iteration")),
+        NativeIter::Set { .. } => return Err(ex::runtime_error("Set changed size during iteration")),
         _ => return Ok(None),
     };
     let result = match kind {
@@ -680,7 +702,17 @@ pub async fn iterate(ctx: &Ctx, v: &Value) -> PyResult<Vec<Value>> {
         _ => {}
     }
     let it = ctx.resolve(get_iter(v)).await?;
-    let mut out = Vec::new();
+    // A range's length is known: reserve it all, so a huge one fails at once with
+    // MemoryError (CPython's length hint) instead of growing until memory runs out.
+    let mut out = match &it {
+        Value::Iter(cell) => match &*cell.borrow() {
+            NativeIter::Range { remaining, .. } => {
+                crate::runtime::alloc::vec_with_capacity((*remaining).max(0) as usize)?
+            }
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
     while let Some(x) = next_item(ctx, &it).await? {
         out.push(x);
     }
@@ -693,12 +725,26 @@ pub fn unpack_fast(v: &Value, n: usize) -> Option<PyResult<Vec<Value>>> {
         Value::List(l) => l.items.borrow().clone(),
         Value::Tuple(t) => t.items.to_vec(),
         Value::Str(s) => s.s.chars().map(|c| Value::str(c.to_string())).collect(),
-        Value::Range(_) | Value::Dict(_) | Value::Set(_) => collect_simple(v)?,
+        Value::Bytes(b) => b.data.borrow().iter().map(|&x| Value::Int(x as i64)).collect(),
+        // Only as many items as the targets need are taken from a range of the wrong length.
+        Value::Range(r) if n != usize::MAX && r.len() != n as i64 => {
+            let got = r.len().max(0) as usize;
+            (0..got.min(n)).map(|i| Value::Int(r.start + i as i64 * r.step)).collect()
+        }
+        Value::Range(r) => match crate::runtime::alloc::vec_with_capacity(r.len().max(0) as usize) {
+            Ok(mut out) => {
+                out.extend((0..r.len()).map(|i| Value::Int(r.start + i * r.step)));
+                out
+            }
+            Err(e) => return Some(Err(e)),
+        },
+        Value::Dict(_) | Value::Set(_) => collect_simple(v)?,
         Value::Iter(_) | Value::Generator(_) | Value::Instance(_) | Value::Wrapper(_) => return None,
         _ => return Some(Err(type_error(format!("cannot unpack non-iterable {} object", type_name(v))))),
     };
-    if n != usize::MAX && items.len() != n {
-        let msg = if items.len() > n {
+    let too_many = matches!(v, Value::Range(r) if n != usize::MAX && r.len() > n as i64);
+    if n != usize::MAX && (items.len() != n || too_many) {
+        let msg = if too_many || items.len() > n {
             format!("too many values to unpack (expected {})", n)
         } else {
             format!("not enough values to unpack (expected {}, got {})", n, items.len())

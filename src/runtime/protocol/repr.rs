@@ -23,8 +23,10 @@ pub fn scalar_repr(v: &Value) -> Option<CompactString> {
         Value::None => "None".into(),
         Value::Bool(b) => if *b { "True" } else { "False" }.into(),
         Value::Int(i) => itoa::Buffer::new().format(*i).into(),
-        Value::BigInt(b) => b.to_string().into(),
+        // Past the conversion limit the slow path raises.
+        Value::BigInt(b) => crate::numeric::int_to_decimal(b).ok()?.into(),
         Value::Float(f) => crate::pyfmt::float_repr(*f).into(),
+        Value::Complex(z) => crate::pyfmt::complex_repr(z.re, z.im).into(),
         _ => return None,
     })
 }
@@ -32,10 +34,10 @@ pub fn scalar_repr(v: &Value) -> Option<CompactString> {
 pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, String> {
     Box::pin(async move {
         Ok(match v {
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) => {
-                scalar_repr(v).expect("a scalar").into()
-            }
+            Value::BigInt(b) => crate::numeric::int_to_decimal(b).map_err(crate::runtime::exceptions::value_error)?,
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Complex(_) => scalar_repr(v).expect("a scalar").into(),
             Value::Str(s) => str_repr(&s.s),
+            Value::Bytes(b) => crate::modules::bytes::repr(b),
             Value::List(l) => {
                 let items = l.items.borrow().clone();
                 let Some(_g) = guard.enter(v) else { return Ok("[...]".into()) };
@@ -108,6 +110,15 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                     other => format!("<bound method {} of {}>", repr(ctx, other, guard).await?, recv),
                 }
             }
+            Value::Class(c) if c.metaclass.as_ref().is_some_and(|m| dunder(m, sym::REPR).is_some()) => {
+                let m = dunder(c.metaclass.as_ref().expect("metaclass"), sym::REPR).expect("__repr__");
+                match ctx.call(m, vec![v.clone()]).await? {
+                    Value::Str(s) => s.s.to_string(),
+                    other => {
+                        return Err(type_error(format!("__repr__ returned non-string (type {})", type_name(&other))))
+                    }
+                }
+            }
             Value::Class(c) => {
                 if c.module == sym::BUILTINS {
                     format!("<class '{}'>", c.qualname)
@@ -115,7 +126,7 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                     format!("<class '{}.{}'>", c.module, c.qualname)
                 }
             }
-            Value::Module(m) => format!("<module '{}'>", m.name),
+            Value::Module(m) => crate::import::module_repr(m),
             Value::Generator(g) => format!("<{} object {} at {}>", g.type_name(), g.qualname(), addr(v)),
             Value::Iter(it) => format!("<{} object at {}>", it.borrow().type_name(), addr(v)),
             Value::Wrapper(w) => match &**w {
@@ -199,6 +210,13 @@ async fn seq(ctx: &Ctx, items: &[Value], guard: &Recursion) -> PyResult<String> 
 pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
     match v {
         Value::Str(s) => Ok(s.s.to_string()),
+        Value::Class(c) if c.metaclass.as_ref().is_some_and(|m| dunder(m, sym::STR).is_some()) => {
+            let m = dunder(c.metaclass.as_ref().expect("metaclass"), sym::STR).expect("__str__");
+            match ctx.call(m, vec![v.clone()]).await? {
+                Value::Str(s) => Ok(s.s.to_string()),
+                other => Err(type_error(format!("__str__ returned non-string (type {})", type_name(&other)))),
+            }
+        }
         Value::Instance(inst) => {
             if let Some(m) = dunder(&inst.class, sym::STR) {
                 return match ctx.call(m, vec![v.clone()]).await? {
@@ -217,6 +235,13 @@ pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
                             None => String::new(),
                         };
                         return Ok(format!("{} ({} sub-exception{})", msg, n, if n == 1 { "" } else { "s" }));
+                    }
+                    let class = &inst.class;
+                    let decode = class.is_subclass(types().exc("UnicodeDecodeError"));
+                    if decode || class.is_subclass(types().exc("UnicodeEncodeError")) {
+                        if let Some(msg) = crate::runtime::codecs::unicode_error_message(decode, &args) {
+                            return Ok(msg);
+                        }
                     }
                     return match args.len() {
                         0 => Ok(String::new()),
@@ -253,6 +278,10 @@ pub async fn format(ctx: &Ctx, v: &Value, spec: &str) -> PyResult<String> {
         Value::Float(f) => {
             let sp = parse_format_spec(spec).map_err(|e| fail(e, v))?;
             format_float(*f, &sp).map_err(|e| fail(e, v))
+        }
+        Value::Complex(z) if !spec.is_empty() => {
+            let sp = parse_format_spec(spec).map_err(|e| fail(e, v))?;
+            crate::pyfmt::format_complex(z.re, z.im, &sp).map_err(|e| fail(e, v))
         }
         Value::Instance(inst) => {
             if let Some(m) = dunder(&inst.class, sym::FORMAT) {
