@@ -127,7 +127,8 @@ pub fn syntax_error_location(e: &crate::vm::Exc) -> Option<(String, String)> {
             };
             let (col, end_col) = (offset - 1 - spaces, end - 1 - spaces);
             if col >= 0 {
-                let pad: String = ltext.chars().take(col as usize).map(|c| if c.is_whitespace() { c } else { ' ' }).collect();
+                let pad: String =
+                    ltext.chars().take(col as usize).map(|c| if c.is_whitespace() { c } else { ' ' }).collect();
                 out.push_str(&format!("    {}{}\n", pad, "^".repeat((end_col - col).max(1) as usize)));
             }
         }

@@ -4,8 +4,8 @@
 mod emit;
 mod future;
 mod peephole;
-mod syntax_error;
 pub mod symtable;
+mod syntax_error;
 
 pub use syntax_error::SyntaxError;
 

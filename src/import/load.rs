@@ -38,9 +38,8 @@ pub async fn load(ctx: &Ctx, name: &str, search: Option<Vec<Value>>) -> PyResult
         }
         Some(Found::File { file, package_dir }) => {
             let path = file.to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(&file).map_err(|e| {
-                crate::runtime::exceptions::raise("OSError", format!("{}: '{}'", e, path))
-            })?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| crate::runtime::exceptions::raise("OSError", format!("{}: '{}'", e, path)))?;
             let locations = package_dir.map(|d| Value::list(vec![Value::str(d.to_string_lossy().as_ref())]));
             let m = new_module(name, Some(&path), locations);
             let code = compile_source(&path, &text, Mode::Module(&m)).map_err(|e| Flow::Raise(e.to_exception()))?;
@@ -62,7 +61,12 @@ pub async fn reload(ctx: &Ctx, m: Rc<Module>) -> PyResult {
     };
     let v = Value::Module(m.clone());
     if !cached(&name).is_some_and(|c| c.is(&v)) {
-        return Err(super::import_error("ImportError", format!("module {} not in sys.modules", name), Some(&name), None));
+        return Err(super::import_error(
+            "ImportError",
+            format!("module {} not in sys.modules", name),
+            Some(&name),
+            None,
+        ));
     }
     let (parent, tail) = name.rsplit_once('.').unwrap_or(("", &name));
     let search = if parent.is_empty() {

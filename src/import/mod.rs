@@ -206,7 +206,8 @@ pub fn find_and_load<'a>(ctx: &'a Ctx, name: &'a str) -> Boxed<'a> {
             if let Some(m) = cached(name) {
                 return Ok(m);
             }
-            let parent_module = cached(parent).ok_or_else(|| not_found(format!("No module named '{}'", parent), parent))?;
+            let parent_module =
+                cached(parent).ok_or_else(|| not_found(format!("No module named '{}'", parent), parent))?;
             // A native module may make its submodules itself (`os` makes `os.path`).
             if let Value::Module(pm) = &parent_module {
                 if let (true, Some(sub @ Value::Module(_))) = (pm.builtin.get(), pm.get(intern(child))) {

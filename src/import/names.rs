@@ -29,7 +29,12 @@ pub fn resolve_in(package: &str, name: &str, level: usize) -> PyResult<String> {
     }
     let bits: Vec<&str> = package.rsplitn(level, '.').collect();
     if bits.len() < level {
-        return Err(import_error("ImportError", "attempted relative import beyond top-level package".into(), None, None));
+        return Err(import_error(
+            "ImportError",
+            "attempted relative import beyond top-level package".into(),
+            None,
+            None,
+        ));
     }
     let base = bits[bits.len() - 1];
     Ok(if name.is_empty() { base.to_string() } else { format!("{}.{}", base, name) })

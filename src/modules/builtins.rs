@@ -313,7 +313,11 @@ fn metaclass_check(v: &Value, cls: &Value, hook: crate::intern::Symbol) -> Optio
                     let Value::Class(sub) = &v else { return Err(type_error("issubclass() arg 1 must be a class")) };
                     match c {
                         Value::Class(p) => sub.is_subclass(p),
-                        _ => return Err(type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union")),
+                        _ => {
+                            return Err(type_error(
+                                "issubclass() arg 2 must be a class, a tuple of classes, or a union",
+                            ))
+                        }
                     }
                 }
             };
@@ -742,14 +746,18 @@ fn dunder_import(a: &Args) -> PyResult {
     let get = |i: usize, k: &str| a.pos.get(i).cloned().or_else(|| kwarg(a, k));
     let name = match get(0, "name") {
         Some(Value::Str(s)) => s,
-        Some(other) => return Err(type_error(format!("__import__() argument 1 must be str, not {}", type_name(&other)))),
+        Some(other) => {
+            return Err(type_error(format!("__import__() argument 1 must be str, not {}", type_name(&other))))
+        }
         None => return Err(type_error("__import__() missing required argument 'name' (pos 1)")),
     };
     let level = match get(4, "level") {
         None => 0,
         Some(Value::Int(n)) if n >= 0 => n as usize,
         Some(Value::Int(_)) => return Err(ex::value_error("level must be >= 0")),
-        Some(other) => return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&other)))),
+        Some(other) => {
+            return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&other))))
+        }
     };
     let globals = match get(1, "globals") {
         Some(Value::Dict(d)) => Some(crate::import::package_context(&d)),

@@ -57,12 +57,8 @@ fn function_info(a: &Args) -> PyResult {
     let flags = &code.flags;
     let nparams = code.argcount + code.kwonly + flags.varargs as u32 + flags.varkw as u32;
     let names = code.local_names[..nparams as usize].iter().map(|n| Value::str(n.as_str())).collect();
-    let kwdefaults = f
-        .kwdefaults
-        .borrow()
-        .iter()
-        .map(|(k, v)| Value::tuple(vec![Value::str(k.as_str()), v.clone()]))
-        .collect();
+    let kwdefaults =
+        f.kwdefaults.borrow().iter().map(|(k, v)| Value::tuple(vec![Value::str(k.as_str()), v.clone()])).collect();
     let kind = if flags.is_async_generator {
         "async_generator"
     } else if flags.is_generator {

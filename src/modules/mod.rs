@@ -29,8 +29,8 @@ pub mod json;
 pub mod math;
 mod numbers;
 mod operator;
-mod pylib;
 pub mod os;
+mod pylib;
 mod queue;
 pub mod random;
 pub mod re;
@@ -101,7 +101,9 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "re" => Some(re::make_module()),
         "random" => Some(random::make_module()),
         "_introspect" => Some(introspect::make_module()),
-        _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => Some(empty_module(name)),
+        _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
+            Some(empty_module(name))
+        }
         _ => None,
     }
 }

@@ -138,7 +138,9 @@ fn exception(a: &Args) -> PyResult {
 fn intern_fn(a: &Args) -> PyResult {
     check_args(a, "intern", 1, 1)?;
     match &a.pos[0] {
-        Value::Str(s) => Ok(INTERNED.with(|t| t.borrow_mut().entry(s.s.to_string()).or_insert_with(|| a.pos[0].clone()).clone())),
+        Value::Str(s) => {
+            Ok(INTERNED.with(|t| t.borrow_mut().entry(s.s.to_string()).or_insert_with(|| a.pos[0].clone()).clone()))
+        }
         other => Err(type_error(format!("intern() argument must be str, not {}", type_name(other)))),
     }
 }

@@ -171,7 +171,8 @@ pub fn parse_complex(text: &str) -> Option<Complex> {
     }
     // The imaginary part starts at the last sign that does not follow an exponent marker.
     let bytes = body.as_bytes();
-    let split = (1..bytes.len()).rev().find(|&i| matches!(bytes[i], b'+' | b'-') && !matches!(bytes[i - 1], b'e' | b'E'));
+    let split =
+        (1..bytes.len()).rev().find(|&i| matches!(bytes[i], b'+' | b'-') && !matches!(bytes[i - 1], b'e' | b'E'));
     let (re, im) = match split {
         Some(i) => (parse_real(&body[..i])?, parse_imag(&body[i..])?),
         None => (0.0, parse_imag(body)?),

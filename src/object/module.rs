@@ -115,11 +115,9 @@ impl Module {
     /// Names with a value, in definition order (string keys only, for a dict).
     pub fn items(&self) -> Vec<(Symbol, Value)> {
         match self.dict.get() {
-            Some(d) => d
-                .items()
-                .into_iter()
-                .filter_map(|(k, v)| Some((crate::intern::intern(k.as_str()?), v)))
-                .collect(),
+            Some(d) => {
+                d.items().into_iter().filter_map(|(k, v)| Some((crate::intern::intern(k.as_str()?), v))).collect()
+            }
             None => self.slot_items(),
         }
     }

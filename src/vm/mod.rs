@@ -6,8 +6,8 @@
 mod attr;
 pub(crate) mod call;
 mod exec;
-mod matching;
 pub mod frame;
+mod matching;
 pub mod native;
 pub mod ops;
 

@@ -150,7 +150,11 @@ impl Ctx {
     }
 
     /// Runs module code in `globals` to its end.
-    pub async fn run_module(&self, code: Rc<crate::bytecode::Code>, globals: Rc<crate::object::module::Module>) -> PyResult {
+    pub async fn run_module(
+        &self,
+        code: Rc<crate::bytecode::Code>,
+        globals: Rc<crate::object::module::Module>,
+    ) -> PyResult {
         match self.ask(Request::RunModule { code, globals }).await {
             Reply::Value(v) | Reply::Yielded(v) | Reply::Returned(v) => Ok(v),
             Reply::Raised(e) => Err(Flow::Raise(e)),

@@ -90,7 +90,8 @@ fn with_complex(v: &Value, then: impl FnOnce(Complex) -> PyResult + 'static) -> 
 
 /// A number as a complex, for the arguments that take no `__complex__`.
 fn to_complex(v: &Value) -> PyResult<Complex> {
-    super::complex::to_complex(v).unwrap_or_else(|| Err(type_error(format!("must be real number, not {}", type_name(v)))))
+    super::complex::to_complex(v)
+        .unwrap_or_else(|| Err(type_error(format!("must be real number, not {}", type_name(v)))))
 }
 
 fn result(r: CResult) -> PyResult {

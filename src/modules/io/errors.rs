@@ -79,7 +79,8 @@ fn unicode_error(
     let exc = new_exception(types().exc(class), args);
     {
         let mut attrs = exc.attrs.borrow_mut();
-        for (name, v) in [("encoding", encoding), ("object", object), ("start", start), ("end", end), ("reason", reason)]
+        for (name, v) in
+            [("encoding", encoding), ("object", object), ("start", start), ("end", end), ("reason", reason)]
         {
             attrs.insert(intern(name), v);
         }

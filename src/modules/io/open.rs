@@ -119,11 +119,7 @@ pub fn open(a: &Args) -> PyResult {
             return Err(type_error(format!("open() got an unexpected keyword argument '{}'", k)));
         };
         if args[i].is_some() {
-            return Err(type_error(format!(
-                "argument for open() given by name ('{}') and position ({})",
-                k,
-                i + 1
-            )));
+            return Err(type_error(format!("argument for open() given by name ('{}') and position ({})", k, i + 1)));
         }
         args[i] = Some(v.clone());
     }
@@ -139,9 +135,8 @@ pub fn open(a: &Args) -> PyResult {
 
 fn open_path_like(file: Value, args: [Option<Value>; 8]) -> PyResult {
     crate::vm::native::run_async(move |ctx| async move {
-        let method = crate::vm::get_attr(&file, crate::intern::intern("__fspath__")).map_err(|_| {
-            type_error(format!("expected str, bytes or os.PathLike object, not {}", type_name(&file)))
-        })?;
+        let method = crate::vm::get_attr(&file, crate::intern::intern("__fspath__"))
+            .map_err(|_| type_error(format!("expected str, bytes or os.PathLike object, not {}", type_name(&file))))?;
         let path = ctx.call(method, Vec::new()).await?;
         if !matches!(path, Value::Str(_)) {
             return Err(type_error(format!(
@@ -223,8 +218,7 @@ fn open_with(file: Value, args: [Option<Value>; 8]) -> PyResult {
         Kind::Text => mode_text,
         _ => raw_mode(&m),
     };
-    let mut f =
-        FileObj::new(handle, file, shown_mode, kind, readable, writable, codec, errors, encoding_name, newline);
+    let mut f = FileObj::new(handle, file, shown_mode, kind, readable, writable, codec, errors, encoding_name, newline);
     f.closefd = closefd;
     Ok(super::file_object(f))
 }

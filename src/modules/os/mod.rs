@@ -167,7 +167,9 @@ fn utime(a: &Args) -> PyResult {
                 other => Err(type_error(format!("an integer or float is required, not {}", type_name(other)))),
             };
             let to_time = |s: f64| std::time::UNIX_EPOCH + std::time::Duration::from_secs_f64(s.max(0.0));
-            std::fs::FileTimes::new().set_accessed(to_time(secs(&t.items[0])?)).set_modified(to_time(secs(&t.items[1])?))
+            std::fs::FileTimes::new()
+                .set_accessed(to_time(secs(&t.items[0])?))
+                .set_modified(to_time(secs(&t.items[1])?))
         }
         _ => {
             let now = std::time::SystemTime::now();

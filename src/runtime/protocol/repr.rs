@@ -35,7 +35,9 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
     Box::pin(async move {
         Ok(match v {
             Value::BigInt(b) => crate::numeric::int_to_decimal(b).map_err(crate::runtime::exceptions::value_error)?,
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Complex(_) => scalar_repr(v).expect("a scalar").into(),
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Complex(_) => {
+                scalar_repr(v).expect("a scalar").into()
+            }
             Value::Str(s) => str_repr(&s.s),
             Value::Bytes(b) => crate::modules::bytes::repr(b),
             Value::List(l) => {
