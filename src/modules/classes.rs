@@ -2,10 +2,10 @@
 //! once per thread so that every raise and every `except` sees the same class.
 
 use crate::intern::intern;
-use crate::object::class::{c3_mro, Attrs, Class, Layout};
+use crate::object::class::{c3_mro, Class, Layout};
 use crate::runtime::types;
 use rustc_hash::FxHashMap;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 thread_local! {
@@ -18,20 +18,7 @@ fn make(module: &'static str, name: &'static str, bases: Vec<Rc<Class>>, layout:
             .entry((module, name))
             .or_insert_with(|| {
                 let mro = c3_mro(&bases).unwrap_or_default();
-                Rc::new(Class {
-                    name: intern(name),
-                    qualname: name.to_string(),
-                    module: intern(module),
-                    bases,
-                    mro,
-                    attrs: RefCell::new(Attrs::default()),
-                    layout,
-                    special_attrs: Cell::new(false),
-                    attrs_per_instance: Cell::new(0),
-                    custom_call: std::cell::Cell::new(false),
-                    metaclass: None,
-                    subclasses: Default::default(),
-                })
+                Rc::new(Class::new(intern(name), name.to_string(), intern(module), bases, mro, layout))
             })
             .clone()
     })

@@ -30,6 +30,7 @@ pub mod math;
 mod numbers;
 mod operator;
 pub mod os;
+mod pylib;
 mod queue;
 pub mod random;
 pub mod re;
@@ -37,7 +38,6 @@ pub mod sort_keys;
 pub mod strings;
 pub mod r#struct;
 pub mod sys;
-mod text;
 pub mod time;
 mod types;
 
@@ -61,7 +61,7 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "os" => Some(os::SOURCE),
         "re" => Some(re::SOURCE),
         "random" => Some(random::SOURCE),
-        _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src).or_else(|| text::source(name)),
+        _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src).or_else(|| pylib::source(name)),
     }
 }
 
@@ -104,7 +104,9 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "re" => Some(re::make_module()),
         "random" => Some(random::make_module()),
         "_introspect" => Some(introspect::make_module()),
-        _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || text::source(name).is_some() => Some(empty_module(name)),
+        _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
+            Some(empty_module(name))
+        }
         _ => None,
     }
 }

@@ -301,18 +301,5 @@ fn is_type_prepare(p: &Value) -> bool {
 /// A class implemented in Rust, whose instances carry a native payload.
 pub fn native_class(module: &str, name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
     let mro = c3_mro(&bases).unwrap_or_default();
-    Rc::new(Class {
-        name: intern(name),
-        qualname: name.to_string(),
-        module: intern(module),
-        bases,
-        mro,
-        attrs: RefCell::default(),
-        layout: Layout::Native,
-        special_attrs: std::cell::Cell::new(false),
-        attrs_per_instance: std::cell::Cell::new(0),
-        custom_call: std::cell::Cell::new(false),
-        metaclass: None,
-        subclasses: Default::default(),
-    })
+    Rc::new(Class::new(intern(name), name.to_string(), intern(module), bases, mro, Layout::Native))
 }

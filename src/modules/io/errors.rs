@@ -10,7 +10,6 @@ use crate::runtime::exceptions::{new_exception, value_error};
 use crate::runtime::types;
 use crate::value::Value;
 use crate::vm::{Flow, PyResult};
-use std::cell::RefCell;
 use std::rc::Rc;
 
 thread_local! {
@@ -21,20 +20,14 @@ thread_local! {
 fn make_unsupported() -> Rc<Class> {
     let bases = vec![types().exc("OSError").clone(), types().exc("ValueError").clone()];
     let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
-    Rc::new(Class {
-        name: intern("UnsupportedOperation"),
-        qualname: "UnsupportedOperation".to_string(),
-        module: intern("io"),
+    Rc::new(Class::new(
+        intern("UnsupportedOperation"),
+        "UnsupportedOperation".to_string(),
+        intern("io"),
         bases,
         mro,
-        attrs: RefCell::default(),
-        layout: Layout::Exception,
-        special_attrs: std::cell::Cell::new(false),
-        attrs_per_instance: std::cell::Cell::new(0),
-        custom_call: std::cell::Cell::new(false),
-        metaclass: None,
-        subclasses: Default::default(),
-    })
+        Layout::Exception,
+    ))
 }
 
 pub fn unsupported_class() -> Rc<Class> {

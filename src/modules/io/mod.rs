@@ -41,20 +41,7 @@ pub struct Classes {
 
 fn class(module: &str, name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class> {
     let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
-    Rc::new(Class {
-        name: intern(name),
-        qualname: name.to_string(),
-        module: intern(module),
-        bases,
-        mro,
-        attrs: RefCell::default(),
-        layout,
-        special_attrs: std::cell::Cell::new(false),
-        attrs_per_instance: std::cell::Cell::new(0),
-        custom_call: std::cell::Cell::new(false),
-        metaclass: None,
-        subclasses: Default::default(),
-    })
+    Rc::new(Class::new(intern(name), name.to_string(), intern(module), bases, mro, layout))
 }
 
 fn make_classes() -> Classes {

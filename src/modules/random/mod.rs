@@ -9,10 +9,11 @@ mod mt;
 use super::args::check_args;
 use super::builtins::{method, native};
 use crate::intern::intern;
-use crate::object::class::{Class, Layout};
+use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
 use crate::object::module::Module;
+use crate::runtime::class_builder::native_class;
 use crate::runtime::exceptions::{type_error, value_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;
@@ -34,22 +35,7 @@ pub fn make_module() -> Rc<Module> {
 }
 
 fn random_class() -> Rc<Class> {
-    let object = types().object.clone();
-    let mro = crate::object::class::c3_mro(std::slice::from_ref(&object)).unwrap_or_default();
-    let class = Rc::new(Class {
-        name: intern("Random"),
-        qualname: "Random".to_string(),
-        module: intern("_random"),
-        bases: vec![object],
-        mro,
-        attrs: RefCell::default(),
-        layout: Layout::Native,
-        special_attrs: std::cell::Cell::new(false),
-        attrs_per_instance: std::cell::Cell::new(0),
-        custom_call: std::cell::Cell::new(false),
-        metaclass: None,
-        subclasses: Default::default(),
-    });
+    let class = native_class("_random", "Random", vec![types().object.clone()]);
     method(&class, "__new__", new);
     method(&class, "seed", seed);
     method(&class, "random", |a| {

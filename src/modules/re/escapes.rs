@@ -191,7 +191,6 @@ impl Parser {
         let negated = self.eat('^');
         let first = self.pos;
         let mut items = Vec::new();
-        let fold = |c: u32| if flags & IGNORECASE != 0 { c } else { c };
         loop {
             let Some(c) = self.next() else { return err("unterminated character set", start) };
             let item_start = self.pos - 1;
@@ -201,7 +200,7 @@ impl Parser {
             let code1 = if c == ch('\\') { self.set_escape(item_start, flags)? } else { SetCode::Char(c) };
             if self.peek() != Some(ch('-')) {
                 items.push(match code1 {
-                    SetCode::Char(c) => SetItem::Char(fold(c)),
+                    SetCode::Char(c) => SetItem::Char(c),
                     SetCode::Class(cl) => SetItem::Class(cl),
                 });
                 continue;

@@ -12,11 +12,12 @@ mod template;
 use super::args::check_args;
 use super::builtins::native;
 use crate::intern::intern;
-use crate::object::class::{Class, Layout};
+use crate::object::class::Class;
 use crate::object::dict::PyDict;
 use crate::object::function::{Args, NativeFn};
 use crate::object::instance::{Instance, Payload};
 use crate::object::module::Module;
+use crate::runtime::class_builder::native_class;
 use crate::runtime::exceptions::{overflow_error, raise, type_error};
 use crate::runtime::{type_name, types};
 use crate::value::{PyStr, Value};
@@ -36,24 +37,7 @@ struct Program {
 }
 
 thread_local! {
-    static PROGRAM_CLASS: Rc<Class> = {
-        let object = types().object.clone();
-        let mro = crate::object::class::c3_mro(std::slice::from_ref(&object)).unwrap_or_default();
-        Rc::new(Class {
-            name: intern("_Program"),
-            qualname: "_Program".to_string(),
-            module: intern("re"),
-            bases: vec![object],
-            mro,
-            attrs: RefCell::default(),
-            layout: Layout::Native,
-            special_attrs: std::cell::Cell::new(false),
-            attrs_per_instance: std::cell::Cell::new(0),
-            custom_call: std::cell::Cell::new(false),
-            metaclass: None,
-            subclasses: Default::default(),
-        })
-    };
+    static PROGRAM_CLASS: Rc<Class> = native_class("re", "_Program", vec![types().object.clone()]);
 }
 
 pub fn make_module() -> Rc<Module> {

@@ -286,7 +286,7 @@ impl Parser {
     }
 
     fn check_name(&self, name: &str, at: usize) -> Parsed<()> {
-        if crate::modules::strings::unicode::is_identifier(name) && !(self.bytes && !name.is_ascii()) {
+        if (name.is_ascii() || !self.bytes) && crate::modules::strings::unicode::is_identifier(name) {
             Ok(())
         } else {
             err(format!("bad character in group name '{}'", name), at)
