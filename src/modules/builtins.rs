@@ -125,6 +125,7 @@ pub fn make_module() -> Rc<Module> {
     constructors();
     super::numbers::install(&m);
     super::complex::install();
+    crate::runtime::exception_groups::install();
     super::strings::install();
     super::collections::install();
     super::generators::install();

@@ -2,6 +2,7 @@
 //! that natives and the VM share.
 
 pub mod class_builder;
+pub mod exception_groups;
 pub mod exceptions;
 pub mod output;
 pub mod protocol;

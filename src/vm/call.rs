@@ -213,9 +213,21 @@ impl Vm {
                 }
             }
         } else {
-            let inst = Instance::new(c.clone());
+            let args = fiber.stack[at + 1..at + 1 + argc - kwnames.len()].to_vec();
+            let class = if crate::vm::attr::is_group_class(c) {
+                match crate::runtime::exception_groups::group_class(c, &args) {
+                    Ok(class) => class,
+                    Err(e) => {
+                        fiber.stack.truncate(at);
+                        return Err(e);
+                    }
+                }
+            } else {
+                c.clone()
+            };
+            let inst = Instance::new(class);
             if let Some(e) = inst.exc() {
-                e.borrow_mut().args = fiber.stack[at + 1..at + 1 + argc - kwnames.len()].to_vec();
+                e.borrow_mut().args = args;
             }
             Value::Instance(Rc::new(inst))
         };
