@@ -222,9 +222,6 @@ pub fn check_eg_match(exc: Value, typ: Value) -> PyResult {
             return pair(Value::None, exc);
         }
         let wrapped = make_group(group, vec![Value::str(""), Value::tuple(vec![exc.clone()])])?;
-        if let (Some(w), Some(d)) = (wrapped.exc(), e.exc()) {
-            w.borrow_mut().traceback = d.borrow().traceback.clone();
-        }
         return pair(Value::Instance(wrapped), Value::None);
     }
     let cond = Condition::Types(typ);

@@ -6,6 +6,7 @@ pub mod exception_groups;
 pub mod exceptions;
 pub mod output;
 pub mod protocol;
+pub mod traceback;
 pub mod types;
 
 pub use types::{type_name, types};

@@ -501,6 +501,10 @@ impl Vm {
                 let names = caller_frame(fiber).map(|f| f.bound_names(&fiber.stack)).unwrap_or_default();
                 self.deliver(fiber, Value::list(names.into_iter().map(|n| Value::str(n.as_str())).collect()))
             }
+            Request::Handling => {
+                let handling = self.handling(fiber).unwrap_or(Value::None);
+                self.deliver(fiber, handling)
+            }
         }
     }
 

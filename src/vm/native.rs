@@ -39,6 +39,8 @@ pub enum Request {
     CallerSite,
     /// The names bound in the calling script frame's scope (`dir()`).
     CallerNames,
+    /// The exception being handled where the native was called (`sys.exc_info()`).
+    Handling,
 }
 
 pub enum Reply {
@@ -145,6 +147,14 @@ impl Ctx {
         match self.ask(Request::CallerNames).await {
             Reply::Value(Value::List(l)) => Ok(l.items.borrow().clone()),
             _ => Ok(Vec::new()),
+        }
+    }
+
+    /// The exception being handled by the calling script code, or None.
+    pub async fn handling(&self) -> Value {
+        match self.ask(Request::Handling).await {
+            Reply::Value(v) => v,
+            _ => Value::None,
         }
     }
 
