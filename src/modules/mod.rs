@@ -17,6 +17,7 @@ mod numbers;
 pub mod strings;
 pub mod sys;
 pub mod time;
+mod traceback;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
 
@@ -37,6 +38,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
         "cmath" => Some(cmath::make_module()),
+        "traceback" => Some(traceback::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
