@@ -281,6 +281,9 @@ pub fn prep_reraise_star(orig: Value, list: Value) -> PyResult {
         if raised.is_empty() {
             return Ok(projection.map_or(Value::None, Value::Instance));
         }
+        if raised.len() == 1 && projection.is_none() {
+            return Ok(raised.pop().expect("one raised"));
+        }
         raised.extend(projection.map(Value::Instance));
         let group = make_group(types().exc("BaseExceptionGroup"), vec![Value::str(""), Value::list(raised)])?;
         Ok(Value::Instance(group))

@@ -594,7 +594,10 @@ fn float_op(op: BinOp, x: f64, y: f64) -> PyResult {
             Ok(v) => v,
             Err(e @ numeric::PowError::ZeroToNegative) => return Err(ex::zero_division(e.message())),
             Err(e @ numeric::PowError::Overflow) => return Err(ex::overflow_error(e.message())),
-            Err(numeric::PowError::Complex) => return Err(ex::value_error("complex numbers are not supported")),
+            // A negative number to a fractional power is complex, as in CPython.
+            Err(numeric::PowError::Complex) => {
+                return complex_op(op, Complex::new(x, 0.0), Complex::new(y, 0.0)).expect("** is a complex operation")
+            }
         },
         _ => return Err(unsupported(op, &Value::Float(x), &Value::Float(y))),
     }))
