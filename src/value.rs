@@ -1,13 +1,13 @@
 //! `Value`: what a variable or stack slot holds. Immediate for None/bool/int/float, an `Rc`
 //! to a heap object otherwise; always 16 bytes.
 
+pub use crate::numeric::complex::Complex;
 use crate::object::class::Class;
 use crate::object::function::{BoundMethod, Function, NativeFunction};
 use crate::object::instance::Instance;
 use crate::object::iter::NativeIter;
 use crate::object::module::Module;
 use crate::object::{Generator, Wrapper};
-pub use crate::numeric::complex::Complex;
 use compact_str::CompactString;
 use num_bigint::BigInt;
 use std::cell::{Cell, RefCell};

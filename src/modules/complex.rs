@@ -85,7 +85,9 @@ fn complex_new(a: &Args) -> PyResult {
 fn number(v: &Value, which: &str) -> PyResult<Complex> {
     match to_complex(v) {
         Some(r) => r,
-        None => Err(type_error(format!("complex() {which} argument must be a string or a number, not '{}'", type_name(v)))),
+        None => {
+            Err(type_error(format!("complex() {which} argument must be a string or a number, not '{}'", type_name(v))))
+        }
     }
 }
 

@@ -663,9 +663,11 @@ pub(crate) fn isclose_args(a: &Args) -> PyResult<(Value, Value, f64, f64)> {
         return Err(type_error(format!("isclose() takes exactly 2 positional arguments ({} given)", a.pos.len())));
     }
     let get = |i: usize, name: &str| -> PyResult<Value> {
-        a.pos.get(i).cloned().or_else(|| kwarg(a, name)).ok_or_else(|| {
-            type_error(format!("isclose() missing required argument '{}' (pos {})", name, i + 1))
-        })
+        a.pos
+            .get(i)
+            .cloned()
+            .or_else(|| kwarg(a, name))
+            .ok_or_else(|| type_error(format!("isclose() missing required argument '{}' (pos {})", name, i + 1)))
     };
     let (x, y) = (get(0, "a")?, get(1, "b")?);
     let rel_tol = kwarg(a, "rel_tol").map(|v| to_f64(&v)).transpose()?.unwrap_or(1e-9);

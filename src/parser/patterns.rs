@@ -52,7 +52,9 @@ pub fn or(first: Pattern, rest: Vec<Pattern>, l: usize, r: usize) -> Pattern {
 /// `None`, `True` and `False` match by identity; other literals by equality.
 pub fn literal(e: Expr, l: usize, r: usize) -> Pattern {
     let kind = match &e.node {
-        ExprKind::Constant(c @ (Constant::None | Constant::True | Constant::False)) => PatternKind::Singleton(c.clone()),
+        ExprKind::Constant(c @ (Constant::None | Constant::True | Constant::False)) => {
+            PatternKind::Singleton(c.clone())
+        }
         _ => PatternKind::Value(e),
     };
     pattern(kind, l, r)

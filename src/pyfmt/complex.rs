@@ -68,6 +68,11 @@ pub fn format_complex(re: f64, im: f64, spec: &FormatSpec) -> Result<String, For
     if parens {
         text.push(')');
     }
-    let layout = FormatSpec { fill: spec.fill, align: Some(spec.align.unwrap_or(Align::Right)), width: spec.width, ..FormatSpec::default() };
+    let layout = FormatSpec {
+        fill: spec.fill,
+        align: Some(spec.align.unwrap_or(Align::Right)),
+        width: spec.width,
+        ..FormatSpec::default()
+    };
     format_str(&text, &layout)
 }

@@ -28,7 +28,10 @@ pub fn install() {
             let message = g.exc().and_then(|d| d.borrow().args.first().cloned()).unwrap_or(Value::None);
             make_group(types().exc("BaseExceptionGroup"), vec![message, excs.clone()]).map(Value::Instance)
         }
-        _ => Err(type_error(format!("BaseExceptionGroup.derive() takes exactly one argument ({} given)", a.pos.len().saturating_sub(1)))),
+        _ => Err(type_error(format!(
+            "BaseExceptionGroup.derive() takes exactly one argument ({} given)",
+            a.pos.len().saturating_sub(1)
+        ))),
     });
 }
 
@@ -37,7 +40,10 @@ pub fn install() {
 /// `ExceptionGroup`.
 pub fn group_class(class: &Rc<Class>, args: &[Value]) -> PyResult<Rc<Class>> {
     if args.len() != 2 {
-        return Err(type_error(format!("BaseExceptionGroup.__new__() takes exactly 2 arguments ({} given)", args.len())));
+        return Err(type_error(format!(
+            "BaseExceptionGroup.__new__() takes exactly 2 arguments ({} given)",
+            args.len()
+        )));
     }
     if args[0].as_str().is_none() {
         return Err(type_error(format!(
@@ -85,7 +91,10 @@ pub fn make_group(class: &Rc<Class>, args: Vec<Value>) -> PyResult<Exc> {
 
 fn add_note(a: &Args) -> PyResult {
     let (Some(Value::Instance(inst)), Some(note), 2) = (a.pos.first(), a.pos.get(1), a.pos.len()) else {
-        return Err(type_error(format!("BaseException.add_note() takes exactly one argument ({} given)", a.pos.len().saturating_sub(1))));
+        return Err(type_error(format!(
+            "BaseException.add_note() takes exactly one argument ({} given)",
+            a.pos.len().saturating_sub(1)
+        )));
     };
     if note.as_str().is_none() {
         return Err(type_error(format!("note must be a str, not '{}'", type_name(note))));
@@ -133,7 +142,10 @@ impl Condition {
 
 fn with_condition(a: &Args, name: &str, split: bool) -> PyResult {
     let (Some(Value::Instance(g)), Some(cond), 2) = (a.pos.first(), a.pos.get(1), a.pos.len()) else {
-        return Err(type_error(format!("BaseExceptionGroup.{name}() takes exactly one argument ({} given)", a.pos.len().saturating_sub(1))));
+        return Err(type_error(format!(
+            "BaseExceptionGroup.{name}() takes exactly one argument ({} given)",
+            a.pos.len().saturating_sub(1)
+        )));
     };
     let (g, cond) = (g.clone(), Condition::new(cond)?);
     run_async(move |ctx| async move {
@@ -213,7 +225,10 @@ pub fn check_eg_match(exc: Value, typ: Value) -> PyResult {
         one => vec![one],
     };
     let group = types().exc("BaseExceptionGroup");
-    if classes.iter().any(|c| matches!(c, Value::Class(c) if c.is_subclass(group) || c.is_subclass(types().exc("ExceptionGroup")))) {
+    if classes
+        .iter()
+        .any(|c| matches!(c, Value::Class(c) if c.is_subclass(group) || c.is_subclass(types().exc("ExceptionGroup"))))
+    {
         return Err(type_error("catching ExceptionGroup with except* is not allowed. Use except instead."));
     }
     let Value::Instance(e) = &exc else { return pair(Value::None, Value::None) };
@@ -273,11 +288,8 @@ pub fn prep_reraise_star(orig: Value, list: Value) -> PyResult {
     }
     let orig_exc = orig_exc.clone();
     run_async(move |ctx| async move {
-        let projection = if reraised_leaves.is_empty() {
-            None
-        } else {
-            project(&ctx, &orig_exc, &reraised_leaves).await?
-        };
+        let projection =
+            if reraised_leaves.is_empty() { None } else { project(&ctx, &orig_exc, &reraised_leaves).await? };
         if raised.is_empty() {
             return Ok(projection.map_or(Value::None, Value::Instance));
         }
@@ -307,14 +319,19 @@ fn same_metadata(e: &Instance, orig: &Instance) -> bool {
 }
 
 /// `orig` cut down to the leaves in `keep`, keeping its nesting.
-fn project<'a>(ctx: &'a Ctx, orig: &'a Exc, keep: &'a [usize]) -> Pin<Box<dyn Future<Output = PyResult<Option<Exc>>> + 'a>> {
+fn project<'a>(
+    ctx: &'a Ctx,
+    orig: &'a Exc,
+    keep: &'a [usize],
+) -> Pin<Box<dyn Future<Output = PyResult<Option<Exc>>> + 'a>> {
     Box::pin(async move {
         if !is_group(orig) {
             let v = Value::Instance(orig.clone());
             return Ok(v.heap_ptr().filter(|p| keep.contains(p)).map(|_| orig.clone()));
         }
         let mut parts = Vec::new();
-        for m in group_members(&orig.exc().expect("exception").borrow().args) {
+        let members = group_members(&orig.exc().expect("exception").borrow().args);
+        for m in members {
             if let Value::Instance(m) = m {
                 parts.extend(project(ctx, &m, keep).await?.map(Value::Instance));
             }

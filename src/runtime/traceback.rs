@@ -97,7 +97,9 @@ impl Printer<'_> {
                 });
                 let (cause, context, suppress) = data.unwrap_or((None, None, false));
                 let unseen = |v: &Option<Value>| match v {
-                    Some(Value::Instance(i)) if !self.seen.contains(&(std::rc::Rc::as_ptr(i) as usize)) => Some(i.clone()),
+                    Some(Value::Instance(i)) if !self.seen.contains(&(std::rc::Rc::as_ptr(i) as usize)) => {
+                        Some(i.clone())
+                    }
                     _ => None,
                 };
                 let next = if !chain {

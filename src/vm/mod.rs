@@ -6,8 +6,8 @@
 mod attr;
 mod call;
 mod exec;
-mod matching;
 pub mod frame;
+mod matching;
 pub mod native;
 pub mod ops;
 

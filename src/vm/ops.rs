@@ -147,10 +147,10 @@ fn complex_pair(a: &Value, b: &Value) -> Option<(Complex, Complex)> {
 
 fn complex_op(op: BinOp, x: Complex, y: Complex) -> Option<PyResult> {
     let r = match op {
-        BinOp::Add => Ok(x.add(y)),
-        BinOp::Sub => Ok(x.sub(y)),
-        BinOp::Mul => Ok(x.mul(y)),
-        BinOp::Div => x.div(y),
+        BinOp::Add => Ok(x + y),
+        BinOp::Sub => Ok(x - y),
+        BinOp::Mul => Ok(x * y),
+        BinOp::Div => x.checked_div(y),
         BinOp::Pow => x.pow(y),
         _ => return None,
     };

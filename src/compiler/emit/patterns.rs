@@ -152,7 +152,9 @@ impl<'a> Emitter<'a> {
             PatternKind::As { pattern: None, name } => {
                 if !pc.allow_irrefutable {
                     return match name {
-                        Some(n) => err(format!("name capture '{}' makes remaining patterns unreachable", n.node), p.span),
+                        Some(n) => {
+                            err(format!("name capture '{}' makes remaining patterns unreachable", n.node), p.span)
+                        }
                         None => err("wildcard makes remaining patterns unreachable", p.span),
                     };
                 }

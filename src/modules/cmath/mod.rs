@@ -90,7 +90,8 @@ fn with_complex(v: &Value, then: impl FnOnce(Complex) -> PyResult + 'static) -> 
 
 /// A number as a complex, for the arguments that take no `__complex__`.
 fn to_complex(v: &Value) -> PyResult<Complex> {
-    super::complex::to_complex(v).unwrap_or_else(|| Err(type_error(format!("must be real number, not {}", type_name(v)))))
+    super::complex::to_complex(v)
+        .unwrap_or_else(|| Err(type_error(format!("must be real number, not {}", type_name(v)))))
 }
 
 fn result(r: CResult) -> PyResult {
@@ -131,7 +132,7 @@ fn log(a: &Args) -> PyResult {
         let x = functions::log(x);
         let Some(base) = base else { return result(x) };
         let base = functions::log(base);
-        result(x.and_then(|x| base.and_then(|b| x.div(b).map_err(|_| MathError::Domain))))
+        result(x.and_then(|x| base.and_then(|b| x.checked_div(b).map_err(|_| MathError::Domain))))
     })
 }
 
@@ -164,6 +165,6 @@ fn isclose(a: &Args) -> PyResult {
         return Ok(Value::Bool(false));
     }
     let magnitude = |z: Complex| z.abs().unwrap_or(f64::INFINITY);
-    let diff = magnitude(x.sub(y));
+    let diff = magnitude(x - y);
     Ok(Value::Bool(within_tolerance(diff, magnitude(x), magnitude(y), rel_tol, abs_tol)))
 }

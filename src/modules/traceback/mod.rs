@@ -40,7 +40,7 @@ fn exception_arg(a: &Args, name: &str) -> PyResult<Value> {
 
 /// `chain=`: whether causes and contexts are reported too.
 fn chain_arg(a: &Args) -> bool {
-    kwarg(a, "chain").map_or(true, |v| crate::vm::ops::truthy(&v).unwrap_or(true))
+    kwarg(a, "chain").is_none_or(|v| crate::vm::ops::truthy(&v).unwrap_or(true))
 }
 
 /// The report of `exc` as lines; `NoneType: None` for no exception.
