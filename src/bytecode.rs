@@ -155,6 +155,12 @@ pub enum Op {
     PopExcept,
     /// `exc type -> exc bool`
     CheckExcMatch,
+    /// `rest type -> (match, rest')`: `except* type` on the unhandled part of an exception
+    /// group: the part that matches (or None) and what remains (or None)
+    CheckEgMatch,
+    /// `orig raised -> exc`: what an `except*` statement raises at its end (or None), from
+    /// the original exception and the list of what its clauses raised or left unhandled
+    PrepReraiseStar,
     /// `mgr -> exit enter_result`; operand 1 for `async with` (`__aexit__`, `__aenter__`)
     BeforeWith(u32),
     /// `exit exc -> exit exc suppress?`: calls exit(type, exc, tb)

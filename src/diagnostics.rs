@@ -34,14 +34,20 @@ pub fn syntax_error(source: &SourceFile, kind: &str, msg: &str, span: Span, colo
 }
 
 /// `Traceback (most recent call last):` and the frames of `tb` (innermost last), or nothing
-/// for an empty traceback. Like CPython, runs of the same line are shown three times, then
-/// counted.
+/// for an empty traceback.
 pub fn traceback(tb: &[TracebackEntry]) -> String {
-    let mut out = String::new();
     if tb.is_empty() {
-        return out;
+        return String::new();
     }
-    out.push_str("Traceback (most recent call last):\n");
+    let mut out = String::from("Traceback (most recent call last):\n");
+    out.extend(traceback_frames(tb));
+    out
+}
+
+/// The frames of a traceback, one text each, outermost first. Like CPython, runs of the same
+/// line are shown three times, then counted.
+pub fn traceback_frames(tb: &[TracebackEntry]) -> Vec<String> {
+    let mut out = Vec::new();
     let mut last: Option<String> = None;
     let mut repeats = 0;
     for entry in tb.iter().rev() {
@@ -55,7 +61,7 @@ pub fn traceback(tb: &[TracebackEntry]) -> String {
             push_repeats(&mut out, repeats);
             repeats = 0;
         }
-        out.push_str(&frame);
+        out.push(frame.clone());
         last = Some(frame);
     }
     push_repeats(&mut out, repeats);
@@ -95,10 +101,10 @@ pub fn eprint(s: &str) {
 }
 
 /// CPython's note for a run of identical traceback lines beyond the three it shows.
-fn push_repeats(out: &mut String, repeats: usize) {
+fn push_repeats(out: &mut Vec<String>, repeats: usize) {
     if repeats >= 3 {
         let n = repeats - 2;
-        out.push_str(&format!("  [Previous line repeated {} more time{}]\n", n, if n == 1 { "" } else { "s" }));
+        out.push(format!("  [Previous line repeated {} more time{}]\n", n, if n == 1 { "" } else { "s" }));
     }
 }
 

@@ -229,45 +229,14 @@ impl Interpreter {
     }
 
     fn print_traceback(&mut self, e: &Exc) {
-        let mut text = String::new();
-        self.format_exception(e, &mut text, 0);
-        diagnostics::eprint(&text);
-    }
-
-    fn format_exception(&mut self, e: &Exc, out: &mut String, depth: usize) {
-        let Some(data) = e.exc() else { return };
-        let (cause, context, suppress, tb) = {
-            let d = data.borrow();
-            (d.cause.clone(), d.context.clone(), d.suppress_context, d.traceback.clone())
-        };
-        if depth < 32 {
-            if let Some(Value::Instance(c)) = &cause {
-                self.format_exception(c, out, depth + 1);
-                out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
-            } else if let (Some(Value::Instance(c)), false) = (&context, suppress) {
-                self.format_exception(c, out, depth + 1);
-                out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
-            }
-        }
-        out.push_str(&diagnostics::traceback(&tb));
-        let msg = match diagnostics::syntax_error_location(e) {
-            // A syntax error (in an imported module) shows where it is, then its bare message.
-            Some((location, msg)) => {
-                out.push_str(&location);
-                msg
-            }
-            None => self.vm.run_native_str(Value::Instance(e.clone()), false),
-        };
-        let class = &e.class;
-        let name = if class.module == intern::sym::BUILTINS || class.module == intern::sym::MAIN {
-            class.qualname.clone()
-        } else {
-            format!("{}.{}", class.module, class.qualname)
-        };
-        if msg.is_empty() {
-            out.push_str(&format!("{}\n", name));
-        } else {
-            out.push_str(&format!("{}: {}\n", name, msg));
+        let e = e.clone();
+        let r = vm::native::run_async(|ctx| async move {
+            let lines = runtime::traceback::format_exception(&ctx, &e, true).await?;
+            Ok(Value::str(lines.concat()))
+        });
+        match self.vm.finish_native(r) {
+            Ok(Value::Str(s)) => diagnostics::eprint(&s.s),
+            _ => diagnostics::eprint("<exception formatting failed>\n"),
         }
     }
 }

@@ -14,6 +14,7 @@ use indexmap::IndexSet;
 use std::cell::Cell;
 use std::rc::Rc;
 
+mod except_star;
 mod patterns;
 
 /// What a `break`, `continue` or `return` must clean up on its way out.
@@ -24,6 +25,8 @@ enum FBlock<'a> {
     TryFinally(&'a [Stmt]),
     /// The body of an `except` clause: the previous exception is restored.
     Handler,
+    /// The body of an `except*` clause, which nothing may jump out of.
+    StarHandler,
     /// The final body run after an exception: the exception and previous one are dropped.
     FinallyException,
     /// The body of a `with`: `__exit__(None, None, None)` is called (and awaited for
@@ -341,6 +344,7 @@ impl<'a> Emitter<'a> {
                 if !matches!(self.scope_kind(), ScopeKind::Function) {
                     return err("'return' outside function", s.span);
                 }
+                self.check_star_exit(None, s.span)?;
                 match v {
                     Some(_) if self.is_async_generator() => {
                         return err("'return' with value in async generator", s.span);
@@ -432,11 +436,14 @@ impl<'a> Emitter<'a> {
                 self.emit(Op::Raise(n));
             }
             StmtKind::Match { subject, cases } => self.match_stmt(subject, cases)?,
-            StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
+            StmtKind::Try { body, handlers, orelse, finalbody, star: true } if finalbody.is_empty() => {
+                self.try_star(body, handlers, orelse)?
+            }
+            StmtKind::Try { body, handlers, orelse, finalbody, star } => {
                 if finalbody.is_empty() {
                     self.try_except(body, handlers, orelse)?;
                 } else {
-                    self.try_finally(body, handlers, orelse, finalbody)?;
+                    self.try_finally(body, handlers, orelse, finalbody, *star)?;
                 }
             }
             StmtKind::Assert { test, msg } => {
@@ -541,7 +548,9 @@ impl<'a> Emitter<'a> {
     }
 
     fn break_continue(&mut self, is_break: bool, span: Span) -> R {
-        let Some(loop_index) = self.fblocks.iter().rposition(|b| matches!(b, FBlock::Loop { .. })) else {
+        let loop_index = self.fblocks.iter().rposition(|b| matches!(b, FBlock::Loop { .. }));
+        self.check_star_exit(loop_index, span)?;
+        let Some(loop_index) = loop_index else {
             return err(if is_break { "'break' outside loop" } else { "'continue' not properly in loop" }, span);
         };
         self.unwind_to(loop_index + 1)?;
@@ -589,6 +598,8 @@ impl<'a> Emitter<'a> {
                     self.emit(Op::PopExcept);
                     self.depth -= 1;
                 }
+                // Nothing jumps out of an except* clause (`check_star_exit`).
+                FBlock::StarHandler => {}
                 FBlock::FinallyException => {
                     self.emit(Op::Pop);
                     self.emit(Op::PopExcept);
@@ -635,12 +646,7 @@ impl<'a> Emitter<'a> {
             self.fblocks.push(FBlock::Handler);
             self.body(&h.body)?;
             self.fblocks.pop();
-            if let Some(n) = &h.name {
-                // `except E as e` unbinds e when the handler ends.
-                self.emit(Op::LoadNone);
-                self.store_name(&n.node);
-                self.delete_name(&n.node);
-            }
+            self.unbind_handler_name(h);
             self.emit(Op::PopExcept);
             self.depth = depth;
             ends.push(self.emit(Op::Jump(0)));
@@ -669,12 +675,15 @@ impl<'a> Emitter<'a> {
         handlers: &'a [ExceptHandler],
         orelse: &'a [Stmt],
         finalbody: &'a [Stmt],
+        star: bool,
     ) -> R {
         let depth = self.depth;
         let start = self.here();
         self.fblocks.push(FBlock::TryFinally(finalbody));
         if handlers.is_empty() {
             self.body(body)?;
+        } else if star {
+            self.try_star(body, handlers, orelse)?;
         } else {
             self.try_except(body, handlers, orelse)?;
         }

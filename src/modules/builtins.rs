@@ -139,6 +139,7 @@ pub fn make_module() -> Rc<Module> {
     crate::runtime::type_object::install();
     super::numbers::install(&m);
     super::complex::install();
+    crate::runtime::exception_groups::install();
     super::strings::install();
     super::bytes::install();
     super::containers::install();

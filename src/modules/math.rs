@@ -185,7 +185,7 @@ unary! {
 /// CPython calls; these are glibc's algorithms, on top of its `log`, `log1p` and `sqrt`.
 /// Constants are copied verbatim from glibc.
 #[allow(clippy::excessive_precision)]
-mod glibc {
+pub(crate) mod glibc {
     use std::f64::consts::LN_2 as LN2;
 
     pub fn cbrt(x: f64) -> f64 {

@@ -39,6 +39,7 @@ pub mod strings;
 pub mod r#struct;
 pub mod sys;
 pub mod time;
+mod traceback;
 mod types;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
@@ -86,6 +87,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "math" => Some(math::make_module()),
         "struct" => Some(r#struct::make_module()),
         "cmath" => Some(cmath::make_module()),
+        "traceback" => Some(traceback::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),

@@ -34,6 +34,27 @@ impl ComplexError {
     }
 }
 
+impl std::ops::Add for Complex {
+    type Output = Complex;
+    fn add(self, o: Complex) -> Complex {
+        Complex::new(self.re + o.re, self.im + o.im)
+    }
+}
+
+impl std::ops::Sub for Complex {
+    type Output = Complex;
+    fn sub(self, o: Complex) -> Complex {
+        Complex::new(self.re - o.re, self.im - o.im)
+    }
+}
+
+impl std::ops::Mul for Complex {
+    type Output = Complex;
+    fn mul(self, o: Complex) -> Complex {
+        Complex::new(self.re * o.re - self.im * o.im, self.re * o.im + self.im * o.re)
+    }
+}
+
 const ONE: Complex = Complex { re: 1.0, im: 0.0 };
 
 impl Complex {
@@ -41,20 +62,8 @@ impl Complex {
         Complex { re, im }
     }
 
-    pub fn add(self, o: Complex) -> Complex {
-        Complex::new(self.re + o.re, self.im + o.im)
-    }
-
-    pub fn sub(self, o: Complex) -> Complex {
-        Complex::new(self.re - o.re, self.im - o.im)
-    }
-
-    pub fn mul(self, o: Complex) -> Complex {
-        Complex::new(self.re * o.re - self.im * o.im, self.re * o.im + self.im * o.re)
-    }
-
     /// Smith's algorithm, as `_Py_c_quot`: scales by the larger part of the divisor.
-    pub fn div(self, o: Complex) -> Result<Complex, ComplexError> {
+    pub fn checked_div(self, o: Complex) -> Result<Complex, ComplexError> {
         let (abs_re, abs_im) = (o.re.abs(), o.im.abs());
         if abs_re >= abs_im {
             if abs_re == 0.0 {
@@ -90,17 +99,17 @@ impl Complex {
         if n >= 0 {
             return Ok(self.powu(n as u64));
         }
-        ONE.div(self.powu(n.unsigned_abs())).map_err(|_| ComplexError::ZeroToNegativePower)
+        ONE.checked_div(self.powu(n.unsigned_abs())).map_err(|_| ComplexError::ZeroToNegativePower)
     }
 
     fn powu(self, n: u64) -> Complex {
         let (mut r, mut p, mut mask) = (ONE, self, 1u64);
         while mask > 0 && n >= mask {
             if n & mask != 0 {
-                r = r.mul(p);
+                r = r * p;
             }
             mask <<= 1;
-            p = p.mul(p);
+            p = p * p;
         }
         r
     }
@@ -226,8 +235,8 @@ mod tests {
 
     #[test]
     fn divides_as_cpython() {
-        let q = Complex::new(3.0, 4.0).div(Complex::new(1.0, -2.0)).unwrap();
+        let q = Complex::new(3.0, 4.0).checked_div(Complex::new(1.0, -2.0)).unwrap();
         assert_eq!(q, Complex::new(-1.0, 2.0));
-        assert_eq!(Complex::new(1.0, 1.0).div(Complex::new(0.0, 0.0)), Err(ComplexError::DivisionByZero));
+        assert_eq!(Complex::new(1.0, 1.0).checked_div(Complex::new(0.0, 0.0)), Err(ComplexError::DivisionByZero));
     }
 }

@@ -4,11 +4,13 @@
 pub mod alloc;
 pub mod class_builder;
 pub mod codecs;
+pub mod exception_groups;
 pub mod exceptions;
 pub mod os_error;
 pub mod output;
 pub mod protocol;
 pub mod type_object;
+pub mod traceback;
 pub mod types;
 
 pub use types::{type_name, types};

@@ -140,7 +140,10 @@ impl Types {
         let int = b("int");
         let mut exceptions: FxHashMap<&'static str, Rc<Class>> = FxHashMap::default();
         for &(name, base) in EXCEPTIONS {
-            let bases = if base.is_empty() { vec![object.clone()] } else { vec![exceptions[base].clone()] };
+            let mut bases = if base.is_empty() { vec![object.clone()] } else { vec![exceptions[base].clone()] };
+            if name == "ExceptionGroup" {
+                bases.insert(0, exceptions["BaseExceptionGroup"].clone());
+            }
             exceptions.insert(name, new_class(name, bases, Layout::Exception));
         }
         Types {

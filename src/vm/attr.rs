@@ -607,7 +607,11 @@ pub fn lookup_bound(obj: &Value, name: Symbol) -> Option<Value> {
 
 /// Whether an exception is an (Base)ExceptionGroup, whose args are `(message, exceptions)`.
 pub fn is_group(inst: &Instance) -> bool {
-    inst.class.is_subclass(types().exc("BaseExceptionGroup")) || inst.class.is_subclass(types().exc("ExceptionGroup"))
+    is_group_class(&inst.class)
+}
+
+pub fn is_group_class(class: &Class) -> bool {
+    class.is_subclass(types().exc("BaseExceptionGroup"))
 }
 
 /// The sub-exceptions of an exception group's args.

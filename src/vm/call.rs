@@ -239,10 +239,21 @@ impl Vm {
                 }
             }
         } else if c.layout == Layout::Exception {
-            let args = &fiber.stack[at + 1..at + 1 + argc - kwnames.len()];
-            let inst = Instance::new(crate::runtime::os_error::constructed_class(c, args));
+            let args = fiber.stack[at + 1..at + 1 + argc - kwnames.len()].to_vec();
+            let class = if crate::vm::attr::is_group_class(c) {
+                match crate::runtime::exception_groups::group_class(c, &args) {
+                    Ok(class) => class,
+                    Err(e) => {
+                        fiber.stack.truncate(at);
+                        return Err(e);
+                    }
+                }
+            } else {
+                crate::runtime::os_error::constructed_class(c, &args)
+            };
+            let inst = Instance::new(class);
             if let Some(e) = inst.exc() {
-                e.borrow_mut().args = args.to_vec();
+                e.borrow_mut().args = args;
             }
             Value::Instance(Rc::new(inst))
         } else {

@@ -1409,6 +1409,16 @@ impl Vm {
                     let e = top!().clone();
                     produce!(protocol::exception_matches(&e, &typ).map(Value::Bool));
                 }
+                Op::CheckEgMatch => {
+                    let typ = pop!();
+                    let rest = pop!();
+                    produce!(crate::runtime::exception_groups::check_eg_match(rest, typ));
+                }
+                Op::PrepReraiseStar => {
+                    let raised = pop!();
+                    let orig = pop!();
+                    produce!(crate::runtime::exception_groups::prep_reraise_star(orig, raised));
+                }
                 Op::BeforeWith(is_async) => {
                     let mgr = pop!();
                     let (exit_name, enter_name) =

@@ -150,10 +150,10 @@ fn complex_pair(a: &Value, b: &Value) -> Option<(Complex, Complex)> {
 
 fn complex_op(op: BinOp, x: Complex, y: Complex) -> Option<PyResult> {
     let r = match op {
-        BinOp::Add => Ok(x.add(y)),
-        BinOp::Sub => Ok(x.sub(y)),
-        BinOp::Mul => Ok(x.mul(y)),
-        BinOp::Div => x.div(y),
+        BinOp::Add => Ok(x + y),
+        BinOp::Sub => Ok(x - y),
+        BinOp::Mul => Ok(x * y),
+        BinOp::Div => x.checked_div(y),
         BinOp::Pow => x.pow(y),
         _ => return None,
     };
@@ -597,7 +597,10 @@ fn float_op(op: BinOp, x: f64, y: f64) -> PyResult {
             Ok(v) => v,
             Err(e @ numeric::PowError::ZeroToNegative) => return Err(ex::zero_division(e.message())),
             Err(e @ numeric::PowError::Overflow) => return Err(ex::overflow_error(e.message())),
-            Err(numeric::PowError::Complex) => return Err(ex::value_error("complex numbers are not supported")),
+            // A negative number to a fractional power is complex, as in CPython.
+            Err(numeric::PowError::Complex) => {
+                return complex_op(op, Complex::new(x, 0.0), Complex::new(y, 0.0)).expect("** is a complex operation")
+            }
         },
         _ => return Err(unsupported(op, &Value::Float(x), &Value::Float(y))),
     }))

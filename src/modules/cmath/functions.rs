@@ -20,6 +20,17 @@ const SQRT_LARGE_DOUBLE: f64 = 6.703903964971299e153;
 const LOG_LARGE_DOUBLE: f64 = 708.3964185322641;
 const SQRT_DBL_MIN: f64 = 1.4916681462400413e-154;
 
+/// `asinh` as glibc computes it (the last bit differs from Rust's), which CPython calls.
+trait GlibcAsinh {
+    fn asinh_glibc(self) -> f64;
+}
+
+impl GlibcAsinh for f64 {
+    fn asinh_glibc(self) -> f64 {
+        crate::modules::math::glibc::asinh(self)
+    }
+}
+
 fn c(re: f64, im: f64) -> Complex {
     Complex::new(re, im)
 }
@@ -178,7 +189,7 @@ pub fn asinh(z: Complex) -> CResult {
     }
     let s1 = sqrt(c(1.0 + z.im, -z.re))?;
     let s2 = sqrt(c(1.0 - z.im, z.re))?;
-    Ok(c((s1.re * s2.im - s2.re * s1.im).asinh(), z.im.atan2(s1.re * s2.re - s1.im * s2.im)))
+    Ok(c((s1.re * s2.im - s2.re * s1.im).asinh_glibc(), z.im.atan2(s1.re * s2.re - s1.im * s2.im)))
 }
 
 pub fn asin(z: Complex) -> CResult {
@@ -193,7 +204,7 @@ pub fn acos(z: Complex) -> CResult {
     }
     let s1 = sqrt(c(1.0 - z.re, -z.im))?;
     let s2 = sqrt(c(1.0 + z.re, z.im))?;
-    Ok(c(2.0 * s1.re.atan2(s2.re), (s2.re * s1.im - s2.im * s1.re).asinh()))
+    Ok(c(2.0 * s1.re.atan2(s2.re), (s2.re * s1.im - s2.im * s1.re).asinh_glibc()))
 }
 
 pub fn acosh(z: Complex) -> CResult {
@@ -202,7 +213,7 @@ pub fn acosh(z: Complex) -> CResult {
     }
     let s1 = sqrt(c(z.re - 1.0, z.im))?;
     let s2 = sqrt(c(z.re + 1.0, z.im))?;
-    Ok(c((s1.re * s2.re + s1.im * s2.im).asinh(), 2.0 * s1.im.atan2(s2.re)))
+    Ok(c((s1.re * s2.re + s1.im * s2.im).asinh_glibc(), 2.0 * s1.im.atan2(s2.re)))
 }
 
 pub fn atanh(z: Complex) -> CResult {

@@ -132,7 +132,7 @@ fn log(a: &Args) -> PyResult {
         let x = functions::log(x);
         let Some(base) = base else { return result(x) };
         let base = functions::log(base);
-        result(x.and_then(|x| base.and_then(|b| x.div(b).map_err(|_| MathError::Domain))))
+        result(x.and_then(|x| base.and_then(|b| x.checked_div(b).map_err(|_| MathError::Domain))))
     })
 }
 
@@ -165,6 +165,6 @@ fn isclose(a: &Args) -> PyResult {
         return Ok(Value::Bool(false));
     }
     let magnitude = |z: Complex| z.abs().unwrap_or(f64::INFINITY);
-    let diff = magnitude(x.sub(y));
+    let diff = magnitude(x - y);
     Ok(Value::Bool(within_tolerance(diff, magnitude(x), magnitude(y), rel_tol, abs_tol)))
 }
