@@ -10,6 +10,8 @@ mod classes;
 mod collections;
 mod dir;
 pub mod generators;
+pub mod hashlib;
+mod hmac;
 pub mod http;
 pub mod json;
 pub mod math;
@@ -38,6 +40,8 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
         "struct" => Some(r#struct::make_module()),
+        "hashlib" => Some(hashlib::make_module()),
+        "hmac" => Some(hmac::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
