@@ -3,6 +3,8 @@
 mod args;
 pub mod async_generators;
 pub mod asyncio;
+mod base64;
+pub mod binascii;
 pub mod blocking;
 pub mod builtins;
 pub mod bytes;
@@ -20,6 +22,7 @@ pub mod strings;
 pub mod r#struct;
 pub mod sys;
 pub mod time;
+mod zlib;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
 
@@ -42,6 +45,9 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "struct" => Some(r#struct::make_module()),
         "hashlib" => Some(hashlib::make_module()),
         "hmac" => Some(hmac::make_module()),
+        "binascii" => Some(binascii::make_module()),
+        "base64" => Some(base64::make_module()),
+        "zlib" => Some(zlib::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),

@@ -150,18 +150,20 @@ fn start(alg: Algorithm, data: Option<&Value>, digest_size: Option<&Value>) -> P
     Ok(native_instance(class_for(alg), Hash { alg, hasher }))
 }
 
-/// The `data` argument (also `string=`) and `digest_size`, rejecting other keywords.
+/// The data argument and `digest_size`, rejecting other keywords. The OpenSSL
+/// constructors take the data as `string=`, BLAKE2's as `data=`, `new` as either.
 fn data_and_size<'a>(
     a: &'a Args,
     pos: usize,
     func: &str,
     blake: bool,
+    data_names: &[&str],
 ) -> PyResult<(Option<&'a Value>, Option<&'a Value>)> {
     let mut data = a.pos.get(pos);
     let mut size = None;
     for (k, v) in a.kw {
         match k.as_str() {
-            "data" | "string" => data = Some(v),
+            name if data_names.contains(&name) => data = Some(v),
             "usedforsecurity" => {}
             "digest_size" if blake => size = Some(v),
             other => return Err(type_error(format!("'{}' is an invalid keyword argument for {}()", other, func))),
@@ -177,7 +179,7 @@ fn named(a: &Args, name: &'static str) -> PyResult {
     let alg = algorithm(name).expect("a known algorithm");
     let blake = name.starts_with("blake2");
     let func = if blake { name.to_string() } else { format!("openssl_{}", name) };
-    let (data, size) = data_and_size(a, 0, &func, blake)?;
+    let (data, size) = data_and_size(a, 0, &func, blake, if blake { &["data"] } else { &["string"] })?;
     start(alg, data, size)
 }
 
@@ -187,7 +189,7 @@ fn new(a: &Args) -> PyResult {
     let alg = algorithm_arg(&name)?;
     let kw: Vec<_> = a.kw.iter().filter(|(k, _)| k.as_str() != "name").cloned().collect();
     let rest = Args { pos: a.pos.get(1..).unwrap_or(&[]), kw: &kw };
-    let (data, size) = data_and_size(&rest, 0, "new", alg.name.starts_with("blake2"))?;
+    let (data, size) = data_and_size(&rest, 0, "new", alg.name.starts_with("blake2"), &["data", "string"])?;
     start(alg, data, size)
 }
 
