@@ -56,7 +56,7 @@ pub fn ascii_data(v: &Value) -> PyResult<Vec<u8>> {
     }
 }
 
-fn arg<'a>(a: &'a Args, i: usize, name: &str, func: &str) -> PyResult<Value> {
+fn arg(a: &Args, i: usize, name: &str, func: &str) -> PyResult<Value> {
     a.pos
         .get(i)
         .cloned()
@@ -72,7 +72,7 @@ fn hexlify(a: &Args) -> PyResult {
 
 /// Hex digits to bytes: `Odd-length string`, `Non-hexadecimal digit found`.
 pub fn from_hex(text: &[u8]) -> PyResult<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(error("Odd-length string"));
     }
     text.chunks(2)
@@ -103,7 +103,7 @@ pub fn to_base64(d: &[u8]) -> Vec<u8> {
 
 fn b2a_base64(a: &Args) -> PyResult {
     let d = data(&arg(a, 0, "data", "b2a_base64")?)?;
-    let newline = crate::modules::kwarg(a, "newline").map_or(true, |v| crate::vm::ops::truthy(&v).unwrap_or(true));
+    let newline = crate::modules::kwarg(a, "newline").is_none_or(|v| crate::vm::ops::truthy(&v).unwrap_or(true));
     let mut out = to_base64(&d);
     if newline {
         out.push(b'\n');

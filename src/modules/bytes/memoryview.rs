@@ -159,7 +159,7 @@ fn get_item(a: &Args) -> PyResult {
     let m = view(a)?;
     match key_arg(a)? {
         Value::Slice(s) => {
-            let (start, stop, step) = slice_indices(&**s, m.len)?;
+            let (start, stop, step) = slice_indices(s, m.len)?;
             let len = if step > 0 {
                 (stop - start).max(0).div_euclid(step) + ((stop - start).max(0) % step != 0) as i64
             } else {
@@ -194,7 +194,7 @@ fn set_item(a: &Args) -> PyResult {
     let value = a.pos.get(2).ok_or_else(|| type_error("expected 2 arguments"))?;
     let positions: Vec<usize> = match key_arg(a)? {
         Value::Slice(s) => {
-            let (start, stop, step) = slice_indices(&**s, m.len)?;
+            let (start, stop, step) = slice_indices(s, m.len)?;
             let mut out = Vec::new();
             let mut i = start;
             while (step > 0 && i < stop) || (step < 0 && i > stop) {

@@ -71,16 +71,16 @@ impl Algorithm {
     pub fn start(self, digest_size: usize) -> Hasher {
         let fixed = |d: Box<dyn DynDigest>| Hasher::Fixed(d);
         match self.name {
-            "md5" => fixed(Box::new(md5::Md5::default())),
-            "sha1" => fixed(Box::new(sha1::Sha1::default())),
-            "sha224" => fixed(Box::new(sha2::Sha224::default())),
-            "sha256" => fixed(Box::new(sha2::Sha256::default())),
-            "sha384" => fixed(Box::new(sha2::Sha384::default())),
-            "sha512" => fixed(Box::new(sha2::Sha512::default())),
-            "sha3_224" => fixed(Box::new(sha3::Sha3_224::default())),
-            "sha3_256" => fixed(Box::new(sha3::Sha3_256::default())),
-            "sha3_384" => fixed(Box::new(sha3::Sha3_384::default())),
-            "sha3_512" => fixed(Box::new(sha3::Sha3_512::default())),
+            "md5" => fixed(Box::<md5::Md5>::default()),
+            "sha1" => fixed(Box::<sha1::Sha1>::default()),
+            "sha224" => fixed(Box::<sha2::Sha224>::default()),
+            "sha256" => fixed(Box::<sha2::Sha256>::default()),
+            "sha384" => fixed(Box::<sha2::Sha384>::default()),
+            "sha512" => fixed(Box::<sha2::Sha512>::default()),
+            "sha3_224" => fixed(Box::<sha3::Sha3_224>::default()),
+            "sha3_256" => fixed(Box::<sha3::Sha3_256>::default()),
+            "sha3_384" => fixed(Box::<sha3::Sha3_384>::default()),
+            "sha3_512" => fixed(Box::<sha3::Sha3_512>::default()),
             "blake2b" => Hasher::Blake2b(blake2::Blake2bVar::new(digest_size).expect("a checked size")),
             _ => Hasher::Blake2s(blake2::Blake2sVar::new(digest_size).expect("a checked size")),
         }

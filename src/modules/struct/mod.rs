@@ -174,7 +174,7 @@ fn offset_in(v: &Value, len: usize) -> PyResult<usize> {
 
 fn pack_into(l: &Layout, rest: &[Value]) -> PyResult {
     let [target, offset, values @ ..] = rest else {
-        return Err(type_error(format!("pack_into expected buffer argument")));
+        return Err(type_error("pack_into expected buffer argument"));
     };
     let Value::Bytes(b) = target else {
         return Err(type_error(format!("argument must be read-write bytes-like object, not {}", type_name(target))));
