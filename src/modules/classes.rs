@@ -33,3 +33,24 @@ pub fn module_exception(module: &'static str, name: &'static str, base: &str) ->
 pub fn native_class(module: &'static str, name: &'static str) -> Rc<Class> {
     make(module, name, vec![types().object.clone()], Layout::Native)
 }
+
+/// Read-only properties computed by natives (`memoryview.nbytes`, `hash.name`, ...).
+pub fn add_properties(class: &Rc<Class>, properties: &[(&'static str, crate::object::function::NativeFn)]) {
+    use crate::object::function::NativeFunction;
+    use crate::object::Wrapper;
+    use crate::value::Value;
+    let owner: &'static str = class.name.as_str();
+    for &(name, func) in properties {
+        let fget = Value::Native(Rc::new(NativeFunction { name, owner: Some(owner), func }));
+        let prop = Wrapper::Property { fget, fset: Value::None, fdel: Value::None, doc: Value::None };
+        class.attrs.borrow_mut().insert(intern(name), Value::Wrapper(Rc::new(prop)));
+    }
+}
+
+/// A new instance of a native class carrying `payload`.
+pub fn native_instance<T: 'static>(class: Rc<Class>, payload: T) -> crate::value::Value {
+    use crate::object::instance::{Instance, Payload};
+    let mut inst = Instance::new(class);
+    inst.payload = Payload::Native(RefCell::new(Box::new(payload)));
+    crate::value::Value::Instance(Rc::new(inst))
+}

@@ -5,6 +5,8 @@ pub mod async_generators;
 pub mod asyncio;
 pub mod atexit;
 mod bisect;
+mod base64;
+pub mod binascii;
 pub mod blocking;
 pub mod builtins;
 pub mod bytes;
@@ -20,6 +22,8 @@ mod functools;
 mod future;
 pub mod generators;
 mod heapq;
+pub mod hashlib;
+mod hmac;
 pub mod http;
 mod importlib;
 mod introspect;
@@ -41,6 +45,7 @@ pub mod sys;
 pub mod time;
 mod traceback;
 mod types;
+mod zlib;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
 
@@ -88,6 +93,11 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "struct" => Some(r#struct::make_module()),
         "cmath" => Some(cmath::make_module()),
         "traceback" => Some(traceback::make_module()),
+        "hashlib" => Some(hashlib::make_module()),
+        "hmac" => Some(hmac::make_module()),
+        "binascii" => Some(binascii::make_module()),
+        "base64" => Some(base64::make_module()),
+        "zlib" => Some(zlib::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),

@@ -50,7 +50,7 @@ pub fn hex_with_sep(data: &[u8], sep: Option<u8>, per: i64) -> String {
     let group = per.unsigned_abs() as usize;
     for (i, &b) in data.iter().enumerate() {
         if let Some(s) = sep.filter(|_| i > 0 && group > 0) {
-            let boundary = if per > 0 { (data.len() - i) % group == 0 } else { i % group == 0 };
+            let boundary = if per > 0 { (data.len() - i).is_multiple_of(group) } else { i.is_multiple_of(group) };
             if boundary {
                 out.push(s as char);
             }

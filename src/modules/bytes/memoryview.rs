@@ -3,18 +3,15 @@
 //! a bytearray writes through to it.
 
 use super::hex::hex_args;
-use crate::intern::intern;
 use crate::modules::builtins::{constructor, index_arg, method};
-use crate::object::function::{Args, NativeFn, NativeFunction};
-use crate::object::instance::{Instance, Payload};
-use crate::object::Wrapper;
+use crate::object::function::{Args, NativeFn};
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::repr::addr;
 use crate::runtime::{type_name, types};
 use crate::value::{PyBytes, Value};
 use crate::vm::ops::{norm_index, slice_indices};
 use crate::vm::PyResult;
-use std::cell::{RefCell, RefMut};
+use std::cell::RefMut;
 use std::rc::Rc;
 
 /// The bytes a view shows: item `i` is `obj[start + i * step]`.
@@ -102,17 +99,11 @@ pub(super) fn install() {
         ("c_contiguous", |a| Ok(Value::Bool(view(a)?.step == 1))),
         ("f_contiguous", |a| Ok(Value::Bool(view(a)?.step == 1))),
     ];
-    for &(name, f) in properties {
-        let fget = Value::Native(Rc::new(NativeFunction { name, owner: Some("memoryview"), func: f }));
-        let prop = Wrapper::Property { fget, fset: Value::None, fdel: Value::None, doc: Value::None };
-        class.attrs.borrow_mut().insert(intern(name), Value::Wrapper(Rc::new(prop)));
-    }
+    crate::modules::classes::add_properties(class, properties);
 }
 
 fn make(m: MemoryView) -> Value {
-    let mut inst = Instance::new(types().memoryview.clone());
-    inst.payload = Payload::Native(RefCell::new(Box::new(m)));
-    Value::Instance(Rc::new(inst))
+    crate::modules::classes::native_instance(types().memoryview.clone(), m)
 }
 
 fn new(a: &Args) -> PyResult {
@@ -168,7 +159,7 @@ fn get_item(a: &Args) -> PyResult {
     let m = view(a)?;
     match key_arg(a)? {
         Value::Slice(s) => {
-            let (start, stop, step) = slice_indices(&**s, m.len)?;
+            let (start, stop, step) = slice_indices(s, m.len)?;
             let len = if step > 0 {
                 (stop - start).max(0).div_euclid(step) + ((stop - start).max(0) % step != 0) as i64
             } else {
@@ -203,7 +194,7 @@ fn set_item(a: &Args) -> PyResult {
     let value = a.pos.get(2).ok_or_else(|| type_error("expected 2 arguments"))?;
     let positions: Vec<usize> = match key_arg(a)? {
         Value::Slice(s) => {
-            let (start, stop, step) = slice_indices(&**s, m.len)?;
+            let (start, stop, step) = slice_indices(s, m.len)?;
             let mut out = Vec::new();
             let mut i = start;
             while (step > 0 && i < stop) || (step < 0 && i > stop) {

@@ -304,7 +304,7 @@ fn splitlines(a: &Args) -> PyResult {
         if i < data.len() {
             eol = if data[i] == b'\r' && data.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
         }
-        out.push(like(&b, data[start..if keep { eol } else { i }].to_vec()));
+        out.push(like(b, data[start..if keep { eol } else { i }].to_vec()));
         i = eol;
     }
     Ok(Value::list(out))

@@ -25,6 +25,7 @@ use crate::vm::ops::{norm_index, slice_indices};
 use crate::vm::PyResult;
 use std::rc::Rc;
 
+pub use hex::{hex_args, hex_with_sep};
 pub use memoryview::buffer;
 
 type Entry = (&'static str, NativeFn);

@@ -146,7 +146,7 @@ fn expandtabs(a: &Args) -> PyResult {
             b'\t' => {
                 if size > 0 {
                     let n = size - col % size;
-                    out.extend(std::iter::repeat(b' ').take(n as usize));
+                    out.extend(std::iter::repeat_n(b' ', n as usize));
                     col += n;
                 }
             }

@@ -8,18 +8,15 @@ mod format;
 use crate::intern::intern;
 use crate::modules::builtins::{constructor, index_arg, method, native};
 use crate::modules::bytes::buffer;
-use crate::modules::classes::{module_exception, native_class};
-use crate::object::function::{Args, NativeFn, NativeFunction};
-use crate::object::instance::{Instance, Payload};
+use crate::modules::classes::{add_properties, module_exception, native_class, native_instance};
+use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
-use crate::object::Wrapper;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::{protocol, type_name};
 use crate::value::Value;
 use crate::vm::PyResult;
 use codec::error;
 use format::Layout;
-use std::cell::RefCell;
 use std::rc::Rc;
 
 pub fn make_module() -> Rc<Module> {
@@ -177,7 +174,7 @@ fn offset_in(v: &Value, len: usize) -> PyResult<usize> {
 
 fn pack_into(l: &Layout, rest: &[Value]) -> PyResult {
     let [target, offset, values @ ..] = rest else {
-        return Err(type_error(format!("pack_into expected buffer argument")));
+        return Err(type_error("pack_into expected buffer argument"));
     };
     let Value::Bytes(b) = target else {
         return Err(type_error(format!("argument must be read-write bytes-like object, not {}", type_name(target))));
@@ -239,9 +236,7 @@ fn struct_class() -> Rc<crate::object::class::Class> {
                 _ => return Err(type_error("Struct() takes exactly one argument")),
             };
             let (format, layout) = layout_of(fmt)?;
-            let mut inst = Instance::new(struct_class());
-            inst.payload = Payload::Native(RefCell::new(Box::new(Compiled { format, layout })));
-            Ok(Value::Instance(Rc::new(inst)))
+            Ok(native_instance(struct_class(), Compiled { format, layout }))
         });
         let methods: &[(&'static str, NativeFn)] = &[
             ("pack", |a| compiled(a, |l, rest| pack(l, rest, "pack").map(Value::bytes))),
@@ -257,11 +252,7 @@ fn struct_class() -> Rc<crate::object::class::Class> {
             ("format", |a| with_compiled(a, |c| Value::str(c.format.as_str()))),
             ("size", |a| with_compiled(a, |c| Value::Int(c.layout.size as i64))),
         ];
-        for &(name, f) in props {
-            let fget = Value::Native(Rc::new(NativeFunction { name, owner: Some("Struct"), func: f }));
-            let prop = Wrapper::Property { fget, fset: Value::None, fdel: Value::None, doc: Value::None };
-            class.attrs.borrow_mut().insert(intern(name), Value::Wrapper(Rc::new(prop)));
-        }
+        add_properties(&class, props);
     }
     class
 }
