@@ -9,8 +9,8 @@ pub mod exceptions;
 pub mod os_error;
 pub mod output;
 pub mod protocol;
-pub mod type_object;
 pub mod traceback;
+pub mod type_object;
 pub mod types;
 
 pub use types::{type_name, types};

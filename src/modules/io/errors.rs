@@ -96,6 +96,10 @@ fn unicode_error_str(a: &Args) -> PyResult {
         return Ok(msg.clone());
     }
     let args = inst.exc().map(|e| e.borrow().args.clone()).unwrap_or_default();
+    let decode = inst.class.is_subclass(types().exc("UnicodeDecodeError"));
+    if let Some(msg) = crate::runtime::codecs::unicode_error_message(decode, &args) {
+        return Ok(Value::str(msg));
+    }
     crate::vm::native::run_async(move |ctx| async move {
         Ok(Value::str(match args.len() {
             0 => String::new(),
