@@ -269,6 +269,8 @@ fn source_bytes_are_decoded_as_cpython_decodes_them() {
     let path = raw_script("unknown.py", b"# coding: klingon\nx = 1\n");
     let (status, _, err) = coro(&[&path]);
     assert_eq!((status, err.trim_end()), (1, "SyntaxError: encoding problem: klingon"));
+}
+
 /// A fresh folder under the temporary directory holding `files` (path, text).
 fn folder(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("coro-cli-{}-{}", std::process::id(), name));
