@@ -70,12 +70,14 @@ fn size_arg(a: &Args, name: &str, strict_int: bool) -> PyResult<Option<usize>> {
 }
 
 /// Bytes for scripts; binary files wait on the bytes type.
-fn bytes_value(_b: Vec<u8>) -> PyResult {
-    Err(raise("NotImplementedError", "binary file I/O needs the bytes type"))
+fn bytes_value(b: Vec<u8>) -> PyResult {
+    Ok(Value::bytes(b))
 }
 
+/// The bytes of a bytes-like argument (`bytes`, `bytearray`, `memoryview`).
 fn bytes_arg(v: &Value) -> PyResult<Vec<u8>> {
-    Err(type_error(format!("a bytes-like object is required, not '{}'", type_name(v))))
+    crate::modules::bytes::buffer(v)
+        .ok_or_else(|| type_error(format!("a bytes-like object is required, not '{}'", type_name(v))))
 }
 
 fn read(a: &Args) -> PyResult {
