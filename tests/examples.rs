@@ -56,7 +56,8 @@ fn examples_print_what_cpython_prints() {
             None => failures.push(format!("{}: timed out", name)),
             Some(r) if r.status != 0 => failures.push(format!("{}: exit {}: {}", name, r.status, r.stderr)),
             Some(r) => {
-                let got = normalize_addresses(&r.stdout);
+                // As the expected outputs were made: the path to the example is its name.
+                let got = normalize_addresses(&r.stdout.replace(&script, &name));
                 if got != expected {
                     failures.push(format!("{}: {}", name, first_difference(&expected, &got)));
                 }
