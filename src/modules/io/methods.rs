@@ -10,7 +10,7 @@ use crate::object::class::Class;
 use crate::object::function::{Args, NativeFn};
 use crate::object::instance::Instance;
 use crate::object::Wrapper;
-use crate::runtime::exceptions::{raise, stop_iteration, type_error, value_error};
+use crate::runtime::exceptions::{stop_iteration, type_error, value_error};
 use crate::runtime::protocol::str_repr;
 use crate::runtime::type_name;
 use crate::value::Value;
