@@ -733,7 +733,8 @@ pub fn slice_indices(s: &crate::value::PySlice, len: usize) -> PyResult<(i64, i6
     Ok((start, stop, step))
 }
 
-fn slice_positions(s: &crate::value::PySlice, len: usize) -> PyResult<Vec<usize>> {
+/// The positions a slice selects from `len` items.
+pub fn slice_positions(s: &crate::value::PySlice, len: usize) -> PyResult<Vec<usize>> {
     let (start, stop, step) = slice_indices(s, len)?;
     let mut out = Vec::new();
     let mut i = start;
@@ -867,6 +868,30 @@ fn dict_missing(owner: &Value, key: Value) -> PyResult {
     }
 }
 
+/// `items[s] = new` for a list or bytearray: a step-1 slice is replaced by `new` whatever its
+/// length; an extended slice must match it (`what` names the right side in the error).
+pub fn assign_slice<T>(items: &mut Vec<T>, s: &crate::value::PySlice, new: Vec<T>, what: &str) -> PyResult<()> {
+    let (start, stop, step) = slice_indices(s, items.len())?;
+    if step == 1 {
+        let stop = stop.max(start);
+        items.splice(start as usize..stop as usize, new);
+        return Ok(());
+    }
+    let pos = slice_positions(s, items.len())?;
+    if pos.len() != new.len() {
+        return Err(ex::value_error(format!(
+            "attempt to assign {} of size {} to extended slice of size {}",
+            what,
+            new.len(),
+            pos.len()
+        )));
+    }
+    for (p, x) in pos.into_iter().zip(new) {
+        items[p] = x;
+    }
+    Ok(())
+}
+
 /// `obj[key] = v`.
 pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
     match obj {
@@ -875,24 +900,7 @@ pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
                 let (l, s, v) = (l.clone(), s.clone(), v.clone());
                 run_async(|ctx| async move {
                     let new = protocol::iterate(&ctx, &v).await?;
-                    let mut items = l.items.borrow_mut();
-                    let (start, stop, step) = slice_indices(&s, items.len())?;
-                    if step == 1 {
-                        let stop = stop.max(start);
-                        items.splice(start as usize..stop as usize, new);
-                    } else {
-                        let pos = slice_positions(&s, items.len())?;
-                        if pos.len() != new.len() {
-                            return Err(ex::value_error(format!(
-                                "attempt to assign sequence of size {} to extended slice of size {}",
-                                new.len(),
-                                pos.len()
-                            )));
-                        }
-                        for (p, x) in pos.into_iter().zip(new) {
-                            items[p] = x;
-                        }
-                    }
+                    assign_slice(&mut l.items.borrow_mut(), &s, new, "sequence")?;
                     Ok(Value::None)
                 })
                 .map(|_| ())

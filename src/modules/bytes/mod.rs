@@ -21,7 +21,7 @@ use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::{type_name, types};
 use crate::value::{PyBytes, Value};
 use crate::vm::native::run_async;
-use crate::vm::ops::{norm_index, slice_indices};
+use crate::vm::ops::{assign_slice, norm_index, slice_indices, slice_positions};
 use crate::vm::PyResult;
 use std::rc::Rc;
 
@@ -221,18 +221,6 @@ pub fn contains(b: &PyBytes, item: &Value) -> PyResult<bool> {
     }
 }
 
-/// The positions a slice selects from `len` items.
-fn slice_positions(s: &crate::value::PySlice, len: usize) -> PyResult<Vec<usize>> {
-    let (start, stop, step) = slice_indices(s, len)?;
-    let mut out = Vec::new();
-    let mut i = start;
-    while (step > 0 && i < stop) || (step < 0 && i > stop) {
-        out.push(i as usize);
-        i += step;
-    }
-    Ok(out)
-}
-
 fn index_of(b: &PyBytes, key: &Value) -> PyResult<i64> {
     match key {
         Value::Int(_) | Value::Bool(_) => index_arg(key),
@@ -283,24 +271,7 @@ pub fn set_item(b: &Rc<PyBytes>, key: &Value, v: Value) -> PyResult<()> {
             }
             _ => construct::bytes_from_source(&ctx, &v, true).await?,
         };
-        let mut data = b.data.borrow_mut();
-        let (start, stop, step) = slice_indices(&s, data.len())?;
-        if step == 1 {
-            let stop = stop.max(start);
-            data.splice(start as usize..stop as usize, new);
-            return Ok(Value::None);
-        }
-        let pos = slice_positions(&s, data.len())?;
-        if pos.len() != new.len() {
-            return Err(ex::value_error(format!(
-                "attempt to assign bytes of size {} to extended slice of size {}",
-                new.len(),
-                pos.len()
-            )));
-        }
-        for (p, x) in pos.into_iter().zip(new) {
-            data[p] = x;
-        }
+        assign_slice(&mut b.data.borrow_mut(), &s, new, "bytes")?;
         Ok(Value::None)
     })
     .map(|_| ())
