@@ -455,7 +455,11 @@ impl Vm {
             return self.service(fiber, req);
         }
         match native.poll() {
-            None => Event::Raise(exc_of(ex::raise("SystemError", "native continuation is waiting on nothing"))),
+            // Pending: it asked for something (script code to run, an iterator's next item).
+            None => match native.ctx.take_request() {
+                Some(req) => self.service(fiber, req),
+                None => Event::Raise(exc_of(ex::raise("SystemError", "native continuation is waiting on nothing"))),
+            },
             Some(Ok(v)) => Event::Return(v),
             Some(Err(flow)) => {
                 let frame = fiber.frames.pop().expect("frame");
