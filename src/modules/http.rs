@@ -2,9 +2,9 @@
 //! blocking `requests` module, both returning a `Response`.
 //!
 //! Requests run on a bounded pool of worker threads sharing one `ureq::Agent`. Only plain
-//! data crosses threads: the request going out, and a `Completion` (status, headers, body,
-//! or an error kind and message) coming back on the interpreter thread's completion
-//! channel, which the event loop waits on while requests are in flight.
+//! data crosses threads: the request going out, and its outcome (status, headers, body, or
+//! an error kind and message) coming back through `runtime::completions`, which the event
+//! loop waits on while requests are in flight.
 
 use super::args::kwarg;
 use super::builtins::{method, native};
@@ -14,14 +14,14 @@ use crate::object::dict::PyDict;
 use crate::object::function::Args;
 use crate::object::instance::Instance;
 use crate::object::module::Module;
+use crate::runtime::completions::{self, Completer};
 use crate::runtime::exceptions::{new_exception, raise, type_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::{Exc, Flow, PyResult};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -61,9 +61,8 @@ pub struct HttpFailure {
 type Outcome = Result<HttpReply, HttpFailure>;
 
 struct Job {
-    id: u64,
     req: HttpRequest,
-    done: Sender<(u64, Outcome)>,
+    done: Completer,
 }
 
 fn agent() -> &'static ureq::Agent {
@@ -95,7 +94,7 @@ fn pool() -> &'static Mutex<Sender<Job>> {
                         Err(_) => return,
                     };
                     let out = perform(&job.req);
-                    let _ = job.done.send((job.id, out));
+                    job.done.complete(out);
                 })
                 .expect("spawn http worker");
         }
@@ -172,93 +171,49 @@ fn failure_exc(f: HttpFailure) -> Exc {
     new_exception(types().exc(class), vec![Value::str(f.msg)])
 }
 
-/// Per-interpreter-thread state: the completion channel and the futures still waiting.
-struct Local {
-    done_tx: Sender<(u64, Outcome)>,
-    done_rx: Receiver<(u64, Outcome)>,
-    pending: HashMap<u64, Value>,
-    next_id: u64,
-    response_class: Option<Rc<Class>>,
+fn pool_sender() -> Option<Sender<Job>> {
+    pool().lock().ok().map(|tx| tx.clone())
+}
+
+fn pool_down() -> Flow {
+    raise("RuntimeError", "http worker pool is not running")
 }
 
 thread_local! {
-    static LOCAL: RefCell<Local> = RefCell::new({
-        let (done_tx, done_rx) = mpsc::channel();
-        Local { done_tx, done_rx, pending: HashMap::new(), next_id: 0, response_class: None }
-    });
+    static RESPONSE_CLASS: RefCell<Option<Rc<Class>>> = const { RefCell::new(None) };
 }
 
 /// Starts a request on the pool; its result arrives on a new Future on the current loop.
 pub fn start(req: HttpRequest) -> PyResult {
     check_url(&req.url).map_err(|f| Flow::Raise(failure_exc(f)))?;
     let fut = crate::modules::asyncio::new_pending_future();
-    let (id, done) = LOCAL.with(|l| {
-        let mut l = l.borrow_mut();
-        l.next_id += 1;
-        let id = l.next_id;
-        l.pending.insert(id, fut.clone());
-        (id, l.done_tx.clone())
-    });
-    let sent = pool().lock().map(|tx| tx.send(Job { id, req, done }).is_ok()).unwrap_or(false);
-    if !sent {
-        LOCAL.with(|l| l.borrow_mut().pending.remove(&id));
-        return Err(raise("RuntimeError", "http worker pool is not running"));
-    }
-    Ok(fut)
-}
-
-/// Whether a request is still running for a future someone waits on.
-pub fn in_flight() -> bool {
-    LOCAL.with(|l| l.borrow().pending.values().any(crate::modules::asyncio::future_pending))
-}
-
-fn complete(id: u64, out: Outcome) {
-    let Some(fut) = LOCAL.with(|l| l.borrow_mut().pending.remove(&id)) else { return };
-    if !crate::modules::asyncio::future_pending(&fut) {
-        return; // cancelled meanwhile
-    }
-    let r = match out {
-        Ok(reply) => Ok(make_response(reply)),
-        Err(f) => Err(failure_exc(f)),
-    };
-    crate::modules::asyncio::resolve_future(&fut, r);
-}
-
-/// Resolves the futures of the requests that have finished, without blocking.
-pub fn drain() -> bool {
-    let mut any = false;
-    loop {
-        let next = LOCAL.with(|l| l.borrow().done_rx.try_recv().ok());
-        match next {
-            Some((id, out)) => {
-                complete(id, out);
-                any = true;
+    let (target, watched) = (fut.clone(), fut.clone());
+    let done = completions::expect(
+        move |payload| {
+            let Ok(out) = payload.downcast::<Outcome>() else { return };
+            if !crate::modules::asyncio::future_pending(&target) {
+                return; // cancelled meanwhile
             }
-            None => return any,
+            let r = match *out {
+                Ok(reply) => Ok(make_response(reply)),
+                Err(f) => Err(failure_exc(f)),
+            };
+            crate::modules::asyncio::resolve_future(&target, r);
+        },
+        move || crate::modules::asyncio::future_pending(&watched),
+    );
+    match pool_sender().map(|tx| tx.send(Job { req, done })) {
+        Some(Ok(())) => Ok(fut),
+        Some(Err(mpsc::SendError(job))) => {
+            completions::cancel(job.done);
+            Err(pool_down())
         }
+        None => Err(pool_down()),
     }
-}
-
-/// Blocks until a request finishes (or `limit` passes), then resolves what has finished.
-pub fn wait(limit: Option<Duration>) {
-    let got = LOCAL.with(|l| {
-        let l = l.borrow();
-        match limit {
-            Some(d) => match l.done_rx.recv_timeout(d) {
-                Ok(x) => Some(x),
-                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => None,
-            },
-            None => l.done_rx.recv().ok(),
-        }
-    });
-    if let Some((id, out)) = got {
-        complete(id, out);
-    }
-    drain();
 }
 
 fn response_class() -> Rc<Class> {
-    if let Some(c) = LOCAL.with(|l| l.borrow().response_class.clone()) {
+    if let Some(c) = RESPONSE_CLASS.with(|c| c.borrow().clone()) {
         return c;
     }
     let object = types().object.clone();
@@ -282,7 +237,7 @@ fn response_class() -> Rc<Class> {
         e.attrs.borrow_mut().insert(intern("response"), a.pos[0].clone());
         Err(Flow::Raise(e))
     });
-    LOCAL.with(|l| l.borrow_mut().response_class = Some(class.clone()));
+    RESPONSE_CLASS.with(|c| *c.borrow_mut() = Some(class.clone()));
     class
 }
 

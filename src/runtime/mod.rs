@@ -4,6 +4,7 @@
 pub mod alloc;
 pub mod class_builder;
 pub mod codecs;
+pub mod completions;
 pub mod exception_groups;
 pub mod exceptions;
 pub mod os_error;

@@ -10,6 +10,7 @@ use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
 use crate::object::iter::{NativeIter, SleepState};
+use crate::runtime::completions;
 use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
 use crate::runtime::output;
 use crate::value::Value;
@@ -525,17 +526,19 @@ pub async fn run_idle_step(ctx: &Ctx, lp: &Value) -> PyResult<()> {
 /// Whether `lp` has callbacks to run, timers to wait for or requests in flight.
 pub fn has_work(lp: &Value) -> bool {
     let busy = data_of(lp).is_some_and(|ld| !ld.closed && (!ld.ready.is_empty() || !ld.timers.is_empty()));
-    busy || crate::modules::http::in_flight()
+    busy || completions::pending()
 }
 
-/// How long one wait for HTTP completions may last, so that Ctrl-C is noticed meanwhile.
-const HTTP_WAIT_SLICE: std::time::Duration = std::time::Duration::from_millis(100);
+/// How long one wait for completions from other threads may last, so that Ctrl-C is
+/// noticed meanwhile.
+const WAIT_SLICE: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// One iteration: wait for the next timer if nothing is ready, then run what is ready now.
 /// With nothing to wait for, an `idle` loop sleeps until woken; another reports a deadlock.
 async fn run_once(ctx: &Ctx, lp: &Value, idle: bool) -> PyResult<()> {
-    // HTTP requests that finished resolve their futures (scheduling their callbacks).
-    crate::modules::http::drain();
+    // Work that finished on other threads (HTTP requests, a host's calls) resolves its
+    // futures, scheduling their callbacks.
+    completions::drain();
     let wait = {
         let mut ld = data_of(lp).expect("loop");
         while ld.timers.peek().is_some_and(Timer::cancelled) {
@@ -547,12 +550,12 @@ async fn run_once(ctx: &Ctx, lp: &Value, idle: bool) -> PyResult<()> {
             ld.timers.peek().map(|t| (t.when - now(&ld)).max(0.0))
         }
     };
-    // Requests in flight are pending I/O: wait on their completions, up to the next timer.
+    // Work in flight elsewhere is pending I/O: wait on its completions, up to the next timer.
     // Sleeps end early on Ctrl-C (and, between REPL inputs, when a line arrives).
     match wait {
-        None if crate::modules::http::in_flight() => {
+        None if completions::pending() => {
             output::flush();
-            crate::modules::http::wait(Some(HTTP_WAIT_SLICE));
+            completions::wait(Some(WAIT_SLICE));
         }
         None if idle => crate::interrupt::sleep(None),
         None => return Err(deadlock(lp)),
@@ -562,8 +565,8 @@ async fn run_once(ctx: &Ctx, lp: &Value, idle: bool) -> PyResult<()> {
             None => {
                 output::flush();
                 let d = std::time::Duration::try_from_secs_f64(t).unwrap_or(std::time::Duration::MAX);
-                if crate::modules::http::in_flight() {
-                    crate::modules::http::wait(Some(d.min(HTTP_WAIT_SLICE)));
+                if completions::pending() {
+                    completions::wait(Some(d.min(WAIT_SLICE)));
                 } else {
                     crate::interrupt::sleep(Some(d));
                 }
