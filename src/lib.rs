@@ -3,6 +3,7 @@
 //! The pipeline, one module per stage: source → lexer → parser → AST → compiler → bytecode → VM.
 //! `Interpreter` is the embedding API: it compiles and runs source in a persistent module.
 
+pub mod api;
 pub mod ast;
 pub mod bytecode;
 pub mod compiler;
@@ -48,6 +49,12 @@ pub enum InputOutcome {
 }
 
 /// A VM and a `__main__` module that successive runs share.
+///
+/// Interpreter state (the VM, interned names, the module registry, the event loop, the
+/// standard streams) lives in the thread that made the interpreter: values are reference
+/// counted without atomics and never cross threads. Run one `Interpreter` per thread; several
+/// threads may each run their own at the same time. Work on other threads talks back only
+/// through plain data (`api::Completer`).
 pub struct Interpreter {
     pub vm: Vm,
     pub main: Rc<Module>,
@@ -80,6 +87,11 @@ impl Interpreter {
     /// module on its first import; host modules are found before the built-in ones.
     pub fn register_module(&mut self, name: &str, make: impl Fn() -> Rc<Module> + 'static) {
         import::registry::register(name, Rc::new(make));
+    }
+
+    /// A global of `__main__` (what a script left behind), if it is bound.
+    pub fn global(&self, name: &str) -> Option<Value> {
+        self.main.get(intern::intern(name))
     }
 
     /// Compiles and runs `text` as module code; errors are reported on stderr. A `name`

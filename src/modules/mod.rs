@@ -1,6 +1,6 @@
 //! Native modules: `builtins` and the importable ones.
 
-mod args;
+pub mod args;
 pub mod async_generators;
 pub mod asyncio;
 pub mod atexit;

@@ -9,6 +9,7 @@ mod gather;
 mod lock;
 mod queue;
 mod task;
+pub mod thread_future;
 
 pub use event_loop::{call_soon, has_work, run_inside, task_reports, use_virtual_time, TaskReport};
 pub use lock::LockWait;
