@@ -137,10 +137,28 @@ fn constructors() {
     // make classes `special_attrs` (object's flag is never recomputed).
     method(&t.object, "__setattr__", |a| {
         check_args(a, "__setattr__", 3, 3)?;
-        let (Value::Instance(inst), Some(name)) = (&a.pos[0], a.pos[1].as_str()) else {
-            return Err(type_error("can't apply this __setattr__ to this object"));
-        };
-        crate::vm::generic_set_attr(&a.pos[0], inst, intern(name), a.pos[2].clone())?;
+        let name = attr_name(&a.pos[1])?;
+        match &a.pos[0] {
+            Value::Instance(inst) => crate::vm::generic_set_attr(&a.pos[0], inst, name, a.pos[2].clone())?,
+            other => crate::vm::set_attr(other, name, a.pos[2].clone())?,
+        }
+        Ok(Value::None)
+    });
+    method(&t.object, "__getattribute__", |a| {
+        check_args(a, "__getattribute__", 2, 2)?;
+        let name = attr_name(&a.pos[1])?;
+        match &a.pos[0] {
+            Value::Instance(inst) => crate::vm::generic_get_attr(&a.pos[0], inst, name),
+            other => crate::vm::get_attr(other, name),
+        }
+    });
+    method(&t.object, "__delattr__", |a| {
+        check_args(a, "__delattr__", 2, 2)?;
+        let name = attr_name(&a.pos[1])?;
+        match &a.pos[0] {
+            Value::Instance(inst) => crate::vm::generic_del_attr(&a.pos[0], inst, name)?,
+            other => crate::vm::del_attr(other, name)?,
+        }
         Ok(Value::None)
     });
     constructor(&t.range, |a| {

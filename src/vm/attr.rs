@@ -33,6 +33,13 @@ fn bind_class_attr(attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult {
             }
             _ => Ok(attr),
         },
+        Value::Instance(d) => match d.class.lookup(sym::GET) {
+            Some(get) => {
+                let args = vec![attr.clone(), obj.clone(), Value::Class(class.clone())];
+                run_async(|ctx| async move { ctx.call(get, args).await })
+            }
+            None => Ok(attr),
+        },
         _ => Ok(attr),
     }
 }
@@ -113,12 +120,34 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
         if let Some(v) = inst.attrs.borrow().get(&name) {
             return Ok(v.clone());
         }
+        return generic_get_attr(obj, inst, name);
     }
-    let class_attr = inst.class.lookup(name);
-    if let Some(Value::Wrapper(w)) = &class_attr {
-        if let Wrapper::Property { .. } = &**w {
-            return bind_class_attr(class_attr.clone().expect("attr"), obj, &inst.class);
+    let getattribute = inst.class.lookup(sym::GETATTRIBUTE).filter(|f| !matches!(f, Value::Native(_)));
+    let getattr = inst.class.lookup(sym::GETATTR);
+    if getattribute.is_none() && getattr.is_none() {
+        return generic_get_attr(obj, inst, name);
+    }
+    let (obj, inst) = (obj.clone(), inst.clone());
+    run_async(|ctx| async move {
+        let found = match getattribute {
+            Some(f) => ctx.call(f, vec![obj.clone(), Value::str(name.as_str())]).await,
+            None => ctx.resolve(generic_get_attr(&obj, &inst, name)).await,
+        };
+        match (found, getattr) {
+            (Err(crate::vm::Flow::Raise(e)), Some(getattr)) if ex::is_instance_of(&e, "AttributeError") => {
+                ctx.call(getattr, vec![obj, Value::str(name.as_str())]).await
+            }
+            (found, _) => found,
         }
+    })
+}
+
+/// `object.__getattribute__`: data descriptors on the class, the instance's own attributes,
+/// then other class attributes (binding methods, calling `__get__`).
+pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
+    let class_attr = inst.class.lookup(name);
+    if let Some(attr) = class_attr.as_ref().filter(|a| crate::object::class::is_data_descriptor(a)) {
+        return bind_class_attr(attr.clone(), obj, &inst.class);
     }
     if let Some(v) = inst.attrs.borrow().get(&name) {
         return Ok(v.clone());
@@ -151,11 +180,22 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
     if let Some(attr) = class_attr {
         return bind_class_attr(attr, obj, &inst.class);
     }
-    if let Some(getattr) = inst.class.lookup(sym::GETATTR) {
-        let obj = obj.clone();
-        return run_async(|ctx| async move { ctx.call(getattr, vec![obj, Value::str(name.as_str())]).await });
-    }
     Err(no_attr(obj, name))
+}
+
+/// A user descriptor's `__set__` or `__delete__` for `obj`, called with `args` after the
+/// descriptor and `obj`; None when `attr` is not a user data descriptor.
+fn descriptor_call(attr: &Value, obj: &Value, method: Symbol, args: Vec<Value>) -> Option<PyResult<()>> {
+    let Value::Instance(d) = attr else { return None };
+    if !crate::object::class::is_data_descriptor(attr) {
+        return None;
+    }
+    let Some(f) = d.class.lookup(method) else {
+        return Some(Err(attribute_error(method.as_str())));
+    };
+    let mut all = vec![attr.clone(), obj.clone()];
+    all.extend(args);
+    Some(run_async(|ctx| async move { ctx.call(f, all).await }).map(|_| ()))
 }
 
 fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
@@ -429,7 +469,11 @@ fn is_object_setattr(f: &Value) -> bool {
 /// `object.__setattr__`: sets an instance attribute through a property's setter, if the
 /// class has one for `name`, else in the instance's table (a user `__setattr__` is not called).
 pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value) -> PyResult<()> {
-    if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
+    let class_attr = inst.class.lookup(name);
+    if let Some(r) = class_attr.as_ref().and_then(|a| descriptor_call(a, obj, sym::SET, vec![v.clone()])) {
+        return r;
+    }
+    if let Some(Value::Wrapper(w)) = class_attr {
         if let Wrapper::Property { fset, .. } = &*w {
             if fset.is_none() {
                 return Err(attribute_error(format!(
@@ -466,27 +510,44 @@ pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value
     Ok(())
 }
 
+/// `object.__delattr__`: a data descriptor's deleter, else the instance's own attribute.
+pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult<()> {
+    let class_attr = inst.class.lookup(name);
+    if let Some(r) = class_attr.as_ref().and_then(|a| descriptor_call(a, obj, sym::DELETE, Vec::new())) {
+        return r;
+    }
+    if let Some(Value::Wrapper(w)) = class_attr {
+        if let Wrapper::Property { fdel, .. } = &*w {
+            if fdel.is_none() {
+                return Err(attribute_error(format!(
+                    "property '{}' of '{}' object has no deleter",
+                    name, inst.class.name
+                )));
+            }
+            let (fdel, obj) = (fdel.clone(), obj.clone());
+            return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
+        }
+    }
+    match inst.attrs.borrow_mut().shift_remove(&name) {
+        Some(_) => Ok(()),
+        None => Err(no_attr(obj, name)),
+    }
+}
+
 /// `del obj.name`.
 pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
     match obj {
-        Value::Instance(inst) => {
-            if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
-                if let Wrapper::Property { fdel, .. } = &*w {
-                    if fdel.is_none() {
-                        return Err(attribute_error(format!(
-                            "property '{}' of '{}' object has no deleter",
-                            name, inst.class.name
-                        )));
-                    }
-                    let (fdel, obj) = (fdel.clone(), obj.clone());
-                    return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
+        Value::Instance(inst) if !inst.reads_plainly() => {
+            match inst.class.lookup(sym::DELATTR).filter(|f| !matches!(f, Value::Native(_))) {
+                Some(delattr) => {
+                    let obj = obj.clone();
+                    run_async(|ctx| async move { ctx.call(delattr, vec![obj, Value::str(name.as_str())]).await })
+                        .map(|_| ())
                 }
-            }
-            match inst.attrs.borrow_mut().shift_remove(&name) {
-                Some(_) => Ok(()),
-                None => Err(no_attr(obj, name)),
+                None => generic_del_attr(obj, inst, name),
             }
         }
+        Value::Instance(inst) => generic_del_attr(obj, inst, name),
         Value::Class(c) => match c.attrs.borrow_mut().shift_remove(&name) {
             Some(_) => {
                 crate::object::class::classes_changed();
@@ -506,6 +567,9 @@ pub fn lookup_method(obj: &Value, name: Symbol) -> Option<Value> {
     let class = match obj {
         Value::Instance(inst) => {
             if inst.attrs.borrow().contains_key(&name) {
+                return None;
+            }
+            if !inst.reads_plainly() && inst.class.lookup(sym::GETATTRIBUTE).is_some_and(|f| !matches!(f, Value::Native(_))) {
                 return None;
             }
             inst.class.clone()

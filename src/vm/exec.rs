@@ -164,6 +164,10 @@ impl Vm {
                 return Ok(None);
             }
             FrameKind::Normal | FrameKind::IterNext => v,
+            FrameKind::MethodValue => {
+                fiber.stack.push(v);
+                Value::Null
+            }
             FrameKind::ModuleInit => Value::Module(frame.globals.clone()),
             FrameKind::Init(instance) => {
                 if !v.is_none() {
@@ -851,10 +855,17 @@ impl Vm {
                             fiber.stack.push(m);
                             fiber.stack.push(obj);
                         }
-                        None => {
-                            produce!(super::get_attr(&obj, name));
-                            fiber.stack.push(Value::Null);
-                        }
+                        None => match super::get_attr(&obj, name) {
+                            Ok(v) => {
+                                fiber.stack.push(v);
+                                fiber.stack.push(Value::Null);
+                            }
+                            Err(Flow::Async(nf)) => {
+                                fiber.frames.last_mut().expect("frame").ip = ip;
+                                return self.push_native(fiber, nf, FrameKind::MethodValue);
+                            }
+                            Err(flow) => throw!(flow),
+                        },
                     }
                 }
                 Op::CallMethod(argc) => {

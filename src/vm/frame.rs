@@ -26,6 +26,9 @@ pub enum FrameKind {
     ModuleInit,
     /// An operation whose result is not used (`obj.x = v` through a property setter).
     Discard,
+    /// An attribute `LoadMethod` found by running script code (a property, `__getattr__`):
+    /// it is delivered with the Null that says there is no receiver to pass.
+    MethodValue,
     /// A `__next__` called by `ForIter`: `StopIteration` ends the loop instead of propagating.
     IterNext,
 }
