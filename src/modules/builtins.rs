@@ -219,7 +219,7 @@ fn property_with(a: &Args, which: usize) -> PyResult {
 
 /// An integer argument (`range`, indices); bools count as ints.
 pub fn index_arg(v: &Value) -> PyResult<i64> {
-    match v {
+    match crate::object::instance::builtin_value(v) {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::BigInt(b) => {
@@ -659,7 +659,7 @@ fn any_all(a: &Args, name: &str, stop_on: bool) -> PyResult {
 
 fn abs(a: &Args) -> PyResult {
     check_args(a, "abs", 1, 1)?;
-    match &a.pos[0] {
+    match crate::object::instance::builtin_value(&a.pos[0]) {
         Value::Int(i) => Ok(i
             .checked_abs()
             .map(Value::Int)

@@ -55,7 +55,7 @@ pub fn install(m: &Module) {
 fn int_new(a: &Args) -> PyResult {
     check_args(a, "int", 0, 2)?;
     let base = a.pos.get(1).cloned().or_else(|| kwarg(a, "base"));
-    let Some(v) = a.pos.first() else { return Ok(Value::Int(0)) };
+    let Some(v) = a.pos.first().map(crate::object::instance::builtin_value) else { return Ok(Value::Int(0)) };
     if let Some(base) = base {
         let b = index_arg(&base)?;
         let Value::Str(s) = v else { return Err(type_error("int() can't convert non-string with explicit base")) };
@@ -99,7 +99,7 @@ fn int_type_error(v: &Value) -> crate::vm::Flow {
 
 fn float_new(a: &Args) -> PyResult {
     check_args(a, "float", 0, 1)?;
-    let Some(v) = a.pos.first() else { return Ok(Value::Float(0.0)) };
+    let Some(v) = a.pos.first().map(crate::object::instance::builtin_value) else { return Ok(Value::Float(0.0)) };
     match v {
         Value::Float(_) => Ok(v.clone()),
         Value::Int(i) => Ok(Value::Float(*i as f64)),
@@ -131,7 +131,7 @@ fn round(a: &Args) -> PyResult {
         None | Some(Value::None) => None,
         Some(v) => Some(index_arg(&v)?),
     };
-    match (&a.pos[0], nd) {
+    match (crate::object::instance::builtin_value(&a.pos[0]), nd) {
         (Value::Float(f), None) => {
             if f.is_nan() {
                 return Err(ex::value_error("cannot convert float NaN to integer"));

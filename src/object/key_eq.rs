@@ -68,6 +68,14 @@ fn native_eq(a: &Value, b: &Value) -> Option<bool> {
             false => Some(false),
         },
         (Instance(i), _) | (_, Instance(i)) if defines_eq(&i.class) => a.is(b).then_some(true),
+        // An instance of a str, int, tuple... subclass is the value it carries.
+        (Instance(_), _) | (_, Instance(_)) if !a.is(b) => {
+            let (x, y) = (super::instance::builtin_value(a), super::instance::builtin_value(b));
+            if std::ptr::eq(x, a) && std::ptr::eq(y, b) {
+                return Some(false);
+            }
+            native_eq(x, y)
+        }
         _ => match (numeric(a), numeric(b)) {
             (Some(x), Some(y)) => Some(x == y),
             _ => Some(a.is(b)),

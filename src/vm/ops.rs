@@ -582,6 +582,7 @@ pub fn unary(op: UnaryOp, a: &Value) -> PyResult {
                 let a = a.clone();
                 run_async(|ctx| async move { ctx.call(m, vec![a]).await })
             }
+            None if !std::ptr::eq(builtin_value(a), a) => unary(op, builtin_value(a)),
             None => Err(bad_unary(op, a)),
         },
         _ => Err(bad_unary(op, a)),
@@ -650,6 +651,9 @@ fn index_of(key: &Value, what: &str) -> PyResult<i64> {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::BigInt(_) => Err(ex::raise("IndexError", "cannot fit 'int' into an index-sized integer")),
+        Value::Instance(_) if matches!(builtin_value(key), Value::Int(_) | Value::BigInt(_)) => {
+            index_of(builtin_value(key), what)
+        }
         _ => Err(type_error(format!("{} indices must be integers or slices, not {}", what, type_name(key)))),
     }
 }
@@ -764,6 +768,7 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
                 let (obj, key) = (obj.clone(), key.clone());
                 run_async(|ctx| async move { ctx.call(m, vec![obj, key]).await })
             }
+            None if !std::ptr::eq(builtin_value(obj), obj) => get_item(builtin_value(obj), key),
             None => Err(type_error(format!("'{}' object is not subscriptable", type_name(obj)))),
         },
         Value::Class(c) => {

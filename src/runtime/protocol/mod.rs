@@ -80,6 +80,7 @@ pub fn to_bigint(v: &Value) -> Option<BigInt> {
         Value::Bool(b) => Some(BigInt::from(*b as i64)),
         Value::Int(i) => Some(BigInt::from(*i)),
         Value::BigInt(b) => Some((**b).clone()),
+        Value::Instance(_) if !std::ptr::eq(builtin_value(v), v) => to_bigint(builtin_value(v)),
         _ => None,
     }
 }
@@ -174,7 +175,10 @@ pub async fn len(ctx: &Ctx, v: &Value) -> PyResult<i64> {
     }
     match instance_dunder(v, sym::LEN) {
         Some(m) => len_result(ctx.call(m, vec![v.clone()]).await?),
-        None => Err(type_error(format!("object of type '{}' has no len()", type_name(v)))),
+        None => match ops::len_builtin(builtin_value(v)) {
+            Some(n) => Ok(n as i64),
+            None => Err(type_error(format!("object of type '{}' has no len()", type_name(v)))),
+        },
     }
 }
 
@@ -475,6 +479,9 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
                 let r = ctx.call(m, vec![container.clone(), item.clone()]).await?;
                 truthy(ctx, &r).await
             }
+            None if !std::ptr::eq(builtin_value(container), container) => {
+                Box::pin(contains(ctx, builtin_value(container), item)).await
+            }
             None => iter_contains(ctx, container, item).await,
         },
         _ => iter_contains(ctx, container, item).await,
@@ -536,6 +543,8 @@ pub fn get_iter(v: &Value) -> PyResult {
             }
             if instance_dunder(v, sym::GETITEM).is_some() {
                 NativeIter::GetItem { obj: v.clone(), index: 0 }
+            } else if !std::ptr::eq(builtin_value(v), v) {
+                return get_iter(builtin_value(v));
             } else {
                 return Err(not_iterable(v));
             }

@@ -149,6 +149,9 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
             Value::Ellipsis => "Ellipsis".into(),
             Value::NotImplemented => "NotImplemented".into(),
             Value::Null => "<NULL>".into(),
+            Value::Instance(inst) if dunder(&inst.class, sym::REPR).is_none() && !std::ptr::eq(builtin_value(v), v) => {
+                carried_repr(ctx, &inst.class, builtin_value(v), guard).await?
+            }
             Value::Instance(inst) => {
                 if let Some(m) = dunder(&inst.class, sym::REPR) {
                     let carried = builtin_value(v);
@@ -188,7 +191,12 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
 pub async fn carried_repr(ctx: &Ctx, class: &Class, carried: &Value, guard: &Recursion) -> PyResult<String> {
     match carried {
         Value::Set(s) if s.is_empty() => Ok(format!("{}()", class.name)),
-        Value::Set(_) => Ok(format!("{}({})", class.name, repr(ctx, carried, guard).await?)),
+        Value::Set(s) => {
+            let r = repr(ctx, carried, guard).await?;
+            // A frozenset's repr names its type: the subclass's name replaces it.
+            let inner = if s.frozen { r.strip_prefix("frozenset(").and_then(|r| r.strip_suffix(')')).unwrap_or(&r) } else { &r };
+            Ok(format!("{}({})", class.name, inner))
+        }
         _ => repr(ctx, carried, guard).await,
     }
 }
@@ -221,6 +229,12 @@ pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
                     Value::Str(s) => Ok(s.s.to_string()),
                     other => Err(type_error(format!("__str__ returned non-string (type {})", type_name(&other)))),
                 };
+            }
+            // A str subclass's instance shows its text; other carried values their repr.
+            if let Value::Str(s) = builtin_value(v) {
+                if !matches!(dunder(&inst.class, sym::REPR), Some(Value::Function(_))) {
+                    return Ok(s.s.to_string());
+                }
             }
             if let Some(e) = inst.exc() {
                 if dunder(&inst.class, sym::REPR).is_none() {
