@@ -302,7 +302,18 @@ impl Builder {
             StmtKind::ImportFrom { module, names } => {
                 if module == "__future__" {
                     for a in names {
-                        let known = ["annotations", "generators", "division", "absolute_import", "with_statement", "print_function", "unicode_literals", "nested_scopes", "generator_stop", "barry_as_FLUFL"];
+                        let known = [
+                            "annotations",
+                            "generators",
+                            "division",
+                            "absolute_import",
+                            "with_statement",
+                            "print_function",
+                            "unicode_literals",
+                            "nested_scopes",
+                            "generator_stop",
+                            "barry_as_FLUFL",
+                        ];
                         if !known.contains(&a.name.node.as_str()) {
                             self.fail(format!("future feature {} is not defined", a.name.node), a.name.span);
                         }

@@ -264,7 +264,8 @@ fn response_class() -> Rc<Class> {
     let object = types().object.clone();
     let bases = vec![object];
     let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
-    let class = Rc::new(Class::new(intern("Response"), "Response".to_string(), intern("requests"), bases, mro, Layout::Object));
+    let class =
+        Rc::new(Class::new(intern("Response"), "Response".to_string(), intern("requests"), bases, mro, Layout::Object));
     method(&class, "__repr__", |a| Ok(Value::str(format!("<Response [{}]>", attr_int(a, "status_code")?))));
     method(&class, "json", |a| {
         let text = attr(a, "text")?;

@@ -76,7 +76,14 @@ pub struct Class {
 
 impl Class {
     /// A class with no attributes yet; `special_attrs` is computed once they are in.
-    pub fn new(name: Symbol, qualname: String, module: Symbol, bases: Vec<Rc<Class>>, mro: Vec<Rc<Class>>, layout: Layout) -> Class {
+    pub fn new(
+        name: Symbol,
+        qualname: String,
+        module: Symbol,
+        bases: Vec<Rc<Class>>,
+        mro: Vec<Rc<Class>>,
+        layout: Layout,
+    ) -> Class {
         Class {
             name,
             qualname,

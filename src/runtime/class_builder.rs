@@ -261,7 +261,8 @@ pub fn build_class(body: Rc<Function>, name: Value, bases: Vec<Value>, mut kw: V
         let mut ns = Attrs::default();
         let bases_tuple = Value::tuple(resolved.clone());
         if let Some(prepare) = crate::vm::peek_attr(&meta, intern("__prepare__")).filter(|p| !is_type_prepare(p)) {
-            let prepare = crate::vm::get_attr(&meta, intern("__prepare__")).or_else(|_| Ok::<_, crate::vm::Flow>(prepare))?;
+            let prepare =
+                crate::vm::get_attr(&meta, intern("__prepare__")).or_else(|_| Ok::<_, crate::vm::Flow>(prepare))?;
             let mapping = ctx.call_kw(prepare, vec![name.clone(), bases_tuple.clone()], kw.clone()).await?;
             match &mapping {
                 Value::Dict(d) => ns = attrs_of(&Value::Dict(d.clone()))?,

@@ -26,7 +26,9 @@ pub fn install() {
     for (name, f) in type_attrs {
         t.type_.attrs.borrow_mut().insert(intern(name), native(name, f));
     }
-    method(&t.type_, "mro", |a| Ok(Value::list(class_arg(a, "mro")?.full_mro().into_iter().map(Value::Class).collect())));
+    method(&t.type_, "mro", |a| {
+        Ok(Value::list(class_arg(a, "mro")?.full_mro().into_iter().map(Value::Class).collect()))
+    });
     method(&t.type_, "__subclasses__", |a| {
         let c = class_arg(a, "__subclasses__")?;
         let subs = c.subclasses.borrow().iter().filter_map(|w| w.upgrade()).map(Value::Class).collect();

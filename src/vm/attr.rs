@@ -569,7 +569,9 @@ pub fn lookup_method(obj: &Value, name: Symbol) -> Option<Value> {
             if inst.attrs.borrow().contains_key(&name) {
                 return None;
             }
-            if !inst.reads_plainly() && inst.class.lookup(sym::GETATTRIBUTE).is_some_and(|f| !matches!(f, Value::Native(_))) {
+            if !inst.reads_plainly()
+                && inst.class.lookup(sym::GETATTRIBUTE).is_some_and(|f| !matches!(f, Value::Native(_)))
+            {
                 return None;
             }
             inst.class.clone()

@@ -6,8 +6,8 @@ use super::call::CallOutcome;
 use super::frame::{ClassBody, Fiber, Frame, FrameKind, ResumeMode};
 use super::native::{NativeFrame, Reply, Request};
 use super::{ops, Exc, Flow, PyResult, Vm, RECURSION_LIMIT};
-use crate::bytecode::BUILD_CLASS_KW;
 use crate::ast::{CmpOp, UnaryOp};
+use crate::bytecode::BUILD_CLASS_KW;
 use crate::bytecode::{Code, Op};
 use crate::intern::{sym, Symbol};
 use crate::modules::async_generators::Asker;
@@ -1204,7 +1204,10 @@ impl Vm {
                     // The keywords, if any, come as a dict above the bases.
                     let kw = if nargs & BUILD_CLASS_KW != 0 {
                         let Value::Dict(d) = pop!() else { unreachable!("class keywords are a dict") };
-                        d.items().into_iter().map(|(k, v)| (crate::intern::intern(k.as_str().unwrap_or("")), v)).collect()
+                        d.items()
+                            .into_iter()
+                            .map(|(k, v)| (crate::intern::intern(k.as_str().unwrap_or("")), v))
+                            .collect()
                     } else {
                         Vec::new()
                     };

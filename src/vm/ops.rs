@@ -176,8 +176,7 @@ fn unsupported(op: BinOp, a: &Value, b: &Value) -> Flow {
 
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> PyResult {
-    if (protocol::has_script_type(a) || protocol::has_script_type(b))
-        && !matches!((op, a), (BinOp::Mod, Value::Str(_)))
+    if (protocol::has_script_type(a) || protocol::has_script_type(b)) && !matches!((op, a), (BinOp::Mod, Value::Str(_)))
     {
         return binary_dunder(op, a.clone(), b.clone(), false);
     }

@@ -62,7 +62,14 @@ thread_local! {
 
 fn native_class(module: &str, name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
     let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
-    Rc::new(Class::new(intern(name), name.to_string(), intern(module), bases, mro, crate::object::class::Layout::Native))
+    Rc::new(Class::new(
+        intern(name),
+        name.to_string(),
+        intern(module),
+        bases,
+        mro,
+        crate::object::class::Layout::Native,
+    ))
 }
 
 fn init_state() -> State {

@@ -194,7 +194,11 @@ pub async fn carried_repr(ctx: &Ctx, class: &Class, carried: &Value, guard: &Rec
         Value::Set(s) => {
             let r = repr(ctx, carried, guard).await?;
             // A frozenset's repr names its type: the subclass's name replaces it.
-            let inner = if s.frozen { r.strip_prefix("frozenset(").and_then(|r| r.strip_suffix(')')).unwrap_or(&r) } else { &r };
+            let inner = if s.frozen {
+                r.strip_prefix("frozenset(").and_then(|r| r.strip_suffix(')')).unwrap_or(&r)
+            } else {
+                &r
+            };
             Ok(format!("{}({})", class.name, inner))
         }
         _ => repr(ctx, carried, guard).await,
