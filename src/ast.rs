@@ -7,6 +7,7 @@ use num_bigint::BigInt;
 pub type Expr = Spanned<ExprKind>;
 pub type Stmt = Spanned<StmtKind>;
 pub type Ident = Spanned<String>;
+pub type Pattern = Spanned<PatternKind>;
 
 /// A whole source file.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +72,12 @@ pub enum StmtKind {
         handlers: Vec<ExceptHandler>,
         orelse: Vec<Stmt>,
         finalbody: Vec<Stmt>,
+        /// `except*` handlers (all of them are, or none).
+        star: bool,
+    },
+    Match {
+        subject: Expr,
+        cases: Vec<MatchCase>,
     },
     Assert {
         test: Expr,
@@ -135,8 +142,50 @@ pub struct ExceptHandler {
     pub typ: Option<Expr>,
     pub name: Option<Ident>,
     pub body: Vec<Stmt>,
+    /// `except* T`.
+    pub star: bool,
     /// The `except ...:` line, for diagnostics.
     pub span: crate::span::Span,
+}
+
+/// `case pattern if guard: body`
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchCase {
+    pub pattern: Pattern,
+    pub guard: Option<Expr>,
+    pub body: Vec<Stmt>,
+}
+
+/// The patterns of PEP 634, as CPython's `ast` has them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PatternKind {
+    /// A literal (number, string, complex sum) or dotted name, compared with `==`.
+    Value(Expr),
+    /// `None`, `True` or `False`, compared with `is`.
+    Singleton(Constant),
+    /// `[p, *rest]` or `(p, q)`.
+    Sequence(Vec<Pattern>),
+    /// `{key: p, **rest}`; the keys are literals or dotted names.
+    Mapping {
+        keys: Vec<Expr>,
+        patterns: Vec<Pattern>,
+        rest: Option<Ident>,
+    },
+    /// `Cls(p, attr=q)`.
+    Class {
+        cls: Expr,
+        patterns: Vec<Pattern>,
+        kwd_attrs: Vec<Ident>,
+        kwd_patterns: Vec<Pattern>,
+    },
+    /// `*name` in a sequence pattern; `None` for `*_`.
+    Star(Option<Ident>),
+    /// A capture `x` (no pattern), the wildcard `_` (neither) or `p as x`.
+    As {
+        pattern: Option<Box<Pattern>>,
+        name: Option<Ident>,
+    },
+    Or(Vec<Pattern>),
 }
 
 /// One name of an import statement; `name` may be dotted (`os.path`).

@@ -155,18 +155,39 @@ pub enum Op {
     PopExcept,
     /// `exc type -> exc bool`
     CheckExcMatch,
+    /// `rest type -> (match, rest')`: `except* type` on the unhandled part of an exception
+    /// group: the part that matches (or None) and what remains (or None)
+    CheckEgMatch,
+    /// `orig raised -> exc`: what an `except*` statement raises at its end (or None), from
+    /// the original exception and the list of what its clauses raised or left unhandled
+    PrepReraiseStar,
     /// `mgr -> exit enter_result`; operand 1 for `async with` (`__aexit__`, `__aenter__`)
     BeforeWith(u32),
     /// `exit exc -> exit exc suppress?`: calls exit(type, exc, tb)
     WithExceptStart,
-    /// `-> module`: import names[i]
+    /// `level fromlist -> module`: `__import__(names[i], globals, None, fromlist, level)`
     ImportName(u32),
-    /// `module -> module module.names[i]`
+    /// `module -> module module.names[i]` (or the submodule from `sys.modules`)
     ImportFrom(u32),
     /// `module ->`: binds the module's public names (or its `__all__`) as globals
     ImportStar,
     /// `-> AssertionError`
     LoadAssertionError,
+    /// `subject -> subject bool`: whether a sequence pattern may match (list, tuple, range;
+    /// not str, bytes or dict)
+    MatchSequence,
+    /// `subject -> subject bool`: whether a mapping pattern may match (dicts)
+    MatchMapping,
+    /// `x -> x len(x)`
+    GetLen,
+    /// `subject keys -> subject keys values`: the tuple of the values of the tuple of keys in
+    /// the mapping subject, or None if one is missing
+    MatchKeys,
+    /// `subject keys -> subject rest`: a dict of the subject's items but `keys`
+    CopyDictWithoutKeys,
+    /// `subject cls names -> attrs`: for a class pattern with n positional sub-patterns and
+    /// the keyword names in the tuple `names`, the tuple of attributes to match, or None
+    MatchClass(u32),
 
     // Superinstructions (`compiler::peephole`): each stands for itself and the instruction
     // after it, which stays in place for when the fast path does not apply.
@@ -332,30 +353,46 @@ impl Code {
     /// An empty code object: the stand-in `code` of a native frame at the bottom of a fiber.
     pub fn placeholder() -> Rc<Code> {
         thread_local! {
-            static EMPTY: Rc<Code> = Rc::new(Code {
-                name: crate::intern::intern("<native>"),
-                qualname: "<native>".into(),
-                source: SourceFile::new("<native>", ""),
-                ops: Vec::new(),
-                spans: Vec::new(),
-                consts: Vec::new(),
-                names: Vec::new(),
-                children: Vec::new(),
-                local_names: Vec::new(),
-                argcount: 0,
-                posonly: 0,
-                kwonly: 0,
-                flags: CodeFlags::default(),
-                cells: Vec::new(),
-                freevars: Vec::new(),
-                closure_from: Vec::new(),
-                handlers: Vec::new(),
-                def_span: Span::default(),
-                attr_hints: Box::new([]),
-                method_cache: RefCell::default(),
-                fused: Box::new([]),
-            });
+            static EMPTY: Rc<Code> = Rc::new(Code::parameters_only(
+                "<native>", SourceFile::new("<native>", ""), Vec::new(), 0, 0, 0,
+            ));
         }
         EMPTY.with(|c| c.clone())
+    }
+
+    /// A code object with no instructions that only describes parameters: what argument
+    /// binding needs (`argcount` positionals, the first `posonly` of them positional-only,
+    /// then `kwonly` keyword-only ones, named by `params`). Never run.
+    pub fn parameters_only(
+        qualname: &str,
+        source: Rc<SourceFile>,
+        params: Vec<crate::intern::Symbol>,
+        argcount: u32,
+        posonly: u32,
+        kwonly: u32,
+    ) -> Code {
+        Code {
+            name: crate::intern::intern(qualname.rsplit('.').next().unwrap_or(qualname)),
+            qualname: qualname.into(),
+            source,
+            ops: Vec::new(),
+            spans: Vec::new(),
+            consts: Vec::new(),
+            names: Vec::new(),
+            children: Vec::new(),
+            local_names: params,
+            argcount,
+            posonly,
+            kwonly,
+            flags: CodeFlags::default(),
+            cells: Vec::new(),
+            freevars: Vec::new(),
+            closure_from: Vec::new(),
+            handlers: Vec::new(),
+            def_span: Span::default(),
+            attr_hints: Box::new([]),
+            method_cache: RefCell::default(),
+            fused: Box::new([]),
+        }
     }
 }

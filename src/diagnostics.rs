@@ -15,8 +15,12 @@ pub fn use_colour() -> bool {
 pub fn syntax_error(source: &SourceFile, kind: &str, msg: &str, span: Span, colour: bool) -> String {
     let mut out = Vec::new();
     let name = source.name.as_str();
-    let end = span.end.max(span.start + 1).min(source.text.len().max(1) as u32) as usize;
+    let text = source.text.as_str();
+    let end = span.end.max(span.start + 1).min(text.len().max(1) as u32) as usize;
     let start = (span.start as usize).min(end.saturating_sub(1));
+    // Spans are byte offsets: widen them to whole characters.
+    let start = (0..=start).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len()).max(start);
     let line = source.line_of(span.start);
     let report = Report::build(ReportKind::Error, (name, start..end))
         .with_config(Config::default().with_index_type(IndexType::Byte).with_color(colour))
@@ -30,14 +34,20 @@ pub fn syntax_error(source: &SourceFile, kind: &str, msg: &str, span: Span, colo
 }
 
 /// `Traceback (most recent call last):` and the frames of `tb` (innermost last), or nothing
-/// for an empty traceback. Like CPython, runs of the same line are shown three times, then
-/// counted.
+/// for an empty traceback.
 pub fn traceback(tb: &[TracebackEntry]) -> String {
-    let mut out = String::new();
     if tb.is_empty() {
-        return out;
+        return String::new();
     }
-    out.push_str("Traceback (most recent call last):\n");
+    let mut out = String::from("Traceback (most recent call last):\n");
+    out.extend(traceback_frames(tb));
+    out
+}
+
+/// The frames of a traceback, one text each, outermost first. Like CPython, runs of the same
+/// line are shown three times, then counted.
+pub fn traceback_frames(tb: &[TracebackEntry]) -> Vec<String> {
+    let mut out = Vec::new();
     let mut last: Option<String> = None;
     let mut repeats = 0;
     for entry in tb.iter().rev() {
@@ -51,7 +61,7 @@ pub fn traceback(tb: &[TracebackEntry]) -> String {
             push_repeats(&mut out, repeats);
             repeats = 0;
         }
-        out.push_str(&frame);
+        out.push(frame.clone());
         last = Some(frame);
     }
     push_repeats(&mut out, repeats);
@@ -91,9 +101,47 @@ pub fn eprint(s: &str) {
 }
 
 /// CPython's note for a run of identical traceback lines beyond the three it shows.
-fn push_repeats(out: &mut String, repeats: usize) {
+fn push_repeats(out: &mut Vec<String>, repeats: usize) {
     if repeats >= 3 {
         let n = repeats - 2;
-        out.push_str(&format!("  [Previous line repeated {} more time{}]\n", n, if n == 1 { "" } else { "s" }));
+        out.push(format!("  [Previous line repeated {} more time{}]\n", n, if n == 1 { "" } else { "s" }));
     }
+}
+
+/// For a `SyntaxError` exception with a location (raised importing a module): the lines
+/// naming the file and line, the source line and carets under the error, and the bare
+/// message, as CPython prints them after the traceback.
+pub fn syntax_error_location(e: &crate::vm::Exc) -> Option<(String, String)> {
+    use crate::value::Value;
+    if !crate::runtime::exceptions::is_instance_of(e, "SyntaxError") {
+        return None;
+    }
+    let attrs = e.attrs.borrow();
+    let field = |k: &str| attrs.get(&crate::intern::intern(k)).cloned().unwrap_or(Value::None);
+    let (Value::Str(file), Value::Int(lineno)) = (field("filename"), field("lineno")) else { return None };
+    let mut out = format!("  File \"{}\", line {}\n", file.s, lineno);
+    if let Value::Str(text) = field("text") {
+        let rtext = text.s.trim_end_matches('\n');
+        let ltext = rtext.trim_start_matches([' ', '\n', '\x0c']);
+        let spaces = (rtext.chars().count() - ltext.chars().count()) as i64;
+        out.push_str(&format!("    {}\n", ltext));
+        let indentation = crate::runtime::exceptions::is_instance_of(e, "IndentationError");
+        if let (Value::Int(offset), false) = (field("offset"), indentation) {
+            let end = match field("end_offset") {
+                Value::Int(n) if n != 0 && n != -1 && n != offset => n,
+                _ => offset + 1,
+            };
+            let (col, end_col) = (offset - 1 - spaces, end - 1 - spaces);
+            if col >= 0 {
+                let pad: String =
+                    ltext.chars().take(col as usize).map(|c| if c.is_whitespace() { c } else { ' ' }).collect();
+                out.push_str(&format!("    {}{}\n", pad, "^".repeat((end_col - col).max(1) as usize)));
+            }
+        }
+    }
+    let msg = match field("msg") {
+        Value::Str(s) => s.s.to_string(),
+        _ => "<no detail available>".to_string(),
+    };
+    Some((out, msg))
 }

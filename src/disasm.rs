@@ -2,17 +2,13 @@
 
 use crate::bytecode::Code;
 use crate::object::module::Module;
-use crate::span::SourceFile;
 use std::fmt::Write;
 
 /// Compiles `text` and lists its bytecode; `Err` holds the syntax error report.
 pub fn disassemble_source(name: &str, text: &str) -> Result<String, String> {
-    let source = SourceFile::new(name, text);
-    let ast = crate::parser::parse(text)
-        .map_err(|e| crate::diagnostics::syntax_error(&source, e.kind.name(), &e.msg, e.span, false))?;
     let module = std::rc::Rc::new(Module::new(crate::intern::sym::MAIN));
-    let code = crate::compiler::compile(&ast, source.clone(), &module)
-        .map_err(|e| crate::diagnostics::syntax_error(&source, "SyntaxError", &e.msg, e.span, false))?;
+    let code = crate::compiler::compile_source(name, text, crate::compiler::Mode::Module(&module))
+        .map_err(|e| e.report(false))?;
     let mut out = String::new();
     disassemble(&code, &module, &mut out);
     Ok(out)

@@ -104,6 +104,8 @@ known_symbols! {
     GETATTRIBUTE = "__getattribute__",
     SETATTR = "__setattr__",
     DELATTR = "__delattr__",
+    INSTANCECHECK = "__instancecheck__",
+    SUBCLASSCHECK = "__subclasscheck__",
     ENTER = "__enter__",
     EXIT = "__exit__",
     AENTER = "__aenter__",

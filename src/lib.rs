@@ -8,6 +8,7 @@ pub mod bytecode;
 pub mod compiler;
 pub mod diagnostics;
 pub mod disasm;
+pub mod import;
 pub mod intern;
 pub mod interrupt;
 pub mod lexer;
@@ -17,13 +18,13 @@ pub mod object;
 pub mod parser;
 pub mod pyfmt;
 pub mod runtime;
+pub mod source_text;
 pub mod span;
 pub mod value;
 pub mod vm;
 
 use object::module::Module;
 use runtime::protocol;
-use span::SourceFile;
 use std::rc::Rc;
 use value::Value;
 use vm::{Exc, Vm};
@@ -58,39 +59,80 @@ pub struct Interpreter {
 
 impl Interpreter {
     pub fn new() -> Interpreter {
+        let vm = Vm::new();
         let main = Rc::new(Module::new(intern::sym::MAIN));
-        main.set(intern::sym::NAME, Value::str("__main__"));
-        Interpreter { vm: Vm::new(), main, colour: false, event_loop: None }
+        for (k, v) in [
+            ("__name__", Value::str("__main__")),
+            ("__doc__", Value::None),
+            ("__package__", Value::None),
+            ("__loader__", Value::None),
+            ("__spec__", Value::None),
+            ("__builtins__", Value::Module(vm.builtins.clone())),
+        ] {
+            main.set(intern::intern(k), v);
+        }
+        import::add_module("__main__", Value::Module(main.clone()));
+        Interpreter { vm, main, colour: false, event_loop: None }
     }
 
-    /// Compiles and runs `text` as module code; errors are reported on stderr.
+    /// Adds a native module that scripts can import by `name` (dotted names such as
+    /// `pkg.sub` are submodules: importing them imports `pkg` first). `make` builds the
+    /// module on its first import; host modules are found before the built-in ones.
+    pub fn register_module(&mut self, name: &str, make: impl Fn() -> Rc<Module> + 'static) {
+        import::registry::register(name, Rc::new(make));
+    }
+
+    /// Compiles and runs `text` as module code; errors are reported on stderr. A `name`
+    /// that is not `<...>` (`<string>`, `<stdin>`) is the script's path: it becomes
+    /// `__file__`, and its folder is where imports look first.
     pub fn run_source(&mut self, name: &str, text: &str) -> Outcome {
-        let Some(code) = self.compile(name, text, None) else { return Outcome::Failed(1) };
-        match self.vm.run_module(code, self.main.clone()) {
+        let name = if name.starts_with('<') {
+            import::set_script_dir("");
+            name.to_string()
+        } else {
+            let (file, dir) = import::script_location(name);
+            import::set_script_dir(&dir);
+            self.main.set(intern::intern("__file__"), Value::str(file.as_str()));
+            file
+        };
+        let Some(code) = self.compile(&name, text, None) else { return Outcome::Failed(1) };
+        let outcome = match self.vm.run_module(code, self.main.clone()) {
             Ok(_) => Outcome::Ok,
             Err(e) => self.report_uncaught(e),
+        };
+        self.run_exit_functions();
+        modules::io::flush_all();
+        outcome
+    }
+
+    /// Runs the functions `atexit` registered, last first; their errors are reported as
+    /// CPython reports them, and ignored.
+    pub fn run_exit_functions(&mut self) {
+        for (func, args, kwargs) in modules::atexit::take_calls() {
+            let f = func.clone();
+            let r = vm::native::run_async(move |ctx| async move { ctx.call_kw(f, args, kwargs).await });
+            if let Err(flow) = self.vm.finish_native(r) {
+                let e = vm::exc_of(flow);
+                if self.exit_status(&e).is_none() {
+                    let what = self.vm.run_native_str(func, true);
+                    diagnostics::eprint(&format!("Exception ignored in atexit callback: {}\n", what));
+                    self.print_traceback(&e);
+                }
+            }
         }
     }
 
     /// Parses and compiles `text` (interactively when `display` is given), reporting a syntax
     /// error on stderr.
     fn compile(&mut self, name: &str, text: &str, display: Option<Value>) -> Option<Rc<bytecode::Code>> {
-        let source = SourceFile::new(name, text);
-        let ast = match parser::parse(text) {
-            Ok(ast) => ast,
-            Err(e) => {
-                diagnostics::eprint(&diagnostics::syntax_error(&source, e.kind.name(), &e.msg, e.span, self.colour));
-                return None;
-            }
+        let mode = match display {
+            Some(hook) => compiler::Mode::Interactive(&self.main, hook),
+            None => compiler::Mode::Module(&self.main),
         };
-        let compiled = match display {
-            Some(hook) => compiler::compile_interactive(&ast, source.clone(), &self.main, hook),
-            None => compiler::compile(&ast, source.clone(), &self.main),
-        };
-        match compiled {
+        match compiler::compile_source(name, text, mode) {
             Ok(code) => Some(code),
             Err(e) => {
-                diagnostics::eprint(&diagnostics::syntax_error(&source, "SyntaxError", &e.msg, e.span, self.colour));
+                diagnostics::eprint(&e.report(self.colour));
                 None
             }
         }
@@ -187,38 +229,14 @@ impl Interpreter {
     }
 
     fn print_traceback(&mut self, e: &Exc) {
-        let mut text = String::new();
-        self.format_exception(e, &mut text, 0);
-        diagnostics::eprint(&text);
-    }
-
-    fn format_exception(&mut self, e: &Exc, out: &mut String, depth: usize) {
-        let Some(data) = e.exc() else { return };
-        let (cause, context, suppress, tb) = {
-            let d = data.borrow();
-            (d.cause.clone(), d.context.clone(), d.suppress_context, d.traceback.clone())
-        };
-        if depth < 32 {
-            if let Some(Value::Instance(c)) = &cause {
-                self.format_exception(c, out, depth + 1);
-                out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
-            } else if let (Some(Value::Instance(c)), false) = (&context, suppress) {
-                self.format_exception(c, out, depth + 1);
-                out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
-            }
-        }
-        out.push_str(&diagnostics::traceback(&tb));
-        let msg = self.vm.run_native_str(Value::Instance(e.clone()), false);
-        let class = &e.class;
-        let name = if class.module == intern::sym::BUILTINS || class.module == intern::sym::MAIN {
-            class.qualname.clone()
-        } else {
-            format!("{}.{}", class.module, class.qualname)
-        };
-        if msg.is_empty() {
-            out.push_str(&format!("{}\n", name));
-        } else {
-            out.push_str(&format!("{}: {}\n", name, msg));
+        let e = e.clone();
+        let r = vm::native::run_async(|ctx| async move {
+            let lines = runtime::traceback::format_exception(&ctx, &e, true).await?;
+            Ok(Value::str(lines.concat()))
+        });
+        match self.vm.finish_native(r) {
+            Ok(Value::Str(s)) => diagnostics::eprint(&s.s),
+            _ => diagnostics::eprint("<exception formatting failed>\n"),
         }
     }
 }

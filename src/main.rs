@@ -56,8 +56,11 @@ fn run(cli: Cli) -> u8 {
     };
     let (name, text) = match (&cli.code, &file) {
         (Some(code), _) => ("<string>".to_string(), code.clone()),
-        (None, Some(path)) => match std::fs::read_to_string(path) {
-            Ok(text) => (path.clone(), text),
+        (None, Some(path)) => match std::fs::read(path) {
+            Ok(bytes) => match decode_source(&bytes, path, &interp) {
+                Some(text) => (path.clone(), text),
+                None => return 1,
+            },
             Err(e) => {
                 eprintln!("coro: can't open file '{}': {}", path, e);
                 return 2;
@@ -70,12 +73,15 @@ fn run(cli: Cli) -> u8 {
         }
         // Standard input that is not a terminal runs as a script, as `python3 < file` does.
         (None, None) => {
-            let mut text = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
                 eprintln!("coro: can't read standard input: {}", e);
                 return 2;
             }
-            ("<stdin>".to_string(), text)
+            match decode_source(&bytes, "<stdin>", &interp) {
+                Some(text) => ("<stdin>".to_string(), text),
+                None => return 1,
+            }
         }
     };
     let script = match (&cli.code, &file) {
@@ -108,4 +114,25 @@ fn run(cli: Cli) -> u8 {
         return repl::run(&mut interp, false);
     }
     status
+}
+
+/// The text of a script's bytes, or None after reporting CPython's `SyntaxError` for bytes
+/// that are not valid source.
+fn decode_source(bytes: &[u8], path: &str, interp: &Interpreter) -> Option<String> {
+    let shown = std::fs::canonicalize(path).map_or_else(|_| path.to_string(), |p| p.display().to_string());
+    match coro::source_text::decode(bytes, &shown) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let report = match e.at {
+                None => format!("SyntaxError: {}\n", e.msg),
+                Some(at) => {
+                    let source = coro::span::SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
+                    let span = coro::span::Span::new(at, at + 1);
+                    coro::diagnostics::syntax_error(&source, "SyntaxError", &e.msg, span, interp.colour)
+                }
+            };
+            coro::diagnostics::eprint(&report);
+            None
+        }
+    }
 }

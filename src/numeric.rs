@@ -8,6 +8,7 @@ use num_bigint::{BigInt, BigUint, Sign};
 use num_integer::Integer;
 use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
 
+pub mod complex;
 mod unicode_digits;
 
 pub(crate) use unicode_digits::decimal_value;
@@ -208,8 +209,9 @@ fn numeric_text(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// `int(s, base)` for base 0 (infer from prefix) or 2..=36: surrounding
 /// whitespace, a sign, `0x`/`0o`/`0b` prefixes, single underscores between
-/// digits; `None` → ValueError "invalid literal for int() with base 10: 'x'".
-pub fn parse_int(s: &str, base: u32) -> Option<BigInt> {
+/// digits. `Err(None)` → ValueError "invalid literal for int() with base 10: 'x'";
+/// `Err(Some(msg))` → ValueError `msg`, for more digits than the conversion limit.
+pub fn parse_int(s: &str, base: u32) -> Result<BigInt, Option<String>> {
     let inferred = base == 0;
     let text = numeric_text(s);
     let s = text.as_ref();
@@ -236,17 +238,18 @@ pub fn parse_int(s: &str, base: u32) -> Option<BigInt> {
         false => body,
     };
     let is_digit = |c: char| c.is_digit(base);
-    let digits = remove_underscores(body, is_digit)?;
+    let digits = remove_underscores(body, is_digit).ok_or(None)?;
     if digits.is_empty() || !digits.chars().all(is_digit) {
-        return None;
+        return Err(None);
     }
-    let magnitude = BigUint::parse_bytes(digits.as_bytes(), base)?;
+    check_int_parse_digits(digits.len(), base).map_err(Some)?;
+    let magnitude = BigUint::parse_bytes(digits.as_bytes(), base).ok_or(None)?;
     // Base 0 rejects C-style octal such as "010"; zeros alone are fine.
     if inferred && base == 10 && s.starts_with('0') && !magnitude.is_zero() {
-        return None;
+        return Err(None);
     }
     let sign = if negative { Sign::Minus } else { Sign::Plus };
-    Some(BigInt::from_biguint(sign, magnitude))
+    Ok(BigInt::from_biguint(sign, magnitude))
 }
 
 /// `float(s)`: surrounding whitespace, sign, decimal or exponent notation,
@@ -398,4 +401,66 @@ pub fn hash_bigint(v: &BigInt) -> i64 {
 /// `hash(v)` for an int that fits in an `i64`; same as [`hash_bigint`].
 pub fn hash_i64(v: i64) -> i64 {
     signed_hash(v.unsigned_abs() % HASH_MODULUS, v < 0)
+}
+
+// ---- CPython 3.11's limit on int/str conversion (`sys.set_int_max_str_digits`) ----
+
+/// The default limit on the decimal digits of an int converted to or from a string.
+pub const DEFAULT_MAX_STR_DIGITS: usize = 4300;
+/// The smallest nonzero limit `sys.set_int_max_str_digits` accepts.
+pub const STR_DIGITS_CHECK_THRESHOLD: usize = 640;
+
+thread_local! {
+    /// The interpreter's limit; 0 means none.
+    static MAX_STR_DIGITS: std::cell::Cell<usize> = const { std::cell::Cell::new(DEFAULT_MAX_STR_DIGITS) };
+}
+
+pub fn max_str_digits() -> usize {
+    MAX_STR_DIGITS.with(|m| m.get())
+}
+
+/// Sets the limit; `Err` holds the ValueError message for a value CPython refuses.
+pub fn set_max_str_digits(n: i64) -> Result<(), &'static str> {
+    if n != 0 && n < STR_DIGITS_CHECK_THRESHOLD as i64 {
+        return Err("maxdigits must be 0 or larger than 640");
+    }
+    MAX_STR_DIGITS.with(|m| m.set(n as usize));
+    Ok(())
+}
+
+/// The decimal text of `v`, or the ValueError message when it has more digits than the limit.
+pub fn int_to_decimal(v: &BigInt) -> Result<String, String> {
+    let limit = max_str_digits();
+    let too_many = || {
+        format!(
+            "Exceeds the limit ({} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
+            limit
+        )
+    };
+    // A number of `bits` bits has at least floor((bits - 1) * log10(2)) + 1 digits: refuse
+    // without converting when that is already over the limit (conversion is quadratic).
+    let bits = v.bits();
+    if limit != 0 && bits > 1 && ((bits - 1) as f64 * std::f64::consts::LOG10_2) as usize + 1 > limit {
+        return Err(too_many());
+    }
+    let text = v.to_string();
+    let digits = text.len() - usize::from(v.is_negative());
+    if limit != 0 && digits > limit {
+        return Err(too_many());
+    }
+    Ok(text)
+}
+
+/// Checks the digit count of a string about to be parsed as an int in `base` (only bases
+/// that are not powers of two are limited, as in CPython): the ValueError message if over.
+pub fn check_int_parse_digits(digits: usize, base: u32) -> Result<(), String> {
+    let limit = max_str_digits();
+    if limit == 0 || base.is_power_of_two() || digits <= limit {
+        return Ok(());
+    }
+    Err(format!(
+        "Exceeds the limit ({} digits) for integer string conversion: value has {} digits; \
+         use sys.set_int_max_str_digits() to increase the limit",
+        limit, digits
+    ))
 }

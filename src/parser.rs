@@ -5,6 +5,7 @@ mod depth;
 mod fstring;
 mod nodes;
 mod params;
+mod patterns;
 mod strings;
 mod targets;
 
@@ -26,6 +27,8 @@ pub enum SyntaxErrorKind {
     SyntaxError,
     IndentationError,
     TabError,
+    /// A tree too deep to compile: reported as CPython reports it, a `RecursionError`.
+    RecursionError,
 }
 
 impl SyntaxErrorKind {
@@ -34,6 +37,7 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::SyntaxError => "SyntaxError",
             SyntaxErrorKind::IndentationError => "IndentationError",
             SyntaxErrorKind::TabError => "TabError",
+            SyntaxErrorKind::RecursionError => "RecursionError",
         }
     }
 }
@@ -74,6 +78,9 @@ impl std::error::Error for SyntaxError {}
 
 /// Parses a whole source file.
 pub fn parse(source: &str) -> Result<ast::Module, SyntaxError> {
+    if let Some(at) = source.find('\0') {
+        return Err(SyntaxError::at(Span::new(at, at + 1), "source code cannot contain null bytes"));
+    }
     depth::begin();
     let module = grammar::ModuleParser::new().parse(Lexer::new(source)).map_err(convert_error);
     match depth::finish() {

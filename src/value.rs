@@ -1,6 +1,7 @@
 //! `Value`: what a variable or stack slot holds. Immediate for None/bool/int/float, an `Rc`
 //! to a heap object otherwise; always 16 bytes.
 
+pub use crate::numeric::complex::Complex;
 use crate::object::class::Class;
 use crate::object::function::{BoundMethod, Function, NativeFunction};
 use crate::object::instance::Instance;
@@ -26,7 +27,10 @@ pub enum Value {
     /// receiver after `LoadMethod` found a plain attribute.
     Null,
     BigInt(Rc<BigInt>),
+    Complex(Rc<Complex>),
     Str(Rc<PyStr>),
+    /// `bytes` and `bytearray` (told apart by `PyBytes::mutable`, as sets and frozensets are).
+    Bytes(Rc<PyBytes>),
     List(Rc<PyList>),
     Tuple(Rc<PyTuple>),
     Dict(Rc<crate::object::dict::PyDict>),
@@ -75,7 +79,9 @@ macro_rules! with_rc {
     (@match $v:expr, $r:ident => $body:expr) => {
         match $v {
             Value::BigInt($r) => $body,
+            Value::Complex($r) => $body,
             Value::Str($r) => $body,
+            Value::Bytes($r) => $body,
             Value::List($r) => $body,
             Value::Tuple($r) => $body,
             Value::Dict($r) => $body,
@@ -216,6 +222,32 @@ impl PyStr {
     }
 }
 
+/// A `bytes` or `bytearray`. Only a bytearray's data ever changes; a bytes caches its hash.
+pub struct PyBytes {
+    pub data: RefCell<Vec<u8>>,
+    /// `bytearray`, not `bytes`.
+    pub mutable: bool,
+    hash: Cell<i64>,
+}
+
+impl PyBytes {
+    pub fn new(data: Vec<u8>, mutable: bool) -> PyBytes {
+        PyBytes { data: RefCell::new(data), mutable, hash: Cell::new(NO_HASH) }
+    }
+
+    /// The hash of a `bytes` (the same as the str of the same Latin-1 text would not be:
+    /// CPython hashes the bytes themselves).
+    pub fn hash(&self) -> i64 {
+        let h = self.hash.get();
+        if h != NO_HASH {
+            return h;
+        }
+        let h = crate::object::hash::hash_bytes(&self.data.borrow());
+        self.hash.set(h);
+        h
+    }
+}
+
 pub struct PyList {
     pub items: RefCell<Vec<Value>>,
 }
@@ -262,12 +294,24 @@ impl Value {
         Value::Str(Rc::new(PyStr::new(s)))
     }
 
+    pub fn bytes(data: Vec<u8>) -> Value {
+        Value::Bytes(Rc::new(PyBytes::new(data, false)))
+    }
+
+    pub fn bytearray(data: Vec<u8>) -> Value {
+        Value::Bytes(Rc::new(PyBytes::new(data, true)))
+    }
+
     pub fn list(items: Vec<Value>) -> Value {
         Value::List(Rc::new(PyList { items: RefCell::new(items) }))
     }
 
     pub fn tuple(items: Vec<Value>) -> Value {
         Value::Tuple(Rc::new(PyTuple { items: items.into_boxed_slice() }))
+    }
+
+    pub fn complex(re: f64, im: f64) -> Value {
+        Value::Complex(Rc::new(Complex::new(re, im)))
     }
 
     pub fn from_bigint(v: BigInt) -> Value {
@@ -302,7 +346,9 @@ impl Value {
         use Value::*;
         Some(match self {
             BigInt(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Complex(r) => Rc::as_ptr(r) as *const u8 as usize,
             Str(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Bytes(r) => Rc::as_ptr(r) as *const u8 as usize,
             List(r) => Rc::as_ptr(r) as *const u8 as usize,
             Tuple(r) => Rc::as_ptr(r) as *const u8 as usize,
             Dict(r) => Rc::as_ptr(r) as *const u8 as usize,

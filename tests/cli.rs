@@ -233,3 +233,100 @@ fn a_deadlock_report_names_the_lock_each_task_waits_on() {
     assert!(err.contains(":5 (in holder): async with lock:\n"), "{}", err);
     assert!(err.ends_with("RuntimeError: event loop deadlocked: no task can make progress\n"), "{}", err);
 }
+
+/// Writes `bytes` as a script file and returns its path.
+fn raw_script(name: &str, bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("coro-cli-{}-{}", std::process::id(), name));
+    std::fs::write(&path, bytes).expect("write script");
+    path.display().to_string()
+}
+
+#[test]
+fn source_bytes_are_decoded_as_cpython_decodes_them() {
+    let path = raw_script("bom.py", b"\xef\xbb\xbfprint('bom skipped')\n");
+    assert_eq!(coro(&[&path]), (0, "bom skipped\n".to_string(), String::new()));
+
+    let path = raw_script("latin1.py", b"# -*- coding: latin-1 -*-\nprint('caf\xe9')\n");
+    assert_eq!(coro(&[&path]).1, "caf\u{e9}\n");
+
+    let path = raw_script("binary.py", b"print(1)\nx = '\xff'\n");
+    let (status, out, err) = coro(&[&path]);
+    assert_eq!((status, out.as_str()), (1, ""));
+    let last = err.trim_end();
+    assert!(
+        last.starts_with("SyntaxError: Non-UTF-8 code starting with '\\xff' in file /")
+            && last.ends_with(
+                "binary.py on line 2, but no encoding declared; see https://peps.python.org/pep-0263/ for details"
+            ),
+        "{err}"
+    );
+
+    let path = raw_script("nul.py", b"x = 'a\x00b'\n");
+    let (status, _, err) = coro(&[&path]);
+    assert_eq!(status, 1);
+    assert!(err.trim_end().ends_with("SyntaxError: source code cannot contain null bytes"), "{err}");
+
+    let path = raw_script("unknown.py", b"# coding: klingon\nx = 1\n");
+    let (status, _, err) = coro(&[&path]);
+    assert_eq!((status, err.trim_end()), (1, "SyntaxError: encoding problem: klingon"));
+}
+
+/// A fresh folder under the temporary directory holding `files` (path, text).
+fn folder(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("coro-cli-{}-{}", std::process::id(), name));
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("make folder");
+        std::fs::write(&p, text).expect("write file");
+    }
+    dir
+}
+
+#[test]
+fn imports_look_for_coro_files_before_py_files() {
+    let dir = folder(
+        "coro-first",
+        &[
+            ("main.coro", "import helper, pkg\nprint(helper.KIND, pkg.KIND, helper.__file__.rsplit('/', 1)[-1])\n"),
+            ("helper.coro", "KIND = 'coro'\n"),
+            ("helper.py", "KIND = 'py'\n"),
+            ("pkg/__init__.coro", "KIND = 'coro package'\n"),
+            ("pkg/__init__.py", "KIND = 'py package'\n"),
+        ],
+    );
+    let (status, out, err) = coro(&[&dir.join("main.coro").to_string_lossy()]);
+    assert_eq!((status, out.as_str()), (0, "coro coro package helper.coro\n"), "{}", err);
+}
+
+#[test]
+fn coro_path_folders_are_searched_after_the_script_folder() {
+    let lib = folder("coro-path-lib", &[("shared_lib.py", "WHO = 'lib'\n"), ("local.py", "WHO = 'lib copy'\n")]);
+    let app = folder(
+        "coro-path-app",
+        &[
+            (
+                "main.coro",
+                "import shared_lib, local, sys\nprint(shared_lib.WHO, local.WHO, sys.path[1:2] == [sys.argv[1]])\n",
+            ),
+            ("local.py", "WHO = 'local'\n"),
+        ],
+    );
+    let lib = lib.to_string_lossy().into_owned();
+    let out = Command::new(env!("CARGO_BIN_EXE_coro"))
+        .args([&app.join("main.coro").to_string_lossy(), lib.as_str()])
+        .env("CORO_PATH", &lib)
+        .output()
+        .expect("run coro");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "lib local True\n", "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn an_uncaught_syntax_error_in_an_imported_module_names_its_file_and_line() {
+    let dir = folder("syntax-in-import", &[("main.coro", "import broken\n"), ("broken.py", "a = 1\n\nx = = 1\n")]);
+    let (status, _, err) = coro(&[&dir.join("main.coro").to_string_lossy()]);
+    let broken = dir.join("broken.py");
+    let expected =
+        format!("  File \"{}\", line 3\n    x = = 1\n        ^\nSyntaxError: invalid syntax\n", broken.display());
+    assert_eq!(status, 1);
+    assert!(err.ends_with(&expected), "{}", err);
+}

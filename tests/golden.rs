@@ -42,7 +42,8 @@ fn golden_cases() {
         let text = std::fs::read_to_string(path).expect("read case");
         let name = path.strip_prefix(&dir).unwrap_or(path).display().to_string();
         let exp = expectations(&text);
-        let Some(r) = run_script(&name, &text, Duration::from_secs(20)) else {
+        // The real path: the script's folder is where its imports look first.
+        let Some(r) = run_script(&path.to_string_lossy(), &text, Duration::from_secs(20)) else {
             failures.push(format!("{}: timed out", name));
             continue;
         };

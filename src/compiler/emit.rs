@@ -14,6 +14,9 @@ use indexmap::IndexSet;
 use std::cell::Cell;
 use std::rc::Rc;
 
+mod except_star;
+mod patterns;
+
 /// What a `break`, `continue` or `return` must clean up on its way out.
 enum FBlock<'a> {
     /// A loop; `for_iter` when an iterator sits on the stack.
@@ -22,6 +25,8 @@ enum FBlock<'a> {
     TryFinally(&'a [Stmt]),
     /// The body of an `except` clause: the previous exception is restored.
     Handler,
+    /// The body of an `except*` clause, which nothing may jump out of.
+    StarHandler,
     /// The final body run after an exception: the exception and previous one are dropped.
     FinallyException,
     /// The body of a `with`: `__exit__(None, None, None)` is called (and awaited for
@@ -339,6 +344,7 @@ impl<'a> Emitter<'a> {
                 if !matches!(self.scope_kind(), ScopeKind::Function) {
                     return err("'return' outside function", s.span);
                 }
+                self.check_star_exit(None, s.span)?;
                 match v {
                     Some(_) if self.is_async_generator() => {
                         return err("'return' with value in async generator", s.span);
@@ -429,11 +435,15 @@ impl<'a> Emitter<'a> {
                 self.span = s.span;
                 self.emit(Op::Raise(n));
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Match { subject, cases } => self.match_stmt(subject, cases)?,
+            StmtKind::Try { body, handlers, orelse, finalbody, star: true } if finalbody.is_empty() => {
+                self.try_star(body, handlers, orelse)?
+            }
+            StmtKind::Try { body, handlers, orelse, finalbody, star } => {
                 if finalbody.is_empty() {
                     self.try_except(body, handlers, orelse)?;
                 } else {
-                    self.try_finally(body, handlers, orelse, finalbody)?;
+                    self.try_finally(body, handlers, orelse, finalbody, *star)?;
                 }
             }
             StmtKind::Assert { test, msg } => {
@@ -449,33 +459,30 @@ impl<'a> Emitter<'a> {
             }
             StmtKind::Import(names) => {
                 for a in names {
-                    let i = self.name_idx(&a.name.node);
-                    self.emit(Op::ImportName(i));
+                    self.import_name(&a.name.node, 0, None);
                     match &a.asname {
+                        // `import a.b.c as d`: the import gives `a`; d is its `b.c`.
                         Some(asname) => {
                             for part in a.name.node.split('.').skip(1) {
                                 let pi = self.name_idx(part);
-                                self.emit(Op::LoadAttr(pi));
+                                self.emit(Op::ImportFrom(pi));
+                                self.emit(Op::Rot2);
+                                self.emit(Op::Pop);
                             }
                             self.store_name(&asname.node)
                         }
-                        None => {
-                            let top = a.name.node.split('.').next().unwrap_or("").to_string();
-                            if top != a.name.node {
-                                self.emit(Op::Pop);
-                                let ti = self.name_idx(&top);
-                                self.emit(Op::ImportName(ti));
-                            }
-                            self.store_name(&top)
-                        }
+                        None => self.store_name(a.name.node.split('.').next().unwrap_or("")),
                     }
                 }
             }
             // Future features are compile-time switches (see `SymbolTable::future_annotations`).
             StmtKind::ImportFrom { module, .. } if module == "__future__" => {}
             StmtKind::ImportFrom { module, names } => {
-                let i = self.name_idx(module);
-                self.emit(Op::ImportName(i));
+                // Relative imports keep their leading dots in the module name.
+                let name = module.trim_start_matches('.');
+                let level = module.len() - name.len();
+                let fromlist = names.iter().map(|a| Value::str(a.name.node.as_str())).collect();
+                self.import_name(name, level, Some(fromlist));
                 // The grammar allows `*` only alone.
                 if names.first().is_some_and(|a| a.name.node == "*") {
                     self.emit(Op::ImportStar);
@@ -491,6 +498,19 @@ impl<'a> Emitter<'a> {
             StmtKind::Global(_) | StmtKind::Nonlocal(_) => {}
         }
         Ok(())
+    }
+
+    /// `ImportName` with its level and from-list (None for a plain `import`) below it.
+    fn import_name(&mut self, name: &str, level: usize, fromlist: Option<Vec<Value>>) {
+        self.emit(Op::LoadInt(level as i32));
+        match fromlist {
+            Some(names) => self.load_const(Value::tuple(names)),
+            None => {
+                self.emit(Op::LoadNone);
+            }
+        }
+        let i = self.name_idx(name);
+        self.emit(Op::ImportName(i));
     }
 
     /// Compiles a condition and the jumps taken when its truth equals `when` (to be patched
@@ -528,7 +548,9 @@ impl<'a> Emitter<'a> {
     }
 
     fn break_continue(&mut self, is_break: bool, span: Span) -> R {
-        let Some(loop_index) = self.fblocks.iter().rposition(|b| matches!(b, FBlock::Loop { .. })) else {
+        let loop_index = self.fblocks.iter().rposition(|b| matches!(b, FBlock::Loop { .. }));
+        self.check_star_exit(loop_index, span)?;
+        let Some(loop_index) = loop_index else {
             return err(if is_break { "'break' outside loop" } else { "'continue' not properly in loop" }, span);
         };
         self.unwind_to(loop_index + 1)?;
@@ -576,6 +598,8 @@ impl<'a> Emitter<'a> {
                     self.emit(Op::PopExcept);
                     self.depth -= 1;
                 }
+                // Nothing jumps out of an except* clause (`check_star_exit`).
+                FBlock::StarHandler => {}
                 FBlock::FinallyException => {
                     self.emit(Op::Pop);
                     self.emit(Op::PopExcept);
@@ -622,12 +646,7 @@ impl<'a> Emitter<'a> {
             self.fblocks.push(FBlock::Handler);
             self.body(&h.body)?;
             self.fblocks.pop();
-            if let Some(n) = &h.name {
-                // `except E as e` unbinds e when the handler ends.
-                self.emit(Op::LoadNone);
-                self.store_name(&n.node);
-                self.delete_name(&n.node);
-            }
+            self.unbind_handler_name(h);
             self.emit(Op::PopExcept);
             self.depth = depth;
             ends.push(self.emit(Op::Jump(0)));
@@ -656,12 +675,15 @@ impl<'a> Emitter<'a> {
         handlers: &'a [ExceptHandler],
         orelse: &'a [Stmt],
         finalbody: &'a [Stmt],
+        star: bool,
     ) -> R {
         let depth = self.depth;
         let start = self.here();
         self.fblocks.push(FBlock::TryFinally(finalbody));
         if handlers.is_empty() {
             self.body(body)?;
+        } else if star {
+            self.try_star(body, handlers, orelse)?;
         } else {
             self.try_except(body, handlers, orelse)?;
         }
@@ -1242,7 +1264,7 @@ impl<'a> Emitter<'a> {
         self.span = e.span;
         match &e.node {
             ExprKind::Name(n) => self.load_name(n),
-            ExprKind::Constant(c) => self.constant(c, e.span)?,
+            ExprKind::Constant(c) => self.constant(c)?,
             ExprKind::FString(parts) => self.fstring(parts)?,
             ExprKind::Tuple(xs) => {
                 if xs.iter().any(|x| matches!(x.node, ExprKind::Starred(_))) {
@@ -1346,10 +1368,10 @@ impl<'a> Emitter<'a> {
             }
             ExprKind::UnaryOp { op, operand } => {
                 if let (UnaryOp::Neg, ExprKind::Constant(Constant::Int(i))) = (op, &operand.node) {
-                    return self.constant(&Constant::Int(-i), e.span);
+                    return self.constant(&Constant::Int(-i));
                 }
                 if let (UnaryOp::Neg, ExprKind::Constant(Constant::Float(f))) = (op, &operand.node) {
-                    return self.constant(&Constant::Float(-f), e.span);
+                    return self.constant(&Constant::Float(-f));
                 }
                 self.expr(operand)?;
                 self.span = e.span;
@@ -1512,7 +1534,7 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    fn constant(&mut self, c: &Constant, span: Span) -> R {
+    fn constant(&mut self, c: &Constant) -> R {
         use num_traits::ToPrimitive;
         match c {
             Constant::None => {
@@ -1528,9 +1550,9 @@ impl<'a> Emitter<'a> {
                 None => self.load_const(Value::from_bigint(i.clone())),
             },
             Constant::Float(f) => self.load_const(Value::Float(*f)),
-            Constant::Imaginary(_) => return err("complex numbers are not supported", span),
+            Constant::Imaginary(im) => self.load_const(Value::complex(0.0, *im)),
             Constant::Str(s) => self.load_const(Value::str(s.as_str())),
-            Constant::Bytes(_) => return err("bytes literals are not supported", span),
+            Constant::Bytes(b) => self.load_const(Value::bytes(b.clone())),
         }
         Ok(())
     }
@@ -1576,15 +1598,16 @@ impl<'a> Emitter<'a> {
     fn call(&mut self, e: &'a Expr, func: &'a Expr, args: &'a [Arg]) -> R {
         let simple = args.iter().all(|a| matches!(a, Arg::Positional(_)));
         let has_star = args.iter().any(|a| matches!(a, Arg::Starred(_) | Arg::DoubleStarred(_)));
-        // `super()` inside a method means `super(__class__, first_argument)`.
+        // `super()` inside a method means `super(__class__, first_argument)`. In a function
+        // without parameters it is a plain call, which raises CPython's RuntimeError when run.
         if let (ExprKind::Name(n), true) = (&func.node, args.is_empty()) {
-            if n == "super" && self.scope_kind() == ScopeKind::Function && self.locals.contains("__class__") {
+            let first = self.table.scopes[self.scope].params.first().cloned();
+            if let (true, Some(first)) =
+                (n == "super" && self.scope_kind() == ScopeKind::Function && self.locals.contains("__class__"), first)
+            {
                 self.load_name("super");
                 self.load_name("__class__");
-                match self.table.scopes[self.scope].params.first().cloned() {
-                    Some(first) => self.load_name(&first),
-                    None => return err("super(): no arguments", e.span),
-                }
+                self.load_name(&first);
                 self.span = e.span;
                 self.emit(Op::Call(2));
                 return Ok(());
@@ -1775,6 +1798,13 @@ pub fn compile_module(
     let interactive = display.is_some();
     e.is_async = interactive;
     e.display = display;
+    if let (false, Some(StmtKind::Expr(Spanned { node: ExprKind::Constant(Constant::Str(doc)), .. }))) =
+        (interactive, m.body.first().map(|s| &s.node))
+    {
+        // The module's docstring is its `__doc__`.
+        e.load_const(Value::str(doc.as_str()));
+        e.store_name("__doc__");
+    }
     e.setup_annotations(&m.body);
     e.body(&m.body)?;
     e.emit(Op::LoadNone);

@@ -1,20 +1,46 @@
 //! The compiler: a scope pass (`symtable`), code generation (`emit`), then superinstructions
-//! (`peephole`).
+//! (`peephole`). `compile_source` is the one front door from source text to code.
 
 mod emit;
+mod future;
 mod peephole;
 pub mod symtable;
+mod syntax_error;
+
+pub use syntax_error::SyntaxError;
 
 use crate::bytecode::Code;
 use crate::object::module::Module;
 use crate::span::{SourceFile, Span};
 use std::rc::Rc;
 
+/// Stack the compiler may need for the deepest tree the parser accepts.
+const COMPILE_STACK: usize = 64 << 20;
+
 /// A `SyntaxError` found after parsing (`'return' outside function`, bad targets, ...).
 #[derive(Debug)]
 pub struct CompileError {
     pub msg: String,
     pub span: Span,
+}
+
+/// What `compile_source` makes of the text.
+pub enum Mode<'a> {
+    /// Module code whose global names get slots in the module.
+    Module(&'a Rc<Module>),
+    /// Interactive input (see `compile_interactive`) in the module, displaying with the hook.
+    Interactive(&'a Rc<Module>, crate::value::Value),
+}
+
+/// Parses and compiles `text` (from the file `name`), or gives the one syntax error found.
+pub fn compile_source(name: &str, text: &str, mode: Mode) -> Result<Rc<Code>, SyntaxError> {
+    let source = SourceFile::new(name, text);
+    let ast = crate::parser::parse(text).map_err(|e| SyntaxError::new(&source, e.kind.name(), e.msg, e.span))?;
+    let compiled = match mode {
+        Mode::Module(module) => compile(&ast, source.clone(), module),
+        Mode::Interactive(module, display) => compile_interactive(&ast, source.clone(), module, display),
+    };
+    compiled.map_err(|e| SyntaxError::new(&source, "SyntaxError", e.msg, e.span))
 }
 
 /// Compiles a parsed module; its global names get slots in `module`.
@@ -43,6 +69,11 @@ fn compile_with(
     module: &Rc<Module>,
     display: Option<crate::value::Value>,
 ) -> Result<Rc<Code>, CompileError> {
-    let table = symtable::analyze(ast).map_err(|e| CompileError { msg: e.msg, span: e.span })?;
-    emit::compile_module(ast, &table, source, module, display).map(Rc::new)
+    future::check(ast)?;
+    // Both passes recurse over the tree, which may be thousands of levels deep (see
+    // `parser::depth`): make sure they have the room, whatever thread compiles.
+    stacker::maybe_grow(COMPILE_STACK / 2, COMPILE_STACK, || {
+        let table = symtable::analyze(ast).map_err(|e| CompileError { msg: e.msg, span: e.span })?;
+        emit::compile_module(ast, &table, source, module, display).map(Rc::new)
+    })
 }

@@ -270,7 +270,17 @@ impl Builder {
                     self.expr(c);
                 }
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Match { subject, cases } => {
+                self.expr(subject);
+                for case in cases {
+                    self.pattern(&case.pattern);
+                    if let Some(g) = &case.guard {
+                        self.expr(g);
+                    }
+                    self.stmts(&case.body);
+                }
+            }
+            StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
                 self.stmts(body);
                 for h in handlers {
                     if let Some(t) = &h.typ {
@@ -345,6 +355,49 @@ impl Builder {
                         self.fail("nonlocal declaration not allowed at module level".into(), s.span);
                     }
                     self.scope().nonlocals.insert(n.node.clone());
+                }
+            }
+        }
+    }
+
+    /// The names a pattern binds, and the expressions (values, classes, keys) it reads.
+    fn pattern(&mut self, p: &Pattern) {
+        match &p.node {
+            PatternKind::Value(e) => self.expr(e),
+            PatternKind::Singleton(_) => {}
+            PatternKind::Sequence(items) | PatternKind::Or(items) => {
+                for item in items {
+                    self.pattern(item);
+                }
+            }
+            PatternKind::Mapping { keys, patterns, rest } => {
+                for k in keys {
+                    self.expr(k);
+                }
+                for item in patterns {
+                    self.pattern(item);
+                }
+                if let Some(r) = rest {
+                    self.bind(&r.node);
+                }
+            }
+            PatternKind::Class { cls, patterns, kwd_patterns, .. } => {
+                self.expr(cls);
+                for item in patterns.iter().chain(kwd_patterns) {
+                    self.pattern(item);
+                }
+            }
+            PatternKind::Star(name) => {
+                if let Some(n) = name {
+                    self.bind(&n.node);
+                }
+            }
+            PatternKind::As { pattern, name } => {
+                if let Some(inner) = pattern {
+                    self.pattern(inner);
+                }
+                if let Some(n) = name {
+                    self.bind(&n.node);
                 }
             }
         }

@@ -49,7 +49,8 @@ impl Header {
             | Tok::With
             | Tok::Try
             | Tok::Except
-            | Tok::Finally => Header::Keyword(tok.describe()),
+            | Tok::Finally
+            | Tok::Case => Header::Keyword(tok.describe()),
             Tok::Def => Header::Function,
             Tok::Class => Header::Class,
             Tok::Async => Header::Async,
@@ -101,6 +102,14 @@ pub struct Lexer<'s> {
     /// makes a malformed literal (`1_`, `0b12`, `0x`).
     number_end: Option<usize>,
     with_paren: WithParen,
+    /// The queue index of a `match` that starts the current line: it is a keyword if the
+    /// line ends with `:`, so tokens are held back until the line ends.
+    soft_match: Option<usize>,
+    /// A `match` line was just retagged: the next indented block holds its cases.
+    match_block_pending: bool,
+    /// The indentation depths (`levels.len()`) of open match blocks: a line there starting
+    /// with `case` starts a case.
+    match_blocks: Vec<usize>,
     finished: bool,
 }
 
@@ -124,6 +133,9 @@ impl<'s> Lexer<'s> {
             prev_was_with: false,
             number_end: None,
             with_paren: WithParen::None,
+            soft_match: None,
+            match_block_pending: false,
+            match_blocks: Vec::new(),
             finished: false,
         }
     }
@@ -185,6 +197,9 @@ impl<'s> Lexer<'s> {
             self.line_tokens = 0;
         }
         self.line_tokens += 1;
+        if self.line_tokens == 1 && !self.expr_mode {
+            self.soft_keyword(&mut tok);
+        }
         if self.line_tokens == 1 {
             self.line_header = Header::of(&tok);
         } else if self.line_tokens == 2 && self.line_header == Some(Header::Async) {
@@ -207,6 +222,17 @@ impl<'s> Lexer<'s> {
         self.track_with_paren(&tok);
         self.push(start, tok, end);
         Ok(())
+    }
+
+    /// `match` and `case` starting a line: `case` is a keyword at the indentation of a match
+    /// block; `match` is held back until the end of the line decides (see `end_line`).
+    fn soft_keyword(&mut self, tok: &mut Tok) {
+        let Tok::Name(name) = &*tok else { return };
+        if name == "case" && self.match_blocks.last() == Some(&self.levels.len()) {
+            *tok = Tok::Case;
+        } else if name == "match" {
+            self.soft_match = Some(self.queue.len());
+        }
     }
 
     fn brackets(&mut self, tok: &Tok, start: usize, end: usize) -> Result<(), SyntaxError> {
@@ -294,6 +320,9 @@ impl<'s> Lexer<'s> {
                 return Err(self.indentation_error("too many levels of indentation", start, end));
             }
             self.levels.push(level);
+            if std::mem::take(&mut self.match_block_pending) {
+                self.match_blocks.push(self.levels.len());
+            }
             self.push(start, Tok::Indent, start);
             return Ok(());
         }
@@ -305,9 +334,13 @@ impl<'s> Lexer<'s> {
             );
             return Err(self.indentation_error(msg, start, end));
         }
+        self.match_block_pending = false;
         while level.col < self.levels.last().map_or(0, |l| l.col) {
             self.levels.pop();
             self.push(start, Tok::Dedent, start);
+        }
+        while self.match_blocks.last().is_some_and(|&depth| depth > self.levels.len()) {
+            self.match_blocks.pop();
         }
         let top = *self.levels.last().expect("column 0 is never popped");
         if level.col != top.col {
@@ -320,6 +353,15 @@ impl<'s> Lexer<'s> {
     }
 
     fn end_line(&mut self, start: usize, end: usize) {
+        if let Some(at) = self.soft_match.take() {
+            // `match subject:` (anything else starting with `match` that ends with `:` is
+            // invalid anyway).
+            if self.line_ends_with_colon && self.line_tokens > 2 {
+                self.queue[at].1 = Tok::Match;
+                self.line_header = Some(Header::Keyword("match"));
+                self.match_block_pending = true;
+            }
+        }
         self.push(start, Tok::Newline, end);
         if self.line_ends_with_colon {
             if let Some(header) = self.line_header.filter(|h| *h != Header::Async) {
@@ -366,8 +408,9 @@ impl<'s> Lexer<'s> {
     /// A number literal ending at `start` runs into the token `start..end`.
     fn bad_number(&self, start: usize, end: usize) -> SyntaxError {
         let number_start = self.src[..start]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rfind(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let number = &self.src[number_start..start];
         let mut rest = self.src[start..].chars();
         let mut next = rest.next().unwrap_or(' ');
@@ -394,8 +437,10 @@ impl<'s> Lexer<'s> {
         match err {
             RawError::InvalidChar => {
                 let c = self.src[start..].chars().next().unwrap_or(' ');
-                let msg = if c.is_ascii() {
+                let msg = if c.is_ascii() && !c.is_ascii_control() {
                     "invalid syntax".to_string()
+                } else if is_non_printable(c) {
+                    format!("invalid non-printable character U+{:04X}", c as u32)
                 } else {
                     format!("invalid character '{c}' (U+{:04X})", c as u32)
                 };
@@ -425,7 +470,7 @@ impl Iterator for Lexer<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if self.with_paren == WithParen::None {
+            if self.with_paren == WithParen::None && self.soft_match.is_none() {
                 if let Some(t) = self.queue.pop_front() {
                     return Some(Ok(t));
                 }
@@ -444,3 +489,11 @@ impl Iterator for Lexer<'_> {
 
 #[cfg(test)]
 mod tests;
+
+/// Characters CPython names only by code point in "invalid non-printable character":
+/// controls, separators other than the space, and the common format characters.
+fn is_non_printable(c: char) -> bool {
+    c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(c as u32, 0xA0 | 0xAD | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0xFEFF)
+}

@@ -63,6 +63,7 @@ pub fn decode_str(body: &str, raw: bool) -> Result<String, String> {
         return Ok(body);
     }
     let mut out = String::with_capacity(body.len());
+    let total = body.chars().count();
     let mut chars = body.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '\\' {
@@ -78,7 +79,9 @@ pub fn decode_str(body: &str, raw: bool) -> Result<String, String> {
             'u' => out.push(hex_escape(&mut chars, 4, "\\uXXXX")?),
             'U' => out.push(hex_escape(&mut chars, 8, "\\UXXXXXXXX")?),
             'N' => {
-                return Err("(unicode error) 'unicodeescape' codec can't decode \\N{...} escapes: unsupported".into())
+                // The escape began two characters before what is left.
+                let start = total - chars.clone().count() - 2;
+                out.push(named_escape(&mut chars, start)?);
             }
             '0'..='7' => {
                 let code = octal_escape(e, &mut chars);
@@ -163,6 +166,30 @@ fn hex_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, n: usize, fo
     }
     char::from_u32(code)
         .ok_or_else(|| "(unicode error) 'unicodeescape' codec can't decode bytes: illegal Unicode character".into())
+}
+
+/// `\N{NAME}` (the `\N` consumed, `start` its position): the character of that Unicode
+/// name or alias, with CPython's errors for a malformed escape or an unknown name.
+fn named_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, start: usize) -> Result<char, String> {
+    let error = |end: usize, what: &str| {
+        format!("(unicode error) 'unicodeescape' codec can't decode bytes in position {}-{}: {}", start, end, what)
+    };
+    if chars.next_if_eq(&'{').is_none() {
+        return Err(error(start + 1, "malformed \\N character escape"));
+    }
+    let mut name = String::new();
+    loop {
+        match chars.next() {
+            Some('}') => break,
+            Some(c) => name.push(c),
+            None => return Err(error(start + 2 + name.chars().count(), "malformed \\N character escape")),
+        }
+    }
+    let end = start + 3 + name.chars().count();
+    if name.is_empty() {
+        return Err(error(end, "malformed \\N character escape"));
+    }
+    unicode_names2::character(&name).ok_or_else(|| error(end, "unknown Unicode character name"))
 }
 
 /// Up to three octal digits, the first already consumed.

@@ -33,6 +33,10 @@ pub enum Tok {
     /// An opening parenthesis that starts parenthesized `with` items (`with (a as b, c):`);
     /// the indentation pass retags `(` once it has seen the matching `)` followed by `:`.
     WithLParen,
+    /// The soft keywords `match` and `case` where they start a match statement or one of its
+    /// cases (lexed as names; the indentation pass retags them, see `lexer/mod.rs`).
+    Match,
+    Case,
     /// Backslash-newline: joins physical lines; dropped by the indentation pass.
     #[regex(r"\\(\r\n|\n|\r)")]
     Continuation,
@@ -40,7 +44,8 @@ pub enum Tok {
     #[token("\\")]
     Backslash,
 
-    #[regex(r"[\p{XID_Start}_]\p{XID_Continue}*", |lex| lex.slice().to_string())]
+    // Unicode 15.1 made ZWNJ and ZWJ identifier characters; CPython 3.11 (Unicode 14) does not.
+    #[regex(r"[\p{XID_Start}_][\p{XID_Continue}--[\u{200C}\u{200D}]]*", |lex| lex.slice().to_string())]
     Name(String),
     #[regex(r"[0-9](_?[0-9])*", |lex| int_literal(lex.slice(), 10))]
     #[regex(r"0[xX](_?[0-9a-fA-F])+", |lex| int_literal(&lex.slice()[2..], 16))]
@@ -231,6 +236,12 @@ fn int_literal(digits: &str, radix: u32) -> Result<BigInt, RawError> {
             "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers".into(),
         ));
     }
+    if let Err(msg) = crate::numeric::check_int_parse_digits(digits.len(), radix) {
+        return Err(RawError::BadLiteral(format!(
+            "{} - Consider hexadecimal for huge integer literals to avoid decimal conversion limits.",
+            msg
+        )));
+    }
     BigInt::parse_bytes(digits.as_bytes(), radix).ok_or(RawError::InvalidChar)
 }
 
@@ -298,6 +309,8 @@ impl Tok {
             While => "while",
             With => "with",
             Yield => "yield",
+            Match => "match",
+            Case => "case",
             Plus => "+",
             Minus => "-",
             Star => "*",

@@ -9,8 +9,8 @@ use crate::object::iter::NativeIter;
 use crate::object::module::Module;
 use crate::object::Wrapper;
 use crate::runtime::exceptions::{self as ex, type_error};
-use crate::runtime::protocol::{self, hash, iterate, less, next_item, str as to_str, truthy};
-use crate::runtime::{output, type_name, types};
+use crate::runtime::protocol::{self, hash, iterate, less, next_item, truthy};
+use crate::runtime::{type_name, types};
 use crate::value::{PyRange, Value};
 use crate::vm::native::{run_async, Ctx};
 use crate::vm::{ops, PyResult};
@@ -51,6 +51,7 @@ pub fn base_init() -> Value {
 
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(sym::BUILTINS));
+    m.builtin.set(true);
     let t = types();
     let set = |name: &str, v: Value| m.set(intern(name), v);
     for (name, class) in [
@@ -59,7 +60,11 @@ pub fn make_module() -> Rc<Module> {
         ("int", &t.int),
         ("bool", &t.bool),
         ("float", &t.float),
+        ("complex", &t.complex),
         ("str", &t.str),
+        ("bytes", &t.bytes),
+        ("bytearray", &t.bytearray),
+        ("memoryview", &t.memoryview),
         ("list", &t.list),
         ("tuple", &t.tuple),
         ("dict", &t.dict),
@@ -79,12 +84,19 @@ pub fn make_module() -> Rc<Module> {
             set(name, Value::Class(class.clone()));
         }
     }
+    for alias in ["IOError", "EnvironmentError"] {
+        set(alias, Value::Class(t.exc("OSError").clone()));
+    }
     t.exc("BaseException").attrs.borrow_mut().insert(sym::INIT, base_init());
+    crate::runtime::os_error::install();
+    super::io::errors::install();
     set("NotImplemented", Value::NotImplemented);
     set("Ellipsis", Value::Ellipsis);
     set("__name__", Value::str("builtins"));
     let fns: &[(&'static str, NativeFn)] = &[
-        ("print", print),
+        ("print", super::io::streams::print),
+        ("open", super::io::open),
+        ("input", super::io::streams::input),
         ("len", len),
         ("repr", repr_fn),
         ("ascii", ascii),
@@ -115,6 +127,8 @@ pub fn make_module() -> Rc<Module> {
         ("id", id),
         ("format", format_fn),
         ("vars", vars),
+        ("globals", globals),
+        ("__import__", dunder_import),
         ("dir", super::dir::dir),
         ("http_get", http_get),
     ];
@@ -124,10 +138,14 @@ pub fn make_module() -> Rc<Module> {
     constructors();
     crate::runtime::type_object::install();
     super::numbers::install(&m);
+    super::complex::install();
+    crate::runtime::exception_groups::install();
     super::strings::install();
-    super::collections::install();
+    super::bytes::install();
+    super::containers::install();
     super::generators::install();
     super::async_generators::install();
+    crate::import::install();
     m
 }
 
@@ -139,6 +157,7 @@ fn constructors() {
         check_args(a, "__setattr__", 3, 3)?;
         let name = attr_name(&a.pos[1])?;
         match &a.pos[0] {
+            Value::Class(c) => crate::vm::set_class_attr(c, name, a.pos[2].clone()),
             Value::Instance(inst) => crate::vm::generic_set_attr(&a.pos[0], inst, name, a.pos[2].clone())?,
             other => crate::vm::set_attr(other, name, a.pos[2].clone())?,
         }
@@ -156,6 +175,7 @@ fn constructors() {
         check_args(a, "__delattr__", 2, 2)?;
         let name = attr_name(&a.pos[1])?;
         match &a.pos[0] {
+            Value::Class(c) => crate::vm::del_class_attr(c, name)?,
             Value::Instance(inst) => crate::vm::generic_del_attr(&a.pos[0], inst, name)?,
             other => crate::vm::del_attr(other, name)?,
         }
@@ -229,37 +249,6 @@ pub fn index_arg(v: &Value) -> PyResult<i64> {
     }
 }
 
-fn print(a: &Args) -> PyResult {
-    let mut sep = " ".to_string();
-    let mut end = "\n".to_string();
-    for (k, v) in a.kw {
-        let target = match k.as_str() {
-            "sep" => &mut sep,
-            "end" => &mut end,
-            "flush" | "file" => continue,
-            other => return Err(type_error(format!("'{}' is an invalid keyword argument for print()", other))),
-        };
-        match v {
-            Value::None => {}
-            Value::Str(s) => *target = s.s.to_string(),
-            other => return Err(type_error(format!("{} must be None or a string, not {}", k, type_name(other)))),
-        }
-    }
-    let items = a.pos.to_vec();
-    run_async(|ctx| async move {
-        let mut line = String::new();
-        for (i, v) in items.iter().enumerate() {
-            if i > 0 {
-                line.push_str(&sep);
-            }
-            line.push_str(&to_str(&ctx, v).await?);
-        }
-        line.push_str(&end);
-        output::write(&line);
-        Ok(Value::None)
-    })
-}
-
 fn len(a: &Args) -> PyResult {
     check_args(a, "len", 1, 1)?;
     let v = a.pos[0].clone();
@@ -303,11 +292,66 @@ pub fn is_instance(v: &Value, cls: &Value) -> PyResult<bool> {
 
 fn isinstance(a: &Args) -> PyResult {
     check_args(a, "isinstance", 2, 2)?;
+    if let Some(r) = metaclass_check(&a.pos[0], &a.pos[1], sym::INSTANCECHECK) {
+        return r;
+    }
     Ok(Value::Bool(is_instance(&a.pos[0], &a.pos[1])?))
+}
+
+/// `isinstance`/`issubclass` against classes whose metaclass defines `__instancecheck__` /
+/// `__subclasscheck__` (abc.ABCMeta does), or objects whose class does: the hook decides,
+/// each item of a tuple in turn.
+/// None when no class involved has the hook.
+fn metaclass_check(v: &Value, cls: &Value, hook: crate::intern::Symbol) -> Option<PyResult> {
+    // The hook is looked up on the type of the second argument: a class's metaclass, or
+    // the class of an object such as typing's aliases.
+    let hook_of = |c: &Value| match c {
+        Value::Class(c) => c.metaclass.as_ref().and_then(|m| m.lookup(hook)),
+        Value::Instance(i) => i.class.lookup(hook),
+        _ => None,
+    };
+    let classes = match cls {
+        Value::Tuple(t) => t.items.to_vec(),
+        other => vec![other.clone()],
+    };
+    if !classes.iter().any(|c| hook_of(c).is_some()) {
+        return None;
+    }
+    let v = v.clone();
+    let hooks: Vec<Option<Value>> = classes.iter().map(hook_of).collect();
+    Some(run_async(move |ctx| async move {
+        for (c, h) in classes.iter().zip(hooks) {
+            let found = match h {
+                Some(h) => {
+                    let r = ctx.call(h, vec![c.clone(), v.clone()]).await?;
+                    protocol::truthy(&ctx, &r).await?
+                }
+                None if hook == sym::INSTANCECHECK => is_instance(&v, c)?,
+                None => {
+                    let Value::Class(sub) = &v else { return Err(type_error("issubclass() arg 1 must be a class")) };
+                    match c {
+                        Value::Class(p) => sub.is_subclass(p),
+                        _ => {
+                            return Err(type_error(
+                                "issubclass() arg 2 must be a class, a tuple of classes, or a union",
+                            ))
+                        }
+                    }
+                }
+            };
+            if found {
+                return Ok(Value::Bool(true));
+            }
+        }
+        Ok(Value::Bool(false))
+    }))
 }
 
 fn issubclass(a: &Args) -> PyResult {
     check_args(a, "issubclass", 2, 2)?;
+    if let Some(r) = metaclass_check(&a.pos[0], &a.pos[1], sym::SUBCLASSCHECK) {
+        return r;
+    }
     let Value::Class(c) = &a.pos[0] else { return Err(type_error("issubclass() arg 1 must be a class")) };
     let check = |x: &Value| match x {
         Value::Class(p) => Ok(c.is_subclass(p)),
@@ -391,11 +435,16 @@ fn delattr(a: &Args) -> PyResult {
 
 fn callable(a: &Args) -> PyResult {
     check_args(a, "callable", 1, 1)?;
-    Ok(Value::Bool(match &a.pos[0] {
+    Ok(Value::Bool(is_callable(&a.pos[0])))
+}
+
+/// `callable(v)`.
+pub fn is_callable(v: &Value) -> bool {
+    match v {
         Value::Function(_) | Value::Native(_) | Value::BoundMethod(_) | Value::Class(_) => true,
         Value::Instance(i) => i.class.lookup(sym::CALL).is_some(),
         _ => false,
-    }))
+    }
 }
 
 fn iter(a: &Args) -> PyResult {
@@ -510,14 +559,9 @@ pub async fn sort_values(ctx: &Ctx, items: Vec<Value>, key: Option<Value>, rever
     if reverse {
         order.reverse();
     }
-    // Plain numbers and strings sort natively; anything else compares through `<`.
-    let all_num = keys.iter().all(|k| matches!(k, Value::Int(_) | Value::Float(_) | Value::Bool(_)));
-    let all_str = keys.iter().all(|k| matches!(k, Value::Str(_)));
-    if all_num || all_str {
-        order.sort_by(|&i, &j| match (&keys[i], &keys[j]) {
-            (Value::Str(a), Value::Str(b)) => a.s.cmp(&b.s),
-            (a, b) => ops::num_compare(a, b).flatten().unwrap_or(std::cmp::Ordering::Equal),
-        });
+    // Numbers, strings and tuples of them sort natively; anything else compares through `<`.
+    if super::sort_keys::natively_ordered(&keys) {
+        order.sort_by(|&i, &j| super::sort_keys::native_cmp(&keys[i], &keys[j]));
     } else {
         order = merge_sort(ctx, order, &keys).await?;
     }
@@ -667,6 +711,10 @@ fn abs(a: &Args) -> PyResult {
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::BigInt(b) => Ok(Value::from_bigint(num_traits::Signed::abs(&**b))),
         Value::Float(f) => Ok(Value::Float(f.abs())),
+        Value::Complex(z) => z.abs().map(Value::Float).map_err(|e| {
+            let (class, msg) = e.exception();
+            crate::runtime::exceptions::raise(class, msg)
+        }),
         Value::Instance(inst) => match inst.class.lookup(sym::ABS) {
             Some(m) => {
                 let v = a.pos[0].clone();
@@ -700,6 +748,46 @@ fn id(a: &Args) -> PyResult {
 fn vars(a: &Args) -> PyResult {
     check_args(a, "vars", 1, 1)?;
     crate::vm::get_attr(&a.pos[0], sym::DICT)
+}
+
+/// `globals()`: the calling module's globals, as the live dict they are from then on.
+fn globals(a: &Args) -> PyResult {
+    check_args(a, "globals", 0, 0)?;
+    run_async(|ctx| async move { Ok(Value::Dict(ctx.caller_globals().await?.dict())) })
+}
+
+/// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`.
+fn dunder_import(a: &Args) -> PyResult {
+    let spec = ArgSpec::new("__import__").keywords(&["name", "globals", "locals", "fromlist", "level"]);
+    spec.check(a)?;
+    check_args(a, "__import__", 0, 5)?;
+    let get = |i: usize, k: &str| a.pos.get(i).cloned().or_else(|| kwarg(a, k));
+    let name = match get(0, "name") {
+        Some(Value::Str(s)) => s,
+        Some(other) => {
+            return Err(type_error(format!("__import__() argument 1 must be str, not {}", type_name(&other))))
+        }
+        None => return Err(type_error("__import__() missing required argument 'name' (pos 1)")),
+    };
+    let level = match get(4, "level") {
+        None => 0,
+        Some(Value::Int(n)) if n >= 0 => n as usize,
+        Some(Value::Int(_)) => return Err(ex::value_error("level must be >= 0")),
+        Some(other) => {
+            return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&other))))
+        }
+    };
+    let globals = match get(1, "globals") {
+        Some(Value::Dict(d)) => Some(crate::import::package_context(&d)),
+        _ => None,
+    };
+    let fromlist = match get(3, "fromlist") {
+        Some(Value::Tuple(t)) if t.items.is_empty() => Value::None,
+        Some(Value::List(l)) if l.items.borrow().is_empty() => Value::None,
+        Some(v) => v,
+        None => Value::None,
+    };
+    crate::import::import_name(globals.as_deref(), &name.s, fromlist, level)
 }
 
 /// `http_get(url, timeout=None, headers=None)`: a coroutine performing a GET on the worker

@@ -147,10 +147,16 @@ pub fn dir(a: &Args) -> PyResult {
     let Some(obj) = a.pos.first().cloned() else {
         return run_async(|ctx| async move { Ok(sorted_names(ctx.caller_names().await?)) });
     };
-    if let Value::Instance(inst) = &obj {
-        if let Some(custom) = inst.class.lookup(sym::DIR) {
+    // A module's own `__dir__` function (PEP 562), or an instance's class's method.
+    let custom = match &obj {
+        Value::Module(m) => m.get(sym::DIR).map(|f| (f, Vec::new())),
+        Value::Instance(inst) => inst.class.lookup(sym::DIR).map(|f| (f, vec![obj.clone()])),
+        _ => None,
+    };
+    {
+        if let Some((custom, args)) = custom {
             return run_async(|ctx| async move {
-                let names = ctx.call(custom, vec![obj]).await?;
+                let names = ctx.call(custom, args).await?;
                 let names = protocol::iterate(&ctx, &names).await?;
                 let sorted = crate::modules::builtins::sort_values(&ctx, names, None, false).await?;
                 Ok(Value::list(sorted))

@@ -206,7 +206,7 @@ impl Encoder {
                 Value::Bool(true) => out.push_str("true"),
                 Value::Bool(false) => out.push_str("false"),
                 Value::Int(i) => out.push_str(&i.to_string()),
-                Value::BigInt(b) => out.push_str(&b.to_string()),
+                Value::BigInt(b) => out.push_str(&crate::numeric::int_to_decimal(b).map_err(ex::value_error)?),
                 Value::Float(f) => out.push_str(&self.float_str(*f)?),
                 Value::List(_) | Value::Tuple(_) => {
                     let items = match v {
@@ -268,7 +268,7 @@ impl Encoder {
                 Value::Bool(false) => "false".into(),
                 Value::None => "null".into(),
                 Value::Int(i) => i.to_string(),
-                Value::BigInt(b) => b.to_string(),
+                Value::BigInt(b) => crate::numeric::int_to_decimal(b).map_err(ex::value_error)?,
                 _ if self.skip_keys => continue,
                 other => {
                     return Err(type_error(format!(

@@ -185,7 +185,7 @@ unary! {
 /// CPython calls; these are glibc's algorithms, on top of its `log`, `log1p` and `sqrt`.
 /// Constants are copied verbatim from glibc.
 #[allow(clippy::excessive_precision)]
-mod glibc {
+pub(crate) mod glibc {
     use std::f64::consts::LN_2 as LN2;
 
     pub fn cbrt(x: f64) -> f64 {
@@ -651,7 +651,9 @@ fn dist(a: &Args) -> PyResult {
     })
 }
 
-fn isclose(a: &Args) -> PyResult {
+/// The arguments of `isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)` (math's and cmath's):
+/// `a`, `b` and the checked tolerances.
+pub(crate) fn isclose_args(a: &Args) -> PyResult<(Value, Value, f64, f64)> {
     for (k, _) in a.kw {
         if !matches!(k.as_str(), "rel_tol" | "abs_tol" | "a" | "b") {
             return Err(type_error(format!("'{}' is an invalid keyword argument for isclose()", k)));
@@ -660,11 +662,12 @@ fn isclose(a: &Args) -> PyResult {
     if a.pos.len() > 2 {
         return Err(type_error(format!("isclose() takes exactly 2 positional arguments ({} given)", a.pos.len())));
     }
-    let get = |i: usize, name: &str| -> PyResult<f64> {
-        match a.pos.get(i).cloned().or_else(|| kwarg(a, name)) {
-            Some(v) => to_f64(&v),
-            None => Err(type_error(format!("isclose() missing required argument '{}' (pos {})", name, i + 1))),
-        }
+    let get = |i: usize, name: &str| -> PyResult<Value> {
+        a.pos
+            .get(i)
+            .cloned()
+            .or_else(|| kwarg(a, name))
+            .ok_or_else(|| type_error(format!("isclose() missing required argument '{}' (pos {})", name, i + 1)))
     };
     let (x, y) = (get(0, "a")?, get(1, "b")?);
     let rel_tol = kwarg(a, "rel_tol").map(|v| to_f64(&v)).transpose()?.unwrap_or(1e-9);
@@ -672,14 +675,24 @@ fn isclose(a: &Args) -> PyResult {
     if rel_tol < 0.0 || abs_tol < 0.0 {
         return Err(ex::value_error("tolerances must be non-negative"));
     }
+    Ok((x, y, rel_tol, abs_tol))
+}
+
+/// Whether a difference is within either tolerance of the two magnitudes.
+pub(crate) fn within_tolerance(diff: f64, x_abs: f64, y_abs: f64, rel_tol: f64, abs_tol: f64) -> bool {
+    diff <= rel_tol * y_abs || diff <= rel_tol * x_abs || diff <= abs_tol
+}
+
+fn isclose(a: &Args) -> PyResult {
+    let (x, y, rel_tol, abs_tol) = isclose_args(a)?;
+    let (x, y) = (to_f64(&x)?, to_f64(&y)?);
     if x == y {
         return Ok(Value::Bool(true));
     }
     if x.is_infinite() || y.is_infinite() {
         return Ok(Value::Bool(false));
     }
-    let diff = (y - x).abs();
-    Ok(Value::Bool(diff <= (rel_tol * y).abs() || diff <= (rel_tol * x).abs() || diff <= abs_tol))
+    Ok(Value::Bool(within_tolerance((y - x).abs(), x.abs(), y.abs(), rel_tol, abs_tol)))
 }
 
 // ---- integer functions ----

@@ -3,18 +3,49 @@
 mod args;
 pub mod async_generators;
 pub mod asyncio;
+pub mod atexit;
+mod base64;
+pub mod binascii;
+mod bisect;
 pub mod blocking;
 pub mod builtins;
+pub mod bytes;
+mod classes;
+mod cmath;
 mod collections;
+pub mod complex;
+mod containers;
+mod copy;
 mod dir;
+mod errno;
+mod functools;
+mod future;
 pub mod generators;
+pub mod hashlib;
+mod heapq;
+mod hmac;
 pub mod http;
+mod importlib;
+mod introspect;
+pub mod io;
+mod itertools;
 pub mod json;
 pub mod math;
 mod numbers;
+mod operator;
+pub mod os;
+mod pylib;
+mod queue;
+pub mod random;
+pub mod re;
+pub mod sort_keys;
 pub mod strings;
+pub mod r#struct;
 pub mod sys;
 pub mod time;
+mod traceback;
+mod types;
+mod zlib;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
 
@@ -22,11 +53,36 @@ use crate::object::module::Module;
 use std::rc::Rc;
 
 /// The part of a native module written in coro, run when the module is first imported.
+/// With `CORO_LIBDIR` set, a module's source is read from the `.coro` files of
+/// `$CORO_LIBDIR/<name>/` when there are any, so library code can be worked on without
+/// rebuilding.
 pub fn module_source(name: &str) -> Option<&'static str> {
+    if let Some(text) = library_override(name) {
+        return Some(text);
+    }
     match name {
         "asyncio" => Some(asyncio::SOURCE),
-        _ => None,
+        "__future__" => Some(future::SOURCE),
+        "io" => Some(io::SOURCE),
+        "os" => Some(os::SOURCE),
+        "re" => Some(re::SOURCE),
+        "random" => Some(random::SOURCE),
+        _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src).or_else(|| pylib::source(name)),
     }
+}
+
+fn library_override(name: &str) -> Option<&'static str> {
+    let dir = std::path::Path::new(&std::env::var_os("CORO_LIBDIR")?).join(name);
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "coro"))
+        .collect();
+    files.sort();
+    let text = files.iter().map(std::fs::read_to_string).collect::<Result<String, _>>().ok()?;
+    // Read once per import of the module in a process: kept for the program's life like
+    // the embedded sources.
+    (!text.is_empty()).then(|| &*Box::leak(text.into_boxed_str()))
 }
 
 /// A fresh instance of the named native module, if there is one.
@@ -34,10 +90,73 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
     match name {
         "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
+        "struct" => Some(r#struct::make_module()),
+        "cmath" => Some(cmath::make_module()),
+        "traceback" => Some(traceback::make_module()),
+        "hashlib" => Some(hashlib::make_module()),
+        "hmac" => Some(hmac::make_module()),
+        "binascii" => Some(binascii::make_module()),
+        "base64" => Some(base64::make_module()),
+        "zlib" => Some(zlib::make_module()),
         "json" => Some(json::make_module()),
         "time" => Some(time::make_module()),
         "sys" => Some(sys::make_module()),
+        "io" => Some(io::make_module()),
+        "os" => Some(os::make_module()),
+        "atexit" => Some(atexit::make_module()),
+        "errno" => Some(errno::make_module()),
         "requests" => Some(http::make_requests_module()),
+        "importlib" => Some(importlib::make_module()),
+        "__future__" => Some(future::make_module()),
+        "operator" => Some(operator::make_module()),
+        "collections" => Some(collections::make_module()),
+        "heapq" => Some(heapq::make_module()),
+        "bisect" => Some(bisect::make_module()),
+        "_copy_native" => Some(copy::make_native_module()),
+        "re" => Some(re::make_module()),
+        "random" => Some(random::make_module()),
+        "_introspect" => Some(introspect::make_module()),
+        _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
+            Some(empty_module(name))
+        }
         _ => None,
     }
+}
+
+/// Modules written wholly in coro (over natives they import), by name, embedded in the
+/// binary; each is compiled only when it is first imported.
+const SOURCE_MODULES: &[(&str, &str)] = &[
+    ("abc", include_str!("abc/lib.coro")),
+    ("argparse", concat!(include_str!("argparse/formatter.coro"), include_str!("argparse/lib.coro"))),
+    ("contextlib", include_str!("contextlib/lib.coro")),
+    ("dataclasses", include_str!("dataclasses/lib.coro")),
+    ("enum", include_str!("enum/lib.coro")),
+    ("inspect", include_str!("inspect/lib.coro")),
+    ("logging", include_str!("logging/lib.coro")),
+    ("typing", include_str!("typing/lib.coro")),
+    ("warnings", include_str!("warnings/lib.coro")),
+    ("collections", collections::SOURCE),
+    ("collections.abc", collections::ABC_SOURCE),
+    ("_collections_abc", collections::ABCS_SOURCE),
+    ("copy", copy::SOURCE),
+    ("fnmatch", include_str!("files/fnmatch.coro")),
+    ("functools", functools::SOURCE),
+    ("glob", include_str!("files/glob.coro")),
+    ("heapq", heapq::SOURCE),
+    ("itertools", itertools::SOURCE),
+    ("operator", operator::SOURCE),
+    ("pathlib", include_str!("files/pathlib.coro")),
+    ("posixpath", os::PATH_SOURCE),
+    ("queue", queue::SOURCE),
+    ("shutil", include_str!("files/shutil.coro")),
+    ("stat", include_str!("files/stat.coro")),
+    ("tempfile", include_str!("files/tempfile.coro")),
+    ("types", types::SOURCE),
+];
+
+/// A module with nothing in it but its name, for its coro source to fill.
+fn empty_module(name: &str) -> Rc<Module> {
+    let m = Rc::new(Module::new(crate::intern::intern(name)));
+    m.set(crate::intern::intern("__name__"), crate::value::Value::str(name));
+    m
 }

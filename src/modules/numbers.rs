@@ -52,6 +52,15 @@ pub fn install(m: &Module) {
     }
 }
 
+/// `int(text, base)`; `shown_base` is the base as the caller wrote it (0 infers it).
+fn parse_int_text(text: &str, base: u32, shown_base: i64) -> PyResult {
+    numeric::parse_int(text, base).map(Value::from_bigint).map_err(|e| {
+        ex::value_error(
+            e.unwrap_or_else(|| format!("invalid literal for int() with base {}: {}", shown_base, str_repr(text))),
+        )
+    })
+}
+
 fn int_new(a: &Args) -> PyResult {
     check_args(a, "int", 0, 2)?;
     let base = a.pos.get(1).cloned().or_else(|| kwarg(a, "base"));
@@ -62,9 +71,7 @@ fn int_new(a: &Args) -> PyResult {
         if b != 0 && !(2..=36).contains(&b) {
             return Err(ex::value_error("int() base must be >= 2 and <= 36, or 0"));
         }
-        return numeric::parse_int(&s.s, b as u32)
-            .map(Value::from_bigint)
-            .ok_or_else(|| ex::value_error(format!("invalid literal for int() with base {}: {}", b, str_repr(&s.s))));
+        return parse_int_text(&s.s, b as u32, b);
     }
     match v {
         Value::Int(_) | Value::BigInt(_) => Ok(v.clone()),
@@ -77,9 +84,7 @@ fn int_new(a: &Args) -> PyResult {
                 .map(Value::from_bigint)
                 .ok_or_else(|| ex::overflow_error("cannot convert float infinity to integer"))
         }
-        Value::Str(s) => numeric::parse_int(&s.s, 10)
-            .map(Value::from_bigint)
-            .ok_or_else(|| ex::value_error(format!("invalid literal for int() with base 10: {}", str_repr(&s.s)))),
+        Value::Str(s) => parse_int_text(&s.s, 10, 10),
         Value::Instance(inst) => {
             match inst.class.lookup(crate::intern::sym::INT).or_else(|| inst.class.lookup(crate::intern::sym::INDEX)) {
                 Some(m) => {

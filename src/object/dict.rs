@@ -81,6 +81,7 @@ fn hash_other(v: &Value) -> Result<i64, Unhashable> {
         Float(f) if f.is_nan() => (v.heap_ptr().unwrap_or(0) >> 4) as i64,
         Float(f) => crate::numeric::hash_f64(*f),
         BigInt(b) => crate::numeric::hash_bigint(b),
+        Complex(z) => z.hash(),
         Tuple(t) => {
             let mut hs = Vec::with_capacity(t.items.len());
             for x in t.items.iter() {
@@ -89,12 +90,13 @@ fn hash_other(v: &Value) -> Result<i64, Unhashable> {
             hash::hash_tuple(&hs)
         }
         Set(s) if s.frozen => s.frozen_hash(),
-        List(_) | Dict(_) | Set(_) | Slice(_) => return Err(Unhashable::Type),
+        Bytes(b) if !b.mutable => b.hash(),
+        List(_) | Dict(_) | Set(_) | Slice(_) | Bytes(_) => return Err(Unhashable::Type),
         Instance(i) => {
             let user_hash = i.class.lookup(crate::intern::sym::HASH);
             match user_hash {
                 Some(Value::None) => return Err(Unhashable::Type),
-                Some(Value::Function(_)) => return Err(Unhashable::NeedsCall),
+                Some(Value::Function(_) | Value::Native(_)) => return Err(Unhashable::NeedsCall),
                 _ if i.class.lookup(crate::intern::sym::EQ).is_some_and(|e| matches!(e, Value::Function(_))) => {
                     return Err(Unhashable::Type)
                 }
@@ -173,6 +175,23 @@ impl PyDict {
         let key = Value::str(key);
         let hash = hash_value(&key).unwrap_or_default();
         self.map.borrow_mut().insert(HashKey { hash, value: key }, value);
+    }
+
+    /// The value for a string key (module globals), compared by text.
+    pub fn get_str(&self, key: &str) -> Option<Value> {
+        let hash = hash::hash_str(key);
+        let map = self.map.borrow();
+        map.raw_entry_v1().from_hash(map_hash(hash), |k| k.value.as_str() == Some(key)).map(|(_, v)| v.clone())
+    }
+
+    /// Removes a string key (module globals); the value it had.
+    pub fn remove_str(&self, key: &str) -> Option<Value> {
+        let hash = hash::hash_str(key);
+        let mut map = self.map.borrow_mut();
+        match map.raw_entry_mut_v1().from_hash(map_hash(hash), |k| k.value.as_str() == Some(key)) {
+            RawEntryMut::Occupied(slot) => Some(slot.shift_remove()),
+            RawEntryMut::Vacant(_) => None,
+        }
     }
 
     pub fn remove(&self, key: &HashKey) -> Result<Option<Value>, Undecided> {

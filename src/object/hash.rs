@@ -12,8 +12,14 @@ fn fix_minus_one(h: i64) -> i64 {
 }
 
 pub fn hash_str(s: &str) -> i64 {
+    hash_bytes(s.as_bytes())
+}
+
+/// The hash of a `bytes`; equal to that of the str with the same UTF-8 text, as in CPython
+/// for ASCII text (`hash(b'x') == hash('x')`).
+pub fn hash_bytes(b: &[u8]) -> i64 {
     let mut h = rustc_hash::FxHasher::default();
-    h.write(s.as_bytes());
+    h.write(b);
     fix_minus_one(h.finish() as i64)
 }
 

@@ -2,10 +2,11 @@
 //! (`enumerate`, `zip`, `map`, `filter`, `reversed`).
 
 use super::dict::PyDict;
+use super::set::PySet;
 use super::DictViewKind;
 use crate::modules::async_generators::AsyncGenStep;
 use crate::modules::asyncio::{LockWait, QueueWait};
-use crate::value::{PyList, PyStr, PyTuple, Value};
+use crate::value::{PyBytes, PyList, PyStr, PyTuple, Value};
 use std::rc::Rc;
 
 pub enum NativeIter {
@@ -21,6 +22,10 @@ pub enum NativeIter {
         s: Rc<PyStr>,
         byte: usize,
     },
+    Bytes {
+        bytes: Rc<PyBytes>,
+        index: usize,
+    },
     Range {
         next: i64,
         remaining: i64,
@@ -32,7 +37,13 @@ pub enum NativeIter {
         index: usize,
         len: usize,
     },
-    /// A snapshot of values (set iteration, `reversed` of a list, ...).
+    /// A set's keys, by table slot; `len` is the set's size when iteration began.
+    Set {
+        set: Rc<PySet>,
+        pos: usize,
+        len: usize,
+    },
+    /// A snapshot of values (`reversed` of a list, ...).
     Values {
         items: Vec<Value>,
         index: usize,
@@ -111,11 +122,19 @@ impl NativeIter {
             NativeIter::List { .. } => "list_iterator",
             NativeIter::Tuple { .. } => "tuple_iterator",
             NativeIter::Str { .. } => "str_ascii_iterator",
+            NativeIter::Bytes { bytes, .. } => {
+                if bytes.mutable {
+                    "bytearray_iterator"
+                } else {
+                    "bytes_iterator"
+                }
+            }
             NativeIter::Range { .. } => "range_iterator",
             NativeIter::Dict { kind: DictViewKind::Keys, .. } => "dict_keyiterator",
             NativeIter::Dict { kind: DictViewKind::Values, .. } => "dict_valueiterator",
             NativeIter::Dict { kind: DictViewKind::Items, .. } => "dict_itemiterator",
             NativeIter::Values { .. } => "iterator",
+            NativeIter::Set { .. } => "set_iterator",
             NativeIter::Enumerate { .. } => "enumerate",
             NativeIter::Zip { .. } => "zip",
             NativeIter::Map { .. } => "map",
@@ -218,6 +237,23 @@ impl NativeIter {
                 }
                 None => Step::Done,
             },
+            // A size change is reported by the async path (`mutated_error`).
+            NativeIter::Dict { dict, len, .. } if dict.len() != *len => return Step::NeedsVm,
+            NativeIter::Set { set, len, .. } if set.len() != *len => return Step::NeedsVm,
+            NativeIter::Set { set, pos, .. } => match set.items.borrow().next_from(*pos) {
+                Some((k, next)) => {
+                    *pos = next;
+                    Step::Item(k.value.clone())
+                }
+                None => Step::Done,
+            },
+            NativeIter::Bytes { bytes, index } => match bytes.data.borrow().get(*index) {
+                Some(&b) => {
+                    *index += 1;
+                    Step::Item(Value::Int(b as i64))
+                }
+                None => Step::Done,
+            },
             NativeIter::Dict { dict, kind, index, .. } => {
                 let map = dict.map.borrow();
                 match map.get_index(*index) {
@@ -298,8 +334,10 @@ fn is_container_iter(v: &Value) -> bool {
             NativeIter::List { .. }
                 | NativeIter::Tuple { .. }
                 | NativeIter::Str { .. }
+                | NativeIter::Bytes { .. }
                 | NativeIter::Range { .. }
                 | NativeIter::Dict { .. }
+                | NativeIter::Set { .. }
                 | NativeIter::Values { .. }
                 | NativeIter::Exhausted
         ),

@@ -51,6 +51,7 @@ fn native_eq(a: &Value, b: &Value) -> Option<bool> {
     use Value::*;
     match (a, b) {
         (Str(x), Str(y)) => Some(x.s == y.s),
+        (Bytes(x), Bytes(y)) => Some(*x.data.borrow() == *y.data.borrow()),
         (Int(x), Int(y)) => Some(x == y),
         (Tuple(x), Tuple(y)) => {
             if x.items.len() != y.items.len() {
@@ -75,6 +76,10 @@ fn native_eq(a: &Value, b: &Value) -> Option<bool> {
                 return Some(false);
             }
             native_eq(x, y)
+        }
+        (Complex(x), Complex(y)) => Some(x == y),
+        (Complex(z), other) | (other, Complex(z)) => {
+            Some(z.im == 0.0 && numeric(other).is_some_and(|n| numeric(&Float(z.re)) == Some(n)))
         }
         _ => match (numeric(a), numeric(b)) {
             (Some(x), Some(y)) => Some(x == y),

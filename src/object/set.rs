@@ -94,6 +94,15 @@ impl SetTable {
         })
     }
 
+    /// The first key at slot `pos` or after, with the slot after it: how an iterator walks
+    /// the table (`setiter_iternext`).
+    pub fn next_from(&self, pos: usize) -> Option<(&HashKey, usize)> {
+        self.slots.get(pos..)?.iter().enumerate().find_map(|(i, s)| match s {
+            Slot::Active(k) => Some((k, pos + i + 1)),
+            _ => None,
+        })
+    }
+
     /// The slot holding `key`, if present (`set_lookkey`).
     fn find(&self, key: &HashKey) -> Result<Option<usize>, Undecided> {
         let mask = self.mask();

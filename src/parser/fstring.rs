@@ -47,6 +47,17 @@ impl Scanner<'_> {
                 literal_start = self.pos;
                 continue;
             }
+            if c == Some(b'\\') && !self.raw {
+                // An escaped backslash, or `\N{NAME}`, whose braces are not a field's.
+                self.pos += match next {
+                    Some(b'N') if self.peek(self.pos + 2) == Some(b'{') => {
+                        self.body[self.pos..].find('}').map_or(self.body.len() - self.pos, |end| end + 1)
+                    }
+                    Some(b'\\') => 2,
+                    _ => 1,
+                };
+                continue;
+            }
             if !matches!(c, None | Some(b'{' | b'}')) {
                 self.pos += 1;
                 continue;

@@ -76,11 +76,15 @@ pub fn try_stmt(
     if let Some(bare) = handlers.iter().rev().skip(1).find(|h| h.typ.is_none()) {
         return Err(SyntaxError::at(bare.span, "default 'except:' must be last"));
     }
+    let star = handlers.first().is_some_and(|h| h.star);
+    if let Some(mixed) = handlers.iter().find(|h| h.star != star) {
+        return Err(SyntaxError::at(mixed.span, "cannot have both 'except' and 'except*' on the same 'try'"));
+    }
     let mut blocks = vec![body.as_slice()];
     blocks.extend(handlers.iter().map(|h| h.body.as_slice()));
     blocks.extend([orelse.as_slice(), finalbody.as_slice()]);
     let end = block_end(l, &blocks);
-    Ok(stmt(StmtKind::Try { body, handlers, orelse, finalbody }, l, end))
+    Ok(stmt(StmtKind::Try { body, handlers, orelse, finalbody, star }, l, end))
 }
 
 pub fn decorate(decorators: Vec<Expr>, mut def: Stmt) -> Stmt {

@@ -427,15 +427,15 @@ fn deep_but_legal_nesting_parses() {
     assert!(parse(&src).is_ok());
 }
 
-/// Every program of the conformance corpus must parse. The corpus lives outside the
-/// repository; without it the test has nothing to check.
+/// Every program of the conformance corpus (the project's copy) must parse, except the cases
+/// listed as not passing yet in `known_failures.txt`.
 #[test]
 fn conformance_corpus_parses() {
-    let root = std::path::Path::new("/work/shared/conformance/cases");
-    let Ok(groups) = std::fs::read_dir(root) else {
-        eprintln!("note: {} not found; skipping the conformance corpus", root.display());
-        return;
-    };
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
+    let root = base.join("cases");
+    let known = std::fs::read_to_string(base.join("known_failures.txt")).unwrap_or_default();
+    let known: Vec<&str> = known.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    let Ok(groups) = std::fs::read_dir(&root) else { panic!("no corpus at {}", root.display()) };
     let mut failures = Vec::new();
     let mut count = 0;
     for group in groups.flatten() {
@@ -443,8 +443,13 @@ fn conformance_corpus_parses() {
             let path = file.path();
             if path.extension().is_some_and(|e| e == "coro") {
                 count += 1;
+                let id = format!(
+                    "{}/{}",
+                    group.file_name().to_string_lossy(),
+                    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+                );
                 let src = std::fs::read_to_string(&path).expect("readable case");
-                if let Err(e) = parse(&src) {
+                if let (Err(e), false) = (parse(&src), known.contains(&id.as_str())) {
                     let line = src[..e.span.start as usize].matches('\n').count() + 1;
                     failures.push(format!("{}:{line}: {e}", path.display()));
                 }
@@ -477,7 +482,13 @@ fn deep_chains_without_brackets_are_an_error_not_a_crash() {
             &src[..20]
         );
     }
-    // CPython's own limit is between 2000 and 3000; a few hundred levels are fine.
-    assert!(parse(&format!("x = 1{}\n", " + 1".repeat(900))).is_ok());
-    assert!(parse(&format!("if x: pass\n{}", "elif x: pass\n".repeat(900))).is_ok());
+    // CPython 3.11 compiles 2,998 levels and refuses 2,999.
+    assert!(parse(&format!("x = 1{}\n", " + 1".repeat(2998))).is_ok());
+    assert!(parse(&format!("x = {}1\n", "-".repeat(2998))).is_ok());
+    assert!(parse(&format!("if x: pass\n{}", "elif x: pass\n".repeat(2900))).is_ok());
+    let e = error(&format!("x = 1{}\n", " + 1".repeat(2999)));
+    assert_eq!(
+        (e.kind, e.msg.as_str()),
+        (SyntaxErrorKind::RecursionError, "maximum recursion depth exceeded during compilation")
+    );
 }

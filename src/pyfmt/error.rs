@@ -31,6 +31,8 @@ pub enum FormatError {
     IntTooLargeForFloat,
     /// A float precision above `i32::MAX`.
     PrecisionTooBig,
+    /// A decimal int with more digits than `sys.set_int_max_str_digits` allows (the message).
+    IntDigitsLimit(String),
     /// `+` or `-` in a string specification.
     StringSign,
     /// ` ` in a string specification.
@@ -41,6 +43,10 @@ pub enum FormatError {
     StringAlternate,
     /// `=` alignment in a string specification.
     StringAlignment,
+    /// A `0` before the width of a complex specification.
+    ComplexZeroPadding,
+    /// `=` alignment in a complex specification.
+    ComplexAlignment,
 }
 
 impl FormatError {
@@ -69,6 +75,7 @@ impl FormatError {
             FormatError::CharTooLarge => "Python int too large to convert to C long".into(),
             FormatError::IntTooLargeForFloat => "int too large to convert to float".into(),
             FormatError::PrecisionTooBig => "precision too big".into(),
+            FormatError::IntDigitsLimit(msg) => msg.clone(),
             FormatError::StringSign => "Sign not allowed in string format specifier".into(),
             FormatError::StringSpace => "Space not allowed in string format specifier".into(),
             FormatError::StringNegativeZero => {
@@ -76,6 +83,8 @@ impl FormatError {
             }
             FormatError::StringAlternate => "Alternate form (#) not allowed in string format specifier".into(),
             FormatError::StringAlignment => "'=' alignment not allowed in string format specifier".into(),
+            FormatError::ComplexZeroPadding => "Zero padding is not allowed in complex format specifier".into(),
+            FormatError::ComplexAlignment => "'=' alignment flag is not allowed in complex format specifier".into(),
         }
     }
 

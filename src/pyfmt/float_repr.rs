@@ -43,6 +43,11 @@ pub fn float_repr(x: f64) -> String {
     float_to_string(x, &style)
 }
 
+/// Enough decimal places for the exact value of any double (at most 767 significant
+/// digits, 1074 after the point): more are zeros, so precisions are capped here, below the
+/// 65535 that Rust's formatter accepts, and the padding zeros added afterwards.
+const EXACT: usize = 1100;
+
 /// Decimal digits `d1 d2 d3 ...` of a finite value `0.d1d2d3... × 10^decpt`,
 /// with no leading or trailing zeros; zero is `"0"` with `decpt == 1`.
 struct Digits {
@@ -64,10 +69,12 @@ impl Digits {
                 let n = mantissa.chars().filter(char::is_ascii_digit).count();
                 Self::from_exp_form(&format!("{:.*e}", n.max(1) - 1, x))
             }
-            FloatMode::Exp(after_point) => Self::from_exp_form(&format!("{:.*e}", after_point, x)),
-            FloatMode::General(significant) => Self::from_exp_form(&format!("{:.*e}", significant.max(1) - 1, x)),
+            FloatMode::Exp(after_point) => Self::from_exp_form(&format!("{:.*e}", after_point.min(EXACT), x)),
+            FloatMode::General(significant) => {
+                Self::from_exp_form(&format!("{:.*e}", significant.clamp(1, EXACT) - 1, x))
+            }
             FloatMode::Fixed(after_point) => {
-                let text = format!("{:.*}", after_point, x);
+                let text = format!("{:.*}", after_point.min(EXACT), x);
                 let (int_part, frac_part) = text.split_once('.').unwrap_or((&text, ""));
                 Self::normalized(format!("{int_part}{frac_part}"), int_part.len() as i64)
             }

@@ -24,7 +24,12 @@ pub fn format_int(v: &BigInt, spec: &FormatSpec) -> Result<String, FormatError> 
         other => return Err(FormatError::UnknownCode(other)),
     };
     check_integer_spec(spec)?;
-    let mut digits = v.magnitude().to_str_radix(base);
+    let mut digits = match base {
+        10 => {
+            crate::numeric::int_to_decimal(&BigInt::from(v.magnitude().clone())).map_err(FormatError::IntDigitsLimit)?
+        }
+        _ => v.magnitude().to_str_radix(base),
+    };
     let prefix = match (spec.alternate, ty) {
         (false, _) | (true, 'd' | 'n') => "",
         (true, 'b') => "0b",

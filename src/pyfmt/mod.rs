@@ -6,6 +6,7 @@
 //! - `str.format` templates: [`parse_template`], [`parse_field_name`]
 //! - printf-style `%`: [`parse_percent`], [`percent_int`], [`percent_float`], [`percent_str`]
 
+mod complex;
 mod error;
 mod float;
 mod float_repr;
@@ -16,6 +17,7 @@ mod spec;
 mod string;
 mod template;
 
+pub use complex::{complex_repr, format_complex};
 pub use error::FormatError;
 pub use float::format_float;
 pub use float_repr::float_repr;

@@ -56,6 +56,7 @@ fn is_block(stmt: &StmtKind) -> bool {
             | StmtKind::For { .. }
             | StmtKind::With { .. }
             | StmtKind::Try { .. }
+            | StmtKind::Match { .. }
     )
 }
 

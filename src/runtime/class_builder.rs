@@ -297,3 +297,9 @@ fn is_type_prepare(p: &Value) -> bool {
     let own = types().type_.attrs.borrow().get(&intern("__prepare__")).cloned();
     matches!((p, own), (Value::Wrapper(a), Some(Value::Wrapper(b))) if Rc::ptr_eq(a, &b))
 }
+
+/// A class implemented in Rust, whose instances carry a native payload.
+pub fn native_class(module: &str, name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
+    let mro = c3_mro(&bases).unwrap_or_default();
+    Rc::new(Class::new(intern(name), name.to_string(), intern(module), bases, mro, Layout::Native))
+}

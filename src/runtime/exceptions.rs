@@ -45,6 +45,11 @@ pub fn overflow_error(msg: impl Into<String>) -> Flow {
     raise("OverflowError", msg)
 }
 
+/// `MemoryError()`, with no message, as CPython raises it when an allocation fails.
+pub fn memory_error() -> Flow {
+    Flow::Raise(new_exception(types().exc("MemoryError"), Vec::new()))
+}
+
 pub fn runtime_error(msg: impl Into<String>) -> Flow {
     raise("RuntimeError", msg)
 }

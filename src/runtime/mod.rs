@@ -1,10 +1,15 @@
 //! The runtime: builtin classes, exceptions, and the protocols (repr, equality, iteration)
 //! that natives and the VM share.
 
+pub mod alloc;
 pub mod class_builder;
+pub mod codecs;
+pub mod exception_groups;
 pub mod exceptions;
+pub mod os_error;
 pub mod output;
 pub mod protocol;
+pub mod traceback;
 pub mod type_object;
 pub mod types;
 

@@ -15,26 +15,42 @@ thread_local! {
         RefCell::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()));
 }
 
-/// Writes to standard output.
+/// Writes to standard output. A closed pipe is not worth a traceback here: the output is
+/// simply gone (file objects see the error through `write_bytes`).
 pub fn write(s: &str) {
+    let _ = write_bytes(s.as_bytes());
+}
+
+/// Writes bytes to standard output.
+pub fn write_bytes(b: &[u8]) -> std::io::Result<()> {
     SINK.with(|sink| match &mut *sink.borrow_mut() {
-        // A closed pipe is not worth a traceback: the output is simply gone.
-        Sink::Process => STDOUT.with(|o| drop(o.borrow_mut().write_all(s.as_bytes()))),
-        Sink::Capture { out, .. } => out.extend_from_slice(s.as_bytes()),
-    });
+        Sink::Process => STDOUT.with(|o| o.borrow_mut().write_all(b)),
+        Sink::Capture { out, .. } => {
+            out.extend_from_slice(b);
+            Ok(())
+        }
+    })
 }
 
 /// Writes to standard error, after flushing standard output so the two interleave in order.
 pub fn write_err(s: &str) {
+    let _ = write_err_bytes(s.as_bytes());
+}
+
+/// Writes bytes to standard error (unbuffered, after flushing standard output).
+pub fn write_err_bytes(b: &[u8]) -> std::io::Result<()> {
     SINK.with(|sink| match &mut *sink.borrow_mut() {
         Sink::Process => {
             STDOUT.with(|o| drop(o.borrow_mut().flush()));
             let mut err = std::io::stderr().lock();
-            let _ = err.write_all(s.as_bytes());
-            let _ = err.flush();
+            err.write_all(b)?;
+            err.flush()
         }
-        Sink::Capture { err, .. } => err.extend_from_slice(s.as_bytes()),
-    });
+        Sink::Capture { err, .. } => {
+            err.extend_from_slice(b);
+            Ok(())
+        }
+    })
 }
 
 /// Like `write_err`, but silent when the thread's streams are already gone (at thread exit).

@@ -16,7 +16,11 @@ pub struct Types {
     pub bool: Rc<Class>,
     pub int: Rc<Class>,
     pub float: Rc<Class>,
+    pub complex: Rc<Class>,
     pub str: Rc<Class>,
+    pub bytes: Rc<Class>,
+    pub bytearray: Rc<Class>,
+    pub memoryview: Rc<Class>,
     pub list: Rc<Class>,
     pub tuple: Rc<Class>,
     pub dict: Rc<Class>,
@@ -91,6 +95,12 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("FileNotFoundError", "OSError"),
     ("PermissionError", "OSError"),
     ("TimeoutError", "OSError"),
+    ("BlockingIOError", "OSError"),
+    ("ChildProcessError", "OSError"),
+    ("InterruptedError", "OSError"),
+    ("IsADirectoryError", "OSError"),
+    ("NotADirectoryError", "OSError"),
+    ("ProcessLookupError", "OSError"),
     ("HTTPError", "OSError"),
     ("ReferenceError", "Exception"),
     ("RuntimeError", "Exception"),
@@ -113,6 +123,14 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("UserWarning", "Warning"),
     ("DeprecationWarning", "Warning"),
     ("RuntimeWarning", "Warning"),
+    ("PendingDeprecationWarning", "Warning"),
+    ("SyntaxWarning", "Warning"),
+    ("FutureWarning", "Warning"),
+    ("ImportWarning", "Warning"),
+    ("UnicodeWarning", "Warning"),
+    ("BytesWarning", "Warning"),
+    ("ResourceWarning", "Warning"),
+    ("EncodingWarning", "Warning"),
 ];
 
 impl Types {
@@ -122,7 +140,10 @@ impl Types {
         let int = b("int");
         let mut exceptions: FxHashMap<&'static str, Rc<Class>> = FxHashMap::default();
         for &(name, base) in EXCEPTIONS {
-            let bases = if base.is_empty() { vec![object.clone()] } else { vec![exceptions[base].clone()] };
+            let mut bases = if base.is_empty() { vec![object.clone()] } else { vec![exceptions[base].clone()] };
+            if name == "ExceptionGroup" {
+                bases.insert(0, exceptions["BaseExceptionGroup"].clone());
+            }
             exceptions.insert(name, new_class(name, bases, Layout::Exception));
         }
         Types {
@@ -131,7 +152,11 @@ impl Types {
             bool: new_class("bool", vec![int.clone()], Layout::Builtin),
             int,
             float: b("float"),
+            complex: b("complex"),
             str: b("str"),
+            bytes: b("bytes"),
+            bytearray: b("bytearray"),
+            memoryview: new_class("memoryview", vec![object.clone()], Layout::Native),
             list: b("list"),
             tuple: b("tuple"),
             dict: b("dict"),
@@ -184,7 +209,15 @@ impl Types {
             Value::Bool(_) => self.bool.clone(),
             Value::Int(_) | Value::BigInt(_) => self.int.clone(),
             Value::Float(_) => self.float.clone(),
+            Value::Complex(_) => self.complex.clone(),
             Value::Str(_) => self.str.clone(),
+            Value::Bytes(b) => {
+                if b.mutable {
+                    self.bytearray.clone()
+                } else {
+                    self.bytes.clone()
+                }
+            }
             Value::List(_) => self.list.clone(),
             Value::Tuple(_) => self.tuple.clone(),
             Value::Dict(_) => self.dict.clone(),

@@ -49,9 +49,10 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
     match obj {
         Value::Instance(inst) => instance_attr(obj, inst, name),
         Value::Class(c) => class_attr(c, name),
-        Value::Module(m) => {
-            m.get(name).ok_or_else(|| attribute_error(format!("module '{}' has no attribute '{}'", m.name, name)))
-        }
+        Value::Module(m) => match m.get(name) {
+            Some(v) => Ok(v),
+            None => missing_module_attr(m, name),
+        },
         Value::Wrapper(w) => match &**w {
             Wrapper::Super { class, obj: receiver } => super_attr(class, receiver, name),
             Wrapper::Property { fget, fset, fdel, doc } => match name.as_str() {
@@ -67,6 +68,28 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
         },
         _ => builtin_attr(obj, name),
     }
+}
+
+/// A module attribute that is not one of its globals: `__dict__` and `__class__`, or what the
+/// module's `__getattr__` function (PEP 562) gives, or CPython's AttributeError.
+fn missing_module_attr(m: &Rc<crate::object::module::Module>, name: Symbol) -> PyResult {
+    match name {
+        sym::DICT => return Ok(Value::Dict(m.dict())),
+        sym::CLASS => return Ok(Value::Class(types().module.clone())),
+        _ => {}
+    }
+    if let Some(getattr) = m.get(sym::GETATTR) {
+        return run_async(|ctx| async move { ctx.call(getattr, vec![Value::str(name.as_str())]).await });
+    }
+    let module = m.display_name();
+    Err(attribute_error(if m.initializing.get() {
+        format!(
+            "partially initialized module '{}' has no attribute '{}' (most likely due to a circular import)",
+            module, name
+        )
+    } else {
+        format!("module '{}' has no attribute '{}'", module, name)
+    }))
 }
 
 /// The attribute names `obj` has, as `dir(obj)` lists them (unsorted, without duplicates):
@@ -162,6 +185,13 @@ pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
             "__traceback__" => return Ok(Value::None),
             "value" if inst.class.is_subclass(types().exc("StopIteration")) => {
                 return Ok(e.args.first().cloned().unwrap_or(Value::None))
+            }
+            "code" if inst.class.is_subclass(types().exc("SystemExit")) => {
+                return Ok(match e.args.len() {
+                    0 => Value::None,
+                    1 => e.args[0].clone(),
+                    _ => Value::tuple(e.args.clone()),
+                })
             }
             "message" if is_group(inst) => return Ok(e.args.first().cloned().unwrap_or(Value::None)),
             "exceptions" if is_group(inst) => return Ok(Value::tuple(group_members(&e.args))),
@@ -295,6 +325,8 @@ fn builtin_attr(obj: &Value, name: Symbol) -> PyResult {
         (Value::Int(_) | Value::BigInt(_) | Value::Bool(_), "denominator") => Some(Value::Int(1)),
         (Value::Float(_), "real") => Some(obj.clone()),
         (Value::Float(_), "imag") => Some(Value::Float(0.0)),
+        (Value::Complex(z), "real") => Some(Value::Float(z.re)),
+        (Value::Complex(z), "imag") => Some(Value::Float(z.im)),
         (Value::Function(f), _) => function_attr(f, name),
         (Value::BoundMethod(m), "__self__") => Some(m.receiver.clone()),
         (Value::BoundMethod(m), "__func__") => Some(m.func.clone()),
@@ -404,12 +436,15 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
             generic_set_attr(obj, inst, name, v)
         }
         Value::Class(c) => {
-            c.attrs.borrow_mut().insert(name, v);
-            crate::object::class::classes_changed();
-            // Assigning a property or `__setattr__` later changes how instances behave.
-            if !c.special_attrs.get() {
-                c.special_attrs.set(c.compute_special_attrs());
+            // A metaclass's own `__setattr__` (enum's refuses to reassign members).
+            if let Some(setattr) = meta_method(c, sym::SETATTR) {
+                let obj = obj.clone();
+                return run_async(
+                    |ctx| async move { ctx.call(setattr, vec![obj, Value::str(name.as_str()), v]).await },
+                )
+                .map(|_| ());
             }
+            set_class_attr(c, name, v);
             Ok(())
         }
         Value::Function(f) => {
@@ -458,9 +493,40 @@ fn read_only(obj: &Value, name: Symbol) -> crate::vm::Flow {
     }
 }
 
+/// A script metaclass's `__setattr__` or `__delattr__` for class `c`, if it has one.
+fn meta_method(c: &Class, name: Symbol) -> Option<Value> {
+    c.metaclass.as_ref()?.lookup(name).filter(|f| !is_object_method(f, name))
+}
+
+/// `type.__setattr__`: binds a class attribute.
+pub fn set_class_attr(c: &Class, name: Symbol, v: Value) {
+    c.attrs.borrow_mut().insert(name, v);
+    crate::object::class::classes_changed();
+    // Assigning a property or `__setattr__` later changes how instances behave.
+    if !c.special_attrs.get() {
+        c.special_attrs.set(c.compute_special_attrs());
+    }
+}
+
+/// `type.__delattr__`: unbinds a class attribute.
+pub fn del_class_attr(c: &Class, name: Symbol) -> PyResult<()> {
+    match c.attrs.borrow_mut().shift_remove(&name) {
+        Some(_) => {
+            crate::object::class::classes_changed();
+            Ok(())
+        }
+        None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
+    }
+}
+
 /// Whether `f` is `object.__setattr__` itself, which needs no call to be honoured.
 fn is_object_setattr(f: &Value) -> bool {
-    match (f, types().object.attrs.borrow().get(&sym::SETATTR)) {
+    is_object_method(f, sym::SETATTR)
+}
+
+/// Whether `f` is `object`'s own method `name`.
+fn is_object_method(f: &Value, name: Symbol) -> bool {
+    match (f, types().object.attrs.borrow().get(&name)) {
         (Value::Native(a), Some(Value::Native(b))) => Rc::ptr_eq(a, b),
         _ => false,
     }
@@ -538,25 +604,24 @@ pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
 pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
     match obj {
         Value::Instance(inst) if !inst.reads_plainly() => {
-            match inst.class.lookup(sym::DELATTR).filter(|f| !matches!(f, Value::Native(_))) {
-                Some(delattr) => {
-                    let obj = obj.clone();
-                    run_async(|ctx| async move { ctx.call(delattr, vec![obj, Value::str(name.as_str())]).await })
-                        .map(|_| ())
-                }
-                None => generic_del_attr(obj, inst, name),
+            if let Some(delattr) = inst.class.lookup(sym::DELATTR).filter(|f| !is_object_method(f, sym::DELATTR)) {
+                let obj = obj.clone();
+                return run_async(|ctx| async move { ctx.call(delattr, vec![obj, Value::str(name.as_str())]).await })
+                    .map(|_| ());
             }
+            generic_del_attr(obj, inst, name)
         }
         Value::Instance(inst) => generic_del_attr(obj, inst, name),
-        Value::Class(c) => match c.attrs.borrow_mut().shift_remove(&name) {
-            Some(_) => {
-                crate::object::class::classes_changed();
-                Ok(())
+        Value::Class(c) => {
+            if let Some(delattr) = meta_method(c, sym::DELATTR) {
+                let obj = obj.clone();
+                return run_async(|ctx| async move { ctx.call(delattr, vec![obj, Value::str(name.as_str())]).await })
+                    .map(|_| ());
             }
-            None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
-        },
+            del_class_attr(c, name)
+        }
         Value::Module(m) if m.delete(name) => Ok(()),
-        Value::Module(m) => Err(attribute_error(format!("module '{}' has no attribute '{}'", m.name, name))),
+        Value::Module(m) => Err(attribute_error(format!("module '{}' has no attribute '{}'", m.display_name(), name))),
         _ => Err(ex::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name))),
     }
 }
@@ -595,7 +660,11 @@ pub fn lookup_bound(obj: &Value, name: Symbol) -> Option<Value> {
 
 /// Whether an exception is an (Base)ExceptionGroup, whose args are `(message, exceptions)`.
 pub fn is_group(inst: &Instance) -> bool {
-    inst.class.is_subclass(types().exc("BaseExceptionGroup")) || inst.class.is_subclass(types().exc("ExceptionGroup"))
+    is_group_class(&inst.class)
+}
+
+pub fn is_group_class(class: &Class) -> bool {
+    class.is_subclass(types().exc("BaseExceptionGroup"))
 }
 
 /// The sub-exceptions of an exception group's args.

@@ -3,7 +3,7 @@
 
 use super::frame::{Fiber, Frame, FrameKind, ResumeMode};
 use super::native::run_async;
-use super::{Flow, PyResult, Vm, RECURSION_LIMIT};
+use super::{Flow, PyResult, Vm};
 use crate::bytecode::Code;
 use crate::intern::{sym, Symbol};
 use crate::object::class::{Class, Layout};
@@ -112,7 +112,7 @@ impl Vm {
                 .map(|fr| (fr.code.clone(), fr.ip.saturating_sub(1) as u32));
             return Ok(CallOutcome::Done(make_generator(f, locals, caller)));
         }
-        if self.depth >= RECURSION_LIMIT {
+        if self.depth >= self.recursion_limit {
             fiber.stack.truncate(at);
             return Err(ex::raise("RecursionError", "maximum recursion depth exceeded"));
         }
@@ -132,7 +132,7 @@ impl Vm {
     /// Whether a call of `f` with `argc` positional arguments can enter its frame directly.
     #[inline(always)]
     pub(super) fn enters_simply(&self, f: &Function, argc: usize) -> bool {
-        f.code.flags.simple_call && argc == f.code.argcount as usize && self.depth < RECURSION_LIMIT
+        f.code.flags.simple_call && argc == f.code.argcount as usize && self.depth < self.recursion_limit
     }
 
     /// For a call of the plain class at `stack[at]` whose `__init__` is a script function
@@ -191,12 +191,31 @@ impl Vm {
         }
         if c.layout == Layout::Builtin {
             let r = match c.lookup(sym::NEW) {
+                // A builtin type whose constructor is a plain native (`slice`, `memoryview`,
+                // library types such as `struct.Struct`) takes the arguments as they are.
+                Some(ctor @ Value::Native(_)) => {
+                    fiber.stack[at] = ctor;
+                    return self.call_value(fiber, at, argc, kwnames, kind);
+                }
                 Some(Value::Wrapper(w)) => match &*w {
                     crate::object::Wrapper::BuiltinNew { ctor, .. } => call_native(fiber, at, argc, kwnames, ctor),
                     _ => Err(type_error(format!("cannot create '{}' instances", c.name))),
                 },
                 _ => Err(type_error(format!("cannot create '{}' instances", c.name))),
             };
+            fiber.stack.truncate(at);
+            return r.map(CallOutcome::Done);
+        }
+        let builtin_new = match c.lookup(sym::NEW) {
+            Some(Value::Wrapper(w)) => match &*w {
+                crate::object::Wrapper::BuiltinNew { ctor, .. } => Some(*ctor),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Layout::Native, Some(ctor)) = (c.layout, builtin_new) {
+            // A runtime type with a builtin constructor (`memoryview`, `struct.Struct`).
+            let r = call_native(fiber, at, argc, kwnames, ctor);
             fiber.stack.truncate(at);
             return r.map(CallOutcome::Done);
         }
@@ -219,12 +238,26 @@ impl Vm {
                     return Err(e);
                 }
             }
-        } else {
-            let inst = Instance::new(c.clone());
+        } else if c.layout == Layout::Exception {
+            let args = fiber.stack[at + 1..at + 1 + argc - kwnames.len()].to_vec();
+            let class = if crate::vm::attr::is_group_class(c) {
+                match crate::runtime::exception_groups::group_class(c, &args) {
+                    Ok(class) => class,
+                    Err(e) => {
+                        fiber.stack.truncate(at);
+                        return Err(e);
+                    }
+                }
+            } else {
+                crate::runtime::os_error::constructed_class(c, &args)
+            };
+            let inst = Instance::new(class);
             if let Some(e) = inst.exc() {
-                e.borrow_mut().args = fiber.stack[at + 1..at + 1 + argc - kwnames.len()].to_vec();
+                e.borrow_mut().args = args;
             }
             Value::Instance(Rc::new(inst))
+        } else {
+            Value::Instance(Rc::new(Instance::new(c.clone())))
         };
         match c.lookup(sym::INIT) {
             Some(init @ Value::Function(_)) => {
@@ -335,7 +368,7 @@ fn new_generator(
 }
 
 /// Matches arguments to parameters, with CPython's error messages.
-fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResult<Vec<Value>> {
+pub(crate) fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResult<Vec<Value>> {
     let code: &Code = &f.code;
     let nargs = code.argcount as usize;
     let nkwonly = code.kwonly as usize;

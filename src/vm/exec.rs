@@ -5,7 +5,7 @@
 use super::call::CallOutcome;
 use super::frame::{ClassBody, Fiber, Frame, FrameKind, ResumeMode};
 use super::native::{NativeFrame, Reply, Request};
-use super::{ops, Exc, Flow, PyResult, Vm, RECURSION_LIMIT};
+use super::{ops, Exc, Flow, PyResult, Vm};
 use crate::ast::{CmpOp, UnaryOp};
 use crate::bytecode::BUILD_CLASS_KW;
 use crate::bytecode::{Code, Op};
@@ -164,11 +164,10 @@ impl Vm {
                 return Ok(None);
             }
             FrameKind::Normal | FrameKind::IterNext => v,
-            FrameKind::MethodValue => {
+            FrameKind::MethodAttr => {
                 fiber.stack.push(v);
                 Value::Null
             }
-            FrameKind::ModuleInit => Value::Module(frame.globals.clone()),
             FrameKind::Init(instance) => {
                 if !v.is_none() {
                     return Err(exc_of(ex::type_error(format!(
@@ -393,7 +392,7 @@ impl Vm {
             return Event::Raise(exc_of(ex::value_error(format!("{} already executing", kind))));
         };
         // A chain of awaits (or `yield from`s) nests frames as calls do.
-        if self.depth + target.frames.len() > RECURSION_LIMIT {
+        if self.depth + target.frames.len() > self.recursion_limit {
             *gen.fiber.borrow_mut() = Some(target);
             return Event::Raise(exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
         }
@@ -490,6 +489,17 @@ impl Vm {
             Request::Send { gen, value } => Event::Resume { gen, send: Ok(value), mode: ResumeMode::Native },
             Request::Throw { gen, exc } => Event::Resume { gen, send: Err(exc), mode: ResumeMode::Native },
             Request::Run(nf) => self.push_native(fiber, nf, FrameKind::Normal),
+            Request::RunModule { code, globals } => {
+                if self.depth >= self.recursion_limit {
+                    return self.unwind(fiber, exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
+                }
+                let base = fiber.stack.len();
+                fiber.stack.resize(base + code.nlocals(), Value::Null);
+                self.depth += 1;
+                let frame = Frame { code, ip: 0, base, ret_sp: base, globals, kind: FrameKind::Normal, native: None };
+                fiber.frames.push(frame);
+                Event::Continue
+            }
             Request::CallerSite => {
                 let site = caller_frame(fiber).map(|f| {
                     let line = f.code.line_of(f.ip.saturating_sub(1));
@@ -498,12 +508,43 @@ impl Vm {
                 });
                 self.deliver(fiber, site.unwrap_or(Value::None))
             }
+            Request::CallerGlobals => {
+                let globals = caller_frame(fiber).map(|f| Value::Module(f.globals.clone()));
+                self.deliver(fiber, globals.unwrap_or(Value::None))
+            }
             Request::ClassBody { body, ns } => {
                 self.enter_class_body(fiber, body, FrameKind::ClassBody(Box::new(ClassBody { ns })))
             }
             Request::CallerNames => {
                 let names = caller_frame(fiber).map(|f| f.bound_names(&fiber.stack)).unwrap_or_default();
                 self.deliver(fiber, Value::list(names.into_iter().map(|n| Value::str(n.as_str())).collect()))
+            }
+            Request::CallerStack => {
+                let n = fiber.frames.len();
+                let frames = fiber.frames[..n.saturating_sub(1)].iter().rev().filter(|f| f.native.is_none());
+                let stack = frames
+                    .map(|f| {
+                        let line = f.code.line_of(f.ip.saturating_sub(1));
+                        Value::tuple(vec![
+                            Value::str(f.code.source.name.as_str()),
+                            Value::Int(line as i64),
+                            Value::str(f.code.name.as_str()),
+                            Value::str(f.code.source.line_text(line)),
+                        ])
+                    })
+                    .collect();
+                self.deliver(fiber, Value::list(stack))
+            }
+            Request::RecursionLimit(set) => {
+                if let Some(n) = set {
+                    self.recursion_limit = n;
+                }
+                let n = Value::Int(self.recursion_limit as i64);
+                self.deliver(fiber, n)
+            }
+            Request::Handling => {
+                let handling = self.handling(fiber).unwrap_or(Value::None);
+                self.deliver(fiber, handling)
             }
         }
     }
@@ -760,19 +801,24 @@ impl Vm {
                         continue;
                     }
                     let name = globals!().name_of(slot as usize);
-                    match self.builtins.get(name) {
+                    // A module whose globals moved into a dict keeps them there.
+                    let found = match globals!().live_dict() {
+                        Some(d) => d.get_str(name.as_str()),
+                        None => None,
+                    };
+                    match found.or_else(|| self.builtins.get(name)) {
                         Some(v) => fiber.stack.push(v),
                         None => throw!(name_error(name)),
                     }
                 }
                 Op::StoreGlobal(slot) => {
                     let v = pop!();
-                    globals!().slots.borrow_mut()[slot as usize] = Some(v);
+                    globals!().set_slot(slot as usize, v);
                 }
                 Op::DeleteGlobal(slot) => {
-                    let old = globals!().slots.borrow_mut()[slot as usize].take();
-                    if old.is_none() {
-                        throw!(name_error(globals!().name_of(slot as usize)));
+                    let name = globals!().name_of(slot as usize);
+                    if !globals!().delete(name) {
+                        throw!(name_error(name));
                     }
                 }
                 Op::LoadName(i) => {
@@ -860,9 +906,11 @@ impl Vm {
                                 fiber.stack.push(v);
                                 fiber.stack.push(Value::Null);
                             }
+                            // Script code computes the attribute (a module's `__getattr__`):
+                            // its value arrives with the absent receiver after it.
                             Err(Flow::Async(nf)) => {
                                 fiber.frames.last_mut().expect("frame").ip = ip;
-                                return self.push_native(fiber, nf, FrameKind::MethodValue);
+                                return self.push_native(fiber, nf, FrameKind::MethodAttr);
                             }
                             Err(flow) => throw!(flow),
                         },
@@ -1065,6 +1113,18 @@ impl Vm {
                             leave!(Event::Resume { gen, send: Ok(Value::None), mode: ResumeMode::ForIter });
                         }
                         _ => {
+                            // Lines of a file come straight from it, without a call.
+                            if let Some(line) = crate::modules::io::next_line(it) {
+                                match line {
+                                    Ok(Some(v)) => fiber.stack.push(v),
+                                    Ok(None) => {
+                                        pop!();
+                                        ip = target as usize;
+                                    }
+                                    Err(flow) => throw!(flow),
+                                }
+                                continue;
+                            }
                             let it = it.clone();
                             let next =
                                 check!(super::attr::lookup_method(&it, crate::intern::sym::NEXT).ok_or_else(|| {
@@ -1349,6 +1409,16 @@ impl Vm {
                     let e = top!().clone();
                     produce!(protocol::exception_matches(&e, &typ).map(Value::Bool));
                 }
+                Op::CheckEgMatch => {
+                    let typ = pop!();
+                    let rest = pop!();
+                    produce!(crate::runtime::exception_groups::check_eg_match(rest, typ));
+                }
+                Op::PrepReraiseStar => {
+                    let raised = pop!();
+                    let orig = pop!();
+                    produce!(crate::runtime::exception_groups::prep_reraise_star(orig, raised));
+                }
                 Op::BeforeWith(is_async) => {
                     let mgr = pop!();
                     let (exit_name, enter_name) =
@@ -1381,42 +1451,17 @@ impl Vm {
                 }
                 Op::ImportName(i) => {
                     let name = code!().names[i as usize];
-                    match check!(self.import(name.as_str())) {
-                        (module, None) => fiber.stack.push(module),
-                        (module, Some(init)) => {
-                            // Run the module's coro part first; its frame delivers the module.
-                            fiber.frames.last_mut().expect("frame").ip = ip;
-                            let Value::Module(globals) = &module else { unreachable!("modules are modules") };
-                            let base = fiber.stack.len();
-                            fiber.stack.resize(base + init.nlocals(), Value::Null);
-                            self.depth += 1;
-                            let globals = globals.clone();
-                            fiber.frames.push(Frame {
-                                code: init,
-                                ip: 0,
-                                base,
-                                ret_sp: base,
-                                globals,
-                                kind: FrameKind::ModuleInit,
-                                native: None,
-                            });
-                            return Event::Continue;
-                        }
-                    }
+                    let fromlist = pop!();
+                    let level = match pop!() {
+                        Value::Int(n) => n.max(0) as usize,
+                        _ => 0,
+                    };
+                    let r = crate::import::import_name(Some(globals!()), name.as_str(), fromlist, level);
+                    produce!(r);
                 }
                 Op::ImportFrom(i) => {
                     let name = code!().names[i as usize];
-                    let m = top!().clone();
-                    let r = super::get_attr(&m, name).map_err(|_| {
-                        let mname = match &m {
-                            Value::Module(m) => m.name.as_str(),
-                            _ => "?",
-                        };
-                        ex::raise(
-                            "ImportError",
-                            format!("cannot import name '{}' from '{}' (unknown location)", name, mname),
-                        )
-                    });
+                    let r = crate::import::import_from(top!(), name);
                     produce!(r);
                 }
                 Op::ImportStar => {
@@ -1424,6 +1469,34 @@ impl Vm {
                     check!(super::import_star(&m, globals!()));
                 }
                 Op::LoadAssertionError => fiber.stack.push(Value::Class(types().exc("AssertionError").clone())),
+                Op::MatchSequence => {
+                    let matches = super::matching::is_sequence(top!());
+                    fiber.stack.push(Value::Bool(matches));
+                }
+                Op::MatchMapping => {
+                    let matches = super::matching::is_mapping(top!());
+                    fiber.stack.push(Value::Bool(matches));
+                }
+                Op::GetLen => {
+                    let v = top!().clone();
+                    produce!(super::matching::len(v));
+                }
+                Op::MatchKeys => {
+                    let n = fiber.stack.len();
+                    let (subject, keys) = (fiber.stack[n - 2].clone(), fiber.stack[n - 1].clone());
+                    produce!(super::matching::match_keys(subject, keys));
+                }
+                Op::CopyDictWithoutKeys => {
+                    let keys = pop!();
+                    let subject = top!().clone();
+                    produce!(super::matching::dict_without_keys(subject, keys));
+                }
+                Op::MatchClass(npos) => {
+                    let names = pop!();
+                    let cls = pop!();
+                    let subject = pop!();
+                    produce!(super::matching::match_class(subject, cls, names, npos as usize));
+                }
 
                 // Superinstructions: on the fast path they do both instructions and skip the
                 // second; otherwise they do the first, and the second runs next.
@@ -1570,7 +1643,7 @@ impl Vm {
         for (i, &slot) in code.freevars.iter().enumerate() {
             fiber.stack[base + slot as usize] = body.closure[i].clone();
         }
-        if self.depth >= RECURSION_LIMIT {
+        if self.depth >= self.recursion_limit {
             return Event::Raise(exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
         }
         self.depth += 1;

@@ -21,14 +21,12 @@ pub enum FrameKind {
     /// A class body, run for the native that builds the class: its names go to the
     /// namespace, and None is delivered. Boxed, to keep every frame small.
     ClassBody(Box<ClassBody>),
-    /// The coro-source part of a native module (its globals): the module is delivered when
-    /// it finishes.
-    ModuleInit,
+    /// An attribute computed by script code for `LoadMethod` (a property, a descriptor's
+    /// `__get__`, `__getattr__`, a module's `__getattr__`): delivered with the absent receiver
+    /// (`Null`) after it.
+    MethodAttr,
     /// An operation whose result is not used (`obj.x = v` through a property setter).
     Discard,
-    /// An attribute `LoadMethod` found by running script code (a property, `__getattr__`):
-    /// it is delivered with the Null that says there is no receiver to pass.
-    MethodValue,
     /// A `__next__` called by `ForIter`: `StopIteration` ends the loop instead of propagating.
     IterNext,
 }
@@ -62,7 +60,7 @@ impl Frame {
         if let FrameKind::ClassBody(body) = &self.kind {
             return body.ns.borrow().keys().copied().collect();
         }
-        if self.code.flags.is_module || matches!(self.kind, FrameKind::ModuleInit) {
+        if self.code.flags.is_module {
             return self.globals.items().into_iter().map(|(name, _)| name).collect();
         }
         let locals = &stack[self.base..self.stack_start()];

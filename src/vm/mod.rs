@@ -4,20 +4,21 @@
 //! script code returns a continuation (see `native`). None of these recurse on the Rust stack.
 
 mod attr;
-mod call;
+pub(crate) mod call;
 mod exec;
 pub mod frame;
+mod matching;
 pub mod native;
 pub mod ops;
 
 pub use attr::{
-    attribute_names, del_attr, generic_del_attr, generic_get_attr, generic_set_attr, get_attr, group_members, is_group,
-    lookup_bound, peek_attr, set_attr,
+    attribute_names, del_attr, del_class_attr, generic_del_attr, generic_get_attr, generic_set_attr, get_attr,
+    group_members, is_group, lookup_bound, peek_attr, set_attr, set_class_attr,
 };
 pub use call::module_coroutine;
 pub use exec::{exc_of, Event};
 
-use crate::intern::{intern, sym, Symbol};
+use crate::intern::{intern, sym};
 use crate::object::instance::Instance;
 use crate::object::module::Module;
 use crate::runtime::exceptions::type_error;
@@ -25,7 +26,6 @@ use crate::runtime::type_name;
 use crate::value::Value;
 use frame::Fiber;
 use native::NativeFrame;
-use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 /// A raised exception: an instance of a `BaseException` subclass.
@@ -40,7 +40,8 @@ pub enum Flow {
 
 pub type PyResult<T = Value> = Result<T, Flow>;
 
-/// Maximum depth of nested script calls before `RecursionError`.
+/// Maximum depth of nested script calls before `RecursionError`, until a script sets
+/// another with `sys.setrecursionlimit`.
 pub const RECURSION_LIMIT: usize = 1000;
 
 pub struct Vm {
@@ -49,43 +50,23 @@ pub struct Vm {
     #[allow(clippy::vec_box)]
     resumers: Vec<Box<Fiber>>,
     pub builtins: Rc<Module>,
-    /// Imported and native modules by name.
-    pub modules: FxHashMap<Symbol, Value>,
     /// Script frames currently on active fibers, for the recursion limit.
     depth: usize,
     /// Set when the running fiber's last frame ends: its result or exception.
     finished: Option<Result<Value, Exc>>,
+    /// The depth past which calls raise RecursionError.
+    recursion_limit: usize,
 }
 
 impl Vm {
     pub fn new() -> Vm {
+        // A new interpreter starts with only `builtins` and `sys` imported.
+        crate::import::reset();
         let builtins = crate::modules::builtins::make_module();
-        Vm { resumers: Vec::new(), builtins, modules: FxHashMap::default(), depth: 0, finished: None }
-    }
-
-    /// Imports a module by name: a native module, created on first import.
-    /// Imports a module by name. A native module may come with a part written in coro
-    /// itself: then its code is returned too, to be run (as a frame) before the module is used.
-    pub fn import(&mut self, name: &str) -> PyResult<(Value, Option<Rc<crate::bytecode::Code>>)> {
-        let sym = intern(name);
-        if let Some(m) = self.modules.get(&sym) {
-            return Ok((m.clone(), None));
-        }
-        match crate::modules::native_module(name) {
-            Some(m) => {
-                let v = Value::Module(m.clone());
-                self.modules.insert(sym, v.clone());
-                let code = match crate::modules::module_source(name) {
-                    Some(src) => Some(compile_module_source(name, src, &m)?),
-                    None => None,
-                };
-                Ok((v, code))
-            }
-            None => Err(Flow::Raise(crate::runtime::exceptions::new_exception(
-                crate::runtime::types().exc("ModuleNotFoundError"),
-                vec![Value::str(format!("No module named '{}'", name))],
-            ))),
-        }
+        crate::import::add_module("builtins", Value::Module(builtins.clone()));
+        let sys = crate::modules::sys::make_module();
+        crate::import::add_module("sys", Value::Module(sys));
+        Vm { resumers: Vec::new(), builtins, depth: 0, finished: None, recursion_limit: RECURSION_LIMIT }
     }
 }
 
@@ -115,16 +96,6 @@ pub fn import_star(module: &Value, into: &Module) -> PyResult<()> {
         into.set(intern(s), get_attr(module, intern(s))?);
     }
     Ok(())
-}
-
-/// Compiles the coro-source part of a native module into its globals.
-fn compile_module_source(name: &str, src: &str, module: &Rc<Module>) -> PyResult<Rc<crate::bytecode::Code>> {
-    let source = crate::span::SourceFile::new(format!("<{}>", name), src);
-    let broken = |msg: String| {
-        crate::runtime::exceptions::raise("SystemError", format!("module {} does not compile: {}", name, msg))
-    };
-    let ast = crate::parser::parse(src).map_err(|e| broken(e.msg))?;
-    crate::compiler::compile(&ast, source, module).map_err(|e| broken(e.msg))
 }
 
 impl Default for Vm {

@@ -35,10 +35,24 @@ pub enum Request {
     },
     /// Run another native continuation to completion.
     Run(Box<NativeFrame>),
+    /// Run a module's code with the module as its globals (an import).
+    RunModule {
+        code: Rc<crate::bytecode::Code>,
+        globals: Rc<crate::object::module::Module>,
+    },
     /// Where the script called this native: `file:line` and the source line, or None.
     CallerSite,
     /// The names bound in the calling script frame's scope (`dir()`).
     CallerNames,
+    /// The exception being handled where the script called this native (`sys.exception()`).
+    Handling,
+    /// The recursion limit, after setting it to the value given.
+    RecursionLimit(Option<usize>),
+    /// The globals of the calling script frame (`globals()`).
+    CallerGlobals,
+    /// The script frames of the calling fiber, innermost first, as `(file, line, function,
+    /// source line)`.
+    CallerStack,
     /// Run a class body with this namespace.
     ClassBody {
         body: Rc<crate::object::function::Function>,
@@ -135,6 +149,18 @@ impl Ctx {
         }
     }
 
+    /// Runs module code in `globals` to its end.
+    pub async fn run_module(
+        &self,
+        code: Rc<crate::bytecode::Code>,
+        globals: Rc<crate::object::module::Module>,
+    ) -> PyResult {
+        match self.ask(Request::RunModule { code, globals }).await {
+            Reply::Value(v) | Reply::Yielded(v) | Reply::Returned(v) => Ok(v),
+            Reply::Raised(e) => Err(Flow::Raise(e)),
+        }
+    }
+
     /// The script location that called this native, as `(file:line, source line)`.
     pub async fn caller_site(&self) -> Option<(String, String)> {
         match self.ask(Request::CallerSite).await {
@@ -145,11 +171,43 @@ impl Ctx {
         }
     }
 
+    /// The recursion limit (`sys.getrecursionlimit()`), first set to `set` if given.
+    pub async fn recursion_limit(&self, set: Option<usize>) -> usize {
+        match self.ask(Request::RecursionLimit(set)).await {
+            Reply::Value(Value::Int(n)) => n as usize,
+            _ => crate::vm::RECURSION_LIMIT,
+        }
+    }
+
+    /// The exception the calling script code is handling, or None.
+    pub async fn handling(&self) -> Value {
+        match self.ask(Request::Handling).await {
+            Reply::Value(v) => v,
+            _ => Value::None,
+        }
+    }
+
     /// The names bound in the scope of the script code that called this native, unsorted.
     pub async fn caller_names(&self) -> PyResult<Vec<Value>> {
         match self.ask(Request::CallerNames).await {
             Reply::Value(Value::List(l)) => Ok(l.items.borrow().clone()),
             _ => Ok(Vec::new()),
+        }
+    }
+
+    /// The module whose globals the calling script code uses.
+    pub async fn caller_globals(&self) -> PyResult<Rc<crate::object::module::Module>> {
+        match self.ask(Request::CallerGlobals).await {
+            Reply::Value(Value::Module(m)) => Ok(m),
+            _ => Err(crate::runtime::exceptions::raise("SystemError", "globals(): no calling frame")),
+        }
+    }
+
+    /// The calling script frames, innermost first, as `(file, line, function, source line)`.
+    pub async fn caller_stack(&self) -> Vec<Value> {
+        match self.ask(Request::CallerStack).await {
+            Reply::Value(Value::List(l)) => l.items.borrow().clone(),
+            _ => Vec::new(),
         }
     }
 

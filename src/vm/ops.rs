@@ -10,7 +10,7 @@ use crate::object::Wrapper;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, dunder, keys};
 use crate::runtime::type_name;
-use crate::value::{PyRange, Value};
+use crate::value::{Complex, PyRange, Value};
 use crate::vm::native::run_async;
 use crate::vm::{Flow, PyResult};
 use num_bigint::BigInt;
@@ -25,8 +25,10 @@ pub fn truthy(v: &Value) -> Option<bool> {
         Value::Bool(b) => *b,
         Value::Int(i) => *i != 0,
         Value::Float(f) => *f != 0.0,
+        Value::Complex(z) => z.re != 0.0 || z.im != 0.0,
         Value::BigInt(b) => !b.is_zero(),
         Value::Str(s) => !s.s.is_empty(),
+        Value::Bytes(b) => !b.data.borrow().is_empty(),
         Value::List(l) => !l.items.borrow().is_empty(),
         Value::Tuple(t) => !t.items.is_empty(),
         Value::Dict(d) => !d.is_empty(),
@@ -50,6 +52,7 @@ pub fn truthy(v: &Value) -> Option<bool> {
 pub fn len_builtin(v: &Value) -> Option<usize> {
     Some(match v {
         Value::Str(s) => s.chars,
+        Value::Bytes(b) => b.data.borrow().len(),
         Value::List(l) => l.items.borrow().len(),
         Value::Tuple(t) => t.items.len(),
         Value::Dict(d) => d.len(),
@@ -68,8 +71,12 @@ pub fn eq_simple(a: &Value, b: &Value) -> Option<bool> {
     if let Some(r) = num_compare(a, b) {
         return Some(r == Some(Ordering::Equal));
     }
+    if let Some((x, y)) = complex_pair(a, b) {
+        return Some(x == y);
+    }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Some(x.s == y.s),
+        (Value::Bytes(x), Value::Bytes(y)) => Some(*x.data.borrow() == *y.data.borrow()),
         (Value::None, _) | (_, Value::None) => Some(a.is(b)),
         (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) | (Value::Dict(_), Value::Dict(_)) => {
             None
@@ -125,6 +132,37 @@ fn as_f64(v: &Value) -> Option<f64> {
     }
 }
 
+/// A number as a complex: what arithmetic with a complex operand converts it to.
+fn as_complex(v: &Value) -> Option<Complex> {
+    match v {
+        Value::Complex(z) => Some(**z),
+        _ => as_f64(v).map(|re| Complex::new(re, 0.0)),
+    }
+}
+
+/// Both operands as complex numbers, when one is complex and the other a number.
+fn complex_pair(a: &Value, b: &Value) -> Option<(Complex, Complex)> {
+    if !matches!(a, Value::Complex(_)) && !matches!(b, Value::Complex(_)) {
+        return None;
+    }
+    Some((as_complex(a)?, as_complex(b)?))
+}
+
+fn complex_op(op: BinOp, x: Complex, y: Complex) -> Option<PyResult> {
+    let r = match op {
+        BinOp::Add => Ok(x + y),
+        BinOp::Sub => Ok(x - y),
+        BinOp::Mul => Ok(x * y),
+        BinOp::Div => x.checked_div(y),
+        BinOp::Pow => x.pow(y),
+        _ => return None,
+    };
+    Some(r.map(|z| Value::complex(z.re, z.im)).map_err(|e| {
+        let (class, msg) = e.exception();
+        ex::raise(class, msg)
+    }))
+}
+
 fn is_int(v: &Value) -> bool {
     matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_))
 }
@@ -176,7 +214,8 @@ fn unsupported(op: BinOp, a: &Value, b: &Value) -> Flow {
 
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> PyResult {
-    if (protocol::has_script_type(a) || protocol::has_script_type(b)) && !matches!((op, a), (BinOp::Mod, Value::Str(_)))
+    if (protocol::has_script_type(a) || protocol::has_script_type(b))
+        && !matches!((op, a), (BinOp::Mod, Value::Str(_) | Value::Bytes(_)))
     {
         return binary_dunder(op, a.clone(), b.clone(), false);
     }
@@ -200,6 +239,9 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
                 }
                 Ok(a2)
             });
+        }
+        (BinOp::Add | BinOp::Mul, Value::Bytes(ba)) if ba.mutable => {
+            return crate::modules::bytes::inplace(op, ba, b).map(|_| a.clone());
         }
         (BinOp::Mul, Value::List(l)) => {
             if let Value::List(repeated) = repeat(a, b)? {
@@ -303,6 +345,11 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
             let (x, y) = (protocol::to_bigint(a).expect("int"), protocol::to_bigint(b).expect("int"));
             return bigint_op(op, &x, &y);
         }
+        (Complex(_), _) | (_, Complex(_)) => {
+            if let Some(r) = complex_pair(a, b).and_then(|(x, y)| complex_op(op, x, y)) {
+                return r;
+            }
+        }
         _ => {}
     }
     match op {
@@ -314,18 +361,20 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
                 Ok(Value::list(v))
             }
             (Tuple(x), Tuple(y)) => Ok(Value::tuple(x.items.iter().chain(y.items.iter()).cloned().collect())),
+            (Bytes(x), _) => crate::modules::bytes::concat(x, b),
             (Str(_), _) => Err(type_error(format!("can only concatenate str (not \"{}\") to str", type_name(b)))),
             (List(_), _) => Err(type_error(format!("can only concatenate list (not \"{}\") to list", type_name(b)))),
             (Tuple(_), _) => Err(type_error(format!("can only concatenate tuple (not \"{}\") to tuple", type_name(b)))),
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::Mul => match (a, b) {
-            (Str(_) | List(_) | Tuple(_), _) => repeat(a, b),
-            (_, Str(_) | List(_) | Tuple(_)) => repeat(b, a),
+            (Str(_) | List(_) | Tuple(_) | Bytes(_), _) => repeat(a, b),
+            (_, Str(_) | List(_) | Tuple(_) | Bytes(_)) => repeat(b, a),
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::Mod => match a {
             Str(s) => crate::modules::strings::percent_format(&s.s, b.clone()),
+            Bytes(x) => crate::modules::bytes::percent_format(x, b.clone()),
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor => match (a, b) {
@@ -344,6 +393,7 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
 }
 
 fn repeat(seq: &Value, n: &Value) -> PyResult {
+    use crate::runtime::alloc::{repeat_slice, repeat_str};
     let count = match n {
         Value::Int(i) => (*i).max(0) as usize,
         Value::Bool(b) => *b as usize,
@@ -352,22 +402,19 @@ fn repeat(seq: &Value, n: &Value) -> PyResult {
         _ => return Err(type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(n)))),
     };
     Ok(match seq {
-        Value::Str(s) => Value::str(s.s.repeat(count)),
-        Value::List(l) => {
-            let items = l.items.borrow();
-            let mut v = Vec::with_capacity(items.len() * count);
-            for _ in 0..count {
-                v.extend(items.iter().cloned());
+        Value::Str(s) => {
+            if s.s.len().checked_mul(count).is_none_or(|n| n > isize::MAX as usize) {
+                return Err(ex::overflow_error("repeated string is too long"));
             }
-            Value::list(v)
+            let text = repeat_str(&s.s, count)?;
+            Value::Str(Rc::new(crate::value::PyStr::with_chars(text.into(), s.chars * count)))
         }
-        Value::Tuple(t) => {
-            let mut v = Vec::with_capacity(t.items.len() * count);
-            for _ in 0..count {
-                v.extend(t.items.iter().cloned());
-            }
-            Value::tuple(v)
+        Value::Bytes(b) => {
+            let data = repeat_slice(&b.data.borrow(), count)?;
+            Value::Bytes(Rc::new(crate::value::PyBytes::new(data, b.mutable)))
         }
+        Value::List(l) => Value::list(repeat_slice(&l.items.borrow(), count)?),
+        Value::Tuple(t) => Value::tuple(repeat_slice(&t.items, count)?),
         _ => unreachable!("repeat of a non-sequence"),
     })
 }
@@ -550,7 +597,10 @@ fn float_op(op: BinOp, x: f64, y: f64) -> PyResult {
             Ok(v) => v,
             Err(e @ numeric::PowError::ZeroToNegative) => return Err(ex::zero_division(e.message())),
             Err(e @ numeric::PowError::Overflow) => return Err(ex::overflow_error(e.message())),
-            Err(numeric::PowError::Complex) => return Err(ex::value_error("complex numbers are not supported")),
+            // A negative number to a fractional power is complex, as in CPython.
+            Err(numeric::PowError::Complex) => {
+                return complex_op(op, Complex::new(x, 0.0), Complex::new(y, 0.0)).expect("** is a complex operation")
+            }
         },
         _ => return Err(unsupported(op, &Value::Float(x), &Value::Float(y))),
     }))
@@ -571,7 +621,8 @@ pub fn unary(op: UnaryOp, a: &Value) -> PyResult {
         (UnaryOp::Neg, Value::Bool(b)) => Ok(Value::Int(-(*b as i64))),
         (UnaryOp::Neg, Value::BigInt(b)) => Ok(Value::from_bigint(-(**b).clone())),
         (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
-        (UnaryOp::Pos, Value::Int(_) | Value::BigInt(_) | Value::Float(_)) => Ok(a.clone()),
+        (UnaryOp::Neg, Value::Complex(z)) => Ok(Value::complex(-z.re, -z.im)),
+        (UnaryOp::Pos, Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Complex(_)) => Ok(a.clone()),
         (UnaryOp::Pos, Value::Bool(b)) => Ok(Value::Int(*b as i64)),
         (UnaryOp::Invert, Value::Int(i)) => Ok(Value::Int(!i)),
         (UnaryOp::Invert, Value::Bool(b)) => Ok(Value::Int(!(*b as i64))),
@@ -686,7 +737,8 @@ pub fn slice_indices(s: &crate::value::PySlice, len: usize) -> PyResult<(i64, i6
     Ok((start, stop, step))
 }
 
-fn slice_positions(s: &crate::value::PySlice, len: usize) -> PyResult<Vec<usize>> {
+/// The positions a slice selects from `len` items.
+pub fn slice_positions(s: &crate::value::PySlice, len: usize) -> PyResult<Vec<usize>> {
     let (start, stop, step) = slice_indices(s, len)?;
     let mut out = Vec::new();
     let mut i = start;
@@ -735,10 +787,7 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
             }
         },
         Value::Str(s) => match key {
-            Value::Slice(sl) => {
-                let chars: Vec<char> = s.s.chars().collect();
-                Ok(Value::str(slice_positions(sl, chars.len())?.into_iter().map(|i| chars[i]).collect::<String>()))
-            }
+            Value::Slice(sl) => str_slice(s, sl),
             Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
                 let i = index_of(key, "string")?;
                 match norm_index(i, s.chars) {
@@ -762,6 +811,7 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
             }
         },
         Value::Dict(d) => dict_item(d, key, obj),
+        Value::Bytes(b) => crate::modules::bytes::get_item(b, key),
         Value::Instance(inst) => match dunder(&inst.class, sym::GETITEM) {
             Some(m) => {
                 let (obj, key) = (obj.clone(), key.clone());
@@ -823,6 +873,30 @@ fn dict_missing(owner: &Value, key: Value) -> PyResult {
     }
 }
 
+/// `items[s] = new` for a list or bytearray: a step-1 slice is replaced by `new` whatever its
+/// length; an extended slice must match it (`what` names the right side in the error).
+pub fn assign_slice<T>(items: &mut Vec<T>, s: &crate::value::PySlice, new: Vec<T>, what: &str) -> PyResult<()> {
+    let (start, stop, step) = slice_indices(s, items.len())?;
+    if step == 1 {
+        let stop = stop.max(start);
+        items.splice(start as usize..stop as usize, new);
+        return Ok(());
+    }
+    let pos = slice_positions(s, items.len())?;
+    if pos.len() != new.len() {
+        return Err(ex::value_error(format!(
+            "attempt to assign {} of size {} to extended slice of size {}",
+            what,
+            new.len(),
+            pos.len()
+        )));
+    }
+    for (p, x) in pos.into_iter().zip(new) {
+        items[p] = x;
+    }
+    Ok(())
+}
+
 /// `obj[key] = v`.
 pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
     match obj {
@@ -831,24 +905,7 @@ pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
                 let (l, s, v) = (l.clone(), s.clone(), v.clone());
                 run_async(|ctx| async move {
                     let new = protocol::iterate(&ctx, &v).await?;
-                    let mut items = l.items.borrow_mut();
-                    let (start, stop, step) = slice_indices(&s, items.len())?;
-                    if step == 1 {
-                        let stop = stop.max(start);
-                        items.splice(start as usize..stop as usize, new);
-                    } else {
-                        let pos = slice_positions(&s, items.len())?;
-                        if pos.len() != new.len() {
-                            return Err(ex::value_error(format!(
-                                "attempt to assign sequence of size {} to extended slice of size {}",
-                                new.len(),
-                                pos.len()
-                            )));
-                        }
-                        for (p, x) in pos.into_iter().zip(new) {
-                            items[p] = x;
-                        }
-                    }
+                    assign_slice(&mut l.items.borrow_mut(), &s, new, "sequence")?;
                     Ok(Value::None)
                 })
                 .map(|_| ())
@@ -866,6 +923,7 @@ pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
                 }
             }
         },
+        Value::Bytes(b) if b.mutable => crate::modules::bytes::set_item(b, &key, v),
         Value::Dict(d) => {
             let d = d.clone();
             keys::keyed(key, move |k| {
@@ -911,6 +969,7 @@ pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
                 }
             }
         },
+        Value::Bytes(b) if b.mutable => crate::modules::bytes::del_item(b, key),
         Value::Dict(d) => {
             let d = d.clone();
             keys::keyed(key.clone(), move |k| {
@@ -927,4 +986,25 @@ pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
         },
         _ => Err(type_error(format!("'{}' object does not support item deletion", type_name(obj)))),
     }
+}
+
+/// `s[start:stop:step]`. A step of 1 copies one run of the text, found by byte offsets
+/// (directly for ASCII), instead of collecting the whole string's characters.
+fn str_slice(s: &crate::value::PyStr, sl: &crate::value::PySlice) -> PyResult {
+    let (start, stop, step) = slice_indices(sl, s.chars)?;
+    if step == 1 {
+        let (start, stop) = (start.max(0) as usize, stop.max(0) as usize);
+        if stop <= start {
+            return Ok(Value::str(""));
+        }
+        if s.is_ascii() {
+            return Ok(Value::str(&s.s[start..stop]));
+        }
+        let mut offsets = s.s.char_indices().map(|(b, _)| b).chain(std::iter::once(s.s.len()));
+        let from = offsets.nth(start).unwrap_or(s.s.len());
+        let to = offsets.nth(stop - start - 1).unwrap_or(s.s.len());
+        return Ok(Value::str(&s.s[from..to]));
+    }
+    let chars: Vec<char> = s.s.chars().collect();
+    Ok(Value::str(slice_positions(sl, chars.len())?.into_iter().map(|i| chars[i]).collect::<String>()))
 }

@@ -85,7 +85,7 @@ fn int_true_division() {
 #[test]
 fn parse_int_literals() {
     for &(text, base, expected) in cases::PARSE_INT {
-        let got = parse_int(text, base).map(|v| v.to_string());
+        let got = parse_int(text, base).ok().map(|v| v.to_string());
         assert_eq!(got.as_deref(), expected, "int({text:?}, {base})");
     }
 }

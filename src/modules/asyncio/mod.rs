@@ -60,19 +60,8 @@ thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
 }
 
-fn native_class(module: &str, name: &str, bases: Vec<Rc<Class>>) -> Rc<Class> {
-    let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
-    Rc::new(Class::new(
-        intern(name),
-        name.to_string(),
-        intern(module),
-        bases,
-        mro,
-        crate::object::class::Layout::Native,
-    ))
-}
-
 fn init_state() -> State {
+    use crate::runtime::class_builder::native_class;
     let object = types().object.clone();
     let future_class = native_class("asyncio", "Future", vec![object.clone()]);
     let task_class = native_class("asyncio", "Task", vec![future_class.clone()]);

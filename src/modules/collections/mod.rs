@@ -1,106 +1,47 @@
-//! `list`, `tuple`, `dict`, `set` and `frozenset`: constructors and methods.
+//! The `collections` module: `deque` in Rust (`deque.rs`), the rest in coro (`lib.coro`,
+//! and the abstract base classes in `abc.coro`).
 
-mod dict;
-mod dunders;
-mod list;
-mod set;
+mod deque;
 
-use super::args::check_args;
-use super::builtins::constructor;
+use crate::intern::intern;
 use crate::object::class::Class;
-use crate::object::function::Args;
-use crate::object::instance::builtin_value;
-use crate::runtime::exceptions::type_error;
-use crate::runtime::protocol::iterate;
-use crate::runtime::{type_name, types};
+use crate::object::module::Module;
 use crate::value::Value;
-use crate::vm::native::run_async;
-use crate::vm::PyResult;
 use std::rc::Rc;
 
-pub fn install() {
-    let t = types();
-    constructor(&t.list, |a| {
-        check_args(a, "list", 0, 1)?;
-        let Some(src) = a.pos.first().cloned() else { return Ok(Value::list(Vec::new())) };
-        run_async(|ctx| async move { Ok(Value::list(iterate(&ctx, &src).await?)) })
-    });
-    constructor(&t.tuple, |a| {
-        check_args(a, "tuple", 0, 1)?;
-        let Some(src) = a.pos.first().cloned() else { return Ok(Value::tuple(Vec::new())) };
-        if let Value::Tuple(_) = src {
-            return Ok(src);
-        }
-        run_async(|ctx| async move { Ok(Value::tuple(iterate(&ctx, &src).await?)) })
-    });
-    list::install();
-    dict::install();
-    set::install();
-    dunders::install();
+pub const SOURCE: &str = include_str!("lib.coro");
+
+/// `collections.abc`: the names of `_collections_abc`.
+pub const ABC_SOURCE: &str = "from _collections_abc import *\n";
+
+/// The abstract base classes, shared by `collections.abc` and the modules that use them.
+pub const ABCS_SOURCE: &str = include_str!("abc.coro");
+
+struct Classes {
+    deque: Rc<Class>,
+    iter: Rc<Class>,
+    reverse_iter: Rc<Class>,
 }
 
-/// The receiver of a method of a builtin type, checked like CPython's method descriptors;
-/// for an instance of a subclass, the value it carries.
-fn receiver<'a>(a: &'a Args, class: &Rc<Class>, name: &str) -> PyResult<&'a Value> {
-    let Some(v) = a.pos.first() else {
-        return Err(type_error(format!("unbound method {}.{}() needs an argument", class.name, name)));
+thread_local! {
+    static CLASSES: Classes = Classes {
+        deque: deque::make_class(),
+        iter: deque::make_iter_class("_deque_iterator"),
+        reverse_iter: deque::make_iter_class("_deque_reverse_iterator"),
     };
-    if !types().class_of(v).is_subclass(class) {
-        let (class, typ) = (class.name, type_name(v));
-        // Special methods are slot wrappers in CPython, which word it differently.
-        return Err(type_error(if name.starts_with("__") {
-            format!("descriptor '{}' requires a '{}' object but received a '{}'", name, class, typ)
-        } else {
-            format!("descriptor '{}' for '{}' objects doesn't apply to a '{}' object", name, class, typ)
-        }));
-    }
-    Ok(builtin_value(v))
 }
 
-fn no_kwargs(a: &Args, class: &Rc<Class>, name: &str) -> PyResult<()> {
-    if a.kw.is_empty() {
-        Ok(())
-    } else {
-        Err(type_error(format!("{}.{}() takes no keyword arguments", class.name, name)))
-    }
+fn deque_class() -> Rc<Class> {
+    CLASSES.with(|c| c.deque.clone())
 }
 
-/// A method taking no arguments (`METH_NOARGS`): returns the receiver.
-fn noargs<'a>(a: &'a Args, class: &Rc<Class>, name: &str) -> PyResult<&'a Value> {
-    let me = receiver(a, class, name)?;
-    no_kwargs(a, class, name)?;
-    if a.pos.len() != 1 {
-        return Err(type_error(format!("{}.{}() takes no arguments ({} given)", class.name, name, a.pos.len() - 1)));
-    }
-    Ok(me)
+fn deque_iter_class(reverse: bool) -> Rc<Class> {
+    CLASSES.with(|c| if reverse { c.reverse_iter.clone() } else { c.iter.clone() })
 }
 
-/// A method taking exactly one argument (`METH_O`): returns the receiver and the argument.
-fn onearg<'a>(a: &'a Args, class: &Rc<Class>, name: &str) -> PyResult<(&'a Value, &'a Value)> {
-    let me = receiver(a, class, name)?;
-    no_kwargs(a, class, name)?;
-    if a.pos.len() != 2 {
-        return Err(type_error(format!(
-            "{}.{}() takes exactly one argument ({} given)",
-            class.name,
-            name,
-            a.pos.len() - 1
-        )));
-    }
-    Ok((me, &a.pos[1]))
-}
-
-/// A method taking `min..=max` positional arguments: the receiver and the arguments.
-fn varargs<'a>(
-    a: &'a Args,
-    class: &Rc<Class>,
-    name: &str,
-    min: usize,
-    max: usize,
-) -> PyResult<(&'a Value, &'a [Value])> {
-    let me = receiver(a, class, name)?;
-    no_kwargs(a, class, name)?;
-    let rest = &a.pos[1..];
-    check_args(&Args { pos: rest, kw: &[] }, name, min, max)?;
-    Ok((me, rest))
+pub fn make_module() -> Rc<Module> {
+    let m = Rc::new(Module::new(intern("collections")));
+    m.set(intern("__name__"), Value::str("collections"));
+    m.set(intern("deque"), Value::Class(deque_class()));
+    m
 }

@@ -497,7 +497,7 @@ fn justify(a: &Args, name: &str) -> PyResult {
         "ljust" => 0,
         _ => marg,
     };
-    let mut out = String::with_capacity(s.s.len() + marg as usize);
+    let mut out = crate::runtime::alloc::string_with_capacity(s.s.len() + marg as usize * fill.len_utf8())?;
     out.extend(std::iter::repeat_n(fill, left as usize));
     out.push_str(&s.s);
     out.extend(std::iter::repeat_n(fill, (marg - left) as usize));
@@ -512,7 +512,7 @@ fn zfill(a: &Args) -> PyResult {
         return Ok(a.pos[0].clone());
     }
     check_len(width)?;
-    let zeros = "0".repeat((width - len) as usize);
+    let zeros = crate::runtime::alloc::repeat_str("0", (width - len) as usize)?;
     let text: &str = &s.s;
     Ok(Value::str(match text.strip_prefix(['+', '-']) {
         Some(rest) => format!("{}{}{}", &text[..1], zeros, rest),
@@ -540,6 +540,7 @@ fn expandtabs(a: &Args) -> PyResult {
                 if tabsize > 0 {
                     let n = tabsize - col % tabsize;
                     check_len(out.len() as i64 + n)?;
+                    out.try_reserve(n as usize).map_err(|_| crate::runtime::exceptions::memory_error())?;
                     out.extend(std::iter::repeat_n(' ', n as usize));
                     col += n;
                 }

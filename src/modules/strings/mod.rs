@@ -3,7 +3,7 @@
 mod format;
 mod methods;
 mod percent;
-mod unicode;
+pub mod unicode;
 
 use super::builtins::{constructor, index_arg, method};
 use crate::intern::intern;
@@ -17,7 +17,7 @@ use crate::vm::native::run_async;
 use crate::vm::PyResult;
 use std::rc::Rc;
 
-pub use percent::percent_format;
+pub use percent::{percent_format, percent_format_bytes};
 pub use unicode::is_printable;
 
 pub fn install() {
@@ -26,6 +26,7 @@ pub fn install() {
     method(&t.str, "join", join);
     method(&t.str, "format", format::format);
     method(&t.str, "format_map", format::format_map);
+    method(&t.str, "encode", encode);
     for &(name, f) in methods::METHODS {
         method(&t.str, name, f);
     }
@@ -69,11 +70,36 @@ fn str_new(a: &Args) -> PyResult {
             return Err(type_error(format!("str() argument '{}' must be str, not {}", name, type_name(v))));
         }
     }
+    let text =
+        |v: Option<Value>, default: &str| v.and_then(|v| v.as_str().map(str::to_string)).unwrap_or(default.into());
+    if let Some(data) = object.as_ref().and_then(crate::modules::bytes::buffer) {
+        return Ok(Value::str(crate::runtime::codecs::decode(
+            &data,
+            &text(encoding, "utf-8"),
+            &text(errors, "strict"),
+        )?));
+    }
     Err(type_error(match object {
         Some(Value::Str(_)) => "decoding str is not supported".to_string(),
         Some(v) => format!("decoding to str: need a bytes-like object, {} found", type_name(&v)),
         None => "decoding to str: need a bytes-like object, NoneType found".to_string(),
     }))
+}
+
+/// `s.encode(encoding='utf-8', errors='strict')`.
+fn encode(a: &Args) -> PyResult {
+    let (s, args) = with_keywords(a, "encode", &["encoding", "errors"])?;
+    let text = |v: &Option<Value>, name: &str, default: &str| match v {
+        None => Ok(default.to_string()),
+        Some(Value::Str(t)) => Ok(t.s.to_string()),
+        Some(other) => Err(type_error(format!("encode() argument '{}' must be str, not {}", name, type_name(other)))),
+    };
+    let encoding = text(&args[0], "encoding", "utf-8")?;
+    let errors = text(&args[1], "errors", "strict")?;
+    if encoding == "utf-8" {
+        return Ok(Value::bytes(s.s.as_bytes().to_vec()));
+    }
+    Ok(Value::bytes(crate::runtime::codecs::encode(&s.s, &encoding, &errors)?))
 }
 
 /// The `str` receiver of a method, with CPython's errors for an unbound call.
@@ -184,7 +210,7 @@ const MAX_LEN: i64 = 1 << 40;
 /// `MemoryError` unless a result of `len` code points is reasonable to build.
 fn check_len(len: i64) -> PyResult<()> {
     if len > MAX_LEN {
-        return Err(crate::runtime::exceptions::raise("MemoryError", ""));
+        return Err(crate::runtime::exceptions::memory_error());
     }
     Ok(())
 }

@@ -17,7 +17,18 @@ use num_traits::ToPrimitive;
 /// `fmt % args`.
 pub fn percent_format(fmt: &str, args: Value) -> PyResult {
     let fmt = fmt.to_string();
-    run_async(|ctx| async move { Ok(Value::str(render(&ctx, &fmt, args).await?)) })
+    run_async(|ctx| async move { Ok(Value::str(render(&ctx, &fmt, args, false).await?)) })
+}
+
+/// `fmt % args` for a bytes (or, with `mutable`, bytearray) format. The format is handled
+/// as the Latin-1 text of its bytes, and so is what each conversion makes.
+pub fn percent_format_bytes(fmt: &[u8], args: Value, mutable: bool) -> PyResult {
+    let fmt: String = fmt.iter().map(|&b| b as char).collect();
+    run_async(move |ctx| async move {
+        let text = render(&ctx, &fmt, args, true).await?;
+        let data = text.chars().map(|c| c as u8).collect();
+        Ok(Value::Bytes(std::rc::Rc::new(crate::value::PyBytes::new(data, mutable))))
+    })
 }
 
 /// Whether CPython's `PyMapping_Check` holds (the type has `__getitem__`) for a `%` argument
@@ -52,9 +63,11 @@ impl Cursor {
     }
 }
 
-async fn render(ctx: &Ctx, fmt: &str, args: Value) -> PyResult<String> {
+/// With `bytes`, the rules of bytes formatting: `%s` takes bytes-like objects, `%r` is
+/// `ascii()`, `%c` makes one byte.
+async fn render(ctx: &Ctx, fmt: &str, args: Value, bytes: bool) -> PyResult<String> {
     let dict = match &args {
-        Value::Tuple(_) | Value::Str(_) => None,
+        Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) => None,
         other if is_mapping(other) => Some(other.clone()),
         _ => None,
     };
@@ -73,7 +86,9 @@ async fn render(ctx: &Ctx, fmt: &str, args: Value) -> PyResult<String> {
         };
         if let Some(key) = &spec.key {
             let Some(d) = &dict else { return Err(type_error("format requires a mapping")) };
-            let v = ctx.resolve(ops::get_item(d, &Value::str(key.as_str()))).await?;
+            let key =
+                if bytes { Value::bytes(key.chars().map(|c| c as u8).collect()) } else { Value::str(key.as_str()) };
+            let v = ctx.resolve(ops::get_item(d, &key)).await?;
             cur = Cursor { args: v, arglen: -1, argidx: -2 };
         }
         let width = count(&mut cur, spec.width)?;
@@ -81,15 +96,24 @@ async fn render(ctx: &Ctx, fmt: &str, args: Value) -> PyResult<String> {
         let precision = count(&mut cur, spec.precision)?;
         super::check_len(precision.unwrap_or(0))?;
         let v = cur.next()?;
-        out.push_str(&convert(ctx, &spec, v, width, precision).await?);
+        let text = if bytes {
+            convert_for_bytes(ctx, &spec, v, width, precision).await?
+        } else {
+            convert(ctx, &spec, v, width, precision).await?
+        };
+        out.push_str(&text);
         if dict.is_some() && cur.argidx < cur.arglen {
-            return Err(type_error("not all arguments converted during string formatting"));
+            return Err(not_all_converted(bytes));
         }
     }
     if cur.argidx < cur.arglen && dict.is_none() {
-        return Err(type_error("not all arguments converted during string formatting"));
+        return Err(not_all_converted(bytes));
     }
     Ok(out)
+}
+
+fn not_all_converted(bytes: bool) -> crate::vm::Flow {
+    type_error(format!("not all arguments converted during {} formatting", if bytes { "bytes" } else { "string" }))
 }
 
 /// A width or precision: digits, or `*` taken from the arguments.
@@ -136,6 +160,9 @@ async fn convert(
         }
         'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
             let n = int_value(ctx, spec.conv, &v).await?;
+            if matches!(spec.conv, 'd' | 'i' | 'u') {
+                crate::numeric::int_to_decimal(&n).map_err(value_error)?;
+            }
             percent_int(&n, spec, width, precision)
         }
         'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
@@ -144,6 +171,58 @@ async fn convert(
         }
         _ => return Err(value_error(spec.unsupported_message())),
     })
+}
+
+/// A conversion of bytes formatting, as Latin-1 text.
+async fn convert_for_bytes(
+    ctx: &Ctx,
+    spec: &PercentSpec,
+    v: Value,
+    width: Option<i64>,
+    precision: Option<i64>,
+) -> PyResult<String> {
+    let latin1 = |data: &[u8]| data.iter().map(|&b| b as char).collect::<String>();
+    match spec.conv {
+        's' | 'b' => {
+            let no_buffer = || {
+                type_error(format!(
+                    "%b requires a bytes-like object, or an object that implements __bytes__, not '{}'",
+                    type_name(&v)
+                ))
+            };
+            let data = match (crate::modules::bytes::buffer(&v), &v) {
+                (Some(data), _) => data,
+                (None, Value::Instance(inst)) => {
+                    let Some(m) = dunder(&inst.class, crate::intern::intern("__bytes__")) else {
+                        return Err(no_buffer());
+                    };
+                    match ctx.call(m, vec![v.clone()]).await? {
+                        Value::Bytes(b) => b.data.borrow().clone(),
+                        other => {
+                            return Err(type_error(format!(
+                                "__bytes__ returned non-bytes (type {})",
+                                type_name(&other)
+                            )))
+                        }
+                    }
+                }
+                _ => return Err(no_buffer()),
+            };
+            Ok(percent_str(&latin1(&data), spec, width, precision))
+        }
+        'r' | 'a' => Ok(percent_str(&ascii_escape(&protocol::repr(ctx, &v).await?), spec, width, precision)),
+        'c' => {
+            let byte = match &v {
+                Value::Bytes(b) if b.data.borrow().len() == 1 => b.data.borrow()[0],
+                Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+                    to_bigint(&v).and_then(|n| n.to_u8()).ok_or_else(|| overflow_error("%c arg not in range(256)"))?
+                }
+                _ => return Err(type_error("%c requires an integer in range(256) or a single byte")),
+            };
+            Ok(percent_str(&latin1(&[byte]), spec, width, precision))
+        }
+        _ => convert(ctx, spec, v, width, precision).await,
+    }
 }
 
 /// The integer a `%d`-style conversion shows: ints as they are, floats truncated (for

@@ -214,8 +214,14 @@ pub async fn hash_key(ctx: &Ctx, v: Value) -> PyResult<HashKey> {
 }
 
 /// The key for a value when no script code is needed to hash it.
-/// `TypeError: unhashable type: 'list'`.
+/// `TypeError: unhashable type: 'list'`. A tuple is unhashable because an item is, and
+/// CPython names the item's type.
 pub fn unhashable(v: &Value) -> Flow {
+    if let Value::Tuple(t) = v {
+        if let Some(item) = t.items.iter().find(|x| matches!(hash_value(x), Err(Unhashable::Type))) {
+            return unhashable(item);
+        }
+    }
     type_error(format!("unhashable type: '{}'", type_name(v)))
 }
 
@@ -392,6 +398,7 @@ async fn order(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
     }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Ok(from_ord(x.s.cmp(&y.s))),
+        (Value::Bytes(x), Value::Bytes(y)) => Ok(from_ord(x.data.borrow().as_slice().cmp(y.data.borrow().as_slice()))),
         (Value::List(x), Value::List(y)) => {
             let (x, y) = (x.items.borrow().clone(), y.items.borrow().clone());
             seq_order(ctx, op, &x, &y).await
@@ -442,6 +449,7 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
             Value::Str(sub) => Ok(s.s.contains(&*sub.s)),
             _ => Err(type_error(format!("'in <string>' requires string as left operand, not {}", type_name(item)))),
         },
+        Value::Bytes(b) => crate::modules::bytes::contains(b, item),
         Value::Dict(d) => dict_contains(ctx, d, item).await,
         Value::Set(s) => {
             let key = hash_key(ctx, item.clone()).await?;
@@ -517,11 +525,10 @@ pub fn get_iter(v: &Value) -> PyResult {
         Value::List(l) => NativeIter::List { list: l.clone(), index: 0 },
         Value::Tuple(t) => NativeIter::Tuple { tuple: t.clone(), index: 0 },
         Value::Str(s) => NativeIter::Str { s: s.clone(), byte: 0 },
+        Value::Bytes(b) => NativeIter::Bytes { bytes: b.clone(), index: 0 },
         Value::Range(r) => NativeIter::Range { next: r.start, remaining: r.len(), step: r.step },
         Value::Dict(d) => NativeIter::Dict { dict: d.clone(), kind: DictViewKind::Keys, index: 0, len: d.len() },
-        Value::Set(s) => {
-            NativeIter::Values { items: s.items.borrow().iter().map(|k| k.value.clone()).collect(), index: 0 }
-        }
+        Value::Set(s) => NativeIter::Set { set: s.clone(), pos: 0, len: s.len() },
         Value::Iter(_) => return Ok(v.clone()),
         Value::Generator(g) if g.is_plain_generator() => return Ok(v.clone()),
         Value::Wrapper(w) => match &**w {
@@ -606,6 +613,8 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
         NativeIter::Map { func, inners } => Kind::Map(func.clone(), inners.clone()),
         NativeIter::Filter { func, inner } => Kind::Filter(func.clone(), inner.clone()),
         NativeIter::GetItem { obj, index } => Kind::GetItem(obj.clone(), *index),
+        NativeIter::Dict { .. } => return Err(ex::runtime_error("dictionary changed size during iteration")),
+        NativeIter::Set { .. } => return Err(ex::runtime_error("Set changed size during iteration")),
         _ => return Ok(None),
     };
     let result = match kind {
@@ -702,7 +711,17 @@ pub async fn iterate(ctx: &Ctx, v: &Value) -> PyResult<Vec<Value>> {
         _ => {}
     }
     let it = ctx.resolve(get_iter(v)).await?;
-    let mut out = Vec::new();
+    // A range's length is known: reserve it all, so a huge one fails at once with
+    // MemoryError (CPython's length hint) instead of growing until memory runs out.
+    let mut out = match &it {
+        Value::Iter(cell) => match &*cell.borrow() {
+            NativeIter::Range { remaining, .. } => {
+                crate::runtime::alloc::vec_with_capacity((*remaining).max(0) as usize)?
+            }
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
     while let Some(x) = next_item(ctx, &it).await? {
         out.push(x);
     }
@@ -715,12 +734,26 @@ pub fn unpack_fast(v: &Value, n: usize) -> Option<PyResult<Vec<Value>>> {
         Value::List(l) => l.items.borrow().clone(),
         Value::Tuple(t) => t.items.to_vec(),
         Value::Str(s) => s.s.chars().map(|c| Value::str(c.to_string())).collect(),
-        Value::Range(_) | Value::Dict(_) | Value::Set(_) => collect_simple(v)?,
+        Value::Bytes(b) => b.data.borrow().iter().map(|&x| Value::Int(x as i64)).collect(),
+        // Only as many items as the targets need are taken from a range of the wrong length.
+        Value::Range(r) if n != usize::MAX && r.len() != n as i64 => {
+            let got = r.len().max(0) as usize;
+            (0..got.min(n)).map(|i| Value::Int(r.start + i as i64 * r.step)).collect()
+        }
+        Value::Range(r) => match crate::runtime::alloc::vec_with_capacity(r.len().max(0) as usize) {
+            Ok(mut out) => {
+                out.extend((0..r.len()).map(|i| Value::Int(r.start + i * r.step)));
+                out
+            }
+            Err(e) => return Some(Err(e)),
+        },
+        Value::Dict(_) | Value::Set(_) => collect_simple(v)?,
         Value::Iter(_) | Value::Generator(_) | Value::Instance(_) | Value::Wrapper(_) => return None,
         _ => return Some(Err(type_error(format!("cannot unpack non-iterable {} object", type_name(v))))),
     };
-    if n != usize::MAX && items.len() != n {
-        let msg = if items.len() > n {
+    let too_many = matches!(v, Value::Range(r) if n != usize::MAX && r.len() > n as i64);
+    if n != usize::MAX && (items.len() != n || too_many) {
+        let msg = if too_many || items.len() > n {
             format!("too many values to unpack (expected {})", n)
         } else {
             format!("not enough values to unpack (expected {}, got {})", n, items.len())

@@ -23,8 +23,10 @@ pub fn scalar_repr(v: &Value) -> Option<CompactString> {
         Value::None => "None".into(),
         Value::Bool(b) => if *b { "True" } else { "False" }.into(),
         Value::Int(i) => itoa::Buffer::new().format(*i).into(),
-        Value::BigInt(b) => b.to_string().into(),
+        // Past the conversion limit the slow path raises.
+        Value::BigInt(b) => crate::numeric::int_to_decimal(b).ok()?.into(),
         Value::Float(f) => crate::pyfmt::float_repr(*f).into(),
+        Value::Complex(z) => crate::pyfmt::complex_repr(z.re, z.im).into(),
         _ => return None,
     })
 }
@@ -32,10 +34,12 @@ pub fn scalar_repr(v: &Value) -> Option<CompactString> {
 pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, String> {
     Box::pin(async move {
         Ok(match v {
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) => {
+            Value::BigInt(b) => crate::numeric::int_to_decimal(b).map_err(crate::runtime::exceptions::value_error)?,
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Complex(_) => {
                 scalar_repr(v).expect("a scalar").into()
             }
             Value::Str(s) => str_repr(&s.s),
+            Value::Bytes(b) => crate::modules::bytes::repr(b),
             Value::List(l) => {
                 let items = l.items.borrow().clone();
                 let Some(_g) = guard.enter(v) else { return Ok("[...]".into()) };
@@ -124,7 +128,7 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                     format!("<class '{}.{}'>", c.module, c.qualname)
                 }
             }
-            Value::Module(m) => format!("<module '{}'>", m.name),
+            Value::Module(m) => crate::import::module_repr(m),
             Value::Generator(g) => format!("<{} object {} at {}>", g.type_name(), g.qualname(), addr(v)),
             Value::Iter(it) => format!("<{} object at {}>", it.borrow().type_name(), addr(v)),
             Value::Wrapper(w) => match &**w {
@@ -252,6 +256,13 @@ pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
                         };
                         return Ok(format!("{} ({} sub-exception{})", msg, n, if n == 1 { "" } else { "s" }));
                     }
+                    let class = &inst.class;
+                    let decode = class.is_subclass(types().exc("UnicodeDecodeError"));
+                    if decode || class.is_subclass(types().exc("UnicodeEncodeError")) {
+                        if let Some(msg) = crate::runtime::codecs::unicode_error_message(decode, &args) {
+                            return Ok(msg);
+                        }
+                    }
                     return match args.len() {
                         0 => Ok(String::new()),
                         1 if inst.class.is_subclass(types().exc("KeyError")) => repr(ctx, &args[0], &guard).await,
@@ -287,6 +298,10 @@ pub async fn format(ctx: &Ctx, v: &Value, spec: &str) -> PyResult<String> {
         Value::Float(f) => {
             let sp = parse_format_spec(spec).map_err(|e| fail(e, v))?;
             format_float(*f, &sp).map_err(|e| fail(e, v))
+        }
+        Value::Complex(z) if !spec.is_empty() => {
+            let sp = parse_format_spec(spec).map_err(|e| fail(e, v))?;
+            crate::pyfmt::format_complex(z.re, z.im, &sp).map_err(|e| fail(e, v))
         }
         Value::Instance(inst) => {
             if let Some(m) = dunder(&inst.class, sym::FORMAT) {

@@ -1,0 +1,128 @@
+//! `bytes(...)` and `bytearray(...)`: from nothing, a count, a str with an encoding, a
+//! buffer, an object's `__bytes__`, or an iterable of ints.
+
+use super::buffer;
+use crate::intern::intern;
+use crate::modules::builtins::{constructor, index_arg};
+use crate::object::function::Args;
+use crate::runtime::exceptions::{self as ex, type_error};
+use crate::runtime::protocol::{self, dunder};
+use crate::runtime::{codecs, type_name, types};
+use crate::value::{PyBytes, Value};
+use crate::vm::native::{run_async, Ctx};
+use crate::vm::PyResult;
+use std::rc::Rc;
+
+pub(super) fn install() {
+    let t = types();
+    constructor(&t.bytes, |a| new(a, false));
+    constructor(&t.bytearray, |a| new(a, true));
+}
+
+fn new(a: &Args, mutable: bool) -> PyResult {
+    let name = if mutable { "bytearray" } else { "bytes" };
+    if a.pos.len() > 3 {
+        return Err(type_error(format!("{}() takes at most 3 arguments ({} given)", name, a.pos.len())));
+    }
+    let names = ["source", "encoding", "errors"];
+    let mut args: Vec<Option<Value>> = vec![None; 3];
+    for (slot, v) in args.iter_mut().zip(a.pos) {
+        *slot = Some(v.clone());
+    }
+    for (k, v) in a.kw {
+        let Some(i) = names.iter().position(|n| *n == k.as_str()) else {
+            return Err(type_error(format!("'{}' is an invalid keyword argument for {}()", k, name)));
+        };
+        if args[i].is_some() {
+            return Err(type_error(format!(
+                "argument for {}() given by name ('{}') and position ({})",
+                name,
+                k,
+                i + 1
+            )));
+        }
+        args[i] = Some(v.clone());
+    }
+    let [source, encoding, errors] = [args[0].take(), args[1].take(), args[2].take()];
+    let text_arg = |v: &Option<Value>, what: &str| -> PyResult<Option<String>> {
+        match v {
+            None => Ok(None),
+            Some(Value::Str(s)) => Ok(Some(s.s.to_string())),
+            Some(other) => {
+                Err(type_error(format!("{}() argument '{}' must be str, not {}", name, what, type_name(other))))
+            }
+        }
+    };
+    let (encoding, errors) = (text_arg(&encoding, "encoding")?, text_arg(&errors, "errors")?);
+    let make = move |data: Vec<u8>| Value::Bytes(Rc::new(PyBytes::new(data, mutable)));
+    let Some(source) = source else {
+        if encoding.is_some() || errors.is_some() {
+            return Err(type_error(format!(
+                "{} without a string argument",
+                if encoding.is_some() { "encoding" } else { "errors" }
+            )));
+        }
+        return Ok(make(Vec::new()));
+    };
+    if let Value::Str(s) = &source {
+        let Some(encoding) = encoding else { return Err(type_error("string argument without an encoding")) };
+        return Ok(make(codecs::encode(&s.s, &encoding, errors.as_deref().unwrap_or("strict"))?));
+    }
+    if encoding.is_some() {
+        return Err(type_error("encoding without a string argument"));
+    }
+    if errors.is_some() {
+        return Err(type_error("errors without a string argument"));
+    }
+    if let Some(data) = buffer(&source) {
+        return Ok(make(data));
+    }
+    match &source {
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+            let n = index_arg(&source)?;
+            if n < 0 {
+                return Err(ex::value_error("negative count"));
+            }
+            if n > 1 << 40 {
+                return Err(ex::raise("MemoryError", ""));
+            }
+            return Ok(make(vec![0; n as usize]));
+        }
+        Value::Float(_) | Value::None => {
+            return Err(type_error(format!("cannot convert '{}' object to {}", type_name(&source), name)));
+        }
+        _ => {}
+    }
+    run_async(move |ctx| async move {
+        if let Value::Instance(inst) = &source {
+            if let Some(m) = dunder(&inst.class, intern("__bytes__")) {
+                let r = ctx.call(m, vec![source.clone()]).await?;
+                return match &r {
+                    Value::Bytes(b) if !b.mutable => Ok(make(b.data.borrow().clone())),
+                    other => Err(type_error(format!("__bytes__ returned non-bytes (type {})", type_name(other)))),
+                };
+            }
+        }
+        if protocol::get_iter(&source).is_err() {
+            return Err(type_error(format!("cannot convert '{}' object to {}", type_name(&source), name)));
+        }
+        Ok(make(bytes_from_source(&ctx, &source, mutable).await?))
+    })
+}
+
+/// The bytes of a buffer, or of an iterable of ints in range(256).
+/// A bytearray's errors say `byte must be ...`, a bytes's `bytes must be ...`.
+pub(super) async fn bytes_from_source(ctx: &Ctx, v: &Value, mutable: bool) -> PyResult<Vec<u8>> {
+    if let Some(data) = buffer(v) {
+        return Ok(data);
+    }
+    let items = protocol::iterate(ctx, v).await?;
+    let msg = if mutable { "byte must be in range(0, 256)" } else { "bytes must be in range(0, 256)" };
+    items
+        .iter()
+        .map(|x| {
+            let n = index_arg(x)?;
+            u8::try_from(n).map_err(|_| ex::value_error(msg))
+        })
+        .collect()
+}

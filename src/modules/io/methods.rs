@@ -1,0 +1,393 @@
+//! The methods and attributes of file objects (`read`, `readline`, `write`, `seek`, ...),
+//! shared by `_io`'s file classes, with CPython's checks and messages.
+
+use super::errors::{closed_file, file_error, unsupported};
+use super::file::{FileObj, Kind, Stream};
+use crate::intern::intern;
+use crate::modules::args::check_args;
+use crate::modules::builtins::{method, native};
+use crate::object::class::Class;
+use crate::object::function::{Args, NativeFn};
+use crate::object::instance::Instance;
+use crate::object::Wrapper;
+use crate::runtime::exceptions::{stop_iteration, type_error, value_error};
+use crate::runtime::protocol::str_repr;
+use crate::runtime::type_name;
+use crate::value::Value;
+use crate::vm::PyResult;
+use std::cell::RefMut;
+use std::io::SeekFrom;
+use std::rc::Rc;
+
+fn this(a: &Args) -> PyResult<Rc<Instance>> {
+    match a.pos.first() {
+        Some(Value::Instance(i)) if i.native::<FileObj>().is_some() => Ok(i.clone()),
+        _ => Err(type_error("descriptor requires a file object")),
+    }
+}
+
+/// The file behind `self`, checked to be open.
+fn open_file(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
+    let f = inst.native::<FileObj>().expect("file payload");
+    if f.closed() {
+        return Err(closed_file());
+    }
+    Ok(f)
+}
+
+fn readable_file(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
+    let f = open_file(inst)?;
+    if !f.readable {
+        return Err(unsupported(if f.kind == Kind::Text { "not readable" } else { "read" }));
+    }
+    Ok(f)
+}
+
+fn writable_file(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
+    let f = open_file(inst)?;
+    if !f.writable {
+        return Err(unsupported(if f.kind == Kind::Text { "not writable" } else { "write" }));
+    }
+    Ok(f)
+}
+
+/// A size argument: None or negative means everything.
+fn size_arg(a: &Args, name: &str, strict_int: bool) -> PyResult<Option<usize>> {
+    if !a.kw.is_empty() {
+        return Err(type_error(format!("{}() takes no keyword arguments", name)));
+    }
+    check_args(a, name, 1, 2)?;
+    match a.pos.get(1) {
+        None => Ok(None),
+        Some(Value::None) if !strict_int => Ok(None),
+        Some(Value::Int(n)) => Ok(usize::try_from(*n).ok()),
+        Some(Value::Bool(b)) => Ok(Some(*b as usize)),
+        Some(other) if strict_int => {
+            Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(other))))
+        }
+        Some(other) => Err(type_error(format!("argument should be integer or None, not '{}'", type_name(other)))),
+    }
+}
+
+/// Bytes for scripts; binary files wait on the bytes type.
+fn bytes_value(b: Vec<u8>) -> PyResult {
+    Ok(Value::bytes(b))
+}
+
+/// The bytes of a bytes-like argument (`bytes`, `bytearray`, `memoryview`).
+fn bytes_arg(v: &Value) -> PyResult<Vec<u8>> {
+    crate::modules::bytes::buffer(v)
+        .ok_or_else(|| type_error(format!("a bytes-like object is required, not '{}'", type_name(v))))
+}
+
+fn read(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let n = size_arg(a, "read", false)?;
+    let mut f = readable_file(&inst)?;
+    if f.kind == Kind::Text {
+        return f.read_text(n).map(Value::str).map_err(file_error);
+    }
+    let b = f.read_bytes(n).map_err(file_error)?;
+    bytes_value(b)
+}
+
+fn read_line_value(f: &mut FileObj, limit: Option<usize>) -> PyResult {
+    if f.kind == Kind::Text {
+        return f.read_line(limit).map(Value::str).map_err(file_error);
+    }
+    let b = f.read_line_bytes(limit).map_err(file_error)?;
+    bytes_value(b)
+}
+
+fn is_empty(v: &Value) -> bool {
+    matches!(v, Value::Str(s) if s.s.is_empty())
+}
+
+fn readline(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let n = size_arg(a, "readline", true)?;
+    let mut f = readable_file(&inst)?;
+    read_line_value(&mut f, n)
+}
+
+fn readlines(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let hint = size_arg(a, "readlines", false)?.filter(|&h| h > 0);
+    let mut f = readable_file(&inst)?;
+    let (mut lines, mut total) = (Vec::new(), 0);
+    loop {
+        let line = read_line_value(&mut f, None)?;
+        if is_empty(&line) {
+            break;
+        }
+        if let Value::Str(s) = &line {
+            total += s.chars;
+        }
+        lines.push(line);
+        if hint.is_some_and(|h| total >= h) {
+            break;
+        }
+    }
+    Ok(Value::list(lines))
+}
+
+fn next(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    next_line(&inst)?.ok_or_else(|| stop_iteration(None))
+}
+
+/// The next line for iteration, or None at the end.
+pub fn next_line(inst: &Instance) -> PyResult<Option<Value>> {
+    let mut f = readable_file(inst)?;
+    let line = read_line_value(&mut f, None)?;
+    Ok(if is_empty(&line) { None } else { Some(line) })
+}
+
+fn iter(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    open_file(&inst)?;
+    Ok(a.pos[0].clone())
+}
+
+/// Writes one value: text to a text file, bytes to a binary one. Returns the count written.
+fn write_value(f: &mut FileObj, v: &Value) -> PyResult<i64> {
+    if f.kind == Kind::Text {
+        let Value::Str(s) = v else {
+            return Err(type_error(format!("write() argument must be str, not {}", type_name(v))));
+        };
+        f.write_text(&s.s).map_err(file_error)?;
+        return Ok(s.chars as i64);
+    }
+    let b = bytes_arg(v)?;
+    f.write_bytes(&b).map_err(file_error)?;
+    Ok(b.len() as i64)
+}
+
+fn write(a: &Args) -> PyResult {
+    check_args(a, "write", 2, 2)?;
+    let inst = this(a)?;
+    let mut f = writable_file(&inst)?;
+    write_value(&mut f, &a.pos[1]).map(Value::Int)
+}
+
+fn writelines(a: &Args) -> PyResult {
+    check_args(a, "writelines", 2, 2)?;
+    let inst = this(a)?;
+    writable_file(&inst)?;
+    if let Some(items) = crate::runtime::protocol::unpack_fast(&a.pos[1], usize::MAX) {
+        return write_items(&inst, &items?);
+    }
+    // A generator or other iterable: its items come through the VM.
+    let iterable = a.pos[1].clone();
+    crate::vm::native::run_async(move |ctx| async move {
+        let items = crate::runtime::protocol::iterate(&ctx, &iterable).await?;
+        write_items(&inst, &items)
+    })
+}
+
+fn write_items(inst: &Instance, items: &[Value]) -> PyResult {
+    let mut f = writable_file(inst)?;
+    for item in items {
+        write_value(&mut f, item)?;
+    }
+    Ok(Value::None)
+}
+
+fn int_arg(v: &Value) -> PyResult<i64> {
+    match v {
+        Value::Int(n) => Ok(*n),
+        Value::Bool(b) => Ok(*b as i64),
+        other => Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(other)))),
+    }
+}
+
+fn seek(a: &Args) -> PyResult {
+    check_args(a, "seek", 2, 3)?;
+    let inst = this(a)?;
+    let offset = int_arg(&a.pos[1])?;
+    let whence = a.pos.get(2).map(int_arg).transpose()?.unwrap_or(0);
+    let mut f = open_file(&inst)?;
+    let text = f.kind == Kind::Text;
+    let target = match whence {
+        0 if offset < 0 && text => return Err(value_error(format!("negative seek position {}", offset))),
+        0 if offset < 0 => return Err(crate::runtime::os_error::os_error(22, None, None)),
+        0 => SeekFrom::Start(offset as u64),
+        1 if text && offset != 0 => return Err(unsupported("can't do nonzero cur-relative seeks")),
+        1 => SeekFrom::Current(offset),
+        2 if text && offset != 0 => return Err(unsupported("can't do nonzero end-relative seeks")),
+        2 => SeekFrom::End(offset),
+        _ if text => {
+            return Err(value_error(format!("invalid whence ({}, should be 0, 1 or 2)", whence)));
+        }
+        _ => return Err(crate::runtime::os_error::os_error(22, None, None)),
+    };
+    f.seek(target).map(|p| Value::Int(p as i64)).map_err(file_error)
+}
+
+fn tell(a: &Args) -> PyResult {
+    check_args(a, "tell", 1, 1)?;
+    let inst = this(a)?;
+    let mut f = open_file(&inst)?;
+    f.position().map(|p| Value::Int(p as i64)).map_err(file_error)
+}
+
+fn truncate(a: &Args) -> PyResult {
+    check_args(a, "truncate", 1, 2)?;
+    let inst = this(a)?;
+    let size = match a.pos.get(1) {
+        None | Some(Value::None) => None,
+        Some(v) => Some(int_arg(v)?),
+    };
+    let mut f = open_file(&inst)?;
+    if !f.writable {
+        return Err(unsupported(if f.kind == Kind::Text { "truncate" } else { "File not open for writing" }));
+    }
+    if size.is_some_and(|n| n < 0) {
+        return Err(crate::runtime::os_error::os_error(22, None, None));
+    }
+    f.truncate(size.map(|n| n as u64)).map(|p| Value::Int(p as i64)).map_err(file_error)
+}
+
+fn flush(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let mut f = open_file(&inst)?;
+    f.flush_writes().map_err(file_error)?;
+    if matches!(f.stream, Some(Stream::Stdout)) {
+        crate::runtime::output::flush();
+    }
+    Ok(Value::None)
+}
+
+fn close(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let mut f = inst.native::<FileObj>().expect("file payload");
+    if matches!(f.stream, Some(Stream::Stdout)) {
+        crate::runtime::output::flush();
+    }
+    f.close().map_err(file_error)?;
+    Ok(Value::None)
+}
+
+fn exit(a: &Args) -> PyResult {
+    close(&Args { pos: &a.pos[..1], kw: &[] })
+}
+
+fn enter(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    open_file(&inst)?;
+    Ok(a.pos[0].clone())
+}
+
+/// For the queries CPython answers on a closed file with this message (no full stop).
+fn open_for_query(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
+    let f = inst.native::<FileObj>().expect("file payload");
+    if f.closed() {
+        return Err(value_error("I/O operation on closed file"));
+    }
+    Ok(f)
+}
+
+fn readable(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let f = open_for_query(&inst)?;
+    Ok(Value::Bool(f.readable))
+}
+
+fn writable(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let f = inst.native::<FileObj>().expect("file payload");
+    Ok(Value::Bool(f.writable))
+}
+
+fn seekable(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let mut f = open_for_query(&inst)?;
+    Ok(Value::Bool(f.stream.as_mut().is_some_and(Stream::seekable)))
+}
+
+fn fileno(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let f = open_for_query(&inst)?;
+    Ok(Value::Int(f.stream.as_ref().map_or(-1, Stream::fd) as i64))
+}
+
+fn isatty(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let f = open_for_query(&inst)?;
+    Ok(Value::Bool(f.stream.as_ref().is_some_and(Stream::is_tty)))
+}
+
+fn name_repr(name: &Value) -> String {
+    match name {
+        Value::Str(s) => str_repr(&s.s),
+        other => crate::runtime::protocol::scalar_repr(other).map(|s| s.to_string()).unwrap_or_default(),
+    }
+}
+
+fn repr(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let f = inst.native::<FileObj>().expect("file payload");
+    let class = inst.class.name;
+    let name = name_repr(&f.name);
+    Ok(Value::str(match f.kind {
+        Kind::Text => format!("<_io.{} name={} mode='{}' encoding='{}'>", class, name, f.mode, f.encoding),
+        Kind::Raw if f.closed() => format!("<_io.{} [closed]>", class),
+        Kind::Raw => {
+            let closefd = if f.closefd { "True" } else { "False" };
+            format!("<_io.{} name={} mode='{}' closefd={}>", class, name, f.mode, closefd)
+        }
+        Kind::Buffered => format!("<_io.{} name={}>", class, name),
+    }))
+}
+
+/// A read-only attribute computed from the file.
+fn property(class: &Rc<Class>, name: &'static str, get: NativeFn) {
+    let fget = native(name, get);
+    let p = Wrapper::Property { fget, fset: Value::None, fdel: Value::None, doc: Value::None };
+    class.attrs.borrow_mut().insert(intern(name), Value::Wrapper(Rc::new(p)));
+}
+
+fn file_field(a: &Args, get: fn(&FileObj) -> Value) -> PyResult {
+    let inst = this(a)?;
+    let f = inst.native::<FileObj>().expect("file payload");
+    Ok(get(&f))
+}
+
+pub fn install(class: &Rc<Class>) {
+    let methods: &[(&'static str, NativeFn)] = &[
+        ("read", read),
+        ("readline", readline),
+        ("readlines", readlines),
+        ("write", write),
+        ("writelines", writelines),
+        ("seek", seek),
+        ("tell", tell),
+        ("truncate", truncate),
+        ("flush", flush),
+        ("close", close),
+        ("readable", readable),
+        ("writable", writable),
+        ("seekable", seekable),
+        ("fileno", fileno),
+        ("isatty", isatty),
+        ("__iter__", iter),
+        ("__next__", next),
+        ("__enter__", enter),
+        ("__exit__", exit),
+        ("__repr__", repr),
+    ];
+    for &(name, f) in methods {
+        method(class, name, f);
+    }
+    property(class, "closed", |a| file_field(a, |f| Value::Bool(f.closed())));
+    property(class, "name", |a| file_field(a, |f| f.name.clone()));
+    property(class, "mode", |a| file_field(a, |f| Value::str(f.mode.as_str())));
+    property(class, "line_buffering", |a| file_field(a, |_| Value::Bool(false)));
+    property(class, "closefd", |a| file_field(a, |f| Value::Bool(f.closefd)));
+    if class.name.as_str() == "TextIOWrapper" {
+        property(class, "encoding", |a| file_field(a, |f| Value::str(f.encoding.as_str())));
+        property(class, "errors", |a| file_field(a, |f| Value::str(f.errors.name())));
+        property(class, "newlines", |a| file_field(a, |_| Value::None));
+    }
+    class.special_attrs.set(class.compute_special_attrs());
+}

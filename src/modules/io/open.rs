@@ -1,0 +1,286 @@
+//! `open(file, mode='r', buffering=-1, encoding=None, errors=None, newline=None,
+//! closefd=True, opener=None)`: CPython's mode rules and messages, then the file object.
+
+use super::codec::{Codec, Errors};
+use super::file::{FileObj, Kind, Newline, Stream};
+use crate::object::function::Args;
+use crate::runtime::exceptions::{raise, type_error, value_error};
+use crate::runtime::os_error::{from_io, os_error};
+use crate::runtime::type_name;
+use crate::value::Value;
+use crate::vm::PyResult;
+use std::io::{Seek, SeekFrom};
+
+const PARAMS: [&str; 8] = ["file", "mode", "buffering", "encoding", "errors", "newline", "closefd", "opener"];
+
+/// The parsed mode string.
+struct Mode {
+    creating: bool,
+    reading: bool,
+    writing: bool,
+    appending: bool,
+    updating: bool,
+    binary: bool,
+}
+
+fn parse_mode(mode: &str) -> PyResult<Mode> {
+    let invalid = || value_error(format!("invalid mode: '{}'", mode));
+    let mut seen = String::new();
+    for c in mode.chars() {
+        if !"rwxabt+".contains(c) || seen.contains(c) {
+            return Err(invalid());
+        }
+        seen.push(c);
+    }
+    let has = |c| seen.contains(c);
+    let m = Mode {
+        creating: has('x'),
+        reading: has('r'),
+        writing: has('w'),
+        appending: has('a'),
+        updating: has('+'),
+        binary: has('b'),
+    };
+    if has('t') && m.binary {
+        return Err(value_error("can't have text and binary mode at once"));
+    }
+    let kinds = [m.creating, m.reading, m.writing, m.appending].iter().filter(|&&b| b).count();
+    if kinds > 1 {
+        return Err(value_error("must have exactly one of create/read/write/append mode"));
+    }
+    if kinds == 0 {
+        return Err(value_error("Must have exactly one of create/read/write/append mode and at most one plus"));
+    }
+    Ok(m)
+}
+
+/// `FileIO`'s mode string: `rb`, `wb`, `xb`, `ab`, with `+` when both ways.
+fn raw_mode(m: &Mode) -> String {
+    let base = if m.creating {
+        "xb"
+    } else if m.appending {
+        "ab"
+    } else if m.reading || m.updating && m.writing {
+        "rb"
+    } else {
+        "wb"
+    };
+    if m.updating {
+        format!("{}+", base)
+    } else {
+        base.to_string()
+    }
+}
+
+/// An optional string argument (`encoding=`, `errors=`, `newline=`).
+fn opt_str(v: Option<&Value>, name: &str) -> PyResult<Option<String>> {
+    match v {
+        None | Some(Value::None) => Ok(None),
+        Some(Value::Str(s)) => Ok(Some(s.s.to_string())),
+        Some(other) => {
+            Err(type_error(format!("open() argument '{}' must be str or None, not {}", name, type_name(other))))
+        }
+    }
+}
+
+fn parse_newline(v: Option<&str>) -> PyResult<Newline> {
+    Ok(match v {
+        None => Newline::Universal,
+        Some("") => Newline::Untranslated,
+        Some("\n") => Newline::Lf,
+        Some("\r") => Newline::Cr,
+        Some("\r\n") => Newline::CrLf,
+        Some(other) => return Err(value_error(format!("illegal newline value: {}", other))),
+    })
+}
+
+/// A path argument: a str, or an object with `__fspath__` returning one. Bytes paths wait on
+/// the bytes type.
+pub fn path_arg(v: &Value) -> PyResult<Option<String>> {
+    match v {
+        Value::Str(s) => Ok(Some(s.s.to_string())),
+        Value::Int(_) | Value::Bool(_) => Ok(None),
+        other => Err(type_error(format!("expected str, bytes or os.PathLike object, not {}", type_name(other)))),
+    }
+}
+
+pub fn open(a: &Args) -> PyResult {
+    let mut args: [Option<Value>; 8] = Default::default();
+    if a.pos.len() > 8 {
+        return Err(type_error(format!("open() takes at most 8 arguments ({} given)", a.pos.len())));
+    }
+    for (i, v) in a.pos.iter().enumerate() {
+        args[i] = Some(v.clone());
+    }
+    for (k, v) in a.kw {
+        let Some(i) = PARAMS.iter().position(|p| *p == k.as_str()) else {
+            return Err(type_error(format!("'{}' is an invalid keyword argument for open()", k)));
+        };
+        if args[i].is_some() {
+            return Err(type_error(format!("argument for open() given by name ('{}') and position ({})", k, i + 1)));
+        }
+        args[i] = Some(v.clone());
+    }
+    let Some(file) = args[0].clone() else {
+        return Err(type_error("open() missing required argument 'file' (pos 1)"));
+    };
+    if let Value::Instance(_) = &file {
+        // A path-like object: its `__fspath__()` names the file.
+        return open_path_like(file, args);
+    }
+    open_with(file, args)
+}
+
+fn open_path_like(file: Value, args: [Option<Value>; 8]) -> PyResult {
+    crate::vm::native::run_async(move |ctx| async move {
+        let method = crate::vm::get_attr(&file, crate::intern::intern("__fspath__"))
+            .map_err(|_| type_error(format!("expected str, bytes or os.PathLike object, not {}", type_name(&file))))?;
+        let path = ctx.call(method, Vec::new()).await?;
+        if !matches!(path, Value::Str(_)) {
+            return Err(type_error(format!(
+                "expected {}.__fspath__() to return str or bytes, not {}",
+                type_name(&file),
+                type_name(&path)
+            )));
+        }
+        let mut args = args;
+        args[0] = Some(path.clone());
+        open_with(path, args)
+    })
+}
+
+fn open_with(file: Value, args: [Option<Value>; 8]) -> PyResult {
+    let mode_text = match &args[1] {
+        None => "r".to_string(),
+        Some(Value::Str(s)) => s.s.to_string(),
+        Some(other) => return Err(type_error(format!("open() argument 'mode' must be str, not {}", type_name(other)))),
+    };
+    let buffering = match &args[2] {
+        None => -1,
+        Some(Value::Int(n)) => *n,
+        Some(Value::Bool(b)) => *b as i64,
+        Some(other) => {
+            return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(other))))
+        }
+    };
+    let encoding = opt_str(args[3].as_ref(), "encoding")?;
+    let errors = opt_str(args[4].as_ref(), "errors")?;
+    let newline = opt_str(args[5].as_ref(), "newline")?;
+    let closefd = match &args[6] {
+        None => true,
+        Some(v) => crate::vm::ops::truthy(v).unwrap_or(true),
+    };
+    if args[7].as_ref().is_some_and(|o| !o.is_none()) {
+        return Err(raise("NotImplementedError", "open() with an opener is not supported"));
+    }
+    let m = parse_mode(&mode_text)?;
+    if m.binary && encoding.is_some() {
+        return Err(value_error("binary mode doesn't take an encoding argument"));
+    }
+    if m.binary && errors.is_some() {
+        return Err(value_error("binary mode doesn't take an errors argument"));
+    }
+    if m.binary && newline.is_some() {
+        return Err(value_error("binary mode doesn't take a newline argument"));
+    }
+    let path = path_arg(&file)?;
+    if path.is_some() && !closefd {
+        return Err(value_error("Cannot use closefd=False with file name"));
+    }
+    let handle = match &path {
+        Some(p) => open_path(p, &m).map_err(|e| e.with_name(&file))?,
+        None => from_fd(&file)?,
+    };
+    let readable = m.reading || m.updating;
+    let writable = m.writing || m.appending || m.creating || m.updating;
+    let kind = if !m.binary {
+        if buffering == 0 {
+            return Err(value_error("can't have unbuffered text I/O"));
+        }
+        Kind::Text
+    } else if buffering == 0 {
+        Kind::Raw
+    } else {
+        Kind::Buffered
+    };
+    let (codec, encoding_name) = match &encoding {
+        Some(e) if e != "locale" => (Codec::lookup(e)?, e.clone()),
+        _ => (Codec::Utf8, "UTF-8".to_string()),
+    };
+    let errors = match &errors {
+        Some(e) => Errors::lookup(e)?,
+        None => Errors::Strict,
+    };
+    let newline = parse_newline(newline.as_deref())?;
+    let shown_mode = match kind {
+        Kind::Text => mode_text,
+        _ => raw_mode(&m),
+    };
+    let mut f = FileObj::new(handle, file, shown_mode, kind, readable, writable, codec, errors, encoding_name, newline);
+    f.closefd = closefd;
+    Ok(super::file_object(f))
+}
+
+/// A failure to open, before the file name is known to the error.
+enum OpenError {
+    Io(std::io::Error),
+    IsDir,
+}
+
+impl OpenError {
+    fn with_name(self, name: &Value) -> crate::vm::Flow {
+        match self {
+            OpenError::Io(e) => from_io(&e, Some(name.clone())),
+            OpenError::IsDir => os_error(21, Some(name.clone()), None),
+        }
+    }
+}
+
+fn open_path(path: &str, m: &Mode) -> Result<Stream, OpenError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(m.reading || m.updating);
+    if m.writing {
+        opts.write(true).create(true).truncate(true);
+    }
+    if m.appending {
+        opts.append(true).create(true);
+    }
+    if m.creating {
+        opts.write(true).create_new(true);
+    }
+    if m.updating && m.reading {
+        opts.write(true);
+    }
+    let mut f = opts.open(path).map_err(OpenError::Io)?;
+    if f.metadata().is_ok_and(|md| md.is_dir()) {
+        return Err(OpenError::IsDir);
+    }
+    if m.appending {
+        f.seek(SeekFrom::End(0)).map_err(OpenError::Io)?;
+    }
+    Ok(Stream::File(f))
+}
+
+/// A file object over an open descriptor (`open(fd)`).
+fn from_fd(file: &Value) -> PyResult<Stream> {
+    let Value::Int(fd) = file else { return Err(type_error("an integer is required")) };
+    if *fd < 0 {
+        return Err(value_error("negative file descriptor"));
+    }
+    // An invalid descriptor fails here as CPython's does, before a File owns it.
+    let fd = *fd as i32;
+    if !fd_is_open(fd) {
+        return Err(os_error(9, None, None));
+    }
+    use std::os::fd::FromRawFd;
+    // SAFETY: the descriptor was checked to be open; the script passed it to be owned by
+    // the file object (with closefd=False it is released, not closed, on close).
+    Ok(Stream::File(unsafe { std::fs::File::from_raw_fd(fd) }))
+}
+
+fn fd_is_open(fd: i32) -> bool {
+    use std::os::fd::BorrowedFd;
+    // SAFETY: the borrowed descriptor is used only for this query, within the call.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    borrowed.try_clone_to_owned().is_ok()
+}

@@ -1,0 +1,17 @@
+//! Modules that CPython writes in Python, written here in coro: `string`, `textwrap`,
+//! `shlex`, `difflib`, `html` (with `html.entities`) and `fractions`. Each is its own source
+//! file, run in a fresh module when first imported.
+
+/// The coro source of the named module, if it is one of these.
+pub fn source(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "string" => include_str!("string.coro"),
+        "textwrap" => include_str!("textwrap.coro"),
+        "shlex" => include_str!("shlex.coro"),
+        "difflib" => include_str!("difflib.coro"),
+        "html" => include_str!("html.coro"),
+        "html.entities" => include_str!("entities.coro"),
+        "fractions" => include_str!("fractions.coro"),
+        _ => return None,
+    })
+}

@@ -1,0 +1,3 @@
+//! The `queue` module, written in coro (`lib.coro`).
+
+pub const SOURCE: &str = include_str!("lib.coro");

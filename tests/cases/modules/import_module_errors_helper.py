@@ -1,0 +1,3 @@
+print('errors helper: start')
+value = 1
+raise ValueError('helper failed half way')

@@ -1,0 +1,1 @@
+NAME = 'plain in ' + __package__
