@@ -442,6 +442,7 @@ fn callable(a: &Args) -> PyResult {
 pub fn is_callable(v: &Value) -> bool {
     match v {
         Value::Function(_) | Value::Native(_) | Value::BoundMethod(_) | Value::Class(_) => true,
+        Value::Wrapper(w) => matches!(**w, Wrapper::Slot { .. } | Wrapper::BuiltinNew { .. }),
         Value::Instance(i) => i.class.lookup(sym::CALL).is_some(),
         _ => false,
     }
@@ -701,7 +702,7 @@ fn any_all(a: &Args, name: &str, stop_on: bool) -> PyResult {
     })
 }
 
-fn abs(a: &Args) -> PyResult {
+pub(crate) fn abs(a: &Args) -> PyResult {
     check_args(a, "abs", 1, 1)?;
     match crate::object::instance::builtin_value(&a.pos[0]) {
         Value::Int(i) => Ok(i

@@ -102,7 +102,7 @@ fn int_type_error(v: &Value) -> crate::vm::Flow {
     type_error(format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", type_name(v)))
 }
 
-fn float_new(a: &Args) -> PyResult {
+pub(crate) fn float_new(a: &Args) -> PyResult {
     check_args(a, "float", 0, 1)?;
     let Some(v) = a.pos.first().map(crate::object::instance::builtin_value) else { return Ok(Value::Float(0.0)) };
     match v {
@@ -130,7 +130,7 @@ fn float_new(a: &Args) -> PyResult {
     }
 }
 
-fn round(a: &Args) -> PyResult {
+pub(crate) fn round(a: &Args) -> PyResult {
     check_args(a, "round", 1, 2)?;
     let nd = match a.pos.get(1).cloned().or_else(|| kwarg(a, "ndigits")) {
         None | Some(Value::None) => None,
@@ -179,7 +179,7 @@ fn divmod(a: &Args) -> PyResult {
     Ok(Value::tuple(vec![q, r]))
 }
 
-fn pow(a: &Args) -> PyResult {
+pub(crate) fn pow(a: &Args) -> PyResult {
     check_args(a, "pow", 2, 3)?;
     match a.pos.get(2) {
         None | Some(Value::None) => ops::binary(crate::ast::BinOp::Pow, &a.pos[0], &a.pos[1]),

@@ -127,6 +127,10 @@ pub fn make_class(name: &str, bases: Vec<Rc<Class>>, mut attrs: Attrs, metaclass
         attrs.insert(sym::MODULE, Value::str(module.as_str()));
     }
     implicit_wrappers(&mut attrs);
+    // A class that defines `__eq__` but not `__hash__` is unhashable.
+    if attrs.contains_key(&sym::EQ) && !attrs.contains_key(&sym::HASH) {
+        attrs.insert(sym::HASH, Value::None);
+    }
     let mut class = Class::new(intern(name), qualname, module, bases, mro, layout);
     *class.attrs.get_mut() = attrs;
     if !Rc::ptr_eq(metaclass, &types().type_) {

@@ -24,6 +24,7 @@ fn bind_class_attr(attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult {
         Value::Wrapper(w) => match &**w {
             Wrapper::StaticMethod(f) => Ok(f.clone()),
             Wrapper::ClassMethod(f) => Ok(bound(Value::Class(class.clone()), f.clone())),
+            Wrapper::Slot { .. } if !obj.is_none() => Ok(bound(obj.clone(), attr.clone())),
             Wrapper::Property { fget, .. } if !obj.is_none() => {
                 if fget.is_none() {
                     return Err(attribute_error("unreadable attribute"));
@@ -64,6 +65,13 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
                 _ => Err(no_attr(obj, name)),
             },
             Wrapper::StaticMethod(f) | Wrapper::ClassMethod(f) if name.as_str() == "__func__" => Ok(f.clone()),
+            Wrapper::Slot { class, name: slot } => match name.as_str() {
+                "__name__" => Ok(Value::str(slot.as_str())),
+                "__qualname__" => Ok(Value::str(format!("{}.{}", class.name, slot))),
+                "__objclass__" => Ok(Value::Class(class.clone())),
+                "__doc__" => Ok(Value::None),
+                _ => builtin_attr(obj, name),
+            },
             _ => builtin_attr(obj, name),
         },
         _ => builtin_attr(obj, name),
@@ -207,7 +215,7 @@ pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
         }
         _ => {}
     }
-    if let Some(attr) = class_attr {
+    if let Some(attr) = class_attr.or_else(|| crate::runtime::slot_wrappers::find(&inst.class, name)) {
         return bind_class_attr(attr, obj, &inst.class);
     }
     Err(no_attr(obj, name))
@@ -260,7 +268,7 @@ fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
             return bind_class_attr(meta_attr.clone().expect("attr"), &Value::Class(c.clone()), &meta);
         }
     }
-    if let Some(v) = c.lookup(name) {
+    if let Some(v) = c.lookup(name).or_else(|| crate::runtime::slot_wrappers::find(c, name)) {
         return bind_class_attr(v, &Value::None, c);
     }
     if let Some(v) = meta_attr {
@@ -290,7 +298,7 @@ fn super_attr(class: &Rc<Class>, receiver: &Value, name: Symbol) -> PyResult {
     let start = mro.iter().position(|c| Rc::ptr_eq(c, class)).map(|i| i + 1).unwrap_or(mro.len());
     for c in &mro[start..] {
         let found = c.attrs.borrow().get(&name).cloned();
-        if let Some(v) = found {
+        if let Some(v) = found.or_else(|| crate::runtime::slot_wrappers::own(c, name)) {
             let obj = if is_class { Value::None } else { receiver.clone() };
             return bind_class_attr(v, &obj, &obj_class);
         }
@@ -311,7 +319,7 @@ fn super_attr(class: &Rc<Class>, receiver: &Value, name: Symbol) -> PyResult {
 /// Attributes of builtin values: methods of their type, and a few data attributes.
 fn builtin_attr(obj: &Value, name: Symbol) -> PyResult {
     let class = types().class_of(obj);
-    if let Some(v) = class.lookup(name) {
+    if let Some(v) = class.lookup(name).or_else(|| crate::runtime::slot_wrappers::find(&class, name)) {
         return bind_class_attr(v, obj, &class);
     }
     let s = name.as_str();

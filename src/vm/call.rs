@@ -44,6 +44,11 @@ impl Vm {
                 call_native(fiber, at, argc, kwnames, |a| crate::runtime::type_object::builtin_new(class, *ctor, a))
                     .map(CallOutcome::Done)
             }
+            Value::Wrapper(w) if matches!(**w, crate::object::Wrapper::Slot { .. }) => {
+                let crate::object::Wrapper::Slot { class, name } = &**w else { unreachable!() };
+                call_native(fiber, at, argc, kwnames, |a| crate::runtime::slot_wrappers::call(class, *name, a))
+                    .map(CallOutcome::Done)
+            }
             Value::BoundMethod(m) => {
                 fiber.stack[at] = m.func.clone();
                 fiber.stack.insert(at + 1, m.receiver.clone());

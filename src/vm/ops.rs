@@ -334,6 +334,14 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
     use Value::*;
     match (a, b) {
         (Int(x), Int(y)) => return int_op(op, *x, *y),
+        // Bitwise operators keep two bools a bool.
+        (Bool(x), Bool(y)) if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) => {
+            return Ok(Bool(match op {
+                BinOp::BitAnd => x & y,
+                BinOp::BitOr => x | y,
+                _ => x ^ y,
+            }))
+        }
         (Float(_), _) | (_, Float(_)) if is_number(a) && is_number(b) => {
             let (x, y) = (as_f64(a), as_f64(b));
             match (x, y) {

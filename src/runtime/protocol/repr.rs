@@ -109,6 +109,15 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                         addr(&m.receiver)
                     ),
                     Value::Function(f) => format!("<bound method {} of {}>", f.qualname.borrow(), recv),
+                    Value::Wrapper(w) if matches!(**w, Wrapper::Slot { .. }) => {
+                        let Wrapper::Slot { name, .. } = &**w else { unreachable!() };
+                        format!(
+                            "<method-wrapper '{}' of {} object at {}>",
+                            name,
+                            type_name(&m.receiver),
+                            addr(&m.receiver)
+                        )
+                    }
                     other => format!("<bound method {} of {}>", repr(ctx, other, guard).await?, recv),
                 }
             }
@@ -147,6 +156,7 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                     };
                     format!("{}([{}])", name, seq(ctx, &items, guard).await?)
                 }
+                Wrapper::Slot { class, name } => format!("<slot wrapper '{}' of '{}' objects>", name, class.name),
                 _ => format!("<{} object at {}>", type_name(v), addr(v)),
             },
             Value::Cell(_) => format!("<cell at {}>", addr(v)),
@@ -179,12 +189,7 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                     };
                     return Ok(format!("{}({})", inst.class.name, inner));
                 }
-                let module = inst.class.module;
-                if module == sym::BUILTINS {
-                    format!("<{} object at {}>", inst.class.qualname, addr(v))
-                } else {
-                    format!("<{}.{} object at {}>", module, inst.class.qualname, addr(v))
-                }
+                object_repr(v)
             }
         })
     })
@@ -354,6 +359,16 @@ pub fn str_repr(s: &str) -> String {
 }
 
 /// A stable fake address for reprs (`0x...`); the conformance outputs normalize addresses.
+/// `object.__repr__`: `<module.Class object at 0x...>`.
+pub fn object_repr(v: &Value) -> String {
+    let class = types().class_of(v);
+    if class.module == sym::BUILTINS {
+        format!("<{} object at {}>", class.qualname, addr(v))
+    } else {
+        format!("<{}.{} object at {}>", class.module, class.qualname, addr(v))
+    }
+}
+
 pub fn addr(v: &Value) -> String {
     format!("0x{:012x}", v.heap_ptr().unwrap_or(0))
 }
