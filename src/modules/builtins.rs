@@ -128,6 +128,7 @@ pub fn make_module() -> Rc<Module> {
         ("format", format_fn),
         ("vars", vars),
         ("globals", globals),
+        ("locals", locals),
         ("__import__", dunder_import),
         ("dir", super::dir::dir),
         ("http_get", http_get),
@@ -194,6 +195,31 @@ fn constructors() {
             return Err(ex::value_error("range() arg 3 must not be zero"));
         }
         Ok(Value::Range(Rc::new(PyRange { start, stop, step })))
+    });
+    constructor(&t.slice, |a| {
+        check_args(a, "slice", 1, 3)?;
+        if !a.kw.is_empty() {
+            return Err(type_error("slice() takes no keyword arguments"));
+        }
+        let (start, stop, step) = match a.pos {
+            [stop] => (Value::None, stop.clone(), Value::None),
+            [start, stop] => (start.clone(), stop.clone(), Value::None),
+            [start, stop, step] => (start.clone(), stop.clone(), step.clone()),
+            _ => unreachable!(),
+        };
+        Ok(Value::Slice(Rc::new(crate::value::PySlice { start, stop, step })))
+    });
+    method(&t.slice, "indices", |a| {
+        let Some(Value::Slice(s)) = a.pos.first() else {
+            return Err(type_error("descriptor 'indices' requires a 'slice' object"));
+        };
+        check_args(&Args { pos: &a.pos[1..], kw: a.kw }, "slice.indices", 1, 1)?;
+        let len = index_arg(&a.pos[1])?;
+        if len < 0 {
+            return Err(ex::value_error("length should not be negative"));
+        }
+        let (start, stop, step) = ops::slice_indices(s, len as usize)?;
+        Ok(Value::tuple(vec![Value::Int(start), Value::Int(stop), Value::Int(step)]))
     });
     constructor(&t.property, |a| {
         let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| kwarg(a, name)).unwrap_or(Value::None);
@@ -449,8 +475,15 @@ pub fn is_callable(v: &Value) -> bool {
 }
 
 fn iter(a: &Args) -> PyResult {
-    check_args(a, "iter", 1, 1)?;
-    protocol::get_iter(&a.pos[0])
+    check_args(a, "iter", 1, 2)?;
+    match a.pos {
+        [v] => protocol::get_iter(v),
+        [func, sentinel] if is_callable(func) => {
+            let it = NativeIter::Callable { func: func.clone(), sentinel: sentinel.clone() };
+            Ok(Value::Iter(Rc::new(RefCell::new(it))))
+        }
+        _ => Err(type_error("iter(v, w): v must be callable")),
+    }
 }
 
 fn next(a: &Args) -> PyResult {
@@ -747,8 +780,22 @@ fn id(a: &Args) -> PyResult {
 }
 
 fn vars(a: &Args) -> PyResult {
-    check_args(a, "vars", 1, 1)?;
-    crate::vm::get_attr(&a.pos[0], sym::DICT)
+    check_args(a, "vars", 0, 1)?;
+    match a.pos.first() {
+        Some(v) => crate::vm::get_attr(v, sym::DICT).map_err(|e| match e {
+            crate::vm::Flow::Raise(x) if ex::is_instance_of(&x, "AttributeError") => {
+                type_error("vars() argument must have __dict__ attribute")
+            }
+            other => other,
+        }),
+        None => locals(a),
+    }
+}
+
+/// `locals()`: the calling scope's names and values.
+fn locals(a: &Args) -> PyResult {
+    check_args(a, "locals", 0, 0)?;
+    run_async(|ctx| async move { Ok(ctx.caller_locals().await) })
 }
 
 /// `globals()`: the calling module's globals, as the live dict they are from then on.

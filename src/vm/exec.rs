@@ -515,9 +515,9 @@ impl Vm {
             Request::ClassBody { body, ns } => {
                 self.enter_class_body(fiber, body, FrameKind::ClassBody(Box::new(ClassBody { ns })))
             }
-            Request::CallerNames => {
-                let names = caller_frame(fiber).map(|f| f.bound_names(&fiber.stack)).unwrap_or_default();
-                self.deliver(fiber, Value::list(names.into_iter().map(|n| Value::str(n.as_str())).collect()))
+            Request::CallerLocals => {
+                let locals = caller_frame(fiber).map(|f| f.bound_locals(&fiber.stack)).unwrap_or(Value::None);
+                self.deliver(fiber, locals)
             }
             Request::CallerStack => {
                 let n = fiber.frames.len();

@@ -38,7 +38,10 @@ pub fn truthy(v: &Value) -> Option<bool> {
             if dunder(&i.class, sym::BOOL).is_some() || dunder(&i.class, sym::LEN).is_some() {
                 return None;
             }
-            true
+            match &i.payload {
+                crate::object::instance::Payload::Value(carried) => return truthy(carried),
+                _ => true,
+            }
         }
         Value::Wrapper(w) => match &**w {
             Wrapper::DictView { dict, .. } => !dict.is_empty(),

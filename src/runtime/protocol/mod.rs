@@ -344,6 +344,11 @@ pub async fn eq(ctx: &Ctx, a: &Value, b: &Value) -> PyResult<bool> {
             seq_eq(ctx, &x, &y).await
         }
         (Value::Tuple(x), Value::Tuple(y)) => seq_eq(ctx, &x.items, &y.items).await,
+        // Slices compare as their (start, stop, step).
+        (Value::Slice(x), Value::Slice(y)) => {
+            let parts = |s: &crate::value::PySlice| [s.start.clone(), s.stop.clone(), s.step.clone()];
+            seq_eq(ctx, &parts(x), &parts(y)).await
+        }
         (Value::Dict(x), Value::Dict(y)) => {
             if x.len() != y.len() {
                 return Ok(false);
@@ -606,6 +611,7 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
         Map(Value, Vec<Value>),
         Filter(Value, Value),
         GetItem(Value, i64),
+        Callable(Value, Value),
     }
     let kind = match &*cell.borrow() {
         NativeIter::Enumerate { inner, .. } => Kind::Enumerate(inner.clone()),
@@ -613,6 +619,7 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
         NativeIter::Map { func, inners } => Kind::Map(func.clone(), inners.clone()),
         NativeIter::Filter { func, inner } => Kind::Filter(func.clone(), inner.clone()),
         NativeIter::GetItem { obj, index } => Kind::GetItem(obj.clone(), *index),
+        NativeIter::Callable { func, sentinel } => Kind::Callable(func.clone(), sentinel.clone()),
         NativeIter::Dict { .. } => return Err(ex::runtime_error("dictionary changed size during iteration")),
         NativeIter::Set { .. } => return Err(ex::runtime_error("Set changed size during iteration")),
         _ => return Ok(None),
@@ -645,6 +652,14 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
                 None => break None,
             }
         },
+        Kind::Callable(func, sentinel) => {
+            let v = ctx.call(func, Vec::new()).await?;
+            if eq(ctx, &v, &sentinel).await? {
+                None
+            } else {
+                Some(v)
+            }
+        }
         Kind::GetItem(obj, index) => {
             let m = instance_dunder(&obj, sym::GETITEM).expect("__getitem__");
             match ctx.call(m, vec![obj, Value::Int(index)]).await {

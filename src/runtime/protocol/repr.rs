@@ -243,11 +243,10 @@ pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
                     other => Err(type_error(format!("__str__ returned non-string (type {})", type_name(&other)))),
                 };
             }
-            // A str subclass's instance shows its text; other carried values their repr.
+            // A str subclass's instance shows its text (`str.__str__`, whatever its repr);
+            // other carried values their repr.
             if let Value::Str(s) = builtin_value(v) {
-                if !matches!(dunder(&inst.class, sym::REPR), Some(Value::Function(_))) {
-                    return Ok(s.s.to_string());
-                }
+                return Ok(s.s.to_string());
             }
             if let Some(e) = inst.exc() {
                 if dunder(&inst.class, sym::REPR).is_none() {
@@ -315,8 +314,14 @@ pub async fn format(ctx: &Ctx, v: &Value, spec: &str) -> PyResult<String> {
                     other => Err(type_error(format!("__format__ must return a str, not {}", type_name(&other)))),
                 };
             }
+            let carried = builtin_value(v);
             if spec.is_empty() {
                 str(ctx, v).await
+            } else if let Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Str(_) | Value::Complex(_) =
+                carried
+            {
+                // The number or str base's own `__format__`.
+                Box::pin(format(ctx, carried, spec)).await
             } else {
                 Err(type_error(format!("unsupported format string passed to {}.__format__", inst.class.name)))
             }
