@@ -30,7 +30,7 @@ pub fn install(m: &Module) {
             },
         }
     });
-    method(&t.float, "is_integer", |a| match a.pos.first() {
+    method(&t.float, "is_integer", |a| match a.pos.first().map(crate::object::instance::builtin_value) {
         Some(Value::Float(f)) => Ok(Value::Bool(f.is_finite() && f.fract() == 0.0)),
         _ => Err(type_error("descriptor 'is_integer' requires a 'float' object")),
     });

@@ -49,7 +49,9 @@ fn layout_of(mro: &[Rc<Class>]) -> PyResult<Layout> {
 /// Whether instances of a subclass of `c` carry a value of `c` (list, int, str, ...).
 fn carries_value(c: &Rc<Class>) -> bool {
     let t = types();
-    [&t.list, &t.dict, &t.set, &t.int, &t.float, &t.str, &t.tuple, &t.frozenset].into_iter().any(|b| Rc::ptr_eq(c, b))
+    [&t.list, &t.dict, &t.set, &t.int, &t.float, &t.str, &t.tuple, &t.frozenset, &t.bytes]
+        .into_iter()
+        .any(|b| Rc::ptr_eq(c, b))
 }
 
 /// Bases that can be subclassed: the builtin types that cannot are refused with CPython's

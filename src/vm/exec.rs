@@ -1180,6 +1180,12 @@ impl Vm {
                     let target = fiber.stack[fiber.stack.len() - d as usize].clone();
                     check!(protocol::extend_collection(&target, v));
                 }
+                Op::DictMerge(d) => {
+                    let v = pop!();
+                    let n = fiber.stack.len();
+                    let target = fiber.stack[n - d as usize].clone();
+                    check!(protocol::merge_kwargs(&target, v, &fiber.stack[n - d as usize - 2]));
+                }
                 Op::ListToTuple => {
                     let v = pop!();
                     if let Value::List(l) = v {

@@ -160,10 +160,14 @@ pub fn not_value(v: Value) -> PyResult {
 }
 
 fn len_result(n: Value) -> PyResult<i64> {
-    match n {
-        Value::Int(i) if i >= 0 => Ok(i),
+    match builtin_value(&n) {
+        Value::Int(i) if *i >= 0 => Ok(*i),
         Value::Int(_) => Err(ex::value_error("__len__() should return >= 0")),
-        Value::Bool(b) => Ok(b as i64),
+        Value::Bool(b) => Ok(*b as i64),
+        Value::BigInt(b) if num_traits::Signed::is_negative(&**b) => {
+            Err(ex::value_error("__len__() should return >= 0"))
+        }
+        Value::BigInt(_) => Err(ex::overflow_error("cannot fit 'int' into an index-sized integer")),
         other => Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&other)))),
     }
 }
@@ -836,6 +840,38 @@ pub fn set_add(set: &Value, v: Value) -> PyResult<()> {
 }
 
 /// `[*x]`, `{*x}`, `{**x}`: adds every item of `v` to the collection `target`.
+/// `f(**m)`: adds the mapping `m` to the keyword arguments `target`, refusing a keyword
+/// given twice as CPython words it for the callee `f`.
+pub fn merge_kwargs(target: &Value, m: Value, f: &Value) -> PyResult<()> {
+    if let (Value::Dict(t), Value::Dict(d)) = (target, builtin_value(&m)) {
+        for (k, _) in d.items() {
+            if let Some(name) = k.as_str().filter(|name| t.get_str(name).is_some()) {
+                return Err(type_error(format!(
+                    "{}() got multiple values for keyword argument '{}'",
+                    function_str(f),
+                    name
+                )));
+            }
+        }
+    }
+    extend_collection(target, m)
+}
+
+/// How CPython names a callable in call errors: `module.qualname` for functions and classes.
+pub fn function_str(f: &Value) -> String {
+    match f {
+        Value::Function(func) if func.globals.name != sym::BUILTINS => {
+            format!("{}.{}", func.globals.name, func.qualname.borrow())
+        }
+        Value::Function(func) => func.qualname.borrow().clone(),
+        Value::BoundMethod(m) => function_str(&m.func),
+        Value::Class(c) if c.module != sym::BUILTINS => format!("{}.{}", c.module, c.qualname),
+        Value::Class(c) => c.qualname.clone(),
+        Value::Native(n) => n.name.to_string(),
+        other => format!("{} object", type_name(other)),
+    }
+}
+
 pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
     let target = target.clone();
     run_async(|ctx| async move {
