@@ -105,6 +105,8 @@ pub enum Op {
     SetUpdate(u32),
     /// `dict ... m -> dict ...`: `{**m}`
     DictUpdate(u32),
+    /// `f args dict m -> f args dict`: `f(**m)`, where a key given twice is an error naming `f`
+    DictMerge(u32),
     /// `list -> tuple`
     ListToTuple,
     /// `s*n -> "".join(s...)`

@@ -1684,7 +1684,7 @@ impl<'a> Emitter<'a> {
                     Arg::DoubleStarred(x) => {
                         self.expr(x)?;
                         self.span = x.span;
-                        self.emit(Op::DictUpdate(1));
+                        self.emit(Op::DictMerge(1));
                     }
                     _ => unreachable!(),
                 }

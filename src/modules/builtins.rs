@@ -128,6 +128,7 @@ pub fn make_module() -> Rc<Module> {
         ("format", format_fn),
         ("vars", vars),
         ("globals", globals),
+        ("locals", locals),
         ("__import__", dunder_import),
         ("dir", super::dir::dir),
         ("http_get", http_get),
@@ -155,26 +156,30 @@ fn constructors() {
     // make classes `special_attrs` (object's flag is never recomputed).
     method(&t.object, "__setattr__", |a| {
         check_args(a, "__setattr__", 3, 3)?;
-        if let (Value::Class(c), Some(name)) = (&a.pos[0], a.pos[1].as_str()) {
-            crate::vm::set_class_attr(c, intern(name), a.pos[2].clone());
-            return Ok(Value::None);
+        let name = attr_name(&a.pos[1])?;
+        match &a.pos[0] {
+            Value::Class(c) => crate::vm::set_class_attr(c, name, a.pos[2].clone()),
+            Value::Instance(inst) => crate::vm::generic_set_attr(&a.pos[0], inst, name, a.pos[2].clone())?,
+            other => crate::vm::set_attr(other, name, a.pos[2].clone())?,
         }
-        let (Value::Instance(inst), Some(name)) = (&a.pos[0], a.pos[1].as_str()) else {
-            return Err(type_error("can't apply this __setattr__ to this object"));
-        };
-        crate::vm::generic_set_attr(&a.pos[0], inst, intern(name), a.pos[2].clone())?;
         Ok(Value::None)
+    });
+    method(&t.object, "__getattribute__", |a| {
+        check_args(a, "__getattribute__", 2, 2)?;
+        let name = attr_name(&a.pos[1])?;
+        match &a.pos[0] {
+            Value::Instance(inst) => crate::vm::generic_get_attr(&a.pos[0], inst, name),
+            other => crate::vm::get_attr(other, name),
+        }
     });
     method(&t.object, "__delattr__", |a| {
         check_args(a, "__delattr__", 2, 2)?;
-        if let (Value::Class(c), Some(name)) = (&a.pos[0], a.pos[1].as_str()) {
-            crate::vm::del_class_attr(c, intern(name))?;
-            return Ok(Value::None);
+        let name = attr_name(&a.pos[1])?;
+        match &a.pos[0] {
+            Value::Class(c) => crate::vm::del_class_attr(c, name)?,
+            Value::Instance(inst) => crate::vm::generic_del_attr(&a.pos[0], inst, name)?,
+            other => crate::vm::del_attr(other, name)?,
         }
-        let (Value::Instance(inst), Some(name)) = (&a.pos[0], a.pos[1].as_str()) else {
-            return Err(type_error("can't apply this __delattr__ to this object"));
-        };
-        crate::vm::generic_del_attr(&a.pos[0], inst, intern(name))?;
         Ok(Value::None)
     });
     constructor(&t.range, |a| {
@@ -190,6 +195,31 @@ fn constructors() {
             return Err(ex::value_error("range() arg 3 must not be zero"));
         }
         Ok(Value::Range(Rc::new(PyRange { start, stop, step })))
+    });
+    constructor(&t.slice, |a| {
+        check_args(a, "slice", 1, 3)?;
+        if !a.kw.is_empty() {
+            return Err(type_error("slice() takes no keyword arguments"));
+        }
+        let (start, stop, step) = match a.pos {
+            [stop] => (Value::None, stop.clone(), Value::None),
+            [start, stop] => (start.clone(), stop.clone(), Value::None),
+            [start, stop, step] => (start.clone(), stop.clone(), step.clone()),
+            _ => unreachable!(),
+        };
+        Ok(Value::Slice(Rc::new(crate::value::PySlice { start, stop, step })))
+    });
+    method(&t.slice, "indices", |a| {
+        let Some(Value::Slice(s)) = a.pos.first() else {
+            return Err(type_error("descriptor 'indices' requires a 'slice' object"));
+        };
+        check_args(&Args { pos: &a.pos[1..], kw: a.kw }, "slice.indices", 1, 1)?;
+        let len = index_arg(&a.pos[1])?;
+        if len < 0 {
+            return Err(ex::value_error("length should not be negative"));
+        }
+        let (start, stop, step) = ops::slice_indices(s, len as usize)?;
+        Ok(Value::tuple(vec![Value::Int(start), Value::Int(stop), Value::Int(step)]))
     });
     constructor(&t.property, |a| {
         let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| kwarg(a, name)).unwrap_or(Value::None);
@@ -235,7 +265,7 @@ fn property_with(a: &Args, which: usize) -> PyResult {
 
 /// An integer argument (`range`, indices); bools count as ints.
 pub fn index_arg(v: &Value) -> PyResult<i64> {
-    match v {
+    match crate::object::instance::builtin_value(v) {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::BigInt(b) => {
@@ -443,14 +473,22 @@ fn callable(a: &Args) -> PyResult {
 pub fn is_callable(v: &Value) -> bool {
     match v {
         Value::Function(_) | Value::Native(_) | Value::BoundMethod(_) | Value::Class(_) => true,
+        Value::Wrapper(w) => matches!(**w, Wrapper::Slot { .. } | Wrapper::BuiltinNew { .. }),
         Value::Instance(i) => i.class.lookup(sym::CALL).is_some(),
         _ => false,
     }
 }
 
 fn iter(a: &Args) -> PyResult {
-    check_args(a, "iter", 1, 1)?;
-    protocol::get_iter(&a.pos[0])
+    check_args(a, "iter", 1, 2)?;
+    match a.pos {
+        [v] => protocol::get_iter(v),
+        [func, sentinel] if is_callable(func) => {
+            let it = NativeIter::Callable { func: func.clone(), sentinel: sentinel.clone() };
+            Ok(Value::Iter(Rc::new(RefCell::new(it))))
+        }
+        _ => Err(type_error("iter(v, w): v must be callable")),
+    }
 }
 
 fn next(a: &Args) -> PyResult {
@@ -702,9 +740,9 @@ fn any_all(a: &Args, name: &str, stop_on: bool) -> PyResult {
     })
 }
 
-fn abs(a: &Args) -> PyResult {
+pub(crate) fn abs(a: &Args) -> PyResult {
     check_args(a, "abs", 1, 1)?;
-    match &a.pos[0] {
+    match crate::object::instance::builtin_value(&a.pos[0]) {
         Value::Int(i) => Ok(i
             .checked_abs()
             .map(Value::Int)
@@ -747,8 +785,22 @@ fn id(a: &Args) -> PyResult {
 }
 
 fn vars(a: &Args) -> PyResult {
-    check_args(a, "vars", 1, 1)?;
-    crate::vm::get_attr(&a.pos[0], sym::DICT)
+    check_args(a, "vars", 0, 1)?;
+    match a.pos.first() {
+        Some(v) => crate::vm::get_attr(v, sym::DICT).map_err(|e| match e {
+            crate::vm::Flow::Raise(x) if ex::is_instance_of(&x, "AttributeError") => {
+                type_error("vars() argument must have __dict__ attribute")
+            }
+            other => other,
+        }),
+        None => locals(a),
+    }
+}
+
+/// `locals()`: the calling scope's names and values.
+fn locals(a: &Args) -> PyResult {
+    check_args(a, "locals", 0, 0)?;
+    run_async(|ctx| async move { Ok(ctx.caller_locals().await) })
 }
 
 /// `globals()`: the calling module's globals, as the live dict they are from then on.

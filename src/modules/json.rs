@@ -261,7 +261,7 @@ impl Encoder {
         self.newline(level + 1, out);
         let mut first = true;
         for (key, value) in &items {
-            let key = match key {
+            let key = match crate::object::instance::builtin_value(key) {
                 Value::Str(s) => s.s.to_string(),
                 Value::Float(f) => self.float_str(*f)?,
                 Value::Bool(true) => "true".into(),

@@ -324,15 +324,15 @@ fn round_to_int(a: &Args, name: &str, dunder: &str, f: fn(f64) -> f64) -> PyResu
     }
 }
 
-fn floor(a: &Args) -> PyResult {
+pub(crate) fn floor(a: &Args) -> PyResult {
     round_to_int(a, "floor", "__floor__", f64::floor)
 }
 
-fn ceil(a: &Args) -> PyResult {
+pub(crate) fn ceil(a: &Args) -> PyResult {
     round_to_int(a, "ceil", "__ceil__", f64::ceil)
 }
 
-fn trunc(a: &Args) -> PyResult {
+pub(crate) fn trunc(a: &Args) -> PyResult {
     round_to_int(a, "trunc", "__trunc__", f64::trunc)
 }
 

@@ -31,7 +31,7 @@ pub mod io;
 mod itertools;
 pub mod json;
 pub mod math;
-mod numbers;
+pub mod numbers;
 mod operator;
 pub mod os;
 mod pylib;

@@ -30,7 +30,7 @@ pub fn install(m: &Module) {
             },
         }
     });
-    method(&t.float, "is_integer", |a| match a.pos.first() {
+    method(&t.float, "is_integer", |a| match a.pos.first().map(crate::object::instance::builtin_value) {
         Some(Value::Float(f)) => Ok(Value::Bool(f.is_finite() && f.fract() == 0.0)),
         _ => Err(type_error("descriptor 'is_integer' requires a 'float' object")),
     });
@@ -64,7 +64,7 @@ fn parse_int_text(text: &str, base: u32, shown_base: i64) -> PyResult {
 fn int_new(a: &Args) -> PyResult {
     check_args(a, "int", 0, 2)?;
     let base = a.pos.get(1).cloned().or_else(|| kwarg(a, "base"));
-    let Some(v) = a.pos.first() else { return Ok(Value::Int(0)) };
+    let Some(v) = a.pos.first().map(crate::object::instance::builtin_value) else { return Ok(Value::Int(0)) };
     if let Some(base) = base {
         let b = index_arg(&base)?;
         let Value::Str(s) = v else { return Err(type_error("int() can't convert non-string with explicit base")) };
@@ -102,9 +102,9 @@ fn int_type_error(v: &Value) -> crate::vm::Flow {
     type_error(format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", type_name(v)))
 }
 
-fn float_new(a: &Args) -> PyResult {
+pub(crate) fn float_new(a: &Args) -> PyResult {
     check_args(a, "float", 0, 1)?;
-    let Some(v) = a.pos.first() else { return Ok(Value::Float(0.0)) };
+    let Some(v) = a.pos.first().map(crate::object::instance::builtin_value) else { return Ok(Value::Float(0.0)) };
     match v {
         Value::Float(_) => Ok(v.clone()),
         Value::Int(i) => Ok(Value::Float(*i as f64)),
@@ -130,13 +130,13 @@ fn float_new(a: &Args) -> PyResult {
     }
 }
 
-fn round(a: &Args) -> PyResult {
+pub(crate) fn round(a: &Args) -> PyResult {
     check_args(a, "round", 1, 2)?;
     let nd = match a.pos.get(1).cloned().or_else(|| kwarg(a, "ndigits")) {
         None | Some(Value::None) => None,
         Some(v) => Some(index_arg(&v)?),
     };
-    match (&a.pos[0], nd) {
+    match (crate::object::instance::builtin_value(&a.pos[0]), nd) {
         (Value::Float(f), None) => {
             if f.is_nan() {
                 return Err(ex::value_error("cannot convert float NaN to integer"));
@@ -179,7 +179,7 @@ fn divmod(a: &Args) -> PyResult {
     Ok(Value::tuple(vec![q, r]))
 }
 
-fn pow(a: &Args) -> PyResult {
+pub(crate) fn pow(a: &Args) -> PyResult {
     check_args(a, "pow", 2, 3)?;
     match a.pos.get(2) {
         None | Some(Value::None) => ops::binary(crate::ast::BinOp::Pow, &a.pos[0], &a.pos[1]),

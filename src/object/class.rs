@@ -109,7 +109,7 @@ impl Class {
     pub fn compute_special_attrs(&self) -> bool {
         let special = |attrs: &Attrs| {
             attrs.iter().any(|(k, v)| {
-                matches!(v, Value::Wrapper(w) if matches!(**w, crate::object::Wrapper::Property { .. }))
+                is_data_descriptor(v)
                     || matches!(k.as_str(), "__setattr__" | "__getattr__" | "__getattribute__" | "__delattr__")
             })
         };
@@ -144,6 +144,18 @@ impl Class {
         let mut v = vec![self.clone()];
         v.extend(self.mro.iter().cloned());
         v
+    }
+}
+
+/// Whether a class attribute is a data descriptor (a property, or an object whose class
+/// defines `__set__` or `__delete__`): it comes before the instance's own attributes.
+pub fn is_data_descriptor(v: &Value) -> bool {
+    match v {
+        Value::Wrapper(w) => matches!(**w, crate::object::Wrapper::Property { .. }),
+        Value::Instance(i) => {
+            i.class.lookup(crate::intern::sym::SET).is_some() || i.class.lookup(crate::intern::sym::DELETE).is_some()
+        }
+        _ => false,
     }
 }
 

@@ -97,10 +97,10 @@ fn hash_other(v: &Value) -> Result<i64, Unhashable> {
             match user_hash {
                 Some(Value::None) => return Err(Unhashable::Type),
                 Some(Value::Function(_) | Value::Native(_)) => return Err(Unhashable::NeedsCall),
-                _ if i.class.lookup(crate::intern::sym::EQ).is_some_and(|e| matches!(e, Value::Function(_))) => {
-                    return Err(Unhashable::Type)
-                }
-                _ => (v.heap_ptr().unwrap_or(0) >> 4) as i64,
+                _ => match &i.payload {
+                    super::instance::Payload::Value(carried) => return hash_value(carried),
+                    _ => (v.heap_ptr().unwrap_or(0) >> 4) as i64,
+                },
             }
         }
         _ => (v.heap_ptr().unwrap_or(0) >> 4) as i64,

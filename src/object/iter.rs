@@ -63,6 +63,11 @@ pub enum NativeIter {
         func: Value,
         inner: Value,
     },
+    /// `iter(func, sentinel)`: `func()` until it returns the sentinel.
+    Callable {
+        func: Value,
+        sentinel: Value,
+    },
     /// The old protocol: `obj[0]`, `obj[1]`, ... until IndexError.
     GetItem {
         obj: Value,
@@ -140,6 +145,7 @@ impl NativeIter {
             NativeIter::Map { .. } => "map",
             NativeIter::Filter { .. } => "filter",
             NativeIter::GetItem { .. } => "iterator",
+            NativeIter::Callable { .. } => "callable_iterator",
             NativeIter::Await { .. } => "FutureIter",
             NativeIter::Sleep { .. }
             | NativeIter::Http { .. }
@@ -299,6 +305,7 @@ impl NativeIter {
                 Step::Item(Value::tuple(items))
             }
             NativeIter::Map { .. }
+            | NativeIter::Callable { .. }
             | NativeIter::Filter { .. }
             | NativeIter::GetItem { .. }
             | NativeIter::Await { .. }

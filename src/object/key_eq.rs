@@ -69,6 +69,14 @@ fn native_eq(a: &Value, b: &Value) -> Option<bool> {
             false => Some(false),
         },
         (Instance(i), _) | (_, Instance(i)) if defines_eq(&i.class) => a.is(b).then_some(true),
+        // An instance of a str, int, tuple... subclass is the value it carries.
+        (Instance(_), _) | (_, Instance(_)) if !a.is(b) => {
+            let (x, y) = (super::instance::builtin_value(a), super::instance::builtin_value(b));
+            if std::ptr::eq(x, a) && std::ptr::eq(y, b) {
+                return Some(false);
+            }
+            native_eq(x, y)
+        }
         (Complex(x), Complex(y)) => Some(x == y),
         (Complex(z), other) | (other, Complex(z)) => {
             Some(z.im == 0.0 && numeric(other).is_some_and(|n| numeric(&Float(z.re)) == Some(n)))

@@ -173,6 +173,12 @@ pub enum Wrapper {
         class: Rc<class::Class>,
         ctor: function::NativeFn,
     },
+    /// A builtin type's special method as an attribute (`int.__add__`, `object.__repr__`):
+    /// see `runtime::slot_wrappers`.
+    Slot {
+        class: Rc<class::Class>,
+        name: crate::intern::Symbol,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

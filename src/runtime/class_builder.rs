@@ -49,7 +49,9 @@ fn layout_of(mro: &[Rc<Class>]) -> PyResult<Layout> {
 /// Whether instances of a subclass of `c` carry a value of `c` (list, int, str, ...).
 fn carries_value(c: &Rc<Class>) -> bool {
     let t = types();
-    [&t.list, &t.dict, &t.set, &t.int, &t.float, &t.str, &t.tuple, &t.frozenset].into_iter().any(|b| Rc::ptr_eq(c, b))
+    [&t.list, &t.dict, &t.set, &t.int, &t.float, &t.str, &t.tuple, &t.frozenset, &t.bytes]
+        .into_iter()
+        .any(|b| Rc::ptr_eq(c, b))
 }
 
 /// Bases that can be subclassed: the builtin types that cannot are refused with CPython's
@@ -127,6 +129,10 @@ pub fn make_class(name: &str, bases: Vec<Rc<Class>>, mut attrs: Attrs, metaclass
         attrs.insert(sym::MODULE, Value::str(module.as_str()));
     }
     implicit_wrappers(&mut attrs);
+    // A class that defines `__eq__` but not `__hash__` is unhashable.
+    if attrs.contains_key(&sym::EQ) && !attrs.contains_key(&sym::HASH) {
+        attrs.insert(sym::HASH, Value::None);
+    }
     let mut class = Class::new(intern(name), qualname, module, bases, mro, layout);
     *class.attrs.get_mut() = attrs;
     if !Rc::ptr_eq(metaclass, &types().type_) {

@@ -10,6 +10,7 @@ pub mod exceptions;
 pub mod os_error;
 pub mod output;
 pub mod protocol;
+pub mod slot_wrappers;
 pub mod traceback;
 pub mod type_object;
 pub mod types;

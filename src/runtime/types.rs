@@ -46,6 +46,8 @@ pub struct Types {
     pub dict_keys: Rc<Class>,
     pub dict_values: Rc<Class>,
     pub dict_items: Rc<Class>,
+    pub wrapper_descriptor: Rc<Class>,
+    pub method_wrapper: Rc<Class>,
     /// Exception classes by name, for builtins and for `exc("ValueError")`-style lookups.
     pub exceptions: FxHashMap<&'static str, Rc<Class>>,
     /// Iterator classes by their Python name (`list_iterator`, `enumerate`, ...).
@@ -182,6 +184,8 @@ impl Types {
             dict_keys: b("dict_keys"),
             dict_values: b("dict_values"),
             dict_items: b("dict_items"),
+            wrapper_descriptor: b("wrapper_descriptor"),
+            method_wrapper: b("method-wrapper"),
             exceptions,
             iterators: RefCell::default(),
             object,
@@ -232,8 +236,9 @@ impl Types {
             Value::Slice(_) => self.slice.clone(),
             Value::Function(_) => self.function.clone(),
             Value::Native(_) => self.builtin_function.clone(),
-            Value::BoundMethod(m) => match m.func {
+            Value::BoundMethod(m) => match &m.func {
                 Value::Native(_) => self.builtin_function.clone(),
+                Value::Wrapper(w) if matches!(**w, Wrapper::Slot { .. }) => self.method_wrapper.clone(),
                 _ => self.method.clone(),
             },
             Value::Class(c) => c.metaclass.clone().unwrap_or_else(|| self.type_.clone()),
@@ -255,6 +260,7 @@ impl Types {
                 Wrapper::Property { .. } => self.property.clone(),
                 Wrapper::Super { .. } => self.super_.clone(),
                 Wrapper::BuiltinNew { .. } => self.builtin_function.clone(),
+                Wrapper::Slot { .. } => self.wrapper_descriptor.clone(),
                 Wrapper::DictView { kind, .. } => match kind {
                     crate::object::DictViewKind::Keys => self.dict_keys.clone(),
                     crate::object::DictViewKind::Values => self.dict_values.clone(),

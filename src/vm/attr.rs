@@ -24,6 +24,7 @@ fn bind_class_attr(attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult {
         Value::Wrapper(w) => match &**w {
             Wrapper::StaticMethod(f) => Ok(f.clone()),
             Wrapper::ClassMethod(f) => Ok(bound(Value::Class(class.clone()), f.clone())),
+            Wrapper::Slot { .. } if !obj.is_none() => Ok(bound(obj.clone(), attr.clone())),
             Wrapper::Property { fget, .. } if !obj.is_none() => {
                 if fget.is_none() {
                     return Err(attribute_error("unreadable attribute"));
@@ -32,6 +33,13 @@ fn bind_class_attr(attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult {
                 run_async(|ctx| async move { ctx.call(fget, vec![obj]).await })
             }
             _ => Ok(attr),
+        },
+        Value::Instance(d) => match d.class.lookup(sym::GET) {
+            Some(get) => {
+                let args = vec![attr.clone(), obj.clone(), Value::Class(class.clone())];
+                run_async(|ctx| async move { ctx.call(get, args).await })
+            }
+            None => Ok(attr),
         },
         _ => Ok(attr),
     }
@@ -57,6 +65,13 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
                 _ => Err(no_attr(obj, name)),
             },
             Wrapper::StaticMethod(f) | Wrapper::ClassMethod(f) if name.as_str() == "__func__" => Ok(f.clone()),
+            Wrapper::Slot { class, name: slot } => match name.as_str() {
+                "__name__" => Ok(Value::str(slot.as_str())),
+                "__qualname__" => Ok(Value::str(format!("{}.{}", class.name, slot))),
+                "__objclass__" => Ok(Value::Class(class.clone())),
+                "__doc__" => Ok(Value::None),
+                _ => builtin_attr(obj, name),
+            },
             _ => builtin_attr(obj, name),
         },
         _ => builtin_attr(obj, name),
@@ -136,12 +151,34 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
         if let Some(v) = inst.attrs.borrow().get(&name) {
             return Ok(v.clone());
         }
+        return generic_get_attr(obj, inst, name);
     }
-    let class_attr = inst.class.lookup(name);
-    if let Some(Value::Wrapper(w)) = &class_attr {
-        if let Wrapper::Property { .. } = &**w {
-            return bind_class_attr(class_attr.clone().expect("attr"), obj, &inst.class);
+    let getattribute = inst.class.lookup(sym::GETATTRIBUTE).filter(|f| !matches!(f, Value::Native(_)));
+    let getattr = inst.class.lookup(sym::GETATTR);
+    if getattribute.is_none() && getattr.is_none() {
+        return generic_get_attr(obj, inst, name);
+    }
+    let (obj, inst) = (obj.clone(), inst.clone());
+    run_async(|ctx| async move {
+        let found = match getattribute {
+            Some(f) => ctx.call(f, vec![obj.clone(), Value::str(name.as_str())]).await,
+            None => ctx.resolve(generic_get_attr(&obj, &inst, name)).await,
+        };
+        match (found, getattr) {
+            (Err(crate::vm::Flow::Raise(e)), Some(getattr)) if ex::is_instance_of(&e, "AttributeError") => {
+                ctx.call(getattr, vec![obj, Value::str(name.as_str())]).await
+            }
+            (found, _) => found,
         }
+    })
+}
+
+/// `object.__getattribute__`: data descriptors on the class, the instance's own attributes,
+/// then other class attributes (binding methods, calling `__get__`).
+pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
+    let class_attr = inst.class.lookup(name);
+    if let Some(attr) = class_attr.as_ref().filter(|a| crate::object::class::is_data_descriptor(a)) {
+        return bind_class_attr(attr.clone(), obj, &inst.class);
     }
     if let Some(v) = inst.attrs.borrow().get(&name) {
         return Ok(v.clone());
@@ -178,14 +215,25 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
         }
         _ => {}
     }
-    if let Some(attr) = class_attr {
+    if let Some(attr) = class_attr.or_else(|| crate::runtime::slot_wrappers::find(&inst.class, name)) {
         return bind_class_attr(attr, obj, &inst.class);
     }
-    if let Some(getattr) = inst.class.lookup(sym::GETATTR) {
-        let obj = obj.clone();
-        return run_async(|ctx| async move { ctx.call(getattr, vec![obj, Value::str(name.as_str())]).await });
-    }
     Err(no_attr(obj, name))
+}
+
+/// A user descriptor's `__set__` or `__delete__` for `obj`, called with `args` after the
+/// descriptor and `obj`; None when `attr` is not a user data descriptor.
+fn descriptor_call(attr: &Value, obj: &Value, method: Symbol, args: Vec<Value>) -> Option<PyResult<()>> {
+    let Value::Instance(d) = attr else { return None };
+    if !crate::object::class::is_data_descriptor(attr) {
+        return None;
+    }
+    let Some(f) = d.class.lookup(method) else {
+        return Some(Err(attribute_error(method.as_str())));
+    };
+    let mut all = vec![attr.clone(), obj.clone()];
+    all.extend(args);
+    Some(run_async(|ctx| async move { ctx.call(f, all).await }).map(|_| ()))
 }
 
 fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
@@ -220,7 +268,7 @@ fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
             return bind_class_attr(meta_attr.clone().expect("attr"), &Value::Class(c.clone()), &meta);
         }
     }
-    if let Some(v) = c.lookup(name) {
+    if let Some(v) = c.lookup(name).or_else(|| crate::runtime::slot_wrappers::find(c, name)) {
         return bind_class_attr(v, &Value::None, c);
     }
     if let Some(v) = meta_attr {
@@ -250,7 +298,7 @@ fn super_attr(class: &Rc<Class>, receiver: &Value, name: Symbol) -> PyResult {
     let start = mro.iter().position(|c| Rc::ptr_eq(c, class)).map(|i| i + 1).unwrap_or(mro.len());
     for c in &mro[start..] {
         let found = c.attrs.borrow().get(&name).cloned();
-        if let Some(v) = found {
+        if let Some(v) = found.or_else(|| crate::runtime::slot_wrappers::own(c, name)) {
             let obj = if is_class { Value::None } else { receiver.clone() };
             return bind_class_attr(v, &obj, &obj_class);
         }
@@ -271,7 +319,7 @@ fn super_attr(class: &Rc<Class>, receiver: &Value, name: Symbol) -> PyResult {
 /// Attributes of builtin values: methods of their type, and a few data attributes.
 fn builtin_attr(obj: &Value, name: Symbol) -> PyResult {
     let class = types().class_of(obj);
-    if let Some(v) = class.lookup(name) {
+    if let Some(v) = class.lookup(name).or_else(|| crate::runtime::slot_wrappers::find(&class, name)) {
         return bind_class_attr(v, obj, &class);
     }
     let s = name.as_str();
@@ -492,31 +540,14 @@ fn is_object_method(f: &Value, name: Symbol) -> bool {
     }
 }
 
-/// `object.__delattr__`: deletes an instance attribute through a property's deleter, if the
-/// class has one for `name`, else from the instance's table.
-pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult<()> {
-    if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
-        if let Wrapper::Property { fdel, .. } = &*w {
-            if fdel.is_none() {
-                return Err(attribute_error(format!(
-                    "property '{}' of '{}' object has no deleter",
-                    name, inst.class.name
-                )));
-            }
-            let (fdel, obj) = (fdel.clone(), obj.clone());
-            return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
-        }
-    }
-    match inst.attrs.borrow_mut().shift_remove(&name) {
-        Some(_) => Ok(()),
-        None => Err(no_attr(obj, name)),
-    }
-}
-
 /// `object.__setattr__`: sets an instance attribute through a property's setter, if the
 /// class has one for `name`, else in the instance's table (a user `__setattr__` is not called).
 pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value) -> PyResult<()> {
-    if let Some(Value::Wrapper(w)) = inst.class.lookup(name) {
+    let class_attr = inst.class.lookup(name);
+    if let Some(r) = class_attr.as_ref().and_then(|a| descriptor_call(a, obj, sym::SET, vec![v.clone()])) {
+        return r;
+    }
+    if let Some(Value::Wrapper(w)) = class_attr {
         if let Wrapper::Property { fset, .. } = &*w {
             if fset.is_none() {
                 return Err(attribute_error(format!(
@@ -553,10 +584,34 @@ pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value
     Ok(())
 }
 
+/// `object.__delattr__`: a data descriptor's deleter, else the instance's own attribute.
+pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult<()> {
+    let class_attr = inst.class.lookup(name);
+    if let Some(r) = class_attr.as_ref().and_then(|a| descriptor_call(a, obj, sym::DELETE, Vec::new())) {
+        return r;
+    }
+    if let Some(Value::Wrapper(w)) = class_attr {
+        if let Wrapper::Property { fdel, .. } = &*w {
+            if fdel.is_none() {
+                return Err(attribute_error(format!(
+                    "property '{}' of '{}' object has no deleter",
+                    name, inst.class.name
+                )));
+            }
+            let (fdel, obj) = (fdel.clone(), obj.clone());
+            return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
+        }
+    }
+    match inst.attrs.borrow_mut().shift_remove(&name) {
+        Some(_) => Ok(()),
+        None => Err(no_attr(obj, name)),
+    }
+}
+
 /// `del obj.name`.
 pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
     match obj {
-        Value::Instance(inst) => {
+        Value::Instance(inst) if !inst.reads_plainly() => {
             if let Some(delattr) = inst.class.lookup(sym::DELATTR).filter(|f| !is_object_method(f, sym::DELATTR)) {
                 let obj = obj.clone();
                 return run_async(|ctx| async move { ctx.call(delattr, vec![obj, Value::str(name.as_str())]).await })
@@ -564,6 +619,7 @@ pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
             }
             generic_del_attr(obj, inst, name)
         }
+        Value::Instance(inst) => generic_del_attr(obj, inst, name),
         Value::Class(c) => {
             if let Some(delattr) = meta_method(c, sym::DELATTR) {
                 let obj = obj.clone();
@@ -584,6 +640,11 @@ pub fn lookup_method(obj: &Value, name: Symbol) -> Option<Value> {
     let class = match obj {
         Value::Instance(inst) => {
             if inst.attrs.borrow().contains_key(&name) {
+                return None;
+            }
+            if !inst.reads_plainly()
+                && inst.class.lookup(sym::GETATTRIBUTE).is_some_and(|f| !matches!(f, Value::Native(_)))
+            {
                 return None;
             }
             inst.class.clone()

@@ -44,6 +44,11 @@ impl Vm {
                 call_native(fiber, at, argc, kwnames, |a| crate::runtime::type_object::builtin_new(class, *ctor, a))
                     .map(CallOutcome::Done)
             }
+            Value::Wrapper(w) if matches!(**w, crate::object::Wrapper::Slot { .. }) => {
+                let crate::object::Wrapper::Slot { class, name } = &**w else { unreachable!() };
+                call_native(fiber, at, argc, kwnames, |a| crate::runtime::slot_wrappers::call(class, *name, a))
+                    .map(CallOutcome::Done)
+            }
             Value::BoundMethod(m) => {
                 fiber.stack[at] = m.func.clone();
                 fiber.stack.insert(at + 1, m.receiver.clone());
@@ -390,8 +395,32 @@ pub(crate) fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>)
         } else {
             format!("{} positional argument{}", nargs, if nargs == 1 { "" } else { "s" })
         };
-        let was = if npos_given == 1 { "was" } else { "were" };
-        return Err(type_error(format!("{}() takes {} but {} {} given", qualname, takes, npos_given, was)));
+        // Keyword-only parameters given are counted too.
+        let kwonly_names = &code.local_names[nargs..nargs + nkwonly];
+        let kwonly_given = kw.iter().filter(|(k, _)| kwonly_names.contains(k)).count();
+        let given = match kwonly_given {
+            0 => format!("{} {}", npos_given, if npos_given == 1 { "was" } else { "were" }),
+            n => format!(
+                "{} positional argument{} (and {} keyword-only argument{}) were",
+                npos_given,
+                if npos_given == 1 { "" } else { "s" },
+                n,
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        return Err(type_error(format!("{}() takes {} but {} given", qualname, takes, given)));
+    }
+    // Positional-only parameters named by keyword, when no `**kwargs` takes them.
+    if !code.flags.varkw && code.posonly > 0 {
+        let posonly = &code.local_names[..code.posonly as usize];
+        let named: Vec<&str> = kw.iter().filter(|(k, _)| posonly.contains(k)).map(|(k, _)| k.as_str()).collect();
+        if !named.is_empty() {
+            return Err(type_error(format!(
+                "{}() got some positional-only arguments passed as keyword arguments: '{}'",
+                qualname,
+                named.join(", ")
+            )));
+        }
     }
     let varkw = if code.flags.varkw { Some(PyDict::default()) } else { None };
     for (name, v) in kw {

@@ -519,9 +519,9 @@ impl Vm {
             Request::ClassBody { body, ns } => {
                 self.enter_class_body(fiber, body, FrameKind::ClassBody(Box::new(ClassBody { ns })))
             }
-            Request::CallerNames => {
-                let names = caller_frame(fiber).map(|f| f.bound_names(&fiber.stack)).unwrap_or_default();
-                self.deliver(fiber, Value::list(names.into_iter().map(|n| Value::str(n.as_str())).collect()))
+            Request::CallerLocals => {
+                let locals = caller_frame(fiber).map(|f| f.bound_locals(&fiber.stack)).unwrap_or(Value::None);
+                self.deliver(fiber, locals)
             }
             Request::CallerStack => {
                 let n = fiber.frames.len();
@@ -1185,6 +1185,12 @@ impl Vm {
                     let v = pop!();
                     let target = fiber.stack[fiber.stack.len() - d as usize].clone();
                     check!(protocol::extend_collection(&target, v));
+                }
+                Op::DictMerge(d) => {
+                    let v = pop!();
+                    let n = fiber.stack.len();
+                    let target = fiber.stack[n - d as usize].clone();
+                    check!(protocol::merge_kwargs(&target, v, &fiber.stack[n - d as usize - 2]));
                 }
                 Op::ListToTuple => {
                     let v = pop!();

@@ -21,8 +21,9 @@ pub enum FrameKind {
     /// A class body, run for the native that builds the class: its names go to the
     /// namespace, and None is delivered. Boxed, to keep every frame small.
     ClassBody(Box<ClassBody>),
-    /// An attribute computed by script code for `LoadMethod`: delivered with the absent
-    /// receiver (`Null`) after it.
+    /// An attribute computed by script code for `LoadMethod` (a property, a descriptor's
+    /// `__get__`, `__getattr__`, a module's `__getattr__`): delivered with the absent receiver
+    /// (`Null`) after it.
     MethodAttr,
     /// An operation whose result is not used (`obj.x = v` through a property setter).
     Discard,
@@ -53,22 +54,24 @@ impl Frame {
         self.base + self.code.nlocals()
     }
 
-    /// The names bound in this frame's scope, as `dir()` lists them: a class body's
-    /// namespace, the module's globals, or a function's locals that have a value.
-    pub fn bound_names(&self, stack: &[Value]) -> Vec<Symbol> {
-        if let FrameKind::ClassBody(body) = &self.kind {
-            return body.ns.borrow().keys().copied().collect();
-        }
-        if self.code.flags.is_module {
-            return self.globals.items().into_iter().map(|(name, _)| name).collect();
-        }
-        let locals = &stack[self.base..self.stack_start()];
-        let bound = |v: &Value| match v {
-            Value::Null => false,
-            Value::Cell(c) => !matches!(*c.borrow(), Value::Null),
-            _ => true,
+    /// `locals()` of this frame: a class body's namespace (a copy), the module's globals
+    /// (the live dict), or a dict of the function's locals that have a value.
+    pub fn bound_locals(&self, stack: &[Value]) -> Value {
+        let pairs: Vec<(Symbol, Value)> = if let FrameKind::ClassBody(body) = &self.kind {
+            body.ns.borrow().iter().map(|(k, v)| (*k, v.clone())).collect()
+        } else if self.code.flags.is_module {
+            return Value::Dict(self.globals.dict());
+        } else {
+            let locals = &stack[self.base..self.stack_start()];
+            let value = |v: &Value| match v {
+                Value::Null => None,
+                Value::Cell(c) => Some(c.borrow().clone()).filter(|v| !matches!(v, Value::Null)),
+                v => Some(v.clone()),
+            };
+            self.code.local_names.iter().zip(locals).filter_map(|(name, v)| Some((*name, value(v)?))).collect()
         };
-        self.code.local_names.iter().zip(locals).filter(|(_, v)| bound(v)).map(|(name, _)| *name).collect()
+        let items = pairs.into_iter().flat_map(|(k, v)| [Value::str(k.as_str()), v]).collect();
+        crate::runtime::protocol::make_dict(items).unwrap_or(Value::None)
     }
 }
 

@@ -42,8 +42,8 @@ pub enum Request {
     },
     /// Where the script called this native: `file:line` and the source line, or None.
     CallerSite,
-    /// The names bound in the calling script frame's scope (`dir()`).
-    CallerNames,
+    /// The names bound in the calling script frame's scope and their values (`locals()`).
+    CallerLocals,
     /// The exception being handled where the script called this native (`sys.exception()`).
     Handling,
     /// The recursion limit, after setting it to the value given.
@@ -189,9 +189,17 @@ impl Ctx {
 
     /// The names bound in the scope of the script code that called this native, unsorted.
     pub async fn caller_names(&self) -> PyResult<Vec<Value>> {
-        match self.ask(Request::CallerNames).await {
-            Reply::Value(Value::List(l)) => Ok(l.items.borrow().clone()),
+        match self.caller_locals().await {
+            Value::Dict(d) => Ok(d.keys()),
             _ => Ok(Vec::new()),
+        }
+    }
+
+    /// `locals()` of the script code that called this native.
+    pub async fn caller_locals(&self) -> Value {
+        match self.ask(Request::CallerLocals).await {
+            Reply::Value(v) => v,
+            _ => Value::None,
         }
     }
 

@@ -38,7 +38,10 @@ pub fn truthy(v: &Value) -> Option<bool> {
             if dunder(&i.class, sym::BOOL).is_some() || dunder(&i.class, sym::LEN).is_some() {
                 return None;
             }
-            true
+            match &i.payload {
+                crate::object::instance::Payload::Value(carried) => return truthy(carried),
+                _ => true,
+            }
         }
         Value::Wrapper(w) => match &**w {
             Wrapper::DictView { dict, .. } => !dict.is_empty(),
@@ -334,6 +337,14 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
     use Value::*;
     match (a, b) {
         (Int(x), Int(y)) => return int_op(op, *x, *y),
+        // Bitwise operators keep two bools a bool.
+        (Bool(x), Bool(y)) if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) => {
+            return Ok(Bool(match op {
+                BinOp::BitAnd => x & y,
+                BinOp::BitOr => x | y,
+                _ => x ^ y,
+            }))
+        }
         (Float(_), _) | (_, Float(_)) if is_number(a) && is_number(b) => {
             let (x, y) = (as_f64(a), as_f64(b));
             match (x, y) {
@@ -632,6 +643,7 @@ pub fn unary(op: UnaryOp, a: &Value) -> PyResult {
                 let a = a.clone();
                 run_async(|ctx| async move { ctx.call(m, vec![a]).await })
             }
+            None if !std::ptr::eq(builtin_value(a), a) => unary(op, builtin_value(a)),
             None => Err(bad_unary(op, a)),
         },
         _ => Err(bad_unary(op, a)),
@@ -700,6 +712,9 @@ fn index_of(key: &Value, what: &str) -> PyResult<i64> {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::BigInt(_) => Err(ex::raise("IndexError", "cannot fit 'int' into an index-sized integer")),
+        Value::Instance(_) if matches!(builtin_value(key), Value::Int(_) | Value::BigInt(_)) => {
+            index_of(builtin_value(key), what)
+        }
         _ => Err(type_error(format!("{} indices must be integers or slices, not {}", what, type_name(key)))),
     }
 }
@@ -813,6 +828,7 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
                 let (obj, key) = (obj.clone(), key.clone());
                 run_async(|ctx| async move { ctx.call(m, vec![obj, key]).await })
             }
+            None if !std::ptr::eq(builtin_value(obj), obj) => get_item(builtin_value(obj), key),
             None => Err(type_error(format!("'{}' object is not subscriptable", type_name(obj)))),
         },
         Value::Class(c) => {

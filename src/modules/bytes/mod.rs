@@ -87,7 +87,7 @@ fn class_method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
 
 /// The `bytes` or `bytearray` receiver of a method.
 fn this<'a>(a: &'a Args, name: &str) -> PyResult<&'a Rc<PyBytes>> {
-    match a.pos.first() {
+    match a.pos.first().map(crate::object::instance::builtin_value) {
         Some(Value::Bytes(b)) => Ok(b),
         Some(other) => Err(type_error(format!(
             "descriptor '{}' for 'bytes' objects doesn't apply to a '{}' object",

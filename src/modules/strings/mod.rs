@@ -104,7 +104,7 @@ fn encode(a: &Args) -> PyResult {
 
 /// The `str` receiver of a method, with CPython's errors for an unbound call.
 fn this<'a>(a: &'a Args, name: &str) -> PyResult<&'a Rc<PyStr>> {
-    match a.pos.first() {
+    match a.pos.first().map(crate::object::instance::builtin_value) {
         Some(Value::Str(s)) => Ok(s),
         Some(other) => Err(type_error(format!(
             "descriptor '{}' for 'str' objects doesn't apply to a '{}' object",
@@ -263,7 +263,7 @@ fn join_strs(sep: &PyStr, items: &[Value]) -> PyResult {
     let gaps = items.len().saturating_sub(1);
     let (mut len, mut chars) = (sep.s.len() * gaps, sep.chars * gaps);
     for (i, x) in items.iter().enumerate() {
-        match x {
+        match crate::object::instance::builtin_value(x) {
             Value::Str(s) => {
                 len += s.s.len();
                 chars += s.chars;
@@ -282,7 +282,7 @@ fn join_strs(sep: &PyStr, items: &[Value]) -> PyResult {
         if i > 0 {
             out.push_str(&sep.s);
         }
-        if let Value::Str(s) = x {
+        if let Value::Str(s) = crate::object::instance::builtin_value(x) {
             out.push_str(&s.s);
         }
     }

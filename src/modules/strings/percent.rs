@@ -260,7 +260,7 @@ async fn int_value(ctx: &Ctx, conv: char, v: &Value) -> PyResult<BigInt> {
 
 /// The float a `%f`-style conversion shows.
 async fn float_value(ctx: &Ctx, v: &Value) -> PyResult<f64> {
-    match v {
+    match crate::object::instance::builtin_value(v) {
         Value::Float(f) => Ok(*f),
         Value::Int(i) => Ok(*i as f64),
         Value::Bool(b) => Ok(*b as i64 as f64),

@@ -80,6 +80,7 @@ pub fn to_bigint(v: &Value) -> Option<BigInt> {
         Value::Bool(b) => Some(BigInt::from(*b as i64)),
         Value::Int(i) => Some(BigInt::from(*i)),
         Value::BigInt(b) => Some((**b).clone()),
+        Value::Instance(_) if !std::ptr::eq(builtin_value(v), v) => to_bigint(builtin_value(v)),
         _ => None,
     }
 }
@@ -159,10 +160,14 @@ pub fn not_value(v: Value) -> PyResult {
 }
 
 fn len_result(n: Value) -> PyResult<i64> {
-    match n {
-        Value::Int(i) if i >= 0 => Ok(i),
+    match builtin_value(&n) {
+        Value::Int(i) if *i >= 0 => Ok(*i),
         Value::Int(_) => Err(ex::value_error("__len__() should return >= 0")),
-        Value::Bool(b) => Ok(b as i64),
+        Value::Bool(b) => Ok(*b as i64),
+        Value::BigInt(b) if num_traits::Signed::is_negative(&**b) => {
+            Err(ex::value_error("__len__() should return >= 0"))
+        }
+        Value::BigInt(_) => Err(ex::overflow_error("cannot fit 'int' into an index-sized integer")),
         other => Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&other)))),
     }
 }
@@ -174,7 +179,10 @@ pub async fn len(ctx: &Ctx, v: &Value) -> PyResult<i64> {
     }
     match instance_dunder(v, sym::LEN) {
         Some(m) => len_result(ctx.call(m, vec![v.clone()]).await?),
-        None => Err(type_error(format!("object of type '{}' has no len()", type_name(v)))),
+        None => match ops::len_builtin(builtin_value(v)) {
+            Some(n) => Ok(n as i64),
+            None => Err(type_error(format!("object of type '{}' has no len()", type_name(v)))),
+        },
     }
 }
 
@@ -340,6 +348,11 @@ pub async fn eq(ctx: &Ctx, a: &Value, b: &Value) -> PyResult<bool> {
             seq_eq(ctx, &x, &y).await
         }
         (Value::Tuple(x), Value::Tuple(y)) => seq_eq(ctx, &x.items, &y.items).await,
+        // Slices compare as their (start, stop, step).
+        (Value::Slice(x), Value::Slice(y)) => {
+            let parts = |s: &crate::value::PySlice| [s.start.clone(), s.stop.clone(), s.step.clone()];
+            seq_eq(ctx, &parts(x), &parts(y)).await
+        }
         (Value::Dict(x), Value::Dict(y)) => {
             if x.len() != y.len() {
                 return Ok(false);
@@ -483,6 +496,9 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
                 let r = ctx.call(m, vec![container.clone(), item.clone()]).await?;
                 truthy(ctx, &r).await
             }
+            None if !std::ptr::eq(builtin_value(container), container) => {
+                Box::pin(contains(ctx, builtin_value(container), item)).await
+            }
             None => iter_contains(ctx, container, item).await,
         },
         _ => iter_contains(ctx, container, item).await,
@@ -543,6 +559,8 @@ pub fn get_iter(v: &Value) -> PyResult {
             }
             if instance_dunder(v, sym::GETITEM).is_some() {
                 NativeIter::GetItem { obj: v.clone(), index: 0 }
+            } else if !std::ptr::eq(builtin_value(v), v) {
+                return get_iter(builtin_value(v));
             } else {
                 return Err(not_iterable(v));
             }
@@ -597,6 +615,7 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
         Map(Value, Vec<Value>),
         Filter(Value, Value),
         GetItem(Value, i64),
+        Callable(Value, Value),
     }
     let kind = match &*cell.borrow() {
         NativeIter::Enumerate { inner, .. } => Kind::Enumerate(inner.clone()),
@@ -604,6 +623,7 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
         NativeIter::Map { func, inners } => Kind::Map(func.clone(), inners.clone()),
         NativeIter::Filter { func, inner } => Kind::Filter(func.clone(), inner.clone()),
         NativeIter::GetItem { obj, index } => Kind::GetItem(obj.clone(), *index),
+        NativeIter::Callable { func, sentinel } => Kind::Callable(func.clone(), sentinel.clone()),
         NativeIter::Dict { .. } => return Err(ex::runtime_error("dictionary changed size during iteration")),
         NativeIter::Set { .. } => return Err(ex::runtime_error("Set changed size during iteration")),
         _ => return Ok(None),
@@ -636,6 +656,14 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
                 None => break None,
             }
         },
+        Kind::Callable(func, sentinel) => {
+            let v = ctx.call(func, Vec::new()).await?;
+            if eq(ctx, &v, &sentinel).await? {
+                None
+            } else {
+                Some(v)
+            }
+        }
         Kind::GetItem(obj, index) => {
             let m = instance_dunder(&obj, sym::GETITEM).expect("__getitem__");
             match ctx.call(m, vec![obj, Value::Int(index)]).await {
@@ -812,6 +840,38 @@ pub fn set_add(set: &Value, v: Value) -> PyResult<()> {
 }
 
 /// `[*x]`, `{*x}`, `{**x}`: adds every item of `v` to the collection `target`.
+/// `f(**m)`: adds the mapping `m` to the keyword arguments `target`, refusing a keyword
+/// given twice as CPython words it for the callee `f`.
+pub fn merge_kwargs(target: &Value, m: Value, f: &Value) -> PyResult<()> {
+    if let (Value::Dict(t), Value::Dict(d)) = (target, builtin_value(&m)) {
+        for (k, _) in d.items() {
+            if let Some(name) = k.as_str().filter(|name| t.get_str(name).is_some()) {
+                return Err(type_error(format!(
+                    "{}() got multiple values for keyword argument '{}'",
+                    function_str(f),
+                    name
+                )));
+            }
+        }
+    }
+    extend_collection(target, m)
+}
+
+/// How CPython names a callable in call errors: `module.qualname` for functions and classes.
+pub fn function_str(f: &Value) -> String {
+    match f {
+        Value::Function(func) if func.globals.name != sym::BUILTINS => {
+            format!("{}.{}", func.globals.name, func.qualname.borrow())
+        }
+        Value::Function(func) => func.qualname.borrow().clone(),
+        Value::BoundMethod(m) => function_str(&m.func),
+        Value::Class(c) if c.module != sym::BUILTINS => format!("{}.{}", c.module, c.qualname),
+        Value::Class(c) => c.qualname.clone(),
+        Value::Native(n) => n.name.to_string(),
+        other => format!("{} object", type_name(other)),
+    }
+}
+
 pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
     let target = target.clone();
     run_async(|ctx| async move {

@@ -109,6 +109,15 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                         addr(&m.receiver)
                     ),
                     Value::Function(f) => format!("<bound method {} of {}>", f.qualname.borrow(), recv),
+                    Value::Wrapper(w) if matches!(**w, Wrapper::Slot { .. }) => {
+                        let Wrapper::Slot { name, .. } = &**w else { unreachable!() };
+                        format!(
+                            "<method-wrapper '{}' of {} object at {}>",
+                            name,
+                            type_name(&m.receiver),
+                            addr(&m.receiver)
+                        )
+                    }
                     other => format!("<bound method {} of {}>", repr(ctx, other, guard).await?, recv),
                 }
             }
@@ -147,12 +156,16 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                     };
                     format!("{}([{}])", name, seq(ctx, &items, guard).await?)
                 }
+                Wrapper::Slot { class, name } => format!("<slot wrapper '{}' of '{}' objects>", name, class.name),
                 _ => format!("<{} object at {}>", type_name(v), addr(v)),
             },
             Value::Cell(_) => format!("<cell at {}>", addr(v)),
             Value::Ellipsis => "Ellipsis".into(),
             Value::NotImplemented => "NotImplemented".into(),
             Value::Null => "<NULL>".into(),
+            Value::Instance(inst) if dunder(&inst.class, sym::REPR).is_none() && !std::ptr::eq(builtin_value(v), v) => {
+                carried_repr(ctx, &inst.class, builtin_value(v), guard).await?
+            }
             Value::Instance(inst) => {
                 if let Some(m) = dunder(&inst.class, sym::REPR) {
                     let carried = builtin_value(v);
@@ -176,12 +189,7 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                     };
                     return Ok(format!("{}({})", inst.class.name, inner));
                 }
-                let module = inst.class.module;
-                if module == sym::BUILTINS {
-                    format!("<{} object at {}>", inst.class.qualname, addr(v))
-                } else {
-                    format!("<{}.{} object at {}>", module, inst.class.qualname, addr(v))
-                }
+                object_repr(v)
             }
         })
     })
@@ -192,7 +200,16 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
 pub async fn carried_repr(ctx: &Ctx, class: &Class, carried: &Value, guard: &Recursion) -> PyResult<String> {
     match carried {
         Value::Set(s) if s.is_empty() => Ok(format!("{}()", class.name)),
-        Value::Set(_) => Ok(format!("{}({})", class.name, repr(ctx, carried, guard).await?)),
+        Value::Set(s) => {
+            let r = repr(ctx, carried, guard).await?;
+            // A frozenset's repr names its type: the subclass's name replaces it.
+            let inner = if s.frozen {
+                r.strip_prefix("frozenset(").and_then(|r| r.strip_suffix(')')).unwrap_or(&r)
+            } else {
+                &r
+            };
+            Ok(format!("{}({})", class.name, inner))
+        }
         _ => repr(ctx, carried, guard).await,
     }
 }
@@ -225,6 +242,11 @@ pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
                     Value::Str(s) => Ok(s.s.to_string()),
                     other => Err(type_error(format!("__str__ returned non-string (type {})", type_name(&other)))),
                 };
+            }
+            // A str subclass's instance shows its text (`str.__str__`, whatever its repr);
+            // other carried values their repr.
+            if let Value::Str(s) = builtin_value(v) {
+                return Ok(s.s.to_string());
             }
             if let Some(e) = inst.exc() {
                 if dunder(&inst.class, sym::REPR).is_none() {
@@ -292,8 +314,14 @@ pub async fn format(ctx: &Ctx, v: &Value, spec: &str) -> PyResult<String> {
                     other => Err(type_error(format!("__format__ must return a str, not {}", type_name(&other)))),
                 };
             }
+            let carried = builtin_value(v);
             if spec.is_empty() {
                 str(ctx, v).await
+            } else if let Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Str(_) | Value::Complex(_) =
+                carried
+            {
+                // The number or str base's own `__format__`.
+                Box::pin(format(ctx, carried, spec)).await
             } else {
                 Err(type_error(format!("unsupported format string passed to {}.__format__", inst.class.name)))
             }
@@ -336,6 +364,16 @@ pub fn str_repr(s: &str) -> String {
 }
 
 /// A stable fake address for reprs (`0x...`); the conformance outputs normalize addresses.
+/// `object.__repr__`: `<module.Class object at 0x...>`.
+pub fn object_repr(v: &Value) -> String {
+    let class = types().class_of(v);
+    if class.module == sym::BUILTINS {
+        format!("<{} object at {}>", class.qualname, addr(v))
+    } else {
+        format!("<{}.{} object at {}>", class.module, class.qualname, addr(v))
+    }
+}
+
 pub fn addr(v: &Value) -> String {
     format!("0x{:012x}", v.heap_ptr().unwrap_or(0))
 }
