@@ -260,16 +260,16 @@ pub fn call(class: &Rc<Class>, name: Symbol, a: &Args) -> PyResult {
             ops::compare(op, me, other)
         }
         Slot::Unary(op) => ops::unary(op, me),
-        Slot::Abs => crate::modules::builtins::abs(&Args { pos: &[me.clone()], kw: &[] }),
+        Slot::Abs => crate::modules::builtins::abs(&Args { pos: std::slice::from_ref(me), kw: &[] }),
         Slot::Bool => Ok(Value::Bool(ops::truthy(me).unwrap_or(true))),
         Slot::Int | Slot::Index | Slot::Trunc => match me {
-            Value::Float(_) => crate::modules::math::trunc(&Args { pos: &[me.clone()], kw: &[] }),
+            Value::Float(_) => crate::modules::math::trunc(&Args { pos: std::slice::from_ref(me), kw: &[] }),
             Value::Bool(b) => Ok(Value::Int(*b as i64)),
             _ => Ok(me.clone()),
         },
-        Slot::Float => crate::modules::numbers::float_new(&Args { pos: &[me.clone()], kw: &[] }),
-        Slot::Floor => crate::modules::math::floor(&Args { pos: &[me.clone()], kw: &[] }),
-        Slot::Ceil => crate::modules::math::ceil(&Args { pos: &[me.clone()], kw: &[] }),
+        Slot::Float => crate::modules::numbers::float_new(&Args { pos: std::slice::from_ref(me), kw: &[] }),
+        Slot::Floor => crate::modules::math::floor(&Args { pos: std::slice::from_ref(me), kw: &[] }),
+        Slot::Ceil => crate::modules::math::ceil(&Args { pos: std::slice::from_ref(me), kw: &[] }),
         Slot::Round => {
             let mut pos = vec![me.clone()];
             pos.extend(args.iter().cloned());

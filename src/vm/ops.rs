@@ -84,7 +84,7 @@ pub fn eq_simple(a: &Value, b: &Value) -> Option<bool> {
         (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) | (Value::Dict(_), Value::Dict(_)) => {
             None
         }
-        (Value::Set(_), Value::Set(_)) => None,
+        (Value::Set(_), Value::Set(_)) | (Value::Slice(_), Value::Slice(_)) => None,
         (Value::Instance(_), _) | (_, Value::Instance(_)) => None,
         _ => Some(a.is(b)),
     }
@@ -770,7 +770,48 @@ pub fn list_item_fast(obj: &Value, key: &Value) -> Option<Value> {
     norm_index(*i, items.len()).map(|i| items[i].fast_clone())
 }
 
+/// Whether subscripting the builtin sequence `obj` with `key` needs a script `__index__`
+/// first: the key, or a bound of the slice it is, is an object that defines one.
+fn needs_index_call(obj: &Value, key: &Value) -> bool {
+    let script_index = |v: &Value| matches!(v, Value::Instance(i) if dunder(&i.class, sym::INDEX).is_some() && std::ptr::eq(builtin_value(v), v));
+    let sequence = matches!(obj, Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) | Value::Range(_));
+    sequence
+        && match key {
+            Value::Instance(_) => script_index(key),
+            Value::Slice(s) => script_index(&s.start) || script_index(&s.stop) || script_index(&s.step),
+            _ => false,
+        }
+}
+
+/// `key` with every object that defines `__index__` (itself, or its slice's bounds) replaced
+/// by the int that method returns.
+async fn index_key(ctx: &crate::vm::native::Ctx, key: Value) -> PyResult {
+    async fn one(ctx: &crate::vm::native::Ctx, v: Value) -> PyResult {
+        let Value::Instance(i) = &v else { return Ok(v) };
+        let Some(m) = dunder(&i.class, sym::INDEX) else { return Ok(v) };
+        match ctx.call(m, vec![v.clone()]).await? {
+            r @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)) => Ok(r),
+            r => Err(type_error(format!("__index__ returned non-int (type {})", type_name(&r)))),
+        }
+    }
+    match &key {
+        Value::Slice(s) => {
+            let (start, stop, step) = (s.start.clone(), s.stop.clone(), s.step.clone());
+            let (start, stop, step) = (one(ctx, start).await?, one(ctx, stop).await?, one(ctx, step).await?);
+            Ok(Value::Slice(Rc::new(crate::value::PySlice { start, stop, step })))
+        }
+        _ => one(ctx, key).await,
+    }
+}
+
 pub fn get_item(obj: &Value, key: &Value) -> PyResult {
+    if needs_index_call(obj, key) {
+        let (obj, key) = (obj.clone(), key.clone());
+        return run_async(|ctx| async move {
+            let key = index_key(&ctx, key).await?;
+            ctx.resolve(get_item(&obj, &key)).await
+        });
+    }
     match obj {
         Value::List(l) => {
             let items = l.items.borrow();
@@ -910,6 +951,14 @@ pub fn assign_slice<T>(items: &mut Vec<T>, s: &crate::value::PySlice, new: Vec<T
 
 /// `obj[key] = v`.
 pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
+    if needs_index_call(obj, &key) {
+        let obj = obj.clone();
+        return run_async(|ctx| async move {
+            let key = index_key(&ctx, key).await?;
+            ctx.resolve(set_item(&obj, key, v).map(|_| Value::None)).await
+        })
+        .map(|_| ());
+    }
     match obj {
         Value::List(l) => match &key {
             Value::Slice(s) => {
@@ -956,6 +1005,14 @@ pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
 
 /// `del obj[key]`.
 pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
+    if needs_index_call(obj, key) {
+        let (obj, key) = (obj.clone(), key.clone());
+        return run_async(|ctx| async move {
+            let key = index_key(&ctx, key).await?;
+            ctx.resolve(del_item(&obj, &key).map(|_| Value::None)).await
+        })
+        .map(|_| ());
+    }
     match obj {
         Value::List(l) => match key {
             Value::Slice(s) => {

@@ -168,7 +168,7 @@ fn len_result(n: Value) -> PyResult<i64> {
             Err(ex::value_error("__len__() should return >= 0"))
         }
         Value::BigInt(_) => Err(ex::overflow_error("cannot fit 'int' into an index-sized integer")),
-        other => Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&other)))),
+        other => Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(other)))),
     }
 }
 
