@@ -31,6 +31,19 @@ pub fn method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
         .insert(intern(name), Value::Native(Rc::new(NativeFunction { name, owner: Some(owner), func })));
 }
 
+/// `__iter__` and `__next__` of a native iterator type (`list_iterator`, `map`, ...), for
+/// scripts that take them as attributes (`iter(s).__next__`).
+pub fn install_iterator_methods(class: &Rc<Class>) {
+    method(class, "__iter__", |a| {
+        check_args(a, "__iter__", 1, 1)?;
+        Ok(a.pos[0].clone())
+    });
+    method(class, "__next__", |a| {
+        check_args(a, "__next__", 1, 1)?;
+        protocol::next_async(a.pos[0].clone())
+    });
+}
+
 /// The constructor run when a builtin class is called.
 pub fn constructor(class: &Rc<Class>, func: NativeFn) {
     let ctor = Wrapper::BuiltinNew { class: class.clone(), ctor: func };
