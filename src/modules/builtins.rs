@@ -122,6 +122,7 @@ pub fn make_module() -> Rc<Module> {
         ("callable", callable),
         ("iter", iter),
         ("next", next),
+        ("exec", super::exec::exec),
         ("aiter", super::async_generators::aiter),
         ("anext", super::async_generators::anext),
         ("sum", sum),
@@ -218,6 +219,21 @@ fn constructors() {
     });
     constructor(&t.classmethod, |a| {
         Ok(Value::Wrapper(Rc::new(Wrapper::ClassMethod(arg(a, 0, "classmethod")?.clone()))))
+    });
+    // `types.MethodType(func, obj)`.
+    constructor(&t.method, |a| {
+        check_args(a, "method", 2, 2)?;
+        if !a.kw.is_empty() {
+            return Err(type_error("method() takes no keyword arguments"));
+        }
+        if !is_callable(&a.pos[0]) {
+            return Err(type_error("first argument must be callable"));
+        }
+        if a.pos[1].is_none() {
+            return Err(type_error("instance must not be None"));
+        }
+        let m = crate::object::function::BoundMethod { receiver: a.pos[1].clone(), func: a.pos[0].clone() };
+        Ok(Value::BoundMethod(Rc::new(m)))
     });
     constructor(&t.super_, |a| match a.pos {
         [Value::Class(c), obj] => Ok(Value::Wrapper(Rc::new(Wrapper::Super { class: c.clone(), obj: obj.clone() }))),

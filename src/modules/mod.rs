@@ -18,6 +18,7 @@ mod containers;
 mod copy;
 mod dir;
 mod errno;
+mod exec;
 mod functools;
 mod future;
 pub mod generators;

@@ -222,6 +222,16 @@ pub fn type_init(a: &crate::object::function::Args) -> PyResult {
     }
 }
 
+/// A base's `__mro_entries__`: its type's, or a function's own attribute (typing's
+/// `NamedTuple` and `TypedDict` are functions that carry one).
+fn mro_entries_method(base: &Value) -> Option<Value> {
+    let name = intern("__mro_entries__");
+    match base {
+        Value::Function(f) => f.attrs.borrow().get(&name).cloned(),
+        _ => crate::vm::lookup_bound(base, name),
+    }
+}
+
 /// A `class` statement: `BuildClass` with the class body function, the name, the bases and
 /// the class keywords (`metaclass=` among them).
 pub fn build_class(body: Rc<Function>, name: Value, bases: Vec<Value>, mut kw: Vec<(Symbol, Value)>) -> PyResult {
@@ -234,7 +244,7 @@ pub fn build_class(body: Rc<Function>, name: Value, bases: Vec<Value>, mut kw: V
                 resolved.push(b);
                 continue;
             }
-            match crate::vm::lookup_bound(&b, intern("__mro_entries__")) {
+            match mro_entries_method(&b) {
                 Some(m) => {
                     let entries = ctx.call(m, vec![Value::tuple(orig_bases.clone())]).await?;
                     let Value::Tuple(t) = entries else {
