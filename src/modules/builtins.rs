@@ -220,6 +220,15 @@ fn constructors() {
     constructor(&t.classmethod, |a| {
         Ok(Value::Wrapper(Rc::new(Wrapper::ClassMethod(arg(a, 0, "classmethod")?.clone()))))
     });
+    // `X | Y` of types makes a `types.UnionType`.
+    method(&t.type_, "__or__", |a| {
+        check_args(a, "__or__", 2, 2)?;
+        super::types::union_of(&a.pos[0], &a.pos[1])
+    });
+    method(&t.type_, "__ror__", |a| {
+        check_args(a, "__ror__", 2, 2)?;
+        super::types::union_of(&a.pos[1], &a.pos[0])
+    });
     // `types.MethodType(func, obj)`.
     constructor(&t.method, |a| {
         check_args(a, "method", 2, 2)?;
@@ -315,7 +324,7 @@ pub fn is_instance(v: &Value, cls: &Value) -> PyResult<bool> {
     }
 }
 
-fn isinstance(a: &Args) -> PyResult {
+pub(crate) fn isinstance(a: &Args) -> PyResult {
     check_args(a, "isinstance", 2, 2)?;
     if let Some(r) = metaclass_check(&a.pos[0], &a.pos[1], sym::INSTANCECHECK) {
         return r;
@@ -372,7 +381,7 @@ fn metaclass_check(v: &Value, cls: &Value, hook: crate::intern::Symbol) -> Optio
     }))
 }
 
-fn issubclass(a: &Args) -> PyResult {
+pub(crate) fn issubclass(a: &Args) -> PyResult {
     check_args(a, "issubclass", 2, 2)?;
     if let Some(r) = metaclass_check(&a.pos[0], &a.pos[1], sym::SUBCLASSCHECK) {
         return r;

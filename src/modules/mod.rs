@@ -45,7 +45,7 @@ pub mod r#struct;
 pub mod sys;
 pub mod time;
 mod traceback;
-mod types;
+pub mod types;
 mod zlib;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
@@ -117,6 +117,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "re" => Some(re::make_module()),
         "random" => Some(random::make_module()),
         "_introspect" => Some(introspect::make_module()),
+        "types" => Some(types::make_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
             Some(empty_module(name))
         }
