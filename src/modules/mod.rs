@@ -44,7 +44,7 @@ pub mod strings;
 pub mod r#struct;
 pub mod sys;
 pub mod time;
-mod traceback;
+pub mod traceback;
 pub mod types;
 mod zlib;
 
@@ -154,6 +154,7 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("stat", include_str!("files/stat.coro")),
     ("tempfile", include_str!("files/tempfile.coro")),
     ("types", types::SOURCE),
+    ("traceback", traceback::SOURCE),
 ];
 
 /// A module with nothing in it but its name, for its coro source to fill.
