@@ -344,13 +344,18 @@ fn metaclass_check(v: &Value, cls: &Value, hook: crate::intern::Symbol) -> Optio
         Value::Instance(i) => i.class.lookup(hook),
         _ => None,
     };
+    // The common case (no hooks anywhere) must not allocate: `isinstance` is hot.
+    let hooked = match cls {
+        Value::Tuple(t) => t.items.iter().any(|c| hook_of(c).is_some()),
+        other => hook_of(other).is_some(),
+    };
+    if !hooked {
+        return None;
+    }
     let classes = match cls {
         Value::Tuple(t) => t.items.to_vec(),
         other => vec![other.clone()],
     };
-    if !classes.iter().any(|c| hook_of(c).is_some()) {
-        return None;
-    }
     let v = v.clone();
     let hooks: Vec<Option<Value>> = classes.iter().map(hook_of).collect();
     Some(run_async(move |ctx| async move {

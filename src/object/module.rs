@@ -26,6 +26,9 @@ pub struct Module {
     pub initializing: Cell<bool>,
     /// A native module: its repr says `(built-in)`.
     pub builtin: Cell<bool>,
+    /// For each global slot that fell back to the builtins, the builtins' slot of the same
+    /// name (`u32::MAX`: not looked up yet), so a call of `len` is not a hash lookup.
+    builtin_slots: RefCell<Vec<u32>>,
 }
 
 impl Module {
@@ -37,6 +40,7 @@ impl Module {
             dict: OnceCell::new(),
             initializing: Cell::new(false),
             builtin: Cell::new(false),
+            builtin_slots: RefCell::default(),
         }
     }
 
@@ -108,6 +112,27 @@ impl Module {
             None => self.slots.borrow_mut()[slot] = Some(value),
             Some(d) => d.insert_str(self.name_of(slot).as_str(), value),
         }
+    }
+
+    /// `LoadGlobal`'s fallback when the global in `slot` is unbound: the builtin of that
+    /// name, found through the slot cache unless the builtins moved into a dict.
+    pub fn builtin_for_slot(&self, slot: usize, builtins: &Module) -> Option<Value> {
+        if builtins.dict.get().is_some() {
+            return builtins.get(self.name_of(slot));
+        }
+        let mut cache = self.builtin_slots.borrow_mut();
+        let found = match cache.get(slot) {
+            Some(&b) if b != u32::MAX => b as usize,
+            _ => {
+                let b = *builtins.slot_of.borrow().get(&self.name_of(slot))?;
+                if cache.len() <= slot {
+                    cache.resize(slot + 1, u32::MAX);
+                }
+                cache[slot] = b as u32;
+                b
+            }
+        };
+        builtins.slots.borrow()[found].clone()
     }
 
     /// Unbinds `name`; false if it had no value.

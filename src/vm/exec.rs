@@ -800,15 +800,17 @@ impl Vm {
                         push_clone(&mut fiber.stack, v);
                         continue;
                     }
-                    let name = globals!().name_of(slot as usize);
                     // A module whose globals moved into a dict keeps them there.
                     let found = match globals!().live_dict() {
-                        Some(d) => d.get_str(name.as_str()),
-                        None => None,
+                        Some(d) => {
+                            let name = globals!().name_of(slot as usize);
+                            d.get_str(name.as_str()).or_else(|| self.builtins.get(name))
+                        }
+                        None => globals!().builtin_for_slot(slot as usize, &self.builtins),
                     };
-                    match found.or_else(|| self.builtins.get(name)) {
+                    match found {
                         Some(v) => fiber.stack.push(v),
-                        None => throw!(name_error(name)),
+                        None => throw!(name_error(globals!().name_of(slot as usize))),
                     }
                 }
                 Op::StoreGlobal(slot) => {
