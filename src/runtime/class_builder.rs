@@ -199,8 +199,18 @@ pub fn type_new(a: &crate::object::function::Args) -> PyResult {
             let Value::Tuple(bases) = bases else {
                 return Err(type_error(format!("type.__new__() argument 2 must be tuple, not {}", type_name(bases))));
             };
-            let bases = check_bases(bases.items.to_vec())?;
+            let base_values = bases.items.to_vec();
+            let bases = check_bases(base_values.clone())?;
             let meta = most_derived_metaclass(mcls.clone(), &bases)?;
+            // A more derived metaclass with a `__new__` of its own makes the class (as
+            // `type('C', (SomeABC,), ns)` must run ABCMeta's).
+            if !Rc::ptr_eq(&meta, mcls) {
+                if let Some(new) = script_metaclass_new(&meta) {
+                    let args = vec![Value::Class(meta), a.pos[1].clone(), Value::tuple(base_values), a.pos[3].clone()];
+                    let kw = a.kw.to_vec();
+                    return run_async(|ctx| async move { ctx.call_kw(new, args, kw).await });
+                }
+            }
             let class = make_class(&name.s, bases, attrs_of(ns)?, &meta)?;
             let kw = a.kw.to_vec();
             run_async(|ctx| async move {
@@ -210,6 +220,17 @@ pub fn type_new(a: &crate::object::function::Args) -> PyResult {
         }
         _ if Rc::ptr_eq(mcls, &t.type_) => Err(type_error("type() takes 1 or 3 arguments")),
         _ => Err(type_error("type.__new__() takes exactly 3 arguments")),
+    }
+}
+
+/// The `__new__` a script metaclass defines (a function held as a staticmethod).
+fn script_metaclass_new(meta: &Class) -> Option<Value> {
+    match meta.lookup(sym::NEW)? {
+        Value::Wrapper(w) => match &*w {
+            Wrapper::StaticMethod(f @ Value::Function(_)) => Some(f.clone()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -266,7 +287,8 @@ pub fn build_class(body: Rc<Function>, name: Value, bases: Vec<Value>, mut kw: V
             Some(other) => other,
             None => Value::Class(most_derived_metaclass(types().type_.clone(), &base_classes)?),
         };
-        let module = body.globals.name;
+        // As CPython: the `__name__` of the globals (which a module may reassign).
+        let module = intern(&body.globals.display_name());
         let name_str = name.as_str().unwrap_or("?").to_string();
         let mut ns = Attrs::default();
         let bases_tuple = Value::tuple(resolved.clone());
