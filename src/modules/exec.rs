@@ -28,12 +28,7 @@ pub fn exec(a: &Args) -> PyResult {
     let text = match &a.pos[0] {
         Value::Str(s) => s.s.to_string(),
         Value::Bytes(b) if !b.mutable => String::from_utf8_lossy(&b.data.borrow()).into_owned(),
-        other => {
-            return Err(type_error(format!(
-                "exec() arg 1 must be a string, bytes or code object, not {}",
-                type_name(other)
-            )))
-        }
+        _ => return Err(type_error("exec() arg 1 must be a string, bytes or code object")),
     };
     let dict = match &globals {
         Value::None => None,
@@ -59,7 +54,8 @@ pub fn exec(a: &Args) -> PyResult {
             }
             None => ctx.caller_globals().await?,
         };
-        let code = compile_source("<string>", &text, Mode::Module(&module)).map_err(|e| Flow::Raise(e.to_exception()))?;
+        let code =
+            compile_source("<string>", &text, Mode::Module(&module)).map_err(|e| Flow::Raise(e.to_exception()))?;
         ctx.run_module(code, module).await?;
         Ok(Value::None)
     })

@@ -40,11 +40,15 @@ fn link(entry: &TracebackEntry, next: Value) -> Value {
     let line = Value::Int(entry.code.line_of(entry.ip as usize) as i64);
     let lasti = Value::Int(2 * entry.ip as i64);
     let frame = Instance::new(frame_class);
-    for (k, v) in [("f_code", crate::vm::code_object(&entry.code)), ("f_lineno", line.clone()), ("f_lasti", lasti.clone())] {
+    for (k, v) in
+        [("f_code", crate::vm::code_object(&entry.code)), ("f_lineno", line.clone()), ("f_lasti", lasti.clone())]
+    {
         frame.attrs.borrow_mut().insert(intern(k), v);
     }
     let mut tb = Instance::new(tb_class);
-    for (k, v) in [("tb_frame", Value::Instance(Rc::new(frame))), ("tb_lineno", line), ("tb_lasti", lasti), ("tb_next", next)] {
+    for (k, v) in
+        [("tb_frame", Value::Instance(Rc::new(frame))), ("tb_lineno", line), ("tb_lasti", lasti), ("tb_next", next)]
+    {
         tb.attrs.borrow_mut().insert(intern(k), v);
     }
     tb.payload = Payload::Native(RefCell::new(Box::new(entry.clone())));

@@ -77,7 +77,7 @@ fn make_class() -> Rc<Class> {
                 if i > 0 {
                     s.push_str(", ");
                 }
-                s.push_str(&arg_repr(&ctx, arg).await?);
+                s.push_str(&type_repr(&ctx, arg).await?);
             }
             s.push(']');
             Ok(Value::str(s))
@@ -132,8 +132,12 @@ fn make_class() -> Rc<Class> {
         check_args(a, "__mro_entries__", 2, 2)?;
         Ok(Value::tuple(vec![field(this(a)?, "__origin__")]))
     });
-    method(&class, "__instancecheck__", |_| Err(type_error("isinstance() argument 2 cannot be a parameterized generic")));
-    method(&class, "__subclasscheck__", |_| Err(type_error("issubclass() argument 2 cannot be a parameterized generic")));
+    method(&class, "__instancecheck__", |_| {
+        Err(type_error("isinstance() argument 2 cannot be a parameterized generic"))
+    });
+    method(&class, "__subclasscheck__", |_| {
+        Err(type_error("issubclass() argument 2 cannot be a parameterized generic"))
+    });
     method(&class, "__or__", |a| {
         check_args(a, "__or__", 2, 2)?;
         super::union::union_of(&a.pos[0], &a.pos[1])
@@ -157,19 +161,4 @@ fn make_class() -> Rc<Class> {
         crate::vm::get_attr(&field(me, "__origin__"), intern(name))
     });
     class
-}
-
-/// An argument as `list[...]` shows it: a list of types (`Callable`'s) item by item.
-async fn arg_repr(ctx: &crate::vm::native::Ctx, arg: &Value) -> PyResult<String> {
-    match arg {
-        Value::List(l) => {
-            let items = l.items.borrow().clone();
-            let mut parts = Vec::with_capacity(items.len());
-            for x in &items {
-                parts.push(type_repr(ctx, x).await?);
-            }
-            Ok(format!("[{}]", parts.join(", ")))
-        }
-        other => type_repr(ctx, other).await,
-    }
 }

@@ -93,7 +93,7 @@ async fn substitute(ctx: &Ctx, me: &Value, params: &[Value], args: &[Value], key
     use crate::runtime::exceptions::type_error;
     if params.is_empty() {
         let shown = protocol::repr(ctx, me).await?;
-        return Err(type_error(format!("There are no type variables left in {}", shown)));
+        return Err(type_error(format!("{} is not a generic class", shown)));
     }
     let given = match key {
         Value::Tuple(t) => t.items.to_vec(),
