@@ -31,6 +31,19 @@ pub fn method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
         .insert(intern(name), Value::Native(Rc::new(NativeFunction { name, owner: Some(owner), func })));
 }
 
+/// `__iter__` and `__next__` of a native iterator type (`list_iterator`, `map`, ...), for
+/// scripts that take them as attributes (`iter(s).__next__`).
+pub fn install_iterator_methods(class: &Rc<Class>) {
+    method(class, "__iter__", |a| {
+        check_args(a, "__iter__", 1, 1)?;
+        Ok(a.pos[0].clone())
+    });
+    method(class, "__next__", |a| {
+        check_args(a, "__next__", 1, 1)?;
+        protocol::next_async(a.pos[0].clone())
+    });
+}
+
 /// The constructor run when a builtin class is called.
 pub fn constructor(class: &Rc<Class>, func: NativeFn) {
     let ctor = Wrapper::BuiltinNew { class: class.clone(), ctor: func };
@@ -109,6 +122,7 @@ pub fn make_module() -> Rc<Module> {
         ("callable", callable),
         ("iter", iter),
         ("next", next),
+        ("exec", super::exec::exec),
         ("aiter", super::async_generators::aiter),
         ("anext", super::async_generators::anext),
         ("sum", sum),
@@ -236,6 +250,30 @@ fn constructors() {
     constructor(&t.classmethod, |a| {
         Ok(Value::Wrapper(Rc::new(Wrapper::ClassMethod(arg(a, 0, "classmethod")?.clone()))))
     });
+    // `X | Y` of types makes a `types.UnionType`.
+    method(&t.type_, "__or__", |a| {
+        check_args(a, "__or__", 2, 2)?;
+        super::types::union_of(&a.pos[0], &a.pos[1])
+    });
+    method(&t.type_, "__ror__", |a| {
+        check_args(a, "__ror__", 2, 2)?;
+        super::types::union_of(&a.pos[1], &a.pos[0])
+    });
+    // `types.MethodType(func, obj)`.
+    constructor(&t.method, |a| {
+        check_args(a, "method", 2, 2)?;
+        if !a.kw.is_empty() {
+            return Err(type_error("method() takes no keyword arguments"));
+        }
+        if !is_callable(&a.pos[0]) {
+            return Err(type_error("first argument must be callable"));
+        }
+        if a.pos[1].is_none() {
+            return Err(type_error("instance must not be None"));
+        }
+        let m = crate::object::function::BoundMethod { receiver: a.pos[1].clone(), func: a.pos[0].clone() };
+        Ok(Value::BoundMethod(Rc::new(m)))
+    });
     constructor(&t.super_, |a| match a.pos {
         [Value::Class(c), obj] => Ok(Value::Wrapper(Rc::new(Wrapper::Super { class: c.clone(), obj: obj.clone() }))),
         [] => Err(ex::runtime_error("super(): no arguments")),
@@ -316,7 +354,7 @@ pub fn is_instance(v: &Value, cls: &Value) -> PyResult<bool> {
     }
 }
 
-fn isinstance(a: &Args) -> PyResult {
+pub(crate) fn isinstance(a: &Args) -> PyResult {
     check_args(a, "isinstance", 2, 2)?;
     if let Some(r) = metaclass_check(&a.pos[0], &a.pos[1], sym::INSTANCECHECK) {
         return r;
@@ -378,7 +416,7 @@ fn metaclass_check(v: &Value, cls: &Value, hook: crate::intern::Symbol) -> Optio
     }))
 }
 
-fn issubclass(a: &Args) -> PyResult {
+pub(crate) fn issubclass(a: &Args) -> PyResult {
     check_args(a, "issubclass", 2, 2)?;
     if let Some(r) = metaclass_check(&a.pos[0], &a.pos[1], sym::SUBCLASSCHECK) {
         return r;

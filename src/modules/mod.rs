@@ -18,6 +18,7 @@ mod containers;
 mod copy;
 mod dir;
 mod errno;
+mod exec;
 mod functools;
 mod future;
 pub mod generators;
@@ -43,8 +44,8 @@ pub mod strings;
 pub mod r#struct;
 pub mod sys;
 pub mod time;
-mod traceback;
-mod types;
+pub mod traceback;
+pub mod types;
 mod zlib;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
@@ -116,6 +117,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "re" => Some(re::make_module()),
         "random" => Some(random::make_module()),
         "_introspect" => Some(introspect::make_module()),
+        "types" => Some(types::make_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
             Some(empty_module(name))
         }
@@ -152,6 +154,7 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("stat", include_str!("files/stat.coro")),
     ("tempfile", include_str!("files/tempfile.coro")),
     ("types", types::SOURCE),
+    ("traceback", traceback::SOURCE),
 ];
 
 /// A module with nothing in it but its name, for its coro source to fill.

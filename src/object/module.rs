@@ -44,6 +44,13 @@ impl Module {
         }
     }
 
+    /// A module whose globals are the dict `d` from the start (`exec(source, d)`).
+    pub fn with_dict(name: Symbol, d: Rc<PyDict>) -> Module {
+        let m = Module::new(name);
+        let _ = m.dict.set(d);
+        m
+    }
+
     /// The slot for `name`, created (unassigned) if the name is new.
     pub fn slot(&self, name: Symbol) -> usize {
         let mut map = self.slot_of.borrow_mut();

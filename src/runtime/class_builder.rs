@@ -205,8 +205,18 @@ pub fn type_new(a: &crate::object::function::Args) -> PyResult {
             let Value::Tuple(bases) = bases else {
                 return Err(type_error(format!("type.__new__() argument 2 must be tuple, not {}", type_name(bases))));
             };
-            let bases = check_bases(bases.items.to_vec())?;
+            let base_values = bases.items.to_vec();
+            let bases = check_bases(base_values.clone())?;
             let meta = most_derived_metaclass(mcls.clone(), &bases)?;
+            // A more derived metaclass with a `__new__` of its own makes the class (as
+            // `type('C', (SomeABC,), ns)` must run ABCMeta's).
+            if !Rc::ptr_eq(&meta, mcls) {
+                if let Some(new) = script_metaclass_new(&meta) {
+                    let args = vec![Value::Class(meta), a.pos[1].clone(), Value::tuple(base_values), a.pos[3].clone()];
+                    let kw = a.kw.to_vec();
+                    return run_async(|ctx| async move { ctx.call_kw(new, args, kw).await });
+                }
+            }
             let class = make_class(&name.s, bases, attrs_of(ns)?, &meta)?;
             let kw = a.kw.to_vec();
             run_async(|ctx| async move {
@@ -219,12 +229,33 @@ pub fn type_new(a: &crate::object::function::Args) -> PyResult {
     }
 }
 
+/// The `__new__` a script metaclass defines (a function held as a staticmethod).
+fn script_metaclass_new(meta: &Class) -> Option<Value> {
+    match meta.lookup(sym::NEW)? {
+        Value::Wrapper(w) => match &*w {
+            Wrapper::StaticMethod(f @ Value::Function(_)) => Some(f.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// `type.__init__(cls, ...)`: checks the arguments; the class is already made.
 pub fn type_init(a: &crate::object::function::Args) -> PyResult {
     match a.pos.len() {
         2 if !a.kw.is_empty() => Err(type_error("type.__init__() takes no keyword arguments")),
         2 | 4 => Ok(Value::None),
         _ => Err(type_error("type.__init__() takes 1 or 3 arguments")),
+    }
+}
+
+/// A base's `__mro_entries__`: its type's, or a function's own attribute (typing's
+/// `NamedTuple` and `TypedDict` are functions that carry one).
+fn mro_entries_method(base: &Value) -> Option<Value> {
+    let name = intern("__mro_entries__");
+    match base {
+        Value::Function(f) => f.attrs.borrow().get(&name).cloned(),
+        _ => crate::vm::lookup_bound(base, name),
     }
 }
 
@@ -240,7 +271,7 @@ pub fn build_class(body: Rc<Function>, name: Value, bases: Vec<Value>, mut kw: V
                 resolved.push(b);
                 continue;
             }
-            match crate::vm::lookup_bound(&b, intern("__mro_entries__")) {
+            match mro_entries_method(&b) {
                 Some(m) => {
                     let entries = ctx.call(m, vec![Value::tuple(orig_bases.clone())]).await?;
                     let Value::Tuple(t) = entries else {
@@ -262,7 +293,8 @@ pub fn build_class(body: Rc<Function>, name: Value, bases: Vec<Value>, mut kw: V
             Some(other) => other,
             None => Value::Class(most_derived_metaclass(types().type_.clone(), &base_classes)?),
         };
-        let module = body.globals.name;
+        // As CPython: the `__name__` of the globals (which a module may reassign).
+        let module = intern(&body.globals.display_name());
         let name_str = name.as_str().unwrap_or("?").to_string();
         let mut ns = Attrs::default();
         let bases_tuple = Value::tuple(resolved.clone());

@@ -201,7 +201,13 @@ impl Types {
         self.iterators
             .borrow_mut()
             .entry(name)
-            .or_insert_with(|| new_class(name, vec![self.object.clone()], Layout::Builtin))
+            .or_insert_with(|| {
+                let class = new_class(name, vec![self.object.clone()], Layout::Builtin);
+                if !it.is_awaitable() {
+                    crate::modules::builtins::install_iterator_methods(&class);
+                }
+                class
+            })
             .clone()
     }
 

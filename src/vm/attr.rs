@@ -190,7 +190,7 @@ pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
             "__cause__" => return Ok(e.cause.clone().unwrap_or(Value::None)),
             "__context__" => return Ok(e.context.clone().unwrap_or(Value::None)),
             "__suppress_context__" => return Ok(Value::Bool(e.suppress_context)),
-            "__traceback__" => return Ok(Value::None),
+            "__traceback__" => return Ok(crate::modules::traceback::traceback_object(&e.traceback)),
             "value" if inst.class.is_subclass(types().exc("StopIteration")) => {
                 return Ok(e.args.first().cloned().unwrap_or(Value::None))
             }
@@ -393,7 +393,7 @@ fn function_attr(f: &crate::object::function::Function, name: Symbol) -> Option<
         "__closure__" if f.closure.is_empty() => Value::None,
         "__closure__" => Value::tuple(f.closure.to_vec()),
         "__globals__" => return crate::vm::get_attr(&Value::Module(f.globals.clone()), sym::DICT).ok(),
-        "__code__" => return Some(code_object(f)),
+        "__code__" => return Some(code_object(&f.code)),
         "__dict__" => {
             let items: Vec<Value> =
                 f.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
@@ -405,8 +405,7 @@ fn function_attr(f: &crate::object::function::Function, name: Symbol) -> Option<
 
 /// A minimal `__code__`: an object with the code's name, argument count, variable names,
 /// file and first line.
-fn code_object(f: &crate::object::function::Function) -> Value {
-    let code = &f.code;
+pub fn code_object(code: &crate::bytecode::Code) -> Value {
     let class = types().code.clone();
     let inst = Rc::new(Instance::new(class));
     let names: Vec<Value> = code.local_names.iter().map(|n| Value::str(n.as_str())).collect();

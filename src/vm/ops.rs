@@ -397,6 +397,9 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
                 let d = Rc::new(crate::object::dict::PyDict { map: std::cell::RefCell::new(x.map.borrow().clone()) });
                 keys::dict_extend(&d, pairs_of(y), Value::Dict(d.clone()))
             }
+            (Class(_), _) | (_, Class(_)) if op == BinOp::BitOr => {
+                crate::modules::types::type_or(a, b).unwrap_or_else(|| Err(unsupported(op, a, b)))
+            }
             _ => Err(unsupported(op, a, b)),
         },
         _ => Err(unsupported(op, a, b)),
@@ -882,8 +885,8 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
                 let key = key.clone();
                 return run_async(|ctx| async move { ctx.call(m, vec![key]).await });
             }
-            if c.module == sym::BUILTINS {
-                return Ok(obj.clone());
+            if c.full_mro().iter().any(crate::modules::types::is_generic_class) {
+                return Ok(crate::modules::types::generic_alias(obj.clone(), key));
             }
             Err(type_error(format!("type '{}' is not subscriptable", c.name)))
         }

@@ -187,6 +187,13 @@ pub fn make_class() -> Rc<Class> {
         inst.payload = Payload::Native(RefCell::new(Box::new(payload)));
         Ok(Value::Instance(Rc::new(inst)))
     });
+    // `deque[int]`: a `types.GenericAlias`.
+    let class_getitem = crate::modules::builtins::native("__class_getitem__", |a| {
+        check_args(a, "__class_getitem__", 2, 2)?;
+        Ok(crate::modules::types::generic_alias(a.pos[0].clone(), &a.pos[1]))
+    });
+    let class_getitem = Value::Wrapper(Rc::new(crate::object::Wrapper::ClassMethod(class_getitem)));
+    class.attrs.borrow_mut().insert(intern("__class_getitem__"), class_getitem);
     method(&class, "__init__", |a| {
         ArgSpec::new("deque").keywords(&["iterable", "maxlen"]).check(a)?;
         check_args(a, "deque", 1, 3)?;

@@ -20,7 +20,7 @@ use crate::object::module::Module;
 use crate::runtime::class_builder::native_class;
 use crate::runtime::exceptions::{overflow_error, raise, type_error};
 use crate::runtime::{type_name, types};
-use crate::value::{PyStr, Value};
+use crate::value::Value;
 use crate::vm::PyResult;
 use matcher::{Found, Mode, Unit, UNSET};
 use std::cell::RefCell;
@@ -57,17 +57,20 @@ pub fn make_module() -> Rc<Module> {
     m
 }
 
-/// The subject string as the matcher reads it: bytes for ASCII text, code points otherwise.
+/// The subject as the matcher reads it: bytes for ASCII text, code points otherwise, and
+/// the bytes of a bytes-like subject.
 enum Subject<'s> {
     Ascii(&'s str),
     Wide(Vec<u32>),
+    Bytes(std::cell::Ref<'s, Vec<u8>>),
 }
 
 impl<'s> Subject<'s> {
-    fn of(v: &'s Value) -> PyResult<(Subject<'s>, &'s Rc<PyStr>)> {
+    fn of(v: &'s Value) -> PyResult<Subject<'s>> {
         match v {
-            Value::Str(s) if s.is_ascii() => Ok((Subject::Ascii(&s.s), s)),
-            Value::Str(s) => Ok((Subject::Wide(s.s.chars().map(|c| c as u32).collect()), s)),
+            Value::Str(s) if s.is_ascii() => Ok(Subject::Ascii(&s.s)),
+            Value::Str(s) => Ok(Subject::Wide(s.s.chars().map(|c| c as u32).collect())),
+            Value::Bytes(b) => Ok(Subject::Bytes(b.data.borrow())),
             other => Err(type_error(format!("expected string or bytes-like object, got '{}'", type_name(other)))),
         }
     }
@@ -76,12 +79,14 @@ impl<'s> Subject<'s> {
         match self {
             Subject::Ascii(s) => s.len(),
             Subject::Wide(w) => w.len(),
+            Subject::Bytes(b) => b.len(),
         }
     }
 
     fn slice(&self, s: usize, e: usize) -> Value {
         match self {
             Subject::Ascii(t) => Value::str(&t[s..e]),
+            Subject::Bytes(b) => Value::bytes(b[s..e].to_vec()),
             Subject::Wide(w) => {
                 Value::str(w[s..e].iter().map(|&c| char::from_u32(c).unwrap_or('\u{fffd}')).collect::<String>())
             }
@@ -92,6 +97,16 @@ impl<'s> Subject<'s> {
         match self {
             Subject::Ascii(t) => out.push_str(&t[s..e]),
             Subject::Wide(w) => out.extend(w[s..e].iter().map(|&c| char::from_u32(c).unwrap_or('\u{fffd}'))),
+            // Bytes as the code points of the same numbers (latin-1), turned back by `text`.
+            Subject::Bytes(b) => out.extend(b[s..e].iter().map(|&c| c as char)),
+        }
+    }
+
+    /// The subject's kind of value for text built by `push_slice`.
+    fn text(&self, out: String) -> Value {
+        match self {
+            Subject::Bytes(_) => Value::bytes(out.chars().map(|c| c as u8).collect()),
+            _ => Value::str(out),
         }
     }
 
@@ -103,6 +118,7 @@ impl<'s> Subject<'s> {
         match self {
             Subject::Ascii(t) => run(p, &t.as_bytes()[..endpos], pos, mode),
             Subject::Wide(w) => run(p, &w[..endpos], pos, mode),
+            Subject::Bytes(b) => run(p, &b[..endpos], pos, mode),
         }
     }
 
@@ -122,6 +138,11 @@ impl<'s> Subject<'s> {
             at = found.marks[1];
         }
     }
+}
+
+/// Bytes as the text of the code points of the same numbers (latin-1).
+fn latin1(b: &[u8]) -> String {
+    b.iter().map(|&c| c as char).collect()
 }
 
 fn program(v: &Value) -> PyResult<Rc<Program>> {
@@ -153,17 +174,27 @@ fn bounds(len: usize, pos: &Value, endpos: &Value) -> PyResult<(usize, usize)> {
 /// the caller to raise as `re.error`.
 fn compile(a: &Args) -> PyResult {
     check_args(a, "_compile", 2, 2)?;
-    let Value::Str(src) = &a.pos[0] else {
-        return Err(type_error("first argument must be string or compiled pattern"));
+    let (units, bytes): (Vec<u32>, bool) = match &a.pos[0] {
+        Value::Str(src) => (src.s.chars().map(|c| c as u32).collect(), false),
+        Value::Bytes(src) => (src.data.borrow().iter().map(|&b| b as u32).collect(), true),
+        _ => return Err(type_error("first argument must be string or compiled pattern")),
     };
     let flags = int_arg(&a.pos[1])? as u32;
-    let parsed = match parser::parse(src.s.chars().map(|c| c as u32).collect(), flags, false) {
+    if let Some(msg) = parser::flag_conflict(flags, bytes) {
+        return Err(crate::runtime::exceptions::value_error(msg));
+    }
+    // Bytes match with ASCII classes and case folding; the flag is not shown unless given.
+    let parse_flags = if bytes { flags | parser::ASCII } else { flags };
+    let mut parsed = match parser::parse(units, parse_flags, bytes) {
         Ok(p) => p,
         Err(e) if e.overflow => return Err(overflow_error(e.msg)),
         Err(e) => {
             return Ok(Value::tuple(vec![Value::str(e.msg), e.pos.map_or(Value::None, |p| Value::Int(p as i64))]))
         }
     };
+    if bytes && flags & parser::ASCII == 0 {
+        parsed.flags &= !parser::ASCII;
+    }
     let index = PyDict::default();
     for (name, &g) in &parsed.names {
         index.insert_str(name, Value::Int(g as i64));
@@ -190,7 +221,7 @@ fn marks_value(found: &Found) -> Value {
 fn search(a: &Args) -> PyResult {
     check_args(a, "_search", 5, 5)?;
     let p = program(&a.pos[0])?;
-    let (subject, _) = Subject::of(&a.pos[1])?;
+    let subject = Subject::of(&a.pos[1])?;
     let (pos, endpos) = bounds(subject.len(), &a.pos[2], &a.pos[3])?;
     let bits = int_arg(&a.pos[4])?;
     let mode = Mode { anchored: bits & 1 != 0, full: bits & 2 != 0, must_advance: bits & 4 != 0 };
@@ -209,10 +240,10 @@ fn group_text(subject: &Subject, found: &Found, g: usize, default: &Value) -> Va
 fn findall(a: &Args) -> PyResult {
     check_args(a, "_findall", 4, 4)?;
     let p = program(&a.pos[0])?;
-    let (subject, _) = Subject::of(&a.pos[1])?;
+    let subject = Subject::of(&a.pos[1])?;
     let (pos, endpos) = bounds(subject.len(), &a.pos[2], &a.pos[3])?;
     let mut out = Vec::new();
-    let empty = Value::str("");
+    let empty = subject.slice(0, 0);
     subject.each_match(&p, pos, endpos, |f| {
         out.push(match p.groups {
             0 => group_text(&subject, f, 0, &empty),
@@ -232,6 +263,7 @@ fn template_items(v: &Value) -> PyResult<Vec<Piece>> {
         .iter()
         .map(|item| match item {
             Value::Int(g) => Piece::Group(*g as usize),
+            Value::Bytes(b) => Piece::Text(latin1(&b.data.borrow())),
             other => Piece::Text(other.as_str().unwrap_or("").to_string()),
         })
         .collect())
@@ -242,14 +274,17 @@ fn template_items(v: &Value) -> PyResult<Vec<Piece>> {
 fn parse_template(a: &Args) -> PyResult {
     check_args(a, "_template", 2, 2)?;
     let p = program(&a.pos[0])?;
-    let Value::Str(repl) = &a.pos[1] else {
-        return Err(type_error(format!("expected str instance, {} found", type_name(&a.pos[1]))));
+    let (repl, bytes) = match &a.pos[1] {
+        Value::Str(repl) => (repl.s.to_string(), false),
+        Value::Bytes(repl) => (latin1(&repl.data.borrow()), true),
+        other => return Err(type_error(format!("expected str instance, {} found", type_name(other)))),
     };
-    match template::parse(&repl.s, p.groups, &p.names) {
+    match template::parse(&repl, p.groups, &p.names) {
         Ok(pieces) => Ok(Value::list(
             pieces
                 .into_iter()
                 .map(|piece| match piece {
+                    Piece::Text(t) if bytes => Value::bytes(t.chars().map(|c| c as u8).collect()),
                     Piece::Text(t) => Value::str(t),
                     Piece::Group(g) => Value::Int(g as i64),
                 })
@@ -267,7 +302,7 @@ fn sub(a: &Args) -> PyResult {
     check_args(a, "_sub", 4, 4)?;
     let p = program(&a.pos[0])?;
     let pieces = template_items(&a.pos[1])?;
-    let (subject, _) = Subject::of(&a.pos[2])?;
+    let subject = Subject::of(&a.pos[2])?;
     let count = int_arg(&a.pos[3])?;
     let limit = if count <= 0 { usize::MAX } else { count as usize };
     let mut out = String::new();
@@ -291,14 +326,14 @@ fn sub(a: &Args) -> PyResult {
         n < limit
     });
     subject.push_slice(&mut out, last, subject.len());
-    Ok(Value::tuple(vec![Value::str(out), Value::Int(n as i64)]))
+    Ok(Value::tuple(vec![subject.text(out), Value::Int(n as i64)]))
 }
 
 /// `_split(program, string, maxsplit)`.
 fn split(a: &Args) -> PyResult {
     check_args(a, "_split", 3, 3)?;
     let p = program(&a.pos[0])?;
-    let (subject, _) = Subject::of(&a.pos[1])?;
+    let subject = Subject::of(&a.pos[1])?;
     let maxsplit = int_arg(&a.pos[2])?;
     if maxsplit < 0 {
         return Ok(Value::list(vec![a.pos[1].clone()]));

@@ -45,19 +45,23 @@ pub struct Pattern {
     pub names: IndexMap<String, usize>,
 }
 
+/// The ValueError CPython raises for flags a pattern cannot take, checked before parsing.
+pub fn flag_conflict(flags: u32, bytes: bool) -> Option<&'static str> {
+    if bytes && flags & UNICODE != 0 {
+        Some("cannot use UNICODE flag with a bytes pattern")
+    } else if flags & ASCII != 0 && flags & UNICODE != 0 {
+        Some("ASCII and UNICODE flags are incompatible")
+    } else if !bytes && flags & LOCALE != 0 {
+        Some("cannot use LOCALE flag with a str pattern")
+    } else {
+        None
+    }
+}
+
 pub fn parse(src: Vec<u32>, flags: u32, bytes: bool) -> Parsed<Pattern> {
     let mut flags = flags;
     if !bytes && flags & ASCII == 0 {
         flags |= UNICODE;
-    }
-    if bytes && flags & UNICODE != 0 {
-        return err_nowhere("cannot use UNICODE flag with a bytes pattern");
-    }
-    if flags & ASCII != 0 && flags & UNICODE != 0 {
-        return err_nowhere("ASCII and UNICODE flags are incompatible");
-    }
-    if !bytes && flags & LOCALE != 0 {
-        return err_nowhere("cannot use LOCALE flag with a str pattern");
     }
     let mut p =
         Parser { src, pos: 0, flags, inline_global: 0, bytes, groups: 1, names: IndexMap::new(), open: Vec::new() };

@@ -1,5 +1,11 @@
-//! The `traceback` module's formatting and printing functions, over the formatter that
-//! reports uncaught exceptions (`runtime::traceback`), so both print the same text.
+//! The `traceback` module: its formatting and printing functions over the formatter that
+//! reports uncaught exceptions (`runtime::traceback`), so both print the same text; the
+//! traceback objects (`objects.rs`); and, in coro (`lib.coro`), what CPython writes in
+//! Python over them (`extract_tb`, `format_tb`, `walk_tb`, `TracebackException`, ...).
+
+mod objects;
+
+pub use objects::traceback_object;
 
 use super::args::{kwarg, ArgSpec};
 use super::builtins::native;
@@ -13,6 +19,8 @@ use crate::vm::native::{run_async, Ctx};
 use crate::vm::{get_attr, PyResult};
 use std::rc::Rc;
 
+pub const SOURCE: &str = include_str!("lib.coro");
+
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("traceback")));
     m.set(intern("__name__"), Value::str("traceback"));
@@ -22,6 +30,8 @@ pub fn make_module() -> Rc<Module> {
         ("format_exc", format_exc),
         ("print_exception", print_exception),
         ("print_exc", print_exc),
+        ("_frame_text", frame_text),
+        ("_frame_line", frame_line),
     ];
     for &(name, f) in fns {
         m.set(intern(name), native(name, f));
@@ -113,4 +123,21 @@ fn print_exc(a: &Args) -> PyResult {
         write(&ctx, file, text).await?;
         Ok(Value::None)
     })
+}
+
+fn tb_entry(a: &Args, name: &str) -> PyResult<crate::object::instance::TracebackEntry> {
+    crate::modules::args::check_args(a, name, 1, 1)?;
+    objects::entry_of(&a.pos[0]).ok_or_else(|| type_error(format!("{name}() argument must be a traceback")))
+}
+
+/// `_frame_text(tb)`: the frame's lines as an uncaught report shows them (with carets).
+fn frame_text(a: &Args) -> PyResult {
+    Ok(Value::str(crate::diagnostics::traceback_frame(&tb_entry(a, "_frame_text")?)))
+}
+
+/// `_frame_line(tb)`: the frame's source line, stripped.
+fn frame_line(a: &Args) -> PyResult {
+    let entry = tb_entry(a, "_frame_line")?;
+    let line = entry.code.line_of(entry.ip as usize);
+    Ok(Value::str(entry.code.source.line_text(line).trim()))
 }
