@@ -16,6 +16,7 @@ mod collections;
 pub mod complex;
 mod containers;
 mod copy;
+mod csv;
 mod dir;
 mod errno;
 mod functools;
@@ -67,6 +68,7 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "os" => Some(os::SOURCE),
         "re" => Some(re::SOURCE),
         "random" => Some(random::SOURCE),
+        "csv" => Some(csv::SOURCE),
         _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src).or_else(|| pylib::source(name)),
     }
 }
@@ -115,6 +117,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "_copy_native" => Some(copy::make_native_module()),
         "re" => Some(re::make_module()),
         "random" => Some(random::make_module()),
+        "csv" => Some(csv::make_module()),
         "_introspect" => Some(introspect::make_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
             Some(empty_module(name))
