@@ -40,6 +40,7 @@ mod queue;
 pub mod random;
 pub mod re;
 pub mod sort_keys;
+mod statistics;
 pub mod strings;
 pub mod r#struct;
 pub mod sys;
@@ -69,6 +70,7 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "re" => Some(re::SOURCE),
         "random" => Some(random::SOURCE),
         "csv" => Some(csv::SOURCE),
+        "statistics" => Some(statistics::SOURCE),
         _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src).or_else(|| pylib::source(name)),
     }
 }
@@ -118,6 +120,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "re" => Some(re::make_module()),
         "random" => Some(random::make_module()),
         "csv" => Some(csv::make_module()),
+        "statistics" => Some(statistics::make_module()),
         "_introspect" => Some(introspect::make_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
             Some(empty_module(name))
