@@ -47,6 +47,7 @@ pub mod sys;
 pub mod time;
 mod traceback;
 mod types;
+mod unicodedata;
 mod zlib;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
@@ -121,6 +122,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "random" => Some(random::make_module()),
         "csv" => Some(csv::make_module()),
         "statistics" => Some(statistics::make_module()),
+        "unicodedata" => Some(unicodedata::make_module()),
         "_introspect" => Some(introspect::make_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
             Some(empty_module(name))
