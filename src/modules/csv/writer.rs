@@ -40,10 +40,8 @@ pub fn join_row(a: &Args) -> PyResult {
 fn append_field(d: &Dialect, out: &mut String, text: &str, mut quoted: bool, only_field: bool) -> PyResult<()> {
     let mut body = String::with_capacity(text.len());
     for c in text.chars() {
-        let special = c == d.delimiter
-            || Some(c) == d.escapechar
-            || Some(c) == d.quotechar
-            || d.lineterminator.contains(c);
+        let special =
+            c == d.delimiter || Some(c) == d.escapechar || Some(c) == d.quotechar || d.lineterminator.contains(c);
         if special {
             let mut escape = false;
             if d.quoting == Quoting::None {

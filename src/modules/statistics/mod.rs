@@ -1,6 +1,9 @@
 //! The `statistics` module: coro (`lib.coro`) over one native helper, the normal
 //! distribution's inverse CDF (CPython's `_statistics`), Wichura's algorithm AS241.
 
+// The coefficients are written with the digits the algorithm publishes.
+#![allow(clippy::excessive_precision)]
+
 use crate::intern::intern;
 use crate::modules::builtins::native;
 use crate::modules::check_args;
