@@ -38,6 +38,8 @@ pub fn make_module() -> Rc<Module> {
         ("exp2", exp2),
         ("expm1", expm1),
         ("log1p", log1p),
+        ("erf", erf),
+        ("erfc", erfc),
         ("sin", sin),
         ("cos", cos),
         ("tan", tan),
@@ -267,6 +269,27 @@ pub(crate) mod glibc {
         };
         t.copysign(x)
     }
+}
+
+// The C library's error functions, which CPython's `math` uses too (std links libm).
+extern "C" {
+    #[link_name = "erf"]
+    fn c_erf(x: f64) -> f64;
+    #[link_name = "erfc"]
+    fn c_erfc(x: f64) -> f64;
+}
+
+/// `math.erf`.
+fn erf(a: &Args) -> PyResult {
+    let x = one_float(a, "math.erf")?;
+    // SAFETY: `erf` is a pure C math function of one double.
+    Ok(Value::Float(unsafe { c_erf(x) }))
+}
+
+fn erfc(a: &Args) -> PyResult {
+    let x = one_float(a, "math.erfc")?;
+    // SAFETY: `erfc` is a pure C math function of one double.
+    Ok(Value::Float(unsafe { c_erfc(x) }))
 }
 
 fn log1p(a: &Args) -> PyResult {

@@ -16,6 +16,7 @@ mod collections;
 pub mod complex;
 mod containers;
 mod copy;
+mod csv;
 mod dir;
 mod errno;
 mod exec;
@@ -40,12 +41,14 @@ mod queue;
 pub mod random;
 pub mod re;
 pub mod sort_keys;
+mod statistics;
 pub mod strings;
 pub mod r#struct;
 pub mod sys;
 pub mod time;
 pub mod traceback;
 pub mod types;
+mod unicodedata;
 mod zlib;
 
 pub use args::{arg, check_args, kwarg, ArgSpec};
@@ -68,6 +71,8 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "os" => Some(os::SOURCE),
         "re" => Some(re::SOURCE),
         "random" => Some(random::SOURCE),
+        "csv" => Some(csv::SOURCE),
+        "statistics" => Some(statistics::SOURCE),
         _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src).or_else(|| pylib::source(name)),
     }
 }
@@ -116,6 +121,9 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "_copy_native" => Some(copy::make_native_module()),
         "re" => Some(re::make_module()),
         "random" => Some(random::make_module()),
+        "csv" => Some(csv::make_module()),
+        "statistics" => Some(statistics::make_module()),
+        "unicodedata" => Some(unicodedata::make_module()),
         "_introspect" => Some(introspect::make_module()),
         "types" => Some(types::make_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {

@@ -38,6 +38,29 @@ pub fn install(m: &Module) {
         Some(b) => Ok(Value::Int(b.bits() as i64)),
         None => Err(type_error("descriptor 'bit_length' requires an 'int' object")),
     });
+    method(&t.float, "as_integer_ratio", |a| {
+        check_args(a, "as_integer_ratio", 1, 1)?;
+        match a.pos[0] {
+            Value::Float(f) => float_ratio(f),
+            _ => Err(type_error("descriptor 'as_integer_ratio' requires a 'float' object")),
+        }
+    });
+    method(&t.float, "conjugate", |a| match a.pos.first() {
+        Some(v @ Value::Float(_)) => Ok(v.clone()),
+        _ => Err(type_error("descriptor 'conjugate' requires a 'float' object")),
+    });
+    method(&t.int, "as_integer_ratio", |a| match a.pos.first().and_then(to_bigint) {
+        Some(b) => Ok(Value::tuple(vec![Value::from_bigint(b), Value::Int(1)])),
+        None => Err(type_error("descriptor 'as_integer_ratio' requires an 'int' object")),
+    });
+    method(&t.int, "conjugate", |a| match a.pos.first().and_then(to_bigint) {
+        Some(b) => Ok(Value::from_bigint(b)),
+        None => Err(type_error("descriptor 'conjugate' requires an 'int' object")),
+    });
+    method(&t.int, "bit_count", |a| match a.pos.first().and_then(to_bigint) {
+        Some(b) => Ok(Value::Int(b.magnitude().count_ones() as i64)),
+        None => Err(type_error("descriptor 'bit_count' requires an 'int' object")),
+    });
     for (name, f) in [
         ("round", round as crate::object::function::NativeFn),
         ("divmod", divmod),
@@ -50,6 +73,37 @@ pub fn install(m: &Module) {
     ] {
         m.set(intern(name), native(name, f));
     }
+}
+
+/// `float.as_integer_ratio()`: the exact value as a fraction in lowest terms.
+fn float_ratio(f: f64) -> PyResult {
+    if f.is_nan() {
+        return Err(ex::value_error("cannot convert NaN to integer ratio"));
+    }
+    if f.is_infinite() {
+        return Err(ex::overflow_error("cannot convert Infinity to integer ratio"));
+    }
+    if f == 0.0 {
+        return Ok(Value::tuple(vec![Value::Int(0), Value::Int(1)]));
+    }
+    let bits = f.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1u64 << 52) - 1);
+    let (mut mantissa, mut exponent) =
+        if biased == 0 { (fraction, -1074) } else { (fraction | (1u64 << 52), biased - 1075) };
+    let zeros = mantissa.trailing_zeros();
+    mantissa >>= zeros;
+    exponent += zeros as i64;
+    let mut numerator = BigInt::from(mantissa);
+    if f < 0.0 {
+        numerator = -numerator;
+    }
+    let (numerator, denominator) = if exponent >= 0 {
+        (numerator << exponent as usize, BigInt::from(1))
+    } else {
+        (numerator, BigInt::from(1) << (-exponent) as usize)
+    };
+    Ok(Value::tuple(vec![Value::from_bigint(numerator), Value::from_bigint(denominator)]))
 }
 
 /// `int(text, base)`; `shown_base` is the base as the caller wrote it (0 infers it).

@@ -400,10 +400,34 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
             (Class(_), _) | (_, Class(_)) if op == BinOp::BitOr => {
                 crate::modules::types::type_or(a, b).unwrap_or_else(|| Err(unsupported(op, a, b)))
             }
+            _ if is_set_like_view(a) || is_set_like_view(b) => view_set_op(op, a, b),
             _ => Err(unsupported(op, a, b)),
         },
         _ => Err(unsupported(op, a, b)),
     }
+}
+
+/// Whether `v` is a `dict_keys` or `dict_items` view, which take part in set operators.
+fn is_set_like_view(v: &Value) -> bool {
+    matches!(v, Value::Wrapper(w) if matches!(&**w, Wrapper::DictView { kind, .. } if *kind != crate::object::DictViewKind::Values))
+}
+
+/// `view OP other` (or `other OP view`): a set of the left operand, updated in place by the
+/// right one with the matching set method, as CPython's dict views do.
+fn view_set_op(op: BinOp, a: &Value, b: &Value) -> PyResult {
+    let (a, b) = (a.clone(), b.clone());
+    run_async(move |ctx| async move {
+        let set = ctx.call(Value::Class(crate::runtime::types().set.clone()), vec![a]).await?;
+        let update = match op {
+            BinOp::BitOr => "update",
+            BinOp::BitAnd => "intersection_update",
+            BinOp::Sub => "difference_update",
+            _ => "symmetric_difference_update",
+        };
+        let method = crate::vm::get_attr(&set, intern(update))?;
+        ctx.call(method, vec![b]).await?;
+        Ok(set)
+    })
 }
 
 fn repeat(seq: &Value, n: &Value) -> PyResult {
