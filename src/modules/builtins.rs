@@ -127,6 +127,7 @@ pub fn make_module() -> Rc<Module> {
         ("id", id),
         ("format", format_fn),
         ("vars", vars),
+        ("locals", locals),
         ("globals", globals),
         ("__import__", dunder_import),
         ("dir", super::dir::dir),
@@ -741,9 +742,24 @@ fn id(a: &Args) -> PyResult {
     }))
 }
 
+/// `vars(obj)`: its `__dict__`; `vars()`: the caller's namespace, as `locals()`.
 fn vars(a: &Args) -> PyResult {
-    check_args(a, "vars", 1, 1)?;
-    crate::vm::get_attr(&a.pos[0], sym::DICT)
+    check_args(a, "vars", 0, 1)?;
+    match a.pos.first() {
+        None => locals(a),
+        Some(obj) => crate::vm::get_attr(obj, sym::DICT).map_err(|e| match e {
+            crate::vm::Flow::Raise(e) if ex::is_instance_of(&e, "AttributeError") => {
+                type_error("vars() argument must have __dict__ attribute")
+            }
+            other => other,
+        }),
+    }
+}
+
+/// `locals()`: the calling scope's names and values (the module's globals at module level).
+fn locals(a: &Args) -> PyResult {
+    check_args(a, "locals", 0, 0)?;
+    run_async(|ctx| async move { ctx.caller_locals().await })
 }
 
 /// `globals()`: the calling module's globals, as the live dict they are from then on.

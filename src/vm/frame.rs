@@ -62,13 +62,41 @@ impl Frame {
         if self.code.flags.is_module {
             return self.globals.items().into_iter().map(|(name, _)| name).collect();
         }
-        let locals = &stack[self.base..self.stack_start()];
-        let bound = |v: &Value| match v {
-            Value::Null => false,
-            Value::Cell(c) => !matches!(*c.borrow(), Value::Null),
-            _ => true,
+        self.bound_locals(stack).into_iter().map(|(name, _)| name).collect()
+    }
+
+    /// A function frame's locals that have a value (cells read through), in CPython's order
+    /// (parameters and plain locals, then captured locals, then free variables), as
+    /// `locals()` sees them; the compiler's temporaries (`$tmp...`) are left out.
+    pub fn bound_locals(&self, stack: &[Value]) -> Vec<(Symbol, Value)> {
+        let code = &self.code;
+        let params = code.total_params() + code.flags.varargs as usize + code.flags.varkw as usize;
+        let rank = |slot: usize| {
+            let slot32 = slot as u32;
+            if code.freevars.contains(&slot32) {
+                2
+            } else if slot >= params && code.cells.contains(&slot32) {
+                1
+            } else {
+                0
+            }
         };
-        self.code.local_names.iter().zip(locals).filter(|(_, v)| bound(v)).map(|(name, _)| *name).collect()
+        let locals = &stack[self.base..self.stack_start()];
+        let mut bound: Vec<(usize, Symbol, Value)> = code
+            .local_names
+            .iter()
+            .zip(locals)
+            .enumerate()
+            .filter_map(|(slot, (name, v))| {
+                let v = match v {
+                    Value::Cell(c) => c.borrow().clone(),
+                    v => v.clone(),
+                };
+                (!matches!(v, Value::Null) && !name.as_str().starts_with('$')).then_some((rank(slot), *name, v))
+            })
+            .collect();
+        bound.sort_by_key(|(rank, _, _)| *rank);
+        bound.into_iter().map(|(_, name, v)| (name, v)).collect()
     }
 }
 

@@ -50,6 +50,9 @@ pub enum Request {
     RecursionLimit(Option<usize>),
     /// The globals of the calling script frame (`globals()`).
     CallerGlobals,
+    /// The namespace of the calling script frame (`locals()`, `vars()`): the module for
+    /// module code, else a dict of the bound names.
+    CallerLocals,
     /// The script frames of the calling fiber, innermost first, as `(file, line, function,
     /// source line)`.
     CallerStack,
@@ -200,6 +203,16 @@ impl Ctx {
         match self.ask(Request::CallerGlobals).await {
             Reply::Value(Value::Module(m)) => Ok(m),
             _ => Err(crate::runtime::exceptions::raise("SystemError", "globals(): no calling frame")),
+        }
+    }
+
+    /// The namespace of the script code that called this native, as `locals()` returns it:
+    /// the module's own dict for module code, a new dict for a function or class body.
+    pub async fn caller_locals(&self) -> PyResult<Value> {
+        match self.ask(Request::CallerLocals).await {
+            Reply::Value(Value::Module(m)) => Ok(Value::Dict(m.dict())),
+            Reply::Value(d @ Value::Dict(_)) => Ok(d),
+            _ => Err(crate::runtime::exceptions::raise("SystemError", "locals(): no calling frame")),
         }
     }
 

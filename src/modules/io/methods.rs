@@ -100,7 +100,11 @@ fn read_line_value(f: &mut FileObj, limit: Option<usize>) -> PyResult {
 }
 
 fn is_empty(v: &Value) -> bool {
-    matches!(v, Value::Str(s) if s.s.is_empty())
+    match v {
+        Value::Str(s) => s.s.is_empty(),
+        Value::Bytes(b) => b.data.borrow().is_empty(),
+        _ => false,
+    }
 }
 
 fn readline(a: &Args) -> PyResult {
