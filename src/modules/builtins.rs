@@ -147,6 +147,7 @@ pub fn make_module() -> Rc<Module> {
     super::generators::install();
     super::async_generators::install();
     crate::import::install();
+    crate::runtime::exception_fields::install();
     m
 }
 

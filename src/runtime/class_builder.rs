@@ -127,8 +127,10 @@ pub fn make_class(name: &str, bases: Vec<Rc<Class>>, mut attrs: Attrs, metaclass
         attrs.insert(sym::MODULE, Value::str(module.as_str()));
     }
     implicit_wrappers(&mut attrs);
+    let fixed_attrs = crate::runtime::slots::fixed_attrs(&attrs, &mro)?;
     let mut class = Class::new(intern(name), qualname, module, bases, mro, layout);
     *class.attrs.get_mut() = attrs;
+    class.fixed_attrs = fixed_attrs;
     if !Rc::ptr_eq(metaclass, &types().type_) {
         class.metaclass = Some(metaclass.clone());
     }

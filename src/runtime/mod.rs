@@ -4,11 +4,13 @@
 pub mod alloc;
 pub mod class_builder;
 pub mod codecs;
+pub mod exception_fields;
 pub mod exception_groups;
 pub mod exceptions;
 pub mod os_error;
 pub mod output;
 pub mod protocol;
+pub mod slots;
 pub mod traceback;
 pub mod type_object;
 pub mod types;
