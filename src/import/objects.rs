@@ -1,6 +1,6 @@
 //! The objects of the import system: `types.ModuleType` (the `module` class's constructor),
-//! module specs (`__spec__`), and the fields of `ImportError` (`name`, `path`) and
-//! `SyntaxError` (`filename`, `lineno`, ...).
+//! module specs (`__spec__`), and the fields of `SyntaxError` (`filename`, `lineno`, ...).
+//! ImportError's `name` and `path` are in `runtime::exception_fields`.
 
 use crate::intern::intern;
 use crate::modules::builtins::{constructor, method};
@@ -23,12 +23,6 @@ thread_local! {
 pub fn install() {
     let t = types();
     constructor(&t.module, module_type);
-    let null = [("name", Value::None), ("path", Value::None), ("msg", Value::None)];
-    let import_error = t.exc("ImportError");
-    for (k, v) in null {
-        import_error.attrs.borrow_mut().insert(intern(k), v);
-    }
-    method(import_error, "__init__", import_error_init);
     let syntax_error = t.exc("SyntaxError");
     for k in ["msg", "filename", "lineno", "offset", "text", "end_lineno", "end_offset", "print_file_and_line"] {
         syntax_error.attrs.borrow_mut().insert(intern(k), Value::None);
@@ -90,31 +84,6 @@ fn module_type(a: &Args) -> PyResult {
     m.set(intern("__loader__"), Value::None);
     m.set(intern("__spec__"), Value::None);
     Ok(Value::Module(Rc::new(m)))
-}
-
-/// `ImportError.__init__(self, *args, name=None, path=None)`.
-fn import_error_init(a: &Args) -> PyResult {
-    let Some(Value::Instance(inst)) = a.pos.first() else { return Err(type_error("ImportError.__init__ needs self")) };
-    let args = a.pos[1..].to_vec();
-    let mut fields = [("name", Value::None), ("path", Value::None)];
-    for (k, v) in a.kw {
-        match fields.iter_mut().find(|(f, _)| *f == k.as_str()) {
-            Some(field) => field.1 = v.clone(),
-            None => {
-                return Err(type_error(format!("'{}' is an invalid keyword argument for {}()", k, inst.class.name)))
-            }
-        }
-    }
-    let msg = if args.len() == 1 { args[0].clone() } else { Value::None };
-    if let Some(e) = inst.exc() {
-        e.borrow_mut().args = args;
-    }
-    let mut attrs = inst.attrs.borrow_mut();
-    attrs.insert(intern("msg"), msg);
-    for (k, v) in fields {
-        attrs.insert(intern(k), v);
-    }
-    Ok(Value::None)
 }
 
 /// `SyntaxError.__init__(self, msg, (filename, lineno, offset, text[, end_lineno, end_offset]))`.

@@ -141,8 +141,8 @@ pub fn make_module() -> Rc<Module> {
         ("id", id),
         ("format", format_fn),
         ("vars", vars),
-        ("globals", globals),
         ("locals", locals),
+        ("globals", globals),
         ("__import__", dunder_import),
         ("dir", super::dir::dir),
         ("http_get", http_get),
@@ -161,6 +161,7 @@ pub fn make_module() -> Rc<Module> {
     super::generators::install();
     super::async_generators::install();
     crate::import::install();
+    crate::runtime::exception_fields::install();
     m
 }
 
@@ -822,23 +823,24 @@ fn id(a: &Args) -> PyResult {
     }))
 }
 
+/// `vars(obj)`: its `__dict__`; `vars()`: the caller's namespace, as `locals()`.
 fn vars(a: &Args) -> PyResult {
     check_args(a, "vars", 0, 1)?;
     match a.pos.first() {
-        Some(v) => crate::vm::get_attr(v, sym::DICT).map_err(|e| match e {
-            crate::vm::Flow::Raise(x) if ex::is_instance_of(&x, "AttributeError") => {
+        None => locals(a),
+        Some(obj) => crate::vm::get_attr(obj, sym::DICT).map_err(|e| match e {
+            crate::vm::Flow::Raise(e) if ex::is_instance_of(&e, "AttributeError") => {
                 type_error("vars() argument must have __dict__ attribute")
             }
             other => other,
         }),
-        None => locals(a),
     }
 }
 
-/// `locals()`: the calling scope's names and values.
+/// `locals()`: the calling scope's names and values (the module's globals at module level).
 fn locals(a: &Args) -> PyResult {
     check_args(a, "locals", 0, 0)?;
-    run_async(|ctx| async move { Ok(ctx.caller_locals().await) })
+    run_async(|ctx| async move { ctx.caller_locals().await })
 }
 
 /// `globals()`: the calling module's globals, as the live dict they are from then on.

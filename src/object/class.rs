@@ -70,6 +70,9 @@ pub struct Class {
     pub custom_call: std::cell::Cell<bool>,
     /// The class's class when it is not `type` (a metaclass); None means `type`.
     pub metaclass: Option<Rc<Class>>,
+    /// With `__slots__` throughout the MRO: the only attribute names instances may have
+    /// (they have no `__dict__`). None for the usual instances with a `__dict__`.
+    pub fixed_attrs: Option<Box<[Symbol]>>,
     /// The classes made with this one among their bases, for `__subclasses__()`.
     pub subclasses: RefCell<Vec<std::rc::Weak<Class>>>,
 }
@@ -96,6 +99,7 @@ impl Class {
             attrs_per_instance: std::cell::Cell::new(0),
             custom_call: std::cell::Cell::new(false),
             metaclass: None,
+            fixed_attrs: None,
             subclasses: RefCell::default(),
         }
     }

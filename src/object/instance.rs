@@ -73,10 +73,11 @@ impl Instance {
     }
 
     /// Whether setting an attribute is just storing it in the instance's own table: no
-    /// property or `__setattr__`, and no exception state with attributes of its own.
+    /// property or `__setattr__`, no `__slots__` to check, and no exception state with
+    /// attributes of its own.
     #[inline]
     pub fn writes_plainly(&self) -> bool {
-        self.reads_plainly() && self.exc().is_none()
+        self.reads_plainly() && self.class.fixed_attrs.is_none() && self.exc().is_none()
     }
 
     /// The attribute `name` from the instance's own table. `hint` is an inline cache: the

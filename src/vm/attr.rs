@@ -142,8 +142,15 @@ pub fn peek_attr(obj: &Value, name: Symbol) -> Option<Value> {
     }
 }
 
+/// `'T' object has no attribute 'name'`, with the exception's `name` and `obj` set.
 fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
-    attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name))
+    let e = attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name));
+    if let crate::vm::Flow::Raise(exc) = &e {
+        let mut attrs = exc.attrs.borrow_mut();
+        attrs.insert(intern("name"), Value::str(name.as_str()));
+        attrs.insert(intern("obj"), obj.clone());
+    }
+    e
 }
 
 fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
@@ -208,6 +215,7 @@ pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
     }
     match name {
         sym::CLASS => return Ok(Value::Class(inst.class.clone())),
+        sym::DICT if inst.class.fixed_attrs.is_some() => return Err(no_attr(obj, name)),
         sym::DICT => {
             let items: Vec<Value> =
                 inst.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
@@ -579,6 +587,10 @@ pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value
             _ => {}
         }
     }
+    if inst.class.fixed_attrs.as_ref().is_some_and(|names| !names.contains(&name)) {
+        // CPython sets no `name` or `obj` on this one.
+        return Err(attribute_error(format!("'{}' object has no attribute '{}'", inst.class.name, name)));
+    }
     inst.attrs.borrow_mut().insert(name, v);
     Ok(())
 }
@@ -603,6 +615,10 @@ pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
     }
     match inst.attrs.borrow_mut().shift_remove(&name) {
         Some(_) => Ok(()),
+        // An empty slot: CPython names just the slot.
+        None if inst.class.fixed_attrs.as_ref().is_some_and(|names| names.contains(&name)) => {
+            Err(attribute_error(name.as_str()))
+        }
         None => Err(no_attr(obj, name)),
     }
 }

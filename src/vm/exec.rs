@@ -516,12 +516,19 @@ impl Vm {
                 let globals = caller_frame(fiber).map(|f| Value::Module(f.globals.clone()));
                 self.deliver(fiber, globals.unwrap_or(Value::None))
             }
+            Request::CallerLocals => {
+                let locals = caller_frame(fiber).map(|f| match &f.kind {
+                    _ if f.code.flags.is_module => Value::Module(f.globals.clone()),
+                    FrameKind::ClassBody(body) => {
+                        let ns: Vec<(Symbol, Value)> = body.ns.borrow().iter().map(|(k, v)| (*k, v.clone())).collect();
+                        namespace_dict(ns)
+                    }
+                    _ => namespace_dict(f.bound_locals(&fiber.stack)),
+                });
+                self.deliver(fiber, locals.unwrap_or(Value::None))
+            }
             Request::ClassBody { body, ns } => {
                 self.enter_class_body(fiber, body, FrameKind::ClassBody(Box::new(ClassBody { ns })))
-            }
-            Request::CallerLocals => {
-                let locals = caller_frame(fiber).map(|f| f.bound_locals(&fiber.stack)).unwrap_or(Value::None);
-                self.deliver(fiber, locals)
             }
             Request::CallerStack => {
                 let n = fiber.frames.len();
@@ -1826,6 +1833,15 @@ fn unbound_deref(code: &Code, slot: u32) -> Flow {
 }
 
 /// The script frame below the native continuation on top: the code that called the native.
+/// A new dict of a scope's names and values (`locals()` in a function or class body).
+fn namespace_dict(names: Vec<(Symbol, Value)>) -> Value {
+    let d = crate::object::dict::PyDict::default();
+    for (k, v) in names {
+        d.insert_str(k.as_str(), v);
+    }
+    Value::Dict(Rc::new(d))
+}
+
 fn caller_frame(fiber: &Fiber) -> Option<&Frame> {
     let n = fiber.frames.len();
     fiber.frames[..n.saturating_sub(1)].iter().rev().find(|f| f.native.is_none())

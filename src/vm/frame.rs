@@ -54,24 +54,38 @@ impl Frame {
         self.base + self.code.nlocals()
     }
 
-    /// `locals()` of this frame: a class body's namespace (a copy), the module's globals
-    /// (the live dict), or a dict of the function's locals that have a value.
-    pub fn bound_locals(&self, stack: &[Value]) -> Value {
-        let pairs: Vec<(Symbol, Value)> = if let FrameKind::ClassBody(body) = &self.kind {
-            body.ns.borrow().iter().map(|(k, v)| (*k, v.clone())).collect()
-        } else if self.code.flags.is_module {
-            return Value::Dict(self.globals.dict());
-        } else {
-            let locals = &stack[self.base..self.stack_start()];
-            let value = |v: &Value| match v {
-                Value::Null => None,
-                Value::Cell(c) => Some(c.borrow().clone()).filter(|v| !matches!(v, Value::Null)),
-                v => Some(v.clone()),
-            };
-            self.code.local_names.iter().zip(locals).filter_map(|(name, v)| Some((*name, value(v)?))).collect()
+    /// A function frame's locals that have a value (cells read through), in CPython's order
+    /// (parameters and plain locals, then captured locals, then free variables), as
+    /// `locals()` sees them; the compiler's temporaries (`$tmp...`) are left out.
+    pub fn bound_locals(&self, stack: &[Value]) -> Vec<(Symbol, Value)> {
+        let code = &self.code;
+        let params = code.total_params() + code.flags.varargs as usize + code.flags.varkw as usize;
+        let rank = |slot: usize| {
+            let slot32 = slot as u32;
+            if code.freevars.contains(&slot32) {
+                2
+            } else if slot >= params && code.cells.contains(&slot32) {
+                1
+            } else {
+                0
+            }
         };
-        let items = pairs.into_iter().flat_map(|(k, v)| [Value::str(k.as_str()), v]).collect();
-        crate::runtime::protocol::make_dict(items).unwrap_or(Value::None)
+        let locals = &stack[self.base..self.stack_start()];
+        let mut bound: Vec<(usize, Symbol, Value)> = code
+            .local_names
+            .iter()
+            .zip(locals)
+            .enumerate()
+            .filter_map(|(slot, (name, v))| {
+                let v = match v {
+                    Value::Cell(c) => c.borrow().clone(),
+                    v => v.clone(),
+                };
+                (!matches!(v, Value::Null) && !name.as_str().starts_with('$')).then_some((rank(slot), *name, v))
+            })
+            .collect();
+        bound.sort_by_key(|(rank, _, _)| *rank);
+        bound.into_iter().map(|(_, name, v)| (name, v)).collect()
     }
 }
 

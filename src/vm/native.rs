@@ -42,14 +42,15 @@ pub enum Request {
     },
     /// Where the script called this native: `file:line` and the source line, or None.
     CallerSite,
-    /// The names bound in the calling script frame's scope and their values (`locals()`).
-    CallerLocals,
     /// The exception being handled where the script called this native (`sys.exception()`).
     Handling,
     /// The recursion limit, after setting it to the value given.
     RecursionLimit(Option<usize>),
     /// The globals of the calling script frame (`globals()`).
     CallerGlobals,
+    /// The namespace of the calling script frame (`locals()`, `vars()`): the module for
+    /// module code, else a dict of the bound names.
+    CallerLocals,
     /// The script frames of the calling fiber, innermost first, as `(file, line, function,
     /// source line)`.
     CallerStack,
@@ -189,17 +190,9 @@ impl Ctx {
 
     /// The names bound in the scope of the script code that called this native, unsorted.
     pub async fn caller_names(&self) -> PyResult<Vec<Value>> {
-        match self.caller_locals().await {
+        match self.caller_locals().await? {
             Value::Dict(d) => Ok(d.keys()),
             _ => Ok(Vec::new()),
-        }
-    }
-
-    /// `locals()` of the script code that called this native.
-    pub async fn caller_locals(&self) -> Value {
-        match self.ask(Request::CallerLocals).await {
-            Reply::Value(v) => v,
-            _ => Value::None,
         }
     }
 
@@ -208,6 +201,16 @@ impl Ctx {
         match self.ask(Request::CallerGlobals).await {
             Reply::Value(Value::Module(m)) => Ok(m),
             _ => Err(crate::runtime::exceptions::raise("SystemError", "globals(): no calling frame")),
+        }
+    }
+
+    /// The namespace of the script code that called this native, as `locals()` returns it:
+    /// the module's own dict for module code, a new dict for a function or class body.
+    pub async fn caller_locals(&self) -> PyResult<Value> {
+        match self.ask(Request::CallerLocals).await {
+            Reply::Value(Value::Module(m)) => Ok(Value::Dict(m.dict())),
+            Reply::Value(d @ Value::Dict(_)) => Ok(d),
+            _ => Err(crate::runtime::exceptions::raise("SystemError", "locals(): no calling frame")),
         }
     }
 

@@ -3,71 +3,21 @@
 //! flushed on close, on drop and when the interpreter ends, and newline translation.
 
 use super::codec::{self, Codec, Errors};
+use super::stream::Stream;
 use crate::value::Value;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::SeekFrom;
 
 /// How much is read from the stream at a time, and written once buffered.
 const CHUNK: usize = 1 << 16;
 
-pub enum Stream {
-    File(std::fs::File),
-    Stdin,
-    Stdout,
-    Stderr,
-}
-
-impl Stream {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match self {
-            Stream::File(f) => f.read(buf),
-            Stream::Stdin => std::io::stdin().lock().read(buf),
-            Stream::Stdout | Stream::Stderr => Err(std::io::Error::from_raw_os_error(9)),
-        }
-    }
-
-    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        match self {
-            Stream::File(f) => f.write_all(bytes),
-            Stream::Stdout => crate::runtime::output::write_bytes(bytes),
-            Stream::Stderr => crate::runtime::output::write_err_bytes(bytes),
-            Stream::Stdin => Err(std::io::Error::from_raw_os_error(9)),
-        }
-    }
-
-    pub fn fd(&self) -> i32 {
-        use std::os::fd::AsRawFd;
-        match self {
-            Stream::File(f) => f.as_raw_fd(),
-            Stream::Stdin => 0,
-            Stream::Stdout => 1,
-            Stream::Stderr => 2,
-        }
-    }
-
-    pub fn is_tty(&self) -> bool {
-        use std::io::IsTerminal;
-        match self {
-            Stream::File(f) => f.is_terminal(),
-            Stream::Stdin => std::io::stdin().is_terminal(),
-            Stream::Stdout => std::io::stdout().is_terminal(),
-            Stream::Stderr => std::io::stderr().is_terminal(),
-        }
-    }
-
-    pub fn seekable(&mut self) -> bool {
-        match self {
-            Stream::File(f) => f.stream_position().is_ok(),
-            _ => false,
-        }
-    }
-}
-
-/// Which object a file is: `open()`'s text wrapper, a buffered binary file, or `FileIO`.
+/// Which object a file is: a text wrapper, a buffered binary file, `FileIO`, or `BytesIO`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Text,
     Buffered,
     Raw,
+    /// A `BytesIO`: its stream is memory, read and written in place with no buffer.
+    Bytes,
 }
 
 /// `newline=`: which line endings end lines on reading, and what `\n` becomes on writing.
@@ -113,7 +63,13 @@ pub struct FileObj {
     pub stream: Option<Stream>,
     /// Whether closing closes the descriptor (`closefd=`).
     pub closefd: bool,
-    pub name: Value,
+    /// A text file whose buffer `detach()` took away (its stream is None then).
+    pub detached: bool,
+    /// Closed, with the file it was layered over kept (closed too) for `buffer` and `raw`.
+    closed_layer: bool,
+    /// None when the file has no name of its own: a layer over another file shows that
+    /// one's name, a `BytesIO` none.
+    pub name: Option<Value>,
     pub mode: String,
     pub kind: Kind,
     pub readable: bool,
@@ -138,48 +94,74 @@ pub struct FileObj {
 }
 
 impl FileObj {
-    #[allow(clippy::too_many_arguments)]
+    /// A binary file (or a text one, made so by `set_text`), open on `stream`.
     pub fn new(
         stream: Stream,
-        name: Value,
-        mode: String,
         kind: Kind,
+        name: Option<Value>,
+        mode: String,
         readable: bool,
         writable: bool,
-        codec: Codec,
-        errors: Errors,
-        encoding: String,
-        newline: Newline,
     ) -> FileObj {
         FileObj {
             stream: Some(stream),
             closefd: true,
+            detached: false,
+            closed_layer: false,
             name,
             mode,
             kind,
             readable,
             writable,
-            codec,
-            errors,
-            encoding,
-            newline,
+            codec: Codec::Utf8,
+            errors: Errors::Strict,
+            encoding: String::new(),
+            newline: Newline::Lf,
             raw: Vec::new(),
             raw_pos: 0,
             eof: false,
             text: String::new(),
             text_pos: 0,
             decoded: 0,
-            bom_pending: codec == Codec::Utf8Sig,
+            bom_pending: false,
             wbuf: Vec::new(),
         }
     }
 
+    /// A file object made by `__new__`, before `__init__` opens it: it acts closed.
+    pub fn unopened(kind: Kind) -> FileObj {
+        let mut f = FileObj::new(Stream::Stdin, kind, None, String::new(), false, false);
+        f.stream = None;
+        f
+    }
+
+    /// Makes this a text file: how it decodes, encodes and ends lines.
+    pub fn set_text(&mut self, codec: Codec, errors: Errors, encoding: String, newline: Newline) {
+        self.kind = Kind::Text;
+        self.codec = codec;
+        self.errors = errors;
+        self.encoding = encoding;
+        self.newline = newline;
+        self.bom_pending = codec == Codec::Utf8Sig;
+    }
+
     pub fn closed(&self) -> bool {
-        self.stream.is_none()
+        self.closed_layer || self.stream.is_none()
     }
 
     fn stream(&mut self) -> FileResult<&mut Stream> {
-        self.stream.as_mut().ok_or_else(|| FileError::Raised(super::errors::closed_file()))
+        match self.stream.as_mut() {
+            Some(stream) if !self.closed_layer => Ok(stream),
+            _ => Err(FileError::Raised(super::errors::closed_file())),
+        }
+    }
+
+    /// `detach()`: lets go of the stream without closing it, after writing out the buffer.
+    pub fn detach(&mut self) -> FileResult<Option<Stream>> {
+        self.flush()?;
+        self.clear_read_ahead();
+        self.detached = true;
+        Ok(self.stream.take())
     }
 
     // ---- reading ----
@@ -196,23 +178,28 @@ impl FileObj {
         }
         let start = self.raw.len();
         self.raw.resize(start + CHUNK, 0);
-        let got = loop {
-            let stream = self.stream.as_mut().ok_or_else(|| FileError::Raised(super::errors::closed_file()))?;
-            match stream.read(&mut self.raw[start..]) {
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                other => break other,
-            }
+        let got = match self.stream.as_mut() {
+            Some(stream) if !self.closed_layer => stream.read(&mut self.raw[start..]),
+            _ => Err(FileError::Raised(super::errors::closed_file())),
         };
-        let n = match got {
-            Ok(n) => n,
-            Err(e) => {
-                self.raw.truncate(start);
-                return Err(e.into());
-            }
-        };
+        let n = got.inspect_err(|_| self.raw.truncate(start))?;
         self.raw.truncate(start + n);
         self.eof = n == 0;
         Ok(n > 0)
+    }
+
+    /// Reads what is there into `buf` (one read of the stream when nothing is read ahead),
+    /// for a file layered over this one.
+    pub fn read_some(&mut self, buf: &mut [u8]) -> FileResult<usize> {
+        let ahead = self.raw.len() - self.raw_pos;
+        if ahead > 0 {
+            let n = ahead.min(buf.len());
+            buf[..n].copy_from_slice(&self.raw[self.raw_pos..self.raw_pos + n]);
+            self.raw_pos += n;
+            return Ok(n);
+        }
+        self.flush_writes()?;
+        self.stream()?.read(buf)
     }
 
     /// Decodes another chunk onto `text`; false at the end of the stream.
@@ -353,18 +340,33 @@ impl FileObj {
                 self.raw_pos = self.raw.len();
                 Ok(out)
             }
+            // An unbuffered file reads once, as much as the stream gives.
+            Some(n) if self.kind == Kind::Raw => self.read1(n),
             Some(n) => {
-                while self.raw.len() - self.raw_pos < n && self.fill_raw()? {
-                    if self.kind == Kind::Raw {
-                        break;
-                    }
-                }
+                while self.raw.len() - self.raw_pos < n && self.fill_raw()? {}
                 let take = n.min(self.raw.len() - self.raw_pos);
                 let out = self.raw[self.raw_pos..self.raw_pos + take].to_vec();
                 self.raw_pos += take;
                 Ok(out)
             }
         }
+    }
+
+    /// `read1(n)`: up to `n` bytes with at most one read of the stream (none when some are
+    /// read ahead already).
+    pub fn read1(&mut self, n: usize) -> FileResult<Vec<u8>> {
+        let mut out = vec![0; n];
+        let got = self.read_some(&mut out)?;
+        out.truncate(got);
+        Ok(out)
+    }
+
+    /// `peek()`: what is read ahead, after reading some if there is none.
+    pub fn peek(&mut self) -> FileResult<Vec<u8>> {
+        if self.raw_pos == self.raw.len() {
+            self.fill_raw()?;
+        }
+        Ok(self.raw[self.raw_pos..].to_vec())
     }
 
     /// The next line of a binary file (ending at `\n`), up to `limit` bytes.
@@ -406,10 +408,10 @@ impl FileObj {
             }
             _ => s,
         };
-        if matches!(self.stream, Some(Stream::Stdout | Stream::Stderr)) {
+        if self.stream.as_ref().is_some_and(Stream::is_process_output) {
             let mut bytes = Vec::new();
             codec::encode(self.codec, self.errors, s, &mut bytes).map_err(FileError::Raised)?;
-            return Ok(self.stream()?.write_all(&bytes)?);
+            return self.stream()?.write_all(&bytes);
         }
         let mut bytes = std::mem::take(&mut self.wbuf);
         let r = codec::encode(self.codec, self.errors, s, &mut bytes);
@@ -424,8 +426,12 @@ impl FileObj {
     /// Writes bytes (buffered unless the file is unbuffered).
     pub fn write_bytes(&mut self, b: &[u8]) -> FileResult<()> {
         self.drop_read_ahead()?;
+        let straight = matches!(self.kind, Kind::Raw | Kind::Bytes) || (self.wbuf.is_empty() && b.len() >= CHUNK);
+        if straight || self.stream.as_ref().is_some_and(Stream::is_process_output) {
+            return self.stream()?.write_all(b);
+        }
         self.wbuf.extend_from_slice(b);
-        if self.wbuf.len() >= CHUNK || self.kind == Kind::Raw {
+        if self.wbuf.len() >= CHUNK {
             self.flush_writes()?;
         }
         Ok(())
@@ -437,17 +443,26 @@ impl FileObj {
             return Ok(());
         }
         let buf = std::mem::take(&mut self.wbuf);
-        self.stream()?.write_all(&buf)?;
-        Ok(())
+        let written = self.stream()?.write_all(&buf);
+        // The buffer's allocation is kept for the next writes.
+        self.wbuf = buf;
+        self.wbuf.clear();
+        written
+    }
+
+    /// `flush()`: the write buffer, then whatever the stream keeps below it.
+    pub fn flush(&mut self) -> FileResult<()> {
+        self.flush_writes()?;
+        self.stream()?.flush()
     }
 
     /// Before writing where reading left off: moves the stream back over what was read ahead.
+    /// A text file, as CPython's, only forgets it: the write lands where the buffer under it
+    /// has got to.
     fn drop_read_ahead(&mut self) -> FileResult<()> {
         let ahead = self.read_ahead();
-        if ahead > 0 {
-            if let Some(Stream::File(f)) = &mut self.stream {
-                f.seek(SeekFrom::Current(-(ahead as i64)))?;
-            }
+        if ahead > 0 && self.kind != Kind::Text {
+            self.stream()?.seek(SeekFrom::Current(-(ahead as i64)))?;
         }
         self.clear_read_ahead();
         Ok(())
@@ -472,10 +487,7 @@ impl FileObj {
     pub fn position(&mut self) -> FileResult<u64> {
         let ahead = self.read_ahead() as u64;
         let buffered = self.wbuf.len() as u64;
-        let pos = match self.stream()? {
-            Stream::File(f) => f.stream_position()?,
-            _ => return Err(FileError::Io(std::io::Error::from_raw_os_error(29))),
-        };
+        let pos = self.stream()?.position()?;
         Ok(pos + buffered - ahead)
     }
 
@@ -488,10 +500,7 @@ impl FileObj {
         self.flush_writes()?;
         self.clear_read_ahead();
         self.decoded = 0;
-        let at = match self.stream()? {
-            Stream::File(f) => f.seek(pos)?,
-            _ => return Err(FileError::Io(std::io::Error::from_raw_os_error(29))),
-        };
+        let at = self.stream()?.seek(pos)?;
         if self.codec == Codec::Utf8Sig && at == 0 {
             self.bom_pending = true;
         }
@@ -503,26 +512,27 @@ impl FileObj {
         let here = self.position()?;
         self.seek(SeekFrom::Start(here))?;
         let size = size.unwrap_or(here);
-        match self.stream()? {
-            Stream::File(f) => f.set_len(size)?,
-            _ => return Err(FileError::Io(std::io::Error::from_raw_os_error(22))),
-        }
+        self.stream()?.set_len(size)?;
         Ok(size)
     }
 
     /// Flushes and closes; closing again does nothing.
     pub fn close(&mut self) -> FileResult<()> {
-        if self.stream.is_none() {
+        if self.closed() {
             return Ok(());
         }
         let flushed = self.flush_writes();
-        if let Some(Stream::File(f)) = self.stream.take() {
-            if !self.closefd {
-                use std::os::fd::IntoRawFd;
-                let _ = f.into_raw_fd();
+        let closed = match self.stream.take() {
+            Some(Stream::Buffer(under)) => {
+                self.closed_layer = true;
+                let closed = Stream::close_layer(&under);
+                self.stream = Some(Stream::Buffer(under));
+                closed
             }
-        }
-        flushed
+            Some(stream) => stream.close(self.closefd),
+            None => Ok(()),
+        };
+        flushed.and(closed)
     }
 }
 

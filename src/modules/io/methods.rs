@@ -2,7 +2,8 @@
 //! shared by `_io`'s file classes, with CPython's checks and messages.
 
 use super::errors::{closed_file, file_error, unsupported};
-use super::file::{FileObj, Kind, Stream};
+use super::file::{FileObj, Kind};
+use super::stream::Stream;
 use crate::intern::intern;
 use crate::modules::args::check_args;
 use crate::modules::builtins::{method, native};
@@ -19,7 +20,7 @@ use std::cell::RefMut;
 use std::io::SeekFrom;
 use std::rc::Rc;
 
-fn this(a: &Args) -> PyResult<Rc<Instance>> {
+pub(super) fn this(a: &Args) -> PyResult<Rc<Instance>> {
     match a.pos.first() {
         Some(Value::Instance(i)) if i.native::<FileObj>().is_some() => Ok(i.clone()),
         _ => Err(type_error("descriptor requires a file object")),
@@ -27,15 +28,26 @@ fn this(a: &Args) -> PyResult<Rc<Instance>> {
 }
 
 /// The file behind `self`, checked to be open.
-fn open_file(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
-    let f = inst.native::<FileObj>().expect("file payload");
+pub(super) fn open_file(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
+    let f = file_of(inst)?;
+    if f.detached {
+        return Err(value_error("underlying buffer has been detached"));
+    }
     if f.closed() {
         return Err(closed_file());
     }
     Ok(f)
 }
 
-fn readable_file(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
+/// The file behind `self`, open or not; CPython's RuntimeError when a call is already
+/// using it (a layer over itself).
+pub(super) fn file_of(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
+    inst.try_native::<FileObj>().ok_or_else(|| {
+        crate::runtime::exceptions::raise("RuntimeError", format!("reentrant call inside <_io.{}>", inst.class.name))
+    })
+}
+
+pub(super) fn readable_file(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
     let f = open_file(inst)?;
     if !f.readable {
         return Err(unsupported(if f.kind == Kind::Text { "not readable" } else { "read" }));
@@ -52,7 +64,7 @@ fn writable_file(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
 }
 
 /// A size argument: None or negative means everything.
-fn size_arg(a: &Args, name: &str, strict_int: bool) -> PyResult<Option<usize>> {
+pub(super) fn size_arg(a: &Args, name: &str, strict_int: bool) -> PyResult<Option<usize>> {
     if !a.kw.is_empty() {
         return Err(type_error(format!("{}() takes no keyword arguments", name)));
     }
@@ -69,13 +81,8 @@ fn size_arg(a: &Args, name: &str, strict_int: bool) -> PyResult<Option<usize>> {
     }
 }
 
-/// Bytes for scripts; binary files wait on the bytes type.
-fn bytes_value(b: Vec<u8>) -> PyResult {
-    Ok(Value::bytes(b))
-}
-
 /// The bytes of a bytes-like argument (`bytes`, `bytearray`, `memoryview`).
-fn bytes_arg(v: &Value) -> PyResult<Vec<u8>> {
+pub(super) fn bytes_arg(v: &Value) -> PyResult<Vec<u8>> {
     crate::modules::bytes::buffer(v)
         .ok_or_else(|| type_error(format!("a bytes-like object is required, not '{}'", type_name(v))))
 }
@@ -87,20 +94,22 @@ fn read(a: &Args) -> PyResult {
     if f.kind == Kind::Text {
         return f.read_text(n).map(Value::str).map_err(file_error);
     }
-    let b = f.read_bytes(n).map_err(file_error)?;
-    bytes_value(b)
+    f.read_bytes(n).map(Value::bytes).map_err(file_error)
 }
 
 fn read_line_value(f: &mut FileObj, limit: Option<usize>) -> PyResult {
     if f.kind == Kind::Text {
         return f.read_line(limit).map(Value::str).map_err(file_error);
     }
-    let b = f.read_line_bytes(limit).map_err(file_error)?;
-    bytes_value(b)
+    f.read_line_bytes(limit).map(Value::bytes).map_err(file_error)
 }
 
 fn is_empty(v: &Value) -> bool {
-    matches!(v, Value::Str(s) if s.s.is_empty())
+    match v {
+        Value::Str(s) => s.s.is_empty(),
+        Value::Bytes(b) => b.data.borrow().is_empty(),
+        _ => false,
+    }
 }
 
 fn readline(a: &Args) -> PyResult {
@@ -208,15 +217,18 @@ fn seek(a: &Args) -> PyResult {
     let whence = a.pos.get(2).map(int_arg).transpose()?.unwrap_or(0);
     let mut f = open_file(&inst)?;
     let text = f.kind == Kind::Text;
+    // A BytesIO reports bad arguments as ValueErrors, as a text file does.
+    let value_errors = text || f.kind == Kind::Bytes;
     let target = match whence {
         0 if offset < 0 && text => return Err(value_error(format!("negative seek position {}", offset))),
+        0 if offset < 0 && value_errors => return Err(value_error(format!("negative seek value {}", offset))),
         0 if offset < 0 => return Err(crate::runtime::os_error::os_error(22, None, None)),
         0 => SeekFrom::Start(offset as u64),
         1 if text && offset != 0 => return Err(unsupported("can't do nonzero cur-relative seeks")),
         1 => SeekFrom::Current(offset),
         2 if text && offset != 0 => return Err(unsupported("can't do nonzero end-relative seeks")),
         2 => SeekFrom::End(offset),
-        _ if text => {
+        _ if value_errors => {
             return Err(value_error(format!("invalid whence ({}, should be 0, 1 or 2)", whence)));
         }
         _ => return Err(crate::runtime::os_error::os_error(22, None, None)),
@@ -242,8 +254,10 @@ fn truncate(a: &Args) -> PyResult {
     if !f.writable {
         return Err(unsupported(if f.kind == Kind::Text { "truncate" } else { "File not open for writing" }));
     }
-    if size.is_some_and(|n| n < 0) {
-        return Err(crate::runtime::os_error::os_error(22, None, None));
+    match size {
+        Some(n) if n < 0 && f.kind == Kind::Bytes => return Err(value_error(format!("negative size value {}", n))),
+        Some(n) if n < 0 => return Err(crate::runtime::os_error::os_error(22, None, None)),
+        _ => {}
     }
     f.truncate(size.map(|n| n as u64)).map(|p| Value::Int(p as i64)).map_err(file_error)
 }
@@ -251,18 +265,15 @@ fn truncate(a: &Args) -> PyResult {
 fn flush(a: &Args) -> PyResult {
     let inst = this(a)?;
     let mut f = open_file(&inst)?;
-    f.flush_writes().map_err(file_error)?;
-    if matches!(f.stream, Some(Stream::Stdout)) {
-        crate::runtime::output::flush();
-    }
+    f.flush().map_err(file_error)?;
     Ok(Value::None)
 }
 
 fn close(a: &Args) -> PyResult {
     let inst = this(a)?;
-    let mut f = inst.native::<FileObj>().expect("file payload");
-    if matches!(f.stream, Some(Stream::Stdout)) {
-        crate::runtime::output::flush();
+    let mut f = file_of(&inst)?;
+    if f.detached {
+        return Err(value_error("underlying buffer has been detached"));
     }
     f.close().map_err(file_error)?;
     Ok(Value::None)
@@ -280,7 +291,10 @@ fn enter(a: &Args) -> PyResult {
 
 /// For the queries CPython answers on a closed file with this message (no full stop).
 fn open_for_query(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
-    let f = inst.native::<FileObj>().expect("file payload");
+    let f = file_of(inst)?;
+    if f.closed() && f.kind == Kind::Bytes {
+        return Err(closed_file());
+    }
     if f.closed() {
         return Err(value_error("I/O operation on closed file"));
     }
@@ -295,7 +309,7 @@ fn readable(a: &Args) -> PyResult {
 
 fn writable(a: &Args) -> PyResult {
     let inst = this(a)?;
-    let f = inst.native::<FileObj>().expect("file payload");
+    let f = file_of(&inst)?;
     Ok(Value::Bool(f.writable))
 }
 
@@ -308,7 +322,10 @@ fn seekable(a: &Args) -> PyResult {
 fn fileno(a: &Args) -> PyResult {
     let inst = this(a)?;
     let f = open_for_query(&inst)?;
-    Ok(Value::Int(f.stream.as_ref().map_or(-1, Stream::fd) as i64))
+    match f.stream.as_ref().and_then(Stream::fd) {
+        Some(fd) => Ok(Value::Int(fd as i64)),
+        None => Err(unsupported("fileno")),
+    }
 }
 
 fn isatty(a: &Args) -> PyResult {
@@ -324,24 +341,54 @@ fn name_repr(name: &Value) -> String {
     }
 }
 
+/// The file's name: its own, or for a layer without one, the name of the file under it.
+fn name_of(f: &FileObj) -> Option<Value> {
+    match (&f.name, &f.stream) {
+        (Some(name), _) => Some(name.clone()),
+        (None, Some(Stream::Buffer(under))) => under.try_native::<FileObj>().and_then(|u| name_of(&u)),
+        _ => None,
+    }
+}
+
 fn repr(a: &Args) -> PyResult {
     let inst = this(a)?;
-    let f = inst.native::<FileObj>().expect("file payload");
+    let f = file_of(&inst)?;
     let class = inst.class.name;
-    let name = name_repr(&f.name);
+    let name = name_of(&f).map(|n| format!(" name={}", name_repr(&n))).unwrap_or_default();
+    let mode = if f.mode.is_empty() { String::new() } else { format!(" mode='{}'", f.mode) };
     Ok(Value::str(match f.kind {
-        Kind::Text => format!("<_io.{} name={} mode='{}' encoding='{}'>", class, name, f.mode, f.encoding),
+        Kind::Text => format!("<_io.{}{}{} encoding='{}'>", class, name, mode, f.encoding),
         Kind::Raw if f.closed() => format!("<_io.{} [closed]>", class),
         Kind::Raw => {
             let closefd = if f.closefd { "True" } else { "False" };
-            format!("<_io.{} name={} mode='{}' closefd={}>", class, name, f.mode, closefd)
+            format!("<_io.{}{}{} closefd={}>", class, name, mode, closefd)
         }
-        Kind::Buffered => format!("<_io.{} name={}>", class, name),
+        Kind::Buffered => format!("<_io.{}{}>", class, name),
+        Kind::Bytes => format!("<_io.{} object at {}>", class, crate::runtime::protocol::repr::addr(&a.pos[0])),
     }))
 }
 
+/// `f.name`: AttributeError as CPython's when there is none (over a `BytesIO`).
+fn name(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let found = name_of(&*file_of(&inst)?);
+    found.ok_or_else(|| {
+        let class = innermost(&inst).class.name;
+        crate::runtime::exceptions::attribute_error(format!("'_io.{}' object has no attribute 'name'", class))
+    })
+}
+
+/// The file at the bottom of a stack of layers.
+fn innermost(inst: &Rc<Instance>) -> Rc<Instance> {
+    let under = match inst.try_native::<FileObj>().as_deref().and_then(|f| f.stream.as_ref()) {
+        Some(Stream::Buffer(u)) => Some(u.clone()),
+        _ => None,
+    };
+    under.map_or_else(|| inst.clone(), |u| innermost(&u))
+}
+
 /// A read-only attribute computed from the file.
-fn property(class: &Rc<Class>, name: &'static str, get: NativeFn) {
+pub(super) fn property(class: &Rc<Class>, name: &'static str, get: NativeFn) {
     let fget = native(name, get);
     let p = Wrapper::Property { fget, fset: Value::None, fdel: Value::None, doc: Value::None };
     class.attrs.borrow_mut().insert(intern(name), Value::Wrapper(Rc::new(p)));
@@ -349,11 +396,44 @@ fn property(class: &Rc<Class>, name: &'static str, get: NativeFn) {
 
 fn file_field(a: &Args, get: fn(&FileObj) -> Value) -> PyResult {
     let inst = this(a)?;
-    let f = inst.native::<FileObj>().expect("file payload");
+    let f = file_of(&inst)?;
     Ok(get(&f))
 }
 
-pub fn install(class: &Rc<Class>) {
+/// `detach()`: the buffer under a text file, which is left unusable.
+fn detach(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let mut f = open_file(&inst)?;
+    match f.detach().map_err(file_error)? {
+        Some(Stream::Buffer(under)) => Ok(Value::Instance(under)),
+        _ => Err(unsupported("detach")),
+    }
+}
+
+/// `buffer`: the binary file under a text one.
+fn buffer(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let f = file_of(&inst)?;
+    match &f.stream {
+        Some(Stream::Buffer(under)) => Ok(Value::Instance(under.clone())),
+        _ if f.detached => Err(value_error("underlying buffer has been detached")),
+        _ => Err(closed_file()),
+    }
+}
+
+/// `mode`: AttributeError, as CPython's, for a file made without one (`TextIOWrapper(b)`).
+fn mode(a: &Args) -> PyResult {
+    let inst = this(a)?;
+    let f = file_of(&inst)?;
+    if f.mode.is_empty() {
+        let msg = format!("'_io.{}' object has no attribute 'mode'", inst.class.name);
+        return Err(crate::runtime::exceptions::attribute_error(msg));
+    }
+    Ok(Value::str(f.mode.as_str()))
+}
+
+/// Installs every file's methods on `class`, whose files are of `kind`.
+pub fn install(class: &Rc<Class>, kind: Kind) {
     let methods: &[(&'static str, NativeFn)] = &[
         ("read", read),
         ("readline", readline),
@@ -380,14 +460,19 @@ pub fn install(class: &Rc<Class>) {
         method(class, name, f);
     }
     property(class, "closed", |a| file_field(a, |f| Value::Bool(f.closed())));
-    property(class, "name", |a| file_field(a, |f| f.name.clone()));
-    property(class, "mode", |a| file_field(a, |f| Value::str(f.mode.as_str())));
-    property(class, "line_buffering", |a| file_field(a, |_| Value::Bool(false)));
-    property(class, "closefd", |a| file_field(a, |f| Value::Bool(f.closefd)));
-    if class.name.as_str() == "TextIOWrapper" {
+    if kind != Kind::Bytes {
+        property(class, "name", name);
+        property(class, "mode", mode);
+    }
+    if kind == Kind::Raw {
+        property(class, "closefd", |a| file_field(a, |f| Value::Bool(f.closefd)));
+    }
+    if kind == Kind::Text {
+        method(class, "detach", detach);
+        property(class, "buffer", buffer);
+        property(class, "line_buffering", |a| file_field(a, |_| Value::Bool(false)));
         property(class, "encoding", |a| file_field(a, |f| Value::str(f.encoding.as_str())));
         property(class, "errors", |a| file_field(a, |f| Value::str(f.errors.name())));
         property(class, "newlines", |a| file_field(a, |_| Value::None));
     }
-    class.special_attrs.set(class.compute_special_attrs());
 }

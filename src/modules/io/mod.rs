@@ -1,13 +1,17 @@
 //! Files and streams: `open()`, the `io` module, and the objects behind `sys.stdin`,
 //! `sys.stdout` and `sys.stderr`. A file object is an instance of one of `_io`'s native
-//! classes (`TextIOWrapper`, `BufferedReader`, `BufferedWriter`, `BufferedRandom`, `FileIO`)
-//! carrying a `FileObj`; `StringIO` and `BytesIO` are written in coro (lib.coro).
+//! classes (`TextIOWrapper`, `BufferedReader`, `BufferedWriter`, `BufferedRandom`, `FileIO`,
+//! `BytesIO`) carrying a `FileObj`; as in CPython a text file is layered over a buffered
+//! one, itself over a `FileIO`. `StringIO` is written in coro (lib.coro).
 
+mod binary;
 pub mod codec;
+mod construct;
 pub mod errors;
 pub mod file;
 mod methods;
 mod open;
+pub mod stream;
 pub mod streams;
 
 use crate::intern::intern;
@@ -21,7 +25,7 @@ use std::rc::{Rc, Weak};
 
 pub use open::open;
 
-/// The coro part of `io`: StringIO and BytesIO.
+/// The coro part of `io`: StringIO.
 pub const SOURCE: &str = include_str!("lib.coro");
 
 /// Size of the buffers, as `io.DEFAULT_BUFFER_SIZE` tells scripts.
@@ -37,6 +41,7 @@ pub struct Classes {
     pub writer: Rc<Class>,
     pub random: Rc<Class>,
     pub file_io: Rc<Class>,
+    pub bytes_io: Rc<Class>,
 }
 
 fn class(module: &str, name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class> {
@@ -57,13 +62,24 @@ fn make_classes() -> Classes {
         writer: native("BufferedWriter", &buffered_io_base),
         random: native("BufferedRandom", &buffered_io_base),
         file_io: native("FileIO", &raw_io_base),
+        bytes_io: native("BytesIO", &buffered_io_base),
         io_base,
         raw_io_base,
         buffered_io_base,
         text_io_base,
     };
-    for c in [&classes.text, &classes.reader, &classes.writer, &classes.random, &classes.file_io] {
-        methods::install(c);
+    for (c, kind, readable) in [
+        (&classes.text, Kind::Text, true),
+        (&classes.reader, Kind::Buffered, true),
+        (&classes.writer, Kind::Buffered, false),
+        (&classes.random, Kind::Buffered, true),
+        (&classes.file_io, Kind::Raw, true),
+        (&classes.bytes_io, Kind::Bytes, true),
+    ] {
+        methods::install(c, kind);
+        binary::install(c, kind, readable);
+        construct::install(c, kind);
+        c.special_attrs.set(c.compute_special_attrs());
     }
     classes
 }
@@ -82,6 +98,7 @@ pub fn classes() -> Rc<Classes> {
 fn class_for(kind: Kind, readable: bool, writable: bool) -> Rc<Class> {
     let c = classes();
     match kind {
+        Kind::Bytes => c.bytes_io.clone(),
         Kind::Text => c.text.clone(),
         Kind::Raw => c.file_io.clone(),
         Kind::Buffered if readable && writable => c.random.clone(),
@@ -92,9 +109,18 @@ fn class_for(kind: Kind, readable: bool, writable: bool) -> Rc<Class> {
 
 /// A file object for `file`, remembered so that the interpreter's end flushes it.
 pub fn file_object(file: FileObj) -> Value {
+    Value::Instance(file_instance(file))
+}
+
+/// `file_object`, as the instance.
+pub fn file_instance(file: FileObj) -> Rc<Instance> {
     let mut inst = Instance::new(class_for(file.kind, file.readable, file.writable));
     inst.payload = Payload::Native(RefCell::new(Box::new(file)));
-    let inst = Rc::new(inst);
+    remember(Rc::new(inst))
+}
+
+/// Remembers a file object, for the interpreter's end to flush it.
+pub(super) fn remember(inst: Rc<Instance>) -> Rc<Instance> {
     OPEN_FILES.with(|files| {
         let mut files = files.borrow_mut();
         if files.len() >= 64 && files.len().is_power_of_two() {
@@ -102,15 +128,16 @@ pub fn file_object(file: FileObj) -> Value {
         }
         files.push(Rc::downgrade(&inst));
     });
-    Value::Instance(inst)
+    inst
 }
 
 /// Writes out what every open file still buffers (at the interpreter's end; errors are
 /// lost as CPython's are at exit).
 pub fn flush_all() {
     let files: Vec<Rc<Instance>> = OPEN_FILES.with(|f| f.borrow().iter().filter_map(Weak::upgrade).collect());
-    for inst in files {
-        if let Some(mut f) = inst.native::<FileObj>() {
+    // Newest first: a layer is made after the file under it, and writes into it.
+    for inst in files.iter().rev() {
+        if let Some(mut f) = inst.try_native::<FileObj>() {
             let _ = f.flush_writes();
         }
     }
@@ -144,6 +171,7 @@ pub fn make_module() -> Rc<Module> {
         ("BufferedWriter", &c.writer),
         ("BufferedRandom", &c.random),
         ("FileIO", &c.file_io),
+        ("BytesIO", &c.bytes_io),
     ] {
         set(name, Value::Class(class.clone()));
     }

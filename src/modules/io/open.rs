@@ -2,14 +2,17 @@
 //! closefd=True, opener=None)`: CPython's mode rules and messages, then the file object.
 
 use super::codec::{Codec, Errors};
-use super::file::{FileObj, Kind, Newline, Stream};
+use super::file::{FileObj, Kind, Newline};
+use super::stream::Stream;
 use crate::object::function::Args;
+use crate::object::instance::Instance;
 use crate::runtime::exceptions::{raise, type_error, value_error};
 use crate::runtime::os_error::{from_io, os_error};
 use crate::runtime::type_name;
 use crate::value::Value;
 use crate::vm::PyResult;
 use std::io::{Seek, SeekFrom};
+use std::rc::Rc;
 
 const PARAMS: [&str; 8] = ["file", "mode", "buffering", "encoding", "errors", "newline", "closefd", "opener"];
 
@@ -73,12 +76,12 @@ fn raw_mode(m: &Mode) -> String {
 }
 
 /// An optional string argument (`encoding=`, `errors=`, `newline=`).
-fn opt_str(v: Option<&Value>, name: &str) -> PyResult<Option<String>> {
+pub(super) fn opt_str(v: Option<&Value>, func: &str, name: &str) -> PyResult<Option<String>> {
     match v {
         None | Some(Value::None) => Ok(None),
         Some(Value::Str(s)) => Ok(Some(s.s.to_string())),
         Some(other) => {
-            Err(type_error(format!("open() argument '{}' must be str or None, not {}", name, type_name(other))))
+            Err(type_error(format!("{}() argument '{}' must be str or None, not {}", func, name, type_name(other))))
         }
     }
 }
@@ -104,23 +107,35 @@ pub fn path_arg(v: &Value) -> PyResult<Option<String>> {
     }
 }
 
-pub fn open(a: &Args) -> PyResult {
-    let mut args: [Option<Value>; 8] = Default::default();
-    if a.pos.len() > 8 {
-        return Err(type_error(format!("open() takes at most 8 arguments ({} given)", a.pos.len())));
+/// Binds a native's arguments to its parameters by position and by name, with CPython's
+/// messages for too many, unknown and repeated ones.
+pub(super) fn bind<const N: usize>(a: &Args, name: &str, params: [&str; N]) -> PyResult<[Option<Value>; N]> {
+    let mut args: [Option<Value>; N] = std::array::from_fn(|_| None);
+    if a.pos.len() > N {
+        return Err(type_error(format!("{}() takes at most {} arguments ({} given)", name, N, a.pos.len())));
     }
     for (i, v) in a.pos.iter().enumerate() {
         args[i] = Some(v.clone());
     }
     for (k, v) in a.kw {
-        let Some(i) = PARAMS.iter().position(|p| *p == k.as_str()) else {
-            return Err(type_error(format!("'{}' is an invalid keyword argument for open()", k)));
+        let Some(i) = params.iter().position(|p| *p == k.as_str()) else {
+            return Err(type_error(format!("'{}' is an invalid keyword argument for {}()", k, name)));
         };
         if args[i].is_some() {
-            return Err(type_error(format!("argument for open() given by name ('{}') and position ({})", k, i + 1)));
+            return Err(type_error(format!(
+                "argument for {}() given by name ('{}') and position ({})",
+                name,
+                k,
+                i + 1
+            )));
         }
         args[i] = Some(v.clone());
     }
+    Ok(args)
+}
+
+pub fn open(a: &Args) -> PyResult {
+    let args = bind(a, "open", PARAMS)?;
     let Some(file) = args[0].clone() else {
         return Err(type_error("open() missing required argument 'file' (pos 1)"));
     };
@@ -163,9 +178,9 @@ fn open_with(file: Value, args: [Option<Value>; 8]) -> PyResult {
             return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(other))))
         }
     };
-    let encoding = opt_str(args[3].as_ref(), "encoding")?;
-    let errors = opt_str(args[4].as_ref(), "errors")?;
-    let newline = opt_str(args[5].as_ref(), "newline")?;
+    let encoding = opt_str(args[3].as_ref(), "open", "encoding")?;
+    let errors = opt_str(args[4].as_ref(), "open", "errors")?;
+    let newline = opt_str(args[5].as_ref(), "open", "newline")?;
     let closefd = match &args[6] {
         None => true,
         Some(v) => crate::vm::ops::truthy(v).unwrap_or(true),
@@ -193,32 +208,69 @@ fn open_with(file: Value, args: [Option<Value>; 8]) -> PyResult {
     };
     let readable = m.reading || m.updating;
     let writable = m.writing || m.appending || m.creating || m.updating;
-    let kind = if !m.binary {
-        if buffering == 0 {
-            return Err(value_error("can't have unbuffered text I/O"));
-        }
-        Kind::Text
-    } else if buffering == 0 {
-        Kind::Raw
-    } else {
-        Kind::Buffered
+    if !m.binary && buffering == 0 {
+        return Err(value_error("can't have unbuffered text I/O"));
+    }
+    let text = if m.binary { None } else { Some(TextSettings::parse(encoding, errors, newline)?) };
+    let raw = raw_file(handle, file.clone(), raw_mode(&m), readable, writable, closefd);
+    if buffering == 0 {
+        return Ok(Value::Instance(raw));
+    }
+    let buffered = layer(raw, Kind::Buffered, Some(file.clone()), raw_mode(&m));
+    let Some(text) = text else { return Ok(Value::Instance(buffered)) };
+    let text_file = layer(buffered, Kind::Text, Some(file), mode_text);
+    text.apply(&mut text_file.native::<FileObj>().expect("a file"));
+    Ok(Value::Instance(text_file))
+}
+
+/// A `FileIO` over an open stream.
+pub(super) fn raw_file(
+    stream: Stream,
+    name: Value,
+    mode: String,
+    readable: bool,
+    writable: bool,
+    closefd: bool,
+) -> Rc<Instance> {
+    let mut raw = FileObj::new(stream, Kind::Raw, Some(name), mode, readable, writable);
+    raw.closefd = closefd;
+    super::file_instance(raw)
+}
+
+/// A file object of `kind` layered over the file `under` (a buffered file over a `FileIO`,
+/// a text file over a buffered one), reading and writing as it does.
+pub(super) fn layer(under: Rc<Instance>, kind: Kind, name: Option<Value>, mode: String) -> Rc<Instance> {
+    let (readable, writable) = {
+        let f = under.native::<FileObj>().expect("a file");
+        (f.readable, f.writable)
     };
-    let (codec, encoding_name) = match &encoding {
-        Some(e) if e != "locale" => (Codec::lookup(e)?, e.clone()),
-        _ => (Codec::Utf8, "UTF-8".to_string()),
-    };
-    let errors = match &errors {
-        Some(e) => Errors::lookup(e)?,
-        None => Errors::Strict,
-    };
-    let newline = parse_newline(newline.as_deref())?;
-    let shown_mode = match kind {
-        Kind::Text => mode_text,
-        _ => raw_mode(&m),
-    };
-    let mut f = FileObj::new(handle, file, shown_mode, kind, readable, writable, codec, errors, encoding_name, newline);
-    f.closefd = closefd;
-    Ok(super::file_object(f))
+    super::file_instance(FileObj::new(Stream::Buffer(under), kind, name, mode, readable, writable))
+}
+
+/// A text file's `encoding=`, `errors=` and `newline=`.
+pub(super) struct TextSettings {
+    codec: Codec,
+    errors: Errors,
+    encoding: String,
+    newline: Newline,
+}
+
+impl TextSettings {
+    pub(super) fn parse(encoding: Option<String>, errors: Option<String>, newline: Option<String>) -> PyResult<Self> {
+        let (codec, encoding) = match encoding {
+            Some(e) if e != "locale" => (Codec::lookup(&e)?, e),
+            _ => (Codec::Utf8, "UTF-8".to_string()),
+        };
+        let errors = match &errors {
+            Some(e) => Errors::lookup(e)?,
+            None => Errors::Strict,
+        };
+        Ok(TextSettings { codec, errors, encoding, newline: parse_newline(newline.as_deref())? })
+    }
+
+    pub(super) fn apply(self, f: &mut FileObj) {
+        f.set_text(self.codec, self.errors, self.encoding, self.newline);
+    }
 }
 
 /// A failure to open, before the file name is known to the error.

@@ -3,7 +3,8 @@
 //! and `sys.stdin` are now.
 
 use super::codec::{Codec, Errors};
-use super::file::{FileObj, Kind, Newline, Stream};
+use super::file::{FileObj, Kind, Newline};
+use super::stream::Stream;
 use crate::intern::intern;
 use crate::object::function::Args;
 use crate::runtime::exceptions::{raise, type_error};
@@ -18,22 +19,17 @@ pub struct StdStreams {
     pub stderr: Value,
 }
 
+/// A standard stream as CPython has it: a text file over a buffered one over a `FileIO`
+/// that does not close the descriptor.
 fn std_stream(stream: Stream, name: &str, mode: &str, errors: Errors) -> Value {
     let (readable, writable) = (mode == "r", mode == "w");
     let name = Value::str(name);
-    let f = FileObj::new(
-        stream,
-        name,
-        mode.to_string(),
-        Kind::Text,
-        readable,
-        writable,
-        Codec::Utf8,
-        errors,
-        "utf-8".to_string(),
-        Newline::Universal,
-    );
-    super::file_object(f)
+    let binary_mode = format!("{}b", mode);
+    let raw = super::open::raw_file(stream, name.clone(), binary_mode.clone(), readable, writable, false);
+    let buffered = super::open::layer(raw, Kind::Buffered, Some(name.clone()), binary_mode);
+    let text = super::open::layer(buffered, Kind::Text, Some(name), mode.to_string());
+    text.native::<FileObj>().expect("a file").set_text(Codec::Utf8, errors, "utf-8".to_string(), Newline::Universal);
+    Value::Instance(text)
 }
 
 thread_local! {
