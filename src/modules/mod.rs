@@ -16,6 +16,7 @@ mod collections;
 pub mod complex;
 mod containers;
 mod copy;
+mod datetime;
 mod dir;
 mod errno;
 mod functools;
@@ -114,6 +115,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "bisect" => Some(bisect::make_module()),
         "_copy_native" => Some(copy::make_native_module()),
         "re" => Some(re::make_module()),
+        "datetime" => Some(datetime::make_module()),
         "random" => Some(random::make_module()),
         "_introspect" => Some(introspect::make_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
