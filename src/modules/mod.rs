@@ -65,6 +65,7 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "asyncio" => Some(asyncio::SOURCE),
         "__future__" => Some(future::SOURCE),
         "io" => Some(io::SOURCE),
+        "json" => Some(json::SOURCE),
         "os" => Some(os::SOURCE),
         "re" => Some(re::SOURCE),
         "random" => Some(random::SOURCE),
