@@ -130,6 +130,8 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
 /// binary; each is compiled only when it is first imported.
 const SOURCE_MODULES: &[(&str, &str)] = &[
     ("abc", include_str!("abc/lib.coro")),
+    ("calendar", include_str!("calendar/lib.coro")),
+    ("decimal", include_str!("decimal/lib.coro")),
     ("argparse", concat!(include_str!("argparse/formatter.coro"), include_str!("argparse/lib.coro"))),
     ("contextlib", include_str!("contextlib/lib.coro")),
     ("dataclasses", include_str!("dataclasses/lib.coro")),
