@@ -81,6 +81,15 @@ fn add(a: &Args) -> PyResult {
     }
 }
 
+/// `delta + date`.
+fn radd(a: &Args) -> PyResult {
+    if as_delta(&a.pos[1]).is_some() {
+        add(a)
+    } else {
+        super::reflected_operand("+", &a.pos[0], &a.pos[1])
+    }
+}
+
 fn sub(a: &Args) -> PyResult {
     let d = this(a)?;
     let other = &a.pos[1];
@@ -134,7 +143,7 @@ pub fn make_class() -> Rc<Class> {
     property(&class, "month", |a| Ok(Value::Int(this(a)?.month as i64)));
     property(&class, "day", |a| Ok(Value::Int(this(a)?.day as i64)));
     method(&class, "__add__", add);
-    method(&class, "__radd__", add);
+    method(&class, "__radd__", radd);
     method(&class, "__sub__", sub);
     super::comparisons!(&class, compare);
     method(&class, "__hash__", |a| {
@@ -174,9 +183,7 @@ pub fn make_class() -> Rc<Class> {
     super::class_method(&class, "fromordinal", |a| {
         crate::modules::args::check_args(a, "fromordinal", 2, 2)?;
         let n = int_value(&a.pos[1])?;
-        if !(1..=super::days::MAX_ORDINAL).contains(&n) {
-            return Err(crate::runtime::exceptions::value_error(format!("ordinal must be in 1..{}", super::days::MAX_ORDINAL)));
-        }
+        super::check_ordinal(n)?;
         Ok(new_date(&super::cls_arg(a)?, Ymd::from_ordinal(n)))
     });
     super::class_method(&class, "fromisocalendar", |a| {

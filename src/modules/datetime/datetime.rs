@@ -38,9 +38,11 @@ pub fn local_us(d: &Ymd, c: &Clock) -> i128 {
 
 /// The date and time `us` microseconds (as `local_us` counts them) stand for.
 pub fn from_local_us(us: i128) -> PyResult<(Ymd, Clock)> {
-    let day = us.div_euclid(US_PER_DAY);
-    let rest = us.rem_euclid(US_PER_DAY) as i64;
-    if !(1..=super::days::MAX_ORDINAL as i128).contains(&day) {
+    // Every date's microseconds fit in i64, whose division is cheaper.
+    let Ok(us) = i64::try_from(us) else { return Err(overflow_error("date value out of range")) };
+    const DAY: i64 = US_PER_DAY as i64;
+    let (day, rest) = (us.div_euclid(DAY), us.rem_euclid(DAY));
+    if !(1..=super::days::MAX_ORDINAL).contains(&day) {
         return Err(overflow_error("date value out of range"));
     }
     let secs = rest / 1_000_000;
@@ -51,7 +53,7 @@ pub fn from_local_us(us: i128) -> PyResult<(Ymd, Clock)> {
         us: (rest % 1_000_000) as u32,
         fold: 0,
     };
-    Ok((Ymd::from_ordinal(day as i64), clock))
+    Ok((Ymd::from_ordinal(day), clock))
 }
 
 /// A datetime of `like`'s class, `delta_us` later than `d c`, with tzinfo `tz`.
@@ -63,7 +65,7 @@ pub fn shifted(like: &Value, d: Ymd, c: Clock, tz: Value, delta_us: i128) -> PyR
 fn construct(a: &Args) -> PyResult {
     let cls = super::cls_arg(a)?;
     let names = ["year", "month", "day", "hour", "minute", "second", "microsecond", "tzinfo", "fold"];
-    let p = params(a, 1, "function", &names, 3)?;
+    let p = super::params_with(a, 1, "function", &names, 3, 8)?;
     let zero = Value::Int(0);
     let get = |i: usize| p[i].clone().unwrap_or_else(|| zero.clone());
     let d = ymd_from(&get(0), &get(1), &get(2))?;
@@ -84,6 +86,15 @@ fn add(a: &Args) -> PyResult {
 /// The offsets of two tzinfos for their datetimes, asked only when they differ.
 async fn offsets(ctx: &Ctx, x: (&Value, &Value), y: (&Value, &Value)) -> PyResult<(Option<Delta>, Option<Delta>)> {
     Ok((offset(ctx, x.0, x.1, "utcoffset").await?, offset(ctx, y.0, y.1, "utcoffset").await?))
+}
+
+/// `delta + date`.
+fn radd(a: &Args) -> PyResult {
+    if as_delta(&a.pos[1]).is_some() {
+        add(a)
+    } else {
+        super::reflected_operand("+", &a.pos[0], &a.pos[1])
+    }
 }
 
 fn sub(a: &Args) -> PyResult {
@@ -359,7 +370,7 @@ pub fn make_class(date: &Rc<Class>) -> Rc<Class> {
     property(&class, "fold", |a| Ok(Value::Int(this(a)?.1.fold as i64)));
     property(&class, "tzinfo", |a| Ok(this(a)?.2));
     method(&class, "__add__", add);
-    method(&class, "__radd__", add);
+    method(&class, "__radd__", radd);
     method(&class, "__sub__", sub);
     method(&class, "__rsub__", rsub);
     super::comparisons!(&class, compare);
@@ -367,7 +378,7 @@ pub fn make_class(date: &Rc<Class>) -> Rc<Class> {
     method(&class, "__repr__", |a| {
         let (d, c, tz) = this(a)?;
         let head = format!("{}({}, {}, {}, {}", super::repr_prefix(&a.pos[0]), d.year, d.month, d.day, c.hour);
-        Ok(Value::str(head + &repr_tail(&c, &tz)?))
+        repr_tail(head, c, tz)
     });
     method(&class, "__str__", |a| {
         let (d, c, tz) = this(a)?;
@@ -431,9 +442,7 @@ pub fn make_class(date: &Rc<Class>) -> Rc<Class> {
     super::class_method(&class, "fromordinal", |a| {
         crate::modules::args::check_args(a, "fromordinal", 2, 2)?;
         let n = int_value(&a.pos[1])?;
-        if !(1..=super::days::MAX_ORDINAL).contains(&n) {
-            return Err(value_error(format!("ordinal must be in 1..{}", super::days::MAX_ORDINAL)));
-        }
+        super::check_ordinal(n)?;
         Ok(new_datetime(&super::cls_arg(a)?, Ymd::from_ordinal(n), Clock::default(), Value::None))
     });
     super::class_method(&class, "fromisocalendar", |a| {

@@ -31,6 +31,15 @@ impl Delta {
 
     /// The delta of `us` microseconds, or CPython's OverflowError.
     pub fn from_us(us: i128) -> PyResult<Delta> {
+        // The common case fits in i64, whose division is several times cheaper.
+        if let Ok(small) = i64::try_from(us) {
+            const DAY: i64 = US_PER_DAY as i64;
+            let days = small.div_euclid(DAY);
+            if days.abs() <= MAX_DAYS {
+                let rest = small.rem_euclid(DAY);
+                return Ok(Delta { days, secs: rest / 1_000_000, us: rest % 1_000_000 });
+            }
+        }
         let days = us.div_euclid(US_PER_DAY);
         let rest = us.rem_euclid(US_PER_DAY) as i64;
         if days.abs() > i32::MAX as i128 {
@@ -136,16 +145,21 @@ pub fn div_round_even(n: i128, d: i128) -> i128 {
 
 /// `us * f`, rounded half to even as CPython multiplies by a float's exact ratio.
 fn scale_by_float(us: i128, f: f64) -> PyResult<Delta> {
-    if !f.is_finite() {
-        return Err(if f.is_nan() {
-            crate::runtime::exceptions::value_error("cannot convert float NaN to integer")
-        } else {
-            overflow_error("cannot convert float infinity to integer")
-        });
-    }
+    check_ratio(f)?;
     let (num, den) = float_ratio(f);
     let product = BigInt::from(us) * num;
     Delta::from_us(round_ratio(&product, &den)?)
+}
+
+/// CPython's errors for a float with no integer ratio (`float.as_integer_ratio`).
+fn check_ratio(f: f64) -> PyResult<()> {
+    if f.is_nan() {
+        return Err(crate::runtime::exceptions::value_error("cannot convert NaN to integer ratio"));
+    }
+    if f.is_infinite() {
+        return Err(overflow_error("cannot convert Infinity to integer ratio"));
+    }
+    Ok(())
 }
 
 /// A float's exact value as numerator and (positive) denominator.
@@ -179,7 +193,17 @@ fn add(a: &Args) -> PyResult {
         Some(Dt::Delta(y)) => Ok(new_delta(Delta::from_us(x.total_us() + y.total_us())?)),
         // date + delta and datetime + delta are the date's own methods.
         Some(Dt::Date(_) | Dt::DateTime(..)) => Ok(Value::NotImplemented),
+        Some(_) => Err(super::unsupported("+", &a.pos[0], other)),
         _ => other_operand("+", &a.pos[0], other),
+    }
+}
+
+/// `x + delta` where `x` has no `__add__` for it: a delta, a date, or CPython's TypeError.
+fn radd(a: &Args) -> PyResult {
+    match payload(&a.pos[1]) {
+        Some(Dt::Delta(_) | Dt::Date(_) | Dt::DateTime(..)) => add(a),
+        Some(_) => Err(super::unsupported("+", &a.pos[1], &a.pos[0])),
+        None => super::reflected_operand("+", &a.pos[0], &a.pos[1]),
     }
 }
 
@@ -195,7 +219,7 @@ fn rsub(a: &Args) -> PyResult {
     let x = this(a)?;
     match as_delta(&a.pos[1]) {
         Some(y) => Ok(new_delta(Delta::from_us(y.total_us() - x.total_us())?)),
-        None => other_operand("-", &a.pos[1], &a.pos[0]),
+        None => super::reflected_operand("-", &a.pos[0], &a.pos[1]),
     }
 }
 
@@ -241,6 +265,7 @@ fn truediv(a: &Args) -> PyResult {
             if *f == 0.0 {
                 return Err(zero_division("float division by zero"));
             }
+            check_ratio(*f)?;
             let (num, den) = float_ratio(*f);
             let (n, d) = (BigInt::from(x.total_us()) * den, num);
             let (n, d) = if d < BigInt::from(0) { (-n, -d) } else { (n, d) };
@@ -357,7 +382,7 @@ pub fn make_class() -> Rc<Class> {
     let class = crate::runtime::class_builder::native_class("datetime", "timedelta", vec![types().object.clone()]);
     method(&class, "__new__", construct);
     method(&class, "__add__", add);
-    method(&class, "__radd__", add);
+    method(&class, "__radd__", radd);
     method(&class, "__sub__", sub);
     method(&class, "__rsub__", rsub);
     method(&class, "__mul__", mul);

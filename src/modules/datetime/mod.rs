@@ -188,6 +188,15 @@ pub fn other_operand(op: &str, a: &Value, b: &Value) -> PyResult {
     }
 }
 
+/// `other_operand` for a reflected method (`__radd__`): `other` is the left operand.
+pub fn reflected_operand(op: &str, this: &Value, other: &Value) -> PyResult {
+    if matches!(other, Value::Instance(_)) {
+        Ok(Value::NotImplemented)
+    } else {
+        Err(unsupported(op, other, this))
+    }
+}
+
 /// An integer argument, as `PyLong_AsLong` takes it (no floats).
 pub fn int_value(v: &Value) -> PyResult<i64> {
     match v {
@@ -204,14 +213,38 @@ pub fn int_value(v: &Value) -> PyResult<i64> {
 /// first `required` of them required, with CPython's messages (`function missing required
 /// argument 'day' (pos 3)`). `skip` leading positional arguments (the class) are not counted.
 pub fn params(a: &Args, skip: usize, fname: &str, names: &[&str], required: usize) -> PyResult<Vec<Option<Value>>> {
+    params_with(a, skip, fname, names, required, names.len())
+}
+
+/// `params` where only the first `positional` names may be given by position (the rest are
+/// keyword-only, as `fold` is).
+pub fn params_with(
+    a: &Args,
+    skip: usize,
+    fname: &str,
+    names: &[&str],
+    required: usize,
+    positional: usize,
+) -> PyResult<Vec<Option<Value>>> {
     let pos = &a.pos[skip.min(a.pos.len())..];
-    if pos.len() > names.len() {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if pos.len() > positional && positional < names.len() {
+        return Err(type_error(format!(
+            "{} takes at most {} positional argument{} ({} given)",
+            fname,
+            positional,
+            plural(positional),
+            pos.len()
+        )));
+    }
+    let given = pos.len() + a.kw.len();
+    if given > names.len() {
         return Err(type_error(format!(
             "{} takes at most {} argument{} ({} given)",
             fname,
             names.len(),
-            if names.len() == 1 { "" } else { "s" },
-            pos.len()
+            plural(names.len()),
+            given
         )));
     }
     let mut out: Vec<Option<Value>> = names.iter().enumerate().map(|(i, _)| pos.get(i).cloned()).collect();
@@ -230,6 +263,18 @@ pub fn params(a: &Args, skip: usize, fname: &str, names: &[&str], required: usiz
         }
     }
     Ok(out)
+}
+
+/// `fromordinal`'s check: CPython's ValueError for a day number out of range.
+pub fn check_ordinal(n: i64) -> PyResult<()> {
+    if n < 1 {
+        return Err(crate::runtime::exceptions::value_error("ordinal must be >= 1"));
+    }
+    if n > days::MAX_ORDINAL {
+        let year = Ymd::from_ordinal(n.min(i64::MAX / 2)).year;
+        return Err(crate::runtime::exceptions::value_error(format!("year {} is out of range", year)));
+    }
+    Ok(())
 }
 
 /// Adds a read-only property computed by `get` from the receiver.

@@ -47,7 +47,7 @@ pub fn clock_from(h: &Value, m: &Value, s: &Value, us: &Value, fold: &Value) -> 
 
 fn construct(a: &Args) -> PyResult {
     let cls = super::cls_arg(a)?;
-    let p = params(a, 1, "function", &["hour", "minute", "second", "microsecond", "tzinfo", "fold"], 0)?;
+    let p = super::params_with(a, 1, "function", &["hour", "minute", "second", "microsecond", "tzinfo", "fold"], 0, 5)?;
     let zero = Value::Int(0);
     let get = |i: usize| p[i].clone().unwrap_or_else(|| zero.clone());
     let clock = clock_from(&get(0), &get(1), &get(2), &get(3), &get(5))?;
@@ -81,29 +81,31 @@ pub fn timespec_arg(v: &Option<Value>) -> PyResult<String> {
     }
 }
 
-/// `repr` of a time or datetime's time fields and tzinfo: `, 5)`, `, tzinfo=..., fold=1)`.
-pub fn repr_tail(c: &Clock, tz: &Value) -> PyResult<String> {
-    let mut s = if c.us != 0 {
-        format!(", {}, {}, {}", c.minute, c.second, c.us)
-    } else if c.second != 0 {
-        format!(", {}, {}", c.minute, c.second)
-    } else {
-        format!(", {}", c.minute)
-    };
-    if !tz.is_none() {
-        let r = crate::runtime::protocol::repr_value(tz.clone())?;
-        s += &format!(", tzinfo={}", r.as_str().unwrap_or(""));
+/// `head` (`datetime.time(9`) followed by the rest of a time's repr: the fields after the
+/// hour, then the tzinfo (whose repr may be script code) and fold.
+pub fn repr_tail(head: String, c: Clock, tz: Value) -> PyResult {
+    let mut s = head
+        + &if c.us != 0 {
+            format!(", {}, {}, {}", c.minute, c.second, c.us)
+        } else if c.second != 0 {
+            format!(", {}, {}", c.minute, c.second)
+        } else {
+            format!(", {}", c.minute)
+        };
+    let fold = if c.fold != 0 { ", fold=1)" } else { ")" };
+    if tz.is_none() {
+        s += fold;
+        return Ok(Value::str(s));
     }
-    if c.fold != 0 {
-        s += ", fold=1";
-    }
-    Ok(s + ")")
+    run_async(move |ctx| async move {
+        let r = crate::runtime::protocol::repr(&ctx, &tz).await?;
+        Ok(Value::str(format!("{}, tzinfo={}{}", s, r, fold)))
+    })
 }
 
 fn time_repr(a: &Args) -> PyResult {
     let (c, tz) = this(a)?;
-    let prefix = super::repr_prefix(&a.pos[0]);
-    Ok(Value::str(format!("{}({}{}", prefix, c.hour, repr_tail(&c, &tz)?)))
+    repr_tail(format!("{}({}", super::repr_prefix(&a.pos[0]), c.hour), c, tz)
 }
 
 fn isoformat(a: &Args) -> PyResult {

@@ -140,6 +140,11 @@ fn check_dt_arg(a: &Args, name: &str) -> PyResult<()> {
 
 pub fn make_tzinfo_class() -> Rc<Class> {
     let class = crate::runtime::class_builder::native_class("datetime", "tzinfo", vec![types().object.clone()]);
+    // tzinfo has no state: any arguments are for a subclass's __init__.
+    method(&class, "__new__", |a| {
+        let cls = super::cls_arg(a)?;
+        Ok(Value::Instance(Rc::new(crate::object::instance::Instance::new(cls))))
+    });
     method(&class, "utcoffset", |_| Err(raise("NotImplementedError", "a tzinfo subclass must implement utcoffset()")));
     method(&class, "dst", |_| Err(raise("NotImplementedError", "a tzinfo subclass must implement dst()")));
     method(&class, "tzname", |_| Err(raise("NotImplementedError", "a tzinfo subclass must implement tzname()")));
