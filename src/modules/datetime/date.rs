@@ -46,7 +46,8 @@ pub fn ymd_from(year: &Value, month: &Value, day: &Value) -> PyResult<Ymd> {
 fn construct(a: &Args) -> PyResult {
     let cls = super::cls_arg(a)?;
     let p = params(a, 1, "function", &["year", "month", "day"], 3)?;
-    let d = ymd_from(p[0].as_ref().expect("required"), p[1].as_ref().expect("required"), p[2].as_ref().expect("required"))?;
+    let d =
+        ymd_from(p[0].as_ref().expect("required"), p[1].as_ref().expect("required"), p[2].as_ref().expect("required"))?;
     Ok(new_date(&cls, d))
 }
 
@@ -193,8 +194,12 @@ pub fn make_class() -> Rc<Class> {
     });
     super::class_method(&class, "fromisoformat", |a| {
         let text = super::isoparse::text_arg(a)?;
-        let d = super::isoparse::parse_date(&text)
-            .ok_or_else(|| crate::runtime::exceptions::value_error(format!("Invalid isoformat string: {}", crate::runtime::protocol::repr::str_repr(&text))))??;
+        let d = super::isoparse::parse_date(&text).ok_or_else(|| {
+            crate::runtime::exceptions::value_error(format!(
+                "Invalid isoformat string: {}",
+                crate::runtime::protocol::repr::str_repr(&text)
+            ))
+        })??;
         Ok(new_date(&super::cls_arg(a)?, d))
     });
     super::class_method(&class, "today", |a| {
@@ -216,4 +221,3 @@ pub fn add_constants(c: &super::Classes) {
     super::set_class_attr(&c.date, "max", new_date(&c.date, Ymd { year: 9999, month: 12, day: 31 }));
     super::set_class_attr(&c.date, "resolution", new_delta(Delta { days: 1, secs: 0, us: 0 }));
 }
-

@@ -1,7 +1,7 @@
 //! `timedelta`: a duration kept as days, seconds (0..86400) and microseconds (0..10**6),
 //! as CPython normalises it, with its arithmetic and its str/repr.
 
-use super::{classes, int_value, new_object, other_operand, ordered, payload, params, property, shown_type, Dt};
+use super::{classes, int_value, new_object, ordered, other_operand, params, payload, property, shown_type, Dt};
 use crate::ast::CmpOp;
 use crate::modules::builtins::method;
 use crate::object::class::Class;
@@ -103,7 +103,9 @@ fn accumulate(whole: &mut i128, leftover: &mut f64, value: &Value, factor: i64, 
                 *leftover += scaled_frac;
             }
         }
-        other => return Err(type_error(format!("unsupported type for timedelta {} component: {}", unit, type_name(other)))),
+        other => {
+            return Err(type_error(format!("unsupported type for timedelta {} component: {}", unit, type_name(other))))
+        }
     }
     Ok(())
 }
@@ -229,10 +231,15 @@ fn mul(a: &Args) -> PyResult {
     match other {
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
             let n = match other {
-                Value::BigInt(b) => b.to_i128().ok_or_else(|| overflow_error("Python int too large to convert to C int"))?,
+                Value::BigInt(b) => {
+                    b.to_i128().ok_or_else(|| overflow_error("Python int too large to convert to C int"))?
+                }
                 v => int_value(v)? as i128,
             };
-            let product = x.total_us().checked_mul(n).ok_or_else(|| overflow_error("Python int too large to convert to C int"))?;
+            let product = x
+                .total_us()
+                .checked_mul(n)
+                .ok_or_else(|| overflow_error("Python int too large to convert to C int"))?;
             Ok(new_delta(Delta::from_us(product)?))
         }
         Value::Float(f) => Ok(new_delta(scale_by_float(x.total_us(), *f)?)),

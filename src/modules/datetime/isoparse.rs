@@ -31,21 +31,11 @@ fn digits(s: &[u8], n: usize) -> Option<i64> {
 /// How many bytes of `s` the date part takes (the date formats have fixed lengths).
 fn date_length(s: &[u8]) -> usize {
     match (s.get(4), s.get(5)) {
-        (Some(b'-'), Some(b'W')) => {
-            if s.get(8) == Some(&b'-') {
-                10
-            } else {
-                8
-            }
-        }
+        (Some(b'-'), Some(b'W')) if s.get(8) == Some(&b'-') => 10,
+        (Some(b'-'), Some(b'W')) => 8,
         (Some(b'-'), _) => 10,
-        (Some(b'W'), _) => {
-            if s.get(7).is_some_and(u8::is_ascii_digit) {
-                8
-            } else {
-                7
-            }
-        }
+        (Some(b'W'), _) if s.get(7).is_some_and(u8::is_ascii_digit) => 8,
+        (Some(b'W'), _) => 7,
         _ => 8,
     }
 }

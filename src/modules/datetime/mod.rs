@@ -4,12 +4,13 @@
 //! values and fixed-offset zones run no script code; a script `tzinfo` is called through the
 //! async protocol (`zone::offset`).
 //!
-//! Files by topic: `days` (the proleptic Gregorian calendar), `delta`, `date`, `clock` (the
-//! `time` class), `datetime`, `zone` (`tzinfo`, `timezone`), `strftime`, `strptime`,
-//! `isoparse` (`fromisoformat`) and `now` (the system clock and local time).
+//! Files by topic: `days` (the proleptic Gregorian calendar), `delta`, `date`, `time` (the
+//! `time` class), `date_time`, `zone` (`tzinfo`, `timezone`), `strftime`, `strptime`,
+//! `isoparse` (`fromisoformat`), `now` (the system clock and local time) and `record`
+//! (`IsoCalendarDate`, `struct_time`).
 
 mod date;
-mod datetime;
+mod date_time;
 mod days;
 mod delta;
 mod isoparse;
@@ -95,9 +96,12 @@ fn make_classes() -> Rc<Classes> {
     let timedelta = delta::make_class();
     let date = date::make_class();
     let time = time::make_class();
-    let datetime = datetime::make_class(&date);
+    let datetime = date_time::make_class(&date);
     let tzinfo = zone::make_tzinfo_class();
     let timezone = zone::make_timezone_class(&tzinfo);
+    for class in [&timedelta, &date, &time, &timezone] {
+        immutable(class);
+    }
     Rc::new(Classes { timedelta, date, time, datetime, tzinfo, timezone })
 }
 
@@ -108,7 +112,7 @@ pub fn make_module() -> Rc<Module> {
     delta::add_constants(&c);
     date::add_constants(&c);
     time::add_constants(&c);
-    datetime::add_constants(&c);
+    date_time::add_constants(&c);
     zone::add_constants(&c);
     let m = Rc::new(Module::new(intern("datetime")));
     m.set(intern("__name__"), Value::str("datetime"));
@@ -202,9 +206,9 @@ pub fn int_value(v: &Value) -> PyResult<i64> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
-        Value::BigInt(b) => {
-            b.to_i64().ok_or_else(|| crate::runtime::exceptions::overflow_error("Python int too large to convert to C long"))
-        }
+        Value::BigInt(b) => b
+            .to_i64()
+            .ok_or_else(|| crate::runtime::exceptions::overflow_error("Python int too large to convert to C long")),
         other => Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(other)))),
     }
 }
@@ -300,6 +304,12 @@ pub fn cls_arg(a: &Args) -> PyResult<Rc<Class>> {
         Some(Value::Class(c)) => Ok(c.clone()),
         _ => Err(type_error("descriptor needs a type")),
     }
+}
+
+/// `copy` support for a class of immutable values: a copy is the object itself.
+pub fn immutable(class: &Rc<Class>) {
+    crate::modules::builtins::method(class, "__copy__", |a| Ok(a.pos[0].clone()));
+    crate::modules::builtins::method(class, "__deepcopy__", |a| Ok(a.pos[0].clone()));
 }
 
 /// Finishes a class made with `native_class`: module name and the attribute-access flags.

@@ -59,7 +59,7 @@ pub fn timestamp_arg(v: &Value) -> PyResult<(i64, u32)> {
 
 /// `localtime_r` of a Unix time.
 fn local_tm(secs: i64) -> PyResult<libc::tm> {
-    let t: libc::time_t = secs.try_into().map_err(|_| overflow_error("timestamp out of range for platform time_t"))?;
+    let t: libc::time_t = secs;
     // SAFETY: an all-zero `tm` is a valid value (ints and a null zone pointer).
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     // SAFETY: both pointers are to live locals; localtime_r writes only `tm`.

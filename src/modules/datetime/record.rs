@@ -88,7 +88,9 @@ fn record_class(module: &str, name: &str, fields: &'static [&'static str]) -> Rc
     method(&class, "__iter__", |a| crate::runtime::protocol::get_iter(&this(a)?));
     method(&class, "__hash__", |a| {
         let t = this(a)?;
-        crate::vm::native::run_async(move |ctx| async move { Ok(Value::Int(crate::runtime::protocol::hash(&ctx, &t).await?)) })
+        crate::vm::native::run_async(move |ctx| async move {
+            Ok(Value::Int(crate::runtime::protocol::hash(&ctx, &t).await?))
+        })
     });
     super::comparisons!(&class, compare);
     method(&class, "__repr__", |a| {

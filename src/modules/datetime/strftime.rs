@@ -94,7 +94,7 @@ fn directive(out: &mut String, d: char, flag: Option<char>, m: &Moment) -> bool 
         'b' | 'h' => out.push_str(&MONTH_NAMES[ymd.month as usize - 1][..3]),
         'B' => out.push_str(MONTH_NAMES[ymd.month as usize - 1]),
         'c' => out.push_str(&strftime("%a %b %e %H:%M:%S %Y", m)),
-        'C' => num(out, ymd.year as i64 / 100, 2, '0', flag),
+        'C' => num(out, ymd.year as i64 / 100, 1, '0', flag),
         'd' => num(out, ymd.day as i64, 2, '0', flag),
         'D' | 'x' => out.push_str(&strftime("%m/%d/%y", m)),
         'e' => num(out, ymd.day as i64, 2, ' ', flag),
@@ -148,11 +148,9 @@ pub fn format_arg<'a>(a: &'a Args, name: &str) -> PyResult<&'a str> {
     crate::modules::args::check_args(a, name, 2, 2)?;
     match &a.pos[1] {
         Value::Str(s) => Ok(s.s.as_str()),
-        other => Err(type_error(format!(
-            "{}() argument 1 must be str, not {}",
-            name,
-            crate::runtime::type_name(other)
-        ))),
+        other => {
+            Err(type_error(format!("{}() argument 1 must be str, not {}", name, crate::runtime::type_name(other))))
+        }
     }
 }
 
@@ -174,7 +172,9 @@ pub fn format_with_strftime(a: &Args) -> PyResult {
     let spec = format_arg(a, "__format__")?;
     let v = a.pos[0].clone();
     if spec.is_empty() {
-        return run_async(move |ctx| async move { Ok(Value::str(crate::runtime::protocol::repr::str(&ctx, &v).await?)) });
+        return run_async(
+            move |ctx| async move { Ok(Value::str(crate::runtime::protocol::repr::str(&ctx, &v).await?)) },
+        );
     }
     let strftime = crate::vm::get_attr(&v, crate::intern::intern("strftime"))?;
     let spec = a.pos[1].clone();

@@ -61,7 +61,7 @@ fn number_fits(d: char, s: &str) -> bool {
         ('d' | 'I' | 'm', 1) => n >= 1,
         ('I' | 'm', 2) => (1..=12).contains(&n),
         ('H', 2) => n <= 23,
-        ('M', 2) | ('U' | 'W', 2) if d == 'M' => n <= 59,
+        ('M', 2) => n <= 59,
         ('U' | 'W', 2) => n <= 53,
         ('V', 2) => (1..=53).contains(&n),
         ('S', 2) => n <= 61,
@@ -114,7 +114,8 @@ fn candidates(d: char, rest: &str) -> Vec<usize> {
             let mut out: Vec<usize> =
                 (1..=digits.min(max_digits(d))).rev().filter(|&n| number_fits(d, &rest[..n])).collect();
             // `%d` also takes a space-padded day, as `%e` writes it.
-            if d == 'd' && rest.starts_with(' ') && rest[1..].bytes().next().is_some_and(|b| (b'1'..=b'9').contains(&b)) {
+            if d == 'd' && rest.starts_with(' ') && rest[1..].bytes().next().is_some_and(|b| (b'1'..=b'9').contains(&b))
+            {
                 out.push(2);
             }
             out
@@ -176,7 +177,8 @@ fn matches(toks: &[Token], text: &str, pos: usize, found: &mut Vec<(char, String
             matches(rest_toks, text, pos + next.len_utf8(), found)
         }
         Token::Space => {
-            let run: Vec<usize> = rest.char_indices().take_while(|(_, c)| c.is_whitespace()).map(|(i, c)| i + c.len_utf8()).collect();
+            let run: Vec<usize> =
+                rest.char_indices().take_while(|(_, c)| c.is_whitespace()).map(|(i, c)| i + c.len_utf8()).collect();
             run.into_iter().rev().find_map(|end| matches(rest_toks, text, pos + end, found))
         }
         Token::Directive(d) => {
@@ -192,7 +194,7 @@ fn matches(toks: &[Token], text: &str, pos: usize, found: &mut Vec<(char, String
     }
 }
 
-fn str_arg<'a>(v: &'a Value, i: usize) -> PyResult<&'a str> {
+fn str_arg(v: &Value, i: usize) -> PyResult<&str> {
     v.as_str().ok_or_else(|| {
         type_error(format!("strptime() argument {} must be str, not {}", i, crate::runtime::type_name(v)))
     })

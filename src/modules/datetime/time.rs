@@ -230,14 +230,16 @@ pub fn make_class() -> Rc<Class> {
     method(&class, "tzname", |a| ask_zone(a, "tzname"));
     method(&class, "__reduce__", |a| {
         let (c, tz) = this(a)?;
-        let mut args: Vec<Value> = [c.hour as i64, c.minute as i64, c.second as i64, c.us as i64].map(Value::Int).to_vec();
+        let mut args: Vec<Value> =
+            [c.hour as i64, c.minute as i64, c.second as i64, c.us as i64].map(Value::Int).to_vec();
         args.push(tz);
         Ok(Value::tuple(vec![Value::Class(super::class_of(&a.pos[0])), Value::tuple(args)]))
     });
     super::class_method(&class, "fromisoformat", |a| {
         let text = super::isoparse::text_arg(a)?;
-        let (clock, tz) = super::isoparse::parse_time(&text)
-            .ok_or_else(|| value_error(format!("Invalid isoformat string: {}", crate::runtime::protocol::repr::str_repr(&text))))??;
+        let (clock, tz) = super::isoparse::parse_time(&text).ok_or_else(|| {
+            value_error(format!("Invalid isoformat string: {}", crate::runtime::protocol::repr::str_repr(&text)))
+        })??;
         Ok(new_object(&super::cls_arg(a)?, Dt::Time(clock, tz)))
     });
     super::finish_class(&class);

@@ -72,9 +72,7 @@ pub async fn offset(ctx: &Ctx, tz: &Value, arg: &Value, method: &str) -> PyResul
     match as_delta(&r) {
         Some(d) if in_range(&d) => Ok(Some(d)),
         Some(_) => Err(value_error(format!("{}.", RANGE))),
-        None => {
-            Err(type_error(format!("tzinfo.{}() must return None or timedelta, not '{}'", method, type_name(&r))))
-        }
+        None => Err(type_error(format!("tzinfo.{}() must return None or timedelta, not '{}'", method, type_name(&r)))),
     }
 }
 
@@ -164,7 +162,7 @@ fn from_utc(a: &Args) -> PyResult {
         return Err(value_error("fromutc: dt.tzinfo is not self"));
     }
     if let Some(z) = as_zone(&tz) {
-        return super::datetime::shifted(&dt, ymd, clock, dt_tz, z.offset.total_us());
+        return super::date_time::shifted(&dt, ymd, clock, dt_tz, z.offset.total_us());
     }
     run_async(move |ctx| async move {
         let Some(off) = offset(&ctx, &tz, &dt, "utcoffset").await? else {
@@ -174,12 +172,12 @@ fn from_utc(a: &Args) -> PyResult {
             return Err(value_error("fromutc: non-None dst() result required"));
         };
         let delta = off.total_us() - dst.total_us();
-        let moved = super::datetime::shifted(&dt, ymd, clock, dt_tz.clone(), delta)?;
-        let dst = offset(&ctx, &tz, &moved, "dst").await?.ok_or_else(|| {
-            value_error("fromutc: tz.dst() gave inconsistent results; cannot convert")
-        })?;
+        let moved = super::date_time::shifted(&dt, ymd, clock, dt_tz.clone(), delta)?;
+        let dst = offset(&ctx, &tz, &moved, "dst")
+            .await?
+            .ok_or_else(|| value_error("fromutc: tz.dst() gave inconsistent results; cannot convert"))?;
         let Some(Dt::DateTime(ymd, clock, _)) = payload(&moved) else { return Ok(moved) };
-        super::datetime::shifted(&moved, ymd, clock, dt_tz, dst.total_us())
+        super::date_time::shifted(&moved, ymd, clock, dt_tz, dst.total_us())
     })
 }
 

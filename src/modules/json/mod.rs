@@ -7,9 +7,9 @@
 //! (char 9)`), which serde reports differently. Each side is a small port of CPython's
 //! `_json.c` / `json/encoder.py`.
 
+use crate::intern::intern;
 use crate::modules::args::kwarg;
 use crate::modules::builtins::native;
-use crate::intern::intern;
 use crate::object::dict::PyDict;
 use crate::object::function::Args;
 use crate::object::module::Module;
@@ -746,7 +746,10 @@ impl Hooks {
                 "strict" if v.as_ref().is_none_or(truth) => {}
                 "strict" => return Err(ex::raise("NotImplementedError", "json: strict=False is not supported")),
                 _ => {
-                    return Err(type_error(format!("JSONDecoder.__init__() got an unexpected keyword argument '{}'", k)))
+                    return Err(type_error(format!(
+                        "JSONDecoder.__init__() got an unexpected keyword argument '{}'",
+                        k
+                    )))
                 }
             }
         }

@@ -217,7 +217,8 @@ fn replace(a: &Args) -> PyResult {
     let (d, c, tz) = this(a)?;
     let names = ["year", "month", "day", "hour", "minute", "second", "microsecond", "tzinfo", "fold"];
     let p = params(a, 1, "replace()", &names, 0)?;
-    let old = [d.year as i64, d.month as i64, d.day as i64, c.hour as i64, c.minute as i64, c.second as i64, c.us as i64];
+    let old =
+        [d.year as i64, d.month as i64, d.day as i64, c.hour as i64, c.minute as i64, c.second as i64, c.us as i64];
     let get = |i: usize| p[i].clone().unwrap_or(Value::Int(old[i]));
     let d = ymd_from(&get(0), &get(1), &get(2))?;
     let fold = p[8].clone().unwrap_or(Value::Int(c.fold as i64));
@@ -324,7 +325,6 @@ fn timetuple(a: &Args) -> PyResult {
     let me = a.pos[0].clone();
     run_async(move |ctx| async move {
         let dst = match offset(&ctx, &tz, &me, "dst").await? {
-            None if tz.is_none() || fixed_offset(&tz).is_some() => -1,
             None => -1,
             Some(d) => (!d.is_zero()) as i64,
         };
@@ -410,7 +410,8 @@ pub fn make_class(date: &Rc<Class>) -> Rc<Class> {
     method(&class, "tzname", |a| ask_zone(a, "tzname"));
     method(&class, "__reduce__", |a| {
         let (d, c, tz) = this(a)?;
-        let fields = [d.year as i64, d.month as i64, d.day as i64, c.hour as i64, c.minute as i64, c.second as i64, c.us as i64];
+        let fields =
+            [d.year as i64, d.month as i64, d.day as i64, c.hour as i64, c.minute as i64, c.second as i64, c.us as i64];
         let mut args: Vec<Value> = fields.map(Value::Int).to_vec();
         args.push(tz);
         Ok(Value::tuple(vec![Value::Class(super::class_of(&a.pos[0])), Value::tuple(args)]))
