@@ -17,6 +17,7 @@ pub mod complex;
 mod containers;
 mod copy;
 mod csv;
+mod datetime;
 mod dir;
 mod errno;
 mod exec;
@@ -68,6 +69,7 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "asyncio" => Some(asyncio::SOURCE),
         "__future__" => Some(future::SOURCE),
         "io" => Some(io::SOURCE),
+        "json" => Some(json::SOURCE),
         "os" => Some(os::SOURCE),
         "re" => Some(re::SOURCE),
         "random" => Some(random::SOURCE),
@@ -120,6 +122,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "bisect" => Some(bisect::make_module()),
         "_copy_native" => Some(copy::make_native_module()),
         "re" => Some(re::make_module()),
+        "datetime" => Some(datetime::make_module()),
         "random" => Some(random::make_module()),
         "csv" => Some(csv::make_module()),
         "statistics" => Some(statistics::make_module()),
@@ -137,6 +140,8 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
 /// binary; each is compiled only when it is first imported.
 const SOURCE_MODULES: &[(&str, &str)] = &[
     ("abc", include_str!("abc/lib.coro")),
+    ("calendar", include_str!("calendar/lib.coro")),
+    ("decimal", include_str!("decimal/lib.coro")),
     ("argparse", concat!(include_str!("argparse/formatter.coro"), include_str!("argparse/lib.coro"))),
     ("contextlib", include_str!("contextlib/lib.coro")),
     ("dataclasses", include_str!("dataclasses/lib.coro")),

@@ -223,6 +223,9 @@ pub(crate) fn round(a: &Args) -> PyResult {
 fn divmod(a: &Args) -> PyResult {
     check_args(a, "divmod", 2, 2)?;
     let (x, y) = (&a.pos[0], &a.pos[1]);
+    if crate::runtime::protocol::has_script_type(x) || crate::runtime::protocol::has_script_type(y) {
+        return divmod_dunder(x.clone(), y.clone());
+    }
     if let (Value::Float(_), _) | (_, Value::Float(_)) = (x, y) {
         let fx = ops::binary(crate::ast::BinOp::FloorDiv, x, y)?;
         let fm = ops::binary(crate::ast::BinOp::Mod, x, y)?;
@@ -231,6 +234,36 @@ fn divmod(a: &Args) -> PyResult {
     let q = ops::binary(crate::ast::BinOp::FloorDiv, x, y)?;
     let r = ops::binary(crate::ast::BinOp::Mod, x, y)?;
     Ok(Value::tuple(vec![q, r]))
+}
+
+/// `divmod(x, y)` when an operand is an instance: `__divmod__`, then `__rdivmod__`, then
+/// (for subclasses of builtin numbers) `//` and `%`.
+fn divmod_dunder(x: Value, y: Value) -> PyResult {
+    run_async(move |ctx| async move {
+        let lookup = crate::runtime::protocol::instance_dunder;
+        if let Some(m) = lookup(&x, intern("__divmod__")) {
+            let r = ctx.call(m, vec![x.clone(), y.clone()]).await?;
+            if !matches!(r, Value::NotImplemented) {
+                return Ok(r);
+            }
+        }
+        if let Some(m) = lookup(&y, intern("__rdivmod__")) {
+            let r = ctx.call(m, vec![y.clone(), x.clone()]).await?;
+            if !matches!(r, Value::NotImplemented) {
+                return Ok(r);
+            }
+        }
+        if ops::carried_values(&x, &y).is_none() {
+            return Err(type_error(format!(
+                "unsupported operand type(s) for divmod(): '{}' and '{}'",
+                type_name(&x),
+                type_name(&y)
+            )));
+        }
+        let q = ctx.resolve(ops::binary(crate::ast::BinOp::FloorDiv, &x, &y)).await?;
+        let r = ctx.resolve(ops::binary(crate::ast::BinOp::Mod, &x, &y)).await?;
+        Ok(Value::tuple(vec![q, r]))
+    })
 }
 
 pub(crate) fn pow(a: &Args) -> PyResult {

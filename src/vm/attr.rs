@@ -29,6 +29,10 @@ fn bind_class_attr(attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult {
                 if fget.is_none() {
                     return Err(attribute_error("unreadable attribute"));
                 }
+                // A native getter (the fields of runtime types) is called on the spot.
+                if let Value::Native(f) = fget {
+                    return (f.func)(&crate::object::function::Args { pos: std::slice::from_ref(obj), kw: &[] });
+                }
                 let (fget, obj) = (fget.clone(), obj.clone());
                 run_async(|ctx| async move { ctx.call(fget, vec![obj]).await })
             }

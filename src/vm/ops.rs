@@ -192,7 +192,22 @@ pub fn op_symbol(op: BinOp) -> &'static str {
     }
 }
 
+/// The `__op__`, `__rop__` and `__iop__` names of an operator, interned once.
 fn dunder_names(op: BinOp) -> (Symbol, Symbol, Symbol) {
+    thread_local! {
+        static NAMES: [std::cell::Cell<Option<(Symbol, Symbol, Symbol)>>; 13] = Default::default();
+    }
+    NAMES.with(|names| {
+        let slot = &names[op as usize];
+        slot.get().unwrap_or_else(|| {
+            let found = interned_dunder_names(op);
+            slot.set(Some(found));
+            found
+        })
+    })
+}
+
+fn interned_dunder_names(op: BinOp) -> (Symbol, Symbol, Symbol) {
     let base = match op {
         BinOp::Add => "add",
         BinOp::Sub => "sub",
@@ -220,9 +235,34 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> PyResult {
     if (protocol::has_script_type(a) || protocol::has_script_type(b))
         && !matches!((op, a), (BinOp::Mod, Value::Str(_) | Value::Bytes(_)))
     {
+        if let Some(r) = native_binary(op, a, b) {
+            return r;
+        }
         return binary_dunder(op, a.clone(), b.clone(), false);
     }
     binary_builtin(op, a, b)
+}
+
+/// `a op b` when the operands' methods for it are natives (runtime types such as
+/// `datetime`): called on the spot, without the continuation script methods need. None
+/// when a script method is among them or neither native answered; the general path then
+/// decides (and reports the error).
+fn native_binary(op: BinOp, a: &Value, b: &Value) -> Option<PyResult> {
+    let (name, rname, _) = dunder_names(op);
+    for (v, name, args) in [(a, name, [a, b]), (b, rname, [b, a])] {
+        match protocol::instance_dunder(v, name) {
+            Some(Value::Native(f)) => {
+                let pos = [args[0].clone(), args[1].clone()];
+                match (f.func)(&crate::object::function::Args { pos: &pos, kw: &[] }) {
+                    Ok(Value::NotImplemented) => {}
+                    r => return Some(r),
+                }
+            }
+            Some(_) => return None,
+            None => {}
+        }
+    }
+    None
 }
 
 /// `a op= b`: lists, sets and dicts update in place; everything else is `a op b`.
@@ -717,8 +757,30 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> PyResult {
 }
 
 fn compare_slow(op: CmpOp, a: &Value, b: &Value) -> PyResult {
+    if let Some(r) = native_compare(op, a, b) {
+        return r;
+    }
     let (a, b) = (a.clone(), b.clone());
     run_async(|ctx| async move { protocol::compare(&ctx, op, &a, &b).await })
+}
+
+/// A rich comparison whose left operand's method is a native (runtime types such as
+/// `datetime`), called on the spot. None when the general path must decide: a script
+/// method, a right operand of a subclass (whose reflected method goes first), or
+/// NotImplemented.
+fn native_compare(op: CmpOp, a: &Value, b: &Value) -> Option<PyResult> {
+    let Value::Instance(x) = a else { return None };
+    if let Value::Instance(y) = b {
+        if !Rc::ptr_eq(&x.class, &y.class) && y.class.is_subclass(&x.class) {
+            return None;
+        }
+    }
+    let (name, _) = protocol::dunder_of(op)?;
+    let Some(Value::Native(f)) = protocol::instance_dunder(a, name) else { return None };
+    match (f.func)(&crate::object::function::Args { pos: &[a.clone(), b.clone()], kw: &[] }) {
+        Ok(Value::NotImplemented) => None,
+        r => Some(r),
+    }
 }
 
 // ---- subscripting ----

@@ -250,15 +250,18 @@ pub async fn compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<Val
     }
 }
 
-fn dunder_of(op: CmpOp) -> (Symbol, Symbol) {
-    match op {
+/// The method of a rich comparison and its reflection (None for `is`, `in` and their
+/// negations).
+pub fn dunder_of(op: CmpOp) -> Option<(Symbol, Symbol)> {
+    Some(match op {
         CmpOp::Eq => (sym::EQ, sym::EQ),
         CmpOp::NotEq => (sym::NE, sym::NE),
         CmpOp::Lt => (sym::LT, sym::GT),
         CmpOp::LtE => (sym::LE, sym::GE),
         CmpOp::Gt => (sym::GT, sym::LT),
-        _ => (sym::GE, sym::LE),
-    }
+        CmpOp::GtE => (sym::GE, sym::LE),
+        _ => return None,
+    })
 }
 
 pub fn op_symbol(op: CmpOp) -> &'static str {
@@ -278,7 +281,7 @@ pub fn op_symbol(op: CmpOp) -> &'static str {
 
 async fn rich_compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
     if has_script_type(a) || has_script_type(b) {
-        let (name, reflected) = dunder_of(op);
+        let (name, reflected) = dunder_of(op).expect("a rich comparison");
         // A subclass's reflected method goes first, as in CPython.
         let b_first = match (a, b) {
             (Value::Instance(x), Value::Instance(y)) => {

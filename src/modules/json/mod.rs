@@ -7,9 +7,9 @@
 //! (char 9)`), which serde reports differently. Each side is a small port of CPython's
 //! `_json.c` / `json/encoder.py`.
 
-use super::args::kwarg;
-use super::builtins::native;
 use crate::intern::intern;
+use crate::modules::args::kwarg;
+use crate::modules::builtins::native;
 use crate::object::dict::PyDict;
 use crate::object::function::Args;
 use crate::object::module::Module;
@@ -25,11 +25,15 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
+/// `JSONEncoder`, `JSONDecoder`, `dump`, `load` and the `cls=` forms, over the natives.
+pub const SOURCE: &str = include_str!("lib.coro");
+
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("json")));
     m.set(intern("__name__"), Value::str("json"));
-    m.set(intern("dumps"), native("dumps", dumps));
-    m.set(intern("loads"), native("loads", loads));
+    m.set(intern("_dumps"), native("dumps", dumps));
+    m.set(intern("_loads"), native("loads", loads));
+    m.set(intern("_raw_decode"), native("raw_decode", raw_decode));
     m.set(intern("JSONDecodeError"), Value::Class(types().exc("JSONDecodeError").clone()));
     m
 }
@@ -348,6 +352,9 @@ pub enum Json {
 struct Decoder<'a> {
     s: &'a [char],
     depth: usize,
+    /// The source text of each number and constant in document order, kept only when a
+    /// `parse_float`/`parse_int`/`parse_constant` hook needs it.
+    numbers: Option<Vec<String>>,
 }
 
 fn is_ws(c: char) -> bool {
@@ -359,7 +366,7 @@ pub fn decode(s: &[char]) -> Result<Json, DecodeError> {
     if s.first() == Some(&'\u{feff}') {
         return Err(DecodeError::At("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0));
     }
-    let mut d = Decoder { s, depth: 0 };
+    let mut d = Decoder { s, depth: 0, numbers: None };
     let start = d.skip_ws(0);
     let (v, end) = d.scan(start)?;
     let end = d.skip_ws(end);
@@ -367,6 +374,14 @@ pub fn decode(s: &[char]) -> Result<Json, DecodeError> {
         return Err(DecodeError::At("Extra data", end));
     }
     Ok(v)
+}
+
+/// Parses one value starting exactly at `start` (`raw_decode`): the value, where it ends,
+/// and the texts of its numbers when `keep_numbers`.
+fn decode_at(s: &[char], start: usize, keep_numbers: bool) -> Result<(Json, usize, Vec<String>), DecodeError> {
+    let mut d = Decoder { s, depth: 0, numbers: keep_numbers.then(Vec::new) };
+    let (v, end) = d.scan(start)?;
+    Ok((v, end, d.numbers.unwrap_or_default()))
 }
 
 const MAX_DEPTH: usize = crate::vm::RECURSION_LIMIT - 10;
@@ -414,11 +429,24 @@ impl Decoder<'_> {
             Some('n') if self.matches(i, "null") => Ok((Json::Null, i + 4)),
             Some('t') if self.matches(i, "true") => Ok((Json::Bool(true), i + 4)),
             Some('f') if self.matches(i, "false") => Ok((Json::Bool(false), i + 5)),
-            Some('N') if self.matches(i, "NaN") => Ok((Json::Float(f64::NAN), i + 3)),
-            Some('I') if self.matches(i, "Infinity") => Ok((Json::Float(f64::INFINITY), i + 8)),
-            Some('-') if self.matches(i, "-Infinity") => Ok((Json::Float(f64::NEG_INFINITY), i + 9)),
-            Some(_) => self.number(i).ok_or(expecting),
+            Some('N') if self.matches(i, "NaN") => Ok(self.constant("NaN", f64::NAN, i)),
+            Some('I') if self.matches(i, "Infinity") => Ok(self.constant("Infinity", f64::INFINITY, i)),
+            Some('-') if self.matches(i, "-Infinity") => Ok(self.constant("-Infinity", f64::NEG_INFINITY, i)),
+            Some(_) => {
+                let (v, end) = self.number(i).ok_or(expecting)?;
+                if let Some(texts) = &mut self.numbers {
+                    texts.push(self.s[i..end].iter().collect());
+                }
+                Ok((v, end))
+            }
         }
+    }
+
+    fn constant(&mut self, name: &str, v: f64, i: usize) -> (Json, usize) {
+        if let Some(texts) = &mut self.numbers {
+            texts.push(name.to_string());
+        }
+        (Json::Float(v), i + name.chars().count())
     }
 
     fn digit(&self, i: usize) -> bool {
@@ -610,9 +638,7 @@ pub(crate) fn loads(a: &Args) -> PyResult {
             n => format!("loads() takes 1 positional argument but {} were given", n),
         }));
     }
-    if let Some((k, _)) = a.kw.first() {
-        return Err(type_error(format!("JSONDecoder.__init__() got an unexpected keyword argument '{}'", k)));
-    }
+    let hooks = Hooks::from_args(a)?;
     let Value::Str(text) = &a.pos[0] else {
         return Err(type_error(format!(
             "the JSON object must be str, bytes or bytearray, not {}",
@@ -620,25 +646,170 @@ pub(crate) fn loads(a: &Args) -> PyResult {
         )));
     };
     let doc: Vec<char> = text.s.chars().collect();
-    match decode(&doc) {
-        Ok(j) => to_value(j),
-        Err(DecodeError::TooDeep(what)) => Err(ex::raise(
+    if hooks.is_empty() {
+        return match decode(&doc) {
+            Ok(j) => to_value(j),
+            Err(e) => Err(decode_error(&a.pos[0], &doc, e)),
+        };
+    }
+    let (j, texts) = match decode_hooked(&doc, &hooks) {
+        Ok(r) => r,
+        Err(e) => return Err(decode_error(&a.pos[0], &doc, e)),
+    };
+    run_async(move |ctx| async move { hooks.apply(&ctx, j, &mut texts.into_iter()).await })
+}
+
+/// The whole document with numbers' texts kept for the hooks that need them.
+fn decode_hooked(doc: &[char], hooks: &Hooks) -> Result<(Json, Vec<String>), DecodeError> {
+    if doc.first() == Some(&'\u{feff}') {
+        return Err(DecodeError::At("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0));
+    }
+    let d = Decoder { s: doc, depth: 0, numbers: None };
+    let start = d.skip_ws(0);
+    let (j, end, texts) = decode_at(doc, start, hooks.needs_numbers())?;
+    let end = d.skip_ws(end);
+    if end != doc.len() {
+        return Err(DecodeError::At("Extra data", end));
+    }
+    Ok((j, texts))
+}
+
+/// `JSONDecoder.raw_decode(s, idx)`: one value starting at `idx`, and where it ends.
+fn raw_decode(a: &Args) -> PyResult {
+    crate::modules::args::check_args(a, "raw_decode", 2, 2)?;
+    let hooks = Hooks::from_args(a)?;
+    let Value::Str(text) = &a.pos[0] else {
+        return Err(type_error(format!("first argument must be a string, not {}", type_name(&a.pos[0]))));
+    };
+    let start = match &a.pos[1] {
+        Value::Int(i) if *i >= 0 => *i as usize,
+        Value::Int(_) => return Err(ex::value_error("idx cannot be negative")),
+        other => return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(other)))),
+    };
+    let doc: Vec<char> = text.s.chars().collect();
+    let (j, end, texts) = match decode_at(&doc, start, hooks.needs_numbers()) {
+        Ok(r) => r,
+        Err(e) => return Err(decode_error(&a.pos[0], &doc, e)),
+    };
+    run_async(move |ctx| async move {
+        let v = hooks.apply(&ctx, j, &mut texts.into_iter()).await?;
+        Ok(Value::tuple(vec![v, Value::Int(end as i64)]))
+    })
+}
+
+/// CPython's JSONDecodeError (or RecursionError) for a failed decode of `doc`.
+fn decode_error(doc_value: &Value, doc: &[char], e: DecodeError) -> Flow {
+    match e {
+        DecodeError::TooDeep(what) => ex::raise(
             "RecursionError",
             format!("maximum recursion depth exceeded while decoding a JSON {} from a unicode string", what),
-        )),
-        Err(DecodeError::At(msg, pos)) => {
-            let (text_msg, lineno, colno) = error_message(&doc, msg, pos);
+        ),
+        DecodeError::At(msg, pos) => {
+            let (text_msg, lineno, colno) = error_message(doc, msg, pos);
             let e = new_exception(types().exc("JSONDecodeError"), vec![Value::str(text_msg)]);
             {
                 let mut attrs = e.attrs.borrow_mut();
                 attrs.insert(intern("msg"), Value::str(msg));
-                attrs.insert(intern("doc"), a.pos[0].clone());
+                attrs.insert(intern("doc"), doc_value.clone());
                 attrs.insert(intern("pos"), Value::Int(pos as i64));
                 attrs.insert(intern("lineno"), Value::Int(lineno as i64));
                 attrs.insert(intern("colno"), Value::Int(colno as i64));
             }
-            Err(Flow::Raise(e))
+            Flow::Raise(e)
         }
+    }
+}
+
+/// The decoder hooks of `loads` / `JSONDecoder` (each None when not given).
+#[derive(Default)]
+struct Hooks {
+    object_hook: Option<Value>,
+    object_pairs_hook: Option<Value>,
+    parse_float: Option<Value>,
+    parse_int: Option<Value>,
+    parse_constant: Option<Value>,
+}
+
+type BoxedValue<'a> = Pin<Box<dyn Future<Output = PyResult> + 'a>>;
+
+impl Hooks {
+    fn from_args(a: &Args) -> PyResult<Hooks> {
+        let mut h = Hooks::default();
+        for (k, v) in a.kw {
+            let v = (!v.is_none()).then(|| v.clone());
+            match k.as_str() {
+                "object_hook" => h.object_hook = v,
+                "object_pairs_hook" => h.object_pairs_hook = v,
+                "parse_float" => h.parse_float = v,
+                "parse_int" => h.parse_int = v,
+                "parse_constant" => h.parse_constant = v,
+                "strict" if v.as_ref().is_none_or(truth) => {}
+                "strict" => return Err(ex::raise("NotImplementedError", "json: strict=False is not supported")),
+                _ => {
+                    return Err(type_error(format!(
+                        "JSONDecoder.__init__() got an unexpected keyword argument '{}'",
+                        k
+                    )))
+                }
+            }
+        }
+        Ok(h)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.object_hook.is_none() && self.object_pairs_hook.is_none() && !self.needs_numbers()
+    }
+
+    fn needs_numbers(&self) -> bool {
+        self.parse_float.is_some() || self.parse_int.is_some() || self.parse_constant.is_some()
+    }
+
+    /// The Python value of `j`, calling the hooks bottom-up as the C scanner does; `texts`
+    /// are the numbers' source texts in document order (when `needs_numbers`).
+    fn apply<'a>(&'a self, ctx: &'a Ctx, j: Json, texts: &'a mut std::vec::IntoIter<String>) -> BoxedValue<'a> {
+        Box::pin(async move {
+            Ok(match j {
+                Json::Int(_) | Json::Float(_) if self.needs_numbers() => {
+                    let text = texts.next().unwrap_or_default();
+                    let hook = match (&j, text.as_str()) {
+                        (_, "NaN" | "Infinity" | "-Infinity") => &self.parse_constant,
+                        (Json::Int(_), _) => &self.parse_int,
+                        _ => &self.parse_float,
+                    };
+                    match hook {
+                        Some(f) => ctx.call(f.clone(), vec![Value::str(text)]).await?,
+                        None => to_value(j)?,
+                    }
+                }
+                Json::Array(items) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        out.push(self.apply(ctx, item, texts).await?);
+                    }
+                    Value::list(out)
+                }
+                Json::Object(pairs) => {
+                    let mut values = Vec::with_capacity(pairs.len());
+                    for (k, v) in pairs {
+                        values.push((k, self.apply(ctx, v, texts).await?));
+                    }
+                    if let Some(hook) = &self.object_pairs_hook {
+                        let items = values.into_iter().map(|(k, v)| Value::tuple(vec![Value::str(k), v])).collect();
+                        return ctx.call(hook.clone(), vec![Value::list(items)]).await;
+                    }
+                    let d = PyDict::default();
+                    for (k, v) in values {
+                        d.insert_str(&k, v);
+                    }
+                    let d = Value::Dict(Rc::new(d));
+                    match &self.object_hook {
+                        Some(hook) => ctx.call(hook.clone(), vec![d]).await?,
+                        None => d,
+                    }
+                }
+                other => to_value(other)?,
+            })
+        })
     }
 }
 
