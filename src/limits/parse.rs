@@ -47,7 +47,7 @@ pub fn duration(text: &str) -> Result<Duration, String> {
 /// `size` read back: the largest unit that divides it exactly.
 pub fn format_size(bytes: usize) -> String {
     for (unit, scale) in [("TB", 1usize << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)] {
-        if bytes >= scale && bytes % scale == 0 {
+        if bytes >= scale && bytes.is_multiple_of(scale) {
             return format!("{}{}", bytes / scale, unit);
         }
     }
