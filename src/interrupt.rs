@@ -1,7 +1,8 @@
 //! Ctrl-C and wake-ups. A SIGINT handler (installed by the REPL) calls `request`; the VM
-//! checks `pending` on backward jumps and at each event loop step and raises
-//! `KeyboardInterrupt`. The interpreter's sleeps (`time.sleep`, the event loop's wait for its
-//! next timer) end early on an interrupt or a `wake` from another thread.
+//! checks for it when it refuels its step countdown (see `limits`) and at each event loop
+//! step, and raises `KeyboardInterrupt`. The interpreter's sleeps (`time.sleep`, the event
+//! loop's wait for its next timer) end early on an interrupt, a `wake` from another thread,
+//! or the run's deadline.
 
 use crate::runtime::exceptions::new_exception;
 use crate::vm::Flow;
@@ -20,10 +21,9 @@ pub fn request() {
     wake();
 }
 
-/// Whether an interrupt waits to be raised: one relaxed load, cheap enough for hot paths.
-#[inline]
+/// Whether an interrupt waits to be raised, or the run is past its deadline.
 pub fn pending() -> bool {
-    PENDING.load(Ordering::Relaxed)
+    PENDING.load(Ordering::Relaxed) || crate::limits::expired()
 }
 
 /// Forgets an interrupt that arrived while nothing was running.
@@ -32,17 +32,23 @@ pub fn clear() {
 }
 
 /// Consumes the pending interrupt as a `KeyboardInterrupt` to raise.
-pub fn raise() -> Flow {
+fn raise() -> Flow {
     clear();
     Flow::Raise(new_exception(crate::runtime::types().exc("KeyboardInterrupt"), Vec::new()))
 }
 
 /// `Err(KeyboardInterrupt)` if an interrupt is pending.
-pub fn check() -> Result<(), Flow> {
-    if pending() {
+pub fn check_interrupt() -> Result<(), Flow> {
+    if PENDING.load(Ordering::Relaxed) {
         return Err(raise());
     }
     Ok(())
+}
+
+/// `Err` if an interrupt is pending (`KeyboardInterrupt`) or the run is past a limit.
+pub fn check() -> Result<(), Flow> {
+    check_interrupt()?;
+    crate::limits::check()
 }
 
 /// Ends the interpreter's current (or next) `sleep` early, from any thread.
@@ -53,8 +59,13 @@ pub fn wake() {
     }
 }
 
-/// Sleeps for `limit` (forever if None), or until an interrupt or a `wake`.
+/// Sleeps for `limit` (forever if None), or until an interrupt, a `wake` or the run's
+/// deadline.
 pub fn sleep(limit: Option<Duration>) {
+    let limit = match (limit, crate::limits::time_left()) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let deadline = limit.and_then(|d| Instant::now().checked_add(d));
     let Ok(mut woken) = WOKEN.lock() else { return };
     while !*woken && !pending() {

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod ast;
 pub mod bytecode;
+pub mod capabilities;
 pub mod compiler;
 pub mod diagnostics;
 pub mod disasm;
@@ -13,6 +14,7 @@ pub mod import;
 pub mod intern;
 pub mod interrupt;
 pub mod lexer;
+pub mod limits;
 pub mod modules;
 pub mod numeric;
 pub mod object;
@@ -48,6 +50,21 @@ pub enum InputOutcome {
     Exit(i32),
 }
 
+/// Why `Interpreter::execute` did not run a script to its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptError {
+    /// The uncaught exception's class name (`SyntaxError` for code that does not compile).
+    pub kind: String,
+    /// `str()` of the exception.
+    pub message: String,
+    /// What `run_source` prints on stderr: the traceback or the syntax error report.
+    pub report: String,
+    /// The limit the script ran into, when that is why it stopped.
+    pub limit: Option<limits::Limit>,
+    /// The exit status the process should end with (a `SystemExit`'s own).
+    pub status: i32,
+}
+
 /// A VM and a `__main__` module that successive runs share.
 ///
 /// Interpreter state (the VM, interned names, the module registry, the event loop, the
@@ -55,6 +72,9 @@ pub enum InputOutcome {
 /// counted without atomics and never cross threads. Run one `Interpreter` per thread; several
 /// threads may each run their own at the same time. Work on other threads talks back only
 /// through plain data (`api::Completer`).
+///
+/// Scripts may touch nothing outside the interpreter until the host grants it
+/// (`set_capabilities`).
 pub struct Interpreter {
     pub vm: Vm,
     pub main: Rc<Module>,
@@ -62,6 +82,9 @@ pub struct Interpreter {
     pub colour: bool,
     /// The event loop interactive input runs on, made on first use.
     event_loop: Option<Value>,
+    limits: limits::Limits,
+    /// The thread's allocation count when the limits were set: the memory ceiling's zero.
+    memory_base: isize,
 }
 
 impl Interpreter {
@@ -79,7 +102,31 @@ impl Interpreter {
             main.set(intern::intern(k), v);
         }
         import::add_module("__main__", Value::Module(main.clone()));
-        Interpreter { vm, main, colour: false, event_loop: None }
+        capabilities::set(capabilities::Capabilities::none());
+        Interpreter { vm, main, colour: false, event_loop: None, limits: limits::Limits::default(), memory_base: 0 }
+    }
+
+    /// Sets the limits every later run (`run_source`, `execute`) is held to. The memory
+    /// ceiling counts from what the interpreter holds now; the time and step limits apply to
+    /// each run afresh. A run that exceeds one fails with `MemoryError`, `TimeoutError` or
+    /// `RecursionError` (`ScriptError::limit` says which limit); the interpreter stays usable.
+    pub fn set_limits(&mut self, limits: limits::Limits) {
+        self.memory_base = limits::memory::in_use();
+        let depth = limits.max_recursion_depth;
+        self.vm.recursion_ceiling = depth.unwrap_or(usize::MAX);
+        self.vm.set_recursion_limit(depth.unwrap_or(vm::RECURSION_LIMIT));
+        self.limits = limits;
+    }
+
+    /// Sets what scripts may touch (files, network, environment); a new interpreter may
+    /// touch nothing. The setting holds for the interpreter's thread.
+    pub fn set_capabilities(&mut self, caps: capabilities::Capabilities) {
+        capabilities::set(caps);
+    }
+
+    /// The limits runs are held to.
+    pub fn limits(&self) -> &limits::Limits {
+        &self.limits
     }
 
     /// Adds a native module that scripts can import by `name` (dotted names such as
@@ -98,6 +145,30 @@ impl Interpreter {
     /// that is not `<...>` (`<string>`, `<stdin>`) is the script's path: it becomes
     /// `__file__`, and its folder is where imports look first.
     pub fn run_source(&mut self, name: &str, text: &str) -> Outcome {
+        let outcome = match self.run_main(name, text) {
+            Ok(()) => Outcome::Ok,
+            Err(e) => {
+                diagnostics::eprint(&e.report);
+                Outcome::Failed(e.status)
+            }
+        };
+        self.run_exit_functions();
+        modules::io::flush_all();
+        outcome
+    }
+
+    /// `run_source` for hosts: nothing is printed on stderr; an uncaught exception (or a
+    /// syntax error, or a `SystemExit` with a non-zero status) comes back as a `ScriptError`.
+    pub fn execute(&mut self, name: &str, text: &str) -> Result<(), ScriptError> {
+        let r = self.run_main(name, text);
+        self.run_exit_functions();
+        modules::io::flush_all();
+        r
+    }
+
+    /// Compiles and runs `text` under the interpreter's limits; `execute` without the
+    /// exit functions.
+    fn run_main(&mut self, name: &str, text: &str) -> Result<(), ScriptError> {
         let name = if name.starts_with('<') {
             import::set_script_dir("");
             name.to_string()
@@ -107,14 +178,19 @@ impl Interpreter {
             self.main.set(intern::intern("__file__"), Value::str(file.as_str()));
             file
         };
-        let Some(code) = self.compile(&name, text, None) else { return Outcome::Failed(1) };
-        let outcome = match self.vm.run_module(code, self.main.clone()) {
-            Ok(_) => Outcome::Ok,
-            Err(e) => self.report_uncaught(e),
+        let code = match compiler::compile_source(&name, text, compiler::Mode::Module(&self.main)) {
+            Ok(code) => code,
+            Err(e) => {
+                let (kind, message) = (e.kind.to_string(), e.msg.clone());
+                let report = e.report(self.colour);
+                return Err(ScriptError { kind, message, report, limit: None, status: 1 });
+            }
         };
-        self.run_exit_functions();
-        modules::io::flush_all();
-        outcome
+        let _limits = limits::begin(&self.limits, self.memory_base);
+        match self.vm.run_module(code, self.main.clone()) {
+            Ok(_) => Ok(()),
+            Err(e) => self.uncaught_error(e),
+        }
     }
 
     /// Runs the functions `atexit` registered, last first; their errors are reported as
@@ -134,22 +210,6 @@ impl Interpreter {
         }
     }
 
-    /// Parses and compiles `text` (interactively when `display` is given), reporting a syntax
-    /// error on stderr.
-    fn compile(&mut self, name: &str, text: &str, display: Option<Value>) -> Option<Rc<bytecode::Code>> {
-        let mode = match display {
-            Some(hook) => compiler::Mode::Interactive(&self.main, hook),
-            None => compiler::Mode::Module(&self.main),
-        };
-        match compiler::compile_source(name, text, mode) {
-            Ok(code) => Some(code),
-            Err(e) => {
-                diagnostics::eprint(&e.report(self.colour));
-                None
-            }
-        }
-    }
-
     /// Runs one interactive input (a REPL entry, file name `<stdin>`) in `__main__`: each
     /// expression statement prints its repr and sets `_`; the input runs as a callback of the
     /// interpreter's event loop, so `create_task` schedules on it; top-level `await` runs the
@@ -158,7 +218,14 @@ impl Interpreter {
     pub fn run_input(&mut self, text: &str) -> InputOutcome {
         interrupt::clear();
         let display = modules::sys::displayhook(&self.vm.builtins);
-        let Some(code) = self.compile("<stdin>", text, Some(display)) else { return InputOutcome::Failed };
+        let mode = compiler::Mode::Interactive(&self.main, display);
+        let code = match compiler::compile_source("<stdin>", text, mode) {
+            Ok(code) => code,
+            Err(e) => {
+                diagnostics::eprint(&e.report(self.colour));
+                return InputOutcome::Failed;
+            }
+        };
         let lp = self.event_loop();
         let r = if code.flags.is_coroutine {
             let coro = vm::module_coroutine(code, self.main.clone());
@@ -211,44 +278,58 @@ impl Interpreter {
         InputOutcome::Failed
     }
 
-    /// Prints the traceback of an uncaught exception (or honours `SystemExit`).
-    fn report_uncaught(&mut self, e: Exc) -> Outcome {
-        match self.exit_status(&e) {
-            Some(0) => Outcome::Ok,
-            Some(n) => Outcome::Failed(n),
-            None => {
-                self.print_traceback(&e);
-                Outcome::Failed(1)
+    /// The `ScriptError` of an uncaught exception (`Ok` for `SystemExit(0)`).
+    fn uncaught_error(&mut self, e: Exc) -> Result<(), ScriptError> {
+        let kind = e.class.name.as_str().to_string();
+        let message = self.vm.run_native_str(Value::Instance(e.clone()), false);
+        if let Some((status, report)) = self.exit_request(&e) {
+            if status == 0 {
+                return Ok(());
             }
+            return Err(ScriptError { kind, message, report, limit: None, status });
         }
+        let limit = limits::tripped().or_else(|| {
+            runtime::exceptions::is_instance_of(&e, "RecursionError").then_some(limits::Limit::RecursionDepth)
+        });
+        let report = self.format_traceback(&e);
+        Err(ScriptError { kind, message, report, limit, status: 1 })
     }
 
     /// The exit status a `SystemExit` asks for (printing its message if it is not a number).
     fn exit_status(&mut self, e: &Exc) -> Option<i32> {
+        let (status, report) = self.exit_request(e)?;
+        diagnostics::eprint(&report);
+        Some(status)
+    }
+
+    /// The exit status a `SystemExit` asks for, and what to print (its message, if it is
+    /// not a number).
+    fn exit_request(&mut self, e: &Exc) -> Option<(i32, String)> {
         if !runtime::exceptions::is_instance_of(e, "SystemExit") {
             return None;
         }
         let arg = e.exc().and_then(|d| d.borrow().args.first().cloned()).unwrap_or(Value::None);
         Some(match arg {
-            Value::None => 0,
-            Value::Int(n) => n as i32,
-            other => {
-                let msg = self.vm.run_native_str(other.clone(), false);
-                diagnostics::eprint(&format!("{}\n", msg));
-                1
-            }
+            Value::None => (0, String::new()),
+            Value::Int(n) => (n as i32, String::new()),
+            other => (1, format!("{}\n", self.vm.run_native_str(other.clone(), false))),
         })
     }
 
     fn print_traceback(&mut self, e: &Exc) {
+        let report = self.format_traceback(e);
+        diagnostics::eprint(&report);
+    }
+
+    fn format_traceback(&mut self, e: &Exc) -> String {
         let e = e.clone();
         let r = vm::native::run_async(|ctx| async move {
             let lines = runtime::traceback::format_exception(&ctx, &e, true).await?;
             Ok(Value::str(lines.concat()))
         });
         match self.vm.finish_native(r) {
-            Ok(Value::Str(s)) => diagnostics::eprint(&s.s),
-            _ => diagnostics::eprint("<exception formatting failed>\n"),
+            Ok(Value::Str(s)) => s.s.to_string(),
+            _ => "<exception formatting failed>\n".to_string(),
         }
     }
 }

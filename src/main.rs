@@ -4,14 +4,17 @@
 mod repl;
 
 use clap::Parser;
+use coro::capabilities::Capabilities;
+use coro::limits::{memory::CountingAlloc, parse, Limits};
 use coro::{Interpreter, Outcome};
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 /// Scripts allocate and free many small objects (strings, lists, boxed values); mimalloc
-/// serves those far faster than the system allocator.
+/// serves those far faster than the system allocator. Counting what each thread holds is
+/// what `--max-memory` measures.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: CountingAlloc<mimalloc::MiMalloc> = CountingAlloc(mimalloc::MiMalloc);
 
 #[derive(Parser)]
 #[command(name = "coro", version, about = "A small, fast, Python-flavoured scripting language with async/await")]
@@ -28,6 +31,34 @@ struct Cli {
     /// Enter the interactive REPL after running FILE (or CODE), with its globals.
     #[arg(short = 'i')]
     interactive: bool,
+    /// Stop the script with MemoryError once it holds more than SIZE (e.g. 100MB, 2G).
+    #[arg(long, value_name = "SIZE", value_parser = parse::size)]
+    max_memory: Option<usize>,
+    /// Stop the script with TimeoutError after DURATION of wall-clock time (e.g. 5, 1.5s, 500ms).
+    #[arg(long, value_name = "DURATION", value_parser = parse::duration)]
+    max_duration: Option<std::time::Duration>,
+    /// Raise RecursionError past N nested calls; sys.setrecursionlimit may not go higher.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_recursion_depth: Option<u32>,
+    /// Stop the script with TimeoutError after N steps (loop iterations and calls).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_steps: Option<u64>,
+    /// Deny the script the file system, the network and the environment (the --allow
+    /// flags grant them back, and imply --sandbox).
+    #[arg(long)]
+    sandbox: bool,
+    /// Allow reading files, everywhere or under DIR (repeatable).
+    #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    allow_read: Vec<String>,
+    /// Allow writing files, everywhere or under DIR (repeatable).
+    #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    allow_write: Vec<String>,
+    /// Allow network requests, to every host or to HOST (repeatable).
+    #[arg(long, value_name = "HOST", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    allow_net: Vec<String>,
+    /// Allow reading and setting environment variables.
+    #[arg(long)]
+    allow_env: bool,
     /// FILE to run, then the arguments passed to it in `sys.argv[1:]`.
     #[arg(value_name = "FILE [ARGS]", trailing_var_arg = true, allow_hyphen_values = true)]
     rest: Vec<String>,
@@ -46,6 +77,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> u8 {
     let mut interp = Interpreter::new();
+    interp.set_limits(Limits {
+        max_memory: cli.max_memory,
+        max_duration: cli.max_duration,
+        max_recursion_depth: cli.max_recursion_depth.map(|n| n as usize),
+        max_steps: cli.max_steps,
+    });
+    interp.set_capabilities(capabilities(&cli));
     if cli.virtual_time {
         coro::modules::asyncio::use_virtual_time();
     }
@@ -114,6 +152,27 @@ fn run(cli: Cli) -> u8 {
         return repl::run(&mut interp, false);
     }
     status
+}
+
+/// What the script may touch: everything, as Python allows, unless `--sandbox` or an
+/// `--allow-*` flag says otherwise.
+fn capabilities(cli: &Cli) -> Capabilities {
+    let sandboxed = cli.sandbox
+        || cli.allow_env
+        || !(cli.allow_read.is_empty() && cli.allow_write.is_empty() && cli.allow_net.is_empty());
+    if !sandboxed {
+        return Capabilities::all();
+    }
+    let mut caps = Capabilities::none();
+    let grants =
+        [(&mut caps.read, &cli.allow_read), (&mut caps.write, &cli.allow_write), (&mut caps.net, &cli.allow_net)];
+    for (scope, items) in grants {
+        for item in items {
+            scope.grant((!item.is_empty()).then(|| item.clone()));
+        }
+    }
+    caps.env = cli.allow_env;
+    caps
 }
 
 /// The text of a script's bytes, or None after reporting CPython's `SyntaxError` for bytes

@@ -330,3 +330,137 @@ fn an_uncaught_syntax_error_in_an_imported_module_names_its_file_and_line() {
     assert_eq!(status, 1);
     assert!(err.ends_with(&expected), "{}", err);
 }
+
+#[test]
+fn limits_stop_runaway_scripts_with_a_traceback_and_status_one() {
+    let cases: [(&[&str], &str, &str); 5] = [
+        (&["--max-duration", "0.3s"], "while True: pass", "TimeoutError: time limit of 0.3s exceeded\n"),
+        (
+            &["--max-steps", "10000"],
+            "def f(n): return f(n - 1) + f(n - 2) if n > 1 else n\nf(40)",
+            "TimeoutError: step limit of 10000 exceeded\n",
+        ),
+        (
+            &["--max-memory", "20MB"],
+            "a = []\nwhile True: a.append([0] * 1000)",
+            "MemoryError: memory limit of 20MB exceeded\n",
+        ),
+        (&["--max-memory", "20MB"], "s = 'x' * 10**9", "MemoryError: memory limit of 20MB exceeded\n"),
+        (
+            &["--max-recursion-depth", "30"],
+            "def f(n): f(n + 1)\nf(0)",
+            "RecursionError: maximum recursion depth exceeded\n",
+        ),
+    ];
+    for (flags, code, last) in cases {
+        let start = Instant::now();
+        let args: Vec<&str> = flags.iter().copied().chain(["-c", code]).collect();
+        let (status, _, err) = coro(&args);
+        assert_eq!(status, 1, "{:?}: {}", flags, err);
+        assert!(err.starts_with("Traceback (most recent call last):\n"), "{:?}: {}", flags, err);
+        assert!(err.ends_with(last), "{:?}: {}", flags, err);
+        assert!(start.elapsed() < Duration::from_secs(20), "{:?} took {:?}", flags, start.elapsed());
+    }
+}
+
+#[test]
+fn time_limits_end_sleeps_and_native_loops() {
+    for code in [
+        "import time\ntime.sleep(60)",
+        "sum(range(10**12))",
+        "import asyncio\nasync def main():\n    await asyncio.sleep(60)\nasyncio.run(main())",
+    ] {
+        let start = Instant::now();
+        let (status, _, err) = coro(&["--max-duration", "500ms", "-c", code]);
+        assert_eq!(status, 1, "{}: {}", code, err);
+        assert!(err.ends_with("TimeoutError: time limit of 0.5s exceeded\n"), "{}: {}", code, err);
+        assert!(start.elapsed() < Duration::from_secs(20), "{} took {:?}", code, start.elapsed());
+    }
+}
+
+#[test]
+fn the_recursion_depth_flag_caps_setrecursionlimit() {
+    let code = "import sys\nprint(sys.getrecursionlimit())\nsys.setrecursionlimit(20)\nsys.setrecursionlimit(500)";
+    let (status, out, err) = coro(&["--max-recursion-depth", "100", "-c", code]);
+    assert_eq!((status, out.as_str()), (1, "100\n"), "{}", err);
+    assert!(
+        err.ends_with("ValueError: recursion limit 500 is above the host's maximum recursion depth of 100\n"),
+        "{}",
+        err
+    );
+}
+
+#[test]
+fn scripts_within_their_limits_run_as_usual() {
+    let code = "print(sum(i * i for i in range(10000)))";
+    let flags =
+        ["--max-memory", "200MB", "--max-duration", "60", "--max-steps", "1000000", "--max-recursion-depth", "500"];
+    let args: Vec<&str> = flags.iter().copied().chain(["-c", code]).collect();
+    assert_eq!(coro(&args), (0, "333283335000\n".to_string(), String::new()));
+}
+
+#[test]
+fn bad_limit_values_are_usage_errors() {
+    for flags in
+        [["--max-memory", "lots"], ["--max-duration", "-1"], ["--max-steps", "0"], ["--max-recursion-depth", "x"]]
+    {
+        let args: Vec<&str> = flags.iter().copied().chain(["-c", "pass"]).collect();
+        let (status, _, err) = coro(&args);
+        assert_eq!(status, 2, "{:?}: {}", flags, err);
+        assert!(err.contains(flags[0]), "{:?}: {}", flags, err);
+    }
+}
+
+#[test]
+fn the_sandbox_denies_files_network_and_environment_naming_the_flag() {
+    let cases = [
+        (
+            "open('/etc/hostname')",
+            "PermissionError: read access to '/etc/hostname' is denied (grant it with --allow-read)",
+        ),
+        ("import os\nos.listdir('/')", "PermissionError: read access to '/' is denied (grant it with --allow-read)"),
+        ("import os\nos.environ['HOME']", "PermissionError: environment access is denied (grant it with --allow-env)"),
+        ("import os\nos.getenv('HOME')", "PermissionError: environment access is denied (grant it with --allow-env)"),
+        (
+            "import requests\nrequests.get('http://example.com/')",
+            "PermissionError: network access to 'example.com' is denied (grant it with --allow-net)",
+        ),
+        (
+            "import asyncio\nasync def main():\n    await http_get('http://example.com:8080/x')\nasyncio.run(main())",
+            "PermissionError: network access to 'example.com:8080' is denied (grant it with --allow-net)",
+        ),
+    ];
+    for (code, last) in cases {
+        let (status, _, err) = coro(&["--sandbox", "-c", code]);
+        assert_eq!(status, 1, "{}: {}", code, err);
+        assert!(err.starts_with("Traceback (most recent call last):\n"), "{}: {}", code, err);
+        assert!(err.ends_with(&format!("{}\n", last)), "{}: {}", code, err);
+    }
+}
+
+#[test]
+fn allow_flags_grant_one_folder_or_capability_each() {
+    let dir = std::env::temp_dir().join(format!("coro-cli-{}-sandbox", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("make folder");
+    std::fs::write(dir.join("in.txt"), "inside\n").expect("write file");
+    let d = dir.display().to_string();
+    let code = format!(
+        "import os, pathlib\nprint(open('{d}/in.txt').read().strip(), os.listdir('{d}'))\n\
+         pathlib.Path('{d}/out.txt').write_text('x')\nprint(sorted(os.listdir('{d}')))\n\
+         try:\n    open('{d}/../elsewhere.txt', 'w')\nexcept PermissionError as e:\n    print(e)\n\
+         try:\n    os.environ.get('HOME')\nexcept PermissionError as e:\n    print(e)\n"
+    );
+    let (read, write) = (format!("--allow-read={}", d), format!("--allow-write={}", d));
+    let (status, out, err) = coro(&[&read, &write, "-c", &code]);
+    assert_eq!(status, 0, "{}", err);
+    assert_eq!(
+        out,
+        format!(
+            "inside ['in.txt']\n['in.txt', 'out.txt']\nwrite access to '{d}/../elsewhere.txt' is denied (grant it with --allow-write)\n\
+             environment access is denied (grant it with --allow-env)\n"
+        )
+    );
+    let (status, out, _) = coro(&["--allow-env", "-c", "import os\nprint('PATH' in os.environ)"]);
+    assert_eq!((status, out.as_str()), (0, "True\n"));
+    let _ = std::fs::remove_dir_all(dir);
+}

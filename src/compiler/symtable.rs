@@ -41,6 +41,9 @@ pub struct Scope {
     used: IndexSet<String>,
     globals: IndexSet<String>,
     nonlocals: IndexSet<String>,
+    /// In a comprehension: the names its `for` clauses bind, and those its walruses bind.
+    iteration_vars: IndexSet<String>,
+    walrus_targets: IndexSet<String>,
 }
 
 impl Scope {
@@ -55,6 +58,8 @@ impl Scope {
             used: IndexSet::new(),
             globals: IndexSet::new(),
             nonlocals: IndexSet::new(),
+            iteration_vars: IndexSet::new(),
+            walrus_targets: IndexSet::new(),
         }
     }
 
@@ -94,6 +99,7 @@ pub fn analyze(module: &Module) -> Result<SymbolTable, ScopeError> {
         by_node: FxHashMap::default(),
         current: 0,
         error: None,
+        in_iterable: 0,
     };
     for s in &module.body {
         b.stmt(s);
@@ -115,6 +121,8 @@ struct Builder {
     by_node: FxHashMap<usize, usize>,
     current: usize,
     error: Option<ScopeError>,
+    /// How many comprehension iterables the pass is inside, where walruses are refused.
+    in_iterable: usize,
 }
 
 impl Builder {
@@ -424,15 +432,15 @@ impl Builder {
 
     fn comprehension<T>(&mut self, node: &T, generators: &[Comprehension], elts: &[&Expr]) {
         // The first iterator is evaluated in the enclosing scope.
-        self.expr(&generators[0].iter);
+        self.iterable(&generators[0].iter);
         let saved = self.enter(node, ScopeKind::Comprehension);
         self.scope().params.push(".0".into());
         self.bind(".0");
         for (i, g) in generators.iter().enumerate() {
             if i > 0 {
-                self.expr(&g.iter);
+                self.iterable(&g.iter);
             }
-            self.target(&g.target);
+            self.iteration_target(&g.target);
             for c in &g.ifs {
                 self.expr(c);
             }
@@ -441,6 +449,53 @@ impl Builder {
             self.expr(e);
         }
         self.current = saved;
+    }
+
+    fn iterable(&mut self, e: &Expr) {
+        self.in_iterable += 1;
+        self.expr(e);
+        self.in_iterable -= 1;
+    }
+
+    /// A comprehension's `for` target: as `target`, and its names may not be a walrus's.
+    fn iteration_target(&mut self, t: &Expr) {
+        match &t.node {
+            ExprKind::Name(n) => {
+                if self.scope().walrus_targets.contains(n) {
+                    let msg = format!("comprehension inner loop cannot rebind assignment expression target '{}'", n);
+                    self.fail(msg, t.span);
+                }
+                self.scope().iteration_vars.insert(n.clone());
+                self.bind(n);
+            }
+            ExprKind::Tuple(xs) | ExprKind::List(xs) => {
+                for x in xs {
+                    self.iteration_target(x);
+                }
+            }
+            ExprKind::Starred(x) => self.iteration_target(x),
+            _ => self.expr(t),
+        }
+    }
+
+    /// CPython's refusals of a walrus binding `name` inside a comprehension.
+    fn check_comprehension_walrus(&mut self, name: &str, span: crate::span::Span) {
+        if self.in_iterable > 0 {
+            return self
+                .fail("assignment expression cannot be used in a comprehension iterable expression".into(), span);
+        }
+        let mut s = self.current;
+        while self.scopes[s].kind == ScopeKind::Comprehension {
+            if self.scopes[s].iteration_vars.contains(name) {
+                let msg = format!("assignment expression cannot rebind comprehension iteration variable '{}'", name);
+                return self.fail(msg, span);
+            }
+            self.scopes[s].walrus_targets.insert(name.to_string());
+            s = self.scopes[s].parent.unwrap_or(0);
+        }
+        if s != self.current && self.scopes[s].kind == ScopeKind::Class {
+            self.fail("assignment expression within a comprehension cannot be used in a class body".into(), span);
+        }
     }
 
     fn expr(&mut self, e: &Expr) {
@@ -533,6 +588,7 @@ impl Builder {
             }
             ExprKind::NamedExpr { target, value } => {
                 self.expr(value);
+                self.check_comprehension_walrus(&target.node, e.span);
                 // In a comprehension the walrus binds in the enclosing function or module.
                 let mut s = self.current;
                 while self.scopes[s].kind == ScopeKind::Comprehension {

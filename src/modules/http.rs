@@ -186,6 +186,7 @@ thread_local! {
 /// Starts a request on the pool; its result arrives on a new Future on the current loop.
 pub fn start(req: HttpRequest) -> PyResult {
     check_url(&req.url).map_err(|f| Flow::Raise(failure_exc(f)))?;
+    crate::capabilities::check_net(&req.url)?;
     let fut = crate::modules::asyncio::new_pending_future();
     let (target, watched) = (fut.clone(), fut.clone());
     let done = completions::expect(
@@ -334,6 +335,8 @@ fn header_text(v: &Value, name: &str) -> PyResult<String> {
 /// `requests.get(url, timeout=None, headers=None)`: blocks the interpreter until done.
 fn requests_get(a: &Args) -> PyResult {
     let req = parse_request(a, "get")?;
+    check_url(&req.url).map_err(|f| Flow::Raise(failure_exc(f)))?;
+    crate::capabilities::check_net(&req.url)?;
     crate::modules::blocking::blocking_call("requests.get()", "'await http_get(...)'", move || match perform(&req) {
         Ok(reply) => Ok(make_response(reply)),
         Err(f) => Err(Flow::Raise(failure_exc(f))),

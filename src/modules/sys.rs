@@ -111,7 +111,7 @@ fn exit(a: &Args) -> PyResult {
 
 fn getrecursionlimit(a: &Args) -> PyResult {
     check_args(a, "getrecursionlimit", 0, 0)?;
-    crate::vm::native::run_async(|ctx| async move { Ok(Value::Int(ctx.recursion_limit(None).await as i64)) })
+    crate::vm::native::run_async(|ctx| async move { Ok(Value::Int(ctx.recursion_limit(None).await? as i64)) })
 }
 
 fn setrecursionlimit(a: &Args) -> PyResult {
@@ -124,7 +124,7 @@ fn setrecursionlimit(a: &Args) -> PyResult {
         other => return Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(other)))),
     };
     crate::vm::native::run_async(move |ctx| async move {
-        ctx.recursion_limit(Some(n)).await;
+        ctx.recursion_limit(Some(n)).await?;
         Ok(Value::None)
     })
 }

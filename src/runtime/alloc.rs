@@ -1,6 +1,6 @@
 //! Allocations whose size a script chooses (`[0] * n`, `'x'.zfill(n)`, `list(range(n))`):
 //! they raise `MemoryError` when the memory cannot be had, as CPython does, instead of
-//! aborting the process.
+//! aborting the process, or when the host's memory limit leaves no room for them.
 
 use super::exceptions::memory_error;
 use crate::vm::PyResult;
@@ -15,8 +15,12 @@ pub fn vec_with_capacity<T>(n: usize) -> PyResult<Vec<T>> {
 
 /// Refuses one allocation larger than the machine's memory and swap, as Linux's default
 /// overcommit policy refuses it to `malloc`. The allocator reserves address space without
-/// that check, so without this a huge request would "succeed" and then fill memory.
+/// that check, so without this a huge request would "succeed" and then fill memory. Also
+/// refuses one larger than the room the run's memory limit leaves.
 fn check_size(bytes: usize) -> PyResult<()> {
+    if crate::limits::memory_room().is_some_and(|room| bytes > room) {
+        return Err(crate::limits::memory_exceeded());
+    }
     static CEILING: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     let ceiling = *CEILING.get_or_init(|| memory_and_swap().unwrap_or(usize::MAX));
     if bytes > ceiling {

@@ -121,6 +121,14 @@ impl Vm {
             fiber.stack.truncate(at);
             return Err(ex::raise("RecursionError", "maximum recursion depth exceeded"));
         }
+        // A call is a step (see `limits`).
+        self.fuel -= 1;
+        if self.fuel == 0 {
+            if let Err(flow) = self.refuel() {
+                fiber.stack.truncate(at);
+                return Err(flow);
+            }
+        }
         self.depth += 1;
         fiber.frames.push(Frame {
             code: code.clone(),
@@ -137,7 +145,20 @@ impl Vm {
     /// Whether a call of `f` with `argc` positional arguments can enter its frame directly.
     #[inline(always)]
     pub(super) fn enters_simply(&self, f: &Function, argc: usize) -> bool {
-        f.code.flags.simple_call && argc == f.code.argcount as usize && self.depth < self.recursion_limit
+        f.code.flags.simple_call
+            && argc == f.code.argcount as usize
+            && self.depth < self.recursion_limit
+            && self.fuel > 1
+    }
+
+    /// Runs `limits::refuel` when the step countdown is out: `Err` is the limit (or Ctrl-C)
+    /// to raise. The countdown never stays at 0, so the next step checks again.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn refuel(&mut self) -> PyResult<()> {
+        let r = crate::limits::refuel();
+        self.fuel = *r.as_ref().unwrap_or(&1);
+        r.map(|_| ())
     }
 
     /// For a call of the plain class at `stack[at]` whose `__init__` is a script function

@@ -548,6 +548,13 @@ impl Vm {
             }
             Request::RecursionLimit(set) => {
                 if let Some(n) = set {
+                    if n > self.recursion_ceiling {
+                        let msg = format!(
+                            "recursion limit {} is above the host's maximum recursion depth of {}",
+                            n, self.recursion_ceiling
+                        );
+                        return self.unwind(fiber, exc_of(ex::value_error(msg)));
+                    }
                     self.recursion_limit = n;
                 }
                 let n = Value::Int(self.recursion_limit as i64);
@@ -1060,9 +1067,14 @@ impl Vm {
                     produce!(compare_values(op, &a, &b));
                 }
                 Op::Jump(t) => {
-                    // Loops jump back: the place to notice Ctrl-C.
-                    if (t as usize) < ip && crate::interrupt::pending() {
-                        throw!(crate::interrupt::raise());
+                    // Loops jump back: a step (see `limits`).
+                    if (t as usize) < ip {
+                        self.fuel -= 1;
+                        if self.fuel == 0 {
+                            if let Err(flow) = self.refuel() {
+                                throw!(flow);
+                            }
+                        }
                     }
                     ip = t as usize;
                 }
@@ -1642,6 +1654,8 @@ impl Vm {
             }
         }
         self.depth += 1;
+        // A step; `enters_simply` left at least one in the countdown.
+        self.fuel -= 1;
         fiber.frames.push(Frame { code, ip: 0, base, ret_sp: at, globals, kind, native: None });
     }
 

@@ -56,6 +56,11 @@ pub struct Vm {
     finished: Option<Result<Value, Exc>>,
     /// The depth past which calls raise RecursionError.
     recursion_limit: usize,
+    /// The highest `recursion_limit` a script may set: the host's `max_recursion_depth`.
+    pub recursion_ceiling: usize,
+    /// Steps (loop iterations and calls) to run before the next `limits::refuel`; never 0
+    /// between steps.
+    fuel: u32,
 }
 
 impl Vm {
@@ -66,7 +71,20 @@ impl Vm {
         crate::import::add_module("builtins", Value::Module(builtins.clone()));
         let sys = crate::modules::sys::make_module();
         crate::import::add_module("sys", Value::Module(sys));
-        Vm { resumers: Vec::new(), builtins, depth: 0, finished: None, recursion_limit: RECURSION_LIMIT }
+        Vm {
+            resumers: Vec::new(),
+            builtins,
+            depth: 0,
+            finished: None,
+            recursion_limit: RECURSION_LIMIT,
+            recursion_ceiling: usize::MAX,
+            fuel: crate::limits::CHUNK,
+        }
+    }
+
+    /// Sets the recursion limit, as `sys.setrecursionlimit` does.
+    pub fn set_recursion_limit(&mut self, n: usize) {
+        self.recursion_limit = n;
     }
 }
 

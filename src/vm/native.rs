@@ -173,10 +173,11 @@ impl Ctx {
     }
 
     /// The recursion limit (`sys.getrecursionlimit()`), first set to `set` if given.
-    pub async fn recursion_limit(&self, set: Option<usize>) -> usize {
+    pub async fn recursion_limit(&self, set: Option<usize>) -> PyResult<usize> {
         match self.ask(Request::RecursionLimit(set)).await {
-            Reply::Value(Value::Int(n)) => n as usize,
-            _ => crate::vm::RECURSION_LIMIT,
+            Reply::Value(Value::Int(n)) => Ok(n as usize),
+            Reply::Raised(e) => Err(Flow::Raise(e)),
+            _ => Ok(crate::vm::RECURSION_LIMIT),
         }
     }
 

@@ -32,6 +32,7 @@ pub fn run_script_with_args(name: &str, text: &str, args: &[String], limit: Dura
             coro::runtime::output::start_capture();
             coro::modules::sys::set_argv(argv);
             let mut interp = coro::Interpreter::new();
+            interp.set_capabilities(coro::capabilities::Capabilities::all());
             let status = match interp.run_source(&name, &text) {
                 coro::Outcome::Ok => 0,
                 coro::Outcome::Failed(n) => n,

@@ -83,10 +83,9 @@ fn new(a: &Args, mutable: bool) -> PyResult {
             if n < 0 {
                 return Err(ex::value_error("negative count"));
             }
-            if n > 1 << 40 {
-                return Err(ex::raise("MemoryError", ""));
-            }
-            return Ok(make(vec![0; n as usize]));
+            let mut zeros = crate::runtime::alloc::vec_with_capacity(n as usize)?;
+            zeros.resize(n as usize, 0);
+            return Ok(make(zeros));
         }
         Value::Float(_) | Value::None => {
             return Err(type_error(format!("cannot convert '{}' object to {}", type_name(&source), name)));

@@ -203,7 +203,15 @@ fn open_with(file: Value, args: [Option<Value>; 8]) -> PyResult {
         return Err(value_error("Cannot use closefd=False with file name"));
     }
     let handle = match &path {
-        Some(p) => open_path(p, &m).map_err(|e| e.with_name(&file))?,
+        Some(p) => {
+            if m.reading || m.updating {
+                crate::capabilities::check_read(p)?;
+            }
+            if m.writing || m.appending || m.creating || m.updating {
+                crate::capabilities::check_write(p)?;
+            }
+            open_path(p, &m).map_err(|e| e.with_name(&file))?
+        }
         None => from_fd(&file)?,
     };
     let readable = m.reading || m.updating;

@@ -3,6 +3,7 @@
 //! DirEntry, `stat_result`); `os.path` is the coro module `posixpath` (path.coro).
 //! The natives take `str` paths; lib.coro turns path-like arguments into them first.
 
+use crate::capabilities;
 use crate::intern::intern;
 use crate::modules::args::check_args;
 use crate::modules::builtins::native;
@@ -28,6 +29,20 @@ fn str_arg<'a>(a: &'a Args, i: usize, func: &str) -> PyResult<&'a str> {
     }
 }
 
+/// Positional path argument `i`, which the script must be allowed to read.
+fn read_path<'a>(a: &'a Args, i: usize, func: &str) -> PyResult<&'a str> {
+    let p = str_arg(a, i, func)?;
+    capabilities::check_read(p)?;
+    Ok(p)
+}
+
+/// Positional path argument `i`, which the script must be allowed to write.
+fn write_path<'a>(a: &'a Args, i: usize, func: &str) -> PyResult<&'a str> {
+    let p = str_arg(a, i, func)?;
+    capabilities::check_write(p)?;
+    Ok(p)
+}
+
 fn io_err(e: std::io::Error, a: &Args) -> crate::vm::Flow {
     from_io(&e, a.pos.first().cloned())
 }
@@ -39,13 +54,13 @@ fn getcwd(a: &Args) -> PyResult {
 }
 
 fn chdir(a: &Args) -> PyResult {
-    let p = str_arg(a, 0, "chdir")?;
+    let p = read_path(a, 0, "chdir")?;
     std::env::set_current_dir(p).map_err(|e| io_err(e, a))?;
     Ok(Value::None)
 }
 
 fn listdir(a: &Args) -> PyResult {
-    let p = str_arg(a, 0, "listdir")?;
+    let p = read_path(a, 0, "listdir")?;
     let mut names = Vec::new();
     for entry in std::fs::read_dir(p).map_err(|e| io_err(e, a))? {
         let entry = entry.map_err(|e| io_err(e, a))?;
@@ -56,7 +71,7 @@ fn listdir(a: &Args) -> PyResult {
 
 /// `(name, is_dir, is_file, is_symlink)` for each entry of a folder, for `scandir`.
 fn scandir(a: &Args) -> PyResult {
-    let p = str_arg(a, 0, "scandir")?;
+    let p = read_path(a, 0, "scandir")?;
     let mut out = Vec::new();
     for entry in std::fs::read_dir(p).map_err(|e| io_err(e, a))? {
         let entry = entry.map_err(|e| io_err(e, a))?;
@@ -78,7 +93,7 @@ fn scandir(a: &Args) -> PyResult {
 }
 
 fn mkdir(a: &Args) -> PyResult {
-    let p = str_arg(a, 0, "mkdir")?;
+    let p = write_path(a, 0, "mkdir")?;
     let mode = match a.pos.get(1) {
         Some(Value::Int(m)) => *m as u32,
         _ => 0o777,
@@ -89,13 +104,13 @@ fn mkdir(a: &Args) -> PyResult {
 }
 
 fn rmdir(a: &Args) -> PyResult {
-    let p = str_arg(a, 0, "rmdir")?;
+    let p = write_path(a, 0, "rmdir")?;
     std::fs::remove_dir(p).map_err(|e| io_err(e, a))?;
     Ok(Value::None)
 }
 
 fn remove(a: &Args) -> PyResult {
-    let p = str_arg(a, 0, "remove")?;
+    let p = write_path(a, 0, "remove")?;
     // unlink(2) on a folder is EISDIR on Linux, as CPython reports.
     if std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
         return Err(crate::runtime::os_error::os_error(21, a.pos.first().cloned(), None));
@@ -105,25 +120,25 @@ fn remove(a: &Args) -> PyResult {
 }
 
 fn rename(a: &Args) -> PyResult {
-    let (src, dst) = (str_arg(a, 0, "rename")?, str_arg(a, 1, "rename")?);
+    let (src, dst) = (write_path(a, 0, "rename")?, write_path(a, 1, "rename")?);
     std::fs::rename(src, dst).map_err(|e| from_io2(&e, a.pos[0].clone(), a.pos[1].clone()))?;
     Ok(Value::None)
 }
 
 fn symlink(a: &Args) -> PyResult {
-    let (src, dst) = (str_arg(a, 0, "symlink")?, str_arg(a, 1, "symlink")?);
+    let (src, dst) = (str_arg(a, 0, "symlink")?, write_path(a, 1, "symlink")?);
     std::os::unix::fs::symlink(src, dst).map_err(|e| from_io2(&e, a.pos[0].clone(), a.pos[1].clone()))?;
     Ok(Value::None)
 }
 
 fn readlink(a: &Args) -> PyResult {
-    let p = str_arg(a, 0, "readlink")?;
+    let p = read_path(a, 0, "readlink")?;
     let target = std::fs::read_link(p).map_err(|e| io_err(e, a))?;
     Ok(Value::str(target.to_string_lossy().as_ref()))
 }
 
 fn chmod(a: &Args) -> PyResult {
-    let p = str_arg(a, 0, "chmod")?;
+    let p = write_path(a, 0, "chmod")?;
     let Some(Value::Int(mode)) = a.pos.get(1) else { return Err(type_error("chmod() mode must be an integer")) };
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(*mode as u32)).map_err(|e| io_err(e, a))?;
     Ok(Value::None)
@@ -132,7 +147,7 @@ fn chmod(a: &Args) -> PyResult {
 /// `(mode, ino, dev, nlink, uid, gid, size, atime, mtime, ctime, atime_ns, mtime_ns,
 /// ctime_ns)`, following symlinks when the second argument is true.
 fn stat(a: &Args) -> PyResult {
-    let p = str_arg(a, 0, "stat")?;
+    let p = read_path(a, 0, "stat")?;
     let follow = !matches!(a.pos.get(1), Some(Value::Bool(false)));
     let md = if follow { std::fs::metadata(p) } else { std::fs::symlink_metadata(p) }.map_err(|e| io_err(e, a))?;
     let secs = |s: i64, ns: i64| Value::Float(s as f64 + ns as f64 * 1e-9);
@@ -156,7 +171,7 @@ fn stat(a: &Args) -> PyResult {
 
 /// `os.utime(path, (atime, mtime))`, or now.
 fn utime(a: &Args) -> PyResult {
-    let p = str_arg(a, 0, "utime")?;
+    let p = write_path(a, 0, "utime")?;
     let f = std::fs::OpenOptions::new().write(true).open(p).or_else(|_| std::fs::File::open(p));
     let f = f.map_err(|e| io_err(e, a))?;
     let times = match a.pos.get(1) {
@@ -182,6 +197,7 @@ fn utime(a: &Args) -> PyResult {
 
 /// The process environment as a list of (name, value) pairs.
 fn environ_items(_a: &Args) -> PyResult {
+    capabilities::check_env()?;
     let items = std::env::vars_os()
         .map(|(k, v)| {
             Value::tuple(vec![Value::str(k.to_string_lossy().as_ref()), Value::str(v.to_string_lossy().as_ref())])
@@ -193,6 +209,7 @@ fn environ_items(_a: &Args) -> PyResult {
 fn putenv(a: &Args) -> PyResult {
     check_args(a, "putenv", 2, 2)?;
     let (k, v) = (str_arg(a, 0, "putenv")?, str_arg(a, 1, "putenv")?);
+    capabilities::check_env()?;
     if k.is_empty() || k.contains('=') {
         return Err(crate::runtime::exceptions::value_error("illegal environment variable name"));
     }
@@ -206,6 +223,7 @@ fn putenv(a: &Args) -> PyResult {
 fn unsetenv(a: &Args) -> PyResult {
     check_args(a, "unsetenv", 1, 1)?;
     let k = str_arg(a, 0, "unsetenv")?;
+    capabilities::check_env()?;
     if k.is_empty() || k.contains('=') || k.contains('\0') {
         return Err(crate::runtime::exceptions::value_error("illegal environment variable name"));
     }
@@ -216,7 +234,7 @@ fn unsetenv(a: &Args) -> PyResult {
 /// `os.path.realpath` for a path that may not exist: the existing part resolved, the rest
 /// appended.
 fn realpath(a: &Args) -> PyResult {
-    let p = std::path::Path::new(str_arg(a, 0, "realpath")?);
+    let p = std::path::Path::new(read_path(a, 0, "realpath")?);
     let mut existing = p.to_path_buf();
     let mut rest = Vec::new();
     loop {
@@ -241,6 +259,13 @@ fn realpath(a: &Args) -> PyResult {
 fn open_fd(a: &Args) -> PyResult {
     let p = str_arg(a, 0, "open")?;
     let Some(Value::Int(flags)) = a.pos.get(1) else { return Err(type_error("open() flags must be an integer")) };
+    let flags_i32 = *flags as i32;
+    if flags_i32 & libc::O_ACCMODE != libc::O_WRONLY {
+        capabilities::check_read(p)?;
+    }
+    if flags_i32 & (libc::O_ACCMODE | libc::O_CREAT | libc::O_TRUNC | libc::O_APPEND) != libc::O_RDONLY {
+        capabilities::check_write(p)?;
+    }
     let mode = match a.pos.get(2) {
         Some(Value::Int(m)) => *m as u32,
         _ => 0o777,
@@ -266,7 +291,7 @@ fn close_fd(a: &Args) -> PyResult {
 
 /// Copies the contents of one file to another (created or truncated), for shutil.
 fn copyfile(a: &Args) -> PyResult {
-    let (src, dst) = (str_arg(a, 0, "copyfile")?, str_arg(a, 1, "copyfile")?);
+    let (src, dst) = (read_path(a, 0, "copyfile")?, write_path(a, 1, "copyfile")?);
     let mut from = std::fs::File::open(src).map_err(|e| from_io(&e, Some(a.pos[0].clone())))?;
     let mut to = std::fs::File::create(dst).map_err(|e| from_io(&e, Some(a.pos[1].clone())))?;
     std::io::copy(&mut from, &mut to).map_err(|e| from_io(&e, None))?;
@@ -275,7 +300,7 @@ fn copyfile(a: &Args) -> PyResult {
 
 /// `(total, used, free)` bytes of the file system holding a path.
 fn disk_usage(a: &Args) -> PyResult {
-    let p = str_arg(a, 0, "disk_usage")?;
+    let p = read_path(a, 0, "disk_usage")?;
     let path = std::ffi::CString::new(p).map_err(|_| crate::runtime::exceptions::value_error("embedded null byte"))?;
     // SAFETY: statvfs fills the zeroed struct; `path` is NUL-terminated and outlives the call.
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };

@@ -588,6 +588,8 @@ pub fn not_iterable(v: &Value) -> Flow {
 
 /// The next item of an iterator, or None when exhausted.
 pub async fn next_item(ctx: &Ctx, it: &Value) -> PyResult<Option<Value>> {
+    // Natives loop over iterators without returning to the VM: `sum(range(10**12))`.
+    crate::limits::poll()?;
     match it {
         Value::Iter(cell) => {
             let step = cell.borrow_mut().next_simple();
