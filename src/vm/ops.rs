@@ -1139,9 +1139,9 @@ pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
                 let (obj, key) = (obj.clone(), key.clone());
                 run_async(|ctx| async move { ctx.call(m, vec![obj, key]).await }).map(|_| ())
             }
-            None => Err(type_error(format!("'{}' object does not support item deletion", type_name(obj)))),
+            None => Err(type_error(format!("'{}' object doesn't support item deletion", type_name(obj)))),
         },
-        _ => Err(type_error(format!("'{}' object does not support item deletion", type_name(obj)))),
+        _ => Err(type_error(format!("'{}' object doesn't support item deletion", type_name(obj)))),
     }
 }
 

@@ -148,6 +148,8 @@ fn make_class() -> Rc<Class> {
             Ok(result)
         })
     });
+    // The methods are in: let attribute lookups see its hooks (`__getattr__`, ...).
+    class.special_attrs.set(class.compute_special_attrs());
     class
 }
 
