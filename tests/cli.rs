@@ -464,3 +464,11 @@ fn allow_flags_grant_one_folder_or_capability_each() {
     assert_eq!((status, out.as_str()), (0, "True\n"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn text_wrapper_flush_modes_not_built_are_refused_not_ignored() {
+    let code = "import io\nio.TextIOWrapper(io.BytesIO(), line_buffering=False)\nio.TextIOWrapper(io.BytesIO(), write_through=True)";
+    let (status, _, err) = coro(&["-c", code]);
+    assert_eq!(status, 1);
+    assert!(err.ends_with("NotImplementedError: TextIOWrapper(write_through=True) is not supported yet\n"), "{}", err);
+}

@@ -72,7 +72,17 @@ fn native_file(v: &Value, what: &str) -> PyResult<Rc<Instance>> {
 fn text_init(a: &Args) -> PyResult {
     let rest = Args { pos: &a.pos[1..], kw: a.kw };
     let params = ["buffer", "encoding", "errors", "newline", "line_buffering", "write_through"];
-    let [buffer, encoding, errors, newline, _, _] = bind(&rest, "TextIOWrapper", params)?;
+    let [buffer, encoding, errors, newline, line_buffering, write_through] = bind(&rest, "TextIOWrapper", params)?;
+    // Writes reach the layer below when the wrapper flushes; flushing per line or per write
+    // is not built, so asking for it must not pass silently.
+    for (flag, name) in [(line_buffering, "line_buffering"), (write_through, "write_through")] {
+        if flag.is_some_and(|v| !matches!(v, Value::None | Value::Bool(false) | Value::Int(0))) {
+            return Err(crate::runtime::exceptions::raise(
+                "NotImplementedError",
+                format!("TextIOWrapper({}=True) is not supported yet", name),
+            ));
+        }
+    }
     let Some(buffer) = buffer else {
         return Err(type_error("TextIOWrapper() missing required argument 'buffer' (pos 1)"));
     };
