@@ -122,9 +122,7 @@ fn make_class() -> Rc<Class> {
         let me = this(a)?.clone();
         let key = a.pos[1].clone();
         run_async(|ctx| async move {
-            let params = items(&field(&me, "__parameters__"));
-            let args = items(&field(&me, "__args__"));
-            let new_args = substitute(&ctx, &Value::Instance(me.clone()), &params, &args, &key).await?;
+            let new_args = substitute(&ctx, &me, &key).await?;
             Ok(generic_alias(field(&me, "__origin__"), &Value::tuple(new_args)))
         })
     });

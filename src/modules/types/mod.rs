@@ -87,10 +87,13 @@ fn collect_parameters(args: &[Value]) -> Vec<Value> {
     params
 }
 
-/// `alias[items]`: each of `params` replaced by the matching item, in `args` and in the
-/// aliases among them, with CPython's errors for a wrong number of items.
-async fn substitute(ctx: &Ctx, me: &Value, params: &[Value], args: &[Value], key: &Value) -> PyResult<Vec<Value>> {
+/// `alias[items]` of a generic alias or union `alias`: its `__args__` with each of its
+/// `__parameters__` replaced by the matching item (also in the aliases among them), with
+/// CPython's errors for a wrong number of items.
+async fn substitute(ctx: &Ctx, alias: &Rc<Instance>, key: &Value) -> PyResult<Vec<Value>> {
     use crate::runtime::exceptions::type_error;
+    let (params, args) = (items(&field(alias, "__parameters__")), items(&field(alias, "__args__")));
+    let me = &Value::Instance(alias.clone());
     if params.is_empty() {
         let shown = protocol::repr(ctx, me).await?;
         return Err(type_error(format!("{} is not a generic class", shown)));
@@ -112,7 +115,7 @@ async fn substitute(ctx: &Ctx, me: &Value, params: &[Value], args: &[Value], key
     }
     let replace = |p: &Value| params.iter().position(|q| q.is(p)).map_or(p.clone(), |i| given[i].clone());
     let mut out = Vec::with_capacity(args.len());
-    for a in args {
+    for a in &args {
         if params.iter().any(|p| p.is(a)) {
             out.push(replace(a));
             continue;

@@ -135,9 +135,7 @@ fn make_class() -> Rc<Class> {
         let me = this(a)?.clone();
         let key = a.pos[1].clone();
         run_async(|ctx| async move {
-            let params = items(&field(&me, "__parameters__"));
-            let args = items(&field(&me, "__args__"));
-            let new_args = substitute(&ctx, &Value::Instance(me.clone()), &params, &args, &key).await?;
+            let new_args = substitute(&ctx, &me, &key).await?;
             let mut result = new_args[0].clone();
             for arg in &new_args[1..] {
                 result = match union_of(&result, arg)? {
