@@ -10,13 +10,16 @@ pub mod frame;
 mod matching;
 pub mod native;
 pub mod ops;
+mod requests;
+mod scheduler;
+mod stack;
 
 pub use attr::{
     attribute_names, code_object, del_attr, del_class_attr, generic_del_attr, generic_get_attr, generic_set_attr,
     get_attr, group_members, is_group, lookup_bound, peek_attr, set_attr, set_class_attr,
 };
 pub use call::module_coroutine;
-pub use exec::{exc_of, Event};
+pub use scheduler::{exc_of, Event};
 
 use crate::intern::{intern, sym};
 use crate::object::instance::Instance;
