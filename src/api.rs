@@ -18,10 +18,10 @@
 use crate::intern::intern;
 use std::rc::Rc;
 
-pub use crate::modules::args::{arg, check_args, kwarg, ArgSpec};
 pub use crate::modules::asyncio::thread_future::{completable_future, thread_future};
 pub use crate::object::function::{Args, NativeFn};
 pub use crate::object::module::Module;
+pub use crate::runtime::args::{arg, check_args, kwarg, ArgSpec};
 pub use crate::runtime::completions::Completer;
 pub use crate::runtime::exceptions::{raise, runtime_error, type_error, value_error};
 pub use crate::value::Value;
@@ -43,7 +43,7 @@ impl ModuleBuilder {
     /// Adds a function. One that returns a future (`thread_future`, `completable_future`)
     /// is awaited by scripts like an `async def`.
     pub fn function(self, name: &'static str, func: NativeFn) -> ModuleBuilder {
-        self.module.set(intern(name), crate::modules::builtins::native(name, func));
+        self.module.set(intern(name), crate::runtime::define::native(name, func));
         self
     }
 

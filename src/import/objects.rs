@@ -3,11 +3,11 @@
 //! ImportError's `name` and `path` are in `runtime::exception_fields`.
 
 use crate::intern::intern;
-use crate::modules::builtins::{constructor, method};
 use crate::object::class::{Class, Layout};
 use crate::object::function::Args;
 use crate::object::instance::Instance;
 use crate::object::module::Module;
+use crate::runtime::define::{constructor, method};
 use crate::runtime::exceptions::type_error;
 use crate::runtime::{type_name, types};
 use crate::value::Value;

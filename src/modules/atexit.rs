@@ -2,10 +2,10 @@
 //! registered first; `Interpreter` runs them after the script (after its traceback, if it
 //! failed, as CPython does).
 
-use super::builtins::native;
 use crate::intern::{intern, Symbol};
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::type_error;
 use crate::value::Value;
 use crate::vm::PyResult;
@@ -31,7 +31,7 @@ fn register(a: &Args) -> PyResult {
 }
 
 fn unregister(a: &Args) -> PyResult {
-    super::args::check_args(a, "unregister", 1, 1)?;
+    crate::runtime::args::check_args(a, "unregister", 1, 1)?;
     let target = a.pos[0].clone();
     CALLS.with(|c| c.borrow_mut().retain(|(f, _, _)| !f.is(&target)));
     Ok(Value::None)

@@ -1,13 +1,13 @@
 //! The `builtins` module: functions, constructors of the builtin types, and the exception
 //! classes, all visible to scripts without an import.
 
-use super::args::{arg, check_args, kwarg, ArgSpec};
 use crate::intern::{intern, sym};
-use crate::object::class::Class;
-use crate::object::function::{Args, NativeFn, NativeFunction};
+use crate::object::function::{Args, NativeFn};
 use crate::object::iter::NativeIter;
 use crate::object::module::Module;
 use crate::object::Wrapper;
+use crate::runtime::args::{arg, check_args, kwarg, ArgSpec};
+use crate::runtime::define::{base_init, constructor, method, native};
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, hash, iterate, less, next_item, truthy};
 use crate::runtime::{type_name, types};
@@ -17,50 +17,6 @@ use crate::vm::{ops, PyResult};
 use num_traits::ToPrimitive;
 use std::cell::RefCell;
 use std::rc::Rc;
-
-pub fn native(name: &'static str, func: NativeFn) -> Value {
-    Value::Native(Rc::new(NativeFunction { name, owner: None, func }))
-}
-
-/// Adds a native method to a builtin class.
-pub fn method(class: &Rc<Class>, name: &'static str, func: NativeFn) {
-    let owner: &'static str = class.name.as_str();
-    class
-        .attrs
-        .borrow_mut()
-        .insert(intern(name), Value::Native(Rc::new(NativeFunction { name, owner: Some(owner), func })));
-}
-
-/// `__iter__` and `__next__` of a native iterator type (`list_iterator`, `map`, ...), for
-/// scripts that take them as attributes (`iter(s).__next__`).
-pub fn install_iterator_methods(class: &Rc<Class>) {
-    method(class, "__iter__", |a| {
-        check_args(a, "__iter__", 1, 1)?;
-        Ok(a.pos[0].clone())
-    });
-    method(class, "__next__", |a| {
-        check_args(a, "__next__", 1, 1)?;
-        protocol::next_async(a.pos[0].clone())
-    });
-}
-
-/// The constructor run when a builtin class is called.
-pub fn constructor(class: &Rc<Class>, func: NativeFn) {
-    let ctor = Wrapper::BuiltinNew { class: class.clone(), ctor: func };
-    class.attrs.borrow_mut().insert(sym::NEW, Value::Wrapper(Rc::new(ctor)));
-}
-
-/// `object.__init__` / `BaseException.__init__` as reached through `super().__init__(...)`.
-pub fn base_init() -> Value {
-    native("__init__", |a| {
-        if let Some(Value::Instance(inst)) = a.pos.first() {
-            if let Some(e) = inst.exc() {
-                e.borrow_mut().args = a.pos[1..].to_vec();
-            }
-        }
-        Ok(Value::None)
-    })
-}
 
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(sym::BUILTINS));

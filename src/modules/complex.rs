@@ -1,10 +1,10 @@
 //! The `complex` type: its constructor and methods (the arithmetic is in `vm::ops`, the
 //! algorithms in `numeric::complex`).
 
-use super::args::kwarg;
-use super::builtins::{constructor, method};
 use crate::numeric::complex::{parse_complex, Complex};
 use crate::object::function::Args;
+use crate::runtime::args::kwarg;
+use crate::runtime::define::{constructor, method};
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;

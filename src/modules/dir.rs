@@ -1,9 +1,9 @@
 //! `dir()` and `dir(obj)`.
 
-use super::args::check_args;
 use crate::intern::{intern, sym, Symbol};
 use crate::object::class::Class;
 use crate::object::function::Args;
+use crate::runtime::args::check_args;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::{protocol, types};
 use crate::value::Value;

@@ -2,11 +2,11 @@
 //! code whose globals are the dict given (a module's `__dict__`, or any dict), or the
 //! caller's globals.
 
-use super::args::check_args;
 use crate::compiler::{compile_source, Mode};
 use crate::intern::intern;
 use crate::object::function::Args;
 use crate::object::module::Module;
+use crate::runtime::args::check_args;
 use crate::runtime::exceptions::{raise, type_error};
 use crate::runtime::type_name;
 use crate::value::Value;

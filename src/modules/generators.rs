@@ -1,10 +1,10 @@
 //! Methods of generator objects: `send`, `throw`, `close`, and the close a generator gets
 //! when a loop abandons it.
 
-use super::args::check_args;
-use super::builtins::method;
 use crate::object::function::Args;
 use crate::object::{GenState, Generator};
+use crate::runtime::args::check_args;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception, type_error};
 use crate::runtime::types;
 use crate::value::Value;

@@ -6,15 +6,15 @@
 //! an error kind and message) coming back through `runtime::completions`, which the event
 //! loop waits on while requests are in flight.
 
-use super::args::kwarg;
-use super::builtins::{method, native};
 use crate::intern::intern;
 use crate::object::class::{Class, Layout};
 use crate::object::dict::PyDict;
 use crate::object::function::Args;
 use crate::object::instance::Instance;
 use crate::object::module::Module;
+use crate::runtime::args::kwarg;
 use crate::runtime::completions::{self, Completer};
+use crate::runtime::define::{method, native};
 use crate::runtime::exceptions::{new_exception, raise, type_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;

@@ -2,11 +2,11 @@
 //! program and that Python gets from frame objects: the calling frames (for `logging`'s
 //! record locations and `warnings`' `file:line`), and an exception's traceback text.
 
-use super::args::check_args;
-use super::builtins::native;
 use crate::intern::intern;
 use crate::object::function::Args;
 use crate::object::module::Module;
+use crate::runtime::args::check_args;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::type_error;
 use crate::value::Value;
 use crate::vm::native::run_async;

@@ -3,11 +3,11 @@
 //! (`fsum`'s exact partial sums, `hypot`/`dist`'s extended-precision norm, `log` of huge
 //! ints through `frexp`).
 
-use super::args::{check_args, kwarg};
-use super::builtins::native;
 use crate::intern::intern;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::args::{check_args, kwarg};
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, iterate, to_bigint};
 use crate::runtime::type_name;

@@ -1,6 +1,5 @@
 //! Native modules: `builtins` and the importable ones.
 
-pub mod args;
 pub mod async_generators;
 pub mod asyncio;
 pub mod atexit;
@@ -51,8 +50,6 @@ pub mod traceback;
 pub mod types;
 mod unicodedata;
 mod zlib;
-
-pub use args::{arg, check_args, kwarg, ArgSpec};
 
 use crate::object::module::Module;
 use std::rc::Rc;

@@ -1,12 +1,13 @@
 //! `int`, `float` and `bool`, and the numeric builtins (`round`, `divmod`, `pow`, `ord`,
 //! `chr`, `hex`, `oct`, `bin`).
 
-use super::args::{check_args, kwarg};
-use super::builtins::{constructor, index_arg, method, native};
+use super::builtins::index_arg;
 use crate::intern::intern;
 use crate::numeric;
 use crate::object::function::Args;
 use crate::object::module::Module;
+use crate::runtime::args::{check_args, kwarg};
+use crate::runtime::define::{constructor, method, native};
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{str_repr, to_bigint};
 use crate::runtime::{type_name, types};

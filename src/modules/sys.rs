@@ -1,11 +1,11 @@
 //! The `sys` module: `argv`, `exit`, interpreter facts, and `stdout`/`stderr` objects with
 //! `write` and `flush`.
 
-use super::args::{check_args, kwarg};
-use super::builtins::native;
 use crate::intern::intern;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::args::{check_args, kwarg};
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{new_exception, type_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;
@@ -186,7 +186,7 @@ fn get_int_max_str_digits(a: &Args) -> PyResult {
 
 /// `sys.set_int_max_str_digits(maxdigits)`: the limit on decimal int/str conversions.
 fn set_int_max_str_digits(a: &Args) -> PyResult {
-    super::args::ArgSpec::new("set_int_max_str_digits").keywords(&["maxdigits"]).check(a)?;
+    crate::runtime::args::ArgSpec::new("set_int_max_str_digits").keywords(&["maxdigits"]).check(a)?;
     let n = match (a.pos, kwarg(a, "maxdigits")) {
         ([n], None) => n.clone(),
         ([], Some(n)) => n,

@@ -1,10 +1,10 @@
 //! The `time` module: wall-clock, monotonic and performance clocks, and a blocking `sleep`.
 
-use super::args::check_args;
-use super::builtins::native;
 use crate::intern::intern;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::args::check_args;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::type_name;
 use crate::value::Value;

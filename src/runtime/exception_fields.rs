@@ -3,8 +3,8 @@
 //! reads None until set, by the constructor or by the interpreter raising the error.
 
 use crate::intern::intern;
-use crate::modules::builtins::method;
 use crate::object::function::Args;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::types;
 use crate::value::Value;

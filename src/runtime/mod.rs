@@ -2,9 +2,11 @@
 //! that natives and the VM share.
 
 pub mod alloc;
+pub mod args;
 pub mod class_builder;
 pub mod codecs;
 pub mod completions;
+pub mod define;
 pub mod exception_fields;
 pub mod exception_groups;
 pub mod exceptions;

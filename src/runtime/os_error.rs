@@ -5,10 +5,10 @@
 use super::exceptions::new_exception;
 use super::types;
 use crate::intern::intern;
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::Instance;
+use crate::runtime::define::method;
 use crate::value::Value;
 use crate::vm::{Flow, PyResult};
 use std::rc::Rc;

@@ -3,11 +3,11 @@
 //! their metaclass (`mro`, `__subclasses__`, `__instancecheck__`, ...).
 
 use crate::intern::{intern, sym, Symbol};
-use crate::modules::builtins::{method, native};
 use crate::object::class::{Class, Layout};
 use crate::object::function::{Args, NativeFn};
 use crate::object::instance::Instance;
 use crate::object::Wrapper;
+use crate::runtime::define::{method, native};
 use crate::runtime::exceptions::type_error;
 use crate::runtime::{class_builder, type_name, types};
 use crate::value::Value;

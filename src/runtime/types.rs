@@ -204,7 +204,7 @@ impl Types {
             .or_insert_with(|| {
                 let class = new_class(name, vec![self.object.clone()], Layout::Builtin);
                 if !it.is_awaitable() {
-                    crate::modules::builtins::install_iterator_methods(&class);
+                    crate::runtime::define::install_iterator_methods(&class);
                 }
                 class
             })

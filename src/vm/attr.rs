@@ -289,7 +289,7 @@ fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
     match name.as_str() {
         "__module__" => return Ok(Value::str(c.module.as_str())),
         "__doc__" => return Ok(Value::None),
-        "__init__" => return Ok(crate::modules::builtins::base_init()),
+        "__init__" => return Ok(crate::runtime::define::base_init()),
         _ => {}
     }
     if let Some(getattr) = c.metaclass.as_ref().and_then(|m| m.lookup(sym::GETATTR)) {
@@ -323,7 +323,7 @@ fn super_attr(class: &Rc<Class>, receiver: &Value, name: Symbol) -> PyResult {
     }
     if name == sym::INIT {
         // object.__init__ / BaseException.__init__: accept and store exception args.
-        return Ok(bound(receiver.clone(), crate::modules::builtins::base_init()));
+        return Ok(bound(receiver.clone(), crate::runtime::define::base_init()));
     }
     Err(attribute_error(format!("'super' object has no attribute '{}'", name)))
 }

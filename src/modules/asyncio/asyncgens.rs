@@ -4,11 +4,11 @@
 //! at its end; the coroutine is lib.coro's `_shutdown_asyncgens`).
 
 use super::{event_loop, state, task, try_state};
-use crate::modules::args::check_args;
 use crate::modules::async_generators::aclose;
-use crate::modules::builtins::native;
 use crate::object::function::Args;
 use crate::object::{GenState, Generator};
+use crate::runtime::args::check_args;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::type_error;
 use crate::value::Value;
 use crate::vm::PyResult;

@@ -4,13 +4,13 @@
 
 use super::future::{self, data, Callback, FutKind, FutState};
 use super::{state, task};
-use crate::modules::args::{check_args, kwarg};
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
 use crate::object::iter::{NativeIter, SleepState};
+use crate::runtime::args::{check_args, kwarg};
 use crate::runtime::completions;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
 use crate::runtime::output;
 use crate::value::Value;
@@ -405,7 +405,7 @@ pub async fn run_until_complete(ctx: &Ctx, lp: &Value, aw: Value) -> PyResult {
         return Err(runtime_error("Cannot run the event loop while another loop is running"));
     }
     let fut = super::ensure_future(lp, aw)?;
-    let stopper = crate::modules::builtins::native("_run_until_complete_cb", |a| {
+    let stopper = crate::runtime::define::native("_run_until_complete_cb", |a| {
         if let Some(lp) = a.pos.first().and_then(data).map(|d| d.event_loop.clone()) {
             if let Some(mut ld) = data_of(&lp) {
                 ld.stopping = true;

@@ -5,10 +5,10 @@ use super::cancelled_error;
 use super::event_loop::{schedule, Ready};
 use super::gather::{self, GatherState};
 use super::task::TaskData;
-use crate::modules::args::check_args;
-use crate::modules::builtins::method;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
+use crate::runtime::args::check_args;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::protocol::repr;
 use crate::value::Value;
@@ -290,7 +290,7 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
         let Some(Value::Class(cls)) = a.pos.first() else {
             return Err(type_error("Future.__new__(X): X is not a type object"));
         };
-        let lp = crate::modules::args::kwarg(a, "loop").filter(|l| !l.is_none()).unwrap_or_else(super::get_event_loop);
+        let lp = crate::runtime::args::kwarg(a, "loop").filter(|l| !l.is_none()).unwrap_or_else(super::get_event_loop);
         Ok(new_future(cls, lp, FutKind::Plain))
     });
     method(class, "__init__", |_| Ok(Value::None));
@@ -330,7 +330,7 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
     });
     method(class, "cancel", |a| {
         let fut = this(a)?;
-        let msg = a.pos.get(1).cloned().or_else(|| crate::modules::args::kwarg(a, "msg")).unwrap_or(Value::None);
+        let msg = a.pos.get(1).cloned().or_else(|| crate::runtime::args::kwarg(a, "msg")).unwrap_or(Value::None);
         cancel(&fut, msg).map(Value::Bool)
     });
     method(class, "add_done_callback", |a| {

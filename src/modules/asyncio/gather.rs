@@ -4,8 +4,8 @@
 
 use super::future::{self, data, Callback, FutKind, FutState};
 use super::{cancelled_error, ensure_future, get_event_loop, state};
-use crate::modules::args::{kwarg, ArgSpec};
 use crate::object::function::Args;
+use crate::runtime::args::{kwarg, ArgSpec};
 use crate::value::Value;
 use crate::vm::{Exc, Flow, PyResult};
 use std::cell::{Cell, RefCell};
@@ -35,7 +35,7 @@ impl GatherState {
 
 thread_local! {
     /// How the done-callback shows when a script gets hold of it (a loop's error report).
-    static DONE_CALLBACK: Value = crate::modules::builtins::native("_done_callback", |_| Ok(Value::None));
+    static DONE_CALLBACK: Value = crate::runtime::define::native("_done_callback", |_| Ok(Value::None));
 }
 
 pub fn callback_value() -> Value {

@@ -8,12 +8,12 @@
 use super::future::{self, FutState};
 use super::{new_waiter, remove_waiter, AwaitStep};
 use crate::intern::sym;
-use crate::modules::args::check_args;
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::Instance;
 use crate::object::iter::NativeIter;
+use crate::runtime::args::check_args;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{is_instance_of, runtime_error};
 use crate::runtime::protocol::repr::addr;
 use crate::value::Value;

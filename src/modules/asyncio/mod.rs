@@ -16,13 +16,13 @@ pub use lock::LockWait;
 pub use queue::QueueWait;
 
 use crate::intern::intern;
-use crate::modules::args::{check_args, kwarg};
-use crate::modules::builtins::native;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
 use crate::object::iter::{NativeIter, SleepState};
 use crate::object::module::Module;
+use crate::runtime::args::{check_args, kwarg};
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{new_exception, runtime_error, type_error, value_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;

@@ -11,13 +11,13 @@
 use super::future::{self, FutState};
 use super::{new_waiter, remove_waiter, AwaitStep};
 use crate::intern::{intern, Symbol};
-use crate::modules::args::{check_args, kwarg};
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::Instance;
 use crate::object::iter::NativeIter;
 use crate::object::Wrapper;
+use crate::runtime::args::{check_args, kwarg};
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{new_exception, runtime_error, type_error, value_error};
 use crate::runtime::protocol::{iterate, len, repr, truthy};
 use crate::runtime::types;
@@ -608,7 +608,7 @@ pub fn install(class: &Rc<Class>) {
         let q = this(a)?;
         run_async(move |ctx| async move { Ok(Value::str(format!("<{} {}>", q.class.name, format(&ctx, &q).await?))) })
     });
-    let maxsize = crate::modules::builtins::native("maxsize", |a| {
+    let maxsize = crate::runtime::define::native("maxsize", |a| {
         let q = this(a)?;
         let maxsize = data(&q).maxsize;
         Ok(Value::Int(maxsize))

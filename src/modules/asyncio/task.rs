@@ -6,10 +6,10 @@ use super::event_loop::{schedule, Ready};
 use super::future::{self, data, Callback, FutKind, FutState};
 use super::{cancelled_error, loop_data, state};
 use crate::modules::async_generators::{self, Thrown};
-use crate::modules::builtins::method;
 use crate::object::function::{Args, BoundMethod};
 use crate::object::iter::{NativeIter, SleepState};
 use crate::object::GenState;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx, GenStep};
@@ -39,8 +39,8 @@ impl TaskData {
 
 thread_local! {
     /// The natives tasks schedule, made once: tasks bind them to themselves.
-    static STEP: Value = crate::modules::builtins::native("__step", step_native);
-    static WAKEUP: Value = crate::modules::builtins::native("__wakeup", wakeup_native);
+    static STEP: Value = crate::runtime::define::native("__step", step_native);
+    static WAKEUP: Value = crate::runtime::define::native("__wakeup", wakeup_native);
 }
 
 fn native_method(task: &Value, native: &'static std::thread::LocalKey<Value>) -> Value {

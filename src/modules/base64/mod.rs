@@ -3,10 +3,10 @@
 
 use crate::intern::intern;
 use crate::modules::binascii::{ascii_data, data, error, from_base64, from_hex, to_base64};
-use crate::modules::builtins::native;
-use crate::modules::kwarg;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::args::kwarg;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{type_error, value_error};
 use crate::value::Value;
 use crate::vm::ops::truthy;

@@ -2,11 +2,12 @@
 //! `binascii.Error`. The `base64` module is built on the same functions.
 
 use crate::intern::intern;
-use crate::modules::builtins::{index_arg, native};
+use crate::modules::builtins::index_arg;
 use crate::modules::bytes::{buffer, hex_args};
 use crate::modules::classes::module_exception;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{new_exception, type_error, value_error};
 use crate::runtime::type_name;
 use crate::value::Value;
@@ -60,13 +61,13 @@ fn arg(a: &Args, i: usize, name: &str, func: &str) -> PyResult<Value> {
     a.pos
         .get(i)
         .cloned()
-        .or_else(|| crate::modules::kwarg(a, name))
+        .or_else(|| crate::runtime::args::kwarg(a, name))
         .ok_or_else(|| type_error(format!("{}() missing required argument '{}' (pos {})", func, name, i + 1)))
 }
 
 fn hexlify(a: &Args) -> PyResult {
     let d = data(&arg(a, 0, "data", "hexlify")?)?;
-    let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| crate::modules::kwarg(a, name));
+    let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| crate::runtime::args::kwarg(a, name));
     Ok(Value::bytes(hex_args(&d, &get(1, "sep"), &get(2, "bytes_per_sep"))?.into_bytes()))
 }
 
@@ -103,7 +104,7 @@ pub fn to_base64(d: &[u8]) -> Vec<u8> {
 
 fn b2a_base64(a: &Args) -> PyResult {
     let d = data(&arg(a, 0, "data", "b2a_base64")?)?;
-    let newline = crate::modules::kwarg(a, "newline").is_none_or(|v| crate::vm::ops::truthy(&v).unwrap_or(true));
+    let newline = crate::runtime::args::kwarg(a, "newline").is_none_or(|v| crate::vm::ops::truthy(&v).unwrap_or(true));
     let mut out = to_base64(&d);
     if newline {
         out.push(b'\n');
@@ -169,7 +170,8 @@ pub fn from_base64(text: &[u8], strict: bool) -> PyResult<Vec<u8>> {
 
 fn a2b_base64(a: &Args) -> PyResult {
     let text = ascii_data(&arg(a, 0, "data", "a2b_base64")?)?;
-    let strict = crate::modules::kwarg(a, "strict_mode").is_some_and(|v| crate::vm::ops::truthy(&v).unwrap_or(true));
+    let strict =
+        crate::runtime::args::kwarg(a, "strict_mode").is_some_and(|v| crate::vm::ops::truthy(&v).unwrap_or(true));
     Ok(Value::bytes(from_base64(&text, strict)?))
 }
 

@@ -2,10 +2,10 @@
 //! `key` arguments and its messages. Numbers and strings compare without script code.
 
 use crate::intern::intern;
-use crate::modules::builtins::native;
 use crate::modules::sort_keys::less_now;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{type_error, value_error};
 use crate::runtime::protocol::{len, less};
 use crate::runtime::type_name;

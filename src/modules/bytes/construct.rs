@@ -3,8 +3,9 @@
 
 use super::buffer;
 use crate::intern::intern;
-use crate::modules::builtins::{constructor, index_arg};
+use crate::modules::builtins::index_arg;
 use crate::object::function::Args;
+use crate::runtime::define::constructor;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, dunder};
 use crate::runtime::{codecs, type_name, types};

@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 pub(super) fn install() {
     let int = &types().int;
-    crate::modules::builtins::method(int, "to_bytes", to_bytes);
+    crate::runtime::define::method(int, "to_bytes", to_bytes);
     let from = Value::Native(Rc::new(NativeFunction { name: "from_bytes", owner: Some("int"), func: from_bytes }));
     int.attrs
         .borrow_mut()

@@ -3,8 +3,9 @@
 //! a bytearray writes through to it.
 
 use super::hex::hex_args;
-use crate::modules::builtins::{constructor, index_arg, method};
+use crate::modules::builtins::index_arg;
 use crate::object::function::{Args, NativeFn};
+use crate::runtime::define::{constructor, method};
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::repr::addr;
 use crate::runtime::{type_name, types};
@@ -88,7 +89,7 @@ pub(super) fn install() {
         ("tolist", |a| Ok(Value::list(view(a)?.bytes().into_iter().map(|b| Value::Int(b as i64)).collect()))),
         ("hex", |a| {
             let data = view(a)?.bytes();
-            let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| crate::modules::kwarg(a, name));
+            let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| crate::runtime::args::kwarg(a, name));
             Ok(Value::str(hex_args(&data, &get(1, "sep"), &get(2, "bytes_per_sep"))?))
         }),
         ("release", |a| {

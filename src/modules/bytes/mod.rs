@@ -11,12 +11,13 @@ mod methods;
 mod mutate;
 mod transform;
 
-use super::builtins::{index_arg, method};
+use super::builtins::index_arg;
 use crate::ast::BinOp;
 use crate::intern::intern;
 use crate::object::class::Class;
 use crate::object::function::{Args, NativeFn, NativeFunction};
 use crate::object::Wrapper;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::{type_name, types};
 use crate::value::{PyBytes, Value};

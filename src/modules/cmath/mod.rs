@@ -3,13 +3,13 @@
 
 mod functions;
 
-use super::args::check_args;
-use super::builtins::native;
 use super::math::{isclose_args, within_tolerance};
 use crate::intern::intern;
 use crate::numeric::complex::Complex;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::args::check_args;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::type_name;
 use crate::value::Value;

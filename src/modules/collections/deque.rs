@@ -7,12 +7,12 @@
 
 use crate::ast::CmpOp;
 use crate::intern::intern;
-use crate::modules::args::{check_args, kwarg, ArgSpec};
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
+use crate::runtime::args::{check_args, kwarg, ArgSpec};
 use crate::runtime::class_builder::native_class;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{index_error, runtime_error, stop_iteration, type_error, value_error};
 use crate::runtime::protocol::{compare, eq, iterate, repr, truthy};
 use crate::runtime::{type_name, types};
@@ -188,7 +188,7 @@ pub fn make_class() -> Rc<Class> {
         Ok(Value::Instance(Rc::new(inst)))
     });
     // `deque[int]`: a `types.GenericAlias`.
-    let class_getitem = crate::modules::builtins::native("__class_getitem__", |a| {
+    let class_getitem = crate::runtime::define::native("__class_getitem__", |a| {
         check_args(a, "__class_getitem__", 2, 2)?;
         Ok(crate::modules::types::generic_alias(a.pos[0].clone(), &a.pos[1]))
     });
@@ -433,7 +433,7 @@ pub fn make_class() -> Rc<Class> {
         method(&class, name, f);
     }
     class.attrs.borrow_mut().insert(intern("__hash__"), Value::None);
-    let maxlen = crate::modules::builtins::native("maxlen", |a| {
+    let maxlen = crate::runtime::define::native("maxlen", |a| {
         Ok(this_data(a)?.maxlen.map_or(Value::None, |n| Value::Int(n as i64)))
     });
     let property =

@@ -2,11 +2,11 @@
 
 use super::{noargs, receiver, varargs};
 use crate::intern::{intern, Symbol};
-use crate::modules::args::check_args;
-use crate::modules::builtins::{constructor, method};
 use crate::object::dict::PyDict;
 use crate::object::function::{Args, NativeFn, NativeFunction};
 use crate::object::{DictViewKind, Wrapper};
+use crate::runtime::args::check_args;
+use crate::runtime::define::{constructor, method};
 use crate::runtime::exceptions::{key_error, type_error, value_error};
 use crate::runtime::protocol::{self, iterate, keys};
 use crate::runtime::types;

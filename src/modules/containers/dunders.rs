@@ -4,10 +4,11 @@
 
 use super::{noargs, onearg, varargs};
 use crate::intern::sym;
-use crate::modules::builtins::{method, reversed_value};
+use crate::modules::builtins::reversed_value;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::builtin_value;
+use crate::runtime::define::method;
 use crate::runtime::protocol::{self, Recursion};
 use crate::runtime::types;
 use crate::value::Value;

@@ -1,8 +1,9 @@
 //! Methods of `list` and `tuple`.
 
 use super::{noargs, onearg, receiver, varargs};
-use crate::modules::builtins::{index_arg, method, sort_values};
+use crate::modules::builtins::{index_arg, sort_values};
 use crate::object::function::Args;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{index_error, type_error, value_error};
 use crate::runtime::protocol::{self, iterate};
 use crate::runtime::types;

@@ -5,11 +5,11 @@ mod dunders;
 mod list;
 mod set;
 
-use super::args::check_args;
-use super::builtins::constructor;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::builtin_value;
+use crate::runtime::args::check_args;
+use crate::runtime::define::constructor;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::protocol::iterate;
 use crate::runtime::{type_name, types};

@@ -2,13 +2,13 @@
 //! iteration order of the results) are in `crate::object::set`.
 
 use super::{noargs, onearg, varargs};
-use crate::modules::args::check_args;
-use crate::modules::builtins::{constructor, method};
 use crate::object::class::Class;
 use crate::object::dict::HashKey;
 use crate::object::function::Args;
 use crate::object::key_eq::{needs_script_eq, Undecided};
 use crate::object::set::{self as table, PySet, SetTable};
+use crate::runtime::args::check_args;
+use crate::runtime::define::{constructor, method};
 use crate::runtime::exceptions::key_error;
 use crate::runtime::protocol::{self, iterate, keys};
 use crate::runtime::types;

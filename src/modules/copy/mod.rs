@@ -3,11 +3,11 @@
 pub const SOURCE: &str = include_str!("lib.coro");
 
 use crate::intern::intern;
-use crate::modules::args::check_args;
-use crate::modules::builtins::native;
 use crate::object::class::Layout;
 use crate::object::instance::Instance;
 use crate::object::module::Module;
+use crate::runtime::args::check_args;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::type_error;
 use crate::value::Value;
 use std::rc::Rc;

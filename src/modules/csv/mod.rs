@@ -7,10 +7,10 @@ mod parser;
 mod writer;
 
 use crate::intern::intern;
-use crate::modules::builtins::{method, native};
 use crate::object::class::Class;
 use crate::object::module::Module;
 use crate::runtime::class_builder::native_class;
+use crate::runtime::define::{method, native};
 use crate::runtime::exceptions::{new_exception, type_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;
@@ -62,8 +62,8 @@ pub fn make_module() -> Rc<Module> {
 }
 
 fn field_size_limit(a: &crate::object::function::Args) -> PyResult {
-    crate::modules::ArgSpec::new("field_size_limit").keywords(&["new_limit"]).check(a)?;
-    let new = a.pos.first().cloned().or_else(|| crate::modules::kwarg(a, "new_limit"));
+    crate::runtime::args::ArgSpec::new("field_size_limit").keywords(&["new_limit"]).check(a)?;
+    let new = a.pos.first().cloned().or_else(|| crate::runtime::args::kwarg(a, "new_limit"));
     if a.pos.len() + a.kw.len() > 1 {
         return Err(type_error(format!(
             "field_size_limit expected at most 1 argument, got {}",

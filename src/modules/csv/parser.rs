@@ -66,7 +66,7 @@ fn this<'a>(a: &'a Args) -> PyResult<RefMut<'a, Parser>> {
 }
 
 pub fn feed(a: &Args) -> PyResult {
-    crate::modules::check_args(a, "feed", 2, 2)?;
+    crate::runtime::args::check_args(a, "feed", 2, 2)?;
     let mut p = this(a)?;
     let Some(line) = a.pos[1].as_str() else {
         let msg = format!(
@@ -88,7 +88,7 @@ pub fn feed(a: &Args) -> PyResult {
 }
 
 pub fn finish(a: &Args) -> PyResult {
-    crate::modules::check_args(a, "finish", 1, 1)?;
+    crate::runtime::args::check_args(a, "finish", 1, 1)?;
     let mut p = this(a)?;
     // A line always ends its record unless a quoted field is still open.
     if p.state == State::StartRecord {

@@ -9,7 +9,7 @@ use crate::value::Value;
 use crate::vm::PyResult;
 
 pub fn join_row(a: &Args) -> PyResult {
-    crate::modules::check_args(a, "_join_row", 2, 2)?;
+    crate::runtime::args::check_args(a, "_join_row", 2, 2)?;
     let (Value::Tuple(settings), Value::List(fields)) = (&a.pos[0], &a.pos[1]) else {
         return Err(type_error("_join_row expects a dialect tuple and a list of fields"));
     };

@@ -5,9 +5,9 @@ use super::delta::{as_delta, new_delta, Delta};
 use super::strftime::{format_arg, strftime, Moment, DAY_NAMES, MONTH_NAMES};
 use super::{int_value, new_object, ordered, other_operand, params, payload, property, Clock, Dt};
 use crate::ast::CmpOp;
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::types;
 use crate::value::Value;
@@ -157,7 +157,7 @@ pub fn make_class() -> Rc<Class> {
     });
     method(&class, "__str__", |a| Ok(Value::str(iso_date(&this(a)?))));
     method(&class, "isoformat", |a| {
-        crate::modules::args::check_args(a, "isoformat", 1, 1)?;
+        crate::runtime::args::check_args(a, "isoformat", 1, 1)?;
         Ok(Value::str(iso_date(&this(a)?)))
     });
     method(&class, "ctime", |a| Ok(Value::str(ctime(&this(a)?, &Clock::default()))));
@@ -182,7 +182,7 @@ pub fn make_class() -> Rc<Class> {
         Ok(Value::tuple(vec![Value::Class(super::class_of(&a.pos[0])), args]))
     });
     super::class_method(&class, "fromordinal", |a| {
-        crate::modules::args::check_args(a, "fromordinal", 2, 2)?;
+        crate::runtime::args::check_args(a, "fromordinal", 2, 2)?;
         let n = int_value(&a.pos[1])?;
         super::check_ordinal(n)?;
         Ok(new_date(&super::cls_arg(a)?, Ymd::from_ordinal(n)))
@@ -207,7 +207,7 @@ pub fn make_class() -> Rc<Class> {
         Ok(new_date(&super::cls_arg(a)?, d))
     });
     super::class_method(&class, "fromtimestamp", |a| {
-        crate::modules::args::check_args(a, "fromtimestamp", 2, 2)?;
+        crate::runtime::args::check_args(a, "fromtimestamp", 2, 2)?;
         let (secs, _) = super::now::timestamp_arg(&a.pos[1])?;
         let (d, _) = super::now::local_from_epoch(secs)?;
         Ok(new_date(&super::cls_arg(a)?, d))

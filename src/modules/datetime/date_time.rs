@@ -11,9 +11,9 @@ use super::zone::{check_tzinfo, fixed_offset, offset, tzname};
 use super::{classes, int_value, new_object, ordered, params, payload, property, Clock, Dt};
 use crate::ast::CmpOp;
 use crate::intern::intern;
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{overflow_error, type_error, value_error};
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
@@ -436,12 +436,12 @@ pub fn make_class(date: &Rc<Class>) -> Rc<Class> {
         from_epoch(super::cls_arg(a)?, secs, us, p[1].clone().unwrap_or(Value::None), false)
     });
     super::class_method(&class, "utcfromtimestamp", |a| {
-        crate::modules::args::check_args(a, "utcfromtimestamp", 2, 2)?;
+        crate::runtime::args::check_args(a, "utcfromtimestamp", 2, 2)?;
         let (secs, us) = super::now::timestamp_arg(&a.pos[1])?;
         from_epoch(super::cls_arg(a)?, secs, us, Value::None, true)
     });
     super::class_method(&class, "fromordinal", |a| {
-        crate::modules::args::check_args(a, "fromordinal", 2, 2)?;
+        crate::runtime::args::check_args(a, "fromordinal", 2, 2)?;
         let n = int_value(&a.pos[1])?;
         super::check_ordinal(n)?;
         Ok(new_datetime(&super::cls_arg(a)?, Ymd::from_ordinal(n), Clock::default(), Value::None))
@@ -460,7 +460,7 @@ pub fn make_class(date: &Rc<Class>) -> Rc<Class> {
         Ok(new_datetime(&super::cls_arg(a)?, d, c, tz))
     });
     super::class_method(&class, "strptime", |a| {
-        crate::modules::args::check_args(a, "strptime", 3, 3)?;
+        crate::runtime::args::check_args(a, "strptime", 3, 3)?;
         let (d, c, tz) = super::strptime::parse(&a.pos[1], &a.pos[2])?;
         Ok(new_datetime(&super::cls_arg(a)?, d, c, tz))
     });

@@ -3,9 +3,9 @@
 
 use super::{classes, int_value, new_object, ordered, other_operand, params, payload, property, shown_type, Dt};
 use crate::ast::CmpOp;
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{overflow_error, type_error, zero_division};
 use crate::runtime::{type_name, types};
 use crate::value::Value;

@@ -15,7 +15,7 @@ use crate::vm::PyResult;
 
 /// The string argument of a `fromisoformat`.
 pub fn text_arg(a: &Args) -> PyResult<String> {
-    crate::modules::args::check_args(a, "fromisoformat", 2, 2)?;
+    crate::runtime::args::check_args(a, "fromisoformat", 2, 2)?;
     match &a.pos[1] {
         Value::Str(s) => Ok(s.s.as_str().to_string()),
         _ => Err(type_error("fromisoformat: argument must be str")),

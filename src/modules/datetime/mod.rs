@@ -22,12 +22,12 @@ mod time;
 mod zone;
 
 use crate::intern::intern;
-use crate::modules::builtins::native;
 use crate::object::class::Class;
 use crate::object::function::{Args, NativeFn};
 use crate::object::instance::{Instance, Payload};
 use crate::object::module::Module;
 use crate::object::Wrapper;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::type_name;
 use crate::value::Value;
@@ -308,8 +308,8 @@ pub fn cls_arg(a: &Args) -> PyResult<Rc<Class>> {
 
 /// `copy` support for a class of immutable values: a copy is the object itself.
 pub fn immutable(class: &Rc<Class>) {
-    crate::modules::builtins::method(class, "__copy__", |a| Ok(a.pos[0].clone()));
-    crate::modules::builtins::method(class, "__deepcopy__", |a| Ok(a.pos[0].clone()));
+    crate::runtime::define::method(class, "__copy__", |a| Ok(a.pos[0].clone()));
+    crate::runtime::define::method(class, "__deepcopy__", |a| Ok(a.pos[0].clone()));
 }
 
 /// Finishes a class made with `native_class`: module name and the attribute-access flags.
@@ -331,7 +331,7 @@ macro_rules! comparisons {
             ("__ge__", |a| $compare(a, CmpOp::GtE)),
         ];
         for (name, f) in ops {
-            crate::modules::builtins::method($class, name, f);
+            crate::runtime::define::method($class, name, f);
         }
     }};
 }

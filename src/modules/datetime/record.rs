@@ -5,10 +5,10 @@
 
 use super::property;
 use crate::intern::intern;
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::{Args, NativeFn};
 use crate::object::instance::{Instance, Payload};
+use crate::runtime::define::method;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::types;
 use crate::value::Value;

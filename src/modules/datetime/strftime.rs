@@ -145,7 +145,7 @@ pub fn needs_zone(fmt: &str) -> bool {
 
 /// The format argument of `strftime`/`__format__`.
 pub fn format_arg<'a>(a: &'a Args, name: &str) -> PyResult<&'a str> {
-    crate::modules::args::check_args(a, name, 2, 2)?;
+    crate::runtime::args::check_args(a, name, 2, 2)?;
     match &a.pos[1] {
         Value::Str(s) => Ok(s.s.as_str()),
         other => {

@@ -5,9 +5,9 @@
 use super::delta::{as_delta, delta_repr, new_delta, Delta};
 use super::{classes, new_object, payload, property, shown_type, Dt, Zone};
 use crate::intern::intern;
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{raise, type_error, value_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;
@@ -124,7 +124,7 @@ fn this_zone(a: &Args) -> PyResult<Zone> {
 
 /// The argument of `utcoffset`/`dst`/`tzname` on a timezone: a datetime or None.
 fn check_dt_arg(a: &Args, name: &str) -> PyResult<()> {
-    crate::modules::args::check_args(a, name, 2, 2)?;
+    crate::runtime::args::check_args(a, name, 2, 2)?;
     match &a.pos[1] {
         Value::None => Ok(()),
         v if matches!(payload(v), Some(Dt::DateTime(..))) => Ok(()),
@@ -153,7 +153,7 @@ pub fn make_tzinfo_class() -> Rc<Class> {
 
 /// `tzinfo.fromutc(dt)`: the local time of a UTC time, from `utcoffset` and `dst`.
 fn from_utc(a: &Args) -> PyResult {
-    crate::modules::args::check_args(a, "fromutc", 2, 2)?;
+    crate::runtime::args::check_args(a, "fromutc", 2, 2)?;
     let (tz, dt) = (a.pos[0].clone(), a.pos[1].clone());
     let Some(Dt::DateTime(ymd, clock, dt_tz)) = payload(&dt) else {
         return Err(type_error("fromutc: argument must be a datetime"));

@@ -5,12 +5,13 @@
 pub mod algorithms;
 
 use crate::intern::intern;
-use crate::modules::builtins::{index_arg, method, native};
+use crate::modules::builtins::index_arg;
 use crate::modules::bytes::buffer;
 use crate::modules::classes::{add_properties, native_class, native_instance};
 use crate::object::class::Class;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::define::{method, native};
 use crate::runtime::exceptions::{type_error, value_error};
 use crate::runtime::protocol::repr::addr;
 use crate::runtime::type_name;
@@ -184,7 +185,7 @@ fn named(a: &Args, name: &'static str) -> PyResult {
 }
 
 fn new(a: &Args) -> PyResult {
-    let name = a.pos.first().cloned().or_else(|| crate::modules::kwarg(a, "name"));
+    let name = a.pos.first().cloned().or_else(|| crate::runtime::args::kwarg(a, "name"));
     let Some(name) = name else { return Err(type_error("new() missing required argument 'name' (pos 1)")) };
     let alg = algorithm_arg(&name)?;
     let kw: Vec<_> = a.kw.iter().filter(|(k, _)| k.as_str() != "name").cloned().collect();
@@ -194,7 +195,7 @@ fn new(a: &Args) -> PyResult {
 }
 
 fn pbkdf2_hmac(a: &Args) -> PyResult {
-    let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| crate::modules::kwarg(a, name));
+    let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| crate::runtime::args::kwarg(a, name));
     let missing =
         |name: &str, i: usize| type_error(format!("pbkdf2_hmac() missing required argument '{}' (pos {})", name, i));
     let alg = algorithm_arg(&get(0, "hash_name").ok_or_else(|| missing("hash_name", 1))?)?;

@@ -3,11 +3,11 @@
 //! out the same); `merge`, `nlargest` and `nsmallest` in coro (`lib.coro`) on top of them.
 
 use crate::intern::intern;
-use crate::modules::args::check_args;
-use crate::modules::builtins::native;
 use crate::modules::sort_keys::less_now;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::args::check_args;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{index_error, runtime_error, type_error};
 use crate::runtime::protocol::less;
 use crate::runtime::type_name;

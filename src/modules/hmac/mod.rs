@@ -4,12 +4,12 @@
 use super::hashlib::algorithms::{algorithm, Algorithm, Hmac};
 use super::hashlib::{algorithm_arg, data_arg, hex};
 use crate::intern::intern;
-use crate::modules::builtins::{method, native};
 use crate::modules::bytes::buffer;
 use crate::modules::classes::{add_properties, native_class, native_instance};
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::module::Module;
+use crate::runtime::define::{method, native};
 use crate::runtime::exceptions::{type_error, value_error};
 use crate::runtime::type_name;
 use crate::value::Value;
@@ -46,7 +46,7 @@ fn key_arg(v: &Value) -> PyResult<Vec<u8>> {
 }
 
 fn new(a: &Args) -> PyResult {
-    let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| crate::modules::kwarg(a, name));
+    let get = |i: usize, name: &str| a.pos.get(i).cloned().or_else(|| crate::runtime::args::kwarg(a, name));
     let Some(key) = get(0, "key") else { return Err(type_error("new() missing required argument 'key' (pos 1)")) };
     let key = key_arg(&key)?;
     let alg = match get(2, "digestmod") {

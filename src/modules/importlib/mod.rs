@@ -1,12 +1,12 @@
 //! The `importlib` module: `import_module` (with relative names and `package=`), `reload`
 //! and `invalidate_caches`, over the interpreter's import system (`crate::import`).
 
-use super::args::{check_args, kwarg, ArgSpec};
-use super::builtins::native;
 use crate::import;
 use crate::intern::intern;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::args::{check_args, kwarg, ArgSpec};
+use crate::runtime::define::native;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::type_name;
 use crate::value::Value;

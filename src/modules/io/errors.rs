@@ -3,9 +3,9 @@
 
 use super::file::FileError;
 use crate::intern::intern;
-use crate::modules::builtins::method;
 use crate::object::class::{Class, Layout};
 use crate::object::function::Args;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::{new_exception, value_error};
 use crate::runtime::types;
 use crate::value::Value;

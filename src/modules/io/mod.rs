@@ -176,7 +176,7 @@ pub fn make_module() -> Rc<Module> {
         set(name, Value::Class(class.clone()));
     }
     set("UnsupportedOperation", Value::Class(errors::unsupported_class()));
-    set("open", crate::modules::builtins::native("open", open));
+    set("open", crate::runtime::define::native("open", open));
     set("DEFAULT_BUFFER_SIZE", Value::Int(DEFAULT_BUFFER_SIZE));
     for (i, name) in ["SEEK_SET", "SEEK_CUR", "SEEK_END"].iter().enumerate() {
         set(name, Value::Int(i as i64));

@@ -135,7 +135,7 @@ fn is_native_file(v: &Value) -> bool {
 /// `input(prompt='')`: writes the prompt to `sys.stdout`, reads a line from `sys.stdin`
 /// without its newline; EOFError at the end of input.
 pub fn input(a: &Args) -> PyResult {
-    crate::modules::args::check_args(a, "input", 0, 1)?;
+    crate::runtime::args::check_args(a, "input", 0, 1)?;
     let prompt = a.pos.first().cloned();
     run_async(|ctx| async move {
         let stdout = current("stdout");

@@ -8,11 +8,11 @@
 //! `_json.c` / `json/encoder.py`.
 
 use crate::intern::intern;
-use crate::modules::args::kwarg;
-use crate::modules::builtins::native;
 use crate::object::dict::PyDict;
 use crate::object::function::Args;
 use crate::object::module::Module;
+use crate::runtime::args::kwarg;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{self as ex, new_exception, type_error};
 use crate::runtime::protocol;
 use crate::runtime::{type_name, types};
@@ -676,7 +676,7 @@ fn decode_hooked(doc: &[char], hooks: &Hooks) -> Result<(Json, Vec<String>), Dec
 
 /// `JSONDecoder.raw_decode(s, idx)`: one value starting at `idx`, and where it ends.
 fn raw_decode(a: &Args) -> PyResult {
-    crate::modules::args::check_args(a, "raw_decode", 2, 2)?;
+    crate::runtime::args::check_args(a, "raw_decode", 2, 2)?;
     let hooks = Hooks::from_args(a)?;
     let Value::Str(text) = &a.pos[0] else {
         return Err(type_error(format!("first argument must be a string, not {}", type_name(&a.pos[0]))));

@@ -2,10 +2,10 @@
 //! with no script frame.
 
 use crate::intern::intern;
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
+use crate::runtime::define::method;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::protocol::repr;
 use crate::value::Value;

@@ -5,10 +5,10 @@
 
 use crate::capabilities;
 use crate::intern::intern;
-use crate::modules::args::check_args;
-use crate::modules::builtins::native;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::args::check_args;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::os_error::{from_io, from_io2};
 use crate::runtime::type_name;

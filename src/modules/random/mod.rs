@@ -6,14 +6,14 @@
 
 mod mt;
 
-use super::args::check_args;
-use super::builtins::{method, native};
 use crate::intern::intern;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
 use crate::object::module::Module;
+use crate::runtime::args::check_args;
 use crate::runtime::class_builder::native_class;
+use crate::runtime::define::{method, native};
 use crate::runtime::exceptions::{type_error, value_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;

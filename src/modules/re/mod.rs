@@ -9,15 +9,15 @@ mod node;
 mod parser;
 mod template;
 
-use super::args::check_args;
-use super::builtins::native;
 use crate::intern::intern;
 use crate::object::class::Class;
 use crate::object::dict::PyDict;
 use crate::object::function::{Args, NativeFn};
 use crate::object::instance::{Instance, Payload};
 use crate::object::module::Module;
+use crate::runtime::args::check_args;
 use crate::runtime::class_builder::native_class;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{overflow_error, raise, type_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;

@@ -5,11 +5,11 @@
 #![allow(clippy::excessive_precision)]
 
 use crate::intern::intern;
-use crate::modules::builtins::native;
-use crate::modules::check_args;
 use crate::modules::math::to_f64;
 use crate::object::function::Args;
 use crate::object::module::Module;
+use crate::runtime::args::check_args;
+use crate::runtime::define::native;
 use crate::value::Value;
 use crate::vm::PyResult;
 use std::rc::Rc;

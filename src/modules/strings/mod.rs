@@ -5,10 +5,11 @@ mod methods;
 mod percent;
 pub mod unicode;
 
-use super::builtins::{constructor, index_arg, method};
+use super::builtins::index_arg;
 use crate::intern::intern;
 use crate::object::function::{Args, NativeFn, NativeFunction};
 use crate::object::Wrapper;
+use crate::runtime::define::{constructor, method};
 use crate::runtime::exceptions::type_error;
 use crate::runtime::protocol;
 use crate::runtime::{type_name, types};

@@ -6,11 +6,12 @@ mod codec;
 mod format;
 
 use crate::intern::intern;
-use crate::modules::builtins::{constructor, index_arg, method, native};
+use crate::modules::builtins::index_arg;
 use crate::modules::bytes::buffer;
 use crate::modules::classes::{add_properties, module_exception, native_class, native_instance};
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::define::{constructor, method, native};
 use crate::runtime::exceptions::type_error;
 use crate::runtime::{protocol, type_name};
 use crate::value::Value;
@@ -199,7 +200,7 @@ fn pack_into(l: &Layout, rest: &[Value]) -> PyResult {
 }
 
 fn unpack_from(l: &Layout, rest: &[Value], a: &Args) -> PyResult {
-    let kw = |name: &str| crate::modules::kwarg(a, name);
+    let kw = |name: &str| crate::runtime::args::kwarg(a, name);
     let source = rest.first().cloned().or_else(|| kw("buffer"));
     let Some(source) = source else {
         return Err(type_error("unpack_from() missing required argument 'buffer' (pos 2)"));

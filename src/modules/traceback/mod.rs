@@ -7,11 +7,11 @@ mod objects;
 
 pub use objects::traceback_object;
 
-use super::args::{kwarg, ArgSpec};
-use super::builtins::native;
 use crate::intern::intern;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::args::{kwarg, ArgSpec};
+use crate::runtime::define::native;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::traceback::{format_exception as format_lines, format_exception_only as format_only};
 use crate::value::Value;
@@ -126,7 +126,7 @@ fn print_exc(a: &Args) -> PyResult {
 }
 
 fn tb_entry(a: &Args, name: &str) -> PyResult<crate::object::instance::TracebackEntry> {
-    crate::modules::args::check_args(a, name, 1, 1)?;
+    crate::runtime::args::check_args(a, name, 1, 1)?;
     objects::entry_of(&a.pos[0]).ok_or_else(|| type_error(format!("{name}() argument must be a traceback")))
 }
 

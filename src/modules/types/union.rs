@@ -4,12 +4,12 @@
 
 use super::{collect_parameters, field, items, substitute, type_repr};
 use crate::intern::intern;
-use crate::modules::args::check_args;
-use crate::modules::builtins::method;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::Instance;
+use crate::runtime::args::check_args;
 use crate::runtime::class_builder::native_class;
+use crate::runtime::define::method;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::protocol;
 use crate::runtime::types;

@@ -4,9 +4,9 @@
 //! and normalization from `unicode-normalization`, limited to the characters 14.0.0 assigns.
 
 use crate::intern::intern;
-use crate::modules::builtins::native;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{key_error, type_error, value_error};
 use crate::runtime::type_name;
 use crate::value::Value;
@@ -132,12 +132,12 @@ fn char_arg(v: &Value, func: &str, what: &str) -> PyResult<char> {
 }
 
 fn property(a: &Args, func: &str, get: fn(&Properties) -> Value) -> PyResult {
-    crate::modules::check_args(a, func, 1, 1)?;
+    crate::runtime::args::check_args(a, func, 1, 1)?;
     Ok(get(properties_of(char_arg(&a.pos[0], func, "argument")?)))
 }
 
 fn name(a: &Args) -> PyResult {
-    crate::modules::check_args(a, "name", 1, 2)?;
+    crate::runtime::args::check_args(a, "name", 1, 2)?;
     let c = char_arg(&a.pos[0], "name", "argument 1")?;
     match unicode_names2::name(c).filter(|_| assigned(c)) {
         Some(n) => Ok(Value::str(n.to_string())),
@@ -146,7 +146,7 @@ fn name(a: &Args) -> PyResult {
 }
 
 fn lookup(a: &Args) -> PyResult {
-    crate::modules::check_args(a, "lookup", 1, 1)?;
+    crate::runtime::args::check_args(a, "lookup", 1, 1)?;
     let Some(text) = a.pos[0].as_str() else {
         return Err(type_error(format!("lookup() argument must be str, not {}", type_name(&a.pos[0]))));
     };
@@ -160,13 +160,13 @@ fn lookup(a: &Args) -> PyResult {
 }
 
 fn decomposition(a: &Args) -> PyResult {
-    crate::modules::check_args(a, "decomposition", 1, 1)?;
+    crate::runtime::args::check_args(a, "decomposition", 1, 1)?;
     let c = char_arg(&a.pos[0], "decomposition", "argument")?;
     Ok(Value::str(find(decomposition_table(), c).copied().unwrap_or("")))
 }
 
 fn number(a: &Args, func: &str, get: fn(&Numeric) -> Option<Value>, missing: &str) -> PyResult {
-    crate::modules::check_args(a, func, 1, 2)?;
+    crate::runtime::args::check_args(a, func, 1, 2)?;
     let c = char_arg(&a.pos[0], func, "argument 1")?;
     match find(numeric_table(), c).and_then(get) {
         Some(v) => Ok(v),
@@ -183,7 +183,7 @@ enum Form {
 }
 
 fn form_and_text<'a>(a: &'a Args, func: &str) -> PyResult<(Form, &'a str)> {
-    crate::modules::check_args(a, func, 2, 2)?;
+    crate::runtime::args::check_args(a, func, 2, 2)?;
     let Some(form) = a.pos[0].as_str() else {
         return Err(type_error(format!("{}() argument 1 must be str, not {}", func, type_name(&a.pos[0]))));
     };

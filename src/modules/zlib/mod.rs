@@ -4,10 +4,11 @@
 
 use crate::intern::intern;
 use crate::modules::binascii::{checksum, crc32, data};
-use crate::modules::builtins::{index_arg, native};
+use crate::modules::builtins::index_arg;
 use crate::modules::classes::module_exception;
 use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
+use crate::runtime::define::native;
 use crate::runtime::exceptions::{new_exception, raise, type_error};
 use crate::value::Value;
 use crate::vm::{Flow, PyResult};
@@ -62,7 +63,7 @@ fn adler32(d: &[u8], value: u32) -> u32 {
 }
 
 fn int_param(a: &Args, i: usize, name: &str, default: i64) -> PyResult<i64> {
-    match a.pos.get(i).cloned().or_else(|| crate::modules::kwarg(a, name)) {
+    match a.pos.get(i).cloned().or_else(|| crate::runtime::args::kwarg(a, name)) {
         Some(v) => index_arg(&v),
         None => Ok(default),
     }
