@@ -79,8 +79,8 @@ pub fn make_module() -> Rc<Module> {
         ("iter", iter),
         ("next", next),
         ("exec", super::exec::exec),
-        ("aiter", super::async_generators::aiter),
-        ("anext", super::async_generators::anext),
+        ("aiter", crate::runtime::coroutine::async_generators::aiter),
+        ("anext", crate::runtime::coroutine::async_generators::anext),
         ("sum", sum),
         ("min", min),
         ("max", max),
@@ -114,8 +114,8 @@ pub fn make_module() -> Rc<Module> {
     super::strings::install();
     super::bytes::install();
     super::containers::install();
-    super::generators::install();
-    super::async_generators::install();
+    crate::runtime::coroutine::generators::install();
+    crate::runtime::coroutine::async_generators::install();
     crate::import::install();
     crate::runtime::exception_fields::install();
     m

@@ -1,6 +1,5 @@
 //! Native modules: `builtins` and the importable ones.
 
-pub mod async_generators;
 pub mod asyncio;
 pub mod atexit;
 mod base64;
@@ -22,7 +21,6 @@ mod errno;
 mod exec;
 mod functools;
 mod future;
-pub mod generators;
 pub mod hashlib;
 mod heapq;
 mod hmac;

@@ -4,8 +4,8 @@
 use super::dict::PyDict;
 use super::set::PySet;
 use super::DictViewKind;
-use crate::modules::async_generators::AsyncGenStep;
 use crate::modules::asyncio::{LockWait, QueueWait};
+use crate::runtime::coroutine::async_generators::AsyncGenStep;
 use crate::value::{PyBytes, PyList, PyStr, PyTuple, Value};
 use std::rc::Rc;
 

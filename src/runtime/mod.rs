@@ -6,6 +6,7 @@ pub mod args;
 pub mod class_builder;
 pub mod codecs;
 pub mod completions;
+pub mod coroutine;
 pub mod define;
 pub mod exception_fields;
 pub mod exception_groups;

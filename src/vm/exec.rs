@@ -13,9 +13,9 @@ use crate::ast::{CmpOp, UnaryOp};
 use crate::bytecode::BUILD_CLASS_KW;
 use crate::bytecode::{Code, Op};
 use crate::intern::{sym, Symbol};
-use crate::modules::async_generators::Asker;
 use crate::object::iter::Step;
 use crate::object::module::Module;
+use crate::runtime::coroutine::async_generators::Asker;
 use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception};
 use crate::runtime::{protocol, type_name, types};
 use crate::value::{fast_drop, Value};
@@ -165,8 +165,8 @@ impl Vm {
                 Op::LoadInt(i) => fiber.stack.push(Value::Int(i as i64)),
                 Op::Pop => match pop!() {
                     Value::Generator(g) => {
-                        if crate::modules::generators::needs_close_on_drop(&g) {
-                            check!(crate::modules::generators::close(g));
+                        if crate::runtime::coroutine::generators::needs_close_on_drop(&g) {
+                            check!(crate::runtime::coroutine::generators::close(g));
                         }
                     }
                     v => fast_drop(v),
@@ -735,11 +735,11 @@ impl Vm {
                 }
                 Op::GetAIter => {
                     let v = pop!();
-                    produce!(crate::modules::async_generators::get_aiter(v, Asker::AsyncFor));
+                    produce!(crate::runtime::coroutine::async_generators::get_aiter(v, Asker::AsyncFor));
                 }
                 Op::GetANext => {
                     let it = top!().clone();
-                    produce!(crate::modules::async_generators::get_anext(&it, None, Asker::AsyncFor));
+                    produce!(crate::runtime::coroutine::async_generators::get_anext(&it, None, Asker::AsyncFor));
                 }
                 Op::EndAsyncFor => {
                     let Value::Instance(e) = pop!() else { unreachable!("a handler receives an exception") };

@@ -272,7 +272,7 @@ impl Vm {
                 Event::Continue
             }
             (ResumeMode::AsyncStep, result) => {
-                match end_async_step(fiber, |aw| crate::modules::async_generators::finished(aw, result)) {
+                match end_async_step(fiber, |aw| crate::runtime::coroutine::async_generators::finished(aw, result)) {
                     Ok(()) => Event::Continue,
                     Err(e) => self.raise_in_resumer(fiber, e),
                 }
@@ -280,7 +280,7 @@ impl Vm {
             // A native that resumes an async generator sees its end as StopAsyncIteration
             // (and each `yield` as a return: see `deliver_async_yield`).
             (ResumeMode::Native, Ok(_)) if gen.is_async_generator() => {
-                self.raise_in_resumer(fiber, crate::modules::async_generators::stop_async_iteration())
+                self.raise_in_resumer(fiber, crate::runtime::coroutine::async_generators::stop_async_iteration())
             }
             (ResumeMode::Native, Ok(v)) => {
                 let top = fiber.frames.last().expect("native frame");
@@ -305,7 +305,7 @@ impl Vm {
     pub(super) fn deliver_async_yield(&mut self, fiber: &mut Fiber, mode: ResumeMode, v: Value) -> Event {
         match mode {
             ResumeMode::AsyncStep => {
-                match end_async_step(fiber, |aw| crate::modules::async_generators::yielded(aw, v)) {
+                match end_async_step(fiber, |aw| crate::runtime::coroutine::async_generators::yielded(aw, v)) {
                     Ok(()) => Event::Continue,
                     Err(e) => Event::Raise(e),
                 }
@@ -416,7 +416,7 @@ impl Vm {
                     // CPython has in its place would in an `except:` clause; an async
                     // generator's step passes the exception on into its generator.
                     (Some(Op::YieldFrom), Some(Value::Iter(cell))) => {
-                        use crate::modules::async_generators::{thrown, Thrown};
+                        use crate::runtime::coroutine::async_generators::{thrown, Thrown};
                         let cell = cell.clone();
                         let e = match thrown(&cell, e) {
                             Thrown::NotAStep(e) => e,

@@ -4,10 +4,10 @@
 //! at its end; the coroutine is lib.coro's `_shutdown_asyncgens`).
 
 use super::{event_loop, state, task, try_state};
-use crate::modules::async_generators::aclose;
 use crate::object::function::Args;
 use crate::object::{GenState, Generator};
 use crate::runtime::args::check_args;
+use crate::runtime::coroutine::async_generators::aclose;
 use crate::runtime::define::native;
 use crate::runtime::exceptions::type_error;
 use crate::value::Value;

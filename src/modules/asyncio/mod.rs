@@ -280,7 +280,7 @@ pub enum AwaitStep {
 pub fn await_step(cell: &Rc<RefCell<NativeIter>>, sent: Value) -> AwaitStep {
     let mut it = cell.borrow_mut();
     match &mut *it {
-        NativeIter::AsyncGen(step) => crate::modules::async_generators::step(step, sent),
+        NativeIter::AsyncGen(step) => crate::runtime::coroutine::async_generators::step(step, sent),
         NativeIter::QueueGet(_) | NativeIter::QueuePut(_) | NativeIter::QueueJoin(_) => {
             drop(it);
             queue::step(cell)

@@ -5,10 +5,10 @@
 use super::event_loop::{schedule, Ready};
 use super::future::{self, data, Callback, FutKind, FutState};
 use super::{cancelled_error, loop_data, state};
-use crate::modules::async_generators::{self, Thrown};
 use crate::object::function::{Args, BoundMethod};
 use crate::object::iter::{NativeIter, SleepState};
 use crate::object::GenState;
+use crate::runtime::coroutine::async_generators::{self, Thrown};
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
 use crate::value::Value;

@@ -7,13 +7,13 @@
 //! the task, as with `yield from`. The VM asks this module how each outcome ends the step:
 //! see `yielded` and `finished`.
 
-use super::asyncio::{self, can_await, get_awaitable, AwaitStep};
-use super::generators::exception_to_throw;
 use crate::intern::sym;
+use crate::modules::asyncio::{self, can_await, get_awaitable, AwaitStep};
 use crate::object::function::Args;
 use crate::object::iter::NativeIter;
 use crate::object::{GenState, Generator};
 use crate::runtime::args::check_args;
+use crate::runtime::coroutine::generators::exception_to_throw;
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{is_instance_of, new_exception, runtime_error, type_error};
 use crate::runtime::{type_name, types};
