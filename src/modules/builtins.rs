@@ -210,11 +210,11 @@ fn constructors() {
     // `X | Y` of types makes a `types.UnionType`.
     method(&t.type_, "__or__", |a| {
         check_args(a, "__or__", 2, 2)?;
-        super::types::union_of(&a.pos[0], &a.pos[1])
+        crate::runtime::generic_alias::union_of(&a.pos[0], &a.pos[1])
     });
     method(&t.type_, "__ror__", |a| {
         check_args(a, "__ror__", 2, 2)?;
-        super::types::union_of(&a.pos[1], &a.pos[0])
+        crate::runtime::generic_alias::union_of(&a.pos[1], &a.pos[0])
     });
     // `types.MethodType(func, obj)`.
     constructor(&t.method, |a| {
@@ -843,5 +843,5 @@ fn dunder_import(a: &Args) -> PyResult {
 /// pool while the event loop runs other tasks.
 fn http_get(a: &Args) -> PyResult {
     let req = super::http::parse_request(a, "http_get")?;
-    Ok(Value::Iter(Rc::new(RefCell::new(NativeIter::Http { req: Some(Box::new(req)), fut: None }))))
+    Ok(super::http::new_wait(req))
 }

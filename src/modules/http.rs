@@ -14,11 +14,13 @@ use crate::object::instance::Instance;
 use crate::object::module::Module;
 use crate::runtime::args::kwarg;
 use crate::runtime::completions::{self, Completer};
+use crate::runtime::coroutine::{new_awaitable, AwaitCell, AwaitStep, Awaitable};
 use crate::runtime::define::{method, native};
-use crate::runtime::exceptions::{new_exception, raise, type_error};
+use crate::runtime::exceptions::{new_exception, raise, runtime_error, type_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::{Exc, Flow, PyResult};
+use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::mpsc::{self, Sender};
@@ -184,7 +186,45 @@ thread_local! {
 }
 
 /// Starts a request on the pool; its result arrives on a new Future on the current loop.
-pub fn start(req: HttpRequest) -> PyResult {
+/// `await http_get(...)`: the request starts when first stepped, and the await ends with
+/// the future of its completion.
+pub struct HttpWait {
+    req: RefCell<Option<HttpRequest>>,
+    pub fut: RefCell<Option<Value>>,
+}
+
+/// The coroutine object of `http_get(...)`.
+pub fn new_wait(req: HttpRequest) -> Value {
+    new_awaitable(HttpWait { req: RefCell::new(Some(req)), fut: RefCell::new(None) })
+}
+
+impl Awaitable for HttpWait {
+    fn step(&self, _this: &AwaitCell, _sent: Value) -> AwaitStep {
+        let fut = self.fut.borrow().clone();
+        match fut {
+            None => match self.req.borrow_mut().take() {
+                Some(r) => match start(r) {
+                    Ok(f) => {
+                        *self.fut.borrow_mut() = Some(f.clone());
+                        AwaitStep::Yield(f)
+                    }
+                    Err(e) => AwaitStep::Raise(e),
+                },
+                None => AwaitStep::Raise(runtime_error("cannot reuse already awaited coroutine")),
+            },
+            Some(f) if crate::modules::asyncio::future_pending(&f) => {
+                AwaitStep::Raise(runtime_error("await wasn't used with future"))
+            }
+            Some(f) => crate::modules::asyncio::future_outcome(&f),
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn start(req: HttpRequest) -> PyResult {
     check_url(&req.url).map_err(|f| Flow::Raise(failure_exc(f)))?;
     crate::capabilities::check_net(&req.url)?;
     let fut = crate::modules::asyncio::new_pending_future();

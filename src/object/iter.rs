@@ -4,8 +4,8 @@
 use super::dict::PyDict;
 use super::set::PySet;
 use super::DictViewKind;
-use crate::modules::asyncio::{LockWait, QueueWait};
 use crate::runtime::coroutine::async_generators::AsyncGenStep;
+use crate::runtime::coroutine::Awaitable;
 use crate::value::{PyBytes, PyList, PyStr, PyTuple, Value};
 use std::rc::Rc;
 
@@ -73,51 +73,11 @@ pub enum NativeIter {
         obj: Value,
         index: i64,
     },
-    /// `await future`: yields the future to the task once, then produces its result.
-    Await {
-        fut: Value,
-        yielded: bool,
-    },
-    /// `await asyncio.sleep(delay, result)`: a timer armed when first stepped.
-    Sleep {
-        delay: f64,
-        result: Value,
-        state: SleepState,
-    },
-    /// `await http_get(...)`: the request starts when first stepped.
-    Http {
-        req: Option<Box<crate::modules::http::HttpRequest>>,
-        fut: Option<Value>,
-    },
-    /// `await queue.get()`, `await queue.put(item)`, `await queue.join()`.
-    QueueGet(QueueWait),
-    QueuePut(QueueWait),
-    QueueJoin(QueueWait),
-    /// `await lock.acquire()`, `async with lock`.
-    Lock(LockWait),
+    /// A native awaitable (`await future`, `asyncio.sleep(...)`, `queue.get()`, ...).
+    Awaitable(Box<dyn Awaitable>),
     /// `await agen.__anext__()` and the other steps of an async generator.
     AsyncGen(Box<AsyncGenStep>),
     Exhausted,
-}
-
-/// Where an `asyncio.sleep(...)` stands. A task's sleep needs no Future: it yields itself
-/// (`Requested`), and the task stepping it puts itself on the timer heap (`Timer`). A Future
-/// is made only when something other than a task receives the yield (`Future`).
-pub enum SleepState {
-    /// Not stepped yet.
-    New,
-    /// `sleep(0)` yielded its one bare `yield`.
-    Yielded,
-    /// Yielded itself, asking whoever steps the coroutine for a timer.
-    Requested,
-    /// A task waits on its timer.
-    Timer,
-    /// The timer fired: the task is scheduled to resume.
-    Done,
-    /// The waiting task was cancelled.
-    Cancelled,
-    /// Stands for this timer future (made for a script that drives the coroutine itself).
-    Future(Value),
 }
 
 impl NativeIter {
@@ -146,13 +106,7 @@ impl NativeIter {
             NativeIter::Filter { .. } => "filter",
             NativeIter::GetItem { .. } => "iterator",
             NativeIter::Callable { .. } => "callable_iterator",
-            NativeIter::Await { .. } => "FutureIter",
-            NativeIter::Sleep { .. }
-            | NativeIter::Http { .. }
-            | NativeIter::QueueGet(_)
-            | NativeIter::QueuePut(_)
-            | NativeIter::QueueJoin(_)
-            | NativeIter::Lock(_) => "coroutine",
+            NativeIter::Awaitable(a) => a.type_name(),
             NativeIter::AsyncGen(step) => step.type_name(),
             NativeIter::Exhausted => "iterator",
         }
@@ -170,21 +124,13 @@ pub enum Step {
 impl NativeIter {
     /// Whether this is an awaitable step sequence (driven by `await`, not by `for`).
     pub fn is_awaitable(&self) -> bool {
-        matches!(self, NativeIter::Await { .. } | NativeIter::AsyncGen(_)) || self.is_native_coroutine()
+        matches!(self, NativeIter::Awaitable(_) | NativeIter::AsyncGen(_))
     }
 
     /// Whether this stands for a coroutine object of a native `async def` (`asyncio.sleep`,
     /// `Queue.get`, ...).
     pub fn is_native_coroutine(&self) -> bool {
-        matches!(
-            self,
-            NativeIter::Sleep { .. }
-                | NativeIter::Http { .. }
-                | NativeIter::QueueGet(_)
-                | NativeIter::QueuePut(_)
-                | NativeIter::QueueJoin(_)
-                | NativeIter::Lock(_)
-        )
+        matches!(self, NativeIter::Awaitable(a) if a.is_coroutine())
     }
 
     /// The next item, if no script code is needed for it. Lists and ranges, the common `for`
@@ -308,13 +254,7 @@ impl NativeIter {
             | NativeIter::Callable { .. }
             | NativeIter::Filter { .. }
             | NativeIter::GetItem { .. }
-            | NativeIter::Await { .. }
-            | NativeIter::Sleep { .. }
-            | NativeIter::Http { .. }
-            | NativeIter::QueueGet(_)
-            | NativeIter::QueuePut(_)
-            | NativeIter::QueueJoin(_)
-            | NativeIter::Lock(_)
+            | NativeIter::Awaitable(_)
             | NativeIter::AsyncGen(_) => Step::NeedsVm,
             NativeIter::Exhausted => Step::Done,
             NativeIter::List { .. } | NativeIter::Range { .. } => unreachable!("next_simple steps these inline"),

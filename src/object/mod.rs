@@ -128,7 +128,7 @@ impl Drop for Generator {
     /// missing `await`): say so on stderr, as CPython's RuntimeWarning does.
     fn drop(&mut self) {
         if self.loop_hooked.get() && self.state.get() != GenState::Finished {
-            crate::modules::asyncio::asyncgens::finalize(self.revive());
+            crate::runtime::coroutine::hooks::finalize(self.revive());
             return;
         }
         if self.is_coroutine() && !self.awaited.get() && self.state.get() == GenState::Created {

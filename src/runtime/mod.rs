@@ -11,12 +11,14 @@ pub mod define;
 pub mod exception_fields;
 pub mod exception_groups;
 pub mod exceptions;
+pub mod generic_alias;
 pub mod os_error;
 pub mod output;
 pub mod protocol;
 pub mod slot_wrappers;
 pub mod slots;
 pub mod traceback;
+pub mod traceback_objects;
 pub mod type_object;
 pub mod types;
 

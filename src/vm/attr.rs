@@ -201,7 +201,7 @@ pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
             "__cause__" => return Ok(e.cause.clone().unwrap_or(Value::None)),
             "__context__" => return Ok(e.context.clone().unwrap_or(Value::None)),
             "__suppress_context__" => return Ok(Value::Bool(e.suppress_context)),
-            "__traceback__" => return Ok(crate::modules::traceback::traceback_object(&e.traceback)),
+            "__traceback__" => return Ok(crate::runtime::traceback_objects::traceback_object(&e.traceback)),
             "value" if inst.class.is_subclass(types().exc("StopIteration")) => {
                 return Ok(e.args.first().cloned().unwrap_or(Value::None))
             }

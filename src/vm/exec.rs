@@ -16,6 +16,7 @@ use crate::intern::{sym, Symbol};
 use crate::object::iter::Step;
 use crate::object::module::Module;
 use crate::runtime::coroutine::async_generators::Asker;
+use crate::runtime::coroutine::AwaitStep;
 use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception};
 use crate::runtime::{protocol, type_name, types};
 use crate::value::{fast_drop, Value};
@@ -764,20 +765,20 @@ impl Vm {
                             leave!(Event::Resume { gen, send: Ok(sent), mode: ResumeMode::YieldFrom });
                         }
                         Value::Iter(cell) if cell.borrow().is_awaitable() => {
-                            match crate::modules::asyncio::await_step(cell, sent) {
-                                crate::modules::asyncio::AwaitStep::Yield(v) => {
+                            match crate::runtime::coroutine::await_step(cell, sent) {
+                                AwaitStep::Yield(v) => {
                                     ip -= 1;
                                     leave!(Event::Yield(v));
                                 }
-                                crate::modules::asyncio::AwaitStep::Return(v) => {
+                                AwaitStep::Return(v) => {
                                     pop!();
                                     fiber.stack.push(v);
                                 }
-                                crate::modules::asyncio::AwaitStep::Raise(flow) => throw!(flow),
-                                crate::modules::asyncio::AwaitStep::Resume { gen, send } => {
+                                AwaitStep::Raise(flow) => throw!(flow),
+                                AwaitStep::Resume { gen, send } => {
                                     leave!(Event::Resume { gen, send, mode: ResumeMode::AsyncStep });
                                 }
-                                crate::modules::asyncio::AwaitStep::RunThenStep(nf) => {
+                                AwaitStep::RunThenStep(nf) => {
                                     // What the continuation returns is sent back in, and
                                     // YieldFrom steps the awaitable again.
                                     ip -= 1;
@@ -808,7 +809,7 @@ impl Vm {
                 }
                 Op::GetAwaitable => {
                     let v = pop!();
-                    produce!(crate::modules::asyncio::get_awaitable(v));
+                    produce!(crate::runtime::coroutine::get_awaitable(v));
                 }
                 Op::Raise(n) => {
                     let flow = match n {

@@ -438,7 +438,7 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
                 keys::dict_extend(&d, pairs_of(y), Value::Dict(d.clone()))
             }
             (Class(_), _) | (_, Class(_)) if op == BinOp::BitOr => {
-                crate::modules::types::type_or(a, b).unwrap_or_else(|| Err(unsupported(op, a, b)))
+                crate::runtime::generic_alias::type_or(a, b).unwrap_or_else(|| Err(unsupported(op, a, b)))
             }
             _ if is_set_like_view(a) || is_set_like_view(b) => view_set_op(op, a, b),
             _ => Err(unsupported(op, a, b)),
@@ -971,8 +971,8 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
                 let key = key.clone();
                 return run_async(|ctx| async move { ctx.call(m, vec![key]).await });
             }
-            if c.full_mro().iter().any(crate::modules::types::is_generic_class) {
-                return Ok(crate::modules::types::generic_alias(obj.clone(), key));
+            if c.full_mro().iter().any(crate::runtime::generic_alias::is_generic_class) {
+                return Ok(crate::runtime::generic_alias::generic_alias(obj.clone(), key));
             }
             Err(type_error(format!("type '{}' is not subscriptable", c.name)))
         }

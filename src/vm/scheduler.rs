@@ -429,7 +429,7 @@ impl Vm {
                                 return Event::Raise(exc_of(flow));
                             }
                         };
-                        match crate::modules::asyncio::await_thrown(&cell, e) {
+                        match crate::runtime::coroutine::await_thrown(&cell, e) {
                             Flow::Raise(e) => Event::Raise(e),
                             Flow::Async(nf) => self.push_native(fiber, nf, FrameKind::Normal),
                         }

@@ -3,13 +3,14 @@
 //! continuations that call each ready handle's callback through the VM.
 
 use super::future::{self, data, Callback, FutKind, FutState};
+use super::sleep::SleepState;
 use super::{state, task};
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
-use crate::object::iter::{NativeIter, SleepState};
 use crate::runtime::args::{check_args, kwarg};
 use crate::runtime::completions;
+use crate::runtime::coroutine::AwaitCell;
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
 use crate::runtime::output;
@@ -44,7 +45,7 @@ pub enum Ready {
     /// gather()'s done-callback for a child.
     Gather(Rc<super::gather::GatherState>, Value),
     /// The timer of a task's `asyncio.sleep` fired (the sleep's `set_result` callback).
-    SleepDone(Value, Rc<RefCell<NativeIter>>),
+    SleepDone(Value, AwaitCell),
 }
 
 impl Ready {
@@ -66,7 +67,7 @@ impl Ready {
 enum TimerEntry {
     Handle(Value),
     /// A task sleeping in `asyncio.sleep`: no future, no handle.
-    Sleep(Value, Rc<RefCell<NativeIter>>),
+    Sleep(Value, AwaitCell),
 }
 
 struct Timer {
@@ -80,9 +81,7 @@ impl Timer {
     fn cancelled(&self) -> bool {
         match &self.entry {
             TimerEntry::Handle(h) => handle_data(h).is_some_and(|h| h.cancelled),
-            TimerEntry::Sleep(_, cell) => {
-                !matches!(&*cell.borrow(), NativeIter::Sleep { state: SleepState::Timer, .. })
-            }
+            TimerEntry::Sleep(_, cell) => !matches!(super::sleep::sleep_state_in(cell), Some(SleepState::Timer)),
         }
     }
 }
@@ -245,7 +244,7 @@ impl LoopData {
     }
 
     /// Puts `task` on the timer heap until `delay` seconds from now, for its sleep `cell`.
-    pub fn sleep_until(&mut self, delay: f64, task: Value, cell: Rc<RefCell<NativeIter>>) {
+    pub fn sleep_until(&mut self, delay: f64, task: Value, cell: AwaitCell) {
         let when = now(self) + delay;
         self.push_timer(when, TimerEntry::Sleep(task, cell));
     }
@@ -682,7 +681,7 @@ pub fn task_reports(lp: &Value) -> Vec<TaskReport> {
         let Some(td) = d.task() else { continue };
         let name = td.name().as_str().unwrap_or("?").to_string();
         let (site, awaited) = wait_site(&td.coro);
-        let waits_on = match (&td.fut_waiter, awaited.as_ref().and_then(super::describe_wait)) {
+        let waits_on = match (&td.fut_waiter, awaited.as_ref().and_then(crate::runtime::coroutine::describe_wait)) {
             (Some(_), Some(native_wait)) => native_wait,
             (Some(Value::Instance(i)), None) => format!("a {}", i.class.name),
             (Some(_), None) => "a Future".into(),

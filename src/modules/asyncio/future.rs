@@ -8,13 +8,16 @@ use super::task::TaskData;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
 use crate::runtime::args::check_args;
+use crate::runtime::coroutine::{new_awaitable, AwaitCell, AwaitStep, Awaitable};
 use crate::runtime::define::method;
+use crate::runtime::exceptions::runtime_error;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::protocol::repr;
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
 use crate::vm::{Exc, Flow, PyResult};
-use std::cell::{RefCell, RefMut};
+use std::any::Any;
+use std::cell::{Cell, RefCell, RefMut};
 use std::rc::Rc;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -358,8 +361,8 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
         })
     });
     method(class, "get_loop", |a| Ok(data(&this(a)?).expect("future").event_loop.clone()));
-    method(class, "__await__", |a| super::get_awaitable(this(a)?));
-    method(class, "__iter__", |a| super::get_awaitable(this(a)?));
+    method(class, "__await__", |a| Ok(new_awaitable(FutureWait { fut: this(a)?, yielded: Cell::new(false) })));
+    method(class, "__iter__", |a| Ok(new_awaitable(FutureWait { fut: this(a)?, yielded: Cell::new(false) })));
     method(class, "__repr__", |a| {
         let fut = this(a)?;
         run_async(|ctx| async move { Ok(Value::str(future_repr(&ctx, &fut).await?)) })
@@ -410,7 +413,7 @@ pub async fn future_repr(ctx: &Ctx, fut: &Value) -> PyResult<String> {
     if is_task && state == FutState::Pending {
         if let Some(w) = data(fut).and_then(|d| d.task().and_then(|t| t.fut_waiter.clone())) {
             let shown = match &w {
-                Value::Iter(cell) => super::sleep_future_repr(ctx, cell).await?,
+                Value::Iter(cell) => super::sleep::future_repr(ctx, cell).await?,
                 _ => Box::pin(future_repr(ctx, &w)).await?,
             };
             parts.push(format!("wait_for={}", shown));
@@ -444,5 +447,40 @@ pub async fn format_callback(ctx: &Ctx, cb: &Value) -> PyResult<String> {
         },
         _ if cb.is(&gather::callback_value()) => Ok("gather.<locals>._done_callback()".to_string()),
         _ => repr(ctx, cb).await,
+    }
+}
+
+/// `await future`: yields the future to the task once, then produces its result.
+struct FutureWait {
+    fut: Value,
+    yielded: Cell<bool>,
+}
+
+impl Awaitable for FutureWait {
+    fn type_name(&self) -> &'static str {
+        "FutureIter"
+    }
+
+    fn is_coroutine(&self) -> bool {
+        false
+    }
+
+    fn step(&self, _this: &AwaitCell, _sent: Value) -> AwaitStep {
+        let pending = data(&self.fut).is_some_and(|d| d.state == FutState::Pending);
+        if pending && !self.yielded.get() {
+            self.yielded.set(true);
+            return AwaitStep::Yield(self.fut.clone());
+        }
+        if pending {
+            return AwaitStep::Raise(runtime_error("await wasn't used with future"));
+        }
+        match result(&self.fut) {
+            Ok(v) => AwaitStep::Return(v),
+            Err(e) => AwaitStep::Raise(e),
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }

@@ -6,19 +6,20 @@
 //! `acquire()` and `release()` through the instance, as CPython's does.
 
 use super::future::{self, FutState};
-use super::{new_waiter, remove_waiter, AwaitStep};
+use super::{new_waiter, remove_waiter};
 use crate::intern::sym;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::Instance;
-use crate::object::iter::NativeIter;
 use crate::runtime::args::check_args;
+use crate::runtime::coroutine::{new_awaitable, AwaitCell, AwaitStep, Awaitable};
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{is_instance_of, runtime_error};
 use crate::runtime::protocol::repr::addr;
 use crate::value::Value;
 use crate::vm::native::run_async;
 use crate::vm::{get_attr, Exc, Flow, PyResult};
+use std::any::Any;
 use std::cell::{RefCell, RefMut};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -46,10 +47,10 @@ enum LockOp {
 }
 
 /// `await lock.acquire()`, `async with lock` in progress.
-pub struct LockWait {
+struct LockWait {
     lock: Rc<Instance>,
     op: LockOp,
-    state: LockState,
+    state: RefCell<LockState>,
 }
 
 enum LockState {
@@ -60,12 +61,7 @@ enum LockState {
 }
 
 fn new_wait(op: LockOp, lock: Rc<Instance>) -> Value {
-    Value::Iter(Rc::new(RefCell::new(NativeIter::Lock(LockWait { lock, op, state: LockState::New }))))
-}
-
-/// What a task awaiting `w` waits on (`a Lock to acquire`), for the deadlock report.
-pub fn describe_wait(w: &LockWait) -> String {
-    format!("a {} to acquire", w.lock.class.name)
+    new_awaitable(LockWait { lock, op, state: RefCell::new(LockState::New) })
 }
 
 /// `_wake_up_first`: completes the first waiter unless it is done already.
@@ -89,85 +85,86 @@ fn release(lock: &Instance) -> PyResult {
     Ok(Value::None)
 }
 
-/// The lock is taken: what the awaitable returns.
-fn acquired(w: &mut LockWait) -> AwaitStep {
-    data(&w.lock).locked = true;
-    w.state = LockState::Finished;
-    AwaitStep::Return(if w.op == LockOp::Acquire { Value::Bool(true) } else { Value::None })
-}
-
-fn lock_wait(it: &mut NativeIter) -> &mut LockWait {
-    let NativeIter::Lock(w) = it else { unreachable!("a lock wait") };
-    w
-}
-
-/// Steps an await of a lock.
-pub fn step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
-    let mut it = cell.borrow_mut();
-    let w = lock_wait(&mut it);
-    match &w.state {
-        LockState::New if w.op == LockOp::Exit => {
-            w.state = LockState::Finished;
-            match release(&w.lock) {
-                Ok(v) => AwaitStep::Return(v),
-                Err(flow) => AwaitStep::Raise(flow),
-            }
-        }
-        LockState::New => {
-            let free = {
-                let d = data(&w.lock);
-                !d.locked && d.waiters.iter().all(|f| future::data(f).is_some_and(|d| d.state == FutState::Cancelled))
-            };
-            if free {
-                return acquired(w);
-            }
-            match new_waiter() {
-                Ok(fut) => {
-                    data(&w.lock).waiters.push_back(fut.clone());
-                    w.state = LockState::Parked(fut.clone());
-                    AwaitStep::Yield(fut)
-                }
-                Err(flow) => {
-                    w.state = LockState::Finished;
-                    AwaitStep::Raise(flow)
-                }
-            }
-        }
-        LockState::Parked(fut) => {
-            let fut = fut.clone();
-            drop(it);
-            if let Some(ended) = super::woken(cell, &fut, thrown) {
-                return ended;
-            }
-            let mut it = cell.borrow_mut();
-            let w = lock_wait(&mut it);
-            remove_waiter(&mut data(&w.lock).waiters, &fut);
-            acquired(w)
-        }
-        LockState::Finished => AwaitStep::Raise(runtime_error("cannot reuse already awaited coroutine")),
+impl LockWait {
+    /// The lock is taken: what the awaitable returns.
+    fn acquired(&self) -> AwaitStep {
+        data(&self.lock).locked = true;
+        *self.state.borrow_mut() = LockState::Finished;
+        AwaitStep::Return(if self.op == LockOp::Acquire { Value::Bool(true) } else { Value::None })
     }
 }
 
-/// `e` is thrown into a task waiting here (a cancellation): as CPython's `finally:` the
-/// waiter leaves the line, and as its `except CancelledError:` a lock left unlocked wakes
-/// the next waiter (which a release may have meant for this one).
-pub fn thrown(cell: &Rc<RefCell<NativeIter>>, e: Exc) -> Flow {
-    let (lock, waiter) = {
-        let mut it = cell.borrow_mut();
-        let w = lock_wait(&mut it);
-        let LockState::Parked(waiter) = std::mem::replace(&mut w.state, LockState::Finished) else {
+impl Awaitable for LockWait {
+    fn step(&self, this: &AwaitCell, _sent: Value) -> AwaitStep {
+        let mut state = self.state.borrow_mut();
+        match &*state {
+            LockState::New if self.op == LockOp::Exit => {
+                *state = LockState::Finished;
+                match release(&self.lock) {
+                    Ok(v) => AwaitStep::Return(v),
+                    Err(flow) => AwaitStep::Raise(flow),
+                }
+            }
+            LockState::New => {
+                let free = {
+                    let d = data(&self.lock);
+                    !d.locked
+                        && d.waiters.iter().all(|f| future::data(f).is_some_and(|d| d.state == FutState::Cancelled))
+                };
+                if free {
+                    drop(state);
+                    return self.acquired();
+                }
+                match new_waiter() {
+                    Ok(fut) => {
+                        data(&self.lock).waiters.push_back(fut.clone());
+                        *state = LockState::Parked(fut.clone());
+                        AwaitStep::Yield(fut)
+                    }
+                    Err(flow) => {
+                        *state = LockState::Finished;
+                        AwaitStep::Raise(flow)
+                    }
+                }
+            }
+            LockState::Parked(fut) => {
+                let fut = fut.clone();
+                drop(state);
+                if let Some(ended) = super::woken(&fut, |e| self.thrown(this, e)) {
+                    return ended;
+                }
+                remove_waiter(&mut data(&self.lock).waiters, &fut);
+                self.acquired()
+            }
+            LockState::Finished => AwaitStep::Raise(runtime_error("cannot reuse already awaited coroutine")),
+        }
+    }
+
+    /// `e` is thrown into a task waiting here (a cancellation): as CPython's `finally:` the
+    /// waiter leaves the line, and as its `except CancelledError:` a lock left unlocked wakes
+    /// the next waiter (which a release may have meant for this one).
+    fn thrown(&self, _this: &AwaitCell, e: Exc) -> Flow {
+        let LockState::Parked(waiter) = std::mem::replace(&mut *self.state.borrow_mut(), LockState::Finished) else {
             return Flow::Raise(e);
         };
-        (w.lock.clone(), waiter)
-    };
-    remove_waiter(&mut data(&lock).waiters, &waiter);
-    let unlocked = !data(&lock).locked;
-    if unlocked && is_instance_of(&e, "CancelledError") {
-        if let Err(flow) = wake_up_first(&lock) {
-            return flow;
+        remove_waiter(&mut data(&self.lock).waiters, &waiter);
+        let unlocked = !data(&self.lock).locked;
+        if unlocked && is_instance_of(&e, "CancelledError") {
+            if let Err(flow) = wake_up_first(&self.lock) {
+                return flow;
+            }
         }
+        Flow::Raise(e)
     }
-    Flow::Raise(e)
+
+    /// What a task awaiting this waits on (`a Lock to acquire`), for the deadlock report.
+    fn describe_wait(&self) -> Option<String> {
+        Some(format!("a {} to acquire", self.lock.class.name))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 // ---- the class ----

@@ -8,20 +8,19 @@ mod future;
 mod gather;
 mod lock;
 mod queue;
+mod sleep;
 mod task;
 pub mod thread_future;
 
 pub use event_loop::{call_soon, has_work, run_inside, task_reports, use_virtual_time, TaskReport};
-pub use lock::LockWait;
-pub use queue::QueueWait;
 
 use crate::intern::intern;
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::{Instance, Payload};
-use crate::object::iter::{NativeIter, SleepState};
 use crate::object::module::Module;
 use crate::runtime::args::{check_args, kwarg};
+use crate::runtime::coroutine::{new_awaitable, AwaitStep};
 use crate::runtime::define::native;
 use crate::runtime::exceptions::{new_exception, runtime_error, type_error, value_error};
 use crate::runtime::{type_name, types};
@@ -63,6 +62,8 @@ thread_local! {
 
 fn init_state() -> State {
     use crate::runtime::class_builder::native_class;
+    use crate::runtime::coroutine::hooks::{set_asyncgen_hooks, AsyncGenHooks};
+    set_asyncgen_hooks(AsyncGenHooks { first_iter: asyncgens::hook_to_running_loop, finalizer: asyncgens::finalize });
     let object = types().object.clone();
     let future_class = native_class("asyncio", "Future", vec![object.clone()]);
     let task_class = native_class("asyncio", "Task", vec![future_class.clone()]);
@@ -134,6 +135,14 @@ pub fn future_pending(fut: &Value) -> bool {
     future::data(fut).is_some_and(|d| d.state == future::FutState::Pending)
 }
 
+/// How an await of the done future `fut` ends: with its result or its exception.
+pub fn future_outcome(fut: &Value) -> AwaitStep {
+    match future::result(fut) {
+        Ok(v) => AwaitStep::Return(v),
+        Err(e) => AwaitStep::Raise(e),
+    }
+}
+
 /// Finishes a pending Future with a result or an exception.
 pub fn resolve_future(fut: &Value, r: Result<Value, Exc>) {
     let _ = match r {
@@ -179,194 +188,6 @@ pub fn ensure_future(lp: &Value, aw: Value) -> PyResult {
     }
 }
 
-/// Whether `await v` is allowed: `GetAwaitable` would not raise a TypeError.
-pub fn can_await(v: &Value) -> bool {
-    match v {
-        Value::Generator(g) => g.is_coroutine(),
-        Value::Iter(i) => i.borrow().is_awaitable(),
-        Value::Instance(inst) => future::is_future(v) || inst.class.lookup(crate::intern::sym::AWAIT).is_some(),
-        _ => false,
-    }
-}
-
-/// `GetAwaitable`: what `await v` delegates to.
-pub fn get_awaitable(v: Value) -> PyResult {
-    match &v {
-        Value::Generator(g) if g.is_coroutine() => {
-            if g.awaited.get() && g.state.get() != crate::object::GenState::Created {
-                return Err(runtime_error("cannot reuse already awaited coroutine"));
-            }
-            g.awaited.set(true);
-            Ok(v)
-        }
-        Value::Iter(i) if i.borrow().is_awaitable() => Ok(v),
-        _ if future::is_future(&v) => {
-            Ok(Value::Iter(Rc::new(RefCell::new(NativeIter::Await { fut: v, yielded: false }))))
-        }
-        Value::Instance(inst) => match inst.class.lookup(crate::intern::sym::AWAIT) {
-            Some(m) => run_async(|ctx| async move {
-                let it = ctx.call(m, vec![v]).await?;
-                match &it {
-                    Value::Generator(_) | Value::Iter(_) => Ok(it),
-                    _ => Err(type_error(format!("__await__() returned non-iterator of type '{}'", type_name(&it)))),
-                }
-            }),
-            None => Err(type_error(format!("object {} can't be used in 'await' expression", inst.class.name))),
-        },
-        _ => Err(type_error(format!("object {} can't be used in 'await' expression", type_name(&v)))),
-    }
-}
-
-thread_local! {
-    /// The timer callback of `sleep`: completes its future unless it was cancelled.
-    static SET_RESULT_UNLESS_CANCELLED: Value = native("_set_result_unless_cancelled", |a| {
-        if future::data(&a.pos[0]).is_some_and(|d| d.state == future::FutState::Pending) {
-            future::set_result(&a.pos[0], a.pos[1].clone())?;
-        }
-        Ok(Value::None)
-    });
-}
-
-/// What a coroutine yielded, as a script that drives it by hand (`send`, `throw`) must see
-/// it: a sleep's request for a timer becomes the timer future CPython's sleep yields.
-pub fn yielded_to_script(v: Value) -> Value {
-    let Value::Iter(cell) = &v else { return v };
-    let mut it = cell.borrow_mut();
-    let NativeIter::Sleep { delay, result, state: sleep @ SleepState::Requested } = &mut *it else {
-        drop(it);
-        return v;
-    };
-    let lp = get_event_loop();
-    let class = state(|s| s.future_class.clone());
-    let f = future::new_future(&class, lp.clone(), FutKind::Plain);
-    let when = event_loop::now(&loop_data(&lp).expect("loop")) + *delay;
-    let setter = SET_RESULT_UNLESS_CANCELLED.with(Value::clone);
-    event_loop::call_at(&lp, when, setter, vec![f.clone(), result.clone()]);
-    *sleep = SleepState::Future(f.clone());
-    f
-}
-
-/// How a task's sleep shows as the future it waits for (`wait_for=` in a Task repr).
-async fn sleep_future_repr(ctx: &crate::vm::native::Ctx, cell: &Rc<RefCell<NativeIter>>) -> PyResult<String> {
-    let (result, done) = match &*cell.borrow() {
-        NativeIter::Sleep { state: SleepState::Cancelled, .. } => return Ok("<Future cancelled>".into()),
-        NativeIter::Sleep { result, state: SleepState::Done, .. } => (result.clone(), true),
-        _ => (Value::None, false),
-    };
-    if !done {
-        return Ok("<Future pending cb=[Task.task_wakeup()]>".into());
-    }
-    let shown = crate::runtime::protocol::repr(ctx, &result).await?;
-    Ok(format!("<Future finished result={}>", future::short_repr(&shown)))
-}
-
-/// What one step of an awaitable iterator does.
-pub enum AwaitStep {
-    Yield(Value),
-    Return(Value),
-    Raise(Flow),
-    /// Script code must run first (a Queue subclass's methods): run this continuation,
-    /// then step again.
-    RunThenStep(Box<crate::vm::native::NativeFrame>),
-    /// An async generator's step: resume its fiber, sending or throwing this.
-    Resume {
-        gen: Rc<crate::object::Generator>,
-        send: Result<Value, Exc>,
-    },
-}
-
-/// Steps `await future` / `await asyncio.sleep(...)` / `await queue.get()` /
-/// `await lock.acquire()` / `await agen.__anext__()`; `sent` is what the task sent in.
-pub fn await_step(cell: &Rc<RefCell<NativeIter>>, sent: Value) -> AwaitStep {
-    let mut it = cell.borrow_mut();
-    match &mut *it {
-        NativeIter::AsyncGen(step) => crate::runtime::coroutine::async_generators::step(step, sent),
-        NativeIter::QueueGet(_) | NativeIter::QueuePut(_) | NativeIter::QueueJoin(_) => {
-            drop(it);
-            queue::step(cell)
-        }
-        NativeIter::Lock(_) => {
-            drop(it);
-            lock::step(cell)
-        }
-        NativeIter::Await { fut, yielded } => {
-            if !*yielded && future::data(fut).is_some_and(|d| d.state == future::FutState::Pending) {
-                *yielded = true;
-                return AwaitStep::Yield(fut.clone());
-            }
-            if future::data(fut).is_some_and(|d| d.state == future::FutState::Pending) {
-                return AwaitStep::Raise(runtime_error("await wasn't used with future"));
-            }
-            match future::result(fut) {
-                Ok(v) => AwaitStep::Return(v),
-                Err(e) => AwaitStep::Raise(e),
-            }
-        }
-        NativeIter::Sleep { delay, result, state } => match state {
-            SleepState::New if *delay <= 0.0 => {
-                // sleep(0) yields once to let every other ready task run.
-                *state = SleepState::Yielded;
-                AwaitStep::Yield(Value::None)
-            }
-            SleepState::New => {
-                // The task stepping this puts itself on the timer heap (see `task::step`).
-                *state = SleepState::Requested;
-                drop(it);
-                AwaitStep::Yield(Value::Iter(cell.clone()))
-            }
-            SleepState::Yielded | SleepState::Done => AwaitStep::Return(result.clone()),
-            SleepState::Cancelled => AwaitStep::Raise(Flow::Raise(cancelled_error(Value::None))),
-            SleepState::Requested | SleepState::Timer => {
-                AwaitStep::Raise(runtime_error("await wasn't used with future"))
-            }
-            SleepState::Future(f) => match future::result(f) {
-                Ok(v) => AwaitStep::Return(v),
-                Err(e) => AwaitStep::Raise(e),
-            },
-        },
-        NativeIter::Http { req, fut } => match fut {
-            None => match req.take() {
-                Some(r) => match crate::modules::http::start(*r) {
-                    Ok(f) => {
-                        *fut = Some(f.clone());
-                        AwaitStep::Yield(f)
-                    }
-                    Err(e) => AwaitStep::Raise(e),
-                },
-                None => AwaitStep::Raise(runtime_error("cannot reuse already awaited coroutine")),
-            },
-            Some(f) if future_pending(f) => AwaitStep::Raise(runtime_error("await wasn't used with future")),
-            Some(f) => match future::result(f) {
-                Ok(v) => AwaitStep::Return(v),
-                Err(e) => AwaitStep::Raise(e),
-            },
-        },
-        _ => AwaitStep::Raise(type_error("not awaitable")),
-    }
-}
-
-/// An exception is thrown into a coroutine awaiting `cell`: the awaitable may clean up (a
-/// queue or a lock drops its waiter) before the exception goes on. Returns how to raise it.
-pub fn await_thrown(cell: &Rc<RefCell<NativeIter>>, e: Exc) -> Flow {
-    let thrown = match &*cell.borrow() {
-        NativeIter::Lock(_) => lock::thrown,
-        NativeIter::QueueGet(_) | NativeIter::QueuePut(_) | NativeIter::QueueJoin(_) => queue::thrown,
-        _ => return Flow::Raise(e),
-    };
-    thrown(cell, e)
-}
-
-/// What a task awaiting `awaitable` waits on, if it is a queue's or a lock's (`a Queue to
-/// get from`, `a Lock to acquire`), for the deadlock report.
-fn describe_wait(awaitable: &Value) -> Option<String> {
-    let Value::Iter(cell) = awaitable else { return None };
-    let mut it = cell.borrow_mut();
-    match &mut *it {
-        NativeIter::Lock(w) => Some(lock::describe_wait(w)),
-        other => queue::describe_wait(other),
-    }
-}
-
 // ---- what the native Queue and Lock share ----
 
 /// `cls.__new__(cls)` of `native` (a class with a payload) or of a script's subclass of it:
@@ -409,16 +230,12 @@ fn new_waiter() -> PyResult {
 /// A native awaitable parked on `waiter` is stepped again: None once the waiter has its
 /// result; else how the await ends (the waiter's exception, which `thrown` handles as if it
 /// were thrown in, as CPython's `await fut` raises it in place).
-fn woken(
-    cell: &Rc<RefCell<NativeIter>>,
-    waiter: &Value,
-    thrown: fn(&Rc<RefCell<NativeIter>>, Exc) -> Flow,
-) -> Option<AwaitStep> {
+fn woken(waiter: &Value, thrown: impl FnOnce(Exc) -> Flow) -> Option<AwaitStep> {
     if future_pending(waiter) {
         return Some(AwaitStep::Raise(runtime_error("await wasn't used with future")));
     }
     match future::result(waiter) {
-        Err(Flow::Raise(e)) => Some(AwaitStep::Raise(thrown(cell, e))),
+        Err(Flow::Raise(e)) => Some(AwaitStep::Raise(thrown(e))),
         _ => None,
     }
 }
@@ -481,7 +298,7 @@ pub fn make_module() -> Rc<Module> {
             check_args(a, "sleep", 1, 2)?;
             let delay = number(&a.pos[0])?;
             let result = a.pos.get(1).cloned().or_else(|| kwarg(a, "result")).unwrap_or(Value::None);
-            Ok(Value::Iter(Rc::new(RefCell::new(NativeIter::Sleep { delay, result, state: SleepState::New }))))
+            Ok(new_awaitable(sleep::SleepWait::new(delay, result)))
         }),
         ("create_task", |a| {
             check_args(a, "create_task", 1, 1)?;

@@ -9,14 +9,14 @@
 //! run the same async code below; only a subclass's needs a continuation (see `drive`).
 
 use super::future::{self, FutState};
-use super::{new_waiter, remove_waiter, AwaitStep};
+use super::{new_waiter, remove_waiter};
 use crate::intern::{intern, Symbol};
 use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::Instance;
-use crate::object::iter::NativeIter;
 use crate::object::Wrapper;
 use crate::runtime::args::{check_args, kwarg};
+use crate::runtime::coroutine::{new_awaitable, with_awaitable_in, AwaitCell, AwaitStep, Awaitable};
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{new_exception, runtime_error, type_error, value_error};
 use crate::runtime::protocol::{iterate, len, repr, truthy};
@@ -25,6 +25,7 @@ use crate::value::Value;
 use crate::vm::native::{run_async, run_now, Ctx};
 use crate::vm::{get_attr, set_attr};
 use crate::vm::{Exc, Flow, PyResult};
+use std::any::Any;
 use std::cell::{RefCell, RefMut};
 use std::collections::VecDeque;
 use std::future::Future;
@@ -258,14 +259,19 @@ pub enum WaitFor {
 }
 
 /// `await q.get()`, `await q.put(item)`, `await q.join()` in progress.
-pub struct QueueWait {
+struct QueueWait {
     queue: Rc<Instance>,
+    op: WaitFor,
+    inner: RefCell<WaitInner>,
+}
+
+struct WaitInner {
     /// The item to put; once decided, the result.
     value: Value,
     state: WaitState,
 }
 
-pub enum WaitState {
+enum WaitState {
     /// Look at the queue (again).
     Idle,
     /// The queue said wait: make a waiter future and yield it.
@@ -277,36 +283,8 @@ pub enum WaitState {
     Finished,
 }
 
-impl NativeIter {
-    fn queue_wait(&mut self) -> Option<(WaitFor, &mut QueueWait)> {
-        match self {
-            NativeIter::QueueGet(w) => Some((WaitFor::Get, w)),
-            NativeIter::QueuePut(w) => Some((WaitFor::Put, w)),
-            NativeIter::QueueJoin(w) => Some((WaitFor::Join, w)),
-            _ => None,
-        }
-    }
-}
-
 fn new_wait(op: WaitFor, queue: Rc<Instance>, value: Value) -> Value {
-    let w = QueueWait { queue, value, state: WaitState::Idle };
-    let it = match op {
-        WaitFor::Get => NativeIter::QueueGet(w),
-        WaitFor::Put => NativeIter::QueuePut(w),
-        WaitFor::Join => NativeIter::QueueJoin(w),
-    };
-    Value::Iter(Rc::new(RefCell::new(it)))
-}
-
-/// What a task awaiting `it` waits on, if it is a queue's (`a Queue to get from`).
-pub fn describe_wait(it: &mut NativeIter) -> Option<String> {
-    let (op, w) = it.queue_wait()?;
-    let what = match op {
-        WaitFor::Get => "to get from",
-        WaitFor::Put => "to put into",
-        WaitFor::Join => "to be joined",
-    };
-    Some(format!("a {} {}", w.queue.class.name, what))
+    new_awaitable(QueueWait { queue, op, inner: RefCell::new(WaitInner { value, state: WaitState::Idle }) })
 }
 
 /// `_wakeup_next`: completes the first waiter that is not done (cancelled ones are dropped).
@@ -336,113 +314,134 @@ fn park(q: &Instance, op: WaitFor) -> PyResult {
     Ok(fut)
 }
 
-/// Records what `try_now` decided, for the next step to act on.
-fn settle(cell: &Rc<RefCell<NativeIter>>, outcome: PyResult<Option<Value>>) -> PyResult {
-    let mut it = cell.borrow_mut();
-    let (_, w) = it.queue_wait().expect("a queue wait");
-    match outcome {
-        Ok(Some(v)) => {
-            w.value = v;
-            w.state = WaitState::Ready;
-        }
-        Ok(None) => w.state = WaitState::Park,
-        Err(e) => {
-            w.state = WaitState::Finished;
-            return Err(e);
-        }
-    }
-    Ok(Value::None)
-}
-
-/// Steps an await of a queue.
-pub fn step(cell: &Rc<RefCell<NativeIter>>) -> AwaitStep {
-    loop {
-        let mut it = cell.borrow_mut();
-        let (op, w) = it.queue_wait().expect("a queue wait");
-        match &w.state {
-            WaitState::Idle => {
-                let (q, item) = (w.queue.clone(), w.value.clone());
-                drop(it);
-                let cell = cell.clone();
-                let decided = drive(&q.clone(), move |ctx| async move {
-                    let outcome = try_now(&ctx, op, &q, item).await;
-                    settle(&cell, outcome)
-                });
-                match decided {
-                    Ok(_) => continue,
-                    Err(Flow::Async(nf)) => return AwaitStep::RunThenStep(nf),
-                    Err(flow) => return AwaitStep::Raise(flow),
-                }
+/// Records what `try_now` decided for the wait in `cell`, for the next step to act on.
+fn settle(cell: &AwaitCell, outcome: PyResult<Option<Value>>) -> PyResult {
+    let settled = with_awaitable_in(cell, |w: &QueueWait| {
+        let mut w = w.inner.borrow_mut();
+        match outcome {
+            Ok(Some(v)) => {
+                w.value = v;
+                w.state = WaitState::Ready;
+                Ok(Value::None)
             }
-            WaitState::Park => match park(&w.queue, op) {
-                Ok(fut) => {
-                    w.state = WaitState::Parked(fut.clone());
-                    return AwaitStep::Yield(fut);
-                }
-                Err(flow) => {
-                    w.state = WaitState::Finished;
-                    return AwaitStep::Raise(flow);
-                }
-            },
-            WaitState::Parked(fut) => {
-                let fut = fut.clone();
-                drop(it);
-                if let Some(ended) = super::woken(cell, &fut, thrown) {
-                    return ended;
-                }
-                let mut it = cell.borrow_mut();
-                let (_, w) = it.queue_wait().expect("a queue wait");
-                // Woken: a getter or putter looks at the queue again; join() is done.
-                if op == WaitFor::Join {
-                    w.state = WaitState::Finished;
-                    return AwaitStep::Return(Value::None);
-                }
-                w.state = WaitState::Idle;
+            Ok(None) => {
+                w.state = WaitState::Park;
+                Ok(Value::None)
             }
-            WaitState::Ready => {
+            Err(e) => {
                 w.state = WaitState::Finished;
-                return AwaitStep::Return(std::mem::replace(&mut w.value, Value::None));
+                Err(e)
             }
-            WaitState::Finished => return AwaitStep::Raise(runtime_error("cannot reuse already awaited coroutine")),
         }
-    }
+    });
+    settled.expect("a queue wait")
 }
 
-/// `e` is thrown into a task waiting here (a cancellation): CPython's `except:` clause drops
-/// the waiter and, if it had been woken already, passes the wake-up on to the next waiter.
-/// Returns how to raise `e` (after script code, for a subclass's `empty()`/`full()`).
-pub fn thrown(cell: &Rc<RefCell<NativeIter>>, e: Exc) -> Flow {
-    let (op, q, waiter) = {
-        let mut it = cell.borrow_mut();
-        let Some((op, w)) = it.queue_wait() else { return Flow::Raise(e) };
-        let WaitState::Parked(waiter) = std::mem::replace(&mut w.state, WaitState::Finished) else {
-            return Flow::Raise(e);
-        };
-        (op, w.queue.clone(), waiter)
-    };
-    if op == WaitFor::Join {
-        // `_finished.wait()` only forgets its future.
-        data(&q).joiners.retain(|f| !f.is(&waiter));
-        return Flow::Raise(e);
-    }
-    future::cancel_future(&waiter, Value::None);
-    {
-        let mut d = data(&q);
-        remove_waiter(if op == WaitFor::Get { &mut d.getters } else { &mut d.putters }, &waiter);
-    }
-    let reraise = e.clone();
-    let pass_on = drive(&q.clone(), move |ctx| async move {
-        let room = match op {
-            WaitFor::Get => !empty(&ctx, &q).await?,
-            _ => !full(&ctx, &q).await?,
-        };
-        let cancelled = future::data(&waiter).is_some_and(|d| d.state == FutState::Cancelled);
-        if room && !cancelled {
-            wakeup_next(&q, op)?;
+impl Awaitable for QueueWait {
+    fn step(&self, this: &AwaitCell, _sent: Value) -> AwaitStep {
+        let op = self.op;
+        loop {
+            let mut w = self.inner.borrow_mut();
+            match &w.state {
+                WaitState::Idle => {
+                    let (q, item) = (self.queue.clone(), w.value.clone());
+                    drop(w);
+                    let cell = this.clone();
+                    let decided = drive(&q.clone(), move |ctx| async move {
+                        let outcome = try_now(&ctx, op, &q, item).await;
+                        settle(&cell, outcome)
+                    });
+                    match decided {
+                        Ok(_) => continue,
+                        Err(Flow::Async(nf)) => return AwaitStep::RunThenStep(nf),
+                        Err(flow) => return AwaitStep::Raise(flow),
+                    }
+                }
+                WaitState::Park => match park(&self.queue, op) {
+                    Ok(fut) => {
+                        w.state = WaitState::Parked(fut.clone());
+                        return AwaitStep::Yield(fut);
+                    }
+                    Err(flow) => {
+                        w.state = WaitState::Finished;
+                        return AwaitStep::Raise(flow);
+                    }
+                },
+                WaitState::Parked(fut) => {
+                    let fut = fut.clone();
+                    drop(w);
+                    if let Some(ended) = super::woken(&fut, |e| self.thrown(this, e)) {
+                        return ended;
+                    }
+                    let mut w = self.inner.borrow_mut();
+                    // Woken: a getter or putter looks at the queue again; join() is done.
+                    if op == WaitFor::Join {
+                        w.state = WaitState::Finished;
+                        return AwaitStep::Return(Value::None);
+                    }
+                    w.state = WaitState::Idle;
+                }
+                WaitState::Ready => {
+                    w.state = WaitState::Finished;
+                    return AwaitStep::Return(std::mem::replace(&mut w.value, Value::None));
+                }
+                WaitState::Finished => {
+                    return AwaitStep::Raise(runtime_error("cannot reuse already awaited coroutine"))
+                }
+            }
         }
-        Err(Flow::Raise(e))
-    });
-    pass_on.map_or_else(|flow| flow, |_| Flow::Raise(reraise))
+    }
+
+    /// `e` is thrown into a task waiting here (a cancellation): CPython's `except:` clause
+    /// drops the waiter and, if it had been woken already, passes the wake-up on to the next
+    /// waiter. Returns how to raise `e` (after script code, for a subclass's `empty()`/`full()`).
+    fn thrown(&self, _this: &AwaitCell, e: Exc) -> Flow {
+        let (op, q) = (self.op, self.queue.clone());
+        let waiter = {
+            let mut w = self.inner.borrow_mut();
+            let WaitState::Parked(waiter) = std::mem::replace(&mut w.state, WaitState::Finished) else {
+                return Flow::Raise(e);
+            };
+            waiter
+        };
+        if op == WaitFor::Join {
+            // `_finished.wait()` only forgets its future.
+            data(&q).joiners.retain(|f| !f.is(&waiter));
+            return Flow::Raise(e);
+        }
+        future::cancel_future(&waiter, Value::None);
+        {
+            let mut d = data(&q);
+            remove_waiter(if op == WaitFor::Get { &mut d.getters } else { &mut d.putters }, &waiter);
+        }
+        let reraise = e.clone();
+        let pass_on = drive(&q.clone(), move |ctx| async move {
+            let room = match op {
+                WaitFor::Get => !empty(&ctx, &q).await?,
+                _ => !full(&ctx, &q).await?,
+            };
+            let cancelled = future::data(&waiter).is_some_and(|d| d.state == FutState::Cancelled);
+            if room && !cancelled {
+                wakeup_next(&q, op)?;
+            }
+            Err(Flow::Raise(e))
+        });
+        pass_on.map_or_else(|flow| flow, |_| Flow::Raise(reraise))
+    }
+
+    /// What a task awaiting this waits on (`a Queue to get from`), for the deadlock report.
+    fn describe_wait(&self) -> Option<String> {
+        let what = match self.op {
+            WaitFor::Get => "to get from",
+            WaitFor::Put => "to put into",
+            WaitFor::Join => "to be joined",
+        };
+        Some(format!("a {} {}", self.queue.class.name, what))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 // ---- the class ----

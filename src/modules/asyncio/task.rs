@@ -4,17 +4,18 @@
 
 use super::event_loop::{schedule, Ready};
 use super::future::{self, data, Callback, FutKind, FutState};
+use super::sleep::{self, SleepState, SleepWait};
 use super::{cancelled_error, loop_data, state};
+use crate::modules::http::HttpWait;
 use crate::object::function::{Args, BoundMethod};
-use crate::object::iter::{NativeIter, SleepState};
 use crate::object::GenState;
 use crate::runtime::coroutine::async_generators::{self, Thrown};
+use crate::runtime::coroutine::{await_step, await_thrown, with_awaitable, with_awaitable_in, AwaitCell, AwaitStep};
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx, GenStep};
 use crate::vm::{Exc, Flow, PyResult};
-use std::cell::RefCell;
 use std::rc::Rc;
 
 pub struct TaskData {
@@ -122,10 +123,8 @@ pub async fn wakeup(ctx: &Ctx, task: &Value, fut: &Value) -> PyResult<()> {
 
 /// The timer of a task's sleep fired: complete the sleep (unless the task was cancelled
 /// meanwhile) and wake the task on the next iteration, as the sleep future's callback would.
-pub fn sleep_done(task: &Value, cell: &Rc<RefCell<NativeIter>>) {
-    if let NativeIter::Sleep { state: state @ SleepState::Timer, .. } = &mut *cell.borrow_mut() {
-        *state = SleepState::Done;
-    } else {
+pub fn sleep_done(task: &Value, cell: &AwaitCell) {
+    if !sleep::advance(cell, |s| matches!(s, SleepState::Timer), SleepState::Done) {
         return;
     }
     let event_loop = data(task).expect("task").event_loop.clone();
@@ -134,10 +133,8 @@ pub fn sleep_done(task: &Value, cell: &Rc<RefCell<NativeIter>>) {
 
 /// Cancels the sleep a task waits on (as cancelling its timer future would): the task is
 /// woken with CancelledError. False if the sleep is already over.
-fn cancel_sleep(task: &Value, cell: &Rc<RefCell<NativeIter>>, msg: Value) -> bool {
-    if let NativeIter::Sleep { state: state @ SleepState::Timer, .. } = &mut *cell.borrow_mut() {
-        *state = SleepState::Cancelled;
-    } else {
+fn cancel_sleep(task: &Value, cell: &AwaitCell, msg: Value) -> bool {
+    if !sleep::advance(cell, |s| matches!(s, SleepState::Timer), SleepState::Cancelled) {
         return false;
     }
     let event_loop = data(task).expect("task").event_loop.clone();
@@ -146,11 +143,9 @@ fn cancel_sleep(task: &Value, cell: &Rc<RefCell<NativeIter>>, msg: Value) -> boo
 }
 
 /// Whether `v` is a sleep asking the task that steps it for a timer.
-fn sleep_request(v: &Value) -> Option<Rc<RefCell<NativeIter>>> {
+fn sleep_request(v: &Value) -> Option<AwaitCell> {
     match v {
-        Value::Iter(cell) if matches!(&*cell.borrow(), NativeIter::Sleep { state: SleepState::Requested, .. }) => {
-            Some(cell.clone())
-        }
+        Value::Iter(cell) if matches!(sleep::sleep_state(v), Some(SleepState::Requested)) => Some(cell.clone()),
         _ => None,
     }
 }
@@ -204,13 +199,11 @@ pub async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()>
         Ok(GenStep::Yielded(v)) => {
             if let Some(cell) = sleep_request(&v) {
                 // asyncio.sleep(delay): the task itself waits on the timer heap.
-                let delay = match &mut *cell.borrow_mut() {
-                    NativeIter::Sleep { delay, state, .. } => {
-                        *state = SleepState::Timer;
-                        *delay
-                    }
-                    _ => unreachable!("a sleep request is a sleep"),
-                };
+                let delay = with_awaitable_in(&cell, |s: &SleepWait| {
+                    *s.state.borrow_mut() = SleepState::Timer;
+                    s.delay
+                })
+                .expect("a sleep request is a sleep");
                 loop_data(&event_loop).expect("loop").sleep_until(delay, task.clone(), cell.clone());
                 wait_on(task, v)?;
             } else if future::is_future(&v) {
@@ -246,7 +239,7 @@ pub async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()>
 }
 
 /// One step of a task whose coroutine is a native awaitable.
-async fn step_awaitable(ctx: &Ctx, cell: &Rc<RefCell<NativeIter>>, exc: Option<Exc>) -> PyResult<GenStep> {
+async fn step_awaitable(ctx: &Ctx, cell: &AwaitCell, exc: Option<Exc>) -> PyResult<GenStep> {
     let aw = Value::Iter(cell.clone());
     let exc = match exc.map(|e| async_generators::thrown(cell, e)) {
         None => None,
@@ -255,27 +248,31 @@ async fn step_awaitable(ctx: &Ctx, cell: &Rc<RefCell<NativeIter>>, exc: Option<E
         Some(Thrown::Raise(flow)) => return Err(flow),
     };
     if let Some(e) = exc {
-        match &mut *cell.borrow_mut() {
-            NativeIter::Sleep { state: SleepState::Future(f), .. } | NativeIter::Http { fut: Some(f), .. }
-                if future::is_future(f) =>
-            {
-                future::cancel_future(f, Value::None);
+        // The task's own sleep or request is cancelled with it.
+        let own_future = match sleep::sleep_state(&aw) {
+            Some(SleepState::Future(f)) => Some(f),
+            _ => with_awaitable(&aw, |h: &HttpWait| h.fut.borrow().clone()).flatten(),
+        };
+        match own_future {
+            Some(f) if future::is_future(&f) => {
+                future::cancel_future(&f, Value::None);
             }
-            NativeIter::Sleep { state: state @ SleepState::Timer, .. } => *state = SleepState::Cancelled,
-            _ => {}
+            _ => {
+                sleep::advance(cell, |s| matches!(s, SleepState::Timer), SleepState::Cancelled);
+            }
         }
-        return ctx.resolve(Err(super::await_thrown(cell, e))).await.map(GenStep::Returned);
+        return ctx.resolve(Err(await_thrown(cell, e))).await.map(GenStep::Returned);
     }
     loop {
-        return match super::await_step(cell, Value::None) {
-            super::AwaitStep::Yield(v) => Ok(GenStep::Yielded(v)),
-            super::AwaitStep::Return(v) => Ok(GenStep::Returned(v)),
-            super::AwaitStep::Raise(f) => ctx.resolve(Err(f)).await.map(GenStep::Returned),
-            super::AwaitStep::RunThenStep(nf) => {
+        return match await_step(cell, Value::None) {
+            AwaitStep::Yield(v) => Ok(GenStep::Yielded(v)),
+            AwaitStep::Return(v) => Ok(GenStep::Returned(v)),
+            AwaitStep::Raise(f) => ctx.resolve(Err(f)).await.map(GenStep::Returned),
+            AwaitStep::RunThenStep(nf) => {
                 ctx.resolve(Err(Flow::Async(nf))).await?;
                 continue;
             }
-            super::AwaitStep::Resume { gen, send } => async_generators::drive(ctx, &aw, gen, send).await,
+            AwaitStep::Resume { gen, send } => async_generators::drive(ctx, &aw, gen, send).await,
         };
     }
 }

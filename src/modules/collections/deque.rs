@@ -190,7 +190,7 @@ pub fn make_class() -> Rc<Class> {
     // `deque[int]`: a `types.GenericAlias`.
     let class_getitem = crate::runtime::define::native("__class_getitem__", |a| {
         check_args(a, "__class_getitem__", 2, 2)?;
-        Ok(crate::modules::types::generic_alias(a.pos[0].clone(), &a.pos[1]))
+        Ok(crate::runtime::generic_alias::generic_alias(a.pos[0].clone(), &a.pos[1]))
     });
     let class_getitem = Value::Wrapper(Rc::new(crate::object::Wrapper::ClassMethod(class_getitem)));
     class.attrs.borrow_mut().insert(intern("__class_getitem__"), class_getitem);

@@ -1,11 +1,7 @@
 //! The `traceback` module: its formatting and printing functions over the formatter that
 //! reports uncaught exceptions (`runtime::traceback`), so both print the same text; the
-//! traceback objects (`objects.rs`); and, in coro (`lib.coro`), what CPython writes in
+//! traceback objects (`runtime::traceback_objects`); and, in coro (`lib.coro`), what CPython writes in
 //! Python over them (`extract_tb`, `format_tb`, `walk_tb`, `TracebackException`, ...).
-
-mod objects;
-
-pub use objects::traceback_object;
 
 use crate::intern::intern;
 use crate::object::function::{Args, NativeFn};
@@ -127,7 +123,8 @@ fn print_exc(a: &Args) -> PyResult {
 
 fn tb_entry(a: &Args, name: &str) -> PyResult<crate::object::instance::TracebackEntry> {
     crate::runtime::args::check_args(a, name, 1, 1)?;
-    objects::entry_of(&a.pos[0]).ok_or_else(|| type_error(format!("{name}() argument must be a traceback")))
+    crate::runtime::traceback_objects::entry_of(&a.pos[0])
+        .ok_or_else(|| type_error(format!("{name}() argument must be a traceback")))
 }
 
 /// `_frame_text(tb)`: the frame's lines as an uncaught report shows them (with carets).

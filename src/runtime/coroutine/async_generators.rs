@@ -7,8 +7,9 @@
 //! the task, as with `yield from`. The VM asks this module how each outcome ends the step:
 //! see `yielded` and `finished`.
 
+use super::await_protocol::{can_await, get_awaitable};
+use super::awaitable::AwaitStep;
 use crate::intern::sym;
-use crate::modules::asyncio::{self, can_await, get_awaitable, AwaitStep};
 use crate::object::function::Args;
 use crate::object::iter::NativeIter;
 use crate::object::{GenState, Generator};
@@ -54,7 +55,7 @@ fn this(a: &Args) -> PyResult<Rc<Generator>> {
 /// of it, to close it if it is left unfinished.
 fn started(gen: &Rc<Generator>) -> Rc<Generator> {
     if !gen.loop_hooked.get() {
-        asyncio::asyncgens::hook_to_running_loop(gen);
+        super::hooks::first_iter(gen);
     }
     gen.clone()
 }

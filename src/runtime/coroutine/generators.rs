@@ -37,7 +37,7 @@ fn this(a: &Args) -> PyResult<Rc<Generator>> {
 fn resume(gen: Rc<Generator>, value: Value) -> PyResult {
     run_async(|ctx| async move {
         match ctx.send(gen, value).await? {
-            GenStep::Yielded(v) => Ok(crate::modules::asyncio::yielded_to_script(v)),
+            GenStep::Yielded(v) => Ok(super::shown_to_script(v)),
             GenStep::Returned(v) => Err(ex::stop_iteration(if v.is_none() { None } else { Some(v) })),
         }
     })
@@ -54,7 +54,7 @@ fn throw(a: &Args) -> PyResult {
     let exc = exception_to_throw(&a.pos[1], a.pos.get(2))?;
     run_async(|ctx| async move {
         match ctx.throw(gen, exc).await? {
-            GenStep::Yielded(v) => Ok(crate::modules::asyncio::yielded_to_script(v)),
+            GenStep::Yielded(v) => Ok(super::shown_to_script(v)),
             GenStep::Returned(v) => Err(ex::stop_iteration(if v.is_none() { None } else { Some(v) })),
         }
     })
@@ -101,7 +101,7 @@ pub fn close(gen: Rc<Generator>) -> PyResult {
 /// Whether dropping this reference abandons a suspended generator inside a `try`, whose
 /// `finally`/`except` must then run (CPython closes generators when they are collected).
 pub fn needs_close_on_drop(gen: &Rc<Generator>) -> bool {
-    // An async generator is closed by its event loop instead (see asyncio's `asyncgens`).
+    // An async generator is closed by its event loop instead (see `hooks`).
     if Rc::strong_count(gen) != 1 || gen.state.get() != GenState::Suspended || gen.is_async_generator() {
         return false;
     }
