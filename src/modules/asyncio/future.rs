@@ -474,10 +474,7 @@ impl Awaitable for FutureWait {
         if pending {
             return AwaitStep::Raise(runtime_error("await wasn't used with future"));
         }
-        match result(&self.fut) {
-            Ok(v) => AwaitStep::Return(v),
-            Err(e) => AwaitStep::Raise(e),
-        }
+        super::future_outcome(&self.fut)
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -3,7 +3,7 @@
 //! (`Timer`). A Future is made only when something other than a task receives the yield.
 
 use super::future::{self, FutKind};
-use super::{cancelled_error, event_loop, get_event_loop, loop_data, state};
+use super::{cancelled_error, event_loop, get_event_loop, loop_data};
 use crate::runtime::coroutine::{with_awaitable, with_awaitable_in, AwaitCell, AwaitStep, Awaitable};
 use crate::runtime::define::native;
 use crate::runtime::exceptions::runtime_error;
@@ -63,10 +63,7 @@ impl Awaitable for SleepWait {
             SleepState::Requested | SleepState::Timer => {
                 AwaitStep::Raise(runtime_error("await wasn't used with future"))
             }
-            SleepState::Future(f) => match future::result(f) {
-                Ok(v) => AwaitStep::Return(v),
-                Err(e) => AwaitStep::Raise(e),
-            },
+            SleepState::Future(f) => super::future_outcome(f),
         }
     }
 
@@ -77,7 +74,7 @@ impl Awaitable for SleepWait {
             return None;
         }
         let lp = get_event_loop();
-        let class = state_future_class();
+        let class = super::state(|s| s.future_class.clone());
         let f = future::new_future(&class, lp.clone(), FutKind::Plain);
         let when = event_loop::now(&loop_data(&lp).expect("loop")) + self.delay;
         let setter = SET_RESULT_UNLESS_CANCELLED.with(Value::clone);
@@ -89,10 +86,6 @@ impl Awaitable for SleepWait {
     fn as_any(&self) -> &dyn Any {
         self
     }
-}
-
-fn state_future_class() -> std::rc::Rc<crate::object::class::Class> {
-    state(|s| s.future_class.clone())
 }
 
 thread_local! {

@@ -3,7 +3,7 @@
 //! shows as the source spells it, calls its origin, stands for the origin as a base class,
 //! substitutes type variables (`dict[str, T][int]`), and refuses `isinstance` checks.
 
-use super::{collect_parameters, field, items, substitute, type_repr};
+use super::{collect_parameters, field, items, subscript, type_repr};
 use crate::intern::intern;
 use crate::object::class::Class;
 use crate::object::function::Args;
@@ -118,13 +118,7 @@ fn make_class() -> Rc<Class> {
         })
     });
     method(&class, "__getitem__", |a| {
-        check_args(a, "__getitem__", 2, 2)?;
-        let me = this(a)?.clone();
-        let key = a.pos[1].clone();
-        run_async(|ctx| async move {
-            let new_args = substitute(&ctx, &me, &key).await?;
-            Ok(generic_alias(field(&me, "__origin__"), &Value::tuple(new_args)))
-        })
+        subscript(a, this, |me, new_args| Ok(generic_alias(field(me, "__origin__"), &Value::tuple(new_args))))
     });
     method(&class, "__mro_entries__", |a| {
         check_args(a, "__mro_entries__", 2, 2)?;

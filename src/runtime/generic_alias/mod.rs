@@ -127,3 +127,19 @@ async fn substitute(ctx: &Ctx, alias: &Rc<Instance>, key: &Value) -> PyResult<Ve
     }
     Ok(out)
 }
+
+/// `alias[key]` of a GenericAlias or UnionType (`this` checks the receiver): its arguments
+/// with the type variables in them substituted by `key`, made into the result by `make`.
+fn subscript(
+    a: &crate::object::function::Args,
+    this: for<'a> fn(&'a crate::object::function::Args) -> PyResult<&'a Rc<Instance>>,
+    make: fn(&Rc<Instance>, Vec<Value>) -> PyResult,
+) -> PyResult {
+    crate::runtime::args::check_args(a, "__getitem__", 2, 2)?;
+    let me = this(a)?.clone();
+    let key = a.pos[1].clone();
+    crate::vm::native::run_async(|ctx| async move {
+        let new_args = substitute(&ctx, &me, &key).await?;
+        make(&me, new_args)
+    })
+}

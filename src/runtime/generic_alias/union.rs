@@ -2,7 +2,7 @@
 //! members, flattened and without repeats (None stands as `NoneType`); it shows as
 //! `int | None`, compares equal regardless of order, and `isinstance`/`issubclass` accept it.
 
-use super::{collect_parameters, field, items, substitute, type_repr};
+use super::{collect_parameters, field, items, subscript, type_repr};
 use crate::intern::intern;
 use crate::object::class::Class;
 use crate::object::function::Args;
@@ -131,11 +131,7 @@ fn make_class() -> Rc<Class> {
     method(&class, "__instancecheck__", |a| member_check(a, "isinstance"));
     method(&class, "__subclasscheck__", |a| member_check(a, "issubclass"));
     method(&class, "__getitem__", |a| {
-        check_args(a, "__getitem__", 2, 2)?;
-        let me = this(a)?.clone();
-        let key = a.pos[1].clone();
-        run_async(|ctx| async move {
-            let new_args = substitute(&ctx, &me, &key).await?;
+        subscript(a, this, |_, new_args| {
             let mut result = new_args[0].clone();
             for arg in &new_args[1..] {
                 result = match union_of(&result, arg)? {
