@@ -7,6 +7,7 @@ pub mod api;
 pub mod ast;
 pub mod bytecode;
 pub mod capabilities;
+pub mod chars;
 pub mod compiler;
 pub mod diagnostics;
 pub mod disasm;

@@ -27,7 +27,7 @@ pub use percent::{
     PercentPieces, PercentSpec,
 };
 pub use spec::{parse_format_spec, Align, FormatSpec, Sign};
-pub use string::format_str;
+pub use string::{ascii_escape, format_str};
 pub use template::{
     conversion_error, parse_field_name, parse_template, split_field_name, template_pieces, AutoNumbering,
     FieldAccessor, FieldAccessors, FieldHead, TemplatePiece, TemplatePieces,

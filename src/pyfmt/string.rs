@@ -44,3 +44,21 @@ fn pad(text: &str, width: usize, fill: char, align: Align) -> String {
     let fill_run = |n: usize| std::iter::repeat_n(fill, n);
     fill_run(left).chain(text.chars()).chain(fill_run(padding - left)).collect()
 }
+
+/// `ascii(x)` from `repr(x)`: non-ASCII characters become `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+pub fn ascii_escape(repr: &str) -> String {
+    let mut out = String::with_capacity(repr.len());
+    for c in repr.chars() {
+        let n = c as u32;
+        if n < 0x80 {
+            out.push(c);
+        } else if n <= 0xff {
+            out.push_str(&format!("\\x{:02x}", n));
+        } else if n <= 0xffff {
+            out.push_str(&format!("\\u{:04x}", n));
+        } else {
+            out.push_str(&format!("\\U{:08x}", n));
+        }
+    }
+    out
+}

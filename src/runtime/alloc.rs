@@ -97,3 +97,14 @@ mod tests {
         assert!(repeat_slice(&[0u64; 4], 1 << 60).is_err());
     }
 }
+
+/// Strings longer than this are refused with `MemoryError` instead of aborting on allocation.
+const MAX_LEN: i64 = 1 << 40;
+
+/// `MemoryError` unless a result of `len` code points is reasonable to build.
+pub fn check_str_len(len: i64) -> PyResult<()> {
+    if len > MAX_LEN {
+        return Err(memory_error());
+    }
+    Ok(())
+}

@@ -424,7 +424,7 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::Mod => match a {
-            Str(s) => crate::modules::strings::percent_format(&s.s, b.clone()),
+            Str(s) => crate::runtime::protocol::percent::percent_format(&s.s, b.clone()),
             Bytes(x) => crate::modules::bytes::percent_format(x, b.clone()),
             _ => Err(unsupported(op, a, b)),
         },

@@ -204,7 +204,7 @@ pub fn inplace(op: BinOp, ba: &PyBytes, b: &Value) -> PyResult<()> {
 /// `b % args`.
 pub fn percent_format(b: &PyBytes, args: Value) -> PyResult {
     let fmt = b.data.borrow().clone();
-    crate::modules::strings::percent_format_bytes(&fmt, args, b.mutable)
+    crate::runtime::protocol::percent::percent_format_bytes(&fmt, args, b.mutable)
 }
 
 /// `x in b`: an int in range(256), or a bytes-like subsequence.

@@ -1,7 +1,7 @@
 //! The compiled form of a regular expression: a tree of nodes with the pattern's flags
 //! already applied (case folding, `.` and anchor variants, ASCII or Unicode classes).
 
-use crate::modules::strings::unicode;
+use crate::chars as unicode;
 
 /// The character classes `\d \w \s` and their negations, in their ASCII or Unicode forms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -290,7 +290,7 @@ impl Parser {
     }
 
     fn check_name(&self, name: &str, at: usize) -> Parsed<()> {
-        if (name.is_ascii() || !self.bytes) && crate::modules::strings::unicode::is_identifier(name) {
+        if (name.is_ascii() || !self.bytes) && crate::chars::is_identifier(name) {
             Ok(())
         } else {
             err(format!("bad character in group name '{}'", name), at)
@@ -420,7 +420,7 @@ impl Parser {
     /// `(?(group)yes|no)`, after the `(?(`.
     fn conditional(&mut self, start: usize, flags: u32, depth: usize) -> Parsed<Node> {
         let (name, at) = self.name_until(')')?;
-        let group = if crate::modules::strings::unicode::is_identifier(&name) {
+        let group = if crate::chars::is_identifier(&name) {
             match self.names.get(&name) {
                 Some(&g) => g,
                 None => return err(format!("unknown group name '{}'", name), at),

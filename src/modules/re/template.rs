@@ -70,7 +70,7 @@ pub fn parse(src: &str, groups: usize, names: &IndexMap<String, usize>) -> Resul
                 if name.is_empty() {
                     return err("missing group name", name_start);
                 }
-                let g = if crate::modules::strings::unicode::is_identifier(&name) {
+                let g = if crate::chars::is_identifier(&name) {
                     match names.get(&name) {
                         Some(&g) => g,
                         None => return Err(TemplateError::Index(format!("unknown group name '{}'", name))),

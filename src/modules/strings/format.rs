@@ -1,7 +1,8 @@
 //! `str.format(*args, **kwargs)` and `str.format_map(mapping)`, driving
 //! [`crate::pyfmt`]'s template parser as CPython's `build_string` does.
 
-use super::{ascii_escape, clinic, this};
+use super::{clinic, this};
+use crate::pyfmt::ascii_escape;
 use crate::intern::{intern, Symbol};
 use crate::object::function::Args;
 use crate::pyfmt::{

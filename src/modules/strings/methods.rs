@@ -1,7 +1,8 @@
 //! The ordinary `str` methods: case mapping, predicates, searching, splitting, padding.
 
-use super::unicode as uni;
-use super::{check_len, clinic, int_arg, old_style, str_arg, str_param, with_keywords, Entry};
+use crate::chars as uni;
+use crate::runtime::alloc::check_str_len;
+use super::{clinic, int_arg, old_style, str_arg, str_param, with_keywords, Entry};
 use crate::object::function::Args;
 use crate::runtime::exceptions::{is_instance_of, type_error, value_error};
 use crate::runtime::{protocol, type_name};
@@ -490,7 +491,7 @@ fn justify(a: &Args, name: &str) -> PyResult {
     if width <= len {
         return Ok(a.pos[0].clone());
     }
-    check_len(width)?;
+    check_str_len(width)?;
     let marg = width - len;
     let left = match name {
         "center" => marg / 2 + (marg & width & 1),
@@ -511,7 +512,7 @@ fn zfill(a: &Args) -> PyResult {
     if width <= len {
         return Ok(a.pos[0].clone());
     }
-    check_len(width)?;
+    check_str_len(width)?;
     let zeros = crate::runtime::alloc::repeat_str("0", (width - len) as usize)?;
     let text: &str = &s.s;
     Ok(Value::str(match text.strip_prefix(['+', '-']) {
@@ -539,7 +540,7 @@ fn expandtabs(a: &Args) -> PyResult {
             '\t' => {
                 if tabsize > 0 {
                     let n = tabsize - col % tabsize;
-                    check_len(out.len() as i64 + n)?;
+                    check_str_len(out.len() as i64 + n)?;
                     out.try_reserve(n as usize).map_err(|_| crate::runtime::exceptions::memory_error())?;
                     out.extend(std::iter::repeat_n(' ', n as usize));
                     col += n;

@@ -2,8 +2,6 @@
 
 mod format;
 mod methods;
-mod percent;
-pub mod unicode;
 
 use super::builtins::index_arg;
 use crate::intern::intern;
@@ -18,8 +16,6 @@ use crate::vm::native::run_async;
 use crate::vm::PyResult;
 use std::rc::Rc;
 
-pub use percent::{percent_format, percent_format_bytes};
-pub use unicode::is_printable;
 
 pub fn install() {
     let t = types();
@@ -205,17 +201,6 @@ fn int_arg(v: &Value) -> PyResult<i64> {
     index_arg(v)
 }
 
-/// Strings longer than this are refused with `MemoryError` instead of aborting on allocation.
-const MAX_LEN: i64 = 1 << 40;
-
-/// `MemoryError` unless a result of `len` code points is reasonable to build.
-fn check_len(len: i64) -> PyResult<()> {
-    if len > MAX_LEN {
-        return Err(crate::runtime::exceptions::memory_error());
-    }
-    Ok(())
-}
-
 /// A `str` argument, with CPython's `must be str, not int` message.
 fn str_arg(v: &Value) -> PyResult<&Rc<PyStr>> {
     match v {
@@ -293,20 +278,3 @@ fn join_strs(sep: &PyStr, items: &[Value]) -> PyResult {
 /// Helper for registering: a `NativeFn` table entry.
 type Entry = (&'static str, NativeFn);
 
-/// `ascii(x)` from `repr(x)`: non-ASCII characters become `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
-pub fn ascii_escape(repr: &str) -> String {
-    let mut out = String::with_capacity(repr.len());
-    for c in repr.chars() {
-        let n = c as u32;
-        if n < 0x80 {
-            out.push(c);
-        } else if n <= 0xff {
-            out.push_str(&format!("\\x{:02x}", n));
-        } else if n <= 0xffff {
-            out.push_str(&format!("\\u{:04x}", n));
-        } else {
-            out.push_str(&format!("\\U{:08x}", n));
-        }
-    }
-    out
-}

@@ -157,8 +157,8 @@ fn member_check(a: &Args, check: &'static str) -> PyResult {
     let pos = [a.pos[1].clone(), Value::tuple(args)];
     let inner = Args { pos: &pos, kw: &[] };
     if check == "isinstance" {
-        crate::modules::builtins::isinstance(&inner)
+        crate::runtime::protocol::class_check::isinstance(&inner)
     } else {
-        crate::modules::builtins::issubclass(&inner)
+        crate::runtime::protocol::class_check::issubclass(&inner)
     }
 }

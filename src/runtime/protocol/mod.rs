@@ -3,7 +3,9 @@
 //! (so it can call script dunders); the `*_async` entry points start it as a native
 //! continuation, which finishes on the spot when no script code is involved.
 
+pub mod class_check;
 pub mod keys;
+pub mod percent;
 pub mod repr;
 
 use crate::ast::CmpOp;
@@ -122,7 +124,7 @@ pub fn format_value(v: Value, conv: Option<char>, spec: Option<Value>) -> PyResu
     run_async(|ctx| async move {
         let v = match conv {
             Some('r') => Value::str(repr(&ctx, &v).await?),
-            Some('a') => Value::str(crate::modules::strings::ascii_escape(&repr(&ctx, &v).await?)),
+            Some('a') => Value::str(crate::pyfmt::ascii_escape(&repr(&ctx, &v).await?)),
             Some('s') => Value::str(str(&ctx, &v).await?),
             _ => v,
         };

@@ -346,7 +346,7 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if !crate::modules::strings::is_printable(c) => {
+            c if !crate::chars::is_printable(c) => {
                 let n = c as u32;
                 if n <= 0xff {
                     out.push_str(&format!("\\x{:02x}", n));

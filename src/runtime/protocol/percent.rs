@@ -1,7 +1,7 @@
 //! printf-style `fmt % args`, driving [`crate::pyfmt`]'s parser the way CPython's
 //! `PyUnicode_Format` does: arguments are fetched lazily, so errors come in CPython's order.
 
-use super::ascii_escape;
+use crate::pyfmt::ascii_escape;
 use crate::intern::sym;
 use crate::numeric::f64_to_bigint;
 use crate::pyfmt::{percent_float, percent_int, percent_pieces, percent_str, Count, PercentPiece, PercentSpec};
@@ -92,9 +92,9 @@ async fn render(ctx: &Ctx, fmt: &str, args: Value, bytes: bool) -> PyResult<Stri
             cur = Cursor { args: v, arglen: -1, argidx: -2 };
         }
         let width = count(&mut cur, spec.width)?;
-        super::check_len(width.unwrap_or(0).saturating_abs())?;
+        crate::runtime::alloc::check_str_len(width.unwrap_or(0).saturating_abs())?;
         let precision = count(&mut cur, spec.precision)?;
-        super::check_len(precision.unwrap_or(0))?;
+        crate::runtime::alloc::check_str_len(precision.unwrap_or(0))?;
         let v = cur.next()?;
         let text = if bytes {
             convert_for_bytes(ctx, &spec, v, width, precision).await?
