@@ -90,6 +90,7 @@ pub struct Interpreter {
 
 impl Interpreter {
     pub fn new() -> Interpreter {
+        import::registry::install_library(&modules::LIBRARY);
         let vm = Vm::new();
         let main = Rc::new(Module::new(intern::sym::MAIN));
         for (k, v) in [

@@ -116,7 +116,7 @@ async fn load_native(ctx: &Ctx, name: &str, m: Rc<Module>) -> PyResult {
             m.set(intern(k), v);
         }
     }
-    match crate::modules::module_source(name) {
+    match registry::module_source(name) {
         Some(src) => {
             let code = compile_source(&format!("<{}>", name), src, Mode::Module(&m)).map_err(|e| {
                 crate::runtime::exceptions::raise("SystemError", format!("module {} does not compile: {}", name, e.msg))

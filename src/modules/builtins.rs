@@ -9,13 +9,14 @@ use crate::object::Wrapper;
 use crate::runtime::args::{arg, check_args, kwarg, ArgSpec};
 use crate::runtime::define::{base_init, constructor, method, native};
 use crate::runtime::exceptions::{self as ex, type_error};
+pub use crate::runtime::args::index_arg;
 use crate::runtime::protocol::class_check::{isinstance, issubclass};
+use crate::runtime::protocol::numeric::abs;
 use crate::runtime::protocol::{self, hash, iterate, less, next_item, truthy};
 use crate::runtime::{type_name, types};
 use crate::value::{PyRange, Value};
 use crate::vm::native::{run_async, Ctx};
 use crate::vm::{ops, PyResult};
-use num_traits::ToPrimitive;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -259,17 +260,6 @@ fn property_with(a: &Args, which: usize) -> PyResult {
     Ok(Value::Wrapper(Rc::new(Wrapper::Property { fget, fset, fdel, doc: doc.clone() })))
 }
 
-/// An integer argument (`range`, indices); bools count as ints.
-pub fn index_arg(v: &Value) -> PyResult<i64> {
-    match crate::object::instance::builtin_value(v) {
-        Value::Int(i) => Ok(*i),
-        Value::Bool(b) => Ok(*b as i64),
-        Value::BigInt(b) => {
-            b.to_i64().ok_or_else(|| ex::overflow_error("Python int too large to convert to C ssize_t"))
-        }
-        _ => Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v)))),
-    }
-}
 
 fn len(a: &Args) -> PyResult {
     check_args(a, "len", 1, 1)?;
@@ -635,30 +625,6 @@ fn any_all(a: &Args, name: &str, stop_on: bool) -> PyResult {
     })
 }
 
-pub(crate) fn abs(a: &Args) -> PyResult {
-    check_args(a, "abs", 1, 1)?;
-    match crate::object::instance::builtin_value(&a.pos[0]) {
-        Value::Int(i) => Ok(i
-            .checked_abs()
-            .map(Value::Int)
-            .unwrap_or_else(|| Value::from_bigint(num_bigint::BigInt::from(*i).magnitude().clone().into()))),
-        Value::Bool(b) => Ok(Value::Int(*b as i64)),
-        Value::BigInt(b) => Ok(Value::from_bigint(num_traits::Signed::abs(&**b))),
-        Value::Float(f) => Ok(Value::Float(f.abs())),
-        Value::Complex(z) => z.abs().map(Value::Float).map_err(|e| {
-            let (class, msg) = e.exception();
-            crate::runtime::exceptions::raise(class, msg)
-        }),
-        Value::Instance(inst) => match inst.class.lookup(sym::ABS) {
-            Some(m) => {
-                let v = a.pos[0].clone();
-                run_async(|ctx| async move { ctx.call(m, vec![v]).await })
-            }
-            None => Err(type_error(format!("bad operand type for abs(): '{}'", inst.class.name))),
-        },
-        other => Err(type_error(format!("bad operand type for abs(): '{}'", type_name(other)))),
-    }
-}
 
 fn hash_fn(a: &Args) -> PyResult {
     check_args(a, "hash", 1, 1)?;

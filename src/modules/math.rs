@@ -9,6 +9,7 @@ use crate::object::module::Module;
 use crate::runtime::args::{check_args, kwarg};
 use crate::runtime::define::native;
 use crate::runtime::exceptions::{self as ex, type_error};
+use crate::runtime::protocol::numeric::float_to_int;
 use crate::runtime::protocol::{self, iterate, to_bigint};
 use crate::runtime::type_name;
 use crate::value::Value;
@@ -314,14 +315,6 @@ fn isnan(a: &Args) -> PyResult {
 
 // ---- rounding to int ----
 
-fn float_to_int(f: f64) -> PyResult {
-    if f.is_nan() {
-        return Err(ex::value_error("cannot convert float NaN to integer"));
-    }
-    crate::numeric::f64_to_bigint(f)
-        .map(Value::from_bigint)
-        .ok_or_else(|| ex::overflow_error("cannot convert float infinity to integer"))
-}
 
 /// `floor`/`ceil`/`trunc`: ints pass through, floats round, instances use the dunder.
 fn round_to_int(a: &Args, name: &str, dunder: &str, f: fn(f64) -> f64) -> PyResult {

@@ -52,6 +52,14 @@ mod zlib;
 use crate::object::module::Module;
 use std::rc::Rc;
 
+/// The standard library, as `Interpreter::new` installs it in the import registry.
+pub static LIBRARY: crate::import::registry::Library = crate::import::registry::Library {
+    builtins: builtins::make_module,
+    sys: sys::make_module,
+    native_module,
+    module_source,
+};
+
 /// The part of a native module written in coro, run when the module is first imported.
 /// With `CORO_LIBDIR` set, a module's source is read from the `.coro` files of
 /// `$CORO_LIBDIR/<name>/` when there are any, so library code can be worked on without

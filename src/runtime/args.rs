@@ -1,7 +1,9 @@
 //! Argument checking for native functions, with CPython's messages.
 
 use crate::object::function::Args;
-use crate::runtime::exceptions::type_error;
+use crate::runtime::exceptions::{self as ex, type_error};
+use crate::runtime::type_name;
+use num_traits::ToPrimitive;
 use crate::value::Value;
 use crate::vm::PyResult;
 
@@ -57,5 +59,17 @@ impl<'a> ArgSpec<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// An integer argument (`range`, indices); bools count as ints.
+pub fn index_arg(v: &Value) -> PyResult<i64> {
+    match crate::object::instance::builtin_value(v) {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(*b as i64),
+        Value::BigInt(b) => {
+            b.to_i64().ok_or_else(|| ex::overflow_error("Python int too large to convert to C ssize_t"))
+        }
+        _ => Err(type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v)))),
     }
 }

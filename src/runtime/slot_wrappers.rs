@@ -12,7 +12,7 @@ use crate::object::function::Args;
 use crate::object::instance::builtin_value;
 use crate::object::Wrapper;
 use crate::runtime::exceptions::{is_instance_of, type_error};
-use crate::runtime::protocol::{self, Recursion};
+use crate::runtime::protocol::{self, numeric, Recursion};
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::run_async;
@@ -260,20 +260,20 @@ pub fn call(class: &Rc<Class>, name: Symbol, a: &Args) -> PyResult {
             ops::compare(op, me, other)
         }
         Slot::Unary(op) => ops::unary(op, me),
-        Slot::Abs => crate::modules::builtins::abs(&Args { pos: std::slice::from_ref(me), kw: &[] }),
+        Slot::Abs => numeric::abs(&Args { pos: std::slice::from_ref(me), kw: &[] }),
         Slot::Bool => Ok(Value::Bool(ops::truthy(me).unwrap_or(true))),
         Slot::Int | Slot::Index | Slot::Trunc => match me {
-            Value::Float(_) => crate::modules::math::trunc(&Args { pos: std::slice::from_ref(me), kw: &[] }),
+            Value::Float(x) => numeric::float_to_int(x.trunc()),
             Value::Bool(b) => Ok(Value::Int(*b as i64)),
             _ => Ok(me.clone()),
         },
-        Slot::Float => crate::modules::numbers::float_new(&Args { pos: std::slice::from_ref(me), kw: &[] }),
-        Slot::Floor => crate::modules::math::floor(&Args { pos: std::slice::from_ref(me), kw: &[] }),
-        Slot::Ceil => crate::modules::math::ceil(&Args { pos: std::slice::from_ref(me), kw: &[] }),
+        Slot::Float => numeric::float_new(&Args { pos: std::slice::from_ref(me), kw: &[] }),
+        Slot::Floor => rounded(me, f64::floor),
+        Slot::Ceil => rounded(me, f64::ceil),
         Slot::Round => {
             let mut pos = vec![me.clone()];
             pos.extend(args.iter().cloned());
-            crate::modules::numbers::round(&Args { pos: &pos, kw: &[] })
+            numeric::round(&Args { pos: &pos, kw: &[] })
         }
         Slot::Repr => {
             let (class, me) = (types().class_of(receiver), me.clone());
@@ -376,7 +376,7 @@ fn binary(class: &Rc<Class>, op: BinOp, reflected: bool, me: &Value, args: &[Val
     let Some((x, y)) = operands(class, me, &args[0], reflected) else { return Ok(Value::NotImplemented) };
     if let (BinOp::Pow, Some(modulus)) = (op, args.get(1)) {
         let pos = [x.clone(), y.clone(), modulus.clone()];
-        return crate::modules::numbers::pow(&Args { pos: &pos, kw: &[] });
+        return numeric::pow(&Args { pos: &pos, kw: &[] });
     }
     not_implemented_if_unsupported(ops::binary(op, x, y))
 }
@@ -408,5 +408,14 @@ fn comparable(class: &Rc<Class>, me: &Value, other: &Value) -> bool {
         (Value::Set(_), Value::Set(_)) => true,
         (Value::Bytes(_), Value::Bytes(_)) => true,
         _ => std::mem::discriminant(me) == std::mem::discriminant(other),
+    }
+}
+
+/// `__floor__` / `__ceil__` of a builtin number: ints are already whole.
+fn rounded(me: &Value, f: fn(f64) -> f64) -> PyResult {
+    match me {
+        Value::Float(x) => numeric::float_to_int(f(*x)),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        _ => Ok(me.clone()),
     }
 }

@@ -13,6 +13,7 @@ use crate::ast::{CmpOp, UnaryOp};
 use crate::bytecode::BUILD_CLASS_KW;
 use crate::bytecode::{Code, Op};
 use crate::intern::{sym, Symbol};
+use crate::object::function::Args;
 use crate::object::iter::Step;
 use crate::object::module::Module;
 use crate::runtime::coroutine::async_generators::Asker;
@@ -550,23 +551,28 @@ impl Vm {
                             leave!(Event::Resume { gen, send: Ok(Value::None), mode: ResumeMode::ForIter });
                         }
                         _ => {
-                            // Lines of a file come straight from it, without a call.
-                            if let Some(line) = crate::modules::io::next_line(it) {
-                                match line {
-                                    Ok(Some(v)) => fiber.stack.push(v),
-                                    Ok(None) => {
+                            let next =
+                                check!(super::attr::lookup_method(it, crate::intern::sym::NEXT).ok_or_else(|| {
+                                    ex::type_error(format!("'{}' object is not an iterator", type_name(it)))
+                                }));
+                            // A native `__next__` (a file's lines, a library iterator) runs in
+                            // place, without a call frame.
+                            if let Value::Native(f) = &next {
+                                match (f.func)(&Args { pos: std::slice::from_ref(it), kw: &[] }) {
+                                    Ok(v) => fiber.stack.push(v),
+                                    Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => {
                                         pop!();
                                         ip = target as usize;
+                                    }
+                                    Err(Flow::Async(nf)) => {
+                                        fiber.frames.last_mut().expect("frame").ip = ip;
+                                        return self.push_native(fiber, nf, FrameKind::IterNext);
                                     }
                                     Err(flow) => throw!(flow),
                                 }
                                 continue;
                             }
                             let it = it.clone();
-                            let next =
-                                check!(super::attr::lookup_method(&it, crate::intern::sym::NEXT).ok_or_else(|| {
-                                    ex::type_error(format!("'{}' object is not an iterator", type_name(&it)))
-                                }));
                             let at = fiber.stack.len();
                             fiber.stack.push(next);
                             fiber.stack.push(it);

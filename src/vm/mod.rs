@@ -68,11 +68,13 @@ pub struct Vm {
 
 impl Vm {
     pub fn new() -> Vm {
-        // A new interpreter starts with only `builtins` and `sys` imported.
+        // A new interpreter starts with only `builtins` and `sys` imported, both made by
+        // the library installed in the import registry.
         crate::import::reset();
-        let builtins = crate::modules::builtins::make_module();
+        let library = crate::import::registry::library();
+        let builtins = (library.builtins)();
         crate::import::add_module("builtins", Value::Module(builtins.clone()));
-        let sys = crate::modules::sys::make_module();
+        let sys = (library.sys)();
         crate::import::add_module("sys", Value::Module(sys));
         Vm {
             resumers: Vec::new(),

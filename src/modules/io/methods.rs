@@ -146,7 +146,7 @@ fn next(a: &Args) -> PyResult {
 }
 
 /// The next line for iteration, or None at the end.
-pub fn next_line(inst: &Instance) -> PyResult<Option<Value>> {
+fn next_line(inst: &Instance) -> PyResult<Option<Value>> {
     let mut f = readable_file(inst)?;
     let line = read_line_value(&mut f, None)?;
     Ok(if is_empty(&line) { None } else { Some(line) })

@@ -144,18 +144,6 @@ pub fn flush_all() {
     crate::runtime::output::flush();
 }
 
-/// The next line of `v` if it is a file object (for `for line in f`): None when it is not
-/// one, `Ok(None)` at the end of the file.
-#[inline]
-pub fn next_line(v: &Value) -> Option<crate::vm::PyResult<Option<Value>>> {
-    let Value::Instance(inst) = v else { return None };
-    if !matches!(inst.payload, Payload::Native(_)) {
-        return None;
-    }
-    inst.native::<FileObj>()?;
-    Some(methods::next_line(inst))
-}
-
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("io")));
     let set = |name: &str, v: Value| m.set(intern(name), v);

@@ -5,6 +5,7 @@
 
 pub mod class_check;
 pub mod keys;
+pub mod numeric;
 pub mod percent;
 pub mod repr;
 
