@@ -6,10 +6,10 @@ use crate::object::function::{Args, NativeFn};
 use crate::object::iter::NativeIter;
 use crate::object::module::Module;
 use crate::object::Wrapper;
+pub use crate::runtime::args::index_arg;
 use crate::runtime::args::{arg, check_args, kwarg, ArgSpec};
 use crate::runtime::define::{base_init, constructor, method, native};
 use crate::runtime::exceptions::{self as ex, type_error};
-pub use crate::runtime::args::index_arg;
 use crate::runtime::protocol::class_check::{isinstance, issubclass};
 use crate::runtime::protocol::numeric::abs;
 use crate::runtime::protocol::{self, hash, iterate, less, next_item, truthy};
@@ -259,7 +259,6 @@ fn property_with(a: &Args, which: usize) -> PyResult {
     let [fget, fset, fdel] = parts;
     Ok(Value::Wrapper(Rc::new(Wrapper::Property { fget, fset, fdel, doc: doc.clone() })))
 }
-
 
 fn len(a: &Args) -> PyResult {
     check_args(a, "len", 1, 1)?;
@@ -624,7 +623,6 @@ fn any_all(a: &Args, name: &str, stop_on: bool) -> PyResult {
         Ok(Value::Bool(!stop_on))
     })
 }
-
 
 fn hash_fn(a: &Args) -> PyResult {
     check_args(a, "hash", 1, 1)?;

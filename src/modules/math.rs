@@ -315,7 +315,6 @@ fn isnan(a: &Args) -> PyResult {
 
 // ---- rounding to int ----
 
-
 /// `floor`/`ceil`/`trunc`: ints pass through, floats round, instances use the dunder.
 fn round_to_int(a: &Args, name: &str, dunder: &str, f: fn(f64) -> f64) -> PyResult {
     no_kw(a, &format!("math.{}", name))?;

@@ -2,7 +2,6 @@
 //! `chr`, `hex`, `oct`, `bin`).
 
 use super::builtins::index_arg;
-use crate::runtime::protocol::numeric::{float_new, pow, round};
 use crate::intern::intern;
 use crate::numeric;
 use crate::object::function::Args;
@@ -10,6 +9,7 @@ use crate::object::module::Module;
 use crate::runtime::args::{check_args, kwarg};
 use crate::runtime::define::{constructor, method, native};
 use crate::runtime::exceptions::{self as ex, type_error};
+use crate::runtime::protocol::numeric::{float_new, pow, round};
 use crate::runtime::protocol::{str_repr, to_bigint};
 use crate::runtime::{type_name, types};
 use crate::value::Value;
@@ -158,8 +158,6 @@ fn int_type_error(v: &Value) -> crate::vm::Flow {
     type_error(format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", type_name(v)))
 }
 
-
-
 fn divmod(a: &Args) -> PyResult {
     check_args(a, "divmod", 2, 2)?;
     let (x, y) = (&a.pos[0], &a.pos[1]);
@@ -205,7 +203,6 @@ fn divmod_dunder(x: Value, y: Value) -> PyResult {
         Ok(Value::tuple(vec![q, r]))
     })
 }
-
 
 fn ord(a: &Args) -> PyResult {
     check_args(a, "ord", 1, 1)?;

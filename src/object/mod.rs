@@ -1,6 +1,7 @@
 //! Heap objects behind `Value`'s reference-counted variants.
 
 pub mod attr_table;
+pub mod buffer;
 pub mod class;
 pub mod dict;
 pub mod function;

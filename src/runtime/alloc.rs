@@ -78,6 +78,17 @@ pub fn repeat_str(text: &str, count: usize) -> PyResult<String> {
     Ok(unsafe { String::from_utf8_unchecked(bytes) })
 }
 
+/// Strings longer than this are refused with `MemoryError` instead of aborting on allocation.
+const MAX_LEN: i64 = 1 << 40;
+
+/// `MemoryError` unless a result of `len` code points is reasonable to build.
+pub fn check_str_len(len: i64) -> PyResult<()> {
+    if len > MAX_LEN {
+        return Err(memory_error());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,15 +107,4 @@ mod tests {
         assert!(repeated_len(usize::MAX, 2, 1).is_err());
         assert!(repeat_slice(&[0u64; 4], 1 << 60).is_err());
     }
-}
-
-/// Strings longer than this are refused with `MemoryError` instead of aborting on allocation.
-const MAX_LEN: i64 = 1 << 40;
-
-/// `MemoryError` unless a result of `len` code points is reasonable to build.
-pub fn check_str_len(len: i64) -> PyResult<()> {
-    if len > MAX_LEN {
-        return Err(memory_error());
-    }
-    Ok(())
 }

@@ -3,9 +3,9 @@
 use crate::object::function::Args;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::type_name;
-use num_traits::ToPrimitive;
 use crate::value::Value;
 use crate::vm::PyResult;
+use num_traits::ToPrimitive;
 
 /// Checks the number of positional arguments.
 pub fn check_args(a: &Args, name: &str, min: usize, max: usize) -> PyResult<()> {

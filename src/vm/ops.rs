@@ -284,7 +284,7 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
             });
         }
         (BinOp::Add | BinOp::Mul, Value::Bytes(ba)) if ba.mutable => {
-            return crate::modules::bytes::inplace(op, ba, b).map(|_| a.clone());
+            return crate::runtime::protocol::bytes::inplace(op, ba, b).map(|_| a.clone());
         }
         (BinOp::Mul, Value::List(l)) => {
             if let Value::List(repeated) = repeat(a, b)? {
@@ -412,7 +412,7 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
                 Ok(Value::list(v))
             }
             (Tuple(x), Tuple(y)) => Ok(Value::tuple(x.items.iter().chain(y.items.iter()).cloned().collect())),
-            (Bytes(x), _) => crate::modules::bytes::concat(x, b),
+            (Bytes(x), _) => crate::runtime::protocol::bytes::concat(x, b),
             (Str(_), _) => Err(type_error(format!("can only concatenate str (not \"{}\") to str", type_name(b)))),
             (List(_), _) => Err(type_error(format!("can only concatenate list (not \"{}\") to list", type_name(b)))),
             (Tuple(_), _) => Err(type_error(format!("can only concatenate tuple (not \"{}\") to tuple", type_name(b)))),
@@ -425,7 +425,7 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
         },
         BinOp::Mod => match a {
             Str(s) => crate::runtime::protocol::percent::percent_format(&s.s, b.clone()),
-            Bytes(x) => crate::modules::bytes::percent_format(x, b.clone()),
+            Bytes(x) => crate::runtime::protocol::bytes::percent_format(x, b.clone()),
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor => match (a, b) {
@@ -952,7 +952,7 @@ pub fn get_item(obj: &Value, key: &Value) -> PyResult {
             }
         },
         Value::Dict(d) => dict_item(d, key, obj),
-        Value::Bytes(b) => crate::modules::bytes::get_item(b, key),
+        Value::Bytes(b) => crate::runtime::protocol::bytes::get_item(b, key),
         Value::Instance(inst) => match dunder(&inst.class, sym::GETITEM) {
             Some(m) => {
                 let (obj, key) = (obj.clone(), key.clone());
@@ -1072,7 +1072,7 @@ pub fn set_item(obj: &Value, key: Value, v: Value) -> PyResult<()> {
                 }
             }
         },
-        Value::Bytes(b) if b.mutable => crate::modules::bytes::set_item(b, &key, v),
+        Value::Bytes(b) if b.mutable => crate::runtime::protocol::bytes::set_item(b, &key, v),
         Value::Dict(d) => {
             let d = d.clone();
             keys::keyed(key, move |k| {
@@ -1126,7 +1126,7 @@ pub fn del_item(obj: &Value, key: &Value) -> PyResult<()> {
                 }
             }
         },
-        Value::Bytes(b) if b.mutable => crate::modules::bytes::del_item(b, key),
+        Value::Bytes(b) if b.mutable => crate::runtime::protocol::bytes::del_item(b, key),
         Value::Dict(d) => {
             let d = d.clone();
             keys::keyed(key.clone(), move |k| {

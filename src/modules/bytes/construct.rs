@@ -1,7 +1,7 @@
 //! `bytes(...)` and `bytearray(...)`: from nothing, a count, a str with an encoding, a
 //! buffer, an object's `__bytes__`, or an iterable of ints.
 
-use super::buffer;
+use super::{buffer, bytes_from_source};
 use crate::intern::intern;
 use crate::modules::builtins::index_arg;
 use crate::object::function::Args;
@@ -10,7 +10,7 @@ use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, dunder};
 use crate::runtime::{codecs, type_name, types};
 use crate::value::{PyBytes, Value};
-use crate::vm::native::{run_async, Ctx};
+use crate::vm::native::run_async;
 use crate::vm::PyResult;
 use std::rc::Rc;
 
@@ -108,21 +108,4 @@ fn new(a: &Args, mutable: bool) -> PyResult {
         }
         Ok(make(bytes_from_source(&ctx, &source, mutable).await?))
     })
-}
-
-/// The bytes of a buffer, or of an iterable of ints in range(256).
-/// A bytearray's errors say `byte must be ...`, a bytes's `bytes must be ...`.
-pub(super) async fn bytes_from_source(ctx: &Ctx, v: &Value, mutable: bool) -> PyResult<Vec<u8>> {
-    if let Some(data) = buffer(v) {
-        return Ok(data);
-    }
-    let items = protocol::iterate(ctx, v).await?;
-    let msg = if mutable { "byte must be in range(0, 256)" } else { "bytes must be in range(0, 256)" };
-    items
-        .iter()
-        .map(|x| {
-            let n = index_arg(x)?;
-            u8::try_from(n).map_err(|_| ex::value_error(msg))
-        })
-        .collect()
 }

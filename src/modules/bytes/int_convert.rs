@@ -1,7 +1,7 @@
 //! `int.to_bytes(length=1, byteorder='big', *, signed=False)` and
 //! `int.from_bytes(bytes, byteorder='big', *, signed=False)`, with 3.11's defaults.
 
-use super::construct::bytes_from_source;
+use super::bytes_from_source;
 use crate::modules::builtins::index_arg;
 use crate::object::function::{Args, NativeFunction};
 use crate::object::Wrapper;

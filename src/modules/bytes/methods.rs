@@ -43,7 +43,7 @@ pub(super) fn is_space(b: &u8) -> bool {
 }
 
 /// The first index of `sub` in `hay[start..end]`.
-pub(super) fn find_sub(hay: &[u8], sub: &[u8], start: usize, end: usize) -> Option<usize> {
+fn find_sub(hay: &[u8], sub: &[u8], start: usize, end: usize) -> Option<usize> {
     if start > end || end > hay.len() {
         return None;
     }

@@ -1,6 +1,6 @@
 //! The methods only a bytearray has: the ones that change it in place, and `copy`.
 
-use super::{byte_of, construct, params, Entry};
+use super::{byte_of, params, Entry};
 use crate::modules::builtins::index_arg;
 use crate::object::function::Args;
 use crate::runtime::exceptions::{self as ex, type_error};
@@ -34,7 +34,7 @@ fn extend(a: &Args) -> PyResult {
         return Err(type_error(format!("can't extend bytearray with {}", type_name(&source))));
     }
     run_async(move |ctx| async move {
-        let data = construct::bytes_from_source(&ctx, &source, true).await?;
+        let data = super::bytes_from_source(&ctx, &source, true).await?;
         b.data.borrow_mut().extend(data);
         Ok(Value::None)
     })

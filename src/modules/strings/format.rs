@@ -2,9 +2,9 @@
 //! [`crate::pyfmt`]'s template parser as CPython's `build_string` does.
 
 use super::{clinic, this};
-use crate::pyfmt::ascii_escape;
 use crate::intern::{intern, Symbol};
 use crate::object::function::Args;
+use crate::pyfmt::ascii_escape;
 use crate::pyfmt::{
     conversion_error, split_field_name, template_pieces, AutoNumbering, FieldAccessor, FieldHead, TemplatePiece,
 };

@@ -1,9 +1,9 @@
 //! The ordinary `str` methods: case mapping, predicates, searching, splitting, padding.
 
-use crate::chars as uni;
-use crate::runtime::alloc::check_str_len;
 use super::{clinic, int_arg, old_style, str_arg, str_param, with_keywords, Entry};
+use crate::chars as uni;
 use crate::object::function::Args;
+use crate::runtime::alloc::check_str_len;
 use crate::runtime::exceptions::{is_instance_of, type_error, value_error};
 use crate::runtime::{protocol, type_name};
 use crate::value::{PyStr, Value};

@@ -16,7 +16,6 @@ use crate::vm::native::run_async;
 use crate::vm::PyResult;
 use std::rc::Rc;
 
-
 pub fn install() {
     let t = types();
     constructor(&t.str, str_new);
@@ -277,4 +276,3 @@ fn join_strs(sep: &PyStr, items: &[Value]) -> PyResult {
 
 /// Helper for registering: a `NativeFn` table entry.
 type Entry = (&'static str, NativeFn);
-

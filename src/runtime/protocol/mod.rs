@@ -3,6 +3,7 @@
 //! (so it can call script dunders); the `*_async` entry points start it as a native
 //! continuation, which finishes on the spot when no script code is involved.
 
+pub mod bytes;
 pub mod class_check;
 pub mod keys;
 pub mod numeric;
@@ -464,7 +465,7 @@ pub async fn contains(ctx: &Ctx, container: &Value, item: &Value) -> PyResult<bo
             Value::Str(sub) => Ok(s.s.contains(&*sub.s)),
             _ => Err(type_error(format!("'in <string>' requires string as left operand, not {}", type_name(item)))),
         },
-        Value::Bytes(b) => crate::modules::bytes::contains(b, item),
+        Value::Bytes(b) => bytes::contains(b, item),
         Value::Dict(d) => dict_contains(ctx, d, item).await,
         Value::Set(s) => {
             let key = hash_key(ctx, item.clone()).await?;

@@ -1,9 +1,9 @@
 //! printf-style `fmt % args`, driving [`crate::pyfmt`]'s parser the way CPython's
 //! `PyUnicode_Format` does: arguments are fetched lazily, so errors come in CPython's order.
 
-use crate::pyfmt::ascii_escape;
 use crate::intern::sym;
 use crate::numeric::f64_to_bigint;
+use crate::pyfmt::ascii_escape;
 use crate::pyfmt::{percent_float, percent_int, percent_pieces, percent_str, Count, PercentPiece, PercentSpec};
 use crate::runtime::exceptions::{overflow_error, raise, type_error, value_error};
 use crate::runtime::protocol::{self, dunder, to_bigint};
@@ -190,7 +190,7 @@ async fn convert_for_bytes(
                     type_name(&v)
                 ))
             };
-            let data = match (crate::modules::bytes::buffer(&v), &v) {
+            let data = match (crate::object::buffer::buffer(&v), &v) {
                 (Some(data), _) => data,
                 (None, Value::Instance(inst)) => {
                     let Some(m) = dunder(&inst.class, crate::intern::intern("__bytes__")) else {

@@ -39,7 +39,7 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                 scalar_repr(v).expect("a scalar").into()
             }
             Value::Str(s) => str_repr(&s.s),
-            Value::Bytes(b) => crate::modules::bytes::repr(b),
+            Value::Bytes(b) => crate::runtime::protocol::bytes::repr(b),
             Value::List(l) => {
                 let items = l.items.borrow().clone();
                 let Some(_g) = guard.enter(v) else { return Ok("[...]".into()) };
