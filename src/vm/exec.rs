@@ -523,27 +523,22 @@ impl Vm {
                 }
                 Op::ForIter(target) => {
                     let it = top!();
-                    match it {
+                    // The next item from an iterator that needs no call frame, or an error
+                    // (StopIteration ends the loop).
+                    let produced = match it {
                         Value::Iter(cell) => {
                             let step = cell.borrow_mut().next_simple();
                             match step {
-                                Step::Item(v) => fiber.stack.push(v),
+                                Step::Item(v) => {
+                                    fiber.stack.push(v);
+                                    continue;
+                                }
                                 Step::Done => {
                                     pop!();
                                     ip = target as usize;
+                                    continue;
                                 }
-                                Step::NeedsVm => match protocol::next_async(it.clone()) {
-                                    Ok(v) => fiber.stack.push(v),
-                                    Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => {
-                                        pop!();
-                                        ip = target as usize;
-                                    }
-                                    Err(Flow::Async(nf)) => {
-                                        fiber.frames.last_mut().expect("frame").ip = ip;
-                                        return self.push_native(fiber, nf, FrameKind::IterNext);
-                                    }
-                                    Err(flow) => throw!(flow),
-                                },
+                                Step::NeedsVm => protocol::next_async(it.clone()),
                             }
                         }
                         Value::Generator(g) => {
@@ -556,33 +551,36 @@ impl Vm {
                                     ex::type_error(format!("'{}' object is not an iterator", type_name(it)))
                                 }));
                             // A native `__next__` (a file's lines, a library iterator) runs in
-                            // place, without a call frame.
+                            // place; a script one is called in a frame of its own.
                             if let Value::Native(f) = &next {
-                                match (f.func)(&Args { pos: std::slice::from_ref(it), kw: &[] }) {
-                                    Ok(v) => fiber.stack.push(v),
+                                (f.func)(&Args { pos: std::slice::from_ref(it), kw: &[] })
+                            } else {
+                                let it = it.clone();
+                                let at = fiber.stack.len();
+                                fiber.stack.push(next);
+                                fiber.stack.push(it);
+                                fiber.frames.last_mut().expect("frame").ip = ip;
+                                let outcome = self.call_value(fiber, at, 1, &[], FrameKind::IterNext);
+                                return match outcome {
                                     Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => {
-                                        pop!();
-                                        ip = target as usize;
+                                        self.end_for_loop(fiber)
                                     }
-                                    Err(Flow::Async(nf)) => {
-                                        fiber.frames.last_mut().expect("frame").ip = ip;
-                                        return self.push_native(fiber, nf, FrameKind::IterNext);
-                                    }
-                                    Err(flow) => throw!(flow),
-                                }
-                                continue;
+                                    other => self.after_call(fiber, other),
+                                };
                             }
-                            let it = it.clone();
-                            let at = fiber.stack.len();
-                            fiber.stack.push(next);
-                            fiber.stack.push(it);
-                            fiber.frames.last_mut().expect("frame").ip = ip;
-                            let outcome = self.call_value(fiber, at, 1, &[], FrameKind::IterNext);
-                            return match outcome {
-                                Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => self.end_for_loop(fiber),
-                                other => self.after_call(fiber, other),
-                            };
                         }
+                    };
+                    match produced {
+                        Ok(v) => fiber.stack.push(v),
+                        Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => {
+                            pop!();
+                            ip = target as usize;
+                        }
+                        Err(Flow::Async(nf)) => {
+                            fiber.frames.last_mut().expect("frame").ip = ip;
+                            return self.push_native(fiber, nf, FrameKind::IterNext);
+                        }
+                        Err(flow) => throw!(flow),
                     }
                 }
                 Op::BuildList(n) => {
