@@ -3,12 +3,13 @@
 //! event to the scheduler (`scheduler.rs`). The running fiber is held by value, so switching
 //! fibers is a move.
 
+use super::call::CallOutcome;
 use super::frame::{Fiber, Frame, FrameKind, ResumeMode};
 use super::scheduler::{exc_of, Event};
 use super::stack::{
     move_top_down, push_clone, push_local, set_int_result, set_top_int_result, store_local, truncate_stack,
 };
-use super::{ops, Flow, PyResult, Vm};
+use super::{fast_ops, ops, Flow, PyResult, Vm};
 use crate::ast::{CmpOp, UnaryOp};
 use crate::bytecode::BUILD_CLASS_KW;
 use crate::bytecode::{Code, Op};
@@ -152,6 +153,27 @@ impl Vm {
                 }
                 let caller = fiber.frames.last().expect("caller");
                 switch_to!(caller, caller.base, caller.ip);
+            }};
+        }
+
+        // Completes a call an instruction made (its `ip` already saved in the frame) without
+        // leaving `execute` when script code runs on: a value is pushed, a pushed script
+        // frame is switched to. Exceptions and native continuations go to the scheduler.
+        macro_rules! finish_call {
+            ($outcome:expr) => {{
+                match $outcome {
+                    Ok(CallOutcome::Done(v)) => fiber.stack.push(v),
+                    Ok(CallOutcome::Pushed) => {
+                        let top = fiber.frames.last().expect("frame");
+                        if top.native.is_some() {
+                            return Event::Continue;
+                        }
+                        switch_to!(top, top.base, top.ip);
+                    }
+                    Err(Flow::Raise(e)) => return Event::Raise(e),
+                    Err(Flow::Async(nf)) => return self.push_native(fiber, nf, FrameKind::Normal),
+                }
+                continue;
             }};
         }
 
@@ -363,7 +385,7 @@ impl Vm {
                         continue;
                     }
                     let outcome = self.call_value(fiber, at, argc, &[], FrameKind::Normal);
-                    return self.after_call(fiber, outcome);
+                    finish_call!(outcome);
                 }
                 Op::Call(argc) => {
                     let at = fiber.stack.len() - argc as usize - 1;
@@ -373,7 +395,7 @@ impl Vm {
                         continue;
                     }
                     let outcome = self.call_value(fiber, at, argc as usize, &[], FrameKind::Normal);
-                    return self.after_call(fiber, outcome);
+                    finish_call!(outcome);
                 }
                 Op::CallKw(argc, k) => {
                     let names: Vec<Symbol> = match &code!().consts[k as usize] {
@@ -385,7 +407,7 @@ impl Vm {
                     let at = fiber.stack.len() - argc as usize - 1;
                     fiber.frames.last_mut().expect("frame").ip = ip;
                     let outcome = self.call_value(fiber, at, argc as usize, &names, FrameKind::Normal);
-                    return self.after_call(fiber, outcome);
+                    finish_call!(outcome);
                 }
                 Op::CallEx(has_kw) => {
                     let kwargs = if has_kw == 1 { Some(pop!()) } else { None };
@@ -405,8 +427,13 @@ impl Vm {
                     }
                     let argc = fiber.stack.len() - at - 1;
                     fiber.frames.last_mut().expect("frame").ip = ip;
+                    // `f(*args, **{})` forwarding positionals only is a plain call.
+                    if names.is_empty() && self.enter_simple(fiber, at, argc) {
+                        switch_to!(fiber.frames.last().expect("frame"), at + 1, 0);
+                        continue;
+                    }
                     let outcome = self.call_value(fiber, at, argc, &names, FrameKind::Normal);
-                    return self.after_call(fiber, outcome);
+                    finish_call!(outcome);
                 }
                 Op::Subscr => {
                     let n = fiber.stack.len();
@@ -422,6 +449,9 @@ impl Vm {
                     produce!(ops::get_item(&obj, &key));
                 }
                 Op::StoreSubscr => {
+                    if fast_ops::store_list_item(&mut fiber.stack) {
+                        continue;
+                    }
                     let key = pop!();
                     let obj = pop!();
                     let v = pop!();
@@ -448,6 +478,11 @@ impl Vm {
                             continue;
                         }
                     }
+                    // Floats have no in-place operators: both forms compute the same value.
+                    if let Some(v) = fast_ops::float_binary(op, &fiber.stack[n - 2], &fiber.stack[n - 1]) {
+                        fast_ops::set_scalar_result(&mut fiber.stack, Value::Float(v));
+                        continue;
+                    }
                     let b = pop!();
                     let a = pop!();
                     produce!(if matches!(code!().ops[ip - 1], Op::Inplace(_)) {
@@ -473,6 +508,10 @@ impl Vm {
                             set_int_result(&mut fiber.stack, Value::Bool(r));
                             continue;
                         }
+                    }
+                    if let Some(r) = fast_ops::float_compare(op, &fiber.stack[n - 2], &fiber.stack[n - 1]) {
+                        fast_ops::set_scalar_result(&mut fiber.stack, Value::Bool(r));
+                        continue;
                     }
                     let b = pop!();
                     let a = pop!();
@@ -645,6 +684,9 @@ impl Vm {
                     produce!(protocol::format_value(v, conv, spec));
                 }
                 Op::UnpackSequence(n) => {
+                    if fast_ops::unpack_exact(&mut fiber.stack, n as usize) {
+                        continue;
+                    }
                     let v = pop!();
                     match protocol::unpack_fast(&v, n as usize) {
                         Some(Ok(items)) => fiber.stack.extend(items.into_iter().rev()),
@@ -1102,6 +1144,10 @@ fn compare_values(op: CmpOp, a: &Value, b: &Value) -> PyResult {
     match op {
         CmpOp::Is => Ok(Value::Bool(a.is(b))),
         CmpOp::IsNot => Ok(Value::Bool(!a.is(b))),
+        CmpOp::In | CmpOp::NotIn => match fast_ops::contains(b, a) {
+            Some(found) => Ok(Value::Bool(found == (op == CmpOp::In))),
+            None => ops::compare(op, a, b),
+        },
         _ => ops::compare(op, a, b),
     }
 }
