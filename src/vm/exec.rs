@@ -209,9 +209,10 @@ impl Vm {
                     fiber.stack.swap(n - 1, n - 2);
                 }
                 Op::Rot3 => {
-                    let v = pop!();
                     let n = fiber.stack.len();
-                    fiber.stack.insert(n - 2, v);
+                    // [a, b, c] -> [a, c, b] -> [c, a, b]
+                    fiber.stack.swap(n - 1, n - 2);
+                    fiber.stack.swap(n - 2, n - 3);
                 }
                 Op::LoadFast(i) => load_fast!(i),
                 Op::StoreFast(i) => store_local(&mut fiber.stack, base + i as usize),
@@ -346,11 +347,21 @@ impl Vm {
                             }
                         }
                     }
+                    if let Some(class) = fiber.stack.last().and_then(fast_ops::plain_receiver_class) {
+                        if let Some(entry) = code!().method_entry(ip - 1, class) {
+                            let m = entry.method.fast_clone();
+                            let obj = std::mem::replace(fiber.stack.last_mut().expect("stack underflow"), m);
+                            fiber.stack.push(obj);
+                            continue;
+                        }
+                    }
                     let obj = pop!();
                     match super::attr::lookup_method(&obj, name) {
                         Some(m) => {
                             if let Value::Instance(inst) = &obj {
                                 code!().cache_method(ip - 1, &inst.class, &m);
+                            } else if let Some(class) = fast_ops::plain_receiver_class(&obj) {
+                                code!().cache_method(ip - 1, class, &m);
                             }
                             fiber.stack.push(m);
                             fiber.stack.push(obj);

@@ -5,8 +5,11 @@
 
 use super::ops::norm_index;
 use crate::ast::{BinOp, CmpOp};
+use crate::object::class::Class;
 use crate::object::dict::{hash_value, HashKey};
+use crate::runtime::types;
 use crate::value::{fast_drop, Value};
+use std::rc::Rc;
 
 /// `a op b` for a float and a float or small int, for the operators whose result needs no
 /// error check (`/` only with a nonzero divisor). An `i64` converts to the nearest float,
@@ -147,4 +150,20 @@ fn items_contain(items: &[Value], item: &Value) -> Option<bool> {
         }
     }
     Some(false)
+}
+
+/// The class of a str, list, dict, set or tuple receiver, whose methods a `LoadMethod` can
+/// cache by class as it does for instances: such values have no attributes of their own
+/// that could shadow a method.
+#[inline(always)]
+pub(super) fn plain_receiver_class(v: &Value) -> Option<&'static Rc<Class>> {
+    let t = types();
+    Some(match v {
+        Value::Str(_) => &t.str,
+        Value::List(_) => &t.list,
+        Value::Dict(_) => &t.dict,
+        Value::Tuple(_) => &t.tuple,
+        Value::Set(s) if !s.frozen => &t.set,
+        _ => return None,
+    })
 }
