@@ -437,6 +437,11 @@ fn min_max(a: &Args, name: &'static str, want_max: bool) -> PyResult {
     }
     let key = kwarg(a, "key").filter(|k| !k.is_none());
     let default = kwarg(a, "default");
+    if key.is_none() {
+        if let Some(best) = min_max_now(a.pos, want_max) {
+            return Ok(best);
+        }
+    }
     let source = if a.pos.len() == 1 { a.pos[0].clone() } else { Value::tuple(a.pos.to_vec()) };
     run_async(|ctx| async move {
         let items = iterate(&ctx, &source).await?;
@@ -449,7 +454,16 @@ fn min_max(a: &Args, name: &'static str, want_max: bool) -> PyResult {
             best = Some(match best {
                 None => (x, k),
                 Some((bx, bk)) => {
-                    let better = if want_max { less(&ctx, &bk, &k).await? } else { less(&ctx, &k, &bk).await? };
+                    // `max` asks `item > best` (CPython's order of operands and operator,
+                    // which shows in error messages and in which dunder runs).
+                    let better = match (want_max, super::sort_keys::less_now(&bk, &k)) {
+                        (true, Some(b)) => b,
+                        (true, None) => {
+                            let r = protocol::compare(&ctx, crate::ast::CmpOp::Gt, &k, &bk).await?;
+                            truthy(&ctx, &r).await?
+                        }
+                        (false, _) => less(&ctx, &k, &bk).await?,
+                    };
                     if better {
                         (x, k)
                     } else {
@@ -464,6 +478,32 @@ fn min_max(a: &Args, name: &'static str, want_max: bool) -> PyResult {
             (None, None) => Err(ex::value_error(format!("{}() arg is an empty sequence", name))),
         }
     })
+}
+
+/// `min(a, b, ...)` / `max(...)` of several arguments, or of one list or tuple, without a key,
+/// when every comparison is of numbers or strings: computed at once, without the
+/// continuation. None (nothing observable done) when some comparison needs the general path.
+fn min_max_now(pos: &[Value], want_max: bool) -> Option<Value> {
+    match pos {
+        // The comparisons run no script code, so the list cannot change while borrowed.
+        [Value::List(l)] => best_now(&l.items.borrow(), want_max),
+        [Value::Tuple(t)] => best_now(&t.items, want_max),
+        [_] => None,
+        items => best_now(items, want_max),
+    }
+}
+
+/// The first least (or greatest) of `items` if numbers or strings decide every comparison.
+fn best_now(items: &[Value], want_max: bool) -> Option<Value> {
+    let (first, rest) = items.split_first()?;
+    let mut best = first;
+    for x in rest {
+        let better = if want_max { super::sort_keys::less_now(best, x)? } else { super::sort_keys::less_now(x, best)? };
+        if better {
+            best = x;
+        }
+    }
+    Some(best.clone())
 }
 
 /// Stable sort by key, as `sorted()` and `list.sort()` do it.

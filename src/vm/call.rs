@@ -80,11 +80,17 @@ impl Vm {
     ) -> PyResult<CallOutcome> {
         let code = &f.code;
         let base = at + 1;
-        let simple = kwnames.is_empty()
-            && argc == code.argcount as usize
-            && code.kwonly == 0
-            && !code.flags.varargs
-            && !code.flags.varkw;
+        let positional = kwnames.is_empty() && code.kwonly == 0 && !code.flags.varargs && !code.flags.varkw;
+        let mut simple = positional && argc == code.argcount as usize;
+        if positional && argc < code.argcount as usize {
+            // Trailing parameters left out take their defaults, without the general binder.
+            let defaults = f.defaults.borrow();
+            let missing = code.argcount as usize - argc;
+            if missing <= defaults.len() {
+                fiber.stack.extend(defaults[defaults.len() - missing..].iter().cloned());
+                simple = true;
+            }
+        }
         if !simple {
             let args = fiber.stack.split_off(base);
             let npos = argc - kwnames.len();
@@ -398,7 +404,8 @@ pub(crate) fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>)
     let code: &Code = &f.code;
     let nargs = code.argcount as usize;
     let nkwonly = code.kwonly as usize;
-    let qualname = f.qualname.borrow().clone();
+    // Borrowed, not copied: only error messages read it, and no script code runs here.
+    let qualname = f.qualname.borrow();
     let mut slots = vec![Value::Null; nargs + nkwonly];
     let npos_given = pos.len();
     let mut extra = Vec::new();

@@ -3,12 +3,13 @@
 //! event to the scheduler (`scheduler.rs`). The running fiber is held by value, so switching
 //! fibers is a move.
 
+use super::call::CallOutcome;
 use super::frame::{Fiber, Frame, FrameKind, ResumeMode};
 use super::scheduler::{exc_of, Event};
 use super::stack::{
     move_top_down, push_clone, push_local, set_int_result, set_top_int_result, store_local, truncate_stack,
 };
-use super::{ops, Flow, PyResult, Vm};
+use super::{fast_ops, ops, Flow, PyResult, Vm};
 use crate::ast::{CmpOp, UnaryOp};
 use crate::bytecode::BUILD_CLASS_KW;
 use crate::bytecode::{Code, Op};
@@ -156,6 +157,27 @@ impl Vm {
             }};
         }
 
+        // Completes a call an instruction made (its `ip` already saved in the frame) without
+        // leaving `execute` when script code runs on: a value is pushed, a pushed script
+        // frame is switched to. Exceptions and native continuations go to the scheduler.
+        macro_rules! finish_call {
+            ($outcome:expr) => {{
+                match $outcome {
+                    Ok(CallOutcome::Done(v)) => fiber.stack.push(v),
+                    Ok(CallOutcome::Pushed) => {
+                        let top = fiber.frames.last().expect("frame");
+                        if top.native.is_some() {
+                            return Event::Continue;
+                        }
+                        switch_to!(top, top.base, top.ip);
+                    }
+                    Err(Flow::Raise(e)) => return Event::Raise(e),
+                    Err(Flow::Async(nf)) => return self.push_native(fiber, nf, FrameKind::Normal),
+                }
+                continue;
+            }};
+        }
+
         loop {
             // SAFETY: see `ops_ptr`.
             let op = unsafe { *ops_ptr.add(ip) };
@@ -188,9 +210,10 @@ impl Vm {
                     fiber.stack.swap(n - 1, n - 2);
                 }
                 Op::Rot3 => {
-                    let v = pop!();
                     let n = fiber.stack.len();
-                    fiber.stack.insert(n - 2, v);
+                    // [a, b, c] -> [a, c, b] -> [c, a, b]
+                    fiber.stack.swap(n - 1, n - 2);
+                    fiber.stack.swap(n - 2, n - 3);
                 }
                 Op::LoadFast(i) => load_fast!(i),
                 Op::StoreFast(i) => store_local(&mut fiber.stack, base + i as usize),
@@ -325,11 +348,21 @@ impl Vm {
                             }
                         }
                     }
+                    if let Some(class) = fiber.stack.last().and_then(fast_ops::plain_receiver_class) {
+                        if let Some(entry) = code!().method_entry(ip - 1, class) {
+                            let m = entry.method.fast_clone();
+                            let obj = std::mem::replace(fiber.stack.last_mut().expect("stack underflow"), m);
+                            fiber.stack.push(obj);
+                            continue;
+                        }
+                    }
                     let obj = pop!();
                     match super::attr::lookup_method(&obj, name) {
                         Some(m) => {
                             if let Value::Instance(inst) = &obj {
                                 code!().cache_method(ip - 1, &inst.class, &m);
+                            } else if let Some(class) = fast_ops::plain_receiver_class(&obj) {
+                                code!().cache_method(ip - 1, class, &m);
                             }
                             fiber.stack.push(m);
                             fiber.stack.push(obj);
@@ -364,7 +397,7 @@ impl Vm {
                         continue;
                     }
                     let outcome = self.call_value(fiber, at, argc, &[], FrameKind::Normal);
-                    return self.after_call(fiber, outcome);
+                    finish_call!(outcome);
                 }
                 Op::Call(argc) => {
                     let at = fiber.stack.len() - argc as usize - 1;
@@ -374,7 +407,7 @@ impl Vm {
                         continue;
                     }
                     let outcome = self.call_value(fiber, at, argc as usize, &[], FrameKind::Normal);
-                    return self.after_call(fiber, outcome);
+                    finish_call!(outcome);
                 }
                 Op::CallKw(argc, k) => {
                     let names: Vec<Symbol> = match &code!().consts[k as usize] {
@@ -386,7 +419,7 @@ impl Vm {
                     let at = fiber.stack.len() - argc as usize - 1;
                     fiber.frames.last_mut().expect("frame").ip = ip;
                     let outcome = self.call_value(fiber, at, argc as usize, &names, FrameKind::Normal);
-                    return self.after_call(fiber, outcome);
+                    finish_call!(outcome);
                 }
                 Op::CallEx(has_kw) => {
                     let kwargs = if has_kw == 1 { Some(pop!()) } else { None };
@@ -406,8 +439,13 @@ impl Vm {
                     }
                     let argc = fiber.stack.len() - at - 1;
                     fiber.frames.last_mut().expect("frame").ip = ip;
+                    // `f(*args, **{})` forwarding positionals only is a plain call.
+                    if names.is_empty() && self.enter_simple(fiber, at, argc) {
+                        switch_to!(fiber.frames.last().expect("frame"), at + 1, 0);
+                        continue;
+                    }
                     let outcome = self.call_value(fiber, at, argc, &names, FrameKind::Normal);
-                    return self.after_call(fiber, outcome);
+                    finish_call!(outcome);
                 }
                 Op::Subscr => {
                     let n = fiber.stack.len();
@@ -423,6 +461,9 @@ impl Vm {
                     produce!(ops::get_item(&obj, &key));
                 }
                 Op::StoreSubscr => {
+                    if fast_ops::store_list_item(&mut fiber.stack) {
+                        continue;
+                    }
                     let key = pop!();
                     let obj = pop!();
                     let v = pop!();
@@ -449,6 +490,11 @@ impl Vm {
                             continue;
                         }
                     }
+                    // Floats have no in-place operators: both forms compute the same value.
+                    if let Some(v) = fast_ops::float_binary(op, &fiber.stack[n - 2], &fiber.stack[n - 1]) {
+                        fast_ops::set_scalar_result(&mut fiber.stack, Value::Float(v));
+                        continue;
+                    }
                     let b = pop!();
                     let a = pop!();
                     produce!(if matches!(code!().ops[ip - 1], Op::Inplace(_)) {
@@ -474,6 +520,10 @@ impl Vm {
                             set_int_result(&mut fiber.stack, Value::Bool(r));
                             continue;
                         }
+                    }
+                    if let Some(r) = fast_ops::float_compare(op, &fiber.stack[n - 2], &fiber.stack[n - 1]) {
+                        fast_ops::set_scalar_result(&mut fiber.stack, Value::Bool(r));
+                        continue;
                     }
                     let b = pop!();
                     let a = pop!();
@@ -649,6 +699,9 @@ impl Vm {
                     produce!(protocol::format_value(v, conv, spec));
                 }
                 Op::UnpackSequence(n) => {
+                    if fast_ops::unpack_exact(&mut fiber.stack, n as usize) {
+                        continue;
+                    }
                     let v = pop!();
                     match protocol::unpack_fast(&v, n as usize) {
                         Some(Ok(items)) => fiber.stack.extend(items.into_iter().rev()),
@@ -1106,6 +1159,10 @@ fn compare_values(op: CmpOp, a: &Value, b: &Value) -> PyResult {
     match op {
         CmpOp::Is => Ok(Value::Bool(a.is(b))),
         CmpOp::IsNot => Ok(Value::Bool(!a.is(b))),
+        CmpOp::In | CmpOp::NotIn => match fast_ops::contains(b, a) {
+            Some(found) => Ok(Value::Bool(found == (op == CmpOp::In))),
+            None => ops::compare(op, a, b),
+        },
         _ => ops::compare(op, a, b),
     }
 }

@@ -6,6 +6,7 @@
 mod attr;
 pub(crate) mod call;
 mod exec;
+mod fast_ops;
 pub mod frame;
 mod matching;
 pub mod native;

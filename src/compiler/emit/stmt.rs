@@ -19,6 +19,9 @@ impl<'a> Emitter<'a> {
                 }
                 self.emit(Op::Pop);
             }
+            StmtKind::Assign { targets, value } if swap_width(targets, value).is_some() => {
+                self.swap_assign(&targets[0], value)?;
+            }
             StmtKind::Assign { targets, value } => {
                 self.expr(value)?;
                 for (i, t) in targets.iter().enumerate() {
@@ -578,6 +581,27 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
+    /// `a, b = b, a` and `a, b, c = c, a, b`: the values are evaluated onto the stack and
+    /// reordered so that the first is on top, as unpacking would leave them, without
+    /// building a tuple (see `swap_width`).
+    fn swap_assign(&mut self, target: &'a Expr, value: &'a Expr) -> R {
+        let (ExprKind::Tuple(xs) | ExprKind::List(xs)) = &target.node else { unreachable!("swap_width checked") };
+        let (ExprKind::Tuple(vs) | ExprKind::List(vs)) = &value.node else { unreachable!("swap_width checked") };
+        for v in vs {
+            self.expr(v)?;
+        }
+        self.span = target.span;
+        if vs.len() == 3 {
+            // [v1, v2, v3] -> [v3, v1, v2] -> [v3, v2, v1]
+            self.emit(Op::Rot3);
+        }
+        self.emit(Op::Rot2);
+        for x in xs {
+            self.assign(x)?;
+        }
+        Ok(())
+    }
+
     pub(super) fn aug_assign(&mut self, target: &'a Expr, op: BinOp, value: &'a Expr) -> R {
         match &target.node {
             ExprKind::Name(n) => {
@@ -644,4 +668,16 @@ impl<'a> Emitter<'a> {
     }
 
     // ---- definitions ----
+}
+
+/// The width (2 or 3) of an assignment of a tuple or list display to a target list of the
+/// same length, with no starred item on either side: one that can assign the values from the
+/// stack without building the sequence. The values are all evaluated before any target is
+/// assigned, so the result is that of unpacking.
+fn swap_width(targets: &[Expr], value: &Expr) -> Option<usize> {
+    let [target] = targets else { return None };
+    let (ExprKind::Tuple(xs) | ExprKind::List(xs)) = &target.node else { return None };
+    let (ExprKind::Tuple(vs) | ExprKind::List(vs)) = &value.node else { return None };
+    let plain = |es: &[Expr]| es.iter().all(|e| !matches!(e.node, ExprKind::Starred(_)));
+    (xs.len() == vs.len() && matches!(xs.len(), 2 | 3) && plain(xs) && plain(vs)).then_some(xs.len())
 }

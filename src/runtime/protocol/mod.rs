@@ -882,6 +882,24 @@ pub fn function_str(f: &Value) -> String {
 }
 
 pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
+    // A list or tuple into a list (`[*a]`, `f(*args)`) and a dict into a dict (`f(**kw)`,
+    // `{**d}`) are copied on the spot, without a continuation.
+    match (target, &v) {
+        (Value::List(l), Value::List(src)) => {
+            let items = src.items.borrow().clone();
+            l.items.borrow_mut().extend(items);
+            return Ok(());
+        }
+        (Value::List(l), Value::Tuple(src)) => {
+            l.items.borrow_mut().extend(src.items.iter().cloned());
+            return Ok(());
+        }
+        (Value::Dict(d), Value::Dict(src)) => {
+            let pairs = src.map.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            return keys::dict_extend(d, pairs, Value::None).map(|_| ());
+        }
+        _ => {}
+    }
     let target = target.clone();
     run_async(|ctx| async move {
         match &target {
