@@ -47,6 +47,7 @@ pub mod time;
 pub mod traceback;
 pub mod types;
 mod unicodedata;
+mod weakref;
 mod zlib;
 
 use crate::object::module::Module;
@@ -124,6 +125,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "unicodedata" => Some(unicodedata::make_module()),
         "_introspect" => Some(introspect::make_module()),
         "types" => Some(types::make_module()),
+        "weakref" => Some(weakref::make_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
             Some(empty_module(name))
         }
@@ -163,6 +165,7 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("tempfile", include_str!("files/tempfile.coro")),
     ("types", types::SOURCE),
     ("traceback", traceback::SOURCE),
+    ("weakref", weakref::SOURCE),
 ];
 
 /// A module with nothing in it but its name, for its coro source to fill.
