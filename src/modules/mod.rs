@@ -144,6 +144,7 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("dataclasses", include_str!("dataclasses/lib.coro")),
     ("enum", include_str!("enum/lib.coro")),
     ("inspect", include_str!("inspect/lib.coro")),
+    ("ipaddress", include_str!("ipaddress/lib.coro")),
     ("logging", include_str!("logging/lib.coro")),
     ("typing", include_str!("typing/lib.coro")),
     ("warnings", include_str!("warnings/lib.coro")),
