@@ -1,5 +1,6 @@
 //! Native modules: `builtins` and the importable ones.
 
+mod array;
 pub mod asyncio;
 pub mod atexit;
 mod base64;
@@ -92,6 +93,7 @@ fn library_override(name: &str) -> Option<&'static str> {
 /// A fresh instance of the named native module, if there is one.
 pub fn native_module(name: &str) -> Option<Rc<Module>> {
     match name {
+        "array" => Some(array::make_module()),
         "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
         "struct" => Some(r#struct::make_module()),
