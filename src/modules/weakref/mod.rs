@@ -74,7 +74,7 @@ fn getweakrefcount(a: &Args) -> PyResult {
 
 fn getweakrefs(a: &Args) -> PyResult {
     check_args(a, "getweakrefs", 1, 1)?;
-    let refs = referent_addr(&a.pos[0]).map_or_else(Vec::new, |addr| watchers(addr));
+    let refs = referent_addr(&a.pos[0]).map_or_else(Vec::new, watchers);
     Ok(Value::list(refs.into_iter().map(|(w, _)| Value::Instance(w)).collect()))
 }
 
