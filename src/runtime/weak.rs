@@ -106,13 +106,18 @@ thread_local! {
 /// Records `watcher` as a weak reference to the referent at `addr`, to be called back with
 /// `callback` (unless None) when the referent dies.
 pub fn watch(addr: usize, watcher: &Rc<Instance>, callback: Value) {
-    WATCHERS.with(|w| {
+    let stale: Vec<Watcher> = WATCHERS.with(|w| {
         let mut w = w.borrow_mut();
         let list = w.entry(addr).or_default();
         // Weak references that died before their referent leave their entries behind.
-        list.retain(|x| x.watcher.strong_count() > 0);
+        let (live, stale) = std::mem::take(list).into_iter().partition(|x| x.watcher.strong_count() > 0);
+        *list = live;
         list.push(Watcher { watcher: Rc::downgrade(watcher), callback });
-    })
+        stale
+    });
+    // Dropped with the registry released: a callback may hold the last reference to an
+    // object that is itself weakly referenced.
+    drop(stale);
 }
 
 /// The live weak references (and proxies) to the referent at `addr`, oldest first, with
