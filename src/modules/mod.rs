@@ -1,5 +1,6 @@
 //! Native modules: `builtins` and the importable ones.
 
+mod array;
 pub mod asyncio;
 pub mod atexit;
 mod base64;
@@ -47,6 +48,7 @@ pub mod time;
 pub mod traceback;
 pub mod types;
 mod unicodedata;
+mod weakref;
 mod zlib;
 
 use crate::object::module::Module;
@@ -99,6 +101,7 @@ fn library_override(name: &str) -> Option<&'static str> {
 /// A fresh instance of the named native module, if there is one.
 pub fn native_module(name: &str) -> Option<Rc<Module>> {
     match name {
+        "array" => Some(array::make_module()),
         "asyncio" => Some(asyncio::make_module()),
         "math" => Some(math::make_module()),
         "struct" => Some(r#struct::make_module()),
@@ -132,6 +135,7 @@ pub fn native_module(name: &str) -> Option<Rc<Module>> {
         "unicodedata" => Some(unicodedata::make_module()),
         "_introspect" => Some(introspect::make_module()),
         "types" => Some(types::make_module()),
+        "weakref" => Some(weakref::make_module()),
         _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
             Some(empty_module(name))
         }
@@ -150,6 +154,7 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("dataclasses", include_str!("dataclasses/lib.coro")),
     ("enum", include_str!("enum/lib.coro")),
     ("inspect", include_str!("inspect/lib.coro")),
+    ("ipaddress", include_str!("ipaddress/lib.coro")),
     ("logging", include_str!("logging/lib.coro")),
     ("typing", include_str!("typing/lib.coro")),
     ("warnings", include_str!("warnings/lib.coro")),
@@ -171,6 +176,7 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("tempfile", include_str!("files/tempfile.coro")),
     ("types", types::SOURCE),
     ("traceback", traceback::SOURCE),
+    ("weakref", weakref::SOURCE),
 ];
 
 /// A module with nothing in it but its name, for its coro source to fill.

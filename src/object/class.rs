@@ -27,9 +27,12 @@ pub fn classes_changed() {
 
 impl Drop for Class {
     /// A new class may be allocated at this one's address, which caches must not mistake
-    /// for this one.
+    /// for this one. Weak references to the class learn that it died.
     fn drop(&mut self) {
         classes_changed();
+        if self.weakly_referenced.get() {
+            crate::runtime::weak::object_died(self as *const Class as usize);
+        }
     }
 }
 
@@ -75,6 +78,9 @@ pub struct Class {
     pub fixed_attrs: Option<Box<[Symbol]>>,
     /// The classes made with this one among their bases, for `__subclasses__()`.
     pub subclasses: RefCell<Vec<std::rc::Weak<Class>>>,
+    /// Whether an instance of the class was ever weakly referenced: only then do its
+    /// instances tell the weak-reference registry that they died (see `runtime::weak`).
+    pub weakly_referenced: std::cell::Cell<bool>,
 }
 
 impl Class {
@@ -101,6 +107,7 @@ impl Class {
             metaclass: None,
             fixed_attrs: None,
             subclasses: RefCell::default(),
+            weakly_referenced: std::cell::Cell::new(false),
         }
     }
 

@@ -16,6 +16,17 @@ pub struct Instance {
     pub payload: Payload,
 }
 
+impl Drop for Instance {
+    /// Weak references to the instance learn that it died (see `runtime::weak`); only
+    /// instances of classes that were ever weakly referenced pay more than the flag test.
+    #[inline]
+    fn drop(&mut self) {
+        if self.class.weakly_referenced.get() {
+            crate::runtime::weak::object_died(self as *const Instance as usize);
+        }
+    }
+}
+
 pub enum Payload {
     None,
     /// Boxed: exception state is large and rare, and would otherwise make every instance

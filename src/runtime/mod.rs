@@ -21,5 +21,6 @@ pub mod traceback;
 pub mod traceback_objects;
 pub mod type_object;
 pub mod types;
+pub mod weak;
 
 pub use types::{type_name, types};

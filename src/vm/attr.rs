@@ -251,7 +251,9 @@ fn descriptor_call(attr: &Value, obj: &Value, method: Symbol, args: Vec<Value>) 
 fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
     // The type's data attributes come before the class's own.
     match name.as_str() {
-        "__name__" => return Ok(Value::str(c.name.as_str())),
+        // As in CPython, a native type named with its module (`array.array`, the name its
+        // messages use) has the part after the last dot as its `__name__`.
+        "__name__" => return Ok(Value::str(c.name.as_str().rsplit('.').next().unwrap_or_default())),
         "__qualname__" => return Ok(Value::str(c.qualname.as_str())),
         "__mro__" => return Ok(Value::tuple(c.full_mro().into_iter().map(Value::Class).collect())),
         "__bases__" => return Ok(Value::tuple(c.bases.iter().cloned().map(Value::Class).collect())),

@@ -35,6 +35,9 @@ impl Vm {
         kwnames: &[Symbol],
         kind: FrameKind,
     ) -> PyResult<CallOutcome> {
+        if crate::runtime::weak::callbacks_due() && matches!(kind, FrameKind::Normal) {
+            return call_after_weak_callbacks(fiber, at, kwnames).map(CallOutcome::Done);
+        }
         let callee = fiber.stack[at].clone();
         let result = match &callee {
             Value::Function(f) => return self.call_function(fiber, f, at, argc, kwnames, kind),
@@ -326,6 +329,30 @@ impl Vm {
             }
         }
     }
+}
+
+/// The call of `stack[at]` as a continuation that first calls the callbacks of weak
+/// references whose referents died (see `runtime::weak`), as CPython would have at the
+/// death. A callback's exception is reported and ignored, as in CPython.
+#[cold]
+#[inline(never)]
+fn call_after_weak_callbacks(fiber: &mut Fiber, at: usize, kwnames: &[Symbol]) -> PyResult {
+    let mut args = fiber.stack.split_off(at + 1);
+    let func = fiber.stack.pop().expect("callee");
+    let kwvalues = args.split_off(args.len() - kwnames.len());
+    let kwargs: Vec<(Symbol, Value)> = kwnames.iter().copied().zip(kwvalues).collect();
+    let due = crate::runtime::weak::take_due();
+    run_async(move |ctx| async move {
+        for (callback, weakref) in due {
+            if let Err(Flow::Raise(e)) = ctx.call(callback.clone(), vec![weakref]).await {
+                let what = crate::runtime::protocol::repr(&ctx, &callback).await.unwrap_or_default();
+                let msg = crate::runtime::protocol::str(&ctx, &Value::Instance(e.clone())).await.unwrap_or_default();
+                let line = if msg.is_empty() { e.class.name.to_string() } else { format!("{}: {}", e.class.name, msg) };
+                crate::diagnostics::eprint(&format!("Exception ignored in: {}\n{}\n", what, line));
+            }
+        }
+        ctx.call_kw(func, args, kwargs).await
+    })
 }
 
 /// Calls a native with the `argc` arguments above `stack[at]`, the last `kwnames.len()` of
