@@ -668,6 +668,10 @@ pub fn reversed_value(v: Value) -> PyResult {
             if let Some(m) = inst.class.lookup(sym::REVERSED) {
                 return run_async(|ctx| async move { ctx.call(m, vec![v]).await });
             }
+            // A subclass of a builtin sequence reverses the value it carries.
+            if let crate::object::instance::Payload::Value(base) = &inst.payload {
+                return reversed_value(base.clone());
+            }
             return Err(type_error(format!("'{}' object is not reversible", type_name(&v))));
         }
         _ => return Err(type_error(format!("'{}' object is not reversible", type_name(&v)))),
