@@ -129,7 +129,7 @@ fn constructors() {
         check_args(a, "__setattr__", 3, 3)?;
         let name = attr_name(&a.pos[1])?;
         match &a.pos[0] {
-            Value::Class(c) => crate::vm::set_class_attr(c, name, a.pos[2].clone()),
+            Value::Class(c) => crate::vm::set_class_attr(c, name, a.pos[2].clone())?,
             Value::Instance(inst) => crate::vm::generic_set_attr(&a.pos[0], inst, name, a.pos[2].clone())?,
             other => crate::vm::set_attr(other, name, a.pos[2].clone())?,
         }

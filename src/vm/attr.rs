@@ -252,7 +252,7 @@ fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
     // The type's data attributes come before the class's own.
     match name.as_str() {
         "__name__" => return Ok(Value::str(c.name.as_str())),
-        "__qualname__" => return Ok(Value::str(c.qualname.as_str())),
+        "__qualname__" => return Ok(Value::str(c.qualname().as_str())),
         "__mro__" => return Ok(Value::tuple(c.full_mro().into_iter().map(Value::Class).collect())),
         "__bases__" => return Ok(Value::tuple(c.bases.iter().cloned().map(Value::Class).collect())),
         "__base__" => return Ok(c.bases.first().cloned().map(Value::Class).unwrap_or(Value::None)),
@@ -296,7 +296,7 @@ fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
         let obj = Value::Class(c.clone());
         return run_async(|ctx| async move { ctx.call(getattr, vec![obj, Value::str(name.as_str())]).await });
     }
-    Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name)))
+    Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname(), name)))
 }
 
 fn super_attr(class: &Rc<Class>, receiver: &Value, name: Symbol) -> PyResult {
@@ -463,8 +463,7 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
                 )
                 .map(|_| ());
             }
-            set_class_attr(c, name, v);
-            Ok(())
+            set_class_attr(c, name, v)
         }
         Value::Function(f) => {
             match name.as_str() {
@@ -517,14 +516,27 @@ fn meta_method(c: &Class, name: Symbol) -> Option<Value> {
     c.metaclass.as_ref()?.lookup(name).filter(|f| !is_object_method(f, name))
 }
 
-/// `type.__setattr__`: binds a class attribute.
-pub fn set_class_attr(c: &Class, name: Symbol, v: Value) {
+/// `type.__setattr__`: binds a class attribute, or renames the class (`__qualname__`, which
+/// the type keeps rather than the class's namespace).
+pub fn set_class_attr(c: &Class, name: Symbol, v: Value) -> PyResult<()> {
+    if name == sym::QUALNAME {
+        let Value::Str(s) = &v else {
+            return Err(ex::type_error(format!(
+                "can only assign string to {}.__qualname__, not '{}'",
+                c.name,
+                type_name(&v)
+            )));
+        };
+        c.set_qualname(s.s.to_string());
+        return Ok(());
+    }
     c.attrs.borrow_mut().insert(name, v);
     crate::object::class::classes_changed();
     // Assigning a property or `__setattr__` later changes how instances behave.
     if !c.special_attrs.get() {
         c.special_attrs.set(c.compute_special_attrs());
     }
+    Ok(())
 }
 
 /// `type.__delattr__`: unbinds a class attribute.
@@ -534,7 +546,7 @@ pub fn del_class_attr(c: &Class, name: Symbol) -> PyResult<()> {
             crate::object::class::classes_changed();
             Ok(())
         }
-        None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
+        None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname(), name))),
     }
 }
 
