@@ -39,6 +39,11 @@ fn bind_class_attr(attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult {
             _ => Ok(attr),
         },
         Value::Instance(d) => match d.class.lookup(sym::GET) {
+            // A native `__get__` (named tuple fields) is called on the spot.
+            Some(Value::Native(get)) => {
+                let args = [attr.clone(), obj.clone(), Value::Class(class.clone())];
+                (get.func)(&crate::object::function::Args { pos: &args, kw: &[] })
+            }
             Some(get) => {
                 let args = vec![attr.clone(), obj.clone(), Value::Class(class.clone())];
                 run_async(|ctx| async move { ctx.call(get, args).await })
