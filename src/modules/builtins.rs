@@ -131,7 +131,7 @@ fn constructors() {
         check_args(a, "__setattr__", 3, 3)?;
         let name = attr_name(&a.pos[1])?;
         match &a.pos[0] {
-            Value::Class(c) => crate::vm::set_class_attr(c, name, a.pos[2].clone()),
+            Value::Class(c) => crate::vm::set_class_attr(c, name, a.pos[2].clone())?,
             Value::Instance(inst) => crate::vm::generic_set_attr(&a.pos[0], inst, name, a.pos[2].clone())?,
             other => crate::vm::set_attr(other, name, a.pos[2].clone())?,
         }
@@ -596,6 +596,10 @@ pub fn reversed_value(v: Value) -> PyResult {
         Value::Instance(inst) => {
             if let Some(m) = inst.class.lookup(sym::REVERSED) {
                 return run_async(|ctx| async move { ctx.call(m, vec![v]).await });
+            }
+            // A subclass of a builtin sequence reverses the value it carries.
+            if let crate::object::instance::Payload::Value(base) = &inst.payload {
+                return reversed_value(base.clone());
             }
             return Err(type_error(format!("'{}' object is not reversible", type_name(&v))));
         }

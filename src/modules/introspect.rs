@@ -1,6 +1,7 @@
 //! `_introspect`: what the library modules written in coro need to know about the running
 //! program and that Python gets from frame objects: the calling frames (for `logging`'s
-//! record locations and `warnings`' `file:line`), and an exception's traceback text.
+//! record locations and `warnings`' `file:line`), a calling frame's globals (for the
+//! `__module__` of classes that `namedtuple` makes), and an exception's traceback text.
 
 use crate::intern::intern;
 use crate::object::function::Args;
@@ -17,6 +18,7 @@ pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("_introspect")));
     m.set(intern("__name__"), Value::str("_introspect"));
     m.set(intern("callers"), native("callers", callers));
+    m.set(intern("caller_globals"), native("caller_globals", caller_globals));
     m.set(intern("traceback_text"), native("traceback_text", traceback_text));
     m.set(intern("function_info"), native("function_info", function_info));
     m.set(intern("bind"), native("bind", bind));
@@ -29,6 +31,21 @@ pub fn make_module() -> Rc<Module> {
 fn callers(a: &Args) -> PyResult {
     check_args(a, "callers", 0, 0)?;
     run_async(|ctx| async move { Ok(Value::list(ctx.caller_stack().await)) })
+}
+
+/// `caller_globals(depth=0)`: the globals dict of the script frame `depth` frames out from
+/// the one calling this (as `sys._getframe(depth + 1).f_globals` would be), or None when
+/// there is no frame that deep.
+fn caller_globals(a: &Args) -> PyResult {
+    check_args(a, "caller_globals", 0, 1)?;
+    let depth = match a.pos.first() {
+        None => 0,
+        Some(Value::Int(n)) if *n >= 0 => *n as usize,
+        Some(_) => return Err(type_error("caller_globals() depth must be a non-negative int")),
+    };
+    run_async(move |ctx| async move {
+        Ok(ctx.caller_globals_at(depth).await.map(|m| Value::Dict(m.dict())).unwrap_or(Value::None))
+    })
 }
 
 /// `traceback_text(exc)`: `Traceback (most recent call last):` and the frames an exception

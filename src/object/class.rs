@@ -54,7 +54,8 @@ pub enum Layout {
 
 pub struct Class {
     pub name: Symbol,
-    pub qualname: String,
+    /// Assignable (`C.__qualname__ = ...`): read it through `qualname()`.
+    qualname: RefCell<String>,
     pub module: Symbol,
     pub bases: Vec<Rc<Class>>,
     /// Method resolution order without the class itself (which always comes first).
@@ -95,7 +96,7 @@ impl Class {
     ) -> Class {
         Class {
             name,
-            qualname,
+            qualname: RefCell::new(qualname),
             module,
             bases,
             mro,
@@ -109,6 +110,16 @@ impl Class {
             subclasses: RefCell::default(),
             weakly_referenced: std::cell::Cell::new(false),
         }
+    }
+
+    /// The class's qualified name (`__qualname__`).
+    pub fn qualname(&self) -> std::cell::Ref<'_, String> {
+        self.qualname.borrow()
+    }
+
+    /// `C.__qualname__ = name`.
+    pub fn set_qualname(&self, name: String) {
+        *self.qualname.borrow_mut() = name;
     }
 
     /// The class's metaclass, if it is not `type`.

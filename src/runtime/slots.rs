@@ -2,7 +2,7 @@
 //! `__slots__` gives its instances no `__dict__`, and setting any other name fails.
 
 use crate::intern::{intern, Symbol};
-use crate::object::class::{Attrs, Class};
+use crate::object::class::{Attrs, Class, Layout};
 use crate::runtime::exceptions::{type_error, value_error};
 use crate::runtime::{type_name, types};
 use crate::value::Value;
@@ -22,7 +22,8 @@ pub fn fixed_attrs(attrs: &Attrs, mro: &[Rc<Class>]) -> PyResult<Option<Box<[Sym
     }
     let object = &types().object;
     let mut names = own;
-    for c in mro.iter().filter(|c| !Rc::ptr_eq(c, object)) {
+    // Instances of `object` and of the builtin types (tuple, int, ...) have no `__dict__`.
+    for c in mro.iter().filter(|c| !Rc::ptr_eq(c, object) && c.layout != Layout::Builtin) {
         match &c.fixed_attrs {
             Some(inherited) => names.extend(inherited.iter().copied()),
             None => return Ok(None),

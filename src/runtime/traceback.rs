@@ -27,9 +27,9 @@ pub async fn format_exception(ctx: &Ctx, e: &Exc, chain: bool) -> PyResult<Vec<S
 pub async fn format_exception_only(ctx: &Ctx, e: &Value) -> PyResult<Vec<String>> {
     let class = super::types().class_of(e);
     let name = if class.module == sym::BUILTINS || class.module == sym::MAIN {
-        class.qualname.clone()
+        class.qualname().clone()
     } else {
-        format!("{}.{}", class.module, class.qualname)
+        format!("{}.{}", class.module, class.qualname())
     };
     // A syntax error (in an imported module) shows where it is, then its bare message.
     let location = match e {

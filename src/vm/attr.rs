@@ -39,6 +39,11 @@ fn bind_class_attr(attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult {
             _ => Ok(attr),
         },
         Value::Instance(d) => match d.class.lookup(sym::GET) {
+            // A native `__get__` (named tuple fields) is called on the spot.
+            Some(Value::Native(get)) => {
+                let args = [attr.clone(), obj.clone(), Value::Class(class.clone())];
+                (get.func)(&crate::object::function::Args { pos: &args, kw: &[] })
+            }
             Some(get) => {
                 let args = vec![attr.clone(), obj.clone(), Value::Class(class.clone())];
                 run_async(|ctx| async move { ctx.call(get, args).await })
@@ -254,7 +259,7 @@ fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
         // As in CPython, a native type named with its module (`array.array`, the name its
         // messages use) has the part after the last dot as its `__name__`.
         "__name__" => return Ok(Value::str(c.name.as_str().rsplit('.').next().unwrap_or_default())),
-        "__qualname__" => return Ok(Value::str(c.qualname.as_str())),
+        "__qualname__" => return Ok(Value::str(c.qualname().as_str())),
         "__mro__" => return Ok(Value::tuple(c.full_mro().into_iter().map(Value::Class).collect())),
         "__bases__" => return Ok(Value::tuple(c.bases.iter().cloned().map(Value::Class).collect())),
         "__base__" => return Ok(c.bases.first().cloned().map(Value::Class).unwrap_or(Value::None)),
@@ -298,7 +303,7 @@ fn class_attr(c: &Rc<Class>, name: Symbol) -> PyResult {
         let obj = Value::Class(c.clone());
         return run_async(|ctx| async move { ctx.call(getattr, vec![obj, Value::str(name.as_str())]).await });
     }
-    Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name)))
+    Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname(), name)))
 }
 
 fn super_attr(class: &Rc<Class>, receiver: &Value, name: Symbol) -> PyResult {
@@ -465,8 +470,7 @@ pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
                 )
                 .map(|_| ());
             }
-            set_class_attr(c, name, v);
-            Ok(())
+            set_class_attr(c, name, v)
         }
         Value::Function(f) => {
             match name.as_str() {
@@ -519,14 +523,27 @@ fn meta_method(c: &Class, name: Symbol) -> Option<Value> {
     c.metaclass.as_ref()?.lookup(name).filter(|f| !is_object_method(f, name))
 }
 
-/// `type.__setattr__`: binds a class attribute.
-pub fn set_class_attr(c: &Class, name: Symbol, v: Value) {
+/// `type.__setattr__`: binds a class attribute, or renames the class (`__qualname__`, which
+/// the type keeps rather than the class's namespace).
+pub fn set_class_attr(c: &Class, name: Symbol, v: Value) -> PyResult<()> {
+    if name == sym::QUALNAME {
+        let Value::Str(s) = &v else {
+            return Err(ex::type_error(format!(
+                "can only assign string to {}.__qualname__, not '{}'",
+                c.name,
+                type_name(&v)
+            )));
+        };
+        c.set_qualname(s.s.to_string());
+        return Ok(());
+    }
     c.attrs.borrow_mut().insert(name, v);
     crate::object::class::classes_changed();
     // Assigning a property or `__setattr__` later changes how instances behave.
     if !c.special_attrs.get() {
         c.special_attrs.set(c.compute_special_attrs());
     }
+    Ok(())
 }
 
 /// `type.__delattr__`: unbinds a class attribute.
@@ -536,7 +553,7 @@ pub fn del_class_attr(c: &Class, name: Symbol) -> PyResult<()> {
             crate::object::class::classes_changed();
             Ok(())
         }
-        None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname, name))),
+        None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname(), name))),
     }
 }
 

@@ -46,8 +46,9 @@ pub enum Request {
     Handling,
     /// The recursion limit, after setting it to the value given.
     RecursionLimit(Option<usize>),
-    /// The globals of the calling script frame (`globals()`).
-    CallerGlobals,
+    /// The globals of the calling script frame (`globals()`), or of the frame this many
+    /// script frames further out (what `sys._getframe(n).f_globals` gives CPython code).
+    CallerGlobals(usize),
     /// The namespace of the calling script frame (`locals()`, `vars()`): the module for
     /// module code, else a dict of the bound names.
     CallerLocals,
@@ -199,9 +200,18 @@ impl Ctx {
 
     /// The module whose globals the calling script code uses.
     pub async fn caller_globals(&self) -> PyResult<Rc<crate::object::module::Module>> {
-        match self.ask(Request::CallerGlobals).await {
-            Reply::Value(Value::Module(m)) => Ok(m),
-            _ => Err(crate::runtime::exceptions::raise("SystemError", "globals(): no calling frame")),
+        match self.caller_globals_at(0).await {
+            Some(m) => Ok(m),
+            None => Err(crate::runtime::exceptions::raise("SystemError", "globals(): no calling frame")),
+        }
+    }
+
+    /// The module whose globals the script frame `depth` frames out from the calling one
+    /// uses (0: the caller itself), or None when the fiber has no frame that deep.
+    pub async fn caller_globals_at(&self, depth: usize) -> Option<Rc<crate::object::module::Module>> {
+        match self.ask(Request::CallerGlobals(depth)).await {
+            Reply::Value(Value::Module(m)) => Some(m),
+            _ => None,
         }
     }
 

@@ -78,8 +78,8 @@ impl Vm {
                 });
                 self.deliver(fiber, site.unwrap_or(Value::None))
             }
-            Request::CallerGlobals => {
-                let globals = caller_frame(fiber).map(|f| Value::Module(f.globals.clone()));
+            Request::CallerGlobals(depth) => {
+                let globals = caller_frames(fiber).nth(depth).map(|f| Value::Module(f.globals.clone()));
                 self.deliver(fiber, globals.unwrap_or(Value::None))
             }
             Request::CallerLocals => {
@@ -97,9 +97,7 @@ impl Vm {
                 self.enter_class_body(fiber, body, FrameKind::ClassBody(Box::new(ClassBody { ns })))
             }
             Request::CallerStack => {
-                let n = fiber.frames.len();
-                let frames = fiber.frames[..n.saturating_sub(1)].iter().rev().filter(|f| f.native.is_none());
-                let stack = frames
+                let stack = caller_frames(fiber)
                     .map(|f| {
                         let line = f.code.line_of(f.ip.saturating_sub(1));
                         Value::tuple(vec![
@@ -190,6 +188,11 @@ fn namespace_dict(names: Vec<(Symbol, Value)>) -> Value {
 
 /// The script frame below the native continuation on top: the code that called the native.
 fn caller_frame(fiber: &Fiber) -> Option<&Frame> {
+    caller_frames(fiber).next()
+}
+
+/// The script frames below the native continuation on top, innermost first.
+fn caller_frames(fiber: &Fiber) -> impl Iterator<Item = &Frame> {
     let n = fiber.frames.len();
-    fiber.frames[..n.saturating_sub(1)].iter().rev().find(|f| f.native.is_none())
+    fiber.frames[..n.saturating_sub(1)].iter().rev().filter(|f| f.native.is_none())
 }

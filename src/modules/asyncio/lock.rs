@@ -226,7 +226,7 @@ pub fn install(class: &Rc<Class>) {
         }
         let class = &lock.class;
         let at = addr(&a.pos[0]);
-        Ok(Value::str(format!("<{}.{} object at {} [{}]>", class.module, class.qualname, at, extra)))
+        Ok(Value::str(format!("<{}.{} object at {} [{}]>", class.module, class.qualname(), at, extra)))
     });
     class.special_attrs.set(class.compute_special_attrs());
 }

@@ -1,7 +1,9 @@
-//! The `collections` module: `deque` in Rust (`deque.rs`), the rest in coro (`lib.coro`,
-//! and the abstract base classes in `abc.coro`).
+//! The `collections` module: `deque` and the named tuple field descriptor in Rust
+//! (`deque.rs`, `tuplegetter.rs`), the rest in coro (`lib.coro`, and the abstract base
+//! classes in `abc.coro`).
 
 mod deque;
+mod tuplegetter;
 
 use crate::intern::intern;
 use crate::object::class::Class;
@@ -21,6 +23,7 @@ struct Classes {
     deque: Rc<Class>,
     iter: Rc<Class>,
     reverse_iter: Rc<Class>,
+    tuplegetter: Rc<Class>,
 }
 
 thread_local! {
@@ -28,6 +31,7 @@ thread_local! {
         deque: deque::make_class(),
         iter: deque::make_iter_class("_deque_iterator"),
         reverse_iter: deque::make_iter_class("_deque_reverse_iterator"),
+        tuplegetter: tuplegetter::make_class(),
     };
 }
 
@@ -43,5 +47,6 @@ pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("collections")));
     m.set(intern("__name__"), Value::str("collections"));
     m.set(intern("deque"), Value::Class(deque_class()));
+    m.set(intern("_tuplegetter"), Value::Class(CLASSES.with(|c| c.tuplegetter.clone())));
     m
 }

@@ -24,10 +24,10 @@ async fn type_repr(ctx: &Ctx, v: &Value) -> PyResult<String> {
             if Rc::ptr_eq(c, &crate::runtime::types().none) {
                 "None".to_string()
             } else {
-                c.qualname.clone()
+                c.qualname().clone()
             }
         }
-        Value::Class(c) => format!("{}.{}", c.module, c.qualname),
+        Value::Class(c) => format!("{}.{}", c.module, c.qualname()),
         Value::None => "None".to_string(),
         Value::Ellipsis => "...".to_string(),
         other => protocol::repr(ctx, other).await?,

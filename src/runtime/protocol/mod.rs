@@ -874,8 +874,8 @@ pub fn function_str(f: &Value) -> String {
         }
         Value::Function(func) => func.qualname.borrow().clone(),
         Value::BoundMethod(m) => function_str(&m.func),
-        Value::Class(c) if c.module != sym::BUILTINS => format!("{}.{}", c.module, c.qualname),
-        Value::Class(c) => c.qualname.clone(),
+        Value::Class(c) if c.module != sym::BUILTINS => format!("{}.{}", c.module, c.qualname()),
+        Value::Class(c) => c.qualname().clone(),
         Value::Native(n) => n.name.to_string(),
         other => format!("{} object", type_name(other)),
     }

@@ -3,6 +3,7 @@
 
 use crate::intern::sym;
 use crate::numeric::f64_to_bigint;
+use crate::object::instance::builtin_value;
 use crate::pyfmt::ascii_escape;
 use crate::pyfmt::{percent_float, percent_int, percent_pieces, percent_str, Count, PercentPiece, PercentSpec};
 use crate::runtime::exceptions::{overflow_error, raise, type_error, value_error};
@@ -66,9 +67,16 @@ impl Cursor {
 /// With `bytes`, the rules of bytes formatting: `%s` takes bytes-like objects, `%r` is
 /// `ascii()`, `%c` makes one byte.
 async fn render(ctx: &Ctx, fmt: &str, args: Value, bytes: bool) -> PyResult<String> {
-    let dict = match &args {
+    // An instance of a tuple subclass supplies its items, as a tuple does.
+    let args = match builtin_value(&args) {
+        t @ Value::Tuple(_) => t.clone(),
+        _ => args,
+    };
+    // A mapping (kept whole: a dict subclass's own `__getitem__` serves `%(key)s`), but
+    // never a str, even of a subclass.
+    let dict = match builtin_value(&args) {
         Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) => None,
-        other if is_mapping(other) => Some(other.clone()),
+        _ if is_mapping(&args) => Some(args.clone()),
         _ => None,
     };
     let mut cur = match &args {

@@ -132,9 +132,9 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
             }
             Value::Class(c) => {
                 if c.module == sym::BUILTINS {
-                    format!("<class '{}'>", c.qualname)
+                    format!("<class '{}'>", c.qualname())
                 } else {
-                    format!("<class '{}.{}'>", c.module, c.qualname)
+                    format!("<class '{}.{}'>", c.module, c.qualname())
                 }
             }
             Value::Module(m) => crate::import::module_repr(m),
@@ -368,9 +368,9 @@ pub fn str_repr(s: &str) -> String {
 pub fn object_repr(v: &Value) -> String {
     let class = types().class_of(v);
     if class.module == sym::BUILTINS {
-        format!("<{} object at {}>", class.qualname, addr(v))
+        format!("<{} object at {}>", class.qualname(), addr(v))
     } else {
-        format!("<{}.{} object at {}>", class.module, class.qualname, addr(v))
+        format!("<{}.{} object at {}>", class.module, class.qualname(), addr(v))
     }
 }
 
