@@ -513,12 +513,19 @@ fn zfill(a: &Args) -> PyResult {
         return Ok(a.pos[0].clone());
     }
     check_str_len(width)?;
-    let zeros = crate::runtime::alloc::repeat_str("0", (width - len) as usize)?;
+    // One buffer of the final size: a huge width must not cost twice its memory.
     let text: &str = &s.s;
-    Ok(Value::str(match text.strip_prefix(['+', '-']) {
-        Some(rest) => format!("{}{}{}", &text[..1], zeros, rest),
-        None => format!("{}{}", zeros, text),
-    }))
+    let mut out = crate::runtime::alloc::string_with_capacity(text.len() + (width - len) as usize)?;
+    let rest = match text.strip_prefix(['+', '-']) {
+        Some(rest) => {
+            out.push_str(&text[..1]);
+            rest
+        }
+        None => text,
+    };
+    out.extend(std::iter::repeat_n('0', (width - len) as usize));
+    out.push_str(rest);
+    Ok(Value::str(out))
 }
 
 fn expandtabs(a: &Args) -> PyResult {
