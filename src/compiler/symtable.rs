@@ -41,6 +41,8 @@ pub struct Scope {
     used: IndexSet<String>,
     globals: IndexSet<String>,
     nonlocals: IndexSet<String>,
+    /// Simple names given an annotation (`x: int`), which cannot also be global or nonlocal.
+    annotated: IndexSet<String>,
     /// In a comprehension: the names its `for` clauses bind, and those its walruses bind.
     iteration_vars: IndexSet<String>,
     walrus_targets: IndexSet<String>,
@@ -58,6 +60,7 @@ impl Scope {
             used: IndexSet::new(),
             globals: IndexSet::new(),
             nonlocals: IndexSet::new(),
+            annotated: IndexSet::new(),
             iteration_vars: IndexSet::new(),
             walrus_targets: IndexSet::new(),
         }
@@ -134,6 +137,24 @@ impl Builder {
         self.scope().bound.insert(name.to_string());
     }
 
+    /// A `global`/`nonlocal` declaration must come before every other mention of the name
+    /// in its scope; CPython reports the first conflict in this order.
+    fn check_declaration(&mut self, name: &str, kind: &str, span: crate::span::Span) {
+        let scope = &self.scopes[self.current];
+        let problem = if scope.params.iter().any(|p| p == name) {
+            format!("name '{name}' is parameter and {kind}")
+        } else if scope.used.contains(name) {
+            format!("name '{name}' is used prior to {kind} declaration")
+        } else if scope.annotated.contains(name) {
+            format!("annotated name '{name}' can't be {kind}")
+        } else if scope.bound.contains(name) {
+            format!("name '{name}' is assigned to before {kind} declaration")
+        } else {
+            return;
+        };
+        self.fail(problem, span);
+    }
+
     fn use_name(&mut self, name: &str) {
         self.scope().used.insert(name.to_string());
     }
@@ -205,13 +226,22 @@ impl Builder {
                 if self.scopes[self.current].kind != ScopeKind::Function {
                     self.expr(annotation);
                 }
-                match (&target.node, value) {
-                    (ExprKind::Name(_), None) if self.scopes[self.current].kind == ScopeKind::Function => {
-                        // `x: int` alone still makes x local.
-                        self.target(target)
+                if let ExprKind::Name(name) = &target.node {
+                    let scope = &self.scopes[self.current];
+                    let declared = if scope.globals.contains(name) {
+                        Some("global")
+                    } else if scope.nonlocals.contains(name) {
+                        Some("nonlocal")
+                    } else {
+                        None
+                    };
+                    if let Some(kind) = declared {
+                        self.fail(format!("annotated name '{name}' can't be {kind}"), target.span);
                     }
-                    _ => self.target(target),
+                    self.scope().annotated.insert(name.clone());
                 }
+                // `x: int` alone still makes x local.
+                self.target(target);
             }
             StmtKind::FunctionDef(f) => {
                 for d in &f.decorators {
@@ -347,13 +377,7 @@ impl Builder {
             }
             StmtKind::Global(names) => {
                 for n in names {
-                    if self.scopes[self.current].bound.contains(&n.node)
-                        || self.scopes[self.current].used.contains(&n.node)
-                    {
-                        let what =
-                            if self.scopes[self.current].bound.contains(&n.node) { "assigned to" } else { "used" };
-                        self.fail(format!("name '{}' is {} before global declaration", n.node, what), n.span);
-                    }
+                    self.check_declaration(&n.node, "global", n.span);
                     self.scope().globals.insert(n.node.clone());
                 }
             }
@@ -362,6 +386,7 @@ impl Builder {
                     if self.scopes[self.current].kind == ScopeKind::Module {
                         self.fail("nonlocal declaration not allowed at module level".into(), s.span);
                     }
+                    self.check_declaration(&n.node, "nonlocal", n.span);
                     self.scope().nonlocals.insert(n.node.clone());
                 }
             }
