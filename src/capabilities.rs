@@ -6,6 +6,7 @@
 //! would grant it. Imports read modules whatever the grants: code is the host's to choose.
 
 use crate::runtime::exceptions::raise;
+use crate::runtime::ExcType;
 use crate::vm::PyResult;
 use std::cell::RefCell;
 use std::path::{Component, Path, PathBuf};
@@ -88,7 +89,7 @@ fn check_path(path: &str, scope: fn(&Capabilities) -> &Scope, what: &str, flag: 
     if allowed {
         return Ok(());
     }
-    Err(raise("PermissionError", format!("{} access to '{}' is denied (grant it with {})", what, path, flag)))
+    Err(raise(ExcType::PermissionError, format!("{} access to '{}' is denied (grant it with {})", what, path, flag)))
 }
 
 /// `path` made absolute with its links resolved, as far as it exists: the real folder of a
@@ -130,7 +131,10 @@ pub fn check_net(url: &str) -> PyResult<()> {
     if allowed {
         return Ok(());
     }
-    Err(raise("PermissionError", format!("network access to '{}' is denied (grant it with --allow-net)", host_port)))
+    Err(raise(
+        ExcType::PermissionError,
+        format!("network access to '{}' is denied (grant it with --allow-net)", host_port),
+    ))
 }
 
 /// `Ok` if scripts may read and change environment variables.
@@ -138,7 +142,7 @@ pub fn check_env() -> PyResult<()> {
     if CURRENT.with(|c| c.borrow().env) {
         return Ok(());
     }
-    Err(raise("PermissionError", "environment access is denied (grant it with --allow-env)"))
+    Err(raise(ExcType::PermissionError, "environment access is denied (grant it with --allow-env)"))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! exceptions as a traceback. Every report ends with Python's last line, `TypeName: message`.
 
 use crate::object::instance::TracebackEntry;
+use crate::runtime::ExcType;
 use crate::span::{SourceFile, Span};
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
 
@@ -113,7 +114,7 @@ fn push_repeats(out: &mut Vec<String>, repeats: usize) {
 /// message, as CPython prints them after the traceback.
 pub fn syntax_error_location(e: &crate::vm::Exc) -> Option<(String, String)> {
     use crate::value::Value;
-    if !crate::runtime::exceptions::is_instance_of(e, "SyntaxError") {
+    if !crate::runtime::exceptions::is_instance_of(e, ExcType::SyntaxError) {
         return None;
     }
     let attrs = e.attrs.borrow();
@@ -125,7 +126,7 @@ pub fn syntax_error_location(e: &crate::vm::Exc) -> Option<(String, String)> {
         let ltext = rtext.trim_start_matches([' ', '\n', '\x0c']);
         let spaces = (rtext.chars().count() - ltext.chars().count()) as i64;
         out.push_str(&format!("    {}\n", ltext));
-        let indentation = crate::runtime::exceptions::is_instance_of(e, "IndentationError");
+        let indentation = crate::runtime::exceptions::is_instance_of(e, ExcType::IndentationError);
         if let (Value::Int(offset), false) = (field("offset"), indentation) {
             let end = match field("end_offset") {
                 Value::Int(n) if n != 0 && n != -1 && n != offset => n,

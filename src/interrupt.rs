@@ -5,6 +5,7 @@
 //! or the run's deadline.
 
 use crate::runtime::exceptions::new_exception;
+use crate::runtime::ExcType;
 use crate::vm::Flow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -34,7 +35,7 @@ pub fn clear() {
 /// Consumes the pending interrupt as a `KeyboardInterrupt` to raise.
 fn raise() -> Flow {
     clear();
-    Flow::Raise(new_exception(crate::runtime::types().exc("KeyboardInterrupt"), Vec::new()))
+    Flow::Raise(new_exception(crate::runtime::types().exc(ExcType::KeyboardInterrupt), Vec::new()))
 }
 
 /// `Err(KeyboardInterrupt)` if an interrupt is pending.

@@ -27,6 +27,7 @@ pub mod span;
 pub mod value;
 pub mod vm;
 
+use crate::runtime::ExcType;
 use object::module::Module;
 use runtime::protocol;
 use std::rc::Rc;
@@ -291,7 +292,7 @@ impl Interpreter {
             return Err(ScriptError { kind, message, report, limit: None, status });
         }
         let limit = limits::tripped().or_else(|| {
-            runtime::exceptions::is_instance_of(&e, "RecursionError").then_some(limits::Limit::RecursionDepth)
+            runtime::exceptions::is_instance_of(&e, ExcType::RecursionError).then_some(limits::Limit::RecursionDepth)
         });
         let report = self.format_traceback(&e);
         Err(ScriptError { kind, message, report, limit, status: 1 })
@@ -307,7 +308,7 @@ impl Interpreter {
     /// The exit status a `SystemExit` asks for, and what to print (its message, if it is
     /// not a number).
     fn exit_request(&mut self, e: &Exc) -> Option<(i32, String)> {
-        if !runtime::exceptions::is_instance_of(e, "SystemExit") {
+        if !runtime::exceptions::is_instance_of(e, ExcType::SystemExit) {
             return None;
         }
         let arg = e.exc().and_then(|d| d.borrow().args.first().cloned()).unwrap_or(Value::None);

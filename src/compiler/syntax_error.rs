@@ -5,6 +5,7 @@
 use crate::intern::intern;
 use crate::runtime::exceptions::new_exception;
 use crate::runtime::types;
+use crate::runtime::ExcType;
 use crate::span::{SourceFile, Span};
 use crate::value::Value;
 use crate::vm::Exc;
@@ -53,7 +54,10 @@ impl SyntaxError {
         ];
         let msg = Value::str(self.msg.as_str());
         let details = Value::tuple(info.iter().map(|(_, v)| v.clone()).collect());
-        let e = new_exception(types().exc(self.kind), vec![msg.clone(), details]);
+        let e = new_exception(
+            types().exc(ExcType::from_name(self.kind).unwrap_or(ExcType::SyntaxError)),
+            vec![msg.clone(), details],
+        );
         let mut attrs = e.attrs.borrow_mut();
         attrs.insert(intern("msg"), msg);
         for (name, v) in info {

@@ -9,6 +9,7 @@ use crate::compiler::{compile_source, Mode};
 use crate::intern::intern;
 use crate::object::module::Module;
 use crate::runtime::protocol::str_repr;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::Ctx;
 use crate::vm::{Flow, PyResult};
@@ -39,7 +40,7 @@ pub async fn load(ctx: &Ctx, name: &str, search: Option<Vec<Value>>) -> PyResult
         Some(Found::File { file, package_dir }) => {
             let path = file.to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&file)
-                .map_err(|e| crate::runtime::exceptions::raise("OSError", format!("{}: '{}'", e, path)))?;
+                .map_err(|e| crate::runtime::exceptions::raise(ExcType::OSError, format!("{}: '{}'", e, path)))?;
             let locations = package_dir.map(|d| Value::list(vec![Value::str(d.to_string_lossy().as_ref())]));
             let m = new_module(name, Some(&path), locations);
             let code = compile_source(&path, &text, Mode::Module(&m)).map_err(|e| Flow::Raise(e.to_exception()))?;
@@ -62,7 +63,7 @@ pub async fn reload(ctx: &Ctx, m: Rc<Module>) -> PyResult {
     let v = Value::Module(m.clone());
     if !cached(&name).is_some_and(|c| c.is(&v)) {
         return Err(super::import_error(
-            "ImportError",
+            ExcType::ImportError,
             format!("module {} not in sys.modules", name),
             Some(&name),
             None,
@@ -74,7 +75,7 @@ pub async fn reload(ctx: &Ctx, m: Rc<Module>) -> PyResult {
     } else {
         let Some(p) = cached(parent) else {
             let msg = format!("parent {} not in sys.modules", str_repr(parent));
-            return Err(super::import_error("ImportError", msg, Some(parent), None));
+            return Err(super::import_error(ExcType::ImportError, msg, Some(parent), None));
         };
         match super::try_attr(ctx, &p, intern("__path__")).await? {
             Some(path) => crate::runtime::protocol::iterate(ctx, &path).await?,
@@ -90,7 +91,7 @@ pub async fn reload(ctx: &Ctx, m: Rc<Module>) -> PyResult {
     };
     let path = file.to_string_lossy().into_owned();
     let text = std::fs::read_to_string(&file)
-        .map_err(|e| crate::runtime::exceptions::raise("OSError", format!("{}: '{}'", e, path)))?;
+        .map_err(|e| crate::runtime::exceptions::raise(ExcType::OSError, format!("{}: '{}'", e, path)))?;
     let code = compile_source(&path, &text, Mode::Module(&m)).map_err(|e| Flow::Raise(e.to_exception()))?;
     m.initializing.set(true);
     let r = ctx.run_module(code, m.clone()).await;
@@ -119,7 +120,10 @@ async fn load_native(ctx: &Ctx, name: &str, m: Rc<Module>) -> PyResult {
     match registry::module_source(name) {
         Some(src) => {
             let code = compile_source(&format!("<{}>", name), src, Mode::Module(&m)).map_err(|e| {
-                crate::runtime::exceptions::raise("SystemError", format!("module {} does not compile: {}", name, e.msg))
+                crate::runtime::exceptions::raise(
+                    ExcType::SystemError,
+                    format!("module {} does not compile: {}", name, e.msg),
+                )
             })?;
             run(ctx, name, m, code).await
         }

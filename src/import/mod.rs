@@ -19,6 +19,7 @@ use crate::object::dict::PyDict;
 use crate::object::module::Module;
 use crate::runtime::exceptions::{is_instance_of, new_exception, type_error};
 use crate::runtime::protocol::str_repr;
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::{PyList, Value};
 use crate::vm::native::{run_async, Ctx};
@@ -85,7 +86,7 @@ fn remove_module(name: &str) -> Option<Value> {
 }
 
 /// `ImportError(msg, name=name, path=path)` (or a `ModuleNotFoundError`).
-pub fn import_error(class: &str, msg: String, name: Option<&str>, path: Option<Value>) -> Flow {
+pub fn import_error(class: ExcType, msg: String, name: Option<&str>, path: Option<Value>) -> Flow {
     let e = new_exception(types().exc(class), vec![Value::str(msg.as_str())]);
     let mut attrs = e.attrs.borrow_mut();
     attrs.insert(intern("msg"), Value::str(msg));
@@ -96,7 +97,7 @@ pub fn import_error(class: &str, msg: String, name: Option<&str>, path: Option<V
 }
 
 fn not_found(msg: String, name: &str) -> Flow {
-    import_error("ModuleNotFoundError", msg, Some(name), None)
+    import_error(ExcType::ModuleNotFoundError, msg, Some(name), None)
 }
 
 /// `__import__(name, globals, locals, fromlist, level)`, as `import` statements run it:
@@ -177,7 +178,7 @@ fn is_package(m: &Value) -> bool {
 pub(crate) async fn try_attr(ctx: &Ctx, obj: &Value, name: Symbol) -> PyResult<Option<Value>> {
     match ctx.resolve(get_attr(obj, name)).await {
         Ok(v) => Ok(Some(v)),
-        Err(Flow::Raise(e)) if is_instance_of(&e, "AttributeError") => Ok(None),
+        Err(Flow::Raise(e)) if is_instance_of(&e, ExcType::AttributeError) => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -272,7 +273,7 @@ fn handle_fromlist<'a>(ctx: &'a Ctx, module: &'a Value, fromlist: Vec<Value>, in
             let from_name = format!("{}.{}", module_name, x);
             if let Err(Flow::Raise(e)) = find_and_load(ctx, &from_name).await {
                 // A submodule that is not there just leaves the name for `ImportFrom` to miss.
-                if !(is_instance_of(&e, "ModuleNotFoundError")
+                if !(is_instance_of(&e, ExcType::ModuleNotFoundError)
                     && exc_name(&e).as_deref() == Some(from_name.as_str())
                     && cached(&from_name).is_none_or(|m| !m.is_none()))
                 {
@@ -293,12 +294,14 @@ fn exc_name(e: &Exc) -> Option<String> {
 /// `module.name` from `sys.modules`, or CPython's ImportError.
 pub fn import_from(module: &Value, name: Symbol) -> PyResult {
     match get_attr(module, name) {
-        Err(Flow::Raise(e)) if is_instance_of(&e, "AttributeError") => from_sys_modules(module, name),
+        Err(Flow::Raise(e)) if is_instance_of(&e, ExcType::AttributeError) => from_sys_modules(module, name),
         Err(Flow::Async(nf)) => {
             let module = module.clone();
             run_async(move |ctx| async move {
                 match ctx.resolve(Err(Flow::Async(nf))).await {
-                    Err(Flow::Raise(e)) if is_instance_of(&e, "AttributeError") => from_sys_modules(&module, name),
+                    Err(Flow::Raise(e)) if is_instance_of(&e, ExcType::AttributeError) => {
+                        from_sys_modules(&module, name)
+                    }
                     other => other,
                 }
             })
@@ -316,7 +319,7 @@ fn from_sys_modules(module: &Value, name: Symbol) -> PyResult {
         Some(Value::Str(s)) => s.s.to_string(),
         _ => {
             let msg = format!("cannot import name {} from '<unknown module name>'", str_repr(name.as_str()));
-            return Err(import_error("ImportError", msg, None, None));
+            return Err(import_error(ExcType::ImportError, msg, None, None));
         }
     };
     if let Some(m) = cached(&format!("{}.{}", pkgname, name)) {
@@ -331,5 +334,5 @@ fn from_sys_modules(module: &Value, name: Symbol) -> PyResult {
         Some(Value::Str(f)) => format!("cannot import name {} from {} ({})", n, p, f.s),
         _ => format!("cannot import name {} from {} (unknown location)", n, p),
     };
-    Err(import_error("ImportError", msg, Some(&pkgname), file.filter(|f| f.as_str().is_some())))
+    Err(import_error(ExcType::ImportError, msg, Some(&pkgname), file.filter(|f| f.as_str().is_some())))
 }

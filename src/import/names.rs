@@ -4,6 +4,7 @@ use super::import_error;
 use crate::intern::{intern, sym};
 use crate::object::module::Module;
 use crate::runtime::exceptions::type_error;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::PyResult;
 
@@ -21,7 +22,7 @@ pub fn resolve(globals: Option<&Module>, name: &str, level: usize) -> PyResult<S
 pub fn resolve_in(package: &str, name: &str, level: usize) -> PyResult<String> {
     if package.is_empty() {
         return Err(import_error(
-            "ImportError",
+            ExcType::ImportError,
             "attempted relative import with no known parent package".into(),
             None,
             None,
@@ -30,7 +31,7 @@ pub fn resolve_in(package: &str, name: &str, level: usize) -> PyResult<String> {
     let bits: Vec<&str> = package.rsplitn(level, '.').collect();
     if bits.len() < level {
         return Err(import_error(
-            "ImportError",
+            ExcType::ImportError,
             "attempted relative import beyond top-level package".into(),
             None,
             None,

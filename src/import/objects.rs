@@ -9,6 +9,7 @@ use crate::object::instance::Instance;
 use crate::object::module::Module;
 use crate::runtime::define::{constructor, method};
 use crate::runtime::exceptions::type_error;
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::PyResult;
@@ -23,7 +24,7 @@ thread_local! {
 pub fn install() {
     let t = types();
     constructor(&t.module, module_type);
-    let syntax_error = t.exc("SyntaxError");
+    let syntax_error = t.exc(ExcType::SyntaxError);
     for k in ["msg", "filename", "lineno", "offset", "text", "end_lineno", "end_offset", "print_file_and_line"] {
         syntax_error.attrs.borrow_mut().insert(intern(k), Value::None);
     }

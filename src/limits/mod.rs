@@ -13,6 +13,7 @@ pub mod memory;
 pub mod parse;
 
 use crate::runtime::exceptions::{new_exception, raise};
+use crate::runtime::ExcType;
 use crate::vm::Flow;
 use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
@@ -188,14 +189,16 @@ impl Active {
             Limit::Memory => {
                 let size = parse::format_size(l.max_memory.unwrap_or(0));
                 let msg = crate::value::Value::str(format!("memory limit of {} exceeded", size));
-                Flow::Raise(new_exception(crate::runtime::types().exc("MemoryError"), vec![msg]))
+                Flow::Raise(new_exception(crate::runtime::types().exc(ExcType::MemoryError), vec![msg]))
             }
             Limit::Duration => {
                 let d = parse::format_duration(l.max_duration.unwrap_or_default());
-                raise("TimeoutError", format!("time limit of {} exceeded", d))
+                raise(ExcType::TimeoutError, format!("time limit of {} exceeded", d))
             }
-            Limit::Steps => raise("TimeoutError", format!("step limit of {} exceeded", l.max_steps.unwrap_or(0))),
-            Limit::RecursionDepth => raise("RecursionError", "maximum recursion depth exceeded"),
+            Limit::Steps => {
+                raise(ExcType::TimeoutError, format!("step limit of {} exceeded", l.max_steps.unwrap_or(0)))
+            }
+            Limit::RecursionDepth => raise(ExcType::RecursionError, "maximum recursion depth exceeded"),
         }
     }
 }

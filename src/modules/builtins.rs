@@ -13,6 +13,7 @@ use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::class_check::{isinstance, issubclass};
 use crate::runtime::protocol::numeric::abs;
 use crate::runtime::protocol::{self, hash, iterate, less, next_item, truthy};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::{PyRange, Value};
 use crate::vm::native::{run_async, Ctx};
@@ -50,15 +51,14 @@ pub fn make_module() -> Rc<Module> {
     ] {
         set(name, Value::Class(class.clone()));
     }
-    for (name, class) in &t.exceptions {
-        if !matches!(*name, "CancelledError" | "InvalidStateError" | "QueueEmpty" | "QueueFull" | "JSONDecodeError") {
-            set(name, Value::Class(class.clone()));
-        }
+    for &exc in ExcType::ALL {
+        set(exc.name(), Value::Class(t.exc(exc).clone()));
     }
+    set("HTTPError", Value::Class(super::http::http_error_class()));
     for alias in ["IOError", "EnvironmentError"] {
-        set(alias, Value::Class(t.exc("OSError").clone()));
+        set(alias, Value::Class(t.exc(ExcType::OSError).clone()));
     }
-    t.exc("BaseException").attrs.borrow_mut().insert(sym::INIT, base_init());
+    t.exc(ExcType::BaseException).attrs.borrow_mut().insert(sym::INIT, base_init());
     crate::runtime::os_error::install();
     super::io::errors::install();
     set("NotImplemented", Value::NotImplemented);
@@ -297,7 +297,7 @@ fn getattr(a: &Args) -> PyResult {
     let name = attr_name(&a.pos[1])?;
     let r = crate::vm::get_attr(&a.pos[0], name);
     match (r, a.pos.get(2)) {
-        (Err(crate::vm::Flow::Raise(e)), Some(default)) if ex::is_instance_of(&e, "AttributeError") => {
+        (Err(crate::vm::Flow::Raise(e)), Some(default)) if ex::is_instance_of(&e, ExcType::AttributeError) => {
             Ok(default.clone())
         }
         (Err(crate::vm::Flow::Async(nf)), Some(default)) => {
@@ -305,7 +305,7 @@ fn getattr(a: &Args) -> PyResult {
             let r = Err(crate::vm::Flow::Async(nf));
             run_async(|ctx| async move {
                 match ctx.resolve(r).await {
-                    Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, "AttributeError") => Ok(default),
+                    Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, ExcType::AttributeError) => Ok(default),
                     other => other,
                 }
             })
@@ -319,14 +319,14 @@ fn hasattr(a: &Args) -> PyResult {
     let name = attr_name(&a.pos[1])?;
     match crate::vm::get_attr(&a.pos[0], name) {
         Ok(_) => Ok(Value::Bool(true)),
-        Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, "AttributeError") => Ok(Value::Bool(false)),
+        Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, ExcType::AttributeError) => Ok(Value::Bool(false)),
         Err(crate::vm::Flow::Raise(e)) => Err(crate::vm::Flow::Raise(e)),
         Err(crate::vm::Flow::Async(nf)) => {
             let r = Err(crate::vm::Flow::Async(nf));
             run_async(|ctx| async move {
                 match ctx.resolve(r).await {
                     Ok(_) => Ok(Value::Bool(true)),
-                    Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, "AttributeError") => {
+                    Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, ExcType::AttributeError) => {
                         Ok(Value::Bool(false))
                     }
                     Err(e) => Err(e),
@@ -693,7 +693,7 @@ fn vars(a: &Args) -> PyResult {
     match a.pos.first() {
         None => locals(a),
         Some(obj) => crate::vm::get_attr(obj, sym::DICT).map_err(|e| match e {
-            crate::vm::Flow::Raise(e) if ex::is_instance_of(&e, "AttributeError") => {
+            crate::vm::Flow::Raise(e) if ex::is_instance_of(&e, ExcType::AttributeError) => {
                 type_error("vars() argument must have __dict__ attribute")
             }
             other => other,

@@ -25,7 +25,7 @@ fn make(module: &'static str, name: &'static str, bases: Vec<Rc<Class>>, layout:
 }
 
 /// The exception class `module.name`, derived from the builtin exception `base`.
-pub fn module_exception(module: &'static str, name: &'static str, base: &str) -> Rc<Class> {
+pub fn module_exception(module: &'static str, name: &'static str, base: crate::runtime::ExcType) -> Rc<Class> {
     make(module, name, vec![types().exc(base).clone()], Layout::Exception)
 }
 

@@ -9,6 +9,7 @@ use crate::object::module::Module;
 use crate::runtime::args::check_args;
 use crate::runtime::exceptions::{raise, type_error};
 use crate::runtime::type_name;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::run_async;
 use crate::vm::{Flow, PyResult};
@@ -36,7 +37,7 @@ pub fn exec(a: &Args) -> PyResult {
         other => return Err(type_error(format!("exec() globals must be a dict, not {}", type_name(other)))),
     };
     if !locals.is_none() && !locals.is(&globals) {
-        return Err(raise("NotImplementedError", "exec() with a locals mapping other than its globals"));
+        return Err(raise(ExcType::NotImplementedError, "exec() with a locals mapping other than its globals"));
     }
     run_async(|ctx| async move {
         let module = match dict {

@@ -17,6 +17,7 @@ use crate::runtime::completions::{self, Completer};
 use crate::runtime::coroutine::{new_awaitable, AwaitCell, AwaitStep, Awaitable};
 use crate::runtime::define::{method, native};
 use crate::runtime::exceptions::{new_exception, raise, runtime_error, type_error};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::{Exc, Flow, PyResult};
@@ -163,12 +164,18 @@ fn failure(url: &str, e: ureq::Error) -> HttpFailure {
     fail(kind, format!("{}: {}", url, e))
 }
 
+/// `HTTPError`, raised by `raise_for_status`: a builtin beside `http_get`, and
+/// `requests.HTTPError` too.
+pub fn http_error_class() -> Rc<Class> {
+    crate::modules::classes::module_exception("builtins", "HTTPError", ExcType::OSError)
+}
+
 fn failure_exc(f: HttpFailure) -> Exc {
     let class = match f.kind {
-        FailKind::Connection => "ConnectionError",
-        FailKind::Timeout => "TimeoutError",
-        FailKind::Value => "ValueError",
-        FailKind::Other => "OSError",
+        FailKind::Connection => ExcType::ConnectionError,
+        FailKind::Timeout => ExcType::TimeoutError,
+        FailKind::Value => ExcType::ValueError,
+        FailKind::Other => ExcType::OSError,
     };
     new_exception(types().exc(class), vec![Value::str(f.msg)])
 }
@@ -178,7 +185,7 @@ fn pool_sender() -> Option<Sender<Job>> {
 }
 
 fn pool_down() -> Flow {
-    raise("RuntimeError", "http worker pool is not running")
+    raise(ExcType::RuntimeError, "http worker pool is not running")
 }
 
 thread_local! {
@@ -274,7 +281,7 @@ fn response_class() -> Rc<Class> {
         }
         let url = attr(a, "url")?;
         let url = url.as_str().unwrap_or("").to_string();
-        let e = new_exception(types().exc("HTTPError"), vec![Value::str(format!("{} Error for url: {}", code, url))]);
+        let e = new_exception(&http_error_class(), vec![Value::str(format!("{} Error for url: {}", code, url))]);
         e.attrs.borrow_mut().insert(intern("response"), a.pos[0].clone());
         Err(Flow::Raise(e))
     });
@@ -289,7 +296,7 @@ fn attr(a: &Args, name: &str) -> PyResult {
             .borrow()
             .get(&intern(name))
             .cloned()
-            .ok_or_else(|| raise("AttributeError", format!("'Response' object has no attribute '{}'", name))),
+            .ok_or_else(|| raise(ExcType::AttributeError, format!("'Response' object has no attribute '{}'", name))),
         _ => Err(type_error("descriptor requires a 'Response' object")),
     }
 }
@@ -347,7 +354,10 @@ pub fn parse_request(a: &Args, name: &str) -> PyResult<HttpRequest> {
         }
     };
     if !(timeout > 0.0 && timeout.is_finite()) {
-        return Err(raise("ValueError", format!("{}() timeout must be a positive number, not {}", name, timeout)));
+        return Err(raise(
+            ExcType::ValueError,
+            format!("{}() timeout must be a positive number, not {}", name, timeout),
+        ));
     }
     let mut headers = Vec::new();
     match a.pos.get(2).cloned().or_else(|| kwarg(a, "headers")) {
@@ -388,9 +398,9 @@ pub fn make_requests_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("requests")));
     m.set(intern("__name__"), Value::str("requests"));
     m.set(intern("get"), native("get", requests_get));
-    m.set(intern("HTTPError"), Value::Class(types().exc("HTTPError").clone()));
-    m.set(intern("ConnectionError"), Value::Class(types().exc("ConnectionError").clone()));
-    m.set(intern("Timeout"), Value::Class(types().exc("TimeoutError").clone()));
+    m.set(intern("HTTPError"), Value::Class(http_error_class()));
+    m.set(intern("ConnectionError"), Value::Class(types().exc(ExcType::ConnectionError).clone()));
+    m.set(intern("Timeout"), Value::Class(types().exc(ExcType::TimeoutError).clone()));
     m.set(intern("Response"), Value::Class(response_class()));
     m
 }

@@ -12,6 +12,7 @@ use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::numeric::float_to_int;
 use crate::runtime::protocol::{self, iterate, to_bigint};
 use crate::runtime::type_name;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::run_async;
 use crate::vm::{ops, Flow, PyResult};
@@ -841,7 +842,7 @@ fn prod(a: &Args) -> PyResult {
 /// The exactly rounded sum of `items`, by CPython's `math_fsum` (Shewchuk's algorithm
 /// with non-overlapping partials, then a half-even correction across partials).
 /// `Err` carries the exception: OverflowError or ValueError with CPython's message.
-pub fn fsum_f64(items: impl IntoIterator<Item = f64>) -> Result<f64, (&'static str, &'static str)> {
+pub fn fsum_f64(items: impl IntoIterator<Item = f64>) -> Result<f64, (ExcType, &'static str)> {
     let mut partials: Vec<f64> = Vec::new();
     let (mut special_sum, mut inf_sum) = (0.0f64, 0.0f64);
     for xsave in items {
@@ -864,7 +865,7 @@ pub fn fsum_f64(items: impl IntoIterator<Item = f64>) -> Result<f64, (&'static s
         if x != 0.0 {
             if !x.is_finite() {
                 if xsave.is_finite() {
-                    return Err(("OverflowError", "intermediate overflow in fsum"));
+                    return Err((ExcType::OverflowError, "intermediate overflow in fsum"));
                 }
                 if xsave.is_infinite() {
                     inf_sum += xsave;
@@ -878,7 +879,7 @@ pub fn fsum_f64(items: impl IntoIterator<Item = f64>) -> Result<f64, (&'static s
     }
     if special_sum != 0.0 {
         if inf_sum.is_nan() {
-            return Err(("ValueError", "-inf + inf in fsum"));
+            return Err((ExcType::ValueError, "-inf + inf in fsum"));
         }
         return Ok(special_sum);
     }
@@ -935,8 +936,8 @@ mod tests {
 
     #[test]
     fn fsum_specials() {
-        assert_eq!(fsum_f64(vec![1e308, 1e308]), Err(("OverflowError", "intermediate overflow in fsum")));
-        assert_eq!(fsum_f64(vec![f64::INFINITY, f64::NEG_INFINITY]), Err(("ValueError", "-inf + inf in fsum")));
+        assert_eq!(fsum_f64(vec![1e308, 1e308]), Err((ExcType::OverflowError, "intermediate overflow in fsum")));
+        assert_eq!(fsum_f64(vec![f64::INFINITY, f64::NEG_INFINITY]), Err((ExcType::ValueError, "-inf + inf in fsum")));
         assert_eq!(fsum_f64(vec![f64::INFINITY, 1.0]), Ok(f64::INFINITY));
         assert!(fsum_f64(vec![f64::NAN, 1.0]).unwrap().is_nan());
     }

@@ -7,6 +7,7 @@ use crate::object::module::Module;
 use crate::runtime::args::{check_args, kwarg};
 use crate::runtime::define::native;
 use crate::runtime::exceptions::{new_exception, type_error};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::{Flow, PyResult};
@@ -48,7 +49,7 @@ fn getattr(a: &Args) -> PyResult {
     let m = module();
     m.delete(crate::intern::sym::GETATTR);
     let code = crate::compiler::compile_source("<sys>", SOURCE, crate::compiler::Mode::Module(&m)).map_err(|e| {
-        crate::runtime::exceptions::raise("SystemError", format!("module sys does not compile: {}", e.msg))
+        crate::runtime::exceptions::raise(ExcType::SystemError, format!("module sys does not compile: {}", e.msg))
     })?;
     crate::vm::native::run_async(move |ctx| async move {
         ctx.run_module(code, m.clone()).await?;
@@ -106,7 +107,7 @@ fn exit(a: &Args) -> PyResult {
     check_args(a, "exit", 0, 1)?;
     let code = a.pos.first().cloned().or_else(|| kwarg(a, "status")).unwrap_or(Value::None);
     let args = if code.is_none() { Vec::new() } else { vec![code] };
-    Err(Flow::Raise(new_exception(types().exc("SystemExit"), args)))
+    Err(Flow::Raise(new_exception(types().exc(ExcType::SystemExit), args)))
 }
 
 fn getrecursionlimit(a: &Args) -> PyResult {

@@ -7,6 +7,7 @@ use crate::object::class::{c3_mro, classes_changed, Attrs, Class, Layout};
 use crate::object::function::Function;
 use crate::object::Wrapper;
 use crate::runtime::exceptions::type_error;
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
@@ -308,7 +309,7 @@ pub fn build_class(body: Rc<Function>, name: Value, bases: Vec<Value>, mut kw: V
                 Value::Dict(d) => ns = attrs_of(&Value::Dict(d.clone()))?,
                 other => {
                     return Err(crate::runtime::exceptions::raise(
-                        "NotImplementedError",
+                        ExcType::NotImplementedError,
                         format!("__prepare__ returning a {} namespace", type_name(other)),
                     ))
                 }

@@ -7,12 +7,16 @@ use crate::object::function::Args;
 use crate::runtime::define::method;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::types;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::PyResult;
 
 /// Each class's keyword fields.
-const FIELDS: [(&str, &[&str]); 3] =
-    [("ImportError", &["name", "path"]), ("AttributeError", &["name", "obj"]), ("NameError", &["name"])];
+const FIELDS: [(ExcType, &[&str]); 3] = [
+    (ExcType::ImportError, &["name", "path"]),
+    (ExcType::AttributeError, &["name", "obj"]),
+    (ExcType::NameError, &["name"]),
+];
 
 pub fn install() {
     for (class, fields) in FIELDS {
@@ -33,7 +37,7 @@ pub fn install() {
 /// class takes (looked up through the MRO, so a subclass takes its base's).
 fn init(a: &Args) -> PyResult {
     let Some(Value::Instance(inst)) = a.pos.first() else { return Err(type_error("__init__ needs self")) };
-    let Some((base, fields)) = FIELDS.iter().find(|(c, _)| inst.class.is_subclass(types().exc(c))) else {
+    let Some((base, fields)) = FIELDS.iter().find(|(c, _)| inst.class.is_subclass(types().exc(*c))) else {
         return Err(type_error("__init__ of an exception without keyword fields"));
     };
     for (k, _) in a.kw {
@@ -43,7 +47,7 @@ fn init(a: &Args) -> PyResult {
     }
     let args = a.pos[1..].to_vec();
     let mut attrs = inst.attrs.borrow_mut();
-    if *base == "ImportError" {
+    if *base == ExcType::ImportError {
         attrs.insert(intern("msg"), if args.len() == 1 { args[0].clone() } else { Value::None });
     }
     for (k, v) in a.kw {

@@ -10,6 +10,7 @@ use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::Instance;
 use crate::runtime::define::method;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
 use crate::vm::{group_members, is_group, Exc, PyResult};
@@ -18,15 +19,15 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 pub fn install() {
-    let base = types().exc("BaseException");
+    let base = types().exc(ExcType::BaseException);
     method(base, "add_note", add_note);
-    let group = types().exc("BaseExceptionGroup");
+    let group = types().exc(ExcType::BaseExceptionGroup);
     method(group, "split", |a| with_condition(a, "split", true));
     method(group, "subgroup", |a| with_condition(a, "subgroup", false));
     method(group, "derive", |a| match (a.pos.first(), a.pos.get(1)) {
         (Some(Value::Instance(g)), Some(excs)) if a.pos.len() == 2 => {
             let message = g.exc().and_then(|d| d.borrow().args.first().cloned()).unwrap_or(Value::None);
-            make_group(types().exc("BaseExceptionGroup"), vec![message, excs.clone()]).map(Value::Instance)
+            make_group(types().exc(ExcType::BaseExceptionGroup), vec![message, excs.clone()]).map(Value::Instance)
         }
         _ => Err(type_error(format!(
             "BaseExceptionGroup.derive() takes exactly one argument ({} given)",
@@ -58,7 +59,7 @@ pub fn group_class(class: &Rc<Class>, args: &[Value]) -> PyResult<Rc<Class>> {
     if items.is_empty() {
         return Err(value_error("second argument (exceptions) must be a non-empty sequence"));
     }
-    let (base, exception) = (types().exc("BaseException"), types().exc("Exception"));
+    let (base, exception) = (types().exc(ExcType::BaseException), types().exc(ExcType::Exception));
     let mut all_exceptions = true;
     for (i, item) in items.iter().enumerate() {
         match item {
@@ -68,12 +69,12 @@ pub fn group_class(class: &Rc<Class>, args: &[Value]) -> PyResult<Rc<Class>> {
             _ => return Err(value_error(format!("Item {i} of second argument (exceptions) is not an exception"))),
         }
     }
-    let base_group = types().exc("BaseExceptionGroup");
+    let base_group = types().exc(ExcType::BaseExceptionGroup);
     if Rc::ptr_eq(class, base_group) {
-        return Ok(if all_exceptions { types().exc("ExceptionGroup").clone() } else { class.clone() });
+        return Ok(if all_exceptions { types().exc(ExcType::ExceptionGroup).clone() } else { class.clone() });
     }
     if !all_exceptions && class.is_subclass(exception) {
-        let msg = if Rc::ptr_eq(class, types().exc("ExceptionGroup")) {
+        let msg = if Rc::ptr_eq(class, types().exc(ExcType::ExceptionGroup)) {
             "Cannot nest BaseExceptions in an ExceptionGroup".to_string()
         } else {
             format!("Cannot nest BaseExceptions in '{}'", class.name)
@@ -120,7 +121,8 @@ enum Condition {
 
 impl Condition {
     fn new(v: &Value) -> PyResult<Condition> {
-        let is_exc_class = |v: &Value| matches!(v, Value::Class(c) if c.is_subclass(types().exc("BaseException")));
+        let is_exc_class =
+            |v: &Value| matches!(v, Value::Class(c) if c.is_subclass(types().exc(ExcType::BaseException)));
         match v {
             _ if is_exc_class(v) => Ok(Condition::Types(v.clone())),
             Value::Tuple(t) if t.items.iter().all(is_exc_class) => Ok(Condition::Types(v.clone())),
@@ -224,11 +226,10 @@ pub fn check_eg_match(exc: Value, typ: Value) -> PyResult {
         Value::Tuple(t) => t.items.iter().collect(),
         one => vec![one],
     };
-    let group = types().exc("BaseExceptionGroup");
-    if classes
-        .iter()
-        .any(|c| matches!(c, Value::Class(c) if c.is_subclass(group) || c.is_subclass(types().exc("ExceptionGroup"))))
-    {
+    let group = types().exc(ExcType::BaseExceptionGroup);
+    if classes.iter().any(
+        |c| matches!(c, Value::Class(c) if c.is_subclass(group) || c.is_subclass(types().exc(ExcType::ExceptionGroup))),
+    ) {
         return Err(type_error("catching ExceptionGroup with except* is not allowed. Use except instead."));
     }
     let Value::Instance(e) = &exc else { return pair(Value::None, Value::None) };
@@ -297,7 +298,7 @@ pub fn prep_reraise_star(orig: Value, list: Value) -> PyResult {
             return Ok(raised.pop().expect("one raised"));
         }
         raised.extend(projection.map(Value::Instance));
-        let group = make_group(types().exc("BaseExceptionGroup"), vec![Value::str(""), Value::list(raised)])?;
+        let group = make_group(types().exc(ExcType::BaseExceptionGroup), vec![Value::str(""), Value::list(raised)])?;
         Ok(Value::Instance(group))
     })
 }

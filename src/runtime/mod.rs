@@ -8,6 +8,7 @@ pub mod codecs;
 pub mod completions;
 pub mod coroutine;
 pub mod define;
+pub mod exc_type;
 pub mod exception_fields;
 pub mod exception_groups;
 pub mod exceptions;
@@ -23,4 +24,5 @@ pub mod type_object;
 pub mod types;
 pub mod weak;
 
+pub use exc_type::ExcType;
 pub use types::{type_name, types};

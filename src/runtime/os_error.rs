@@ -9,6 +9,7 @@ use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::object::instance::Instance;
 use crate::runtime::define::method;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::{Flow, PyResult};
 use std::rc::Rc;
@@ -152,22 +153,22 @@ pub const ERRNO_NAMES: &[(&str, i64)] = &[
 ];
 
 /// The OSError subclass CPython raises for an errno.
-fn subclass_name(errno: i64) -> Option<&'static str> {
+fn errno_subclass(errno: i64) -> Option<ExcType> {
     Some(match errno {
-        11 | 114 | 115 => "BlockingIOError",
-        10 => "ChildProcessError",
-        32 | 108 => "BrokenPipeError",
-        103 => "ConnectionAbortedError",
-        111 => "ConnectionRefusedError",
-        104 => "ConnectionResetError",
-        17 => "FileExistsError",
-        2 => "FileNotFoundError",
-        21 => "IsADirectoryError",
-        20 => "NotADirectoryError",
-        4 => "InterruptedError",
-        1 | 13 => "PermissionError",
-        3 => "ProcessLookupError",
-        110 => "TimeoutError",
+        11 | 114 | 115 => ExcType::BlockingIOError,
+        10 => ExcType::ChildProcessError,
+        32 | 108 => ExcType::BrokenPipeError,
+        103 => ExcType::ConnectionAbortedError,
+        111 => ExcType::ConnectionRefusedError,
+        104 => ExcType::ConnectionResetError,
+        17 => ExcType::FileExistsError,
+        2 => ExcType::FileNotFoundError,
+        21 => ExcType::IsADirectoryError,
+        20 => ExcType::NotADirectoryError,
+        4 => ExcType::InterruptedError,
+        1 | 13 => ExcType::PermissionError,
+        3 => ExcType::ProcessLookupError,
+        110 => ExcType::TimeoutError,
         _ => return None,
     })
 }
@@ -175,12 +176,12 @@ fn subclass_name(errno: i64) -> Option<&'static str> {
 /// The class `OSError(*args)` really makes: for OSError itself with an errno first, the
 /// subclass for that errno.
 pub fn constructed_class(class: &Rc<Class>, args: &[Value]) -> Rc<Class> {
-    let os_error = types().exc("OSError");
+    let os_error = types().exc(ExcType::OSError);
     if !Rc::ptr_eq(class, os_error) || !(2..=5).contains(&args.len()) {
         return class.clone();
     }
     match args[0] {
-        Value::Int(n) => subclass_name(n).map(|name| types().exc(name).clone()).unwrap_or_else(|| class.clone()),
+        Value::Int(n) => errno_subclass(n).map(|t| types().exc(t).clone()).unwrap_or_else(|| class.clone()),
         _ => class.clone(),
     }
 }
@@ -212,7 +213,7 @@ fn init_attrs(inst: &Instance, args: &[Value]) -> Vec<Value> {
 
 /// An OSError of the errno's subclass, as the system reports a failure on `filename`.
 pub fn os_error(errno: i64, filename: Option<Value>, filename2: Option<Value>) -> Flow {
-    let class = subclass_name(errno).map(|n| types().exc(n)).unwrap_or_else(|| types().exc("OSError"));
+    let class = errno_subclass(errno).map(|t| types().exc(t)).unwrap_or_else(|| types().exc(ExcType::OSError));
     let mut args = vec![Value::Int(errno), Value::str(strerror(errno))];
     args.extend(filename.clone());
     if let Some(f2) = filename2 {
@@ -234,7 +235,7 @@ pub fn os_error(errno: i64, filename: Option<Value>, filename2: Option<Value>) -
 pub fn from_io(err: &std::io::Error, filename: Option<Value>) -> Flow {
     match err.raw_os_error() {
         Some(n) => os_error(n as i64, filename, None),
-        None => super::exceptions::raise("OSError", err.to_string()),
+        None => super::exceptions::raise(ExcType::OSError, err.to_string()),
     }
 }
 
@@ -242,7 +243,7 @@ pub fn from_io(err: &std::io::Error, filename: Option<Value>) -> Flow {
 pub fn from_io2(err: &std::io::Error, filename: Value, filename2: Value) -> Flow {
     match err.raw_os_error() {
         Some(n) => os_error(n as i64, Some(filename), Some(filename2)),
-        None => super::exceptions::raise("OSError", err.to_string()),
+        None => super::exceptions::raise(ExcType::OSError, err.to_string()),
     }
 }
 
@@ -283,7 +284,7 @@ fn str(a: &Args) -> PyResult {
 
 /// Gives OSError its `__init__` and `__str__`.
 pub fn install() {
-    let class = types().exc("OSError");
+    let class = types().exc(ExcType::OSError);
     method(class, "__init__", init);
     method(class, "__str__", str);
 }

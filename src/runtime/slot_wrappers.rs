@@ -13,6 +13,7 @@ use crate::object::instance::builtin_value;
 use crate::object::Wrapper;
 use crate::runtime::exceptions::{is_instance_of, type_error};
 use crate::runtime::protocol::{self, numeric, Recursion};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::run_async;
@@ -386,7 +387,7 @@ fn binary(class: &Rc<Class>, op: BinOp, reflected: bool, me: &Value, args: &[Val
 fn not_implemented_if_unsupported(r: PyResult) -> PyResult {
     match r {
         Err(Flow::Raise(e))
-            if is_instance_of(&e, "TypeError") && exception_text(&e).starts_with("unsupported operand") =>
+            if is_instance_of(&e, ExcType::TypeError) && exception_text(&e).starts_with("unsupported operand") =>
         {
             Ok(Value::NotImplemented)
         }

@@ -4,6 +4,7 @@
 use crate::intern::{intern, Symbol};
 use crate::object::class::{Class, Layout};
 use crate::object::iter::NativeIter;
+use crate::runtime::exc_type::ExcType;
 use crate::value::Value;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
@@ -48,8 +49,8 @@ pub struct Types {
     pub dict_items: Rc<Class>,
     pub wrapper_descriptor: Rc<Class>,
     pub method_wrapper: Rc<Class>,
-    /// Exception classes by name, for builtins and for `exc("ValueError")`-style lookups.
-    pub exceptions: FxHashMap<&'static str, Rc<Class>>,
+    /// The builtin exception classes, indexed by `ExcType`.
+    exceptions: Vec<Rc<Class>>,
     /// Iterator classes by their Python name (`list_iterator`, `enumerate`, ...).
     iterators: RefCell<FxHashMap<&'static str, Rc<Class>>>,
 }
@@ -59,94 +60,21 @@ pub fn new_class(name: &str, bases: Vec<Rc<Class>>, layout: Layout) -> Rc<Class>
     Rc::new(Class::new(intern(name), name.to_string(), crate::intern::sym::BUILTINS, bases, mro, layout))
 }
 
-/// (name, base) in an order where each base comes before its subclasses.
-const EXCEPTIONS: &[(&str, &str)] = &[
-    ("BaseException", ""),
-    ("SystemExit", "BaseException"),
-    ("KeyboardInterrupt", "BaseException"),
-    ("GeneratorExit", "BaseException"),
-    ("CancelledError", "BaseException"),
-    ("BaseExceptionGroup", "BaseException"),
-    ("Exception", "BaseException"),
-    ("ExceptionGroup", "Exception"),
-    ("StopIteration", "Exception"),
-    ("StopAsyncIteration", "Exception"),
-    ("ArithmeticError", "Exception"),
-    ("FloatingPointError", "ArithmeticError"),
-    ("OverflowError", "ArithmeticError"),
-    ("ZeroDivisionError", "ArithmeticError"),
-    ("AssertionError", "Exception"),
-    ("AttributeError", "Exception"),
-    ("BufferError", "Exception"),
-    ("EOFError", "Exception"),
-    ("ImportError", "Exception"),
-    ("ModuleNotFoundError", "ImportError"),
-    ("LookupError", "Exception"),
-    ("IndexError", "LookupError"),
-    ("KeyError", "LookupError"),
-    ("MemoryError", "Exception"),
-    ("NameError", "Exception"),
-    ("UnboundLocalError", "NameError"),
-    ("OSError", "Exception"),
-    ("ConnectionError", "OSError"),
-    ("BrokenPipeError", "ConnectionError"),
-    ("ConnectionAbortedError", "ConnectionError"),
-    ("ConnectionRefusedError", "ConnectionError"),
-    ("ConnectionResetError", "ConnectionError"),
-    ("FileExistsError", "OSError"),
-    ("FileNotFoundError", "OSError"),
-    ("PermissionError", "OSError"),
-    ("TimeoutError", "OSError"),
-    ("BlockingIOError", "OSError"),
-    ("ChildProcessError", "OSError"),
-    ("InterruptedError", "OSError"),
-    ("IsADirectoryError", "OSError"),
-    ("NotADirectoryError", "OSError"),
-    ("ProcessLookupError", "OSError"),
-    ("HTTPError", "OSError"),
-    ("ReferenceError", "Exception"),
-    ("RuntimeError", "Exception"),
-    ("NotImplementedError", "RuntimeError"),
-    ("RecursionError", "RuntimeError"),
-    ("SyntaxError", "Exception"),
-    ("IndentationError", "SyntaxError"),
-    ("TabError", "IndentationError"),
-    ("SystemError", "Exception"),
-    ("TypeError", "Exception"),
-    ("ValueError", "Exception"),
-    ("UnicodeError", "ValueError"),
-    ("UnicodeDecodeError", "UnicodeError"),
-    ("UnicodeEncodeError", "UnicodeError"),
-    ("JSONDecodeError", "ValueError"),
-    ("InvalidStateError", "Exception"),
-    ("QueueEmpty", "Exception"),
-    ("QueueFull", "Exception"),
-    ("Warning", "Exception"),
-    ("UserWarning", "Warning"),
-    ("DeprecationWarning", "Warning"),
-    ("RuntimeWarning", "Warning"),
-    ("PendingDeprecationWarning", "Warning"),
-    ("SyntaxWarning", "Warning"),
-    ("FutureWarning", "Warning"),
-    ("ImportWarning", "Warning"),
-    ("UnicodeWarning", "Warning"),
-    ("BytesWarning", "Warning"),
-    ("ResourceWarning", "Warning"),
-    ("EncodingWarning", "Warning"),
-];
-
 impl Types {
     fn build() -> Types {
         let object = new_class("object", vec![], Layout::Object);
         let b = |name: &str| new_class(name, vec![object.clone()], Layout::Builtin);
         let int = b("int");
-        let mut exceptions: FxHashMap<&'static str, Rc<Class>> = FxHashMap::default();
-        for &(name, base) in EXCEPTIONS {
-            let mut bases = if base.is_empty() { vec![object.clone()] } else { vec![exceptions[base].clone()] };
-            if name == "ExceptionGroup" {
-                bases.insert(0, exceptions["BaseExceptionGroup"].clone());
+        let mut exceptions: Vec<Rc<Class>> = Vec::with_capacity(ExcType::ALL.len());
+        for &t in ExcType::ALL {
+            let mut bases = match t.base() {
+                None => vec![object.clone()],
+                Some(base) => vec![exceptions[base as usize].clone()],
+            };
+            if t == ExcType::ExceptionGroup {
+                bases.insert(0, exceptions[ExcType::BaseExceptionGroup as usize].clone());
             }
-            exceptions.insert(name, new_class(name, bases, Layout::Exception));
+            exceptions.push(new_class(t.name(), bases, Layout::Exception));
         }
         Types {
             type_: b("type"),
@@ -192,8 +120,8 @@ impl Types {
         }
     }
 
-    pub fn exc(&self, name: &str) -> &Rc<Class> {
-        &self.exceptions[name]
+    pub fn exc(&self, t: ExcType) -> &Rc<Class> {
+        &self.exceptions[t as usize]
     }
 
     pub fn iterator_class(&self, it: &NativeIter) -> Rc<Class> {

@@ -7,6 +7,7 @@ use crate::object::function::BoundMethod;
 use crate::object::instance::Instance;
 use crate::object::Wrapper;
 use crate::runtime::exceptions::{self as ex, attribute_error};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::run_async;
@@ -181,7 +182,7 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
             None => ctx.resolve(generic_get_attr(&obj, &inst, name)).await,
         };
         match (found, getattr) {
-            (Err(crate::vm::Flow::Raise(e)), Some(getattr)) if ex::is_instance_of(&e, "AttributeError") => {
+            (Err(crate::vm::Flow::Raise(e)), Some(getattr)) if ex::is_instance_of(&e, ExcType::AttributeError) => {
                 ctx.call(getattr, vec![obj, Value::str(name.as_str())]).await
             }
             (found, _) => found,
@@ -207,10 +208,10 @@ pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
             "__context__" => return Ok(e.context.clone().unwrap_or(Value::None)),
             "__suppress_context__" => return Ok(Value::Bool(e.suppress_context)),
             "__traceback__" => return Ok(crate::runtime::traceback_objects::traceback_object(&e.traceback)),
-            "value" if inst.class.is_subclass(types().exc("StopIteration")) => {
+            "value" if inst.class.is_subclass(types().exc(ExcType::StopIteration)) => {
                 return Ok(e.args.first().cloned().unwrap_or(Value::None))
             }
-            "code" if inst.class.is_subclass(types().exc("SystemExit")) => {
+            "code" if inst.class.is_subclass(types().exc(ExcType::SystemExit)) => {
                 return Ok(match e.args.len() {
                     0 => Value::None,
                     1 => e.args[0].clone(),
@@ -323,7 +324,7 @@ fn super_attr(class: &Rc<Class>, receiver: &Value, name: Symbol) -> PyResult {
         }
         if name == sym::INIT
             && c.layout == crate::object::class::Layout::Exception
-            && Rc::ptr_eq(c, types().exc("BaseException"))
+            && Rc::ptr_eq(c, types().exc(ExcType::BaseException))
         {
             break;
         }
@@ -710,7 +711,7 @@ pub fn is_group(inst: &Instance) -> bool {
 }
 
 pub fn is_group_class(class: &Class) -> bool {
-    class.is_subclass(types().exc("BaseExceptionGroup"))
+    class.is_subclass(types().exc(ExcType::BaseExceptionGroup))
 }
 
 /// The sub-exceptions of an exception group's args.

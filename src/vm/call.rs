@@ -14,6 +14,7 @@ use crate::object::module::Module;
 use crate::object::Generator;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::type_name;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -128,7 +129,7 @@ impl Vm {
         }
         if self.depth >= self.recursion_limit {
             fiber.stack.truncate(at);
-            return Err(ex::raise("RecursionError", "maximum recursion depth exceeded"));
+            return Err(ex::raise(ExcType::RecursionError, "maximum recursion depth exceeded"));
         }
         // A call is a step (see `limits`).
         self.fuel -= 1;

@@ -20,6 +20,7 @@ use crate::object::module::Module;
 use crate::runtime::coroutine::async_generators::Asker;
 use crate::runtime::coroutine::AwaitStep;
 use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception};
+use crate::runtime::ExcType;
 use crate::runtime::{protocol, type_name, types};
 use crate::value::{fast_drop, Value};
 use std::cell::RefCell;
@@ -612,7 +613,7 @@ impl Vm {
                                 fiber.frames.last_mut().expect("frame").ip = ip;
                                 let outcome = self.call_value(fiber, at, 1, &[], FrameKind::IterNext);
                                 return match outcome {
-                                    Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => {
+                                    Err(Flow::Raise(e)) if is_instance_of(&e, ExcType::StopIteration) => {
                                         self.end_for_loop(fiber)
                                     }
                                     other => self.after_call(fiber, other),
@@ -622,7 +623,7 @@ impl Vm {
                     };
                     match produced {
                         Ok(v) => fiber.stack.push(v),
-                        Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => {
+                        Err(Flow::Raise(e)) if is_instance_of(&e, ExcType::StopIteration) => {
                             pop!();
                             ip = target as usize;
                         }
@@ -801,7 +802,7 @@ impl Vm {
                 }
                 Op::EndAsyncFor => {
                     let Value::Instance(e) = pop!() else { unreachable!("a handler receives an exception") };
-                    if !is_instance_of(&e, "StopAsyncIteration") {
+                    if !is_instance_of(&e, ExcType::StopAsyncIteration) {
                         leave!(Event::Reraise(e));
                     }
                     pop!(); // the async iterator
@@ -968,7 +969,7 @@ impl Vm {
                     let m = pop!();
                     check!(super::import_star(&m, globals!()));
                 }
-                Op::LoadAssertionError => fiber.stack.push(Value::Class(types().exc("AssertionError").clone())),
+                Op::LoadAssertionError => fiber.stack.push(Value::Class(types().exc(ExcType::AssertionError).clone())),
                 Op::MatchSequence => {
                     let matches = super::matching::is_sequence(top!());
                     fiber.stack.push(Value::Bool(matches));
@@ -1146,7 +1147,7 @@ impl Vm {
             fiber.stack[base + slot as usize] = body.closure[i].clone();
         }
         if self.depth >= self.recursion_limit {
-            return Event::Raise(exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
+            return Event::Raise(exc_of(ex::raise(ExcType::RecursionError, "maximum recursion depth exceeded")));
         }
         self.depth += 1;
         fiber.frames.push(Frame { code, ip: 0, base, ret_sp: base, globals: body.globals.clone(), kind, native: None });
@@ -1168,7 +1169,7 @@ fn compare_values(op: CmpOp, a: &Value, b: &Value) -> PyResult {
 }
 
 fn name_error(name: Symbol) -> Flow {
-    let e = new_exception(types().exc("NameError"), vec![Value::str(format!("name '{}' is not defined", name))]);
+    let e = new_exception(types().exc(ExcType::NameError), vec![Value::str(format!("name '{}' is not defined", name))]);
     e.attrs.borrow_mut().insert(crate::intern::intern("name"), Value::str(name.as_str()));
     Flow::Raise(e)
 }
@@ -1176,7 +1177,7 @@ fn name_error(name: Symbol) -> Flow {
 fn unbound_local(code: &Code, slot: u32) -> Flow {
     let name = code.local_names[slot as usize];
     ex::raise(
-        "UnboundLocalError",
+        ExcType::UnboundLocalError,
         format!("cannot access local variable '{}' where it is not associated with a value", name),
     )
 }
@@ -1187,7 +1188,7 @@ fn unbound_deref(code: &Code, slot: u32) -> Flow {
         return unbound_local(code, slot);
     }
     ex::raise(
-        "NameError",
+        ExcType::NameError,
         format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", name),
     )
 }

@@ -10,6 +10,7 @@ use crate::object::dict::PyDict;
 use crate::object::instance::{builtin_value, Instance};
 use crate::runtime::exceptions::{type_error, value_error};
 use crate::runtime::protocol::{self, keys as key_ops};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use std::rc::Rc;
@@ -159,7 +160,7 @@ pub fn match_class(subject: Value, cls: Value, names: Value, npos: usize) -> PyR
             }
             match ctx.resolve(get_attr(&subject, intern(name_str))).await {
                 Ok(v) => attrs.push(v),
-                Err(Flow::Raise(e)) if crate::runtime::exceptions::is_instance_of(&e, "AttributeError") => {
+                Err(Flow::Raise(e)) if crate::runtime::exceptions::is_instance_of(&e, ExcType::AttributeError) => {
                     return Ok(Value::None)
                 }
                 Err(flow) => return Err(flow),

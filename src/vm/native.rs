@@ -9,6 +9,7 @@
 use super::{Exc, Flow, PyResult};
 use crate::intern::Symbol;
 use crate::object::Generator;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use std::cell::RefCell;
 use std::future::Future;
@@ -202,7 +203,7 @@ impl Ctx {
     pub async fn caller_globals(&self) -> PyResult<Rc<crate::object::module::Module>> {
         match self.caller_globals_at(0).await {
             Some(m) => Ok(m),
-            None => Err(crate::runtime::exceptions::raise("SystemError", "globals(): no calling frame")),
+            None => Err(crate::runtime::exceptions::raise(ExcType::SystemError, "globals(): no calling frame")),
         }
     }
 
@@ -221,7 +222,7 @@ impl Ctx {
         match self.ask(Request::CallerLocals).await {
             Reply::Value(Value::Module(m)) => Ok(Value::Dict(m.dict())),
             Reply::Value(d @ Value::Dict(_)) => Ok(d),
-            _ => Err(crate::runtime::exceptions::raise("SystemError", "locals(): no calling frame")),
+            _ => Err(crate::runtime::exceptions::raise(ExcType::SystemError, "locals(): no calling frame")),
         }
     }
 
@@ -313,7 +314,7 @@ where
         Poll::Pending => {
             UNUSED_CTX.with(|c| c.take_request());
             Err(Flow::Raise(crate::runtime::exceptions::new_exception(
-                crate::runtime::types().exc("SystemError"),
+                crate::runtime::types().exc(ExcType::SystemError),
                 vec![Value::str("native code needed script code where none can run")],
             )))
         }

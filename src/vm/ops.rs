@@ -10,6 +10,7 @@ use crate::object::Wrapper;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, dunder, keys};
 use crate::runtime::type_name;
+use crate::runtime::ExcType;
 use crate::value::{Complex, PyRange, Value};
 use crate::vm::native::run_async;
 use crate::vm::{Flow, PyResult};
@@ -162,7 +163,7 @@ fn complex_op(op: BinOp, x: Complex, y: Complex) -> Option<PyResult> {
     };
     Some(r.map(|z| Value::complex(z.re, z.im)).map_err(|e| {
         let (class, msg) = e.exception();
-        ex::raise(class, msg)
+        ex::raise_named(class, msg)
     }))
 }
 
@@ -800,7 +801,7 @@ fn index_of(key: &Value, what: &str) -> PyResult<i64> {
     match key {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
-        Value::BigInt(_) => Err(ex::raise("IndexError", "cannot fit 'int' into an index-sized integer")),
+        Value::BigInt(_) => Err(ex::raise(ExcType::IndexError, "cannot fit 'int' into an index-sized integer")),
         Value::Instance(_) if matches!(builtin_value(key), Value::Int(_) | Value::BigInt(_)) => {
             index_of(builtin_value(key), what)
         }

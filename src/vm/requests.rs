@@ -9,6 +9,7 @@ use super::{Flow, PyResult, Vm};
 use crate::intern::Symbol;
 use crate::runtime::exceptions::{self as ex, is_instance_of};
 use crate::runtime::protocol;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use std::rc::Rc;
 
@@ -24,7 +25,9 @@ impl Vm {
             // Pending: it asked for something (script code to run, an iterator's next item).
             None => match native.ctx.take_request() {
                 Some(req) => self.service(fiber, req),
-                None => Event::Raise(exc_of(ex::raise("SystemError", "native continuation is waiting on nothing"))),
+                None => {
+                    Event::Raise(exc_of(ex::raise(ExcType::SystemError, "native continuation is waiting on nothing")))
+                }
             },
             Some(Ok(v)) => Event::Return(v),
             Some(Err(flow)) => {
@@ -32,7 +35,7 @@ impl Vm {
                 fiber.stack.truncate(frame.ret_sp);
                 match flow {
                     Flow::Raise(e)
-                        if matches!(frame.kind, FrameKind::IterNext) && is_instance_of(&e, "StopIteration") =>
+                        if matches!(frame.kind, FrameKind::IterNext) && is_instance_of(&e, ExcType::StopIteration) =>
                     {
                         self.end_for_loop(fiber)
                     }
@@ -61,7 +64,8 @@ impl Vm {
             Request::Run(nf) => self.push_native(fiber, nf, FrameKind::Normal),
             Request::RunModule { code, globals } => {
                 if self.depth >= self.recursion_limit {
-                    return self.unwind(fiber, exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
+                    return self
+                        .unwind(fiber, exc_of(ex::raise(ExcType::RecursionError, "maximum recursion depth exceeded")));
                 }
                 let base = fiber.stack.len();
                 fiber.stack.resize(base + code.nlocals(), Value::Null);

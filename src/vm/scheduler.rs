@@ -10,6 +10,7 @@ use crate::object::instance::TracebackEntry;
 use crate::object::module::Module;
 use crate::object::{GenState, Generator};
 use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use std::rc::Rc;
@@ -219,7 +220,7 @@ impl Vm {
                 return Event::Continue;
             }
             let caller = fiber.frames.last().expect("caller");
-            if matches!(frame.kind, FrameKind::IterNext) && is_instance_of(&e, "StopIteration") {
+            if matches!(frame.kind, FrameKind::IterNext) && is_instance_of(&e, ExcType::StopIteration) {
                 return self.end_for_loop(fiber);
             }
             if caller.native.is_none() {
@@ -244,16 +245,16 @@ impl Vm {
         gen.state.set(GenState::Finished);
         let result = result.map_err(|e| {
             // What a generator raises must not pass for its end: PEP 479.
-            let stop = if is_instance_of(&e, "StopIteration") && !gen.is_coroutine() {
+            let stop = if is_instance_of(&e, ExcType::StopIteration) && !gen.is_coroutine() {
                 Some("StopIteration")
-            } else if is_instance_of(&e, "StopAsyncIteration") && gen.is_async_generator() {
+            } else if is_instance_of(&e, ExcType::StopAsyncIteration) && gen.is_async_generator() {
                 Some("StopAsyncIteration")
             } else {
                 None
             };
             if let Some(stop) = stop {
                 let re = new_exception(
-                    types().exc("RuntimeError"),
+                    types().exc(ExcType::RuntimeError),
                     vec![Value::str(format!("{} raised {}", gen.kind_word(), stop))],
                 );
                 let data = re.exc().expect("exception");
@@ -318,7 +319,7 @@ impl Vm {
             // Nothing else resumes an async generator: `iter`, `next` and `yield from`
             // refuse one.
             ResumeMode::ForIter | ResumeMode::YieldFrom | ResumeMode::Main => {
-                Event::Raise(exc_of(ex::raise("SystemError", "an async generator was resumed as a generator")))
+                Event::Raise(exc_of(ex::raise(ExcType::SystemError, "an async generator was resumed as a generator")))
             }
         }
     }
@@ -387,7 +388,7 @@ impl Vm {
         // A chain of awaits (or `yield from`s) nests frames as calls do.
         if self.depth + target.frames.len() > self.recursion_limit {
             *gen.fiber.borrow_mut() = Some(target);
-            return Event::Raise(exc_of(ex::raise("RecursionError", "maximum recursion depth exceeded")));
+            return Event::Raise(exc_of(ex::raise(ExcType::RecursionError, "maximum recursion depth exceeded")));
         }
         gen.state.set(GenState::Running);
         target.mode = mode;
@@ -453,7 +454,9 @@ pub(super) fn end_async_step(fiber: &mut Fiber, outcome: impl FnOnce(&Value) -> 
 pub fn exc_of(flow: Flow) -> Exc {
     match flow {
         Flow::Raise(e) => e,
-        Flow::Async(_) => new_exception(types().exc("SystemError"), vec![Value::str("unexpected native continuation")]),
+        Flow::Async(_) => {
+            new_exception(types().exc(ExcType::SystemError), vec![Value::str("unexpected native continuation")])
+        }
     }
 }
 

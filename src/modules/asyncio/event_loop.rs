@@ -14,6 +14,7 @@ use crate::runtime::coroutine::AwaitCell;
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
 use crate::runtime::output;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
 use crate::vm::{Exc, Flow, PyResult};
@@ -611,7 +612,9 @@ async fn run_once(ctx: &Ctx, lp: &Value, idle: bool) -> PyResult<()> {
         };
         match outcome {
             Ok(()) => {}
-            Err(Flow::Raise(e)) if is_instance_of(&e, "SystemExit") || is_instance_of(&e, "KeyboardInterrupt") => {
+            Err(Flow::Raise(e))
+                if is_instance_of(&e, ExcType::SystemExit) || is_instance_of(&e, ExcType::KeyboardInterrupt) =>
+            {
                 return Err(Flow::Raise(e))
             }
             Err(Flow::Raise(e)) => {
@@ -746,7 +749,7 @@ pub async fn call_exception_handler(ctx: &Ctx, lp: &Value, context: Value) -> Py
         return default_exception_handler(ctx, &context).await;
     }
     if let Err(Flow::Raise(e)) = ctx.call(handler, vec![lp.clone(), context.clone()]).await {
-        if is_instance_of(&e, "SystemExit") || is_instance_of(&e, "KeyboardInterrupt") {
+        if is_instance_of(&e, ExcType::SystemExit) || is_instance_of(&e, ExcType::KeyboardInterrupt) {
             return Err(Flow::Raise(e));
         }
         default_exception_handler(ctx, &context).await?;

@@ -2,6 +2,7 @@
 //! loop when it completes. `Task` extends it (see `task.rs`).
 
 use super::cancelled_error;
+use super::errors::invalid_state;
 use super::event_loop::{schedule, Ready};
 use super::gather::{self, GatherState};
 use super::task::TaskData;
@@ -13,6 +14,7 @@ use crate::runtime::define::method;
 use crate::runtime::exceptions::runtime_error;
 use crate::runtime::exceptions::type_error;
 use crate::runtime::protocol::repr;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
 use crate::vm::{Exc, Flow, PyResult};
@@ -210,14 +212,6 @@ fn finish(fut: &Value, state: FutState, result: Value, exception: Option<Exc>) {
     };
 }
 
-fn invalid_state(msg: &str) -> Flow {
-    raise_named("InvalidStateError", msg)
-}
-
-fn raise_named(class: &str, msg: &str) -> Flow {
-    Flow::Raise(crate::runtime::exceptions::new_exception(crate::runtime::types().exc(class), vec![Value::str(msg)]))
-}
-
 pub fn set_result(fut: &Value, v: Value) -> PyResult<()> {
     if data(fut).expect("future").state != FutState::Pending {
         return Err(invalid_state("invalid state"));
@@ -230,7 +224,7 @@ pub fn set_exception(fut: &Value, e: Exc) -> PyResult<()> {
     if data(fut).expect("future").state != FutState::Pending {
         return Err(invalid_state("invalid state"));
     }
-    if crate::runtime::exceptions::is_instance_of(&e, "StopIteration") {
+    if crate::runtime::exceptions::is_instance_of(&e, ExcType::StopIteration) {
         return Err(type_error("StopIteration interacts badly with generators and cannot be raised into a Future"));
     }
     finish(fut, FutState::Finished, Value::None, Some(e));

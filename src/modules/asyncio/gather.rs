@@ -7,7 +7,7 @@ use super::{cancelled_error, ensure_future, get_event_loop, state};
 use crate::object::function::Args;
 use crate::runtime::args::{kwarg, ArgSpec};
 use crate::value::Value;
-use crate::vm::{Exc, Flow, PyResult};
+use crate::vm::{Exc, PyResult};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -96,10 +96,7 @@ fn is_cancelled(fut: &Value) -> bool {
 fn exception_of(fut: &Value) -> PyResult<Option<Exc>> {
     let mut d = data(fut).expect("future");
     if d.state == FutState::Pending {
-        return Err(Flow::Raise(crate::runtime::exceptions::new_exception(
-            crate::runtime::types().exc("InvalidStateError"),
-            vec![Value::str("Exception is not set.")],
-        )));
+        return Err(super::errors::invalid_state("Exception is not set."));
     }
     d.unretrieved = false;
     Ok(d.exception.clone())

@@ -14,7 +14,7 @@ use crate::object::instance::Instance;
 use crate::runtime::args::check_args;
 use crate::runtime::coroutine::{new_awaitable, AwaitCell, AwaitStep, Awaitable};
 use crate::runtime::define::method;
-use crate::runtime::exceptions::{is_instance_of, runtime_error};
+use crate::runtime::exceptions::runtime_error;
 use crate::runtime::protocol::repr::addr;
 use crate::value::Value;
 use crate::vm::native::run_async;
@@ -149,7 +149,7 @@ impl Awaitable for LockWait {
         };
         remove_waiter(&mut data(&self.lock).waiters, &waiter);
         let unlocked = !data(&self.lock).locked;
-        if unlocked && is_instance_of(&e, "CancelledError") {
+        if unlocked && super::errors::is_cancelled_error(&e) {
             if let Err(flow) = wake_up_first(&self.lock) {
                 return flow;
             }

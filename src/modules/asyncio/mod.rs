@@ -3,6 +3,7 @@
 //! await yields a Future to the Task stepping the coroutine, as in CPython.
 
 pub mod asyncgens;
+mod errors;
 mod event_loop;
 mod future;
 mod gather;
@@ -23,6 +24,7 @@ use crate::runtime::args::{check_args, kwarg};
 use crate::runtime::coroutine::{new_awaitable, AwaitStep};
 use crate::runtime::define::native;
 use crate::runtime::exceptions::{new_exception, runtime_error, type_error, value_error};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::run_async;
@@ -111,7 +113,7 @@ pub fn try_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
 /// `CancelledError(msg)` (no args when there is no message).
 pub fn cancelled_error(msg: Value) -> Exc {
     let args = if msg.is_none() { Vec::new() } else { vec![msg] };
-    new_exception(types().exc("CancelledError"), args)
+    new_exception(&errors::cancelled_error_class(), args)
 }
 
 /// The loop code should use now: the running one, else the current one (created on demand).
@@ -280,10 +282,11 @@ pub fn make_module() -> Rc<Module> {
     m.set(intern("Task"), Value::Class(task_class));
     m.set(intern("Queue"), Value::Class(queue_class));
     m.set(intern("Lock"), Value::Class(lock_class));
-    for name in ["CancelledError", "InvalidStateError", "QueueEmpty", "QueueFull"] {
-        m.set(intern(name), Value::Class(types().exc(name).clone()));
-    }
-    m.set(intern("TimeoutError"), Value::Class(types().exc("TimeoutError").clone()));
+    m.set(intern("CancelledError"), Value::Class(errors::cancelled_error_class()));
+    m.set(intern("InvalidStateError"), Value::Class(errors::invalid_state_error_class()));
+    m.set(intern("QueueEmpty"), Value::Class(errors::queue_empty_class()));
+    m.set(intern("QueueFull"), Value::Class(errors::queue_full_class()));
+    m.set(intern("TimeoutError"), Value::Class(types().exc(ExcType::TimeoutError).clone()));
     let fns: &[(&'static str, crate::object::function::NativeFn)] = &[
         ("get_event_loop", |_| Ok(get_event_loop())),
         ("new_event_loop", |_| Ok(event_loop::new_loop())),

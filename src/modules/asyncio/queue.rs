@@ -20,7 +20,7 @@ use crate::runtime::coroutine::{new_awaitable, with_awaitable_in, AwaitCell, Awa
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{new_exception, runtime_error, type_error, value_error};
 use crate::runtime::protocol::{iterate, len, repr, truthy};
-use crate::runtime::types;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::{run_async, run_now, Ctx};
 use crate::vm::{get_attr, set_attr};
@@ -102,8 +102,8 @@ where
     }
 }
 
-fn queue_error(class: &str) -> Flow {
-    Flow::Raise(new_exception(types().exc(class), Vec::new()))
+fn queue_error(class: Rc<Class>) -> Flow {
+    Flow::Raise(new_exception(&class, Vec::new()))
 }
 
 // ---- calls through the instance ----
@@ -156,7 +156,7 @@ async fn base_get(ctx: &Ctx, q: &Rc<Instance>) -> PyResult {
         return data(q)
             .items
             .pop_front()
-            .ok_or_else(|| crate::runtime::exceptions::raise("IndexError", "pop from an empty deque"));
+            .ok_or_else(|| crate::runtime::exceptions::raise(ExcType::IndexError, "pop from an empty deque"));
     }
     call_store(ctx, q, name(|n| n.pop), vec![Value::Int(0)]).await
 }
@@ -199,7 +199,7 @@ async fn base_full(ctx: &Ctx, q: &Rc<Instance>) -> PyResult {
 
 async fn base_get_nowait(ctx: &Ctx, q: &Rc<Instance>) -> PyResult {
     if empty(ctx, q).await? {
-        return Err(queue_error("QueueEmpty"));
+        return Err(queue_error(super::errors::queue_empty_class()));
     }
     let item = dispatch(ctx, q, name(|n| n.get), &[], base_get(ctx, q)).await?;
     wakeup_next(q, WaitFor::Put)?;
@@ -208,7 +208,7 @@ async fn base_get_nowait(ctx: &Ctx, q: &Rc<Instance>) -> PyResult {
 
 async fn base_put_nowait(ctx: &Ctx, q: &Rc<Instance>, item: Value) -> PyResult {
     if full(ctx, q).await? {
-        return Err(queue_error("QueueFull"));
+        return Err(queue_error(super::errors::queue_full_class()));
     }
     let args = [item];
     dispatch(ctx, q, name(|n| n.put), &args, base_put(ctx, q, args[0].clone())).await?;

@@ -13,6 +13,7 @@ use crate::runtime::coroutine::async_generators::{self, Thrown};
 use crate::runtime::coroutine::{await_step, await_thrown, with_awaitable, with_awaitable_in, AwaitCell, AwaitStep};
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{is_instance_of, runtime_error, type_error};
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx, GenStep};
 use crate::vm::{Exc, Flow, PyResult};
@@ -170,7 +171,7 @@ pub async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()>
         t.fut_waiter = None;
         if t.must_cancel {
             t.must_cancel = false;
-            if exc.as_ref().is_none_or(|e| !is_instance_of(e, "CancelledError")) {
+            if exc.as_ref().is_none_or(|e| !super::errors::is_cancelled_error(e)) {
                 exc = Some(cancelled_error(msg));
             }
         }
@@ -224,11 +225,13 @@ pub async fn step(ctx: &Ctx, task: &Value, mut exc: Option<Exc>) -> PyResult<()>
                 schedule(&event_loop, Ready::Step(task.clone(), Some(e)));
             }
         }
-        Err(Flow::Raise(e)) if is_instance_of(&e, "CancelledError") => {
+        Err(Flow::Raise(e)) if super::errors::is_cancelled_error(&e) => {
             let msg = e.exc().and_then(|d| d.borrow().args.first().cloned()).unwrap_or(Value::None);
             future::cancel_future(task, msg);
         }
-        Err(Flow::Raise(e)) if is_instance_of(&e, "KeyboardInterrupt") || is_instance_of(&e, "SystemExit") => {
+        Err(Flow::Raise(e))
+            if is_instance_of(&e, ExcType::KeyboardInterrupt) || is_instance_of(&e, ExcType::SystemExit) =>
+        {
             future::set_exception(task, e.clone())?;
             return Err(Flow::Raise(e));
         }

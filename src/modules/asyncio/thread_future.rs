@@ -4,6 +4,7 @@
 //! interpreter's thread when it arrives (see `runtime::completions`).
 
 use crate::runtime::completions::{self, Completer};
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::{exc_of, PyResult};
 
@@ -21,7 +22,7 @@ pub fn completable_future<T: Send + 'static>(finish: impl FnOnce(T) -> PyResult 
             let r = match payload.downcast::<T>() {
                 Ok(data) => finish(*data).map_err(exc_of),
                 Err(_) => Err(exc_of(crate::runtime::exceptions::raise(
-                    "SystemError",
+                    ExcType::SystemError,
                     "a completion sent data of the wrong type",
                 ))),
             };

@@ -10,6 +10,7 @@ use crate::object::module::Module;
 use crate::runtime::define::native;
 use crate::runtime::exceptions::{new_exception, type_error, value_error};
 use crate::runtime::type_name;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::{Flow, PyResult};
 use std::rc::Rc;
@@ -17,8 +18,8 @@ use std::rc::Rc;
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("binascii")));
     m.set(intern("__name__"), Value::str("binascii"));
-    m.set(intern("Error"), Value::Class(module_exception("binascii", "Error", "ValueError")));
-    m.set(intern("Incomplete"), Value::Class(module_exception("binascii", "Incomplete", "Exception")));
+    m.set(intern("Error"), Value::Class(module_exception("binascii", "Error", ExcType::ValueError)));
+    m.set(intern("Incomplete"), Value::Class(module_exception("binascii", "Incomplete", ExcType::Exception)));
     let fns: &[(&'static str, NativeFn)] = &[
         ("hexlify", hexlify),
         ("b2a_hex", hexlify),
@@ -37,7 +38,7 @@ pub fn make_module() -> Rc<Module> {
 
 /// `binascii.Error(msg)`.
 pub fn error(msg: impl Into<String>) -> Flow {
-    let class = module_exception("binascii", "Error", "ValueError");
+    let class = module_exception("binascii", "Error", ExcType::ValueError);
     Flow::Raise(new_exception(&class, vec![Value::str(msg.into())]))
 }
 

@@ -10,6 +10,7 @@ use crate::runtime::define::{constructor, method};
 use crate::runtime::exceptions::{key_error, type_error, value_error};
 use crate::runtime::protocol::{self, iterate, keys};
 use crate::runtime::types;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
 use crate::vm::{ops, Flow, PyResult};
@@ -148,7 +149,7 @@ pub async fn update_from(ctx: &Ctx, d: &Rc<PyDict>, src: Value) -> PyResult<()> 
     }
     if let Value::Instance(_) = &src {
         let keys = match crate::vm::get_attr(&src, intern("keys")) {
-            Err(Flow::Raise(e)) if crate::runtime::exceptions::is_instance_of(&e, "AttributeError") => None,
+            Err(Flow::Raise(e)) if crate::runtime::exceptions::is_instance_of(&e, ExcType::AttributeError) => None,
             r => Some(ctx.resolve(r).await?),
         };
         if let Some(keys) = keys {

@@ -9,6 +9,7 @@ use crate::object::class::Class;
 use crate::object::function::Args;
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{raise, type_error, value_error};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
@@ -143,9 +144,11 @@ pub fn make_tzinfo_class() -> Rc<Class> {
         let cls = super::cls_arg(a)?;
         Ok(Value::Instance(Rc::new(crate::object::instance::Instance::new(cls))))
     });
-    method(&class, "utcoffset", |_| Err(raise("NotImplementedError", "a tzinfo subclass must implement utcoffset()")));
-    method(&class, "dst", |_| Err(raise("NotImplementedError", "a tzinfo subclass must implement dst()")));
-    method(&class, "tzname", |_| Err(raise("NotImplementedError", "a tzinfo subclass must implement tzname()")));
+    method(&class, "utcoffset", |_| {
+        Err(raise(ExcType::NotImplementedError, "a tzinfo subclass must implement utcoffset()"))
+    });
+    method(&class, "dst", |_| Err(raise(ExcType::NotImplementedError, "a tzinfo subclass must implement dst()")));
+    method(&class, "tzname", |_| Err(raise(ExcType::NotImplementedError, "a tzinfo subclass must implement tzname()")));
     method(&class, "fromutc", from_utc);
     super::finish_class(&class);
     class

@@ -2,6 +2,7 @@
 //! error handlers, with its UnicodeDecodeError/UnicodeEncodeError reports.
 
 use crate::runtime::exceptions::raise;
+use crate::runtime::ExcType;
 use crate::vm::{Flow, PyResult};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -22,7 +23,7 @@ impl Codec {
             "utf-8-sig" | "utf8-sig" => Codec::Utf8Sig,
             "latin-1" | "latin1" | "latin" | "iso-8859-1" | "iso8859-1" | "8859" | "cp819" | "l1" => Codec::Latin1,
             "ascii" | "us-ascii" | "646" => Codec::Ascii,
-            _ => return Err(raise("LookupError", format!("unknown encoding: {}", name))),
+            _ => return Err(raise(ExcType::LookupError, format!("unknown encoding: {}", name))),
         })
     }
 
@@ -73,7 +74,7 @@ impl Errors {
             "backslashreplace" => Errors::BackslashReplace,
             "xmlcharrefreplace" => Errors::XmlCharRefReplace,
             "surrogateescape" => Errors::SurrogateEscape,
-            _ => return Err(raise("LookupError", format!("unknown error handler name '{}'", name))),
+            _ => return Err(raise(ExcType::LookupError, format!("unknown error handler name '{}'", name))),
         })
     }
 

@@ -14,6 +14,7 @@ use crate::object::instance::{Instance, Payload};
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{raise, type_error, value_error};
 use crate::runtime::type_name;
+use crate::runtime::ExcType;
 use crate::value::{PyBytes, Value};
 use crate::vm::PyResult;
 use std::cell::RefCell;
@@ -59,7 +60,9 @@ fn bytes_io_init(a: &Args) -> PyResult {
 fn native_file(v: &Value, what: &str) -> PyResult<Rc<Instance>> {
     match v {
         Value::Instance(inst) if inst.native::<FileObj>().is_some() => Ok(inst.clone()),
-        Value::Instance(_) => Err(raise("NotImplementedError", format!("io.{} over a stream written in Python", what))),
+        Value::Instance(_) => {
+            Err(raise(ExcType::NotImplementedError, format!("io.{} over a stream written in Python", what)))
+        }
         other => Err(crate::runtime::exceptions::attribute_error(format!(
             "'{}' object has no attribute 'readable'",
             type_name(other)
@@ -78,7 +81,7 @@ fn text_init(a: &Args) -> PyResult {
     for (flag, name) in [(line_buffering, "line_buffering"), (write_through, "write_through")] {
         if flag.is_some_and(|v| !matches!(v, Value::None | Value::Bool(false) | Value::Int(0))) {
             return Err(crate::runtime::exceptions::raise(
-                "NotImplementedError",
+                ExcType::NotImplementedError,
                 format!("TextIOWrapper({}=True) is not supported yet", name),
             ));
         }
@@ -147,7 +150,7 @@ fn file_io_init(a: &Args) -> PyResult {
         }
     };
     if !matches!(file, Value::Str(_) | Value::Int(_) | Value::Bool(_)) {
-        return Err(raise("NotImplementedError", "io.FileIO of a path-like object; pass a str"));
+        return Err(raise(ExcType::NotImplementedError, "io.FileIO of a path-like object; pass a str"));
     }
     let args = [file.clone(), Value::str(format!("{}b", mode)), Value::Int(0)];
     let opened = super::open(&Args {

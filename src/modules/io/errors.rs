@@ -8,6 +8,7 @@ use crate::object::function::Args;
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{new_exception, value_error};
 use crate::runtime::types;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::{Flow, PyResult};
 use std::rc::Rc;
@@ -18,7 +19,7 @@ thread_local! {
 
 /// `io.UnsupportedOperation`, an OSError and a ValueError.
 fn make_unsupported() -> Rc<Class> {
-    let bases = vec![types().exc("OSError").clone(), types().exc("ValueError").clone()];
+    let bases = vec![types().exc(ExcType::OSError).clone(), types().exc(ExcType::ValueError).clone()];
     let mro = crate::object::class::c3_mro(&bases).unwrap_or_default();
     Rc::new(Class::new(
         intern("UnsupportedOperation"),
@@ -53,7 +54,7 @@ pub fn file_error(e: FileError) -> Flow {
             let object = Value::list(d.bytes.iter().map(|&b| Value::Int(b as i64)).collect());
             let reason = Value::str(d.reason);
             let encoding = Value::str(d.codec);
-            unicode_error("UnicodeDecodeError", encoding, object, d.start, d.end, reason, msg)
+            unicode_error(ExcType::UnicodeDecodeError, encoding, object, d.start, d.end, reason, msg)
         }
         FileError::Raised(flow) => flow,
     }
@@ -62,11 +63,11 @@ pub fn file_error(e: FileError) -> Flow {
 /// A UnicodeEncodeError for `text[start..end]`.
 pub fn unicode_encode_error(codec: &str, text: &str, start: usize, end: usize, reason: &str, msg: String) -> Flow {
     let (encoding, object, reason) = (Value::str(codec), Value::str(text), Value::str(reason));
-    unicode_error("UnicodeEncodeError", encoding, object, start, end, reason, msg)
+    unicode_error(ExcType::UnicodeEncodeError, encoding, object, start, end, reason, msg)
 }
 
 fn unicode_error(
-    class: &str,
+    class: ExcType,
     encoding: Value,
     object: Value,
     start: usize,
@@ -96,7 +97,7 @@ fn unicode_error_str(a: &Args) -> PyResult {
         return Ok(msg.clone());
     }
     let args = inst.exc().map(|e| e.borrow().args.clone()).unwrap_or_default();
-    let decode = inst.class.is_subclass(types().exc("UnicodeDecodeError"));
+    let decode = inst.class.is_subclass(types().exc(ExcType::UnicodeDecodeError));
     if let Some(msg) = crate::runtime::codecs::unicode_error_message(decode, &args) {
         return Ok(Value::str(msg));
     }
@@ -110,7 +111,7 @@ fn unicode_error_str(a: &Args) -> PyResult {
 }
 
 pub fn install() {
-    for class in ["UnicodeDecodeError", "UnicodeEncodeError"] {
+    for class in [ExcType::UnicodeDecodeError, ExcType::UnicodeEncodeError] {
         method(types().exc(class), "__str__", unicode_error_str);
     }
 }

@@ -14,6 +14,7 @@ use crate::runtime::define::{method, native};
 use crate::runtime::exceptions::{stop_iteration, type_error, value_error};
 use crate::runtime::protocol::str_repr;
 use crate::runtime::type_name;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::PyResult;
 use std::cell::RefMut;
@@ -43,7 +44,10 @@ pub(super) fn open_file(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
 /// using it (a layer over itself).
 pub(super) fn file_of(inst: &Instance) -> PyResult<RefMut<'_, FileObj>> {
     inst.try_native::<FileObj>().ok_or_else(|| {
-        crate::runtime::exceptions::raise("RuntimeError", format!("reentrant call inside <_io.{}>", inst.class.name))
+        crate::runtime::exceptions::raise(
+            ExcType::RuntimeError,
+            format!("reentrant call inside <_io.{}>", inst.class.name),
+        )
     })
 }
 

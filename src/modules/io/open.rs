@@ -9,6 +9,7 @@ use crate::object::instance::Instance;
 use crate::runtime::exceptions::{raise, type_error, value_error};
 use crate::runtime::os_error::{from_io, os_error};
 use crate::runtime::type_name;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::PyResult;
 use std::io::{Seek, SeekFrom};
@@ -186,7 +187,7 @@ fn open_with(file: Value, args: [Option<Value>; 8]) -> PyResult {
         Some(v) => crate::vm::ops::truthy(v).unwrap_or(true),
     };
     if args[7].as_ref().is_some_and(|o| !o.is_none()) {
-        return Err(raise("NotImplementedError", "open() with an opener is not supported"));
+        return Err(raise(ExcType::NotImplementedError, "open() with an opener is not supported"));
     }
     let m = parse_mode(&mode_text)?;
     if m.binary && encoding.is_some() {

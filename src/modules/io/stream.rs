@@ -4,6 +4,7 @@
 
 use super::file::{FileError, FileObj, FileResult};
 use crate::object::instance::Instance;
+use crate::runtime::ExcType;
 use crate::value::PyBytes;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::rc::Rc;
@@ -37,7 +38,7 @@ fn not_seekable() -> FileError {
 pub fn inner(inst: &Instance) -> FileResult<std::cell::RefMut<'_, FileObj>> {
     inst.try_native::<FileObj>().ok_or_else(|| {
         let msg = format!("reentrant call inside <_io.{}>", inst.class.name);
-        FileError::Raised(crate::runtime::exceptions::raise("RuntimeError", msg))
+        FileError::Raised(crate::runtime::exceptions::raise(ExcType::RuntimeError, msg))
     })
 }
 

@@ -9,6 +9,7 @@ use crate::intern::intern;
 use crate::object::function::Args;
 use crate::runtime::exceptions::{raise, type_error};
 use crate::runtime::type_name;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::run_async;
 use crate::vm::PyResult;
@@ -154,12 +155,12 @@ pub fn input(a: &Args) -> PyResult {
         }
         let stdin = current("stdin");
         if stdin.is_none() {
-            return Err(raise("RuntimeError", "input(): lost sys.stdin"));
+            return Err(raise(ExcType::RuntimeError, "input(): lost sys.stdin"));
         }
         let readline = crate::vm::get_attr(&stdin, intern("readline"))?;
         let line = ctx.call(readline, Vec::new()).await?;
         match &line {
-            Value::Str(s) if s.s.is_empty() => Err(raise("EOFError", "EOF when reading a line")),
+            Value::Str(s) if s.s.is_empty() => Err(raise(ExcType::EOFError, "EOF when reading a line")),
             Value::Str(s) => Ok(Value::str(s.s.strip_suffix('\n').unwrap_or(&s.s))),
             other => Err(type_error(format!("object of type '{}' has no len()", type_name(other)))),
         }

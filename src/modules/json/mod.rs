@@ -15,7 +15,8 @@ use crate::runtime::args::kwarg;
 use crate::runtime::define::native;
 use crate::runtime::exceptions::{self as ex, new_exception, type_error};
 use crate::runtime::protocol;
-use crate::runtime::{type_name, types};
+use crate::runtime::type_name;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
 use crate::vm::{ops, Flow, PyResult};
@@ -34,7 +35,7 @@ pub fn make_module() -> Rc<Module> {
     m.set(intern("_dumps"), native("dumps", dumps));
     m.set(intern("_loads"), native("loads", loads));
     m.set(intern("_raw_decode"), native("raw_decode", raw_decode));
-    m.set(intern("JSONDecodeError"), Value::Class(types().exc("JSONDecodeError").clone()));
+    m.set(intern("JSONDecodeError"), Value::Class(decode_error_class()));
     m
 }
 
@@ -701,12 +702,12 @@ fn raw_decode(a: &Args) -> PyResult {
 fn decode_error(doc_value: &Value, doc: &[char], e: DecodeError) -> Flow {
     match e {
         DecodeError::TooDeep(what) => ex::raise(
-            "RecursionError",
+            ExcType::RecursionError,
             format!("maximum recursion depth exceeded while decoding a JSON {} from a unicode string", what),
         ),
         DecodeError::At(msg, pos) => {
             let (text_msg, lineno, colno) = error_message(doc, msg, pos);
-            let e = new_exception(types().exc("JSONDecodeError"), vec![Value::str(text_msg)]);
+            let e = new_exception(&decode_error_class(), vec![Value::str(text_msg)]);
             {
                 let mut attrs = e.attrs.borrow_mut();
                 attrs.insert(intern("msg"), Value::str(msg));
@@ -744,7 +745,7 @@ impl Hooks {
                 "parse_int" => h.parse_int = v,
                 "parse_constant" => h.parse_constant = v,
                 "strict" if v.as_ref().is_none_or(truth) => {}
-                "strict" => return Err(ex::raise("NotImplementedError", "json: strict=False is not supported")),
+                "strict" => return Err(ex::raise(ExcType::NotImplementedError, "json: strict=False is not supported")),
                 _ => {
                     return Err(type_error(format!(
                         "JSONDecoder.__init__() got an unexpected keyword argument '{}'",
@@ -811,6 +812,11 @@ impl Hooks {
             })
         })
     }
+}
+
+/// `json.decoder.JSONDecodeError`, a `ValueError`.
+fn decode_error_class() -> Rc<crate::object::class::Class> {
+    crate::modules::classes::module_exception("json.decoder", "JSONDecodeError", ExcType::ValueError)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use crate::runtime::args::check_args;
 use crate::runtime::class_builder::native_class;
 use crate::runtime::define::native;
 use crate::runtime::exceptions::{overflow_error, raise, type_error};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::PyResult;
@@ -290,7 +291,7 @@ fn parse_template(a: &Args) -> PyResult {
                 })
                 .collect(),
         )),
-        Err(TemplateError::Index(msg)) => Err(raise("IndexError", msg)),
+        Err(TemplateError::Index(msg)) => Err(raise(ExcType::IndexError, msg)),
         Err(TemplateError::Re(e)) => {
             Ok(Value::tuple(vec![Value::str(e.msg), e.pos.map_or(Value::None, |p| Value::Int(p as i64))]))
         }

@@ -5,6 +5,7 @@ use crate::chars as uni;
 use crate::object::function::Args;
 use crate::runtime::alloc::check_str_len;
 use crate::runtime::exceptions::{is_instance_of, type_error, value_error};
+use crate::runtime::ExcType;
 use crate::runtime::{protocol, type_name};
 use crate::value::{PyStr, Value};
 use crate::vm::native::run_async;
@@ -659,7 +660,7 @@ fn translate(a: &Args) -> PyResult {
                     None => return Err(value_error("character mapping must be in range(0x110000)")),
                 },
                 Ok(_) => return Err(type_error("character mapping must return integer, None or str")),
-                Err(Flow::Raise(e)) if is_instance_of(&e, "LookupError") => out.push(c),
+                Err(Flow::Raise(e)) if is_instance_of(&e, ExcType::LookupError) => out.push(c),
                 Err(e) => return Err(e),
             }
         }

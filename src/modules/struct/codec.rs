@@ -3,6 +3,7 @@
 use super::format::Mode;
 use crate::runtime::exceptions::overflow_error;
 use crate::runtime::protocol::to_bigint;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::{Flow, PyResult};
 use num_bigint::BigInt;
@@ -10,7 +11,7 @@ use num_traits::ToPrimitive;
 
 /// `struct.error(msg)`.
 pub fn error(msg: impl Into<String>) -> Flow {
-    let class = crate::modules::classes::module_exception("struct", "error", "Exception");
+    let class = crate::modules::classes::module_exception("struct", "error", ExcType::Exception);
     Flow::Raise(crate::runtime::exceptions::new_exception(&class, vec![Value::str(msg.into())]))
 }
 

@@ -13,6 +13,7 @@ use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
 use crate::runtime::define::{constructor, method, native};
 use crate::runtime::exceptions::type_error;
+use crate::runtime::ExcType;
 use crate::runtime::{protocol, type_name};
 use crate::value::Value;
 use crate::vm::PyResult;
@@ -23,7 +24,7 @@ use std::rc::Rc;
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("struct")));
     m.set(intern("__name__"), Value::str("struct"));
-    m.set(intern("error"), Value::Class(module_exception("struct", "error", "Exception")));
+    m.set(intern("error"), Value::Class(module_exception("struct", "error", ExcType::Exception)));
     let fns: &[(&'static str, NativeFn)] = &[
         ("pack", |a| with_format(a, "pack", |l, rest| pack(l, rest, "pack").map(Value::bytes))),
         ("unpack", |a| with_format(a, "unpack", |l, rest| unpack(l, one(rest, "unpack", 1)?, 0, "unpack"))),

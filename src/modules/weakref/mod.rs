@@ -15,6 +15,7 @@ use crate::runtime::exceptions::{raise, type_error};
 use crate::runtime::protocol::{eq, hash};
 use crate::runtime::types;
 use crate::runtime::weak::{downgrade, watch, watchers, WeakTarget};
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::run_async;
 use crate::vm::{Flow, PyResult};
@@ -84,7 +85,7 @@ pub(super) fn target_for(obj: &Value, callback: &Value) -> PyResult<WeakTarget> 
     let target = downgrade(obj)?;
     if !matches!(callback, Value::None) && !target.notifies() {
         return Err(raise(
-            "NotImplementedError",
+            ExcType::NotImplementedError,
             format!("weak reference callbacks on '{}' objects are not supported", crate::runtime::type_name(obj)),
         ));
     }
@@ -212,5 +213,5 @@ fn compare_refs(a: &Args, negate: bool) -> PyResult {
 
 /// `ReferenceError` for a proxy whose referent died.
 pub(super) fn dead_referent() -> Flow {
-    raise("ReferenceError", "weakly-referenced object no longer exists")
+    raise(ExcType::ReferenceError, "weakly-referenced object no longer exists")
 }

@@ -10,6 +10,7 @@ use crate::object::function::{Args, NativeFn};
 use crate::object::module::Module;
 use crate::runtime::define::native;
 use crate::runtime::exceptions::{new_exception, raise, type_error};
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::{Flow, PyResult};
 use miniz_oxide::inflate::TINFLStatus;
@@ -18,7 +19,7 @@ use std::rc::Rc;
 pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("zlib")));
     m.set(intern("__name__"), Value::str("zlib"));
-    m.set(intern("error"), Value::Class(module_exception("zlib", "error", "Exception")));
+    m.set(intern("error"), Value::Class(module_exception("zlib", "error", ExcType::Exception)));
     for (name, v) in [
         ("MAX_WBITS", 15),
         ("DEFLATED", 8),
@@ -45,7 +46,7 @@ pub fn make_module() -> Rc<Module> {
 }
 
 fn error(msg: impl Into<String>) -> Flow {
-    let class = module_exception("zlib", "error", "Exception");
+    let class = module_exception("zlib", "error", ExcType::Exception);
     Flow::Raise(new_exception(&class, vec![Value::str(msg.into())]))
 }
 
@@ -75,8 +76,10 @@ fn zlib_header(wbits: i64) -> PyResult<bool> {
     match wbits {
         9..=15 | 0 => Ok(true),
         -15..=-9 => Ok(false),
-        25..=31 | 40..=47 => Err(raise("NotImplementedError", "zlib: gzip streams (wbits 16 + n) are not supported")),
-        _ => Err(raise("ValueError", "Invalid initialization option")),
+        25..=31 | 40..=47 => {
+            Err(raise(ExcType::NotImplementedError, "zlib: gzip streams (wbits 16 + n) are not supported"))
+        }
+        _ => Err(raise(ExcType::ValueError, "Invalid initialization option")),
     }
 }
 

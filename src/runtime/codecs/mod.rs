@@ -9,6 +9,7 @@ mod utf;
 
 use crate::runtime::exceptions::{new_exception, raise};
 use crate::runtime::types;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::{Flow, PyResult};
 
@@ -88,7 +89,7 @@ pub fn lookup(encoding: &str) -> Option<Codec> {
 
 /// The codec for `encoding`, or CPython's `LookupError: unknown encoding: x`.
 pub fn codec(encoding: &str) -> PyResult<Codec> {
-    lookup(encoding).ok_or_else(|| raise("LookupError", format!("unknown encoding: {}", encoding)))
+    lookup(encoding).ok_or_else(|| raise(ExcType::LookupError, format!("unknown encoding: {}", encoding)))
 }
 
 /// What to do with text a codec cannot handle.
@@ -116,7 +117,7 @@ fn handler(errors: &str) -> PyResult<Handler> {
         "xmlcharrefreplace" => Handler::XmlCharRefReplace,
         "namereplace" => Handler::NameReplace,
         "surrogateescape" | "surrogatepass" => Handler::Surrogates,
-        other => return Err(raise("LookupError", format!("unknown error handler name '{}'", other))),
+        other => return Err(raise(ExcType::LookupError, format!("unknown error handler name '{}'", other))),
     })
 }
 
@@ -248,13 +249,14 @@ impl Decoder<'_> {
                 }
                 Ok(())
             }
-            Handler::Surrogates if self.errors == "surrogateescape" => {
-                Err(raise("NotImplementedError", "the 'surrogateescape' error handler is not supported for decoding"))
-            }
+            Handler::Surrogates if self.errors == "surrogateescape" => Err(raise(
+                ExcType::NotImplementedError,
+                "the 'surrogateescape' error handler is not supported for decoding",
+            )),
             _ => {
                 let name = self.errors;
                 Err(raise(
-                    "TypeError",
+                    ExcType::TypeError,
                     format!("don't know how to handle UnicodeDecodeError in error callback ({})", name),
                 ))
             }
@@ -262,7 +264,7 @@ impl Decoder<'_> {
     }
 }
 
-fn unicode_error(class: &str, args: Vec<Value>) -> Flow {
+fn unicode_error(class: ExcType, args: Vec<Value>) -> Flow {
     let exc = new_exception(types().exc(class), args.clone());
     {
         let mut attrs = exc.attrs.borrow_mut();
@@ -275,7 +277,7 @@ fn unicode_error(class: &str, args: Vec<Value>) -> Flow {
 
 fn decode_error(codec: Codec, input: &[u8], start: usize, end: usize, reason: &str) -> Flow {
     unicode_error(
-        "UnicodeDecodeError",
+        ExcType::UnicodeDecodeError,
         vec![
             Value::str(codec.error_name()),
             Value::bytes(input.to_vec()),
@@ -289,7 +291,7 @@ fn decode_error(codec: Codec, input: &[u8], start: usize, end: usize, reason: &s
 /// `UnicodeEncodeError`; `start` and `end` count code points.
 fn encode_error(codec: Codec, s: &str, start: usize, end: usize, reason: &str) -> Flow {
     unicode_error(
-        "UnicodeEncodeError",
+        ExcType::UnicodeEncodeError,
         vec![
             Value::str(codec.error_name()),
             Value::str(s),

@@ -17,6 +17,7 @@ use crate::runtime::args::check_args;
 use crate::runtime::coroutine::generators::exception_to_throw;
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{is_instance_of, new_exception, runtime_error, type_error};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::exc_of;
@@ -123,7 +124,7 @@ fn step_of(it: &mut NativeIter) -> Option<&mut AsyncGenStep> {
 
 /// A fresh `StopAsyncIteration()`: the end of an async generator.
 pub fn stop_async_iteration() -> Exc {
-    new_exception(types().exc("StopAsyncIteration"), Vec::new())
+    new_exception(types().exc(ExcType::StopAsyncIteration), Vec::new())
 }
 
 /// Steps the awaitable with the value sent into the coroutine awaiting it.
@@ -237,8 +238,8 @@ pub fn finished(aw: &Value, result: Result<Value, Exc>) -> Result<Value, Exc> {
             Some(d) => Ok(d),
             None => Err(stop_async_iteration()),
         },
-        (StepKind::Close, Err(e)) if is_instance_of(&e, "GeneratorExit") => Ok(Value::None),
-        (_, Err(e)) if is_instance_of(&e, "StopAsyncIteration") && step.default.is_some() => {
+        (StepKind::Close, Err(e)) if is_instance_of(&e, ExcType::GeneratorExit) => Ok(Value::None),
+        (_, Err(e)) if is_instance_of(&e, ExcType::StopAsyncIteration) && step.default.is_some() => {
             Ok(step.default.take().expect("default"))
         }
         (_, Err(e)) => Err(e),
@@ -246,7 +247,10 @@ pub fn finished(aw: &Value, result: Result<Value, Exc>) -> Result<Value, Exc> {
 }
 
 fn not_a_step() -> Exc {
-    exc_of(crate::runtime::exceptions::raise("SystemError", "an async generator resumed without its step awaitable"))
+    exc_of(crate::runtime::exceptions::raise(
+        ExcType::SystemError,
+        "an async generator resumed without its step awaitable",
+    ))
 }
 
 /// A task whose coroutine is a step awaitable `aw` (`create_task(agen.__anext__())`) steps
@@ -263,7 +267,9 @@ pub async fn drive(ctx: &Ctx, aw: &Value, gen: Rc<Generator>, send: Result<Value
         Ok(GenStep::Yielded(v)) => return Ok(GenStep::Yielded(v)),
         Ok(GenStep::Returned(v)) if is_agen => yielded(aw, v),
         Ok(GenStep::Returned(v)) => finished(aw, Ok(v)),
-        Err(Flow::Raise(e)) if is_agen && is_instance_of(&e, "StopAsyncIteration") => finished(aw, Ok(Value::None)),
+        Err(Flow::Raise(e)) if is_agen && is_instance_of(&e, ExcType::StopAsyncIteration) => {
+            finished(aw, Ok(Value::None))
+        }
         Err(Flow::Raise(e)) => finished(aw, Err(e)),
         Err(flow) => return Err(flow),
     };
@@ -276,7 +282,7 @@ pub fn aclose(gen: Rc<Generator>) -> Value {
 }
 
 fn generator_exit() -> Exc {
-    new_exception(types().exc("GeneratorExit"), Vec::new())
+    new_exception(types().exc(ExcType::GeneratorExit), Vec::new())
 }
 
 // ---- the async iteration protocol ----

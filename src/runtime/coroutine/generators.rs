@@ -7,6 +7,7 @@ use crate::runtime::args::check_args;
 use crate::runtime::define::method;
 use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception, type_error};
 use crate::runtime::types;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::{run_async, GenStep};
 use crate::vm::{Flow, PyResult};
@@ -64,7 +65,7 @@ fn throw(a: &Args) -> PyResult {
 pub fn exception_to_throw(typ: &Value, val: Option<&Value>) -> PyResult<crate::vm::Exc> {
     match typ {
         Value::Instance(i) if i.exc().is_some() => Ok(i.clone()),
-        Value::Class(c) if c.is_subclass(types().exc("BaseException")) => {
+        Value::Class(c) if c.is_subclass(types().exc(ExcType::BaseException)) => {
             Ok(new_exception(c, val.cloned().into_iter().collect()))
         }
         _ => Err(type_error(format!(
@@ -85,12 +86,14 @@ pub fn close(gen: Rc<Generator>) -> PyResult {
         GenState::Running => return Err(ex::value_error("generator already executing")),
         GenState::Suspended => {}
     }
-    let exit = new_exception(types().exc("GeneratorExit"), Vec::new());
+    let exit = new_exception(types().exc(ExcType::GeneratorExit), Vec::new());
     run_async(|ctx| async move {
         match ctx.throw(gen, exit).await {
             Ok(GenStep::Yielded(_)) => Err(ex::runtime_error("generator ignored GeneratorExit")),
             Ok(GenStep::Returned(_)) => Ok(Value::None),
-            Err(Flow::Raise(e)) if is_instance_of(&e, "GeneratorExit") || is_instance_of(&e, "StopIteration") => {
+            Err(Flow::Raise(e))
+                if is_instance_of(&e, ExcType::GeneratorExit) || is_instance_of(&e, ExcType::StopIteration) =>
+            {
                 Ok(Value::None)
             }
             Err(e) => Err(e),

@@ -19,7 +19,8 @@ use crate::object::iter::{NativeIter, Step};
 use crate::object::key_eq::needs_script_eq;
 use crate::object::set::PySet;
 use crate::object::{DictViewKind, Wrapper};
-use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception, type_error};
+use crate::runtime::exceptions::{self as ex, is_instance_of, type_error};
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
@@ -607,7 +608,7 @@ pub async fn next_item(ctx: &Ctx, it: &Value) -> PyResult<Option<Value>> {
         Value::Instance(inst) => match dunder(&inst.class, sym::NEXT) {
             Some(m) => match ctx.call(m, vec![it.clone()]).await {
                 Ok(v) => Ok(Some(v)),
-                Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => Ok(None),
+                Err(Flow::Raise(e)) if is_instance_of(&e, ExcType::StopIteration) => Ok(None),
                 Err(e) => Err(e),
             },
             None => Err(type_error(format!("'{}' object is not an iterator", type_name(it)))),
@@ -682,7 +683,11 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
                     }
                     Some(v)
                 }
-                Err(Flow::Raise(e)) if is_instance_of(&e, "IndexError") || is_instance_of(&e, "StopIteration") => None,
+                Err(Flow::Raise(e))
+                    if is_instance_of(&e, ExcType::IndexError) || is_instance_of(&e, ExcType::StopIteration) =>
+                {
+                    None
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -716,7 +721,7 @@ pub fn next_native(it: &Value) -> PyResult<Option<Value>> {
     });
     match r {
         Ok(v) => Ok(Some(v)),
-        Err(Flow::Raise(e)) if is_instance_of(&e, "StopIteration") => Ok(None),
+        Err(Flow::Raise(e)) if is_instance_of(&e, ExcType::StopIteration) => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -950,7 +955,7 @@ pub fn extend_collection(target: &Value, v: Value) -> PyResult<()> {
 fn retype_not_iterable(e: Flow, v: &Value, prefix: &str) -> Flow {
     match &e {
         Flow::Raise(x)
-            if is_instance_of(x, "TypeError")
+            if is_instance_of(x, ExcType::TypeError)
                 && !matches!(v, Value::Instance(_) | Value::Generator(_) | Value::Iter(_)) =>
         {
             type_error(format!("{} {}", prefix, type_name(v)))
@@ -987,14 +992,14 @@ pub fn make_exception(e: Value, cause: Option<Value>, context: Option<Value>) ->
     });
     match r {
         Err(f) => f,
-        Ok(_) => ex::raise("SystemError", "raise produced no exception"),
+        Ok(_) => ex::raise(ExcType::SystemError, "raise produced no exception"),
     }
 }
 
 async fn instantiate_exception(ctx: &Ctx, e: Value) -> PyResult<crate::vm::Exc> {
     match e {
         Value::Instance(i) if i.exc().is_some() => Ok(i),
-        Value::Class(c) if c.is_subclass(types().exc("BaseException")) => {
+        Value::Class(c) if c.is_subclass(types().exc(ExcType::BaseException)) => {
             match ctx.call(Value::Class(c), vec![]).await? {
                 Value::Instance(i) if i.exc().is_some() => Ok(i),
                 _ => Err(type_error("calling the exception class did not return an exception")),
@@ -1008,7 +1013,7 @@ async fn instantiate_exception(ctx: &Ctx, e: Value) -> PyResult<crate::vm::Exc> 
 pub fn exception_matches(e: &Value, typ: &Value) -> PyResult<bool> {
     let Value::Instance(inst) = e else { return Ok(false) };
     match typ {
-        Value::Class(c) if c.is_subclass(types().exc("BaseException")) => Ok(inst.class.is_subclass(c)),
+        Value::Class(c) if c.is_subclass(types().exc(ExcType::BaseException)) => Ok(inst.class.is_subclass(c)),
         Value::Tuple(t) => {
             for x in t.items.iter() {
                 if exception_matches(e, x)? {
@@ -1019,9 +1024,4 @@ pub fn exception_matches(e: &Value, typ: &Value) -> PyResult<bool> {
         }
         _ => Err(type_error("catching classes that do not inherit from BaseException is not allowed")),
     }
-}
-
-/// A new exception of a builtin class, as a value.
-pub fn exception_value(class_name: &str, args: Vec<Value>) -> Value {
-    Value::Instance(new_exception(types().exc(class_name), args))
 }

@@ -26,7 +26,7 @@ pub fn abs(a: &Args) -> PyResult {
         Value::Float(f) => Ok(Value::Float(f.abs())),
         Value::Complex(z) => z.abs().map(Value::Float).map_err(|e| {
             let (class, msg) = e.exception();
-            crate::runtime::exceptions::raise(class, msg)
+            crate::runtime::exceptions::raise_named(class, msg)
         }),
         Value::Instance(inst) => match inst.class.lookup(sym::ABS) {
             Some(m) => {

@@ -9,6 +9,7 @@ use crate::pyfmt::{percent_float, percent_int, percent_pieces, percent_str, Coun
 use crate::runtime::exceptions::{overflow_error, raise, type_error, value_error};
 use crate::runtime::protocol::{self, dunder, to_bigint};
 use crate::runtime::type_name;
+use crate::runtime::ExcType;
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
 use crate::vm::{ops, PyResult};
@@ -282,7 +283,7 @@ async fn float_value(ctx: &Ctx, v: &Value) -> PyResult<f64> {
             match ctx.call(m, vec![v.clone()]).await? {
                 Value::Float(f) => Ok(f),
                 r @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)) => Box::pin(float_value(ctx, &r)).await,
-                r => Err(raise("TypeError", format!("__float__ returned non-float (type {})", type_name(&r)))),
+                r => Err(raise(ExcType::TypeError, format!("__float__ returned non-float (type {})", type_name(&r)))),
             }
         }
         _ => Err(type_error(format!("must be real number, not {}", type_name(v)))),

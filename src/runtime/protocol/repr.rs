@@ -7,6 +7,7 @@ use crate::object::class::Class;
 use crate::object::instance::builtin_value;
 use crate::object::{DictViewKind, Wrapper};
 use crate::runtime::exceptions::type_error;
+use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::Ctx;
@@ -261,15 +262,17 @@ pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
                         return Ok(format!("{} ({} sub-exception{})", msg, n, if n == 1 { "" } else { "s" }));
                     }
                     let class = &inst.class;
-                    let decode = class.is_subclass(types().exc("UnicodeDecodeError"));
-                    if decode || class.is_subclass(types().exc("UnicodeEncodeError")) {
+                    let decode = class.is_subclass(types().exc(ExcType::UnicodeDecodeError));
+                    if decode || class.is_subclass(types().exc(ExcType::UnicodeEncodeError)) {
                         if let Some(msg) = crate::runtime::codecs::unicode_error_message(decode, &args) {
                             return Ok(msg);
                         }
                     }
                     return match args.len() {
                         0 => Ok(String::new()),
-                        1 if inst.class.is_subclass(types().exc("KeyError")) => repr(ctx, &args[0], &guard).await,
+                        1 if inst.class.is_subclass(types().exc(ExcType::KeyError)) => {
+                            repr(ctx, &args[0], &guard).await
+                        }
                         1 => Box::pin(str(ctx, &args[0])).await,
                         _ => repr(ctx, &Value::tuple(args), &guard).await,
                     };
@@ -285,7 +288,7 @@ pub async fn str(ctx: &Ctx, v: &Value) -> PyResult<String> {
 pub async fn format(ctx: &Ctx, v: &Value, spec: &str) -> PyResult<String> {
     use crate::pyfmt::{format_float, format_int, format_str, parse_format_spec};
     let fail = |e: crate::pyfmt::FormatError, v: &Value| {
-        crate::runtime::exceptions::raise(e.exception_type(), e.message(type_name(v).as_str()))
+        crate::runtime::exceptions::raise_named(e.exception_type(), e.message(type_name(v).as_str()))
     };
     match v {
         Value::Str(s) if spec.is_empty() => Ok(s.s.to_string()),
