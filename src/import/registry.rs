@@ -18,6 +18,8 @@ pub struct Library {
     pub builtins: fn() -> Rc<Module>,
     pub sys: fn() -> Rc<Module>,
     pub native_module: fn(&str) -> Option<Rc<Module>>,
+    /// Whether `native_module` would make a module of this name.
+    pub has_module: fn(&str) -> bool,
     pub module_source: fn(&str) -> Option<&'static str>,
 }
 
@@ -26,6 +28,7 @@ const EMPTY: Library = Library {
     builtins: || Rc::new(Module::new(crate::intern::intern("builtins"))),
     sys: || Rc::new(Module::new(crate::intern::intern("sys"))),
     native_module: |_| None,
+    has_module: |_| false,
     module_source: |_| None,
 };
 
@@ -57,7 +60,7 @@ pub fn register(name: &str, make: Constructor) {
 
 /// Whether there is a native module of this name.
 pub fn has(name: &str) -> bool {
-    HOSTED.with(|h| h.borrow().contains_key(name)) || (library().native_module)(name).is_some()
+    HOSTED.with(|h| h.borrow().contains_key(name)) || (library().has_module)(name)
 }
 
 /// A fresh instance of the named native module, if there is one.

@@ -59,6 +59,7 @@ pub static LIBRARY: crate::import::registry::Library = crate::import::registry::
     builtins: builtins::make_module,
     sys: sys::make_module,
     native_module,
+    has_module,
     module_source,
 };
 
@@ -98,49 +99,64 @@ fn library_override(name: &str) -> Option<&'static str> {
     (!text.is_empty()).then(|| &*Box::leak(text.into_boxed_str()))
 }
 
+/// Makes a fresh instance of a native module.
+type MakeModule = fn() -> Rc<Module>;
+
+/// The native modules, by name, with the function that makes a fresh instance of each.
+const NATIVE_MODULES: &[(&str, MakeModule)] = &[
+    ("array", array::make_module),
+    ("asyncio", asyncio::make_module),
+    ("math", math::make_module),
+    ("struct", r#struct::make_module),
+    ("cmath", cmath::make_module),
+    ("traceback", traceback::make_module),
+    ("hashlib", hashlib::make_module),
+    ("hmac", hmac::make_module),
+    ("binascii", binascii::make_module),
+    ("base64", base64::make_module),
+    ("zlib", zlib::make_module),
+    ("json", json::make_module),
+    ("time", time::make_module),
+    ("sys", sys::make_module),
+    ("io", io::make_module),
+    ("os", os::make_module),
+    ("atexit", atexit::make_module),
+    ("errno", errno::make_module),
+    ("requests", http::make_requests_module),
+    ("importlib", importlib::make_module),
+    ("__future__", future::make_module),
+    ("operator", operator::make_module),
+    ("collections", collections::make_module),
+    ("heapq", heapq::make_module),
+    ("bisect", bisect::make_module),
+    ("_copy_native", copy::make_native_module),
+    ("re", re::make_module),
+    ("datetime", datetime::make_module),
+    ("random", random::make_module),
+    ("csv", csv::make_module),
+    ("statistics", statistics::make_module),
+    ("unicodedata", unicodedata::make_module),
+    ("_introspect", introspect::make_module),
+    ("types", types::make_module),
+    ("weakref", weakref::make_module),
+];
+
 /// A fresh instance of the named native module, if there is one.
 pub fn native_module(name: &str) -> Option<Rc<Module>> {
-    match name {
-        "array" => Some(array::make_module()),
-        "asyncio" => Some(asyncio::make_module()),
-        "math" => Some(math::make_module()),
-        "struct" => Some(r#struct::make_module()),
-        "cmath" => Some(cmath::make_module()),
-        "traceback" => Some(traceback::make_module()),
-        "hashlib" => Some(hashlib::make_module()),
-        "hmac" => Some(hmac::make_module()),
-        "binascii" => Some(binascii::make_module()),
-        "base64" => Some(base64::make_module()),
-        "zlib" => Some(zlib::make_module()),
-        "json" => Some(json::make_module()),
-        "time" => Some(time::make_module()),
-        "sys" => Some(sys::make_module()),
-        "io" => Some(io::make_module()),
-        "os" => Some(os::make_module()),
-        "atexit" => Some(atexit::make_module()),
-        "errno" => Some(errno::make_module()),
-        "requests" => Some(http::make_requests_module()),
-        "importlib" => Some(importlib::make_module()),
-        "__future__" => Some(future::make_module()),
-        "operator" => Some(operator::make_module()),
-        "collections" => Some(collections::make_module()),
-        "heapq" => Some(heapq::make_module()),
-        "bisect" => Some(bisect::make_module()),
-        "_copy_native" => Some(copy::make_native_module()),
-        "re" => Some(re::make_module()),
-        "datetime" => Some(datetime::make_module()),
-        "random" => Some(random::make_module()),
-        "csv" => Some(csv::make_module()),
-        "statistics" => Some(statistics::make_module()),
-        "unicodedata" => Some(unicodedata::make_module()),
-        "_introspect" => Some(introspect::make_module()),
-        "types" => Some(types::make_module()),
-        "weakref" => Some(weakref::make_module()),
-        _ if SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some() => {
-            Some(empty_module(name))
-        }
-        _ => None,
+    match NATIVE_MODULES.iter().find(|(n, _)| *n == name) {
+        Some((_, make)) => Some(make()),
+        None => is_source_module(name).then(|| empty_module(name)),
     }
+}
+
+/// Whether there is a library module of this name, without making it.
+pub fn has_module(name: &str) -> bool {
+    NATIVE_MODULES.iter().any(|(n, _)| *n == name) || is_source_module(name)
+}
+
+/// Whether the module is written wholly in coro (embedded here or in `pylib`).
+fn is_source_module(name: &str) -> bool {
+    SOURCE_MODULES.iter().any(|(n, _)| *n == name) || pylib::source(name).is_some()
 }
 
 /// Modules written wholly in coro (over natives they import), by name, embedded in the
