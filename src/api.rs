@@ -14,16 +14,22 @@
 //! interp.register_module("host", || api::ModuleBuilder::new("host").function("double", double).build());
 //! interp.run_source("<string>", "import host\nprint(host.double(21))\n");
 //! ```
+//!
+//! Builtin exceptions are named by `ExcType` (`api::raise(ExcType::KeyError, "...")`,
+//! `api::is_instance_of(&e, ExcType::OSError)`); a module's own exception classes come from
+//! `module_exception("host", "HostError", ExcType::Exception)`, one class per thread.
 
 use crate::intern::intern;
 use std::rc::Rc;
 
 pub use crate::modules::asyncio::thread_future::{completable_future, thread_future};
+pub use crate::modules::classes::module_exception;
 pub use crate::object::function::{Args, NativeFn};
 pub use crate::object::module::Module;
 pub use crate::runtime::args::{arg, check_args, kwarg, ArgSpec};
 pub use crate::runtime::completions::Completer;
-pub use crate::runtime::exceptions::{raise, runtime_error, type_error, value_error};
+pub use crate::runtime::exceptions::{is_instance_of, new_exception, raise, runtime_error, type_error, value_error};
+pub use crate::runtime::ExcType;
 pub use crate::value::Value;
 pub use crate::vm::{Flow, PyResult};
 

@@ -186,3 +186,40 @@ fn an_embedded_interpreter_touches_nothing_until_the_host_grants_it() {
         assert_eq!(e.message, "write access to '/tmp/x' is denied (grant it with --allow-write)");
     });
 }
+
+#[test]
+fn a_host_raises_builtin_and_its_own_exceptions() {
+    use coro::api::{self, Args, ExcType, PyResult};
+    fn lookup(a: &Args) -> PyResult {
+        api::check_args(a, "lookup", 1, 1)?;
+        match api::str_arg(a, 0, "lookup")? {
+            "missing" => Err(api::raise(ExcType::KeyError, "missing")),
+            "broken" => Err(api::Flow::Raise(api::new_exception(
+                &api::module_exception("host", "HostError", ExcType::LookupError),
+                vec![Value::str("broken")],
+            ))),
+            other => Ok(Value::str(other.to_uppercase())),
+        }
+    }
+    on_interpreter_thread(|| {
+        let mut interp = coro::Interpreter::new();
+        interp.register_module("host", || {
+            let m = api::ModuleBuilder::new("host").function("lookup", lookup).build();
+            m.set(intern("HostError"), Value::Class(api::module_exception("host", "HostError", ExcType::LookupError)));
+            m
+        });
+        let script = "import host\nprint(host.lookup('ok'))\n\
+                      for key in ['missing', 'broken']:\n\
+                      \x20   try:\n\
+                      \x20       host.lookup(key)\n\
+                      \x20   except LookupError as e:\n\
+                      \x20       print(type(e), isinstance(e, host.HostError), e)\n";
+        assert_eq!(interp.run_source("<string>", script), coro::Outcome::Ok);
+        let (stdout, stderr) = coro::runtime::output::take_capture();
+        assert_eq!(
+            stdout, "OK\n<class 'KeyError'> False 'missing'\n<class 'host.HostError'> True broken\n",
+            "{}",
+            stderr
+        );
+    });
+}

@@ -9,7 +9,7 @@ mod bisect;
 pub mod blocking;
 pub mod builtins;
 pub mod bytes;
-mod classes;
+pub mod classes;
 mod cmath;
 mod collections;
 pub mod complex;
