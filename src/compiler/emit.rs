@@ -3,11 +3,11 @@
 //! records the span of the expression or statement it came from.
 
 use super::symtable::{ScopeKind, SymKind, SymbolTable};
-use super::CompileError;
 use crate::ast::*;
 use crate::bytecode::{Code, CodeFlags, Handler, Op};
 use crate::intern::{intern, Symbol};
 use crate::object::module::Module;
+use crate::parser::SyntaxError;
 use crate::span::{SourceFile, Span};
 use crate::value::Value;
 use indexmap::IndexSet;
@@ -63,7 +63,7 @@ pub struct Emitter<'a> {
     display: Option<Value>,
 }
 
-type R<T = ()> = Result<T, CompileError>;
+type R<T = ()> = Result<T, SyntaxError>;
 
 /// Where a loop over an iterator starts: `ForIter`, or an `async for`'s `GetANext`.
 struct LoopHead {
@@ -72,7 +72,7 @@ struct LoopHead {
 }
 
 fn err<T>(msg: impl Into<String>, span: Span) -> R<T> {
-    Err(CompileError { msg: msg.into(), span })
+    Err(SyntaxError::at(span, msg))
 }
 
 impl<'a> Emitter<'a> {

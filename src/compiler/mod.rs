@@ -11,18 +11,11 @@ pub use syntax_error::SyntaxError;
 
 use crate::bytecode::Code;
 use crate::object::module::Module;
-use crate::span::{SourceFile, Span};
+use crate::span::SourceFile;
 use std::rc::Rc;
 
 /// Stack the compiler may need for the deepest tree the parser accepts.
 const COMPILE_STACK: usize = 64 << 20;
-
-/// A `SyntaxError` found after parsing (`'return' outside function`, bad targets, ...).
-#[derive(Debug)]
-pub struct CompileError {
-    pub msg: String,
-    pub span: Span,
-}
 
 /// What `compile_source` makes of the text.
 pub enum Mode<'a> {
@@ -35,12 +28,12 @@ pub enum Mode<'a> {
 /// Parses and compiles `text` (from the file `name`), or gives the one syntax error found.
 pub fn compile_source(name: &str, text: &str, mode: Mode) -> Result<Rc<Code>, SyntaxError> {
     let source = SourceFile::new(name, text);
-    let ast = crate::parser::parse(text).map_err(|e| SyntaxError::new(&source, e.kind.name(), e.msg, e.span))?;
+    let ast = crate::parser::parse(text).map_err(|e| SyntaxError::located(&source, e))?;
     let compiled = match mode {
         Mode::Module(module) => compile(&ast, source.clone(), module),
         Mode::Interactive(module, display) => compile_interactive(&ast, source.clone(), module, display),
     };
-    compiled.map_err(|e| SyntaxError::new(&source, "SyntaxError", e.msg, e.span))
+    compiled.map_err(|e| SyntaxError::located(&source, e))
 }
 
 /// Compiles a parsed module; its global names get slots in `module`.
@@ -48,7 +41,7 @@ pub fn compile(
     ast: &crate::ast::Module,
     source: Rc<SourceFile>,
     module: &Rc<Module>,
-) -> Result<Rc<Code>, CompileError> {
+) -> Result<Rc<Code>, crate::parser::SyntaxError> {
     compile_with(ast, source, module, None)
 }
 
@@ -59,7 +52,7 @@ pub fn compile_interactive(
     source: Rc<SourceFile>,
     module: &Rc<Module>,
     display: crate::value::Value,
-) -> Result<Rc<Code>, CompileError> {
+) -> Result<Rc<Code>, crate::parser::SyntaxError> {
     compile_with(ast, source, module, Some(display))
 }
 
@@ -68,12 +61,12 @@ fn compile_with(
     source: Rc<SourceFile>,
     module: &Rc<Module>,
     display: Option<crate::value::Value>,
-) -> Result<Rc<Code>, CompileError> {
+) -> Result<Rc<Code>, crate::parser::SyntaxError> {
     future::check(ast)?;
     // Both passes recurse over the tree, which may be thousands of levels deep (see
     // `parser::depth`): make sure they have the room, whatever thread compiles.
     stacker::maybe_grow(COMPILE_STACK / 2, COMPILE_STACK, || {
-        let table = symtable::analyze(ast).map_err(|e| CompileError { msg: e.msg, span: e.span })?;
+        let table = symtable::analyze(ast)?;
         emit::compile_module(ast, &table, source, module, display).map(Rc::new)
     })
 }

@@ -6,6 +6,7 @@
 //! generator looks up again when it compiles that node.
 
 use crate::ast::*;
+use crate::parser::SyntaxError;
 use indexmap::{IndexMap, IndexSet};
 use rustc_hash::FxHashMap;
 
@@ -75,12 +76,6 @@ impl Scope {
     }
 }
 
-/// A scope-structure error found before code generation (`nonlocal` misuse and the like).
-pub struct ScopeError {
-    pub msg: String,
-    pub span: crate::span::Span,
-}
-
 pub struct SymbolTable {
     pub scopes: Vec<Scope>,
     by_node: FxHashMap<usize, usize>,
@@ -96,7 +91,7 @@ impl SymbolTable {
     }
 }
 
-pub fn analyze(module: &Module) -> Result<SymbolTable, ScopeError> {
+pub fn analyze(module: &Module) -> Result<SymbolTable, SyntaxError> {
     let mut b = Builder {
         scopes: vec![Scope::new(ScopeKind::Module, None)],
         by_node: FxHashMap::default(),
@@ -123,7 +118,7 @@ struct Builder {
     scopes: Vec<Scope>,
     by_node: FxHashMap<usize, usize>,
     current: usize,
-    error: Option<ScopeError>,
+    error: Option<SyntaxError>,
     /// How many comprehension iterables the pass is inside, where walruses are refused.
     in_iterable: usize,
 }
@@ -170,7 +165,7 @@ impl Builder {
 
     fn fail(&mut self, msg: String, span: crate::span::Span) {
         if self.error.is_none() {
-            self.error = Some(ScopeError { msg, span });
+            self.error = Some(SyntaxError::at(span, msg));
         }
     }
 
@@ -650,7 +645,7 @@ fn is_function_like(k: ScopeKind) -> bool {
 }
 
 /// Finds where each non-local name is defined and marks cells and free variables.
-fn resolve(t: &mut SymbolTable) -> Result<(), ScopeError> {
+fn resolve(t: &mut SymbolTable) -> Result<(), SyntaxError> {
     let n = t.scopes.len();
     // First, every scope's own bindings and declarations.
     for i in 0..n {
@@ -724,7 +719,7 @@ fn resolve(t: &mut SymbolTable) -> Result<(), ScopeError> {
                 }
                 None if declared_nonlocal => {
                     let span = crate::span::Span::default();
-                    return Err(ScopeError { msg: format!("no binding for nonlocal '{}' found", name), span });
+                    return Err(SyntaxError::at(span, format!("no binding for nonlocal '{}' found", name)));
                 }
                 None => {
                     if t.scopes[i].kind != ScopeKind::Class {

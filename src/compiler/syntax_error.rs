@@ -25,6 +25,11 @@ impl SyntaxError {
         SyntaxError { source: source.clone(), span, kind, msg }
     }
 
+    /// The parser's or compiler's error, placed in its source file.
+    pub fn located(source: &Rc<SourceFile>, e: crate::parser::SyntaxError) -> SyntaxError {
+        SyntaxError::new(source, e.kind.name(), e.msg, e.span)
+    }
+
     /// The report for a person: the source with the span marked, and Python's last lines.
     pub fn report(&self, colour: bool) -> String {
         crate::diagnostics::syntax_error(&self.source, self.kind, &self.msg, self.span, colour)
