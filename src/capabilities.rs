@@ -1,7 +1,7 @@
 //! What a script may touch outside the interpreter: the file system (reading and writing,
 //! each everywhere or under some folders), the network (every host or some), and the
-//! environment variables. The host sets them per interpreter thread (`set`); the natives that
-//! reach the outside call `check_read`, `check_write`, `check_net` or `check_env` first, and a
+//! environment variables, and running other programs. The host sets them per interpreter thread (`set`); the natives that
+//! reach the outside call `check_read`, `check_write`, `check_net`, `check_env` or `check_run` first, and a
 //! denied operation raises `PermissionError` naming what was denied and the `coro` flag that
 //! would grant it. Imports read modules whatever the grants: code is the host's to choose.
 
@@ -42,17 +42,19 @@ pub struct Capabilities {
     /// Hosts, as `name` or `name:port`.
     pub net: Scope,
     pub env: bool,
+    /// Running other programs (`subprocess`).
+    pub run: bool,
 }
 
 impl Capabilities {
     /// Everything, as Python allows: the `coro` command's default.
     pub fn all() -> Capabilities {
-        Capabilities { read: Scope::All, write: Scope::All, net: Scope::All, env: true }
+        Capabilities { read: Scope::All, write: Scope::All, net: Scope::All, env: true, run: true }
     }
 
     /// Nothing: an embedded interpreter's default, and `coro --sandbox`.
     pub fn none() -> Capabilities {
-        Capabilities { read: Scope::none(), write: Scope::none(), net: Scope::none(), env: false }
+        Capabilities { read: Scope::none(), write: Scope::none(), net: Scope::none(), env: false, run: false }
     }
 }
 
@@ -143,6 +145,14 @@ pub fn check_env() -> PyResult<()> {
         return Ok(());
     }
     Err(raise(ExcType::PermissionError, "environment access is denied (grant it with --allow-env)"))
+}
+
+/// `Ok` if scripts may run `program` as a subprocess.
+pub fn check_run(program: &str) -> PyResult<()> {
+    if CURRENT.with(|c| c.borrow().run) {
+        return Ok(());
+    }
+    Err(raise(ExcType::PermissionError, format!("running '{}' is denied (grant it with --allow-run)", program)))
 }
 
 #[cfg(test)]

@@ -43,8 +43,8 @@ struct Cli {
     /// Stop the script with TimeoutError after N steps (loop iterations and calls).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_steps: Option<u64>,
-    /// Deny the script the file system, the network and the environment (the --allow
-    /// flags grant them back, and imply --sandbox).
+    /// Deny the script the file system, the network, the environment and other programs
+    /// (the --allow flags grant them back, and imply --sandbox).
     #[arg(long)]
     sandbox: bool,
     /// Allow reading files, everywhere or under DIR (repeatable).
@@ -59,6 +59,9 @@ struct Cli {
     /// Allow reading and setting environment variables.
     #[arg(long)]
     allow_env: bool,
+    /// Allow running other programs (subprocess).
+    #[arg(long)]
+    allow_run: bool,
     /// FILE to run, then the arguments passed to it in `sys.argv[1:]`.
     #[arg(value_name = "FILE [ARGS]", trailing_var_arg = true, allow_hyphen_values = true)]
     rest: Vec<String>,
@@ -159,6 +162,7 @@ fn run(cli: Cli) -> u8 {
 fn capabilities(cli: &Cli) -> Capabilities {
     let sandboxed = cli.sandbox
         || cli.allow_env
+        || cli.allow_run
         || !(cli.allow_read.is_empty() && cli.allow_write.is_empty() && cli.allow_net.is_empty());
     if !sandboxed {
         return Capabilities::all();
@@ -172,6 +176,7 @@ fn capabilities(cli: &Cli) -> Capabilities {
         }
     }
     caps.env = cli.allow_env;
+    caps.run = cli.allow_run;
     caps
 }
 

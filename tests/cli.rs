@@ -429,6 +429,14 @@ fn the_sandbox_denies_files_network_and_environment_naming_the_flag() {
             "import asyncio\nasync def main():\n    await http_get('http://example.com:8080/x')\nasyncio.run(main())",
             "PermissionError: network access to 'example.com:8080' is denied (grant it with --allow-net)",
         ),
+        (
+            "import subprocess\nsubprocess.run(['true'])",
+            "PermissionError: running 'true' is denied (grant it with --allow-run)",
+        ),
+        (
+            "import subprocess\nsubprocess.getoutput('ls')",
+            "PermissionError: running '/bin/sh' is denied (grant it with --allow-run)",
+        ),
     ];
     for (code, last) in cases {
         let (status, _, err) = coro(&["--sandbox", "-c", code]);
@@ -462,6 +470,9 @@ fn allow_flags_grant_one_folder_or_capability_each() {
     );
     let (status, out, _) = coro(&["--allow-env", "-c", "import os\nprint('PATH' in os.environ)"]);
     assert_eq!((status, out.as_str()), (0, "True\n"));
+    let code = "import subprocess\nprint(subprocess.run(['echo', 'ran'], capture_output=True).stdout)";
+    let (status, out, _) = coro(&["--allow-run", "-c", code]);
+    assert_eq!((status, out.as_str()), (0, "b'ran\\n'\n"));
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -43,6 +43,7 @@ pub mod sort_keys;
 mod statistics;
 pub mod strings;
 pub mod r#struct;
+mod subprocess;
 pub mod sys;
 pub mod time;
 pub mod traceback;
@@ -81,6 +82,7 @@ pub fn module_source(name: &str) -> Option<&'static str> {
         "random" => Some(random::SOURCE),
         "csv" => Some(csv::SOURCE),
         "statistics" => Some(statistics::SOURCE),
+        "subprocess" => Some(subprocess::SOURCE),
         _ => SOURCE_MODULES.iter().find(|(n, _)| *n == name).map(|(_, src)| *src).or_else(|| pylib::source(name)),
     }
 }
@@ -135,6 +137,7 @@ const NATIVE_MODULES: &[(&str, MakeModule)] = &[
     ("random", random::make_module),
     ("csv", csv::make_module),
     ("statistics", statistics::make_module),
+    ("subprocess", subprocess::make_module),
     ("unicodedata", unicodedata::make_module),
     ("_introspect", introspect::make_module),
     ("types", types::make_module),
