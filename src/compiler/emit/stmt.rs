@@ -170,6 +170,8 @@ impl<'a> Emitter<'a> {
                 self.emit(Op::LoadAssertionError);
                 if let Some(m) = msg {
                     self.expr(m)?;
+                    // CPython reports a failed assert with a message at its test.
+                    self.span = test.span;
                     self.emit(Op::Call(1));
                 }
                 self.emit(Op::Raise(1));
