@@ -85,12 +85,69 @@ pub fn traceback_frame(entry: &TracebackEntry) -> String {
         let from = (span.start as usize).saturating_sub(line_start).saturating_sub(indent);
         let to = ((span.end as usize).min(line_start + text.len())).saturating_sub(line_start).saturating_sub(indent);
         let width = trimmed.trim_end().chars().count();
+        let single_line = span.end as usize <= line_start + text.len();
+        let segment = trimmed.get(from..to.max(from)).unwrap_or("");
+        let anchors = if single_line { caret_anchors(segment) } else { None };
         let (from, to) = (char_col(trimmed, from), char_col(trimmed, to));
-        if to > from && (to - from) < width {
-            s.push_str(&format!("    {}{}\n", " ".repeat(from), "^".repeat(to - from)));
+        let anchored = anchors.is_some_and(|(left, right)| right > left);
+        if to > from && ((to - from) < width || anchored) {
+            s.push_str("    ");
+            s.push_str(&" ".repeat(from));
+            match anchors {
+                Some((left, right)) => {
+                    let (left, right) = (char_col(segment, left), char_col(segment, right));
+                    s.push_str(&"~".repeat(left));
+                    s.push_str(&"^".repeat(right.saturating_sub(left)));
+                    s.push_str(&"~".repeat((to - from).saturating_sub(right)));
+                }
+                None => s.push_str(&"^".repeat(to - from)),
+            }
+            s.push('\n');
         }
     }
     s
+}
+
+/// Where CPython puts the `^` inside a failing expression drawn with `~`: the operator of a
+/// binary operation (`a ~~^~~ b`), the `[...]` of a subscript. Byte offsets into `segment`,
+/// which must parse as that one expression.
+fn caret_anchors(segment: &str) -> Option<(usize, usize)> {
+    use crate::ast::{ExprKind, StmtKind};
+    let module = crate::parser::parse(segment).ok()?;
+    let [stmt] = module.body.as_slice() else { return None };
+    let StmtKind::Expr(expr) = &stmt.node else { return None };
+    let bytes = segment.as_bytes();
+    match &expr.node {
+        ExprKind::BinOp { left, right, .. } => {
+            let between = segment.get(left.span.end as usize..right.span.start as usize)?;
+            let offset = between.len() - between.trim_start().len();
+            let mut start = left.span.end as usize + offset;
+            let mut end = start + 1;
+            if between.as_bytes().get(offset + 1).is_some_and(|b| !b.is_ascii_whitespace()) {
+                end += 1;
+            }
+            while bytes.get(start).is_some_and(|&b| b.is_ascii_whitespace() || b == b')' || b == b'#') {
+                start += 1;
+                end += 1;
+            }
+            Some((start, end.min(bytes.len())))
+        }
+        ExprKind::Subscript { value, index } => {
+            let mut start = value.span.end as usize;
+            let mut end = index.span.end as usize + 1;
+            while bytes.get(start).is_some_and(|&b| b != b'[') {
+                start += 1;
+            }
+            while bytes.get(end).is_some_and(|&b| b != b']') {
+                end += 1;
+            }
+            if end < bytes.len() {
+                end += 1;
+            }
+            Some((start.min(bytes.len()), end.min(bytes.len())))
+        }
+        _ => None,
+    }
 }
 
 fn char_col(text: &str, byte: usize) -> usize {
