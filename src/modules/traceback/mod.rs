@@ -1,5 +1,6 @@
 //! The `traceback` module: its formatting and printing functions over the formatter that
-//! reports uncaught exceptions (`runtime::traceback`), so both print the same text; the
+//! reports uncaught exceptions (`runtime::traceback`), so both print the same text (the
+//! natives format whole tracebacks; lib.coro formats a given `tb` or `limit`); the
 //! traceback objects (`runtime::traceback_objects`); and, in coro (`lib.coro`), what CPython writes in
 //! Python over them (`extract_tb`, `format_tb`, `walk_tb`, `TracebackException`, ...).
 
@@ -21,11 +22,11 @@ pub fn make_module() -> Rc<Module> {
     let m = Rc::new(Module::new(intern("traceback")));
     m.set(intern("__name__"), Value::str("traceback"));
     let fns: &[(&'static str, NativeFn)] = &[
-        ("format_exception", format_exception),
+        ("_format_exception", format_exception),
         ("format_exception_only", format_exception_only),
-        ("format_exc", format_exc),
-        ("print_exception", print_exception),
-        ("print_exc", print_exc),
+        ("_format_exc", format_exc),
+        ("_print_exception", print_exception),
+        ("_print_exc", print_exc),
         ("_frame_text", frame_text),
         ("_frame_line", frame_line),
     ];
