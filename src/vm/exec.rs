@@ -943,9 +943,15 @@ impl Vm {
                     let e = fiber.stack[n - 1].clone();
                     let at = n;
                     fiber.stack.push(exit);
+                    let tb = match &e {
+                        Value::Instance(i) => {
+                            i.exc().map(|x| crate::runtime::traceback_objects::traceback_object(&x.borrow().traceback))
+                        }
+                        _ => None,
+                    };
                     fiber.stack.push(Value::Class(types().class_of(&e)));
                     fiber.stack.push(e);
-                    fiber.stack.push(Value::None);
+                    fiber.stack.push(tb.unwrap_or(Value::None));
                     fiber.frames.last_mut().expect("frame").ip = ip;
                     let outcome = self.call_value(fiber, at, 3, &[], FrameKind::Normal);
                     return self.after_call(fiber, outcome);

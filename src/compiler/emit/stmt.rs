@@ -488,6 +488,8 @@ impl<'a> Emitter<'a> {
 
     pub(super) fn with(&mut self, items: &'a [WithItem], body: &'a [Stmt], is_async: bool) -> R {
         let (first, rest) = items.split_first().expect("with has items");
+        // Leaving the block (`__exit__`, and what it raises) is reported at the statement.
+        let statement = self.span;
         let depth = self.depth;
         self.expr(&first.context)?;
         self.emit(Op::BeforeWith(is_async as u32));
@@ -506,10 +508,12 @@ impl<'a> Emitter<'a> {
         if rest.is_empty() {
             self.body(body)?;
         } else {
+            self.span = statement;
             self.with(rest, body, is_async)?;
         }
         self.fblocks.pop();
         let end = self.here();
+        self.span = statement;
         self.emit_exit_call(is_async);
         let over = self.emit(Op::Jump(0));
         let handler_at = self.here();
