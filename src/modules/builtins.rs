@@ -113,6 +113,7 @@ pub fn make_module() -> Rc<Module> {
     super::numbers::install(&m);
     super::complex::install();
     crate::runtime::exception_groups::install();
+    crate::runtime::traceback_objects::install();
     super::strings::install();
     super::bytes::install();
     super::containers::install();

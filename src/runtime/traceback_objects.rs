@@ -7,9 +7,13 @@
 use crate::intern::intern;
 use crate::object::class::Class;
 use crate::object::instance::{Instance, Payload, TracebackEntry};
+use crate::runtime::args::check_args;
 use crate::runtime::class_builder::native_class;
-use crate::runtime::types;
+use crate::runtime::define::method;
+use crate::runtime::exceptions::type_error;
+use crate::runtime::{types, ExcType};
 use crate::value::Value;
+use crate::vm::PyResult;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -53,6 +57,39 @@ fn link(entry: &TracebackEntry, next: Value) -> Value {
     }
     tb.payload = Payload::Native(RefCell::new(Box::new(entry.clone())));
     Value::Instance(Rc::new(tb))
+}
+
+/// The entries (innermost first) of a chain of traceback objects, following each one's
+/// `tb_next` as it is now (a script may cut a chain short): what assigning
+/// `exc.__traceback__` or `exc.with_traceback(tb)` stores.
+pub fn chain_entries(tb: &Value) -> PyResult<Vec<TracebackEntry>> {
+    let mut entries = Vec::new();
+    let mut next = tb.clone();
+    while !next.is_none() {
+        let Some(entry) = entry_of(&next) else {
+            return Err(type_error("__traceback__ must be a traceback or None"));
+        };
+        entries.push(entry);
+        next = match &next {
+            Value::Instance(i) => i.attrs.borrow().get(&intern("tb_next")).cloned().unwrap_or(Value::None),
+            _ => Value::None,
+        };
+    }
+    entries.reverse();
+    Ok(entries)
+}
+
+/// `BaseException.with_traceback(tb)`: sets the traceback and returns the exception.
+pub fn install() {
+    method(types().exc(ExcType::BaseException), "with_traceback", |a| {
+        check_args(a, "with_traceback", 2, 2)?;
+        let Some(Value::Instance(inst)) = a.pos.first() else {
+            return Err(type_error("with_traceback() needs an exception"));
+        };
+        let Some(e) = inst.exc() else { return Err(type_error("with_traceback() needs an exception")) };
+        e.borrow_mut().traceback = chain_entries(&a.pos[1])?;
+        Ok(a.pos[0].clone())
+    });
 }
 
 /// The entry a traceback object was made from.

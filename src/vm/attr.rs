@@ -358,7 +358,9 @@ fn builtin_attr(obj: &Value, name: Symbol) -> PyResult {
         (Value::Function(f), _) => function_attr(f, name),
         (Value::BoundMethod(m), "__self__") => Some(m.receiver.clone()),
         (Value::BoundMethod(m), "__func__") => Some(m.func.clone()),
-        (Value::BoundMethod(m), "__name__" | "__qualname__" | "__doc__") => get_attr(&m.func, name).ok(),
+        // Anything else a method's function has (`__name__`, `__doc__`, attributes a
+        // decorator set), as CPython's method objects forward it.
+        (Value::BoundMethod(m), _) => return get_attr(&m.func, name),
         (Value::Native(n), "__name__" | "__qualname__") => Some(Value::str(n.name)),
         (Value::Native(_), "__doc__") => Some(Value::None),
         (Value::Generator(g), "__name__") => Some(Value::str(g.code.name.as_str())),
@@ -387,7 +389,8 @@ fn function_attr(f: &crate::object::function::Function, name: Symbol) -> Option<
         "__name__" => Value::str(f.name.borrow().as_str()),
         "__qualname__" => Value::str(f.qualname.borrow().as_str()),
         "__doc__" => f.doc.clone(),
-        "__module__" => Value::str(f.globals.name.as_str()),
+        // The defining module's `__name__`, which a module may set (as the library does).
+        "__module__" => f.globals.get(sym::NAME).unwrap_or_else(|| Value::str(f.globals.name.as_str())),
         "__defaults__" => {
             let defaults = f.defaults.borrow();
             if defaults.is_empty() {
@@ -600,6 +603,10 @@ pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value
             }
             "__context__" => {
                 e.borrow_mut().context = if v.is_none() { None } else { Some(v) };
+                return Ok(());
+            }
+            "__traceback__" => {
+                e.borrow_mut().traceback = crate::runtime::traceback_objects::chain_entries(&v)?;
                 return Ok(());
             }
             "args" => {
