@@ -315,6 +315,7 @@ impl Interpreter {
         Some(match arg {
             Value::None => (0, String::new()),
             Value::Int(n) => (n as i32, String::new()),
+            Value::Bool(b) => (b as i32, String::new()),
             other => (1, format!("{}\n", self.vm.run_native_str(other.clone(), false))),
         })
     }
