@@ -176,6 +176,15 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("ipaddress", include_str!("ipaddress/lib.coro")),
     ("logging", include_str!("logging/lib.coro")),
     ("typing", include_str!("typing/lib.coro")),
+    (
+        "unittest",
+        concat!(
+            include_str!("unittest/case.coro"),
+            include_str!("unittest/result.coro"),
+            include_str!("unittest/suite.coro"),
+            include_str!("unittest/main.coro")
+        ),
+    ),
     ("warnings", include_str!("warnings/lib.coro")),
     ("collections", collections::SOURCE),
     ("collections.abc", collections::ABC_SOURCE),
