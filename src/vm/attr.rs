@@ -121,7 +121,7 @@ pub fn attribute_names(obj: &Value) -> Vec<Symbol> {
         }
         Value::Class(c) => c.full_mro(),
         Value::Instance(inst) => {
-            names.extend(inst.attrs.borrow().keys().copied());
+            names.extend(inst.attrs.borrow().keys());
             inst.class.full_mro()
         }
         _ => {
@@ -142,7 +142,7 @@ pub fn attribute_names(obj: &Value) -> Vec<Symbol> {
 pub fn peek_attr(obj: &Value, name: Symbol) -> Option<Value> {
     let found = match obj {
         Value::Module(m) => return m.get(name),
-        Value::Instance(inst) => inst.attrs.borrow().get(&name).cloned().or_else(|| inst.class.lookup(name)),
+        Value::Instance(inst) => inst.attrs.borrow().get(&name).or_else(|| inst.class.lookup(name)),
         Value::Class(c) => c.lookup(name),
         _ => types().class_of(obj).lookup(name),
     }?;
@@ -166,7 +166,7 @@ fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
 fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
     if inst.reads_plainly() {
         if let Some(v) = inst.attrs.borrow().get(&name) {
-            return Ok(v.clone());
+            return Ok(v);
         }
         return generic_get_attr(obj, inst, name);
     }
@@ -198,7 +198,7 @@ pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
         return bind_class_attr(attr.clone(), obj, &inst.class);
     }
     if let Some(v) = inst.attrs.borrow().get(&name) {
-        return Ok(v.clone());
+        return Ok(v);
     }
     if let Some(e) = inst.exc() {
         let e = e.borrow();
@@ -226,11 +226,7 @@ pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
     match name {
         sym::CLASS => return Ok(Value::Class(inst.class.clone())),
         sym::DICT if inst.class.fixed_attrs.is_some() => return Err(no_attr(obj, name)),
-        sym::DICT => {
-            let items: Vec<Value> =
-                inst.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
-            return crate::runtime::protocol::make_dict(items);
-        }
+        sym::DICT => return Ok(Value::Dict(inst.attrs.borrow_mut().dict())),
         _ => {}
     }
     if let Some(attr) = class_attr.or_else(|| crate::runtime::slot_wrappers::find(&inst.class, name)) {
@@ -448,7 +444,7 @@ pub fn code_object(code: &crate::bytecode::Code) -> Value {
 /// `obj.name = v`.
 pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
     match obj {
-        Value::Instance(inst) if inst.writes_plainly() => {
+        Value::Instance(inst) if inst.writes_plainly() && name != sym::DICT => {
             inst.attrs.borrow_mut().insert(name, v);
             Ok(())
         }
@@ -615,6 +611,13 @@ pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value
         // CPython sets no `name` or `obj` on this one.
         return Err(attribute_error(format!("'{}' object has no attribute '{}'", inst.class.name, name)));
     }
+    if name == sym::DICT {
+        let Value::Dict(d) = crate::object::instance::builtin_value(&v) else {
+            return Err(ex::type_error(format!("__dict__ must be set to a dictionary, not a '{}'", type_name(&v))));
+        };
+        inst.attrs.borrow_mut().set_dict(d.clone());
+        return Ok(());
+    }
     inst.attrs.borrow_mut().insert(name, v);
     Ok(())
 }
@@ -636,6 +639,10 @@ pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
             let (fdel, obj) = (fdel.clone(), obj.clone());
             return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
         }
+    }
+    if name == sym::DICT && inst.class.fixed_attrs.is_none() {
+        inst.attrs.borrow_mut().set_dict(Rc::default());
+        return Ok(());
     }
     match inst.attrs.borrow_mut().shift_remove(&name) {
         Some(_) => Ok(()),
