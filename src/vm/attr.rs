@@ -6,6 +6,7 @@ use crate::object::class::Class;
 use crate::object::function::BoundMethod;
 use crate::object::instance::Instance;
 use crate::object::Wrapper;
+use crate::runtime::descriptors::missing_accessor;
 use crate::runtime::exceptions::{self as ex, attribute_error};
 use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
@@ -71,10 +72,15 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
                 "fset" => Ok(fset.clone()),
                 "fdel" => Ok(fdel.clone()),
                 "__doc__" => Ok(doc.clone()),
-                "setter" | "getter" | "deleter" => builtin_attr(obj, name),
-                _ => Err(no_attr(obj, name)),
+                "__isabstractmethod__" => any_abstract(&[fget, fset, fdel]),
+                _ => builtin_attr(obj, name),
             },
-            Wrapper::StaticMethod(f) | Wrapper::ClassMethod(f) if name.as_str() == "__func__" => Ok(f.clone()),
+            Wrapper::StaticMethod(f) | Wrapper::ClassMethod(f) => match name.as_str() {
+                "__func__" | "__wrapped__" => Ok(f.clone()),
+                "__isabstractmethod__" => any_abstract(&[f]),
+                "__name__" | "__qualname__" | "__doc__" | "__module__" => get_attr(f, name),
+                _ => builtin_attr(obj, name),
+            },
             Wrapper::Slot { class, name: slot } => match name.as_str() {
                 "__name__" => Ok(Value::str(slot.as_str())),
                 "__qualname__" => Ok(Value::str(format!("{}.{}", class.name, slot))),
@@ -86,6 +92,24 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
         },
         _ => builtin_attr(obj, name),
     }
+}
+
+/// `__isabstractmethod__` of a descriptor wrapping `functions`: whether any of them is abstract.
+fn any_abstract(functions: &[&Value]) -> PyResult {
+    for f in functions {
+        let Ok(v) = get_attr(f, intern("__isabstractmethod__")) else { continue };
+        let abstract_ = match crate::vm::ops::truthy(&v) {
+            Some(b) => b,
+            None => matches!(
+                run_async(|ctx| async move { crate::runtime::protocol::truthy(&ctx, &v).await.map(Value::Bool) })?,
+                Value::Bool(true)
+            ),
+        };
+        if abstract_ {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
 }
 
 /// A module attribute that is not one of its globals: `__dict__` and `__class__`, or what the
@@ -195,6 +219,11 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
 pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
     let class_attr = inst.class.lookup(name);
     if let Some(attr) = class_attr.as_ref().filter(|a| crate::object::class::is_data_descriptor(a)) {
+        if let Value::Wrapper(w) = attr {
+            if let Wrapper::Property { fget: Value::None, .. } = &**w {
+                return Err(missing_accessor(name.as_str(), obj, "getter"));
+            }
+        }
         return bind_class_attr(attr.clone(), obj, &inst.class);
     }
     if let Some(v) = inst.attrs.borrow().get(&name) {
@@ -536,11 +565,20 @@ pub fn set_class_attr(c: &Class, name: Symbol, v: Value) -> PyResult<()> {
     }
     c.attrs.borrow_mut().insert(name, v);
     crate::object::class::classes_changed();
-    // Assigning a property or `__setattr__` later changes how instances behave.
-    if !c.special_attrs.get() {
-        c.special_attrs.set(c.compute_special_attrs());
+    // Assigning a property or `__setattr__` later changes how instances behave, the
+    // subclasses' too.
+    if !c.special_attrs.get() && c.compute_special_attrs() {
+        mark_special(c);
     }
     Ok(())
+}
+
+/// Sets `special_attrs` on `c` and every class derived from it.
+fn mark_special(c: &Class) {
+    c.special_attrs.set(true);
+    for sub in c.subclasses.borrow().iter().filter_map(std::rc::Weak::upgrade) {
+        mark_special(&sub);
+    }
 }
 
 /// `type.__delattr__`: unbinds a class attribute.
@@ -577,10 +615,7 @@ pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value
     if let Some(Value::Wrapper(w)) = class_attr {
         if let Wrapper::Property { fset, .. } = &*w {
             if fset.is_none() {
-                return Err(attribute_error(format!(
-                    "property '{}' of '{}' object has no setter",
-                    name, inst.class.name
-                )));
+                return Err(missing_accessor(name.as_str(), obj, "setter"));
             }
             let (fset, obj) = (fset.clone(), obj.clone());
             return run_async(|ctx| async move { ctx.call(fset, vec![obj, v]).await }).map(|_| ());
@@ -631,10 +666,7 @@ pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
     if let Some(Value::Wrapper(w)) = class_attr {
         if let Wrapper::Property { fdel, .. } = &*w {
             if fdel.is_none() {
-                return Err(attribute_error(format!(
-                    "property '{}' of '{}' object has no deleter",
-                    name, inst.class.name
-                )));
+                return Err(missing_accessor(name.as_str(), obj, "deleter"));
             }
             let (fdel, obj) = (fdel.clone(), obj.clone());
             return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
