@@ -25,6 +25,9 @@ struct Table {
     /// For a shape, the values by slot; empty for a dictionary.
     values: Vec<Value>,
     names: Names,
+    /// The values of `__slots__` members by index (`Value::Null` when unset), apart from
+    /// the attributes `__dict__` shows.
+    members: Vec<Value>,
 }
 
 enum Names {
@@ -145,8 +148,23 @@ impl InstanceAttrs {
     fn table(&mut self, room: usize) -> &mut Table {
         self.0.get_or_insert_with(|| {
             let empty = Shape::empty();
-            Box::new(Table { key: empty.key(), values: Vec::with_capacity(room), names: Names::Shape(empty) })
+            let values = Vec::with_capacity(room);
+            Box::new(Table { key: empty.key(), values, names: Names::Shape(empty), members: Vec::new() })
         })
+    }
+
+    /// The value of `__slots__` member `index`, if it is set.
+    pub fn member(&self, index: usize) -> Option<Value> {
+        self.0.as_deref()?.members.get(index).filter(|v| !matches!(v, Value::Null)).cloned()
+    }
+
+    /// Sets member `index` (unsets it with `Value::Null`); the value it had, if set.
+    pub fn set_member(&mut self, index: usize, v: Value) -> Option<Value> {
+        let members = &mut self.table(0).members;
+        if members.len() <= index {
+            members.resize(index + 1, Value::Null);
+        }
+        Some(std::mem::replace(&mut members[index], v)).filter(|old| !matches!(old, Value::Null))
     }
 
     pub fn insert(&mut self, name: Symbol, v: Value) {

@@ -1,4 +1,5 @@
-//! The descriptor methods of functions, `staticmethod`, `classmethod` and `property`, for
+//! The descriptor methods of functions, `staticmethod`, `classmethod`, `property` and
+//! `__slots__` members, for
 //! scripts that call them (`f.__get__(obj, cls)`, `prop.__set__(obj, v)`): attribute lookup
 //! itself binds these natively (see `vm::attr`), as CPython's slots do.
 
@@ -28,6 +29,21 @@ pub fn install() {
         let cls = if cls.is_none() { Value::Class(types().class_of(obj)) } else { cls.clone() };
         Ok(bind(cls, wrapped(&a.pos[0], "classmethod")?))
     });
+    method(&t.member_descriptor, "__get__", |a| {
+        let (member, obj, _) = get_args(a)?;
+        if obj.is_none() {
+            return Ok(member.clone());
+        }
+        member_access(member, obj, None)
+    });
+    method(&t.member_descriptor, "__set__", |a| {
+        check_args(a, "__set__", 3, 3)?;
+        member_access(&a.pos[0], &a.pos[1], Some(a.pos[2].clone()))
+    });
+    method(&t.member_descriptor, "__delete__", |a| {
+        check_args(a, "__delete__", 2, 2)?;
+        member_access(&a.pos[0], &a.pos[1], Some(Value::Null))
+    });
     method(&t.property, "__get__", |a| {
         let (prop, obj, _) = get_args(a)?;
         if obj.is_none() {
@@ -48,6 +64,13 @@ pub fn install() {
         let [_, _, fdel] = property_functions(prop, "__delete__")?;
         call(fdel, vec![obj.clone()], || property_error(prop, obj, "deleter"))
     });
+}
+
+/// A member descriptor's value of `obj`, or `set` stores one (see `slots::member_access`).
+fn member_access(member: &Value, obj: &Value, set: Option<Value>) -> PyResult {
+    let Value::Wrapper(w) = member else { return Err(descriptor_mismatch("__get__", "member_descriptor", member)) };
+    crate::runtime::slots::member_access(w, obj, set)
+        .unwrap_or_else(|| Err(descriptor_mismatch("__get__", "member_descriptor", member)))
 }
 
 /// `descriptor.__get__(obj, type=None)`: the descriptor, the object and the type.

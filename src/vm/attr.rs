@@ -27,6 +27,9 @@ fn bind_class_attr(attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult {
             Wrapper::StaticMethod(f) => Ok(f.clone()),
             Wrapper::ClassMethod(f) => Ok(bound(Value::Class(class.clone()), f.clone())),
             Wrapper::Slot { .. } if !obj.is_none() => Ok(bound(obj.clone(), attr.clone())),
+            Wrapper::Member { .. } if !obj.is_none() => {
+                crate::runtime::slots::member_access(w, obj, None).unwrap_or_else(|| Ok(attr.clone()))
+            }
             Wrapper::Property { fget, .. } if !obj.is_none() => {
                 if fget.is_none() {
                     return Err(attribute_error("unreadable attribute"));
@@ -86,6 +89,13 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
                 "__qualname__" => Ok(Value::str(format!("{}.{}", class.name, slot))),
                 "__objclass__" => Ok(Value::Class(class.clone())),
                 "__doc__" => Ok(Value::None),
+                _ => builtin_attr(obj, name),
+            },
+            Wrapper::Member { class, name: member, .. } => match (name.as_str(), class.upgrade()) {
+                ("__name__", _) => Ok(Value::str(member.as_str())),
+                ("__qualname__", Some(c)) => Ok(Value::str(format!("{}.{}", c.qualname(), member))),
+                ("__objclass__", Some(c)) => Ok(Value::Class(c)),
+                ("__doc__", _) => Ok(Value::None),
                 _ => builtin_attr(obj, name),
             },
             _ => builtin_attr(obj, name),
@@ -177,7 +187,7 @@ pub fn peek_attr(obj: &Value, name: Symbol) -> Option<Value> {
 }
 
 /// `'T' object has no attribute 'name'`, with the exception's `name` and `obj` set.
-fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
+pub fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
     let e = attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name));
     if let crate::vm::Flow::Raise(exc) = &e {
         let mut attrs = exc.attrs.borrow_mut();
@@ -613,6 +623,9 @@ pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value
         return r;
     }
     if let Some(Value::Wrapper(w)) = class_attr {
+        if let Some(r) = crate::runtime::slots::member_access(&w, obj, Some(v.clone())) {
+            return r.map(|_| ());
+        }
         if let Wrapper::Property { fset, .. } = &*w {
             if fset.is_none() {
                 return Err(missing_accessor(name.as_str(), obj, "setter"));
@@ -664,6 +677,9 @@ pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
         return r;
     }
     if let Some(Value::Wrapper(w)) = class_attr {
+        if let Some(r) = crate::runtime::slots::member_access(&w, obj, Some(Value::Null)) {
+            return r.map(|_| ());
+        }
         if let Wrapper::Property { fdel, .. } = &*w {
             if fdel.is_none() {
                 return Err(missing_accessor(name.as_str(), obj, "deleter"));
@@ -676,12 +692,9 @@ pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
         inst.attrs.borrow_mut().set_dict(Rc::default());
         return Ok(());
     }
-    match inst.attrs.borrow_mut().shift_remove(&name) {
+    let removed = inst.attrs.borrow_mut().shift_remove(&name);
+    match removed {
         Some(_) => Ok(()),
-        // An empty slot: CPython names just the slot.
-        None if inst.class.fixed_attrs.as_ref().is_some_and(|names| names.contains(&name)) => {
-            Err(attribute_error(name.as_str()))
-        }
         None => Err(no_attr(obj, name)),
     }
 }
