@@ -175,7 +175,7 @@ pub fn syntax_error_location(e: &crate::vm::Exc) -> Option<(String, String)> {
         return None;
     }
     let attrs = e.attrs.borrow();
-    let field = |k: &str| attrs.get(&crate::intern::intern(k)).cloned().unwrap_or(Value::None);
+    let field = |k: &str| attrs.get(&crate::intern::intern(k)).unwrap_or(Value::None);
     let (Value::Str(file), Value::Int(lineno)) = (field("filename"), field("lineno")) else { return None };
     let mut out = format!("  File \"{}\", line {}\n", file.s, lineno);
     if let Value::Str(text) = field("text") {

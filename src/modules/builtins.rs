@@ -109,6 +109,7 @@ pub fn make_module() -> Rc<Module> {
         set(name, native(name, f));
     }
     constructors();
+    crate::runtime::descriptors::install();
     crate::runtime::type_object::install();
     super::numbers::install(&m);
     super::complex::install();

@@ -181,7 +181,11 @@ fn attribute_names(obj: &Value) -> Vec<Symbol> {
         } else {
             BUILTIN_NAMES.iter().find(|(name, _)| *name == class.name.as_str()).map_or(&[], |(_, names)| *names)
         };
-        names.extend(extras.iter().map(|n| intern(n)));
+        // A class with `__slots__` has `__dict__` and `__weakref__` only if they are slots.
+        let slots = class.attrs.borrow().get(&intern("__slots__")).cloned();
+        let slots = slots.and_then(|s| crate::runtime::slots::slot_list(&s).ok());
+        let kept = |n: &&&str| slots.as_ref().is_none_or(|s| **n == "__module__" || s.contains(&intern(n)));
+        names.extend(extras.iter().filter(kept).map(|n| intern(n)));
     }
     names
 }

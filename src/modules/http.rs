@@ -295,7 +295,6 @@ fn attr(a: &Args, name: &str) -> PyResult {
             .attrs
             .borrow()
             .get(&intern(name))
-            .cloned()
             .ok_or_else(|| raise(ExcType::AttributeError, format!("'Response' object has no attribute '{}'", name))),
         _ => Err(type_error("descriptor requires a 'Response' object")),
     }

@@ -1,11 +1,17 @@
 //! An instance's own attributes: values in the slots of a shared shape, or a dictionary for
 //! instances past the shapes' limits or that had an attribute deleted. Either way they keep
 //! insertion order, as `__dict__` shows them.
+//!
+//! Once a script asks for the instance's `__dict__` (or assigns one), the attributes move
+//! into that dict, a real `dict` the script may change, and live only there from then on:
+//! as for module globals, every write through the dict is an attribute write.
 
 use super::class::Attrs;
+use super::dict::PyDict;
 use super::shape::Shape;
-use crate::intern::Symbol;
+use crate::intern::{intern, Symbol};
 use crate::value::{fast_drop, Value};
+use std::rc::Rc;
 
 /// The table, allocated when the first attribute is set: most native objects (tasks,
 /// futures, locks) never get one.
@@ -19,11 +25,16 @@ struct Table {
     /// For a shape, the values by slot; empty for a dictionary.
     values: Vec<Value>,
     names: Names,
+    /// The values of `__slots__` members by index (`Value::Null` when unset), apart from
+    /// the attributes `__dict__` shows.
+    members: Vec<Value>,
 }
 
 enum Names {
     Shape(&'static Shape),
     Dict(Attrs),
+    /// The instance's `__dict__`, which scripts hold: its keys may be any value.
+    Live(Rc<PyDict>),
 }
 
 const DICTIONARY_KEY: u32 = u32::MAX;
@@ -44,12 +55,36 @@ impl InstanceAttrs {
 
     /// The attribute `name` and a hint that finds it again in tables of this shape (0 for a
     /// dictionary, which hints cannot find).
-    pub fn find(&self, name: Symbol) -> Option<(u32, &Value)> {
+    pub fn find(&self, name: Symbol) -> Option<(u32, Value)> {
         let table = self.0.as_deref()?;
         match &table.names {
-            Names::Shape(shape) => shape.slot_of(name).map(|i| (shape.hint(i), &table.values[i])),
-            Names::Dict(d) => d.get(&name).map(|v| (0, v)),
+            Names::Shape(shape) => shape.slot_of(name).map(|i| (shape.hint(i), table.values[i].clone())),
+            Names::Dict(d) => d.get(&name).map(|v| (0, v.clone())),
+            Names::Live(d) => d.get_str(name.as_str()).map(|v| (0, v)),
         }
+    }
+
+    /// The attributes as the dict `__dict__` gives: made from the table on first request,
+    /// the same dict ever after (see the file comment).
+    pub fn dict(&mut self) -> Rc<PyDict> {
+        let table = self.table(0);
+        if let Names::Live(d) = &table.names {
+            return d.clone();
+        }
+        let d = Rc::new(PyDict::default());
+        for (k, v) in self.items() {
+            d.insert_str(k.as_str(), v);
+        }
+        self.set_dict(d.clone());
+        d
+    }
+
+    /// `obj.__dict__ = d`: the attributes are those of `d` from now on.
+    pub fn set_dict(&mut self, d: Rc<PyDict>) {
+        let table = self.table(0);
+        table.values.clear();
+        table.key = DICTIONARY_KEY;
+        table.names = Names::Live(d);
     }
 
     /// Sets `name`, making the table with room for `room` attributes if there is none yet;
@@ -77,8 +112,12 @@ impl InstanceAttrs {
             }
             table.make_dict();
         }
-        if let Names::Dict(d) = &mut table.names {
-            d.insert(name, v);
+        match &mut table.names {
+            Names::Dict(d) => {
+                d.insert(name, v);
+            }
+            Names::Live(d) => d.insert_str(name.as_str(), v),
+            Names::Shape(_) => {}
         }
         0
     }
@@ -109,15 +148,30 @@ impl InstanceAttrs {
     fn table(&mut self, room: usize) -> &mut Table {
         self.0.get_or_insert_with(|| {
             let empty = Shape::empty();
-            Box::new(Table { key: empty.key(), values: Vec::with_capacity(room), names: Names::Shape(empty) })
+            let values = Vec::with_capacity(room);
+            Box::new(Table { key: empty.key(), values, names: Names::Shape(empty), members: Vec::new() })
         })
+    }
+
+    /// The value of `__slots__` member `index`, if it is set.
+    pub fn member(&self, index: usize) -> Option<Value> {
+        self.0.as_deref()?.members.get(index).filter(|v| !matches!(v, Value::Null)).cloned()
+    }
+
+    /// Sets member `index` (unsets it with `Value::Null`); the value it had, if set.
+    pub fn set_member(&mut self, index: usize, v: Value) -> Option<Value> {
+        let members = &mut self.table(0).members;
+        if members.len() <= index {
+            members.resize(index + 1, Value::Null);
+        }
+        Some(std::mem::replace(&mut members[index], v)).filter(|old| !matches!(old, Value::Null))
     }
 
     pub fn insert(&mut self, name: Symbol, v: Value) {
         self.insert_hinted(name, v, 0);
     }
 
-    pub fn get(&self, name: &Symbol) -> Option<&Value> {
+    pub fn get(&self, name: &Symbol) -> Option<Value> {
         self.find(*name).map(|(_, v)| v)
     }
 
@@ -130,6 +184,7 @@ impl InstanceAttrs {
         match self.0.as_deref() {
             None => 0,
             Some(Table { names: Names::Dict(d), .. }) => d.len(),
+            Some(Table { names: Names::Live(d), .. }) => d.len(),
             Some(table) => table.values.len(),
         }
     }
@@ -151,20 +206,27 @@ impl InstanceAttrs {
         table.make_dict();
         match &mut table.names {
             Names::Dict(d) => d.shift_remove(name),
+            Names::Live(d) => d.remove_str(name.as_str()),
             Names::Shape(_) => None,
         }
     }
 
-    pub fn iter(&self) -> Box<dyn Iterator<Item = (&Symbol, &Value)> + '_> {
+    /// The attributes in order; of a `__dict__`, those with string keys.
+    pub fn items(&self) -> Vec<(Symbol, Value)> {
         match self.0.as_deref() {
-            None => Box::new(std::iter::empty()),
-            Some(Table { names: Names::Shape(shape), values, .. }) => Box::new(shape.keys().iter().zip(values)),
-            Some(Table { names: Names::Dict(d), .. }) => Box::new(d.iter()),
+            None => Vec::new(),
+            Some(Table { names: Names::Shape(shape), values, .. }) => {
+                shape.keys().iter().copied().zip(values.iter().cloned()).collect()
+            }
+            Some(Table { names: Names::Dict(d), .. }) => d.iter().map(|(k, v)| (*k, v.clone())).collect(),
+            Some(Table { names: Names::Live(d), .. }) => {
+                d.items().into_iter().filter_map(|(k, v)| Some((intern(k.as_str()?), v))).collect()
+            }
         }
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &Symbol> {
-        self.iter().map(|(k, _)| k)
+    pub fn keys(&self) -> Vec<Symbol> {
+        self.items().into_iter().map(|(k, _)| k).collect()
     }
 }
 
@@ -184,7 +246,7 @@ mod tests {
     use crate::intern::intern;
 
     fn names(t: &InstanceAttrs) -> Vec<&str> {
-        t.keys().map(|k| k.as_str()).collect()
+        t.keys().iter().map(|k| k.as_str()).collect()
     }
 
     /// A table with `names` set to 1, 2, ... and the hint its last store made.

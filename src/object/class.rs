@@ -173,7 +173,9 @@ impl Class {
 /// defines `__set__` or `__delete__`): it comes before the instance's own attributes.
 pub fn is_data_descriptor(v: &Value) -> bool {
     match v {
-        Value::Wrapper(w) => matches!(**w, crate::object::Wrapper::Property { .. }),
+        Value::Wrapper(w) => {
+            matches!(**w, crate::object::Wrapper::Property { .. } | crate::object::Wrapper::Member { .. })
+        }
         Value::Instance(i) => {
             i.class.lookup(crate::intern::sym::SET).is_some() || i.class.lookup(crate::intern::sym::DELETE).is_some()
         }

@@ -92,6 +92,8 @@ fn hash_other(v: &Value) -> Result<i64, Unhashable> {
         Set(s) if s.frozen => s.frozen_hash(),
         Bytes(b) if !b.mutable => b.hash(),
         List(_) | Dict(_) | Set(_) | Slice(_) | Bytes(_) => return Err(Unhashable::Type),
+        // Equal methods (the same receiver and function) hash alike.
+        BoundMethod(m) => hash::hash_tuple(&[identity_hash(&m.receiver), identity_hash(&m.func)]),
         Instance(i) => {
             let user_hash = i.class.lookup(crate::intern::sym::HASH);
             match user_hash {
@@ -103,8 +105,13 @@ fn hash_other(v: &Value) -> Result<i64, Unhashable> {
                 },
             }
         }
-        _ => (v.heap_ptr().unwrap_or(0) >> 4) as i64,
+        _ => identity_hash(v),
     })
+}
+
+/// The hash of an object compared by identity.
+fn identity_hash(v: &Value) -> i64 {
+    (v.heap_ptr().unwrap_or(0) >> 4) as i64
 }
 
 #[derive(Default)]

@@ -44,3 +44,10 @@ pub struct BoundMethod {
     pub receiver: Value,
     pub func: Value,
 }
+
+impl BoundMethod {
+    /// `==` of methods, as CPython has it: the same receiver object and the same function.
+    pub fn same_as(&self, other: &BoundMethod) -> bool {
+        self.receiver.is(&other.receiver) && self.func.is(&other.func)
+    }
+}

@@ -109,7 +109,7 @@ impl Instance {
         let attrs = self.attrs.borrow();
         let (h, v) = attrs.find(name)?;
         hint.set(h);
-        Some(v.fast_clone())
+        Some(v)
     }
 
     /// Whether the instance's own table lacks `name`. `shape` caches a shape known to lack
@@ -130,11 +130,16 @@ impl Instance {
     }
 
     /// Sets the attribute `name` in the instance's own table; `hint` as for `own_attr`.
+    /// Gives `v` back for `__dict__`, which is not an entry of the table: the caller takes
+    /// the general path.
     #[inline(always)]
-    pub fn set_own_attr(&self, name: Symbol, v: Value, hint: &Cell<u32>) {
+    pub fn set_own_attr(&self, name: Symbol, v: Value, hint: &Cell<u32>) -> Result<(), Value> {
         let mut attrs = self.attrs.borrow_mut();
         match attrs.hinted_mut(hint.get()) {
-            Some(slot) => fast_drop(std::mem::replace(slot, v)),
+            Some(slot) => {
+                fast_drop(std::mem::replace(slot, v));
+                Ok(())
+            }
             None => {
                 drop(attrs);
                 self.add_own_attr(name, v, hint)
@@ -145,16 +150,20 @@ impl Instance {
     /// The out-of-line part of `set_own_attr`: adds `name` through the cached transition
     /// if the hint allows, else searches.
     #[inline(never)]
-    fn add_own_attr(&self, name: Symbol, v: Value, hint: &Cell<u32>) {
+    fn add_own_attr(&self, name: Symbol, v: Value, hint: &Cell<u32>) -> Result<(), Value> {
+        if name == crate::intern::sym::DICT {
+            return Err(v);
+        }
         let room = self.class.attrs_per_instance.get();
         let mut attrs = self.attrs.borrow_mut();
-        let Err(v) = attrs.add_hinted(name, v, hint.get(), room as usize) else { return };
+        let Err(v) = attrs.add_hinted(name, v, hint.get(), room as usize) else { return Ok(()) };
         let h = attrs.insert_hinted(name, v, room as usize);
         hint.set(h);
         let count = attrs.count() as u32;
         if count > room {
             self.class.attrs_per_instance.set(count);
         }
+        Ok(())
     }
 
     /// The native payload downcast to `T`, for runtime types implemented in Rust.

@@ -78,6 +78,7 @@ fn native_eq(a: &Value, b: &Value) -> Option<bool> {
             native_eq(x, y)
         }
         (Complex(x), Complex(y)) => Some(x == y),
+        (BoundMethod(x), BoundMethod(y)) => Some(x.same_as(y)),
         (Complex(z), other) | (other, Complex(z)) => {
             Some(z.im == 0.0 && numeric(other).is_some_and(|n| numeric(&Float(z.re)) == Some(n)))
         }

@@ -180,6 +180,13 @@ pub enum Wrapper {
         class: Rc<class::Class>,
         name: crate::intern::Symbol,
     },
+    /// A `__slots__` name's member descriptor (`<member 'x' of 'P' objects>`): the value
+    /// instances of `class` keep in their slot `index`.
+    Member {
+        class: std::rc::Weak<class::Class>,
+        name: crate::intern::Symbol,
+        index: usize,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

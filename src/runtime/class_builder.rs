@@ -142,6 +142,7 @@ pub fn make_class(name: &str, bases: Vec<Rc<Class>>, mut attrs: Attrs, metaclass
         class.metaclass = Some(metaclass.clone());
     }
     let class = Rc::new(class);
+    crate::runtime::slots::install_members(&class)?;
     class.special_attrs.set(class.compute_special_attrs());
     class.custom_call.set(crate::runtime::type_object::needs_new(&class) || class.metaclass.is_some());
     for b in &class.bases {

@@ -101,7 +101,7 @@ fn add_note(a: &Args) -> PyResult {
         return Err(type_error(format!("note must be a str, not '{}'", type_name(note))));
     }
     let notes_name = intern("__notes__");
-    let notes = inst.attrs.borrow().get(&notes_name).cloned();
+    let notes = inst.attrs.borrow().get(&notes_name);
     match notes {
         None => {
             inst.attrs.borrow_mut().insert(notes_name, Value::list(vec![note.clone()]));
@@ -213,7 +213,7 @@ fn copy_metadata(from: &Instance, to: &Instance) {
     d.context = src.context.clone();
     d.suppress_context = src.suppress_context;
     let notes = intern("__notes__");
-    if let Some(n) = from.attrs.borrow().get(&notes).cloned() {
+    if let Some(n) = from.attrs.borrow().get(&notes) {
         to.attrs.borrow_mut().insert(notes, n);
     }
 }

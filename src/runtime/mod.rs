@@ -8,6 +8,7 @@ pub mod codecs;
 pub mod completions;
 pub mod coroutine;
 pub mod define;
+pub mod descriptors;
 pub mod exc_type;
 pub mod exception_fields;
 pub mod exception_groups;

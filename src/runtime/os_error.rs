@@ -259,7 +259,7 @@ fn init(a: &Args) -> PyResult {
 
 fn str(a: &Args) -> PyResult {
     let Some(Value::Instance(inst)) = a.pos.first() else { return Ok(Value::str("")) };
-    let attr = |name: &str| inst.attrs.borrow().get(&intern(name)).cloned().unwrap_or(Value::None);
+    let attr = |name: &str| inst.attrs.borrow().get(&intern(name)).unwrap_or(Value::None);
     let (errno, strerror, filename, filename2) = (attr("errno"), attr("strerror"), attr("filename"), attr("filename2"));
     let args = inst.exc().map(|e| e.borrow().args.clone()).unwrap_or_default();
     crate::vm::native::run_async(move |ctx| async move {

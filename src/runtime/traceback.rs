@@ -49,7 +49,7 @@ pub async fn format_exception_only(ctx: &Ctx, e: &Value) -> PyResult<Vec<String>
     };
     lines.push(if msg.is_empty() { format!("{name}\n") } else { format!("{name}: {msg}\n") });
     let notes = match e {
-        Value::Instance(inst) => inst.attrs.borrow().get(&intern("__notes__")).cloned(),
+        Value::Instance(inst) => inst.attrs.borrow().get(&intern("__notes__")),
         _ => None,
     };
     match notes {

@@ -48,6 +48,7 @@ pub struct Types {
     pub dict_values: Rc<Class>,
     pub dict_items: Rc<Class>,
     pub wrapper_descriptor: Rc<Class>,
+    pub member_descriptor: Rc<Class>,
     pub method_wrapper: Rc<Class>,
     /// The builtin exception classes, indexed by `ExcType`.
     exceptions: Vec<Rc<Class>>,
@@ -113,6 +114,7 @@ impl Types {
             dict_values: b("dict_values"),
             dict_items: b("dict_items"),
             wrapper_descriptor: b("wrapper_descriptor"),
+            member_descriptor: b("member_descriptor"),
             method_wrapper: b("method-wrapper"),
             exceptions,
             iterators: RefCell::default(),
@@ -195,6 +197,7 @@ impl Types {
                 Wrapper::Super { .. } => self.super_.clone(),
                 Wrapper::BuiltinNew { .. } => self.builtin_function.clone(),
                 Wrapper::Slot { .. } => self.wrapper_descriptor.clone(),
+                Wrapper::Member { .. } => self.member_descriptor.clone(),
                 Wrapper::DictView { kind, .. } => match kind {
                     crate::object::DictViewKind::Keys => self.dict_keys.clone(),
                     crate::object::DictViewKind::Values => self.dict_values.clone(),

@@ -6,6 +6,7 @@ use crate::object::class::Class;
 use crate::object::function::BoundMethod;
 use crate::object::instance::Instance;
 use crate::object::Wrapper;
+use crate::runtime::descriptors::missing_accessor;
 use crate::runtime::exceptions::{self as ex, attribute_error};
 use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
@@ -26,6 +27,9 @@ fn bind_class_attr(attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult {
             Wrapper::StaticMethod(f) => Ok(f.clone()),
             Wrapper::ClassMethod(f) => Ok(bound(Value::Class(class.clone()), f.clone())),
             Wrapper::Slot { .. } if !obj.is_none() => Ok(bound(obj.clone(), attr.clone())),
+            Wrapper::Member { .. } if !obj.is_none() => {
+                crate::runtime::slots::member_access(w, obj, None).unwrap_or_else(|| Ok(attr.clone()))
+            }
             Wrapper::Property { fget, .. } if !obj.is_none() => {
                 if fget.is_none() {
                     return Err(attribute_error("unreadable attribute"));
@@ -71,10 +75,15 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
                 "fset" => Ok(fset.clone()),
                 "fdel" => Ok(fdel.clone()),
                 "__doc__" => Ok(doc.clone()),
-                "setter" | "getter" | "deleter" => builtin_attr(obj, name),
-                _ => Err(no_attr(obj, name)),
+                "__isabstractmethod__" => any_abstract(&[fget, fset, fdel]),
+                _ => builtin_attr(obj, name),
             },
-            Wrapper::StaticMethod(f) | Wrapper::ClassMethod(f) if name.as_str() == "__func__" => Ok(f.clone()),
+            Wrapper::StaticMethod(f) | Wrapper::ClassMethod(f) => match name.as_str() {
+                "__func__" | "__wrapped__" => Ok(f.clone()),
+                "__isabstractmethod__" => any_abstract(&[f]),
+                "__name__" | "__qualname__" | "__doc__" | "__module__" => get_attr(f, name),
+                _ => builtin_attr(obj, name),
+            },
             Wrapper::Slot { class, name: slot } => match name.as_str() {
                 "__name__" => Ok(Value::str(slot.as_str())),
                 "__qualname__" => Ok(Value::str(format!("{}.{}", class.name, slot))),
@@ -82,10 +91,35 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
                 "__doc__" => Ok(Value::None),
                 _ => builtin_attr(obj, name),
             },
+            Wrapper::Member { class, name: member, .. } => match (name.as_str(), class.upgrade()) {
+                ("__name__", _) => Ok(Value::str(member.as_str())),
+                ("__qualname__", Some(c)) => Ok(Value::str(format!("{}.{}", c.qualname(), member))),
+                ("__objclass__", Some(c)) => Ok(Value::Class(c)),
+                ("__doc__", _) => Ok(Value::None),
+                _ => builtin_attr(obj, name),
+            },
             _ => builtin_attr(obj, name),
         },
         _ => builtin_attr(obj, name),
     }
+}
+
+/// `__isabstractmethod__` of a descriptor wrapping `functions`: whether any of them is abstract.
+fn any_abstract(functions: &[&Value]) -> PyResult {
+    for f in functions {
+        let Ok(v) = get_attr(f, intern("__isabstractmethod__")) else { continue };
+        let abstract_ = match crate::vm::ops::truthy(&v) {
+            Some(b) => b,
+            None => matches!(
+                run_async(|ctx| async move { crate::runtime::protocol::truthy(&ctx, &v).await.map(Value::Bool) })?,
+                Value::Bool(true)
+            ),
+        };
+        if abstract_ {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
 }
 
 /// A module attribute that is not one of its globals: `__dict__` and `__class__`, or what the
@@ -121,7 +155,7 @@ pub fn attribute_names(obj: &Value) -> Vec<Symbol> {
         }
         Value::Class(c) => c.full_mro(),
         Value::Instance(inst) => {
-            names.extend(inst.attrs.borrow().keys().copied());
+            names.extend(inst.attrs.borrow().keys());
             inst.class.full_mro()
         }
         _ => {
@@ -142,7 +176,7 @@ pub fn attribute_names(obj: &Value) -> Vec<Symbol> {
 pub fn peek_attr(obj: &Value, name: Symbol) -> Option<Value> {
     let found = match obj {
         Value::Module(m) => return m.get(name),
-        Value::Instance(inst) => inst.attrs.borrow().get(&name).cloned().or_else(|| inst.class.lookup(name)),
+        Value::Instance(inst) => inst.attrs.borrow().get(&name).or_else(|| inst.class.lookup(name)),
         Value::Class(c) => c.lookup(name),
         _ => types().class_of(obj).lookup(name),
     }?;
@@ -153,7 +187,7 @@ pub fn peek_attr(obj: &Value, name: Symbol) -> Option<Value> {
 }
 
 /// `'T' object has no attribute 'name'`, with the exception's `name` and `obj` set.
-fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
+pub fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
     let e = attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name));
     if let crate::vm::Flow::Raise(exc) = &e {
         let mut attrs = exc.attrs.borrow_mut();
@@ -166,7 +200,7 @@ fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
 fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
     if inst.reads_plainly() {
         if let Some(v) = inst.attrs.borrow().get(&name) {
-            return Ok(v.clone());
+            return Ok(v);
         }
         return generic_get_attr(obj, inst, name);
     }
@@ -195,10 +229,15 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
 pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
     let class_attr = inst.class.lookup(name);
     if let Some(attr) = class_attr.as_ref().filter(|a| crate::object::class::is_data_descriptor(a)) {
+        if let Value::Wrapper(w) = attr {
+            if let Wrapper::Property { fget: Value::None, .. } = &**w {
+                return Err(missing_accessor(name.as_str(), obj, "getter"));
+            }
+        }
         return bind_class_attr(attr.clone(), obj, &inst.class);
     }
     if let Some(v) = inst.attrs.borrow().get(&name) {
-        return Ok(v.clone());
+        return Ok(v);
     }
     if let Some(e) = inst.exc() {
         let e = e.borrow();
@@ -226,11 +265,7 @@ pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
     match name {
         sym::CLASS => return Ok(Value::Class(inst.class.clone())),
         sym::DICT if inst.class.fixed_attrs.is_some() => return Err(no_attr(obj, name)),
-        sym::DICT => {
-            let items: Vec<Value> =
-                inst.attrs.borrow().iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
-            return crate::runtime::protocol::make_dict(items);
-        }
+        sym::DICT => return Ok(Value::Dict(inst.attrs.borrow_mut().dict())),
         _ => {}
     }
     if let Some(attr) = class_attr.or_else(|| crate::runtime::slot_wrappers::find(&inst.class, name)) {
@@ -451,7 +486,7 @@ pub fn code_object(code: &crate::bytecode::Code) -> Value {
 /// `obj.name = v`.
 pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
     match obj {
-        Value::Instance(inst) if inst.writes_plainly() => {
+        Value::Instance(inst) if inst.writes_plainly() && name != sym::DICT => {
             inst.attrs.borrow_mut().insert(name, v);
             Ok(())
         }
@@ -543,11 +578,20 @@ pub fn set_class_attr(c: &Class, name: Symbol, v: Value) -> PyResult<()> {
     }
     c.attrs.borrow_mut().insert(name, v);
     crate::object::class::classes_changed();
-    // Assigning a property or `__setattr__` later changes how instances behave.
-    if !c.special_attrs.get() {
-        c.special_attrs.set(c.compute_special_attrs());
+    // Assigning a property or `__setattr__` later changes how instances behave, the
+    // subclasses' too.
+    if !c.special_attrs.get() && c.compute_special_attrs() {
+        mark_special(c);
     }
     Ok(())
+}
+
+/// Sets `special_attrs` on `c` and every class derived from it.
+fn mark_special(c: &Class) {
+    c.special_attrs.set(true);
+    for sub in c.subclasses.borrow().iter().filter_map(std::rc::Weak::upgrade) {
+        mark_special(&sub);
+    }
 }
 
 /// `type.__delattr__`: unbinds a class attribute.
@@ -582,12 +626,12 @@ pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value
         return r;
     }
     if let Some(Value::Wrapper(w)) = class_attr {
+        if let Some(r) = crate::runtime::slots::member_access(&w, obj, Some(v.clone())) {
+            return r.map(|_| ());
+        }
         if let Wrapper::Property { fset, .. } = &*w {
             if fset.is_none() {
-                return Err(attribute_error(format!(
-                    "property '{}' of '{}' object has no setter",
-                    name, inst.class.name
-                )));
+                return Err(missing_accessor(name.as_str(), obj, "setter"));
             }
             let (fset, obj) = (fset.clone(), obj.clone());
             return run_async(|ctx| async move { ctx.call(fset, vec![obj, v]).await }).map(|_| ());
@@ -622,6 +666,13 @@ pub fn generic_set_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol, v: Value
         // CPython sets no `name` or `obj` on this one.
         return Err(attribute_error(format!("'{}' object has no attribute '{}'", inst.class.name, name)));
     }
+    if name == sym::DICT {
+        let Value::Dict(d) = crate::object::instance::builtin_value(&v) else {
+            return Err(ex::type_error(format!("__dict__ must be set to a dictionary, not a '{}'", type_name(&v))));
+        };
+        inst.attrs.borrow_mut().set_dict(d.clone());
+        return Ok(());
+    }
     inst.attrs.borrow_mut().insert(name, v);
     Ok(())
 }
@@ -633,23 +684,24 @@ pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
         return r;
     }
     if let Some(Value::Wrapper(w)) = class_attr {
+        if let Some(r) = crate::runtime::slots::member_access(&w, obj, Some(Value::Null)) {
+            return r.map(|_| ());
+        }
         if let Wrapper::Property { fdel, .. } = &*w {
             if fdel.is_none() {
-                return Err(attribute_error(format!(
-                    "property '{}' of '{}' object has no deleter",
-                    name, inst.class.name
-                )));
+                return Err(missing_accessor(name.as_str(), obj, "deleter"));
             }
             let (fdel, obj) = (fdel.clone(), obj.clone());
             return run_async(|ctx| async move { ctx.call(fdel, vec![obj]).await }).map(|_| ());
         }
     }
-    match inst.attrs.borrow_mut().shift_remove(&name) {
+    if name == sym::DICT && inst.class.fixed_attrs.is_none() {
+        inst.attrs.borrow_mut().set_dict(Rc::default());
+        return Ok(());
+    }
+    let removed = inst.attrs.borrow_mut().shift_remove(&name);
+    match removed {
         Some(_) => Ok(()),
-        // An empty slot: CPython names just the slot.
-        None if inst.class.fixed_attrs.as_ref().is_some_and(|names| names.contains(&name)) => {
-            Err(attribute_error(name.as_str()))
-        }
         None => Err(no_attr(obj, name)),
     }
 }

@@ -328,7 +328,9 @@ impl Vm {
                     let name = code!().names[i as usize];
                     match &obj {
                         Value::Instance(inst) if inst.writes_plainly() => {
-                            inst.set_own_attr(name, v, &code!().attr_hints[ip - 1])
+                            if let Err(v) = inst.set_own_attr(name, v, &code!().attr_hints[ip - 1]) {
+                                check!(super::set_attr(&obj, name, v))
+                            }
                         }
                         _ => check!(super::set_attr(&obj, name, v)),
                     }
@@ -1032,10 +1034,16 @@ impl Vm {
                     let at = base + a as usize;
                     if matches!(&fiber.stack[at], Value::Instance(inst) if inst.writes_plainly()) {
                         let v = pop!();
-                        if let Value::Instance(inst) = &fiber.stack[at] {
-                            inst.set_own_attr(code!().names[n as usize], v, &code!().attr_hints[ip]);
-                        }
+                        let name = code!().names[n as usize];
+                        let stored = match &fiber.stack[at] {
+                            Value::Instance(inst) => inst.set_own_attr(name, v, &code!().attr_hints[ip]),
+                            _ => Ok(()),
+                        };
                         ip += 1;
+                        if let Err(v) = stored {
+                            let obj = fiber.stack[at].clone();
+                            check!(super::set_attr(&obj, name, v));
+                        }
                         continue;
                     }
                     load_fast!(a);

@@ -87,6 +87,7 @@ pub fn eq_simple(a: &Value, b: &Value) -> Option<bool> {
         }
         (Value::Set(_), Value::Set(_)) | (Value::Slice(_), Value::Slice(_)) => None,
         (Value::Instance(_), _) | (_, Value::Instance(_)) => None,
+        (Value::BoundMethod(x), Value::BoundMethod(y)) => Some(x.same_as(y)),
         _ => Some(a.is(b)),
     }
 }

@@ -106,7 +106,7 @@ fn index_of(a: &Args) -> PyResult<i64> {
 
 fn doc_of(getter: &Value) -> Value {
     match getter {
-        Value::Instance(i) => i.attrs.borrow().get(&intern(DOC)).cloned().unwrap_or(Value::None),
+        Value::Instance(i) => i.attrs.borrow().get(&intern(DOC)).unwrap_or(Value::None),
         _ => Value::None,
     }
 }

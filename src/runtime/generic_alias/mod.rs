@@ -36,7 +36,7 @@ async fn type_repr(ctx: &Ctx, v: &Value) -> PyResult<String> {
 
 /// An attribute kept in an alias's own table (`__origin__`, `__args__`, ...).
 fn field(inst: &Instance, name: &str) -> Value {
-    inst.attrs.borrow().get(&intern(name)).cloned().unwrap_or(Value::None)
+    inst.attrs.borrow().get(&intern(name)).unwrap_or(Value::None)
 }
 
 /// The items of a tuple value (empty for anything else).

@@ -158,6 +158,10 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                     format!("{}([{}])", name, seq(ctx, &items, guard).await?)
                 }
                 Wrapper::Slot { class, name } => format!("<slot wrapper '{}' of '{}' objects>", name, class.name),
+                Wrapper::Member { class, name, .. } => {
+                    let owner = class.upgrade().map_or("?", |c| c.name.as_str());
+                    format!("<member '{}' of '{}' objects>", name, owner)
+                }
                 _ => format!("<{} object at {}>", type_name(v), addr(v)),
             },
             Value::Cell(_) => format!("<cell at {}>", addr(v)),
