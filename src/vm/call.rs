@@ -118,14 +118,16 @@ impl Vm {
             fiber.stack[base + slot as usize] = f.closure[i].clone();
         }
         if code.flags.is_generator || code.flags.is_coroutine {
-            let locals = fiber.stack.split_off(base);
+            // The locals move to a fiber of the generator's own.
+            let mut own = self.fibers.take(code.nlocals() + SPARE_SLOTS);
+            own.stack.extend(fiber.stack.drain(base..));
             fiber.stack.truncate(at);
             let caller = fiber
                 .frames
                 .last()
                 .filter(|fr| fr.native.is_none())
                 .map(|fr| (fr.code.clone(), fr.ip.saturating_sub(1) as u32));
-            return Ok(CallOutcome::Done(make_generator(f, locals, caller)));
+            return Ok(CallOutcome::Done(make_generator(f, own, caller)));
         }
         if self.depth >= self.recursion_limit {
             fiber.stack.truncate(at);
@@ -387,16 +389,21 @@ fn is_type_call(f: &Value) -> bool {
     }
 }
 
-/// A generator or coroutine object holding a not-yet-started frame with these locals.
-fn make_generator(f: &Rc<Function>, locals: Vec<Value>, created_at: Option<(Rc<Code>, u32)>) -> Value {
+/// Room a new generator's fiber gets above its locals, for the values its code pushes.
+const SPARE_SLOTS: usize = 4;
+
+/// A generator or coroutine object holding a not-yet-started frame whose locals are on
+/// the empty fiber `own`.
+fn make_generator(f: &Rc<Function>, own: Box<Fiber>, created_at: Option<(Rc<Code>, u32)>) -> Value {
     let qualname = f.qualname.borrow();
-    new_generator(f.code.clone(), f.globals.clone(), &qualname, locals, created_at)
+    new_generator(f.code.clone(), f.globals.clone(), &qualname, own, created_at)
 }
 
 /// The coroutine that runs interactive module code containing top-level `await`.
 pub fn module_coroutine(code: Rc<Code>, globals: Rc<Module>) -> Value {
-    let locals = vec![Value::Null; code.nlocals()];
-    let gen = new_generator(code, globals, "<module>", locals, None);
+    let mut own = Box::new(Fiber::new(ResumeMode::Native, None));
+    own.stack.resize(code.nlocals(), Value::Null);
+    let gen = new_generator(code, globals, "<module>", own, None);
     if let Value::Generator(g) = &gen {
         // Driven by the REPL's task, never "forgotten".
         g.awaited.set(true);
@@ -408,13 +415,9 @@ fn new_generator(
     code: Rc<Code>,
     globals: Rc<Module>,
     qualname: &str,
-    locals: Vec<Value>,
+    mut fiber: Box<Fiber>,
     created_at: Option<(Rc<Code>, u32)>,
 ) -> Value {
-    let mut fiber = Fiber::new(ResumeMode::Native, None);
-    fiber.stack = locals;
-    // Most generators and coroutines only ever run this one frame: no spare room.
-    fiber.frames = Vec::with_capacity(1);
     fiber.frames.push(Frame {
         code: code.clone(),
         ip: 0,
@@ -424,7 +427,7 @@ fn new_generator(
         kind: FrameKind::Normal,
         native: None,
     });
-    Value::Generator(Rc::new(Generator::new(code, qualname, Box::new(fiber), created_at)))
+    Value::Generator(Rc::new(Generator::new(code, qualname, fiber, created_at)))
 }
 
 /// Matches arguments to parameters, with CPython's error messages.

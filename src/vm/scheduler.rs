@@ -125,6 +125,7 @@ impl Vm {
                 // A nested fiber ended: hand its outcome to its resumer.
                 let done = std::mem::replace(&mut fiber, self.resumers.pop().expect("resumer"));
                 event = self.fiber_finished(&mut fiber, &done, result);
+                self.fibers.put(done);
             }
         }
     }
