@@ -28,7 +28,7 @@ use std::rc::Rc;
 
 impl Vm {
     /// Executes the top script frame until it calls, returns, raises or yields.
-    pub(super) fn execute(&mut self, fiber: &mut Fiber) -> Event {
+    pub(super) fn execute(&mut self, fiber: &mut Box<Fiber>) -> Event {
         let frame = fiber.frames.last_mut().expect("frame");
         // The running frame's code and globals, borrowed from the frame (whose `Rc`s keep them
         // alive) without reference-count traffic on every call and return. They are replaced
@@ -141,7 +141,15 @@ impl Vm {
                     };
                 if !inline {
                     let v = pop!();
-                    leave!(Event::Return(v));
+                    // A generator's end goes to the `for` loop or `yield from` that resumed it.
+                    match self.return_plainly(fiber, v) {
+                        Ok(()) => {
+                            let top = fiber.frames.last().expect("resumer frame");
+                            switch_to!(top, top.base, top.ip);
+                            continue;
+                        }
+                        Err(v) => leave!(Event::Return(v)),
+                    }
                 }
                 let done = fiber.frames.pop().expect("frame");
                 self.depth -= 1;
@@ -594,7 +602,13 @@ impl Vm {
                         }
                         Value::Generator(g) => {
                             let gen = g.clone();
-                            leave!(Event::Resume { gen, send: Ok(Value::None), mode: ResumeMode::ForIter });
+                            fiber.frames.last_mut().expect("frame").ip = ip;
+                            if self.resume_plainly(fiber, &gen, Value::None, ResumeMode::ForIter).is_ok() {
+                                let top = fiber.frames.last().expect("frame");
+                                switch_to!(top, top.base, top.ip);
+                                continue;
+                            }
+                            return Event::Resume { gen, send: Ok(Value::None), mode: ResumeMode::ForIter };
                         }
                         _ => {
                             let next =
@@ -786,7 +800,14 @@ impl Vm {
                 }
                 Op::Yield => {
                     let v = pop!();
-                    leave!(Event::Yield(v));
+                    fiber.frames.last_mut().expect("frame").ip = ip;
+                    match self.yield_plainly(fiber, v) {
+                        Ok(()) => {
+                            let top = fiber.frames.last().expect("frame");
+                            switch_to!(top, top.base, top.ip);
+                        }
+                        Err(v) => return Event::Yield(v),
+                    }
                 }
                 Op::AsyncYield => {
                     let v = pop!();
@@ -820,7 +841,14 @@ impl Vm {
                     match &it {
                         Value::Generator(g) => {
                             let gen = g.clone();
-                            leave!(Event::Resume { gen, send: Ok(sent), mode: ResumeMode::YieldFrom });
+                            fiber.frames.last_mut().expect("frame").ip = ip;
+                            match self.resume_plainly(fiber, &gen, sent, ResumeMode::YieldFrom) {
+                                Ok(()) => {
+                                    let top = fiber.frames.last().expect("frame");
+                                    switch_to!(top, top.base, top.ip);
+                                }
+                                Err(sent) => return Event::Resume { gen, send: Ok(sent), mode: ResumeMode::YieldFrom },
+                            }
                         }
                         Value::Iter(cell) if cell.borrow().is_awaitable() => {
                             match crate::runtime::coroutine::await_step(cell, sent) {
