@@ -109,26 +109,11 @@ impl Vm {
                 }
             }
         }
-        fiber.stack.resize(base + code.nlocals(), Value::Null);
-        for &slot in &code.cells {
-            let v = std::mem::replace(&mut fiber.stack[base + slot as usize], Value::Null);
-            fiber.stack[base + slot as usize] = Value::Cell(Rc::new(RefCell::new(v)));
-        }
-        for (i, &slot) in code.freevars.iter().enumerate() {
-            fiber.stack[base + slot as usize] = f.closure[i].clone();
-        }
         if code.flags.is_generator || code.flags.is_coroutine {
-            // The locals move to a fiber of the generator's own.
-            let mut own = self.fibers.take(code.nlocals() + SPARE_SLOTS);
-            own.stack.extend(fiber.stack.drain(base..));
-            fiber.stack.truncate(at);
-            let caller = fiber
-                .frames
-                .last()
-                .filter(|fr| fr.native.is_none())
-                .map(|fr| (fr.code.clone(), fr.ip.saturating_sub(1) as u32));
-            return Ok(CallOutcome::Done(make_generator(f, own, caller)));
+            return Ok(CallOutcome::Done(self.generator_from_stack(fiber, f, at)));
         }
+        fiber.stack.resize(base + code.nlocals(), Value::Null);
+        bind_cells(&mut fiber.stack[base..], f);
         if self.depth >= self.recursion_limit {
             fiber.stack.truncate(at);
             return Err(ex::raise(ExcType::RecursionError, "maximum recursion depth exceeded"));
@@ -152,6 +137,42 @@ impl Vm {
             native: None,
         });
         Ok(CallOutcome::Pushed)
+    }
+
+    /// The generator or coroutine object of a call of `f`, whose locals (arguments bound)
+    /// are on the stack above `stack[at]`: they move to a fiber of the generator's own, and
+    /// the stack is left at `at`.
+    #[inline]
+    fn generator_from_stack(&mut self, fiber: &mut Fiber, f: &Rc<Function>, at: usize) -> Value {
+        let code = &f.code;
+        let mut own = self.fibers.take(code.nlocals() + SPARE_SLOTS);
+        own.stack.extend(fiber.stack.drain(at + 1..));
+        own.stack.resize(code.nlocals(), Value::Null);
+        if !code.cells.is_empty() || !code.freevars.is_empty() {
+            bind_cells(&mut own.stack, f);
+        }
+        fiber.stack.truncate(at);
+        let caller = fiber
+            .frames
+            .last()
+            .filter(|fr| fr.native.is_none())
+            .map(|fr| (fr.code.clone(), fr.ip.saturating_sub(1) as u32));
+        make_generator(f, own, caller)
+    }
+
+    /// Calls the generator or coroutine function at `stack[at]` if it takes exactly the
+    /// `argc` positional arguments above it, without the general call: the new object
+    /// replaces callee and arguments. False (nothing changed) for any other callee.
+    #[inline(always)]
+    pub(super) fn make_generator_simply(&mut self, fiber: &mut Fiber, at: usize, argc: usize) -> bool {
+        let Value::Function(f) = &fiber.stack[at] else { return false };
+        if !f.code.flags.simple_generator || argc != f.code.argcount as usize {
+            return false;
+        }
+        let f = f.clone();
+        let gen = self.generator_from_stack(fiber, &f, at);
+        fiber.stack.push(gen);
+        true
     }
 
     /// Whether a call of `f` with `argc` positional arguments can enter its frame directly.
@@ -386,6 +407,19 @@ fn is_type_call(f: &Value) -> bool {
     match (f, crate::runtime::types().type_.attrs.borrow().get(&sym::CALL)) {
         (Value::Native(a), Some(Value::Native(b))) => Rc::ptr_eq(a, b),
         _ => false,
+    }
+}
+
+/// Gives the frame of `f` whose locals start `locals` its cells: those of its captured
+/// locals (holding their argument values) and its free variables.
+#[inline]
+pub(super) fn bind_cells(locals: &mut [Value], f: &Function) {
+    for &slot in &f.code.cells {
+        let v = std::mem::replace(&mut locals[slot as usize], Value::Null);
+        locals[slot as usize] = Value::Cell(Rc::new(RefCell::new(v)));
+    }
+    for (i, &slot) in f.code.freevars.iter().enumerate() {
+        locals[slot as usize] = f.closure[i].clone();
     }
 }
 

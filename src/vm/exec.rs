@@ -17,6 +17,7 @@ use crate::intern::{sym, Symbol};
 use crate::object::function::Args;
 use crate::object::iter::Step;
 use crate::object::module::Module;
+use crate::object::GenState;
 use crate::runtime::coroutine::async_generators::Asker;
 use crate::runtime::coroutine::AwaitStep;
 use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception};
@@ -413,6 +414,9 @@ impl Vm {
                     fiber.frames.last_mut().expect("frame").ip = ip;
                     if self.enter_simple(fiber, at, argc as usize) {
                         switch_to!(fiber.frames.last().expect("frame"), at + 1, 0);
+                        continue;
+                    }
+                    if self.make_generator_simply(fiber, at, argc as usize) {
                         continue;
                     }
                     let outcome = self.call_value(fiber, at, argc as usize, &[], FrameKind::Normal);
@@ -893,6 +897,25 @@ impl Vm {
                         _ => throw!(ex::type_error(format!("'{}' object is not iterable", type_name(&it)))),
                     }
                 }
+                Op::Await => {
+                    // A coroutine object not yet started is awaited by starting it, as
+                    // GetAwaitable, LoadNone and YieldFrom would.
+                    if let Some(Value::Generator(g)) = fiber.stack.last() {
+                        if g.is_coroutine() && g.state.get() == GenState::Created {
+                            let gen = g.clone();
+                            gen.awaited.set(true);
+                            // Past the YieldFrom, as when it runs.
+                            fiber.frames.last_mut().expect("frame").ip = ip + 2;
+                            if self.resume_plainly(fiber, &gen, Value::None, ResumeMode::YieldFrom).is_ok() {
+                                let top = fiber.frames.last().expect("frame");
+                                switch_to!(top, top.base, top.ip);
+                                continue;
+                            }
+                        }
+                    }
+                    let v = pop!();
+                    produce!(crate::runtime::coroutine::get_awaitable(v));
+                }
                 Op::GetAwaitable => {
                     let v = pop!();
                     produce!(crate::runtime::coroutine::get_awaitable(v));
@@ -1143,13 +1166,7 @@ impl Vm {
         }
         if !code.cells.is_empty() || !code.freevars.is_empty() {
             let Value::Function(f) = fiber.stack[at].clone() else { unreachable!("checked above") };
-            for &slot in &code.cells {
-                let v = std::mem::replace(&mut fiber.stack[base + slot as usize], Value::Null);
-                fiber.stack[base + slot as usize] = Value::Cell(Rc::new(RefCell::new(v)));
-            }
-            for (i, &slot) in code.freevars.iter().enumerate() {
-                fiber.stack[base + slot as usize] = f.closure[i].clone();
-            }
+            super::call::bind_cells(&mut fiber.stack[base..], &f);
         }
         self.depth += 1;
         // A step; `enters_simply` left at least one in the countdown.
