@@ -246,7 +246,7 @@ impl Vm {
         gen.state.set(GenState::Finished);
         let result = result.map_err(|e| {
             // What a generator raises must not pass for its end: PEP 479.
-            let stop = if is_instance_of(&e, ExcType::StopIteration) && !gen.is_coroutine() {
+            let stop = if is_instance_of(&e, ExcType::StopIteration) {
                 Some("StopIteration")
             } else if is_instance_of(&e, ExcType::StopAsyncIteration) && gen.is_async_generator() {
                 Some("StopAsyncIteration")
@@ -512,7 +512,17 @@ impl Vm {
                     (Some(Op::YieldFrom), Some(Value::Generator(inner))) => {
                         let inner = inner.clone();
                         fiber.frames.last_mut().expect("frame").ip += 1;
-                        Event::Resume { gen: inner, send: Err(e), mode: ResumeMode::YieldFrom }
+                        if !is_instance_of(&e, ExcType::GeneratorExit) {
+                            return Event::Resume { gen: inner, send: Err(e), mode: ResumeMode::YieldFrom };
+                        }
+                        // As CPython closes a chain: the delegate is closed, and then the
+                        // GeneratorExit (or what closing the delegate raised) is raised here.
+                        let closed = crate::runtime::coroutine::generators::close(inner);
+                        let then_raise = super::native::run_async(|ctx| async move {
+                            ctx.resolve(closed).await?;
+                            Err(Flow::Raise(e))
+                        });
+                        self.after_call(fiber, then_raise.map(super::call::CallOutcome::Done))
                     }
                     // A native awaitable is told, so that it can clean up as the coroutine
                     // CPython has in its place would in an `except:` clause; an async
