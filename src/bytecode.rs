@@ -213,6 +213,9 @@ pub enum Op {
     CompareImmJumpIfTrue(CmpOp, i32, u32),
     /// `LoadNone` `Return`
     ReturnNone,
+    /// `GetAwaitable` `LoadNone` `YieldFrom`: on its fast path (a coroutine object not yet
+    /// started) starts the coroutine and skips both
+    Await,
 }
 
 const _: () = assert!(std::mem::size_of::<Op>() == 12);
@@ -231,6 +234,9 @@ pub struct CodeFlags {
     /// Takes exactly its positional parameters: no keyword-only, `*args` or `**kwargs`, and
     /// not a generator or coroutine. Such calls take the fast path.
     pub simple_call: bool,
+    /// A generator or coroutine function taking exactly its positional parameters, as
+    /// `simple_call` has them: calls make the object on a fast path.
+    pub simple_generator: bool,
 }
 
 /// A protected instruction range and where control goes when it raises.

@@ -231,13 +231,11 @@ impl<'a> Emitter<'a> {
                 _ => {}
             }
         }
+        let positional = kwonly == 0 && !flags.varargs && !flags.varkw && !flags.is_class_body;
+        let makes_generator = flags.is_generator || flags.is_coroutine;
         let flags = CodeFlags {
-            simple_call: kwonly == 0
-                && !flags.varargs
-                && !flags.varkw
-                && !flags.is_generator
-                && !flags.is_coroutine
-                && !flags.is_class_body,
+            simple_call: positional && !makes_generator,
+            simple_generator: positional && makes_generator,
             ..flags
         };
         Code {

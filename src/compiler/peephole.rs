@@ -26,6 +26,7 @@ pub fn fuse(ops: &[Op]) -> Box<[Op]> {
                 _ => Op::CompareImm(op, k),
             },
             (Op::LoadNone, Op::Return) => Op::ReturnNone,
+            (Op::GetAwaitable, Op::LoadNone) if third == Op::YieldFrom => Op::Await,
             (Op::LoadFast(a), Op::LoadFast(b)) => Op::LoadFast2(a, b),
             (Op::LoadFast(a), Op::LoadAttr(n)) => Op::LoadFastAttr(a, n),
             (Op::LoadFast(a), Op::StoreAttr(n)) => Op::LoadFastStoreAttr(a, n),
@@ -105,6 +106,15 @@ mod tests {
     fn fuses_returning_none() {
         let ops = [Op::LoadNone, Op::Return, Op::LoadNone, Op::Return];
         assert_eq!(&*fuse(&ops), &[Op::ReturnNone, Op::Return, Op::ReturnNone, Op::Return]);
+    }
+
+    #[test]
+    fn fuses_awaits() {
+        let ops = [Op::GetAwaitable, Op::LoadNone, Op::YieldFrom, Op::GetAwaitable, Op::LoadNone, Op::Return];
+        assert_eq!(
+            &*fuse(&ops),
+            &[Op::Await, Op::LoadNone, Op::YieldFrom, Op::GetAwaitable, Op::ReturnNone, Op::Return]
+        );
     }
 
     #[test]

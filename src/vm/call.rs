@@ -109,24 +109,11 @@ impl Vm {
                 }
             }
         }
-        fiber.stack.resize(base + code.nlocals(), Value::Null);
-        for &slot in &code.cells {
-            let v = std::mem::replace(&mut fiber.stack[base + slot as usize], Value::Null);
-            fiber.stack[base + slot as usize] = Value::Cell(Rc::new(RefCell::new(v)));
-        }
-        for (i, &slot) in code.freevars.iter().enumerate() {
-            fiber.stack[base + slot as usize] = f.closure[i].clone();
-        }
         if code.flags.is_generator || code.flags.is_coroutine {
-            let locals = fiber.stack.split_off(base);
-            fiber.stack.truncate(at);
-            let caller = fiber
-                .frames
-                .last()
-                .filter(|fr| fr.native.is_none())
-                .map(|fr| (fr.code.clone(), fr.ip.saturating_sub(1) as u32));
-            return Ok(CallOutcome::Done(make_generator(f, locals, caller)));
+            return Ok(CallOutcome::Done(self.generator_from_stack(fiber, f, at)));
         }
+        fiber.stack.resize(base + code.nlocals(), Value::Null);
+        bind_cells(&mut fiber.stack[base..], f);
         if self.depth >= self.recursion_limit {
             fiber.stack.truncate(at);
             return Err(ex::raise(ExcType::RecursionError, "maximum recursion depth exceeded"));
@@ -150,6 +137,42 @@ impl Vm {
             native: None,
         });
         Ok(CallOutcome::Pushed)
+    }
+
+    /// The generator or coroutine object of a call of `f`, whose locals (arguments bound)
+    /// are on the stack above `stack[at]`: they move to a fiber of the generator's own, and
+    /// the stack is left at `at`.
+    #[inline]
+    fn generator_from_stack(&mut self, fiber: &mut Fiber, f: &Rc<Function>, at: usize) -> Value {
+        let code = &f.code;
+        let mut own = self.fibers.take(code.nlocals() + SPARE_SLOTS);
+        own.stack.extend(fiber.stack.drain(at + 1..));
+        own.stack.resize(code.nlocals(), Value::Null);
+        if !code.cells.is_empty() || !code.freevars.is_empty() {
+            bind_cells(&mut own.stack, f);
+        }
+        fiber.stack.truncate(at);
+        let caller = fiber
+            .frames
+            .last()
+            .filter(|fr| fr.native.is_none())
+            .map(|fr| (fr.code.clone(), fr.ip.saturating_sub(1) as u32));
+        make_generator(f, own, caller)
+    }
+
+    /// Calls the generator or coroutine function at `stack[at]` if it takes exactly the
+    /// `argc` positional arguments above it, without the general call: the new object
+    /// replaces callee and arguments. False (nothing changed) for any other callee.
+    #[inline(always)]
+    pub(super) fn make_generator_simply(&mut self, fiber: &mut Fiber, at: usize, argc: usize) -> bool {
+        let Value::Function(f) = &fiber.stack[at] else { return false };
+        if !f.code.flags.simple_generator || argc != f.code.argcount as usize {
+            return false;
+        }
+        let f = f.clone();
+        let gen = self.generator_from_stack(fiber, &f, at);
+        fiber.stack.push(gen);
+        true
     }
 
     /// Whether a call of `f` with `argc` positional arguments can enter its frame directly.
@@ -387,16 +410,34 @@ fn is_type_call(f: &Value) -> bool {
     }
 }
 
-/// A generator or coroutine object holding a not-yet-started frame with these locals.
-fn make_generator(f: &Rc<Function>, locals: Vec<Value>, created_at: Option<(Rc<Code>, u32)>) -> Value {
+/// Gives the frame of `f` whose locals start `locals` its cells: those of its captured
+/// locals (holding their argument values) and its free variables.
+#[inline]
+pub(super) fn bind_cells(locals: &mut [Value], f: &Function) {
+    for &slot in &f.code.cells {
+        let v = std::mem::replace(&mut locals[slot as usize], Value::Null);
+        locals[slot as usize] = Value::Cell(Rc::new(RefCell::new(v)));
+    }
+    for (i, &slot) in f.code.freevars.iter().enumerate() {
+        locals[slot as usize] = f.closure[i].clone();
+    }
+}
+
+/// Room a new generator's fiber gets above its locals, for the values its code pushes.
+const SPARE_SLOTS: usize = 4;
+
+/// A generator or coroutine object holding a not-yet-started frame whose locals are on
+/// the empty fiber `own`.
+fn make_generator(f: &Rc<Function>, own: Box<Fiber>, created_at: Option<(Rc<Code>, u32)>) -> Value {
     let qualname = f.qualname.borrow();
-    new_generator(f.code.clone(), f.globals.clone(), &qualname, locals, created_at)
+    new_generator(f.code.clone(), f.globals.clone(), &qualname, own, created_at)
 }
 
 /// The coroutine that runs interactive module code containing top-level `await`.
 pub fn module_coroutine(code: Rc<Code>, globals: Rc<Module>) -> Value {
-    let locals = vec![Value::Null; code.nlocals()];
-    let gen = new_generator(code, globals, "<module>", locals, None);
+    let mut own = Box::new(Fiber::new(ResumeMode::Native, None));
+    own.stack.resize(code.nlocals(), Value::Null);
+    let gen = new_generator(code, globals, "<module>", own, None);
     if let Value::Generator(g) = &gen {
         // Driven by the REPL's task, never "forgotten".
         g.awaited.set(true);
@@ -408,13 +449,9 @@ fn new_generator(
     code: Rc<Code>,
     globals: Rc<Module>,
     qualname: &str,
-    locals: Vec<Value>,
+    mut fiber: Box<Fiber>,
     created_at: Option<(Rc<Code>, u32)>,
 ) -> Value {
-    let mut fiber = Fiber::new(ResumeMode::Native, None);
-    fiber.stack = locals;
-    // Most generators and coroutines only ever run this one frame: no spare room.
-    fiber.frames = Vec::with_capacity(1);
     fiber.frames.push(Frame {
         code: code.clone(),
         ip: 0,
@@ -424,7 +461,7 @@ fn new_generator(
         kind: FrameKind::Normal,
         native: None,
     });
-    Value::Generator(Rc::new(Generator::new(code, qualname, Box::new(fiber), created_at)))
+    Value::Generator(Rc::new(Generator::new(code, qualname, fiber, created_at)))
 }
 
 /// Matches arguments to parameters, with CPython's error messages.

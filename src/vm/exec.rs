@@ -17,6 +17,7 @@ use crate::intern::{sym, Symbol};
 use crate::object::function::Args;
 use crate::object::iter::Step;
 use crate::object::module::Module;
+use crate::object::GenState;
 use crate::runtime::coroutine::async_generators::Asker;
 use crate::runtime::coroutine::AwaitStep;
 use crate::runtime::exceptions::{self as ex, is_instance_of, new_exception};
@@ -28,7 +29,7 @@ use std::rc::Rc;
 
 impl Vm {
     /// Executes the top script frame until it calls, returns, raises or yields.
-    pub(super) fn execute(&mut self, fiber: &mut Fiber) -> Event {
+    pub(super) fn execute(&mut self, fiber: &mut Box<Fiber>) -> Event {
         let frame = fiber.frames.last_mut().expect("frame");
         // The running frame's code and globals, borrowed from the frame (whose `Rc`s keep them
         // alive) without reference-count traffic on every call and return. They are replaced
@@ -141,7 +142,15 @@ impl Vm {
                     };
                 if !inline {
                     let v = pop!();
-                    leave!(Event::Return(v));
+                    // A generator's end goes to the `for` loop or `yield from` that resumed it.
+                    match self.return_plainly(fiber, v) {
+                        Ok(()) => {
+                            let top = fiber.frames.last().expect("resumer frame");
+                            switch_to!(top, top.base, top.ip);
+                            continue;
+                        }
+                        Err(v) => leave!(Event::Return(v)),
+                    }
                 }
                 let done = fiber.frames.pop().expect("frame");
                 self.depth -= 1;
@@ -409,6 +418,9 @@ impl Vm {
                         switch_to!(fiber.frames.last().expect("frame"), at + 1, 0);
                         continue;
                     }
+                    if self.make_generator_simply(fiber, at, argc as usize) {
+                        continue;
+                    }
                     let outcome = self.call_value(fiber, at, argc as usize, &[], FrameKind::Normal);
                     finish_call!(outcome);
                 }
@@ -596,7 +608,13 @@ impl Vm {
                         }
                         Value::Generator(g) => {
                             let gen = g.clone();
-                            leave!(Event::Resume { gen, send: Ok(Value::None), mode: ResumeMode::ForIter });
+                            fiber.frames.last_mut().expect("frame").ip = ip;
+                            if self.resume_plainly(fiber, &gen, Value::None, ResumeMode::ForIter).is_ok() {
+                                let top = fiber.frames.last().expect("frame");
+                                switch_to!(top, top.base, top.ip);
+                                continue;
+                            }
+                            return Event::Resume { gen, send: Ok(Value::None), mode: ResumeMode::ForIter };
                         }
                         _ => {
                             let next =
@@ -788,7 +806,14 @@ impl Vm {
                 }
                 Op::Yield => {
                     let v = pop!();
-                    leave!(Event::Yield(v));
+                    fiber.frames.last_mut().expect("frame").ip = ip;
+                    match self.yield_plainly(fiber, v) {
+                        Ok(()) => {
+                            let top = fiber.frames.last().expect("frame");
+                            switch_to!(top, top.base, top.ip);
+                        }
+                        Err(v) => return Event::Yield(v),
+                    }
                 }
                 Op::AsyncYield => {
                     let v = pop!();
@@ -822,7 +847,14 @@ impl Vm {
                     match &it {
                         Value::Generator(g) => {
                             let gen = g.clone();
-                            leave!(Event::Resume { gen, send: Ok(sent), mode: ResumeMode::YieldFrom });
+                            fiber.frames.last_mut().expect("frame").ip = ip;
+                            match self.resume_plainly(fiber, &gen, sent, ResumeMode::YieldFrom) {
+                                Ok(()) => {
+                                    let top = fiber.frames.last().expect("frame");
+                                    switch_to!(top, top.base, top.ip);
+                                }
+                                Err(sent) => return Event::Resume { gen, send: Ok(sent), mode: ResumeMode::YieldFrom },
+                            }
                         }
                         Value::Iter(cell) if cell.borrow().is_awaitable() => {
                             match crate::runtime::coroutine::await_step(cell, sent) {
@@ -866,6 +898,25 @@ impl Vm {
                         }
                         _ => throw!(ex::type_error(format!("'{}' object is not iterable", type_name(&it)))),
                     }
+                }
+                Op::Await => {
+                    // A coroutine object not yet started is awaited by starting it, as
+                    // GetAwaitable, LoadNone and YieldFrom would.
+                    if let Some(Value::Generator(g)) = fiber.stack.last() {
+                        if g.is_coroutine() && g.state.get() == GenState::Created {
+                            let gen = g.clone();
+                            gen.awaited.set(true);
+                            // Past the YieldFrom, as when it runs.
+                            fiber.frames.last_mut().expect("frame").ip = ip + 2;
+                            if self.resume_plainly(fiber, &gen, Value::None, ResumeMode::YieldFrom).is_ok() {
+                                let top = fiber.frames.last().expect("frame");
+                                switch_to!(top, top.base, top.ip);
+                                continue;
+                            }
+                        }
+                    }
+                    let v = pop!();
+                    produce!(crate::runtime::coroutine::get_awaitable(v));
                 }
                 Op::GetAwaitable => {
                     let v = pop!();
@@ -1129,13 +1180,7 @@ impl Vm {
         }
         if !code.cells.is_empty() || !code.freevars.is_empty() {
             let Value::Function(f) = fiber.stack[at].clone() else { unreachable!("checked above") };
-            for &slot in &code.cells {
-                let v = std::mem::replace(&mut fiber.stack[base + slot as usize], Value::Null);
-                fiber.stack[base + slot as usize] = Value::Cell(Rc::new(RefCell::new(v)));
-            }
-            for (i, &slot) in code.freevars.iter().enumerate() {
-                fiber.stack[base + slot as usize] = f.closure[i].clone();
-            }
+            super::call::bind_cells(&mut fiber.stack[base..], &f);
         }
         self.depth += 1;
         // A step; `enters_simply` left at least one in the countdown.

@@ -121,3 +121,55 @@ impl Fiber {
         Fiber { stack: Vec::new(), frames: Vec::new(), mode, owner, handling: None }
     }
 }
+
+/// Finished fibers kept for new generators and coroutines, so that creating one allocates
+/// only its object: a fiber's box and its two vectors are reused with their capacity.
+#[derive(Default)]
+pub struct FiberPool {
+    #[allow(clippy::vec_box)]
+    spare: Vec<Box<Fiber>>,
+}
+
+impl FiberPool {
+    /// How many spare fibers are kept.
+    const KEEP: usize = 32;
+    /// Fibers whose vectors grew past these are freed instead of kept, so that a spare
+    /// never holds much memory.
+    const MAX_STACK: usize = 256;
+    const MAX_FRAMES: usize = 16;
+
+    /// An empty fiber for a new generator, with room for `slots` values.
+    #[inline]
+    pub fn take(&mut self, slots: usize) -> Box<Fiber> {
+        match self.spare.pop() {
+            Some(mut f) => {
+                f.stack.reserve(slots);
+                f
+            }
+            None => {
+                let mut f = Box::new(Fiber::new(ResumeMode::Native, None));
+                // Most generators and coroutines run only their own frame.
+                f.frames.reserve_exact(1);
+                f.stack.reserve_exact(slots);
+                f
+            }
+        }
+    }
+
+    /// Takes back a fiber whose generator finished (or never was made).
+    #[inline]
+    pub fn put(&mut self, mut f: Box<Fiber>) {
+        if self.spare.len() >= Self::KEEP
+            || f.stack.capacity() > Self::MAX_STACK
+            || f.frames.capacity() > Self::MAX_FRAMES
+        {
+            return;
+        }
+        f.stack.clear();
+        f.frames.clear();
+        f.mode = ResumeMode::Native;
+        f.owner = None;
+        f.handling = None;
+        self.spare.push(f);
+    }
+}

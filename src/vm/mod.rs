@@ -54,6 +54,8 @@ pub struct Vm {
     #[allow(clippy::vec_box)]
     resumers: Vec<Box<Fiber>>,
     pub builtins: Rc<Module>,
+    /// Fibers of finished generators, for new ones.
+    fibers: frame::FiberPool,
     /// Script frames currently on active fibers, for the recursion limit.
     depth: usize,
     /// Set when the running fiber's last frame ends: its result or exception.
@@ -79,6 +81,7 @@ impl Vm {
         crate::import::add_module("sys", Value::Module(sys));
         Vm {
             resumers: Vec::new(),
+            fibers: frame::FiberPool::default(),
             builtins,
             depth: 0,
             finished: None,

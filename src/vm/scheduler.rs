@@ -125,6 +125,7 @@ impl Vm {
                 // A nested fiber ended: hand its outcome to its resumer.
                 let done = std::mem::replace(&mut fiber, self.resumers.pop().expect("resumer"));
                 event = self.fiber_finished(&mut fiber, &done, result);
+                self.fibers.put(done);
             }
         }
     }
@@ -245,7 +246,7 @@ impl Vm {
         gen.state.set(GenState::Finished);
         let result = result.map_err(|e| {
             // What a generator raises must not pass for its end: PEP 479.
-            let stop = if is_instance_of(&e, ExcType::StopIteration) && !gen.is_coroutine() {
+            let stop = if is_instance_of(&e, ExcType::StopIteration) {
                 Some("StopIteration")
             } else if is_instance_of(&e, ExcType::StopAsyncIteration) && gen.is_async_generator() {
                 Some("StopAsyncIteration")
@@ -266,12 +267,7 @@ impl Vm {
             }
         });
         match (done.mode, result) {
-            (ResumeMode::ForIter, Ok(_)) => self.end_for_loop(fiber),
-            (ResumeMode::YieldFrom, Ok(v)) => {
-                fiber.stack.pop(); // the delegated-to iterator
-                fiber.stack.push(v);
-                Event::Continue
-            }
+            (mode @ (ResumeMode::ForIter | ResumeMode::YieldFrom), Ok(v)) => self.deliver_return(fiber, mode, v),
             (ResumeMode::AsyncStep, result) => {
                 match end_async_step(fiber, |aw| crate::runtime::coroutine::async_generators::finished(aw, result)) {
                     Ok(()) => Event::Continue,
@@ -290,6 +286,56 @@ impl Vm {
             }
             (_, Err(e)) => self.raise_in_resumer(fiber, e),
             (ResumeMode::Main, Ok(_)) => unreachable!("main fibers are not resumed"),
+        }
+    }
+
+    /// A generator resumed by a `for` loop or by `yield from`/`await` returned `v`: the loop
+    /// ends, or the delegating generator's `YieldFrom` has `v` for its value.
+    fn deliver_return(&mut self, fiber: &mut Fiber, mode: ResumeMode, v: Value) -> Event {
+        if mode == ResumeMode::ForIter {
+            return self.end_for_loop(fiber);
+        }
+        fiber.stack.pop(); // the delegated-to iterator
+        fiber.stack.push(v);
+        Event::Continue
+    }
+
+    /// The running generator's last frame returns `v`. When its resumer is a script
+    /// instruction (`ForIter`, `YieldFrom`), the generator ends here, without the event loop,
+    /// and its resumer runs on; otherwise `v` comes back for the event loop to deliver.
+    #[inline]
+    pub(super) fn return_plainly(&mut self, fiber: &mut Box<Fiber>, v: Value) -> Result<(), Value> {
+        let mode = fiber.mode;
+        if !matches!(mode, ResumeMode::ForIter | ResumeMode::YieldFrom) || fiber.frames.len() != 1 {
+            return Err(v);
+        }
+        let frame = fiber.frames.pop().expect("frame");
+        self.depth -= 1;
+        fiber.stack.truncate(frame.ret_sp);
+        if let Some(gen) = fiber.owner.take() {
+            gen.state.set(GenState::Finished);
+        }
+        let done = std::mem::replace(fiber, self.resumers.pop().expect("a resumed fiber has a resumer"));
+        self.fibers.put(done);
+        self.deliver_return(fiber, mode, v);
+        Ok(())
+    }
+
+    /// `yield v` in the running generator. When resumers that are script instructions take
+    /// it (a `for` loop, or `yield from`/`await`s passing it on to one), it is delivered
+    /// without the event loop, and the taker runs on. Otherwise `v` comes back: the running
+    /// fiber (the one that yielded, or the last to pass it on) yields it to the event loop.
+    #[inline]
+    pub(super) fn yield_plainly(&mut self, fiber: &mut Box<Fiber>, mut v: Value) -> Result<(), Value> {
+        loop {
+            if !matches!(fiber.mode, ResumeMode::ForIter | ResumeMode::YieldFrom) {
+                return Err(v);
+            }
+            let mode = self.suspend_generator(fiber);
+            match self.pass_yield(fiber, mode, v) {
+                None => return Ok(()),
+                Some(again) => v = again,
+            }
         }
     }
 
@@ -326,25 +372,88 @@ impl Vm {
 
     /// Gives a yielded value to the resumer `fiber`, according to how it resumed.
     pub(super) fn deliver_yield(&mut self, fiber: &mut Fiber, mode: ResumeMode, v: Value) -> Event {
+        match self.pass_yield(fiber, mode, v) {
+            None => Event::Continue,
+            Some(v) => Event::Yield(v),
+        }
+    }
+
+    /// Gives a yielded value to the resumer `fiber`: None when it took it, or the value
+    /// when it is a delegating generator, which yields the same value in turn.
+    fn pass_yield(&mut self, fiber: &mut Fiber, mode: ResumeMode, v: Value) -> Option<Value> {
         match mode {
             ResumeMode::ForIter => {
                 fiber.stack.push(v);
-                Event::Continue
+                None
             }
             ResumeMode::YieldFrom | ResumeMode::AsyncStep => {
-                // The delegating generator yields the same value, and re-runs YieldFrom
-                // with whatever is sent to it next.
+                // The delegating generator re-runs YieldFrom with whatever is sent to it next.
                 let frame = fiber.frames.last_mut().expect("frame");
                 frame.ip -= 1;
-                Event::Yield(v)
+                Some(v)
             }
             ResumeMode::Native => {
                 let top = fiber.frames.last().expect("native frame");
                 top.native.as_ref().expect("native").ctx.set_reply(Reply::Yielded(v));
-                Event::Continue
+                None
             }
             ResumeMode::Main => unreachable!("main fibers do not yield"),
         }
+    }
+
+    /// Runs `target`, the fiber taken from `gen`, with the running fiber as its resumer, which
+    /// `mode` says how to come back to. False (and `target` back in `gen`) when its frames
+    /// would pass the recursion limit: a chain of awaits (or `yield from`s) nests frames as
+    /// calls do.
+    #[inline(always)]
+    fn switch_into(
+        &mut self,
+        fiber: &mut Box<Fiber>,
+        gen: &Rc<Generator>,
+        mut target: Box<Fiber>,
+        mode: ResumeMode,
+    ) -> bool {
+        if self.depth + target.frames.len() > self.recursion_limit {
+            *gen.fiber.borrow_mut() = Some(target);
+            return false;
+        }
+        gen.state.set(GenState::Running);
+        target.mode = mode;
+        target.owner = Some(gen.clone());
+        self.depth += target.frames.len();
+        let resumer = std::mem::replace(fiber, target);
+        self.resumers.push(resumer);
+        true
+    }
+
+    /// Resumes `gen` with `sent` for a script instruction (`ForIter`, `YieldFrom`) when none
+    /// of `resume`'s checks fails, without the event loop: its top frame runs next. Otherwise
+    /// `sent` comes back, for `resume` to raise the error.
+    #[inline(always)]
+    pub(super) fn resume_plainly(
+        &mut self,
+        fiber: &mut Box<Fiber>,
+        gen: &Rc<Generator>,
+        sent: Value,
+        mode: ResumeMode,
+    ) -> Result<(), Value> {
+        let state = gen.state.get();
+        let fits = match state {
+            GenState::Suspended => true,
+            GenState::Created => sent.is_none(),
+            GenState::Running | GenState::Finished => false,
+        };
+        if !fits {
+            return Err(sent);
+        }
+        let Some(target) = gen.fiber.borrow_mut().take() else { return Err(sent) };
+        if !self.switch_into(fiber, gen, target, mode) {
+            return Err(sent);
+        }
+        if state == GenState::Suspended {
+            fiber.stack.push(sent);
+        }
+        Ok(())
     }
 
     /// Switches to a generator's fiber, sending it a value or throwing an exception into it.
@@ -382,20 +491,12 @@ impl Vm {
             }
             GenState::Suspended => {}
         }
-        let Some(mut target) = gen.fiber.borrow_mut().take() else {
+        let Some(target) = gen.fiber.borrow_mut().take() else {
             return Event::Raise(exc_of(ex::value_error(format!("{} already executing", kind))));
         };
-        // A chain of awaits (or `yield from`s) nests frames as calls do.
-        if self.depth + target.frames.len() > self.recursion_limit {
-            *gen.fiber.borrow_mut() = Some(target);
+        if !self.switch_into(fiber, &gen, target, mode) {
             return Event::Raise(exc_of(ex::raise(ExcType::RecursionError, "maximum recursion depth exceeded")));
         }
-        gen.state.set(GenState::Running);
-        target.mode = mode;
-        target.owner = Some(gen.clone());
-        self.depth += target.frames.len();
-        let resumer = std::mem::replace(fiber, target);
-        self.resumers.push(resumer);
         match send {
             Ok(v) => {
                 if state == GenState::Suspended {
@@ -411,7 +512,17 @@ impl Vm {
                     (Some(Op::YieldFrom), Some(Value::Generator(inner))) => {
                         let inner = inner.clone();
                         fiber.frames.last_mut().expect("frame").ip += 1;
-                        Event::Resume { gen: inner, send: Err(e), mode: ResumeMode::YieldFrom }
+                        if !is_instance_of(&e, ExcType::GeneratorExit) {
+                            return Event::Resume { gen: inner, send: Err(e), mode: ResumeMode::YieldFrom };
+                        }
+                        // As CPython closes a chain: the delegate is closed, and then the
+                        // GeneratorExit (or what closing the delegate raised) is raised here.
+                        let closed = crate::runtime::coroutine::generators::close(inner);
+                        let then_raise = super::native::run_async(|ctx| async move {
+                            ctx.resolve(closed).await?;
+                            Err(Flow::Raise(e))
+                        });
+                        self.after_call(fiber, then_raise.map(super::call::CallOutcome::Done))
                     }
                     // A native awaitable is told, so that it can clean up as the coroutine
                     // CPython has in its place would in an `except:` clause; an async

@@ -83,13 +83,14 @@ pub fn close(gen: Rc<Generator>) -> PyResult {
             *gen.fiber.borrow_mut() = None;
             return Ok(Value::None);
         }
-        GenState::Running => return Err(ex::value_error("generator already executing")),
+        GenState::Running => return Err(ex::value_error(format!("{} already executing", gen.kind_word()))),
         GenState::Suspended => {}
     }
     let exit = new_exception(types().exc(ExcType::GeneratorExit), Vec::new());
+    let ignored = format!("{} ignored GeneratorExit", gen.kind_word());
     run_async(|ctx| async move {
         match ctx.throw(gen, exit).await {
-            Ok(GenStep::Yielded(_)) => Err(ex::runtime_error("generator ignored GeneratorExit")),
+            Ok(GenStep::Yielded(_)) => Err(ex::runtime_error(ignored)),
             Ok(GenStep::Returned(_)) => Ok(Value::None),
             Err(Flow::Raise(e))
                 if is_instance_of(&e, ExcType::GeneratorExit) || is_instance_of(&e, ExcType::StopIteration) =>
