@@ -71,7 +71,7 @@ pub fn chain_entries(tb: &Value) -> PyResult<Vec<TracebackEntry>> {
         };
         entries.push(entry);
         next = match &next {
-            Value::Instance(i) => i.attrs.borrow().get(&intern("tb_next")).cloned().unwrap_or(Value::None),
+            Value::Instance(i) => i.attrs.borrow().get(&intern("tb_next")).unwrap_or(Value::None),
             _ => Value::None,
         };
     }
