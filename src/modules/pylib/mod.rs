@@ -1,5 +1,5 @@
 //! Modules that CPython writes in Python, written here in coro: `string`, `textwrap`,
-//! `shlex`, `difflib`, `html` (with `html.entities`), `fractions`, `keyword`, `pprint`, `urllib.parse`, `uuid` and `secrets`. Each is its own source
+//! `shlex`, `difflib`, `html` (with `html.entities`), `fractions`, `keyword`, `numbers`, `pprint`, `urllib.parse`, `uuid` and `secrets`. Each is its own source
 //! file, run in a fresh module when first imported.
 
 /// The coro source of the named module, if it is one of these.
@@ -13,6 +13,7 @@ pub fn source(name: &str) -> Option<&'static str> {
         "html.entities" => include_str!("entities.coro"),
         "fractions" => include_str!("fractions.coro"),
         "keyword" => include_str!("keyword.coro"),
+        "numbers" => include_str!("numbers.coro"),
         "pprint" => include_str!("pprint.coro"),
         "uuid" => include_str!("uuid.coro"),
         "secrets" => include_str!("secrets.coro"),
