@@ -18,8 +18,102 @@ use num_traits::ToPrimitive;
 
 /// `fmt % args`.
 pub fn percent_format(fmt: &str, args: Value) -> PyResult {
+    if let Some(text) = render_plain(fmt, &args) {
+        return Ok(Value::str(text));
+    }
     let fmt = fmt.to_string();
     run_async(|ctx| async move { Ok(Value::str(render(&ctx, &fmt, args, false).await?)) })
+}
+
+/// `fmt % args` in the common case, with no script code to run: conversions without a
+/// `(key)` or `*`, of str, int, float and bool values. None for anything else, errors
+/// included: `render` then does the whole format again, the way CPython does it.
+fn render_plain(fmt: &str, args: &Value) -> Option<String> {
+    let items: &[Value] = match args {
+        Value::Tuple(t) => &t.items,
+        Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) => std::slice::from_ref(args),
+        _ => return None,
+    };
+    let bytes = fmt.as_bytes();
+    let mut out = String::with_capacity(fmt.len() + 8 * items.len());
+    let (mut at, mut used) = (0, 0);
+    while let Some(offset) = memchr::memchr(b'%', &bytes[at..]) {
+        out.push_str(&fmt[at..at + offset]);
+        at += offset + 1;
+        if bytes.get(at) == Some(&b'%') {
+            out.push('%');
+            at += 1;
+            continue;
+        }
+        let mut flags = crate::pyfmt::PercentFlags::default();
+        loop {
+            match bytes.get(at)? {
+                b'-' => flags.minus = true,
+                b'+' => flags.plus = true,
+                b' ' => flags.space = true,
+                b'#' => flags.alt = true,
+                b'0' => flags.zero = true,
+                _ => break,
+            }
+            at += 1;
+        }
+        let number = |at: &mut usize| {
+            let start = *at;
+            while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
+                *at += 1;
+            }
+            // Short runs only: anything longer goes the full way, with its size checks.
+            (*at - start <= 4).then(|| fmt[start..*at].parse::<usize>().unwrap_or(0))
+        };
+        let width = if bytes.get(at).is_some_and(u8::is_ascii_digit) { Some(number(&mut at)?) } else { None };
+        let precision = if bytes.get(at) == Some(&b'.') {
+            at += 1;
+            Some(number(&mut at)?)
+        } else {
+            None
+        };
+        let conv = *bytes.get(at)? as char;
+        at += 1;
+        let value = items.get(used)?;
+        used += 1;
+        let plain = width.is_none() && precision.is_none() && flags == crate::pyfmt::PercentFlags::default();
+        let spec = PercentSpec {
+            key: None,
+            flags,
+            width: width.map(Count::Fixed),
+            precision: precision.map(Count::Fixed),
+            conv,
+            index: 0,
+        };
+        let (width, precision) = (width.map(|n| n as i64), precision.map(|n| n as i64));
+        match (conv, value) {
+            ('s', Value::Str(text)) if plain => out.push_str(&text.s),
+            ('d' | 'i' | 'u' | 's' | 'r', Value::Int(n)) if plain => out.push_str(itoa::Buffer::new().format(*n)),
+            ('s' | 'r', Value::Str(text)) => {
+                let shown = if conv == 'r' { protocol::str_repr(&text.s) } else { text.s.to_string() };
+                out.push_str(&percent_str(&shown, &spec, width, precision));
+            }
+            ('s' | 'r', Value::Int(n)) => out.push_str(&percent_str(&n.to_string(), &spec, width, precision)),
+            ('s' | 'r', Value::Float(f)) => {
+                out.push_str(&percent_str(&crate::pyfmt::float_repr(*f), &spec, width, precision))
+            }
+            ('s' | 'r', Value::Bool(b)) => {
+                out.push_str(&percent_str(if *b { "True" } else { "False" }, &spec, width, precision))
+            }
+            ('d' | 'i' | 'u' | 'o' | 'x' | 'X', Value::Int(n)) => {
+                out.push_str(&percent_int(&BigInt::from(*n), &spec, width, precision))
+            }
+            ('e' | 'E' | 'f' | 'F' | 'g' | 'G', Value::Float(f)) => {
+                out.push_str(&percent_float(*f, &spec, width, precision))
+            }
+            ('e' | 'E' | 'f' | 'F' | 'g' | 'G', Value::Int(n)) => {
+                out.push_str(&percent_float(*n as f64, &spec, width, precision))
+            }
+            _ => return None,
+        }
+    }
+    out.push_str(&fmt[at..]);
+    (used == items.len()).then_some(out)
 }
 
 /// `fmt % args` for a bytes (or, with `mutable`, bytearray) format. The format is handled
