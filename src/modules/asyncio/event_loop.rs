@@ -278,6 +278,12 @@ pub fn install(class: &Rc<crate::object::class::Class>) {
         let (close_all, lp) = (super::lib_value("_shutdown_asyncgens")?, this(a)?);
         run_async(|ctx| async move { ctx.call(close_all, vec![lp]).await })
     });
+    method(class, "run_in_executor", |a| {
+        crate::runtime::args::ArgSpec::new("run_in_executor").check(a)?;
+        check_args(a, "run_in_executor", 3, usize::MAX)?;
+        let (run, args) = (super::lib_value("_run_in_executor")?, a.pos.to_vec());
+        run_async(|ctx| async move { ctx.call(run, args).await })
+    });
     method(class, "run_forever", |a| {
         let lp = this(a)?;
         run_async(|ctx| async move {
