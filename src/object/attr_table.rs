@@ -55,7 +55,7 @@ impl InstanceAttrs {
 
     /// The attribute `name` and a hint that finds it again in tables of this shape (0 for a
     /// dictionary, which hints cannot find).
-    #[inline]
+    #[inline(always)]
     pub fn find(&self, name: Symbol) -> Option<(u32, Value)> {
         self.with_found(name, |hint, v| (hint, v.fast_clone()))
     }
@@ -178,7 +178,7 @@ impl InstanceAttrs {
         self.insert_hinted(name, v, 0);
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, name: &Symbol) -> Option<Value> {
         self.find(*name).map(|(_, v)| v)
     }
