@@ -157,20 +157,7 @@ fn constructors() {
         }
         Ok(Value::None)
     });
-    constructor(&t.range, |a| {
-        check_args(a, "range", 1, 3)?;
-        let ints: Vec<i64> = a.pos.iter().map(index_arg).collect::<PyResult<_>>()?;
-        let (start, stop, step) = match ints[..] {
-            [stop] => (0, stop, 1),
-            [start, stop] => (start, stop, 1),
-            [start, stop, step] => (start, stop, step),
-            _ => unreachable!(),
-        };
-        if step == 0 {
-            return Err(ex::value_error("range() arg 3 must not be zero"));
-        }
-        Ok(Value::Range(Rc::new(PyRange { start, stop, step })))
-    });
+    constructor(&t.range, range_new);
     constructor(&t.slice, |a| {
         check_args(a, "slice", 1, 3)?;
         if !a.kw.is_empty() {
@@ -260,6 +247,24 @@ fn property_with(a: &Args, which: usize) -> PyResult {
     parts[which] = f.clone();
     let [fget, fset, fdel] = parts;
     Ok(Value::Wrapper(Rc::new(Wrapper::Property { fget, fset, fdel, doc: doc.clone() })))
+}
+
+fn range_new(a: &Args) -> PyResult {
+    check_args(a, "range", 1, 3)?;
+    if let Some(r) = crate::runtime::args::with_indices(a, 0, range_new) {
+        return r;
+    }
+    let ints: Vec<i64> = a.pos.iter().map(index_arg).collect::<PyResult<_>>()?;
+    let (start, stop, step) = match ints[..] {
+        [stop] => (0, stop, 1),
+        [start, stop] => (start, stop, 1),
+        [start, stop, step] => (start, stop, step),
+        _ => unreachable!(),
+    };
+    if step == 0 {
+        return Err(ex::value_error("range() arg 3 must not be zero"));
+    }
+    Ok(Value::Range(Rc::new(PyRange { start, stop, step })))
 }
 
 fn len(a: &Args) -> PyResult {

@@ -5,8 +5,9 @@ use super::builtins::index_arg;
 use crate::intern::intern;
 use crate::numeric;
 use crate::object::function::Args;
+use crate::object::function::NativeFn;
 use crate::object::module::Module;
-use crate::runtime::args::{check_args, kwarg};
+use crate::runtime::args::{check_args, kwarg, with_indices};
 use crate::runtime::define::{constructor, method, native};
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::numeric::{float_new, pow, round};
@@ -69,9 +70,9 @@ pub fn install(m: &Module) {
         ("pow", pow),
         ("ord", ord),
         ("chr", chr),
-        ("hex", |a| radix(a, "hex", 16, "0x")),
-        ("oct", |a| radix(a, "oct", 8, "0o")),
-        ("bin", |a| radix(a, "bin", 2, "0b")),
+        ("hex", hex),
+        ("oct", oct),
+        ("bin", bin),
     ] {
         m.set(intern(name), native(name, f));
     }
@@ -215,6 +216,9 @@ fn ord(a: &Args) -> PyResult {
 
 fn chr(a: &Args) -> PyResult {
     check_args(a, "chr", 1, 1)?;
+    if let Some(r) = with_indices(a, 0, chr) {
+        return r;
+    }
     let i = index_arg(&a.pos[0])?;
     match u32::try_from(i).ok().and_then(char::from_u32) {
         Some(c) => Ok(Value::str(c.to_string())),
@@ -222,8 +226,24 @@ fn chr(a: &Args) -> PyResult {
     }
 }
 
-fn radix(a: &Args, name: &str, base: u32, prefix: &str) -> PyResult {
+fn hex(a: &Args) -> PyResult {
+    radix(a, "hex", 16, "0x", hex)
+}
+
+fn oct(a: &Args) -> PyResult {
+    radix(a, "oct", 8, "0o", oct)
+}
+
+fn bin(a: &Args) -> PyResult {
+    radix(a, "bin", 2, "0b", bin)
+}
+
+/// `hex`, `oct` and `bin` (`itself`, for an argument with `__index__`).
+fn radix(a: &Args, name: &str, base: u32, prefix: &str, itself: NativeFn) -> PyResult {
     check_args(a, name, 1, 1)?;
+    if let Some(r) = with_indices(a, 0, itself) {
+        return r;
+    }
     let v = to_bigint(&a.pos[0])
         .ok_or_else(|| type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&a.pos[0]))))?;
     let digits = v.abs().to_str_radix(base);

@@ -55,12 +55,19 @@ impl InstanceAttrs {
 
     /// The attribute `name` and a hint that finds it again in tables of this shape (0 for a
     /// dictionary, which hints cannot find).
+    #[inline(always)]
     pub fn find(&self, name: Symbol) -> Option<(u32, Value)> {
+        self.with_found(name, |hint, v| (hint, v.fast_clone()))
+    }
+
+    /// `f` applied to the hint for `name` and its value, if the table has it.
+    #[inline(always)]
+    fn with_found<R>(&self, name: Symbol, f: impl FnOnce(u32, &Value) -> R) -> Option<R> {
         let table = self.0.as_deref()?;
         match &table.names {
-            Names::Shape(shape) => shape.slot_of(name).map(|i| (shape.hint(i), table.values[i].clone())),
-            Names::Dict(d) => d.get(&name).map(|v| (0, v.clone())),
-            Names::Live(d) => d.get_str(name.as_str()).map(|v| (0, v)),
+            Names::Shape(shape) => shape.slot_of(name).map(|i| f(shape.hint(i), &table.values[i])),
+            Names::Dict(d) => d.get(&name).map(|v| f(0, v)),
+            Names::Live(d) => d.get_str(name.as_str()).map(|v| f(0, &v)),
         }
     }
 
@@ -171,12 +178,13 @@ impl InstanceAttrs {
         self.insert_hinted(name, v, 0);
     }
 
+    #[inline(always)]
     pub fn get(&self, name: &Symbol) -> Option<Value> {
         self.find(*name).map(|(_, v)| v)
     }
 
     pub fn contains_key(&self, name: &Symbol) -> bool {
-        self.get(name).is_some()
+        self.with_found(*name, |_, _| ()).is_some()
     }
 
     /// How many attributes there are.

@@ -1,9 +1,12 @@
 //! Argument checking for native functions, with CPython's messages.
 
-use crate::object::function::Args;
+use crate::intern::sym;
+use crate::object::function::{Args, NativeFn};
+use crate::object::instance::builtin_value;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::type_name;
 use crate::value::Value;
+use crate::vm::native::{run_async, Ctx};
 use crate::vm::PyResult;
 use num_traits::ToPrimitive;
 
@@ -62,9 +65,44 @@ impl<'a> ArgSpec<'a> {
     }
 }
 
+/// Whether `v` is an instance whose class defines `__index__` (and is no int subclass).
+pub fn has_script_index(v: &Value) -> bool {
+    matches!(v, Value::Instance(i) if i.class.lookup(sym::INDEX).is_some() && std::ptr::eq(builtin_value(v), v))
+}
+
+/// `v`, or the int its `__index__` returns when it has one (`operator.index`).
+pub async fn index_value(ctx: &Ctx, v: Value) -> PyResult {
+    let method = match &v {
+        Value::Instance(i) if std::ptr::eq(builtin_value(&v), &v) => i.class.lookup(sym::INDEX),
+        _ => None,
+    };
+    let Some(m) = method else { return Ok(v) };
+    match ctx.call(m, vec![v.clone()]).await? {
+        r @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)) => Ok(r),
+        r => Err(type_error(format!("__index__ returned non-int (type {})", type_name(&r)))),
+    }
+}
+
+/// For a native taking integers: when a positional argument from position `from` on
+/// defines `__index__`, runs `native` again with such arguments replaced by the ints they
+/// give; None when none does.
+pub fn with_indices(a: &Args, from: usize, native: NativeFn) -> Option<PyResult> {
+    if !a.pos.iter().skip(from).any(has_script_index) {
+        return None;
+    }
+    let (pos, kw) = (a.pos.to_vec(), a.kw.to_vec());
+    Some(run_async(move |ctx| async move {
+        let mut ints = Vec::with_capacity(pos.len());
+        for (i, v) in pos.into_iter().enumerate() {
+            ints.push(if i < from { v } else { index_value(&ctx, v).await? });
+        }
+        ctx.resolve(native(&Args { pos: &ints, kw: &kw })).await
+    }))
+}
+
 /// An integer argument (`range`, indices); bools count as ints.
 pub fn index_arg(v: &Value) -> PyResult<i64> {
-    match crate::object::instance::builtin_value(v) {
+    match builtin_value(v) {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::BigInt(b) => {

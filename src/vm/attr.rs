@@ -68,36 +68,42 @@ pub fn get_attr(obj: &Value, name: Symbol) -> PyResult {
             Some(v) => Ok(v),
             None => missing_module_attr(m, name),
         },
-        Value::Wrapper(w) => match &**w {
-            Wrapper::Super { class, obj: receiver } => super_attr(class, receiver, name),
-            Wrapper::Property { fget, fset, fdel, doc } => match name.as_str() {
-                "fget" => Ok(fget.clone()),
-                "fset" => Ok(fset.clone()),
-                "fdel" => Ok(fdel.clone()),
-                "__doc__" => Ok(doc.clone()),
-                "__isabstractmethod__" => any_abstract(&[fget, fset, fdel]),
-                _ => builtin_attr(obj, name),
-            },
-            Wrapper::StaticMethod(f) | Wrapper::ClassMethod(f) => match name.as_str() {
-                "__func__" | "__wrapped__" => Ok(f.clone()),
-                "__isabstractmethod__" => any_abstract(&[f]),
-                "__name__" | "__qualname__" | "__doc__" | "__module__" => get_attr(f, name),
-                _ => builtin_attr(obj, name),
-            },
-            Wrapper::Slot { class, name: slot } => match name.as_str() {
-                "__name__" => Ok(Value::str(slot.as_str())),
-                "__qualname__" => Ok(Value::str(format!("{}.{}", class.name, slot))),
-                "__objclass__" => Ok(Value::Class(class.clone())),
-                "__doc__" => Ok(Value::None),
-                _ => builtin_attr(obj, name),
-            },
-            Wrapper::Member { class, name: member, .. } => match (name.as_str(), class.upgrade()) {
-                ("__name__", _) => Ok(Value::str(member.as_str())),
-                ("__qualname__", Some(c)) => Ok(Value::str(format!("{}.{}", c.qualname(), member))),
-                ("__objclass__", Some(c)) => Ok(Value::Class(c)),
-                ("__doc__", _) => Ok(Value::None),
-                _ => builtin_attr(obj, name),
-            },
+        Value::Wrapper(w) => wrapper_attr(obj, w, name),
+        _ => builtin_attr(obj, name),
+    }
+}
+
+/// The attributes of the runtime's descriptor objects and `super()`.
+#[inline(never)]
+fn wrapper_attr(obj: &Value, w: &Wrapper, name: Symbol) -> PyResult {
+    match w {
+        Wrapper::Super { class, obj: receiver } => super_attr(class, receiver, name),
+        Wrapper::Property { fget, fset, fdel, doc } => match name.as_str() {
+            "fget" => Ok(fget.clone()),
+            "fset" => Ok(fset.clone()),
+            "fdel" => Ok(fdel.clone()),
+            "__doc__" => Ok(doc.clone()),
+            "__isabstractmethod__" => any_abstract(&[fget, fset, fdel]),
+            _ => builtin_attr(obj, name),
+        },
+        Wrapper::StaticMethod(f) | Wrapper::ClassMethod(f) => match name.as_str() {
+            "__func__" | "__wrapped__" => Ok(f.clone()),
+            "__isabstractmethod__" => any_abstract(&[f]),
+            "__name__" | "__qualname__" | "__doc__" | "__module__" => get_attr(f, name),
+            _ => builtin_attr(obj, name),
+        },
+        Wrapper::Slot { class, name: slot } => match name.as_str() {
+            "__name__" => Ok(Value::str(slot.as_str())),
+            "__qualname__" => Ok(Value::str(format!("{}.{}", class.name, slot))),
+            "__objclass__" => Ok(Value::Class(class.clone())),
+            "__doc__" => Ok(Value::None),
+            _ => builtin_attr(obj, name),
+        },
+        Wrapper::Member { class, name: member, .. } => match (name.as_str(), class.upgrade()) {
+            ("__name__", _) => Ok(Value::str(member.as_str())),
+            ("__qualname__", Some(c)) => Ok(Value::str(format!("{}.{}", c.qualname(), member))),
+            ("__objclass__", Some(c)) => Ok(Value::Class(c)),
+            ("__doc__", _) => Ok(Value::None),
             _ => builtin_attr(obj, name),
         },
         _ => builtin_attr(obj, name),
@@ -229,12 +235,9 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
 pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
     let class_attr = inst.class.lookup(name);
     if let Some(attr) = class_attr.as_ref().filter(|a| crate::object::class::is_data_descriptor(a)) {
-        if let Value::Wrapper(w) = attr {
-            if let Wrapper::Property { fget: Value::None, .. } = &**w {
-                return Err(missing_accessor(name.as_str(), obj, "getter"));
-            }
+        if let Some(r) = data_descriptor_get(attr, obj, inst, name) {
+            return r;
         }
-        return bind_class_attr(attr.clone(), obj, &inst.class);
     }
     if let Some(v) = inst.attrs.borrow().get(&name) {
         return Ok(v);
@@ -272,6 +275,20 @@ pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
         return bind_class_attr(attr, obj, &inst.class);
     }
     Err(no_attr(obj, name))
+}
+
+/// Reading `obj.name` through the data descriptor `attr` found on its class; None for one
+/// without `__get__`, which leaves reading to the instance's own attributes.
+#[inline(never)]
+fn data_descriptor_get(attr: &Value, obj: &Value, inst: &Rc<Instance>, name: Symbol) -> Option<PyResult> {
+    match attr {
+        Value::Instance(d) if d.class.lookup(sym::GET).is_none() => return None,
+        Value::Wrapper(w) if matches!(**w, Wrapper::Property { fget: Value::None, .. }) => {
+            return Some(Err(missing_accessor(name.as_str(), obj, "getter")))
+        }
+        _ => {}
+    }
+    Some(bind_class_attr(attr.clone(), obj, &inst.class))
 }
 
 /// A user descriptor's `__set__` or `__delete__` for `obj`, called with `args` after the

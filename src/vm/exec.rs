@@ -1085,16 +1085,16 @@ impl Vm {
                     let at = base + a as usize;
                     if matches!(&fiber.stack[at], Value::Instance(inst) if inst.writes_plainly()) {
                         let v = pop!();
-                        let name = code!().names[n as usize];
-                        let stored = match &fiber.stack[at] {
-                            Value::Instance(inst) => inst.set_own_attr(name, v, &code!().attr_hints[ip]),
-                            _ => Ok(()),
-                        };
-                        ip += 1;
-                        if let Err(v) = stored {
-                            let obj = fiber.stack[at].clone();
-                            check!(super::set_attr(&obj, name, v));
+                        if let Value::Instance(inst) = &fiber.stack[at] {
+                            if let Err(v) = inst.set_own_attr(code!().names[n as usize], v, &code!().attr_hints[ip]) {
+                                // `__dict__`: the general path, as the `StoreAttr` would take it.
+                                let obj = fiber.stack[at].clone();
+                                ip += 1;
+                                check!(super::set_attr(&obj, code!().names[n as usize], v));
+                                continue;
+                            }
                         }
+                        ip += 1;
                         continue;
                     }
                     load_fast!(a);

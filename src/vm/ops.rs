@@ -348,7 +348,13 @@ fn binary_dunder(op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult {
             }
             return ctx.resolve(binary_builtin(op, x, y)).await;
         }
-        Err(unsupported(op, &a, &b))
+        // A sequence repeated by an object, which needs `__index__`.
+        let sequence = |v: &Value| matches!(v, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_));
+        match op {
+            BinOp::Mul if sequence(&a) => ctx.resolve(repeat(&a, &b)).await,
+            BinOp::Mul if sequence(&b) => ctx.resolve(repeat(&b, &a)).await,
+            _ => Err(unsupported(op, &a, &b)),
+        }
     })
 }
 
@@ -474,6 +480,13 @@ fn view_set_op(op: BinOp, a: &Value, b: &Value) -> PyResult {
 
 fn repeat(seq: &Value, n: &Value) -> PyResult {
     use crate::runtime::alloc::{repeat_slice, repeat_str};
+    if crate::runtime::args::has_script_index(n) {
+        let (seq, n) = (seq.clone(), n.clone());
+        return run_async(|ctx| async move {
+            let n = crate::runtime::args::index_value(&ctx, n).await?;
+            repeat(&seq, &n)
+        });
+    }
     let count = match n {
         Value::Int(i) => (*i).max(0) as usize,
         Value::Bool(b) => *b as usize,
@@ -864,7 +877,7 @@ pub fn list_item_fast(obj: &Value, key: &Value) -> Option<Value> {
 /// Whether subscripting the builtin sequence `obj` with `key` needs a script `__index__`
 /// first: the key, or a bound of the slice it is, is an object that defines one.
 fn needs_index_call(obj: &Value, key: &Value) -> bool {
-    let script_index = |v: &Value| matches!(v, Value::Instance(i) if dunder(&i.class, sym::INDEX).is_some() && std::ptr::eq(builtin_value(v), v));
+    let script_index = crate::runtime::args::has_script_index;
     let sequence = matches!(obj, Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) | Value::Range(_));
     sequence
         && match key {
@@ -877,14 +890,7 @@ fn needs_index_call(obj: &Value, key: &Value) -> bool {
 /// `key` with every object that defines `__index__` (itself, or its slice's bounds) replaced
 /// by the int that method returns.
 async fn index_key(ctx: &crate::vm::native::Ctx, key: Value) -> PyResult {
-    async fn one(ctx: &crate::vm::native::Ctx, v: Value) -> PyResult {
-        let Value::Instance(i) = &v else { return Ok(v) };
-        let Some(m) = dunder(&i.class, sym::INDEX) else { return Ok(v) };
-        match ctx.call(m, vec![v.clone()]).await? {
-            r @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)) => Ok(r),
-            r => Err(type_error(format!("__index__ returned non-int (type {})", type_name(&r)))),
-        }
-    }
+    use crate::runtime::args::index_value as one;
     match &key {
         Value::Slice(s) => {
             let (start, stop, step) = (s.start.clone(), s.stop.clone(), s.step.clone());

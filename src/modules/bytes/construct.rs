@@ -4,7 +4,7 @@
 use super::{buffer, bytes_from_source};
 use crate::intern::intern;
 use crate::modules::builtins::index_arg;
-use crate::object::function::Args;
+use crate::object::function::{Args, NativeFn};
 use crate::runtime::define::constructor;
 use crate::runtime::exceptions::{self as ex, type_error};
 use crate::runtime::protocol::{self, dunder};
@@ -22,6 +22,14 @@ pub(super) fn install() {
 
 fn new(a: &Args, mutable: bool) -> PyResult {
     let name = if mutable { "bytearray" } else { "bytes" };
+    // A length given as an object with `__index__` (and no `__bytes__`).
+    let sized = |v: &Value| matches!(v, Value::Instance(i) if i.class.lookup(intern("__bytes__")).is_none());
+    if a.pos.first().is_some_and(sized) {
+        let retry: NativeFn = if mutable { |a| new(a, true) } else { |a| new(a, false) };
+        if let Some(r) = crate::runtime::args::with_indices(a, 0, retry) {
+            return r;
+        }
+    }
     if a.pos.len() > 3 {
         return Err(type_error(format!("{}() takes at most 3 arguments ({} given)", name, a.pos.len())));
     }

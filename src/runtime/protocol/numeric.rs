@@ -69,6 +69,9 @@ pub fn float_new(a: &Args) -> PyResult {
 
 pub fn round(a: &Args) -> PyResult {
     check_args(a, "round", 1, 2)?;
+    if let Some(r) = crate::runtime::args::with_indices(a, 1, round) {
+        return r;
+    }
     let nd = match a.pos.get(1).cloned().or_else(|| kwarg(a, "ndigits")) {
         None | Some(Value::None) => None,
         Some(v) => Some(index_arg(&v)?),
