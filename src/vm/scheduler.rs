@@ -291,6 +291,7 @@ impl Vm {
 
     /// A generator resumed by a `for` loop or by `yield from`/`await` returned `v`: the loop
     /// ends, or the delegating generator's `YieldFrom` has `v` for its value.
+    #[inline(always)]
     fn deliver_return(&mut self, fiber: &mut Fiber, mode: ResumeMode, v: Value) -> Event {
         if mode == ResumeMode::ForIter {
             return self.end_for_loop(fiber);
@@ -380,6 +381,7 @@ impl Vm {
 
     /// Gives a yielded value to the resumer `fiber`: None when it took it, or the value
     /// when it is a delegating generator, which yields the same value in turn.
+    #[inline(always)]
     fn pass_yield(&mut self, fiber: &mut Fiber, mode: ResumeMode, v: Value) -> Option<Value> {
         match mode {
             ResumeMode::ForIter => {
