@@ -29,7 +29,10 @@ use std::rc::Rc;
 
 impl Vm {
     /// Executes the top script frame until it calls, returns, raises or yields.
-    pub(super) fn execute(&mut self, fiber: &mut Box<Fiber>) -> Event {
+    pub(super) fn execute(&mut self, slot: &mut Box<Fiber>) -> Event {
+        // The running fiber; the inline switches of awaits and generators replace what `slot`
+        // holds, and then take it again.
+        let mut fiber: &mut Fiber = slot;
         let frame = fiber.frames.last_mut().expect("frame");
         // The running frame's code and globals, borrowed from the frame (whose `Rc`s keep them
         // alive) without reference-count traffic on every call and return. They are replaced
@@ -68,6 +71,15 @@ impl Vm {
             };
         }
 
+        // Runs a call that may switch fibers in place (replacing what `slot` holds), then
+        // takes the running fiber again.
+        macro_rules! switching {
+            ($call:expr) => {{
+                let r = $call;
+                fiber = &mut **slot;
+                r
+            }};
+        }
         // Leaves `execute`, saving the instruction pointer first.
         macro_rules! leave {
             ($event:expr) => {{
@@ -143,7 +155,7 @@ impl Vm {
                 if !inline {
                     let v = pop!();
                     // A generator's end goes to the `for` loop or `yield from` that resumed it.
-                    match self.return_plainly(fiber, v) {
+                    match switching!(self.return_plainly(slot, v)) {
                         Ok(()) => {
                             let top = fiber.frames.last().expect("resumer frame");
                             switch_to!(top, top.base, top.ip);
@@ -609,7 +621,7 @@ impl Vm {
                         Value::Generator(g) => {
                             let gen = g.clone();
                             fiber.frames.last_mut().expect("frame").ip = ip;
-                            if self.resume_plainly(fiber, &gen, Value::None, ResumeMode::ForIter).is_ok() {
+                            if switching!(self.resume_plainly(slot, &gen, Value::None, ResumeMode::ForIter)).is_ok() {
                                 let top = fiber.frames.last().expect("frame");
                                 switch_to!(top, top.base, top.ip);
                                 continue;
@@ -807,7 +819,7 @@ impl Vm {
                 Op::Yield => {
                     let v = pop!();
                     fiber.frames.last_mut().expect("frame").ip = ip;
-                    match self.yield_plainly(fiber, v) {
+                    match switching!(self.yield_plainly(slot, v)) {
                         Ok(()) => {
                             let top = fiber.frames.last().expect("frame");
                             switch_to!(top, top.base, top.ip);
@@ -848,7 +860,7 @@ impl Vm {
                         Value::Generator(g) => {
                             let gen = g.clone();
                             fiber.frames.last_mut().expect("frame").ip = ip;
-                            match self.resume_plainly(fiber, &gen, sent, ResumeMode::YieldFrom) {
+                            match switching!(self.resume_plainly(slot, &gen, sent, ResumeMode::YieldFrom)) {
                                 Ok(()) => {
                                     let top = fiber.frames.last().expect("frame");
                                     switch_to!(top, top.base, top.ip);
@@ -908,7 +920,7 @@ impl Vm {
                             gen.awaited.set(true);
                             // Past the YieldFrom, as when it runs.
                             fiber.frames.last_mut().expect("frame").ip = ip + 2;
-                            if self.resume_plainly(fiber, &gen, Value::None, ResumeMode::YieldFrom).is_ok() {
+                            if switching!(self.resume_plainly(slot, &gen, Value::None, ResumeMode::YieldFrom)).is_ok() {
                                 let top = fiber.frames.last().expect("frame");
                                 switch_to!(top, top.base, top.ip);
                                 continue;

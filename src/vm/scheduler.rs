@@ -291,6 +291,7 @@ impl Vm {
 
     /// A generator resumed by a `for` loop or by `yield from`/`await` returned `v`: the loop
     /// ends, or the delegating generator's `YieldFrom` has `v` for its value.
+    #[inline(always)]
     fn deliver_return(&mut self, fiber: &mut Fiber, mode: ResumeMode, v: Value) -> Event {
         if mode == ResumeMode::ForIter {
             return self.end_for_loop(fiber);
@@ -303,7 +304,7 @@ impl Vm {
     /// The running generator's last frame returns `v`. When its resumer is a script
     /// instruction (`ForIter`, `YieldFrom`), the generator ends here, without the event loop,
     /// and its resumer runs on; otherwise `v` comes back for the event loop to deliver.
-    #[inline]
+    #[inline(never)]
     pub(super) fn return_plainly(&mut self, fiber: &mut Box<Fiber>, v: Value) -> Result<(), Value> {
         let mode = fiber.mode;
         if !matches!(mode, ResumeMode::ForIter | ResumeMode::YieldFrom) || fiber.frames.len() != 1 {
@@ -325,7 +326,7 @@ impl Vm {
     /// it (a `for` loop, or `yield from`/`await`s passing it on to one), it is delivered
     /// without the event loop, and the taker runs on. Otherwise `v` comes back: the running
     /// fiber (the one that yielded, or the last to pass it on) yields it to the event loop.
-    #[inline]
+    #[inline(never)]
     pub(super) fn yield_plainly(&mut self, fiber: &mut Box<Fiber>, mut v: Value) -> Result<(), Value> {
         loop {
             if !matches!(fiber.mode, ResumeMode::ForIter | ResumeMode::YieldFrom) {
@@ -380,6 +381,7 @@ impl Vm {
 
     /// Gives a yielded value to the resumer `fiber`: None when it took it, or the value
     /// when it is a delegating generator, which yields the same value in turn.
+    #[inline(always)]
     fn pass_yield(&mut self, fiber: &mut Fiber, mode: ResumeMode, v: Value) -> Option<Value> {
         match mode {
             ResumeMode::ForIter => {
@@ -429,7 +431,7 @@ impl Vm {
     /// Resumes `gen` with `sent` for a script instruction (`ForIter`, `YieldFrom`) when none
     /// of `resume`'s checks fails, without the event loop: its top frame runs next. Otherwise
     /// `sent` comes back, for `resume` to raise the error.
-    #[inline(always)]
+    #[inline(never)]
     pub(super) fn resume_plainly(
         &mut self,
         fiber: &mut Box<Fiber>,
