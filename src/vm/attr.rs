@@ -593,6 +593,10 @@ pub fn set_class_attr(c: &Class, name: Symbol, v: Value) -> PyResult<()> {
         c.set_qualname(s.s.to_string());
         return Ok(());
     }
+    if matches!(name.as_str(), "__bases__" | "__mro__") {
+        // A class's bases and MRO are fixed when it is made here.
+        return Err(ex::raise(ExcType::NotImplementedError, format!("assigning {}.{}", c.name, name)));
+    }
     c.attrs.borrow_mut().insert(name, v);
     crate::object::class::classes_changed();
     // Assigning a property or `__setattr__` later changes how instances behave, the
