@@ -483,3 +483,26 @@ fn text_wrapper_flush_modes_not_built_are_refused_not_ignored() {
     assert_eq!(status, 1);
     assert!(err.ends_with("NotImplementedError: TextIOWrapper(write_through=True) is not supported yet\n"), "{}", err);
 }
+
+#[test]
+fn traceback_locals_and_unsupported_subprocess_options_are_refused_not_ignored() {
+    let cases = [
+        (
+            "import traceback\ntraceback.TracebackException(ValueError, ValueError(), None, capture_locals=True)",
+            "NotImplementedError: traceback.TracebackException(capture_locals=True)",
+        ),
+        (
+            "import unittest\nunittest.TextTestRunner(tb_locals=True)",
+            "NotImplementedError: unittest: tb_locals (--locals), local variables in tracebacks",
+        ),
+        (
+            "import subprocess\nsubprocess.run(['true'], pass_fds=[3])",
+            "NotImplementedError: subprocess.Popen: pass_fds=(3,) is not supported",
+        ),
+    ];
+    for (code, last) in cases {
+        let (status, _, err) = coro(&["-c", code]);
+        assert_eq!(status, 1, "{}", code);
+        assert!(err.ends_with(&format!("{}\n", last)), "{}: {}", code, err);
+    }
+}

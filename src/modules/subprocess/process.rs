@@ -230,10 +230,8 @@ fn optional_int(v: Option<i64>) -> Value {
 }
 
 fn bytes_arg(v: &Value) -> PyResult<Vec<u8>> {
-    match v {
-        Value::Bytes(b) => Ok(b.data.borrow().clone()),
-        other => Err(type_error(format!("a bytes-like object is required, not '{}'", type_name(other)))),
-    }
+    crate::object::buffer::buffer(v)
+        .ok_or_else(|| type_error(format!("a bytes-like object is required, not '{}'", type_name(v))))
 }
 
 pub fn process_class() -> Rc<Class> {
@@ -251,18 +249,28 @@ pub fn process_class() -> Rc<Class> {
         })
     });
     method(&class, "communicate", communicate);
+    // `read(which, size, raw)`: up to `size` bytes (all with -1); `raw` (an unbuffered
+    // pipe) returns what one read gives, as a raw file does, instead of waiting for `size`.
     method(&class, "read", |a| {
-        check_args(a, "read", 3, 3)?;
+        check_args(a, "read", 4, 4)?;
         let size = match a.pos[2] {
             Value::Int(n) => n,
             _ => -1,
         };
+        let raw = matches!(a.pos[3], Value::Bool(true));
         with(a, |p| {
             let Output::Reader(r) = p.output(crate::api::int_arg(a, 1, "read")?)? else {
                 return Err(value_error("I/O operation on closed file."));
             };
             let mut out = Vec::new();
-            let result = if size < 0 { r.read_to_end(&mut out) } else { r.take(size as u64).read_to_end(&mut out) };
+            let result = match (size, raw) {
+                (..0, _) => r.read_to_end(&mut out).map(drop),
+                (_, true) => {
+                    out.resize(size as usize, 0);
+                    r.read(&mut out).map(|n| out.truncate(n))
+                }
+                (_, false) => r.take(size as u64).read_to_end(&mut out).map(drop),
+            };
             result.map_err(|e| from_io(&e, None))?;
             Ok(Value::bytes(out))
         })
