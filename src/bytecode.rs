@@ -119,7 +119,7 @@ pub enum Op {
     UnpackEx(u16, u16),
     /// `f arg*n -> f(args)`
     Call(u32),
-    /// `f arg*n -> f(args)` where the last `len(consts[k])` args are keywords named by tuple consts[k]
+    /// `f arg*n -> f(args)` where the last `kwnames[k].len()` args are keywords named by kwnames[k]
     CallKw(u32, u32),
     /// `f args_tuple [kwargs_dict] -> f(*args, **kwargs)`; operand 1 if a dict is present
     CallEx(u32),
@@ -259,6 +259,8 @@ pub struct Code {
     /// Constants; for functions, `consts[0]` is the docstring (or None).
     pub consts: Vec<Value>,
     pub names: Vec<Symbol>,
+    /// The keyword names of each `CallKw`, interned once.
+    pub kwnames: Box<[Box<[Symbol]>]>,
     pub children: Vec<Rc<Code>>,
     /// Names of all local slots (parameters first, then locals, cells and free variables).
     pub local_names: Vec<Symbol>,
@@ -387,6 +389,7 @@ impl Code {
             spans: Vec::new(),
             consts: Vec::new(),
             names: Vec::new(),
+            kwnames: Box::new([]),
             children: Vec::new(),
             local_names: params,
             argcount,

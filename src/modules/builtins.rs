@@ -128,7 +128,7 @@ pub fn make_module() -> Rc<Module> {
 fn constructors() {
     let t = types();
     // Defined on `object` for scripts that call it from their own `__setattr__`; it does not
-    // make classes `special_attrs` (object's flag is never recomputed).
+    // make classes override `__setattr__` (object's attribute rules are never settled).
     method(&t.object, "__setattr__", |a| {
         check_args(a, "__setattr__", 3, 3)?;
         let name = attr_name(&a.pos[1])?;

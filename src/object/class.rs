@@ -62,10 +62,11 @@ pub struct Class {
     pub mro: Vec<Rc<Class>>,
     pub attrs: RefCell<Attrs>,
     pub layout: Layout,
-    /// Whether the class or an ancestor defines a property or `__setattr__`/`__getattr__`,
-    /// which change how instance attributes are read and written. When false, attribute
-    /// access on instances can go straight to the instance's own table.
+    /// Whether `attr_rules` says anything: when false, attribute access on instances goes
+    /// straight to the instance's own table without consulting them.
     pub special_attrs: std::cell::Cell<bool>,
+    /// Which names data descriptors take over and which access hooks the class overrides.
+    pub attr_rules: RefCell<super::attr_rules::AttrRules>,
     /// The most attributes an instance has been given: new instances' tables are allocated
     /// with room for that many, instead of growing (and rehashing) one attribute at a time.
     pub attrs_per_instance: std::cell::Cell<u32>,
@@ -85,7 +86,7 @@ pub struct Class {
 }
 
 impl Class {
-    /// A class with no attributes yet; `special_attrs` is computed once they are in.
+    /// A class with no attributes yet; its attribute rules are settled once they are in.
     pub fn new(
         name: Symbol,
         qualname: String,
@@ -103,6 +104,7 @@ impl Class {
             attrs: RefCell::new(Attrs::default()),
             layout,
             special_attrs: std::cell::Cell::new(false),
+            attr_rules: RefCell::default(),
             attrs_per_instance: std::cell::Cell::new(0),
             custom_call: std::cell::Cell::new(false),
             metaclass: None,
@@ -125,17 +127,6 @@ impl Class {
     /// The class's metaclass, if it is not `type`.
     pub fn custom_metaclass(&self) -> Option<&Rc<Class>> {
         self.metaclass.as_ref()
-    }
-
-    /// Computes `special_attrs` from the class's own table and its ancestors'.
-    pub fn compute_special_attrs(&self) -> bool {
-        let special = |attrs: &Attrs| {
-            attrs.iter().any(|(k, v)| {
-                is_data_descriptor(v)
-                    || matches!(k.as_str(), "__setattr__" | "__getattr__" | "__getattribute__" | "__delattr__")
-            })
-        };
-        special(&self.attrs.borrow()) || self.mro.iter().any(|c| c.special_attrs.get())
     }
 
     /// Looks a name up along the MRO: the class itself, then its ancestors.

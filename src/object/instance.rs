@@ -76,19 +76,19 @@ impl Instance {
         }
     }
 
-    /// Whether reading an attribute may go straight to the instance's own table: the class
-    /// has no property or `__getattr__` that would come first.
+    /// Whether reading `name` may go straight to the instance's own table: no property or
+    /// other data descriptor of that name and no `__getattribute__` come first.
     #[inline]
-    pub fn reads_plainly(&self) -> bool {
-        !self.class.special_attrs.get()
+    pub fn reads_plainly(&self, name: Symbol) -> bool {
+        self.class.reads_plainly(name)
     }
 
-    /// Whether setting an attribute is just storing it in the instance's own table: no
-    /// property or `__setattr__`, no `__slots__` to check, and no exception state with
+    /// Whether setting `name` is just storing it in the instance's own table: no property
+    /// of that name or `__setattr__`, no `__slots__` to check, and no exception state with
     /// attributes of its own.
     #[inline]
-    pub fn writes_plainly(&self) -> bool {
-        self.reads_plainly() && self.class.fixed_attrs.is_none() && self.exc().is_none()
+    pub fn writes_plainly(&self, name: Symbol) -> bool {
+        self.class.writes_plainly(name) && self.class.fixed_attrs.is_none() && self.exc().is_none()
     }
 
     /// The attribute `name` from the instance's own table. `hint` is an inline cache: the

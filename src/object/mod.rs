@@ -1,5 +1,6 @@
 //! Heap objects behind `Value`'s reference-counted variants.
 
+pub mod attr_rules;
 pub mod attr_table;
 pub mod buffer;
 pub mod class;

@@ -143,7 +143,7 @@ pub fn make_class(name: &str, bases: Vec<Rc<Class>>, mut attrs: Attrs, metaclass
     }
     let class = Rc::new(class);
     crate::runtime::slots::install_members(&class)?;
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
     class.custom_call.set(crate::runtime::type_object::needs_new(&class) || class.metaclass.is_some());
     for b in &class.bases {
         b.subclasses.borrow_mut().push(Rc::downgrade(&class));

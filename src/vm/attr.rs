@@ -204,11 +204,14 @@ pub fn no_attr(obj: &Value, name: Symbol) -> crate::vm::Flow {
 }
 
 fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
-    if inst.reads_plainly() {
+    if inst.reads_plainly(name) {
         if let Some(v) = inst.attrs.borrow().get(&name) {
             return Ok(v);
         }
-        return generic_get_attr(obj, inst, name);
+        // A miss still goes to `__getattr__`, if the class has one.
+        if !inst.class.special_attrs.get() {
+            return generic_get_attr(obj, inst, name);
+        }
     }
     let getattribute = inst.class.lookup(sym::GETATTRIBUTE).filter(|f| !matches!(f, Value::Native(_)));
     let getattr = inst.class.lookup(sym::GETATTR);
@@ -228,6 +231,21 @@ fn instance_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
             (found, _) => found,
         }
     })
+}
+
+/// The getter of a property written in script that `inst.name` reads, when nothing comes
+/// before it (a `__getattribute__`): the VM calls it in a frame instead of through a native.
+pub fn script_getter(inst: &Instance, name: Symbol) -> Option<Value> {
+    if inst.class.overrides_getattribute() {
+        return None;
+    }
+    match inst.class.lookup(name)? {
+        Value::Wrapper(w) => match &*w {
+            Wrapper::Property { fget: f @ Value::Function(_), .. } => Some(f.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `object.__getattribute__`: data descriptors on the class, the instance's own attributes,
@@ -503,7 +521,7 @@ pub fn code_object(code: &crate::bytecode::Code) -> Value {
 /// `obj.name = v`.
 pub fn set_attr(obj: &Value, name: Symbol, v: Value) -> PyResult<()> {
     match obj {
-        Value::Instance(inst) if inst.writes_plainly() && name != sym::DICT => {
+        Value::Instance(inst) if inst.writes_plainly(name) && name != sym::DICT => {
             inst.attrs.borrow_mut().insert(name, v);
             Ok(())
         }
@@ -597,29 +615,26 @@ pub fn set_class_attr(c: &Class, name: Symbol, v: Value) -> PyResult<()> {
         // A class's bases and MRO are fixed when it is made here.
         return Err(ex::raise(ExcType::NotImplementedError, format!("assigning {}.{}", c.name, name)));
     }
-    c.attrs.borrow_mut().insert(name, v);
-    crate::object::class::classes_changed();
     // Assigning a property or `__setattr__` later changes how instances behave, the
     // subclasses' too.
-    if !c.special_attrs.get() && c.compute_special_attrs() {
-        mark_special(c);
+    let affects_rules = c.affects_attr_rules(name, Some(&v));
+    c.attrs.borrow_mut().insert(name, v);
+    crate::object::class::classes_changed();
+    if affects_rules {
+        c.refresh_attr_rules();
     }
     Ok(())
 }
 
-/// Sets `special_attrs` on `c` and every class derived from it.
-fn mark_special(c: &Class) {
-    c.special_attrs.set(true);
-    for sub in c.subclasses.borrow().iter().filter_map(std::rc::Weak::upgrade) {
-        mark_special(&sub);
-    }
-}
-
 /// `type.__delattr__`: unbinds a class attribute.
 pub fn del_class_attr(c: &Class, name: Symbol) -> PyResult<()> {
-    match c.attrs.borrow_mut().shift_remove(&name) {
-        Some(_) => {
+    let removed = c.attrs.borrow_mut().shift_remove(&name);
+    match removed {
+        Some(v) => {
             crate::object::class::classes_changed();
+            if c.affects_attr_rules(name, Some(&v)) {
+                c.refresh_attr_rules();
+            }
             Ok(())
         }
         None => Err(attribute_error(format!("type object '{}' has no attribute '{}'", c.qualname(), name))),
@@ -730,7 +745,7 @@ pub fn generic_del_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyRes
 /// `del obj.name`.
 pub fn del_attr(obj: &Value, name: Symbol) -> PyResult<()> {
     match obj {
-        Value::Instance(inst) if !inst.reads_plainly() => {
+        Value::Instance(inst) if inst.class.overrides_delattr() => {
             if let Some(delattr) = inst.class.lookup(sym::DELATTR).filter(|f| !is_object_method(f, sym::DELATTR)) {
                 let obj = obj.clone();
                 return run_async(|ctx| async move { ctx.call(delattr, vec![obj, Value::str(name.as_str())]).await })
@@ -761,9 +776,7 @@ pub fn lookup_method(obj: &Value, name: Symbol) -> Option<Value> {
             if inst.attrs.borrow().contains_key(&name) {
                 return None;
             }
-            if !inst.reads_plainly()
-                && inst.class.lookup(sym::GETATTRIBUTE).is_some_and(|f| !matches!(f, Value::Native(_)))
-            {
+            if inst.class.overrides_getattribute() {
                 return None;
             }
             inst.class.clone()

@@ -95,6 +95,9 @@ impl Vm {
                 simple = true;
             }
         }
+        if !simple && !kwnames.is_empty() && bind_keywords_in_place(&mut fiber.stack, f, base, argc, kwnames) {
+            simple = true;
+        }
         if !simple {
             let args = fiber.stack.split_off(base);
             let npos = argc - kwnames.len();
@@ -465,6 +468,67 @@ fn new_generator(
 }
 
 /// Matches arguments to parameters, with CPython's error messages.
+/// The most keyword arguments `bind_keywords_in_place` binds.
+const MAX_KW_IN_PLACE: usize = 8;
+
+/// Binds a call's keyword arguments where they lie on the stack (`stack[base..]` holds the
+/// positional then the keyword values) when every one names a parameter not given
+/// positionally and the function has no `*args` or `**kwargs`, filling defaults. Anything
+/// else (including every error) returns false with the stack unchanged, for `bind_args`.
+fn bind_keywords_in_place(stack: &mut Vec<Value>, f: &Function, base: usize, argc: usize, kwnames: &[Symbol]) -> bool {
+    let code: &Code = &f.code;
+    let (nargs, nkwonly, nkw) = (code.argcount as usize, code.kwonly as usize, kwnames.len());
+    let npos = argc - nkw;
+    if code.flags.varargs || code.flags.varkw || npos > nargs || nkw > MAX_KW_IN_PLACE {
+        return false;
+    }
+    let params = &code.local_names[..nargs + nkwonly];
+    let mut slot_of = [0usize; MAX_KW_IN_PLACE];
+    let mut given = [false; 64];
+    if params.len() > given.len() {
+        return false;
+    }
+    for (j, name) in kwnames.iter().enumerate() {
+        match params.iter().position(|p| p == name) {
+            Some(i) if i >= npos && i >= code.posonly as usize && !given[i] => {
+                given[i] = true;
+                slot_of[j] = i;
+            }
+            _ => return false,
+        }
+    }
+    let defaults = f.defaults.borrow();
+    let first_default = nargs.saturating_sub(defaults.len());
+    if (npos..first_default.max(npos)).any(|i| !given[i]) {
+        return false;
+    }
+    let kwdefaults = f.kwdefaults.borrow();
+    let kwonly_default = |name: &Symbol| kwdefaults.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    if (nargs..nargs + nkwonly).any(|i| !given[i] && kwonly_default(&params[i]).is_none()) {
+        return false;
+    }
+    // Checked: now move the keyword values to their slots and fill in the defaults.
+    let mut values: [Value; MAX_KW_IN_PLACE] = std::array::from_fn(|_| Value::Null);
+    for (j, v) in stack.drain(base + npos..).enumerate() {
+        values[j] = v;
+    }
+    stack.resize(base + nargs + nkwonly, Value::Null);
+    for (j, v) in values.into_iter().take(nkw).enumerate() {
+        stack[base + slot_of[j]] = v;
+    }
+    for i in npos..nargs {
+        if !given[i] {
+            stack[base + i] = defaults[i - first_default].clone();
+        }
+    }
+    for i in nargs..nargs + nkwonly {
+        if !given[i] {
+            stack[base + i] = kwonly_default(&params[i]).cloned().unwrap_or(Value::Null);
+        }
+    }
+    true
+}
+
 pub(crate) fn bind_args(f: &Function, pos: Vec<Value>, kw: Vec<(Symbol, Value)>) -> PyResult<Vec<Value>> {
     let code: &Code = &f.code;
     let nargs = code.argcount as usize;

@@ -333,11 +333,26 @@ impl Vm {
                 Op::LoadAttr(i) => {
                     let name = code!().names[i as usize];
                     if let Some(Value::Instance(inst)) = fiber.stack.last() {
-                        if inst.reads_plainly() {
+                        if inst.reads_plainly(name) {
                             if let Some(v) = inst.own_attr(name, &code!().attr_hints[ip - 1]) {
                                 *fiber.stack.last_mut().expect("stack underflow") = v;
                                 continue;
                             }
+                        } else if let Some(fget) = super::attr::script_getter(inst, name) {
+                            // A property written in script: its getter runs as a call
+                            // `fget(obj)`, in a frame of its own.
+                            let obj = std::mem::replace(fiber.stack.last_mut().expect("stack underflow"), fget);
+                            fiber.stack.push(obj);
+                            let at = fiber.stack.len() - 2;
+                            fiber.frames.last_mut().expect("frame").ip = ip;
+                            // Weak-reference callbacks that fell due run first, as they do
+                            // before a getter called through a native.
+                            if !crate::runtime::weak::callbacks_due() && self.enter_simple(fiber, at, 1) {
+                                switch_to!(fiber.frames.last().expect("frame"), at + 1, 0);
+                                continue;
+                            }
+                            let outcome = self.call_value(fiber, at, 1, &[], FrameKind::Normal);
+                            finish_call!(outcome);
                         }
                     }
                     let obj = pop!();
@@ -348,7 +363,7 @@ impl Vm {
                     let v = pop!();
                     let name = code!().names[i as usize];
                     match &obj {
-                        Value::Instance(inst) if inst.writes_plainly() => {
+                        Value::Instance(inst) if inst.writes_plainly(name) => {
                             if let Err(v) = inst.set_own_attr(name, v, &code!().attr_hints[ip - 1]) {
                                 check!(super::set_attr(&obj, name, v))
                             }
@@ -437,15 +452,10 @@ impl Vm {
                     finish_call!(outcome);
                 }
                 Op::CallKw(argc, k) => {
-                    let names: Vec<Symbol> = match &code!().consts[k as usize] {
-                        Value::Tuple(t) => {
-                            t.items.iter().map(|v| crate::intern::intern(v.as_str().unwrap_or(""))).collect()
-                        }
-                        _ => Vec::new(),
-                    };
+                    let names = &code!().kwnames[k as usize];
                     let at = fiber.stack.len() - argc as usize - 1;
                     fiber.frames.last_mut().expect("frame").ip = ip;
-                    let outcome = self.call_value(fiber, at, argc as usize, &names, FrameKind::Normal);
+                    let outcome = self.call_value(fiber, at, argc as usize, names, FrameKind::Normal);
                     finish_call!(outcome);
                 }
                 Op::CallEx(has_kw) => {
@@ -1082,9 +1092,10 @@ impl Vm {
                 Op::LoadFastAttr(a, n) => {
                     let at = base + a as usize;
                     if let Value::Instance(inst) = &fiber.stack[at] {
-                        if inst.reads_plainly() {
+                        let name = code!().names[n as usize];
+                        if inst.reads_plainly(name) {
                             // The hint belongs to the `LoadAttr`, at `ip`.
-                            if let Some(v) = inst.own_attr(code!().names[n as usize], &code!().attr_hints[ip]) {
+                            if let Some(v) = inst.own_attr(name, &code!().attr_hints[ip]) {
                                 fiber.stack.push(v);
                                 ip += 1;
                                 continue;
@@ -1095,7 +1106,8 @@ impl Vm {
                 }
                 Op::LoadFastStoreAttr(a, n) => {
                     let at = base + a as usize;
-                    if matches!(&fiber.stack[at], Value::Instance(inst) if inst.writes_plainly()) {
+                    if matches!(&fiber.stack[at], Value::Instance(inst) if inst.writes_plainly(code!().names[n as usize]))
+                    {
                         let v = pop!();
                         if let Value::Instance(inst) = &fiber.stack[at] {
                             if let Err(v) = inst.set_own_attr(code!().names[n as usize], v, &code!().attr_hints[ip]) {

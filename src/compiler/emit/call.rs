@@ -43,7 +43,7 @@ impl<'a> Emitter<'a> {
                     Arg::Positional(x) => self.expr(x)?,
                     Arg::Keyword(name, x) => {
                         self.expr(x)?;
-                        kwnames.push(Value::str(name.node.as_str()));
+                        kwnames.push(intern(name.node.as_str()));
                     }
                     _ => unreachable!(),
                 }
@@ -52,8 +52,8 @@ impl<'a> Emitter<'a> {
             if kwnames.is_empty() {
                 self.emit(Op::Call(args.len() as u32));
             } else {
-                let k = self.konst(Value::tuple(kwnames));
-                self.emit(Op::CallKw(args.len() as u32, k));
+                self.kwnames.push(kwnames.into());
+                self.emit(Op::CallKw(args.len() as u32, (self.kwnames.len() - 1) as u32));
             }
             return Ok(());
         }

@@ -288,7 +288,7 @@ fn make_class() -> Rc<Class> {
         method(&class, name, f);
     }
     class.attrs.borrow_mut().insert(intern("__hash__"), Value::None);
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
     class
 }
 

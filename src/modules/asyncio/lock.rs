@@ -228,5 +228,5 @@ pub fn install(class: &Rc<Class>) {
         let at = addr(&a.pos[0]);
         Ok(Value::str(format!("<{}.{} object at {} [{}]>", class.module, class.qualname(), at, extra)))
     });
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
 }

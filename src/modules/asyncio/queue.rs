@@ -614,5 +614,5 @@ pub fn install(class: &Rc<Class>) {
     });
     let property = Wrapper::Property { fget: maxsize, fset: Value::None, fdel: Value::None, doc: Value::None };
     class.attrs.borrow_mut().insert(intern("maxsize"), Value::Wrapper(Rc::new(property)));
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
 }

@@ -440,7 +440,7 @@ pub fn make_class() -> Rc<Class> {
         crate::object::Wrapper::Property { fget: maxlen, fset: Value::None, fdel: Value::None, doc: Value::None };
     class.attrs.borrow_mut().insert(intern("maxlen"), Value::Wrapper(Rc::new(property)));
     class.attrs.borrow_mut().insert(intern("__module__"), Value::str("collections"));
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
     class
 }
 

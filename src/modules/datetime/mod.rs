@@ -315,7 +315,7 @@ pub fn immutable(class: &Rc<Class>) {
 /// Finishes a class made with `native_class`: module name and the attribute-access flags.
 pub fn finish_class(class: &Rc<Class>) {
     class.attrs.borrow_mut().insert(intern("__module__"), Value::str("datetime"));
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
 }
 
 /// Adds the six comparison dunders to a class, each calling `$compare(args, op)`.

@@ -111,6 +111,6 @@ fn record_class(module: &str, name: &str, fields: &'static [&'static str]) -> Rc
         Ok(Value::str(format!("{}.{}({})", inst.class.module, inst.class.name, parts.join(", "))))
     });
     class.attrs.borrow_mut().insert(intern("__module__"), Value::str(module));
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
     class
 }

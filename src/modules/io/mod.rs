@@ -79,7 +79,7 @@ fn make_classes() -> Classes {
         methods::install(c, kind);
         binary::install(c, kind, readable);
         construct::install(c, kind);
-        c.special_attrs.set(c.compute_special_attrs());
+        c.settle_attr_rules();
     }
     classes
 }

@@ -176,7 +176,7 @@ fn make_ref_class() -> Rc<Class> {
     });
     let p = crate::object::Wrapper::Property { fget: callback, fset: Value::None, fdel: Value::None, doc: Value::None };
     class.attrs.borrow_mut().insert(intern("__callback__"), Value::Wrapper(Rc::new(p)));
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
     class
 }
 

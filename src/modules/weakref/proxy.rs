@@ -156,5 +156,5 @@ fn install(class: &Rc<Class>) {
         "__gt__",
         "__ge__"
     );
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
 }

@@ -153,6 +153,6 @@ fn make_class() -> Rc<Class> {
         crate::vm::get_attr(&field(me, "__origin__"), intern(name))
     });
     // The methods are in: let attribute lookups see its hooks (`__getattr__`, ...).
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
     class
 }

@@ -143,7 +143,7 @@ fn make_class() -> Rc<Class> {
         })
     });
     // The methods are in: let attribute lookups see its hooks (`__getattr__`, ...).
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
     class
 }
 
