@@ -237,6 +237,9 @@ pub struct CodeFlags {
     /// A generator or coroutine function taking exactly its positional parameters, as
     /// `simple_call` has them: calls make the object on a fast path.
     pub simple_generator: bool,
+    /// Code the VM runs on a native's behalf (`Code::collector`): its frames are left out
+    /// of tracebacks and of the frames natives see, as the native's own work would be.
+    pub hidden: bool,
 }
 
 /// A protected instruction range and where control goes when it raises.
@@ -360,6 +363,27 @@ impl Code {
 }
 
 impl Code {
+    /// `[x for x in it]` over local 0, for natives that take every item of an iterator
+    /// (`list(it)`, `sorted(it)`): run as a frame, the items come through `ForIter`'s fast
+    /// paths (a generator resumed in place) instead of a round trip through the native each.
+    pub fn collector() -> Rc<Code> {
+        thread_local! {
+            static COLLECTOR: Rc<Code> = {
+                let mut code = Code::parameters_only(
+                    "<collect>", SourceFile::new("<collect>", ""), vec![crate::intern::intern(".0")], 1, 0, 0,
+                );
+                // list, iterator -> (for each item: append it) -> list
+                code.ops = vec![Op::BuildList(0), Op::LoadFast(0), Op::ForIter(5), Op::ListAppend(2), Op::Jump(2), Op::Return];
+                code.spans = vec![Span::default(); code.ops.len()];
+                code.attr_hints = code.ops.iter().map(|_| Cell::new(0)).collect();
+                code.fused = code.ops.clone().into();
+                code.flags = CodeFlags { simple_call: true, hidden: true, ..CodeFlags::default() };
+                Rc::new(code)
+            };
+        }
+        COLLECTOR.with(|c| c.clone())
+    }
+
     /// An empty code object: the stand-in `code` of a native frame at the bottom of a fiber.
     pub fn placeholder() -> Rc<Code> {
         thread_local! {

@@ -267,10 +267,55 @@ impl NativeIter {
 }
 
 /// A simple step of an inner iterator value, if it is a native iterator.
+/// A step of a `map` of a script function over one container iterator, which the
+/// interpreter takes as a call of the function.
+pub enum MapStep {
+    /// Call this function with this item: the result is the map's item.
+    Call(Value, Value),
+    Done,
+    /// Not such a map: take the general path.
+    Other,
+}
+
+impl NativeIter {
+    pub fn map_step(&mut self) -> MapStep {
+        let NativeIter::Map { func: func @ Value::Function(_), inners } = self else { return MapStep::Other };
+        let [inner] = &inners[..] else { return MapStep::Other };
+        if !is_container_iter(inner) {
+            return MapStep::Other;
+        }
+        match simple_next_of(inner) {
+            Step::Item(v) => MapStep::Call(func.clone(), v),
+            Step::Done => {
+                *self = NativeIter::Exhausted;
+                MapStep::Done
+            }
+            Step::NeedsVm => MapStep::Other,
+        }
+    }
+}
+
 fn simple_next_of(v: &Value) -> Step {
     match v {
         Value::Iter(it) => it.borrow_mut().next_simple(),
         _ => Step::NeedsVm,
+    }
+}
+
+/// Whether taking an item of the iterator `v` runs script code: a generator, an object
+/// with a `__next__`, or a native iterator that calls a function or steps one of those.
+pub fn steps_script_code(v: &Value) -> bool {
+    match v {
+        Value::Generator(g) => g.is_plain_generator(),
+        Value::Instance(_) => true,
+        Value::Iter(it) => match &*it.borrow() {
+            NativeIter::Map { .. } | NativeIter::Filter { .. } | NativeIter::Callable { .. } => true,
+            NativeIter::GetItem { .. } => true,
+            NativeIter::Enumerate { inner, .. } => steps_script_code(inner),
+            NativeIter::Zip { inners } => inners.iter().any(steps_script_code),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

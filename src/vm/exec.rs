@@ -15,7 +15,7 @@ use crate::bytecode::BUILD_CLASS_KW;
 use crate::bytecode::{Code, Op};
 use crate::intern::{sym, Symbol};
 use crate::object::function::Args;
-use crate::object::iter::Step;
+use crate::object::iter::{MapStep, Step};
 use crate::object::module::Module;
 use crate::object::GenState;
 use crate::runtime::coroutine::async_generators::Asker;
@@ -625,7 +625,36 @@ impl Vm {
                                     ip = target as usize;
                                     continue;
                                 }
-                                Step::NeedsVm => protocol::next_async(it.clone()),
+                                Step::NeedsVm => {
+                                    let mapped = cell.borrow_mut().map_step();
+                                    match mapped {
+                                        // The item is the mapped function's result: call it.
+                                        // A StopIteration it raises ends the loop (`unwind`).
+                                        MapStep::Call(func, arg) => {
+                                            fiber.stack.push(func);
+                                            fiber.stack.push(arg);
+                                            let at = fiber.stack.len() - 2;
+                                            fiber.frames.last_mut().expect("frame").ip = ip;
+                                            if self.enter_simple(fiber, at, 1) {
+                                                switch_to!(fiber.frames.last().expect("frame"), at + 1, 0);
+                                                continue;
+                                            }
+                                            let outcome = self.call_value(fiber, at, 1, &[], FrameKind::Normal);
+                                            match outcome {
+                                                Err(Flow::Raise(e)) if is_instance_of(&e, ExcType::StopIteration) => {
+                                                    return self.end_for_loop(fiber);
+                                                }
+                                                outcome => finish_call!(outcome),
+                                            }
+                                        }
+                                        MapStep::Done => {
+                                            pop!();
+                                            ip = target as usize;
+                                            continue;
+                                        }
+                                        MapStep::Other => protocol::next_async(it.clone()),
+                                    }
+                                }
                             }
                         }
                         Value::Generator(g) => {

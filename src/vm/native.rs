@@ -25,6 +25,8 @@ pub enum Request {
     },
     /// The next item of any iterator.
     Next(Value),
+    /// Every item of an iterator, as a list (see `Code::collector`).
+    Collect(Value),
     /// Resume a generator or coroutine with a value (`send`) or an exception (`throw`).
     Send {
         gen: Rc<Generator>,
@@ -130,6 +132,16 @@ impl Ctx {
             Reply::Value(v) | Reply::Yielded(v) => Ok(Some(v)),
             Reply::Returned(_) => Ok(None),
             Reply::Raised(e) => Err(Flow::Raise(e)),
+        }
+    }
+
+    /// Every remaining item of an iterator, taken by the VM in one go: no script code runs
+    /// between the items but the iterator's own.
+    pub async fn collect(&self, iter: Value) -> PyResult<Vec<Value>> {
+        match self.ask(Request::Collect(iter)).await {
+            Reply::Value(Value::List(l)) => Ok(std::mem::take(&mut *l.items.borrow_mut())),
+            Reply::Raised(e) => Err(Flow::Raise(e)),
+            _ => Err(crate::runtime::exceptions::raise(ExcType::SystemError, "collecting an iterator gave no list")),
         }
     }
 

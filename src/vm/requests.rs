@@ -59,6 +59,27 @@ impl Vm {
                 self.after_call(fiber, outcome)
             }
             Request::Next(iter) => self.next_for_native(fiber, iter),
+            Request::Collect(iter) => {
+                if self.depth >= self.recursion_limit {
+                    return self
+                        .unwind(fiber, exc_of(ex::raise(ExcType::RecursionError, "maximum recursion depth exceeded")));
+                }
+                let code = crate::bytecode::Code::collector();
+                let globals = fiber.frames.last().expect("native frame").globals.clone();
+                let base = fiber.stack.len();
+                fiber.stack.push(iter);
+                self.depth += 1;
+                fiber.frames.push(Frame {
+                    code,
+                    ip: 0,
+                    base,
+                    ret_sp: base,
+                    globals,
+                    kind: FrameKind::Normal,
+                    native: None,
+                });
+                Event::Continue
+            }
             Request::Send { gen, value } => Event::Resume { gen, send: Ok(value), mode: ResumeMode::Native },
             Request::Throw { gen, exc } => Event::Resume { gen, send: Err(exc), mode: ResumeMode::Native },
             Request::Run(nf) => self.push_native(fiber, nf, FrameKind::Normal),
@@ -198,5 +219,5 @@ fn caller_frame(fiber: &Fiber) -> Option<&Frame> {
 /// The script frames below the native continuation on top, innermost first.
 fn caller_frames(fiber: &Fiber) -> impl Iterator<Item = &Frame> {
     let n = fiber.frames.len();
-    fiber.frames[..n.saturating_sub(1)].iter().rev().filter(|f| f.native.is_none())
+    fiber.frames[..n.saturating_sub(1)].iter().rev().filter(|f| f.native.is_none() && !f.code.flags.hidden)
 }

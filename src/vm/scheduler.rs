@@ -221,7 +221,12 @@ impl Vm {
                 return Event::Continue;
             }
             let caller = fiber.frames.last().expect("caller");
-            if matches!(frame.kind, FrameKind::IterNext) && is_instance_of(&e, ExcType::StopIteration) {
+            // StopIteration from what a `for` loop called for its next item (a `__next__`,
+            // a mapped function called at the `ForIter`) ends the loop.
+            let called_by_for_iter = matches!(frame.kind, FrameKind::IterNext)
+                || (caller.native.is_none()
+                    && matches!(caller.code.ops.get(caller.ip.wrapping_sub(1)), Some(Op::ForIter(_))));
+            if called_by_for_iter && is_instance_of(&e, ExcType::StopIteration) {
                 return self.end_for_loop(fiber);
             }
             if caller.native.is_none() {
@@ -574,6 +579,9 @@ pub fn exc_of(flow: Flow) -> Exc {
 }
 
 pub(super) fn add_traceback(e: &Exc, frame: &Frame) {
+    if frame.code.flags.hidden {
+        return;
+    }
     if let Some(data) = e.exc() {
         let ip = frame.ip.saturating_sub(1) as u32;
         data.borrow_mut().traceback.push(TracebackEntry { code: frame.code.clone(), ip });

@@ -744,6 +744,10 @@ pub async fn iterate(ctx: &Ctx, v: &Value) -> PyResult<Vec<Value>> {
         _ => {}
     }
     let it = ctx.resolve(get_iter(v)).await?;
+    // Iterators that need script code for each item are run to their end by the VM.
+    if crate::object::iter::steps_script_code(&it) {
+        return ctx.collect(it).await;
+    }
     // A range's length is known: reserve it all, so a huge one fails at once with
     // MemoryError (CPython's length hint) instead of growing until memory runs out.
     let mut out = match &it {
