@@ -2,7 +2,7 @@
 //! and `zip_longest`.
 
 use super::args::{positional, ssize};
-use super::drive::{cls_arg, finish, iter_of, iterator_class, new_instance, pull, Got, Out, Step};
+use super::drive::{cls_arg, fast_next, finish, iter_of, iterator_class, new_instance, pull, Got, Out, Step};
 use crate::intern::intern;
 use crate::object::class::Class;
 use crate::object::function::Args;
@@ -32,6 +32,12 @@ impl Step for Chain {
     const NAME: &'static str = "chain";
 
     fn step(&mut self, mut got: Got<ChainTag>) -> PyResult<Out<ChainTag>> {
+        // The common case first: the next item of a list or a range.
+        if let (Got::Start, Some(active)) = (&got, &self.active) {
+            if let Some(Some(v)) = fast_next(active) {
+                return Ok(Out::Yield(v));
+            }
+        }
         loop {
             match std::mem::replace(&mut got, Got::Start) {
                 Got::Item(ChainTag::Item, Some(v)) => return Ok(Out::Yield(v)),

@@ -196,7 +196,7 @@ fn resume<S: Step>(inst: Rc<Instance>, frame: Box<NativeFrame>, pull: bool, tag:
 /// The next item of an iterator when no script code is needed for it: None when it needs
 /// the VM (nothing has been taken from it then).
 #[inline]
-fn fast_next(it: &Value) -> Option<Option<Value>> {
+pub fn fast_next(it: &Value) -> Option<Option<Value>> {
     match it {
         Value::Iter(cell) => match cell.try_borrow_mut().ok()?.next_simple() {
             IterStep::Item(v) => Some(Some(v)),
