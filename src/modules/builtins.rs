@@ -17,7 +17,7 @@ use crate::runtime::ExcType;
 use crate::runtime::{type_name, types};
 use crate::value::{PyRange, Value};
 use crate::vm::native::{run_async, Ctx};
-use crate::vm::{ops, PyResult};
+use crate::vm::{ops, Flow, PyResult};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -422,7 +422,16 @@ fn sum(a: &Args) -> PyResult {
         let mut acc = start;
         let it = ctx.resolve(protocol::get_iter(&iterable)).await?;
         while let Some(x) = next_item(&ctx, &it).await? {
-            acc = ctx.resolve(ops::binary(crate::ast::BinOp::Add, &acc, &x)).await?;
+            if let (Value::Int(a), Value::Int(b)) = (&acc, &x) {
+                if let Some(n) = a.checked_add(*b) {
+                    acc = Value::Int(n);
+                    continue;
+                }
+            }
+            acc = match ops::binary(crate::ast::BinOp::Add, &acc, &x) {
+                r @ Err(Flow::Async(_)) => ctx.resolve(r).await?,
+                r => r?,
+            };
         }
         Ok(acc)
     })

@@ -3,7 +3,7 @@
 use super::days::Ymd;
 use super::delta::{as_delta, new_delta, Delta};
 use super::strftime::{format_arg, strftime, Moment, DAY_NAMES, MONTH_NAMES};
-use super::{int_value, new_object, ordered, other_operand, params, payload, property, Clock, Dt};
+use super::{int_value, new_object, ordered, other_operand, params, payload_ref, property, Clock, Dt};
 use crate::ast::CmpOp;
 use crate::object::class::Class;
 use crate::object::function::Args;
@@ -16,16 +16,16 @@ use std::rc::Rc;
 
 /// The date of a `date` or `datetime`.
 pub fn date_of(v: &Value) -> Option<Ymd> {
-    match payload(v) {
-        Some(Dt::Date(d)) | Some(Dt::DateTime(d, ..)) => Some(d),
+    match *payload_ref(v)? {
+        Dt::Date(d) | Dt::DateTime(d, ..) => Some(d),
         _ => None,
     }
 }
 
 /// The date of a plain `date` (not a datetime).
 fn only_date(v: &Value) -> Option<Ymd> {
-    match payload(v) {
-        Some(Dt::Date(d)) => Some(d),
+    match *payload_ref(v)? {
+        Dt::Date(d) => Some(d),
         _ => None,
     }
 }

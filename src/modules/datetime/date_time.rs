@@ -8,7 +8,7 @@ use super::delta::{as_delta, new_delta, Delta, US_PER_DAY};
 use super::strftime::format_arg;
 use super::time::{clock_from, iso_time, repr_tail, strftime_with_zone, timespec_arg, with_offset};
 use super::zone::{check_tzinfo, fixed_offset, offset, tzname};
-use super::{classes, int_value, new_object, ordered, params, payload, property, Clock, Dt};
+use super::{classes, int_value, new_object, ordered, params, payload, payload_ref, property, Clock, Dt};
 use crate::ast::CmpOp;
 use crate::intern::intern;
 use crate::object::class::Class;
@@ -21,9 +21,14 @@ use crate::vm::PyResult;
 use std::rc::Rc;
 
 fn this(a: &Args) -> PyResult<(Ymd, Clock, Value)> {
-    match a.pos.first().and_then(payload) {
-        Some(Dt::DateTime(d, c, tz)) => Ok((d, c, tz)),
-        _ => Err(type_error("descriptor requires a 'datetime.datetime' object")),
+    a.pos.first().and_then(datetime_of).ok_or_else(|| type_error("descriptor requires a 'datetime.datetime' object"))
+}
+
+/// The date, time and tzinfo of a datetime.
+fn datetime_of(v: &Value) -> Option<(Ymd, Clock, Value)> {
+    match &*payload_ref(v)? {
+        Dt::DateTime(d, c, tz) => Some((*d, *c, tz.clone())),
+        _ => None,
     }
 }
 
@@ -103,7 +108,7 @@ fn sub(a: &Args) -> PyResult {
     if let Some(delta) = as_delta(&other) {
         return shifted(&a.pos[0], d, c, tz, -delta.total_us());
     }
-    let Some(Dt::DateTime(od, oc, otz)) = payload(&other) else {
+    let Some((od, oc, otz)) = datetime_of(&other) else {
         if date_of(&other).is_some() {
             return Err(super::unsupported("-", &a.pos[0], &other));
         }
@@ -133,7 +138,7 @@ fn rsub(a: &Args) -> PyResult {
 fn compare(a: &Args, op: CmpOp) -> PyResult {
     let (d, c, tz) = this(a)?;
     let other = a.pos[1].clone();
-    let Some(Dt::DateTime(od, oc, otz)) = payload(&other) else {
+    let Some((od, oc, otz)) = datetime_of(&other) else {
         if date_of(&other).is_some() {
             return match op {
                 CmpOp::Eq => Ok(Value::Bool(false)),

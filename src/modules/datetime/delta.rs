@@ -1,7 +1,9 @@
 //! `timedelta`: a duration kept as days, seconds (0..86400) and microseconds (0..10**6),
 //! as CPython normalises it, with its arithmetic and its str/repr.
 
-use super::{classes, int_value, new_object, ordered, other_operand, params, payload, property, shown_type, Dt};
+use super::{
+    classes, int_value, new_object, ordered, other_operand, params, payload, payload_ref, property, shown_type, Dt,
+};
 use crate::ast::CmpOp;
 use crate::object::class::Class;
 use crate::object::function::Args;
@@ -58,8 +60,8 @@ impl Delta {
 
 /// The delta in a value, if it is a timedelta.
 pub fn as_delta(v: &Value) -> Option<Delta> {
-    match payload(v) {
-        Some(Dt::Delta(d)) => Some(d),
+    match *payload_ref(v)? {
+        Dt::Delta(d) => Some(d),
         _ => None,
     }
 }

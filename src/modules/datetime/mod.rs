@@ -134,9 +134,16 @@ pub fn make_module() -> Rc<Module> {
 
 /// The payload of a datetime object.
 pub fn payload(v: &Value) -> Option<Dt> {
+    payload_ref(v).map(|dt| dt.clone())
+}
+
+/// The payload of a datetime object, borrowed: for reading a field or two without copying
+/// the whole (its tzinfo, a zone's name).
+#[inline]
+pub fn payload_ref(v: &Value) -> Option<std::cell::Ref<'_, Dt>> {
     match v {
         Value::Instance(i) => match &i.payload {
-            Payload::Native(b) => b.borrow().downcast_ref::<Dt>().cloned(),
+            Payload::Native(b) => std::cell::Ref::filter_map(b.try_borrow().ok()?, |b| b.downcast_ref::<Dt>()).ok(),
             _ => None,
         },
         _ => None,

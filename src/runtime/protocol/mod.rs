@@ -606,6 +606,18 @@ pub async fn next_item(ctx: &Ctx, it: &Value) -> PyResult<Option<Value>> {
         }
         Value::Generator(_) => ctx.next(it).await,
         Value::Instance(inst) => match dunder(&inst.class, sym::NEXT) {
+            // A native `__next__` (a library iterator) runs in place, not through the VM.
+            Some(Value::Native(f)) => {
+                let r = match (f.func)(&crate::object::function::Args { pos: std::slice::from_ref(it), kw: &[] }) {
+                    r @ Err(Flow::Async(_)) => ctx.resolve(r).await,
+                    r => r,
+                };
+                match r {
+                    Ok(v) => Ok(Some(v)),
+                    Err(Flow::Raise(e)) if is_instance_of(&e, ExcType::StopIteration) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
             Some(m) => match ctx.call(m, vec![it.clone()]).await {
                 Ok(v) => Ok(Some(v)),
                 Err(Flow::Raise(e)) if is_instance_of(&e, ExcType::StopIteration) => Ok(None),
