@@ -105,7 +105,7 @@ pub fn iterator_class<S: Step>(new: Option<NativeFn>) -> Rc<Class> {
 
 /// Finishes a class once all its methods are in.
 pub fn finish(class: Rc<Class>) -> Rc<Class> {
-    class.special_attrs.set(class.compute_special_attrs());
+    class.settle_attr_rules();
     class
 }
 
