@@ -3,7 +3,7 @@
 
 use crate::intern::{intern, sym};
 use crate::object::function::{Args, NativeFn};
-use crate::object::iter::NativeIter;
+use crate::object::iter::{NativeIter, Step};
 use crate::object::module::Module;
 use crate::object::Wrapper;
 pub use crate::runtime::args::index_arg;
@@ -269,10 +269,10 @@ fn range_new(a: &Args) -> PyResult {
 
 fn len(a: &Args) -> PyResult {
     check_args(a, "len", 1, 1)?;
-    let v = a.pos[0].clone();
-    if let Some(n) = ops::len_builtin(&v) {
+    if let Some(n) = ops::len_builtin(&a.pos[0]) {
         return Ok(Value::Int(n as i64));
     }
+    let v = a.pos[0].clone();
     run_async(|ctx| async move { Ok(Value::Int(protocol::len(&ctx, &v).await?)) })
 }
 
@@ -411,27 +411,52 @@ fn next(a: &Args) -> PyResult {
     })
 }
 
+/// `sum`: natively while the items come from a native iterator and adding them needs no
+/// script code, then the rest as a continuation.
 fn sum(a: &Args) -> PyResult {
     check_args(a, "sum", 1, 2)?;
-    let iterable = a.pos[0].clone();
     let start = a.pos.get(1).cloned().or_else(|| kwarg(a, "start")).unwrap_or(Value::Int(0));
     if let Value::Str(_) = start {
         return Err(type_error("sum() can't sum strings [use ''.join(seq) instead]"));
     }
-    run_async(|ctx| async move {
-        let mut acc = start;
-        let it = ctx.resolve(protocol::get_iter(&iterable)).await?;
-        while let Some(x) = next_item(&ctx, &it).await? {
-            if let (Value::Int(a), Value::Int(b)) = (&acc, &x) {
-                if let Some(n) = a.checked_add(*b) {
-                    acc = Value::Int(n);
-                    continue;
+    let it = match protocol::get_iter(&a.pos[0]) {
+        Ok(it) => it,
+        r @ Err(Flow::Async(_)) => return sum_async(r, Ok(start)),
+        Err(e) => return Err(e),
+    };
+    let mut acc = start;
+    loop {
+        match protocol::step_native(&it)? {
+            Step::Item(x) => {
+                acc = match add_for_sum(&acc, &x) {
+                    r @ Err(Flow::Async(_)) => return sum_async(Ok(it), r),
+                    r => r?,
                 }
             }
-            acc = match ops::binary(crate::ast::BinOp::Add, &acc, &x) {
-                r @ Err(Flow::Async(_)) => ctx.resolve(r).await?,
-                r => r?,
-            };
+            Step::Done => return Ok(acc),
+            Step::NeedsVm => return sum_async(Ok(it), Ok(acc)),
+        }
+    }
+}
+
+/// `acc + x`, ints without the generic operator.
+#[inline]
+fn add_for_sum(acc: &Value, x: &Value) -> PyResult {
+    if let (Value::Int(a), Value::Int(b)) = (acc, x) {
+        if let Some(n) = a.checked_add(*b) {
+            return Ok(Value::Int(n));
+        }
+    }
+    ops::binary(crate::ast::BinOp::Add, acc, x)
+}
+
+/// `sum` from the iterator `it` on, both it and the total so far still to be resolved.
+fn sum_async(it: PyResult, acc: PyResult) -> PyResult {
+    run_async(|ctx| async move {
+        let it = ctx.resolve(it).await?;
+        let mut acc = ctx.resolve(acc).await?;
+        while let Some(x) = next_item(&ctx, &it).await? {
+            acc = ctx.resolve(add_for_sum(&acc, &x)).await?;
         }
         Ok(acc)
     })
@@ -670,11 +695,37 @@ fn all(a: &Args) -> PyResult {
     any_all(a, "all", false)
 }
 
+/// `any`/`all`: natively while the items come from a native iterator and their truth
+/// needs no script code, then the rest as a continuation.
 fn any_all(a: &Args, name: &str, stop_on: bool) -> PyResult {
     check_args(a, name, 1, 1)?;
-    let source = a.pos[0].clone();
+    let it = match protocol::get_iter(&a.pos[0]) {
+        Ok(it) => it,
+        r @ Err(Flow::Async(_)) => return any_all_async(r, None, stop_on),
+        Err(e) => return Err(e),
+    };
+    loop {
+        match protocol::step_native(&it)? {
+            Step::Item(x) => match ops::truthy(&x) {
+                Some(t) if t == stop_on => return Ok(Value::Bool(stop_on)),
+                Some(_) => {}
+                None => return any_all_async(Ok(it), Some(x), stop_on),
+            },
+            Step::Done => return Ok(Value::Bool(!stop_on)),
+            Step::NeedsVm => return any_all_async(Ok(it), None, stop_on),
+        }
+    }
+}
+
+/// `any_all` from the iterator `it` (still to be resolved) on, `first` its item in hand.
+fn any_all_async(it: PyResult, first: Option<Value>, stop_on: bool) -> PyResult {
     run_async(|ctx| async move {
-        let it = ctx.resolve(protocol::get_iter(&source)).await?;
+        let it = ctx.resolve(it).await?;
+        if let Some(x) = first {
+            if truthy(&ctx, &x).await? == stop_on {
+                return Ok(Value::Bool(stop_on));
+            }
+        }
         while let Some(x) = next_item(&ctx, &it).await? {
             if truthy(&ctx, &x).await? == stop_on {
                 return Ok(Value::Bool(stop_on));

@@ -83,11 +83,11 @@ fn hash_other(v: &Value) -> Result<i64, Unhashable> {
         BigInt(b) => crate::numeric::hash_bigint(b),
         Complex(z) => z.hash(),
         Tuple(t) => {
-            let mut hs = Vec::with_capacity(t.items.len());
+            let mut h = hash::TupleHasher::new();
             for x in t.items.iter() {
-                hs.push(hash_value(x)?);
+                h.add(hash_value(x)?);
             }
-            hash::hash_tuple(&hs)
+            h.finish()
         }
         Set(s) if s.frozen => s.frozen_hash(),
         Bytes(b) if !b.mutable => b.hash(),
@@ -128,6 +128,11 @@ fn map_hash(hash: i64) -> u64 {
 /// The key operations stop without changing anything when deciding whether the key is present
 /// needs a script `__eq__`: they return that question (see `key_eq`).
 impl PyDict {
+    /// An empty dict with room for `n` entries without growing.
+    pub fn with_capacity(n: usize) -> PyDict {
+        PyDict { map: RefCell::new(IndexMap::with_capacity_and_hasher(n, FxBuildHasher)) }
+    }
+
     pub fn len(&self) -> usize {
         self.map.borrow().len()
     }

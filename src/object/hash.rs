@@ -26,19 +26,47 @@ pub fn hash_bytes(b: &[u8]) -> i64 {
 /// Combines element hashes as CPython's tuples do (its xxHash-based `tuplehash`), so that
 /// sets of tuples iterate in CPython's order.
 pub fn hash_tuple(hashes: &[i64]) -> i64 {
+    let mut h = TupleHasher::new();
+    hashes.iter().for_each(|&x| h.add(x));
+    h.finish()
+}
+
+/// `hash_tuple` one item at a time, so that a tuple is hashed without collecting its
+/// items' hashes first.
+pub struct TupleHasher {
+    acc: u64,
+    len: u64,
+}
+
+impl TupleHasher {
     const PRIME_1: u64 = 11400714785074694791;
     const PRIME_2: u64 = 14029467366897019727;
     const PRIME_5: u64 = 2870177450012600261;
-    let mut acc = PRIME_5;
-    for &h in hashes {
-        acc = acc.wrapping_add((h as u64).wrapping_mul(PRIME_2));
-        acc = acc.rotate_left(31).wrapping_mul(PRIME_1);
+
+    pub fn new() -> TupleHasher {
+        TupleHasher { acc: Self::PRIME_5, len: 0 }
     }
-    acc = acc.wrapping_add(hashes.len() as u64 ^ (PRIME_5 ^ 3527539));
-    if acc == u64::MAX {
-        return 1546275796;
+
+    #[inline]
+    pub fn add(&mut self, h: i64) {
+        self.acc = self.acc.wrapping_add((h as u64).wrapping_mul(Self::PRIME_2));
+        self.acc = self.acc.rotate_left(31).wrapping_mul(Self::PRIME_1);
+        self.len += 1;
     }
-    acc as i64
+
+    pub fn finish(self) -> i64 {
+        let acc = self.acc.wrapping_add(self.len ^ (Self::PRIME_5 ^ 3527539));
+        if acc == u64::MAX {
+            return 1546275796;
+        }
+        acc as i64
+    }
+}
+
+impl Default for TupleHasher {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 #[cfg(test)]

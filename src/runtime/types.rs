@@ -141,6 +141,22 @@ impl Types {
             .clone()
     }
 
+    /// The class of a str, list, dict, set or tuple, without counting a reference: the
+    /// builtin receivers whose methods a `LoadMethod` can cache by class as it does for
+    /// instances (such values have no attributes of their own that could shadow a method),
+    /// and whose methods check their receiver by pointer.
+    #[inline(always)]
+    pub fn plain_class(&self, v: &Value) -> Option<&Rc<Class>> {
+        Some(match v {
+            Value::Str(_) => &self.str,
+            Value::List(_) => &self.list,
+            Value::Dict(_) => &self.dict,
+            Value::Tuple(_) => &self.tuple,
+            Value::Set(s) if !s.frozen => &self.set,
+            _ => return None,
+        })
+    }
+
     /// The class of any value.
     pub fn class_of(&self, v: &Value) -> Rc<Class> {
         use crate::object::Wrapper;

@@ -431,6 +431,9 @@ impl Vm {
                         argc as usize + 1
                     };
                     fiber.frames.last_mut().expect("frame").ip = ip;
+                    if let Some(r) = call_native_simply(fiber, at) {
+                        finish_call!(r.map(CallOutcome::Done));
+                    }
                     if self.enter_simple(fiber, at, argc) {
                         switch_to!(fiber.frames.last().expect("frame"), at + 1, 0);
                         continue;
@@ -441,6 +444,9 @@ impl Vm {
                 Op::Call(argc) => {
                     let at = fiber.stack.len() - argc as usize - 1;
                     fiber.frames.last_mut().expect("frame").ip = ip;
+                    if let Some(r) = call_native_simply(fiber, at) {
+                        finish_call!(r.map(CallOutcome::Done));
+                    }
                     if self.enter_simple(fiber, at, argc as usize) {
                         switch_to!(fiber.frames.last().expect("frame"), at + 1, 0);
                         continue;
@@ -1268,6 +1274,22 @@ impl Vm {
 }
 
 /// `a cmp b` in general.
+/// Calls the native function at `stack[at]` with the values above it as positional
+/// arguments, leaving the stack at `at`: the common call of a builtin without the general
+/// call path. `None` when the callee is anything else or weak-reference callbacks must run
+/// first (the general path runs them).
+#[inline(always)]
+fn call_native_simply(fiber: &mut Fiber, at: usize) -> Option<PyResult> {
+    let Value::Native(n) = &fiber.stack[at] else { return None };
+    if crate::runtime::weak::callbacks_due() {
+        return None;
+    }
+    let func = n.func;
+    let result = func(&Args { pos: &fiber.stack[at + 1..], kw: &[] });
+    truncate_stack(&mut fiber.stack, at);
+    Some(result)
+}
+
 fn compare_values(op: CmpOp, a: &Value, b: &Value) -> PyResult {
     match op {
         CmpOp::Is => Ok(Value::Bool(a.is(b))),

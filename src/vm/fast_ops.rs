@@ -152,18 +152,8 @@ fn items_contain(items: &[Value], item: &Value) -> Option<bool> {
     Some(false)
 }
 
-/// The class of a str, list, dict, set or tuple receiver, whose methods a `LoadMethod` can
-/// cache by class as it does for instances: such values have no attributes of their own
-/// that could shadow a method.
+/// The class of a str, list, dict, set or tuple receiver (`Types::plain_class`).
 #[inline(always)]
 pub(super) fn plain_receiver_class(v: &Value) -> Option<&'static Rc<Class>> {
-    let t = types();
-    Some(match v {
-        Value::Str(_) => &t.str,
-        Value::List(_) => &t.list,
-        Value::Dict(_) => &t.dict,
-        Value::Tuple(_) => &t.tuple,
-        Value::Set(s) if !s.frozen => &t.set,
-        _ => return None,
-    })
+    types().plain_class(v)
 }

@@ -41,11 +41,13 @@ pub fn install() {
 
 /// The receiver of a method of a builtin type, checked like CPython's method descriptors;
 /// for an instance of a subclass, the value it carries.
+#[inline]
 fn receiver<'a>(a: &'a Args, class: &Rc<Class>, name: &str) -> PyResult<&'a Value> {
     let Some(v) = a.pos.first() else {
         return Err(type_error(format!("unbound method {}.{}() needs an argument", class.name, name)));
     };
-    if !types().class_of(v).is_subclass(class) {
+    let exact = types().plain_class(v).is_some_and(|c| Rc::ptr_eq(c, class));
+    if !exact && !types().class_of(v).is_subclass(class) {
         let (class, typ) = (class.name, type_name(v));
         // Special methods are slot wrappers in CPython, which word it differently.
         return Err(type_error(if name.starts_with("__") {
@@ -57,6 +59,7 @@ fn receiver<'a>(a: &'a Args, class: &Rc<Class>, name: &str) -> PyResult<&'a Valu
     Ok(builtin_value(v))
 }
 
+#[inline]
 fn no_kwargs(a: &Args, class: &Rc<Class>, name: &str) -> PyResult<()> {
     if a.kw.is_empty() {
         Ok(())
@@ -66,6 +69,7 @@ fn no_kwargs(a: &Args, class: &Rc<Class>, name: &str) -> PyResult<()> {
 }
 
 /// A method taking no arguments (`METH_NOARGS`): returns the receiver.
+#[inline]
 fn noargs<'a>(a: &'a Args, class: &Rc<Class>, name: &str) -> PyResult<&'a Value> {
     let me = receiver(a, class, name)?;
     no_kwargs(a, class, name)?;
@@ -76,6 +80,7 @@ fn noargs<'a>(a: &'a Args, class: &Rc<Class>, name: &str) -> PyResult<&'a Value>
 }
 
 /// A method taking exactly one argument (`METH_O`): returns the receiver and the argument.
+#[inline]
 fn onearg<'a>(a: &'a Args, class: &Rc<Class>, name: &str) -> PyResult<(&'a Value, &'a Value)> {
     let me = receiver(a, class, name)?;
     no_kwargs(a, class, name)?;

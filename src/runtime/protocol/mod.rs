@@ -592,6 +592,17 @@ pub fn not_iterable(v: &Value) -> Flow {
 }
 
 /// The next item of an iterator, or None when exhausted.
+/// The next item of `it` when no script code is needed to get it, for natives that loop
+/// without the VM until an item needs it (then they go on with `next_item`).
+#[inline]
+pub fn step_native(it: &Value) -> PyResult<Step> {
+    crate::limits::poll()?;
+    Ok(match it {
+        Value::Iter(cell) => cell.borrow_mut().next_simple(),
+        _ => Step::NeedsVm,
+    })
+}
+
 pub async fn next_item(ctx: &Ctx, it: &Value) -> PyResult<Option<Value>> {
     // Natives loop over iterators without returning to the VM: `sum(range(10**12))`.
     crate::limits::poll()?;
@@ -837,26 +848,71 @@ pub fn collect_value(v: Value) -> PyResult {
 
 // ---- building collections ----
 
+/// `{a, b, ...}`: natively while every item hashes and compares without script code, then
+/// the rest as a continuation.
 pub fn make_set(items: Vec<Value>, frozen: bool) -> PyResult {
+    let set = PySet::new(Default::default(), frozen);
+    let mut items = items.into_iter();
+    while let Some(v) = items.next() {
+        match native_key(v)? {
+            Ok(k) => match set.insert(k) {
+                Ok(_) => {}
+                Err(question) => return finish_set(set, Some(question.probe), items),
+            },
+            Err(v) => return finish_set(set, Some(v), items),
+        }
+    }
+    Ok(Value::Set(Rc::new(set)))
+}
+
+fn finish_set(set: PySet, first: Option<Value>, rest: std::vec::IntoIter<Value>) -> PyResult {
     run_async(|ctx| async move {
-        let set = PySet::new(Default::default(), frozen);
-        for v in items {
+        for v in first.into_iter().chain(rest) {
             keys::set_add(&ctx, &set, v).await?;
         }
         Ok(Value::Set(Rc::new(set)))
     })
 }
 
-/// A dict from alternating keys and values.
+/// A dict from alternating keys and values: natively while every key hashes and compares
+/// without script code, then the rest as a continuation.
 pub fn make_dict(items: Vec<Value>) -> PyResult {
+    let d = PyDict::with_capacity(items.len() / 2);
+    let mut items = items.into_iter();
+    while let (Some(k), Some(v)) = (items.next(), items.next()) {
+        match native_key(k)? {
+            Ok(key) => {
+                if d.insert(&key, &v).is_err() {
+                    return finish_dict(d, Some((key.value, v)), items);
+                }
+            }
+            Err(k) => return finish_dict(d, Some((k, v)), items),
+        }
+    }
+    Ok(Value::Dict(Rc::new(d)))
+}
+
+fn finish_dict(d: PyDict, first: Option<(Value, Value)>, rest: std::vec::IntoIter<Value>) -> PyResult {
     run_async(|ctx| async move {
-        let d = PyDict::default();
-        let mut it = items.into_iter();
-        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+        if let Some((k, v)) = first {
+            keys::dict_set(&ctx, &d, k, v).await?;
+        }
+        let mut rest = rest;
+        while let (Some(k), Some(v)) = (rest.next(), rest.next()) {
             keys::dict_set(&ctx, &d, k, v).await?;
         }
         Ok(Value::Dict(Rc::new(d)))
     })
+}
+
+/// The key for `v` when no script code is needed to hash it, `Err(v)` when `__hash__`
+/// must run, or the TypeError of an unhashable value.
+fn native_key(v: Value) -> PyResult<Result<HashKey, Value>> {
+    match hash_value(&v) {
+        Ok(hash) => Ok(Ok(HashKey { hash, value: v })),
+        Err(Unhashable::Type) => Err(unhashable(&v)),
+        Err(Unhashable::NeedsCall) => Ok(Err(v)),
+    }
 }
 
 pub fn set_add(set: &Value, v: Value) -> PyResult<()> {
