@@ -302,44 +302,36 @@ fn attr_name(v: &Value) -> PyResult<crate::intern::Symbol> {
 fn getattr(a: &Args) -> PyResult {
     check_args(a, "getattr", 2, 3)?;
     let name = attr_name(&a.pos[1])?;
-    let r = crate::vm::get_attr(&a.pos[0], name);
-    match (r, a.pos.get(2)) {
-        (Err(crate::vm::Flow::Raise(e)), Some(default)) if ex::is_instance_of(&e, ExcType::AttributeError) => {
-            Ok(default.clone())
-        }
-        (Err(crate::vm::Flow::Async(nf)), Some(default)) => {
-            let default = default.clone();
-            let r = Err(crate::vm::Flow::Async(nf));
-            run_async(|ctx| async move {
-                match ctx.resolve(r).await {
-                    Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, ExcType::AttributeError) => Ok(default),
-                    other => other,
-                }
-            })
-        }
-        (r, _) => r,
+    match a.pos.get(2) {
+        None => crate::vm::get_attr(&a.pos[0], name),
+        Some(default) => attr_or_missing(&a.pos[0], name, |v| v, default.clone()),
     }
 }
 
 fn hasattr(a: &Args) -> PyResult {
     check_args(a, "hasattr", 2, 2)?;
     let name = attr_name(&a.pos[1])?;
-    match crate::vm::get_attr(&a.pos[0], name) {
-        Ok(_) => Ok(Value::Bool(true)),
-        Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, ExcType::AttributeError) => Ok(Value::Bool(false)),
-        Err(crate::vm::Flow::Raise(e)) => Err(crate::vm::Flow::Raise(e)),
-        Err(crate::vm::Flow::Async(nf)) => {
-            let r = Err(crate::vm::Flow::Async(nf));
-            run_async(|ctx| async move {
-                match ctx.resolve(r).await {
-                    Ok(_) => Ok(Value::Bool(true)),
-                    Err(crate::vm::Flow::Raise(e)) if ex::is_instance_of(&e, ExcType::AttributeError) => {
-                        Ok(Value::Bool(false))
-                    }
-                    Err(e) => Err(e),
-                }
-            })
-        }
+    attr_or_missing(&a.pos[0], name, |_| Value::Bool(true), Value::Bool(false))
+}
+
+/// `found(obj.name)`, or `missing` where reading it raises AttributeError.
+fn attr_or_missing(obj: &Value, name: crate::intern::Symbol, found: fn(Value) -> Value, missing: Value) -> PyResult {
+    let is_attribute_error = |e: &crate::vm::Flow| match e {
+        crate::vm::Flow::Raise(e) => ex::is_instance_of(e, ExcType::AttributeError),
+        _ => false,
+    };
+    match crate::vm::get_attr_or_missing(obj, name) {
+        None => Ok(missing),
+        Some(Ok(v)) => Ok(found(v)),
+        Some(Err(e)) if is_attribute_error(&e) => Ok(missing),
+        Some(r @ Err(crate::vm::Flow::Async(_))) => run_async(|ctx| async move {
+            match ctx.resolve(r).await {
+                Ok(v) => Ok(found(v)),
+                Err(e) if is_attribute_error(&e) => Ok(missing),
+                Err(e) => Err(e),
+            }
+        }),
+        Some(Err(e)) => Err(e),
     }
 }
 

@@ -319,7 +319,8 @@ pub fn steps_script_code(v: &Value) -> bool {
     }
 }
 
-fn is_container_iter(v: &Value) -> bool {
+/// An iterator over a builtin container: every step is native.
+pub fn is_container_iter(v: &Value) -> bool {
     match v {
         Value::Iter(it) => matches!(
             *it.borrow(),

@@ -251,48 +251,63 @@ pub fn script_getter(inst: &Instance, name: Symbol) -> Option<Value> {
 /// `object.__getattribute__`: data descriptors on the class, the instance's own attributes,
 /// then other class attributes (binding methods, calling `__get__`).
 pub fn generic_get_attr(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> PyResult {
+    generic_lookup(obj, inst, name).unwrap_or_else(|| Err(no_attr(obj, name)))
+}
+
+/// `obj.name`, or None where it is plainly missing (no `__getattr__` or `__getattribute__`
+/// could supply it): `hasattr` and three-argument `getattr` ask this way, so that a miss
+/// builds no AttributeError.
+pub fn get_attr_or_missing(obj: &Value, name: Symbol) -> Option<PyResult> {
+    if let Value::Instance(inst) = obj {
+        if inst.reads_plainly(name) && !inst.class.special_attrs.get() {
+            return generic_lookup(obj, inst, name);
+        }
+    }
+    Some(get_attr(obj, name))
+}
+
+/// `generic_get_attr`, None for a miss.
+fn generic_lookup(obj: &Value, inst: &Rc<Instance>, name: Symbol) -> Option<PyResult> {
     let class_attr = inst.class.lookup(name);
     if let Some(attr) = class_attr.as_ref().filter(|a| crate::object::class::is_data_descriptor(a)) {
         if let Some(r) = data_descriptor_get(attr, obj, inst, name) {
-            return r;
+            return Some(r);
         }
     }
     if let Some(v) = inst.attrs.borrow().get(&name) {
-        return Ok(v);
+        return Some(Ok(v));
     }
     if let Some(e) = inst.exc() {
         let e = e.borrow();
         match name.as_str() {
-            "args" => return Ok(Value::tuple(e.args.clone())),
-            "__cause__" => return Ok(e.cause.clone().unwrap_or(Value::None)),
-            "__context__" => return Ok(e.context.clone().unwrap_or(Value::None)),
-            "__suppress_context__" => return Ok(Value::Bool(e.suppress_context)),
-            "__traceback__" => return Ok(crate::runtime::traceback_objects::traceback_object(&e.traceback)),
+            "args" => return Some(Ok(Value::tuple(e.args.clone()))),
+            "__cause__" => return Some(Ok(e.cause.clone().unwrap_or(Value::None))),
+            "__context__" => return Some(Ok(e.context.clone().unwrap_or(Value::None))),
+            "__suppress_context__" => return Some(Ok(Value::Bool(e.suppress_context))),
+            "__traceback__" => return Some(Ok(crate::runtime::traceback_objects::traceback_object(&e.traceback))),
             "value" if inst.class.is_subclass(types().exc(ExcType::StopIteration)) => {
-                return Ok(e.args.first().cloned().unwrap_or(Value::None))
+                return Some(Ok(e.args.first().cloned().unwrap_or(Value::None)))
             }
             "code" if inst.class.is_subclass(types().exc(ExcType::SystemExit)) => {
-                return Ok(match e.args.len() {
+                return Some(Ok(match e.args.len() {
                     0 => Value::None,
                     1 => e.args[0].clone(),
                     _ => Value::tuple(e.args.clone()),
-                })
+                }))
             }
-            "message" if is_group(inst) => return Ok(e.args.first().cloned().unwrap_or(Value::None)),
-            "exceptions" if is_group(inst) => return Ok(Value::tuple(group_members(&e.args))),
+            "message" if is_group(inst) => return Some(Ok(e.args.first().cloned().unwrap_or(Value::None))),
+            "exceptions" if is_group(inst) => return Some(Ok(Value::tuple(group_members(&e.args)))),
             _ => {}
         }
     }
     match name {
-        sym::CLASS => return Ok(Value::Class(inst.class.clone())),
-        sym::DICT if inst.class.fixed_attrs.is_some() => return Err(no_attr(obj, name)),
-        sym::DICT => return Ok(Value::Dict(inst.attrs.borrow_mut().dict())),
+        sym::CLASS => return Some(Ok(Value::Class(inst.class.clone()))),
+        sym::DICT if inst.class.fixed_attrs.is_some() => return None,
+        sym::DICT => return Some(Ok(Value::Dict(inst.attrs.borrow_mut().dict()))),
         _ => {}
     }
-    if let Some(attr) = class_attr.or_else(|| crate::runtime::slot_wrappers::find(&inst.class, name)) {
-        return bind_class_attr(attr, obj, &inst.class);
-    }
-    Err(no_attr(obj, name))
+    let attr = class_attr.or_else(|| crate::runtime::slot_wrappers::find(&inst.class, name))?;
+    Some(bind_class_attr(attr, obj, &inst.class))
 }
 
 /// Reading `obj.name` through the data descriptor `attr` found on its class; None for one

@@ -17,7 +17,7 @@ mod stack;
 
 pub use attr::{
     attribute_names, code_object, del_attr, del_class_attr, generic_del_attr, generic_get_attr, generic_set_attr,
-    get_attr, group_members, is_group, lookup_bound, no_attr, peek_attr, set_attr, set_class_attr,
+    get_attr, get_attr_or_missing, group_members, is_group, lookup_bound, no_attr, peek_attr, set_attr, set_class_attr,
 };
 pub use call::module_coroutine;
 pub use scheduler::{exc_of, Event};

@@ -11,7 +11,7 @@ use crate::object::instance::builtin_value;
 use crate::runtime::args::check_args;
 use crate::runtime::define::constructor;
 use crate::runtime::exceptions::type_error;
-use crate::runtime::protocol::iterate;
+use crate::runtime::protocol::{self, iterate};
 use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::run_async;
@@ -23,6 +23,9 @@ pub fn install() {
     constructor(&t.list, |a| {
         check_args(a, "list", 0, 1)?;
         let Some(src) = a.pos.first().cloned() else { return Ok(Value::list(Vec::new())) };
+        if let Some(items) = protocol::items_native(&src) {
+            return items.map(Value::list);
+        }
         run_async(|ctx| async move { Ok(Value::list(iterate(&ctx, &src).await?)) })
     });
     constructor(&t.tuple, |a| {
@@ -30,6 +33,9 @@ pub fn install() {
         let Some(src) = a.pos.first().cloned() else { return Ok(Value::tuple(Vec::new())) };
         if let Value::Tuple(_) = src {
             return Ok(src);
+        }
+        if let Some(items) = protocol::items_native(&src) {
+            return items.map(Value::tuple);
         }
         run_async(|ctx| async move { Ok(Value::tuple(iterate(&ctx, &src).await?)) })
     });

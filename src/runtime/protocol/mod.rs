@@ -592,6 +592,42 @@ pub fn not_iterable(v: &Value) -> Flow {
 }
 
 /// The next item of an iterator, or None when exhausted.
+/// Every item of `v` when no script code can be involved in getting them: a builtin
+/// container or its iterator. None for anything else, before anything is asked of it.
+pub fn items_native(v: &Value) -> Option<PyResult<Vec<Value>>> {
+    match v {
+        Value::List(l) => return Some(Ok(l.items.borrow().clone())),
+        Value::Tuple(t) => return Some(Ok(t.items.to_vec())),
+        Value::Str(_) | Value::Bytes(_) | Value::Range(_) | Value::Dict(_) | Value::Set(_) => {}
+        Value::Iter(_) if crate::object::iter::is_container_iter(v) => {}
+        _ => return None,
+    }
+    let it = match get_iter(v) {
+        Ok(it) => it,
+        Err(e) => return Some(Err(e)),
+    };
+    let Value::Iter(cell) = &it else { return None };
+    // A range's length is known: reserve it all, so a huge one fails at once with
+    // MemoryError (CPython's length hint) instead of growing until memory runs out.
+    let mut out = match &*cell.borrow() {
+        NativeIter::Range { remaining, .. } => {
+            match crate::runtime::alloc::vec_with_capacity((*remaining).max(0) as usize) {
+                Ok(out) => out,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        _ => Vec::new(),
+    };
+    loop {
+        match step_native(&it) {
+            Ok(Step::Item(x)) => out.push(x),
+            Ok(Step::Done) => return Some(Ok(out)),
+            Ok(Step::NeedsVm) => unreachable!("a container's iterator steps natively"),
+            Err(e) => return Some(Err(e)),
+        }
+    }
+}
+
 /// The next item of `it` when no script code is needed to get it, for natives that loop
 /// without the VM until an item needs it (then they go on with `next_item`).
 #[inline]
@@ -761,10 +797,8 @@ pub fn next_async(it: Value) -> PyResult {
 
 /// All items of an iterable.
 pub async fn iterate(ctx: &Ctx, v: &Value) -> PyResult<Vec<Value>> {
-    match v {
-        Value::List(l) => return Ok(l.items.borrow().clone()),
-        Value::Tuple(t) => return Ok(t.items.to_vec()),
-        _ => {}
+    if let Some(items) = items_native(v) {
+        return items;
     }
     let it = ctx.resolve(get_iter(v)).await?;
     // Iterators that need script code for each item are run to their end by the VM.
