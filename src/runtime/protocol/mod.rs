@@ -622,7 +622,7 @@ pub fn items_native(v: &Value) -> Option<PyResult<Vec<Value>>> {
         match step_native(&it) {
             Ok(Step::Item(x)) => out.push(x),
             Ok(Step::Done) => return Some(Ok(out)),
-            Ok(Step::NeedsVm) => unreachable!("a container's iterator steps natively"),
+            Ok(Step::NeedsVm) => return Some(Err(changed_size(cell))),
             Err(e) => return Some(Err(e)),
         }
     }
@@ -676,6 +676,15 @@ pub async fn next_item(ctx: &Ctx, it: &Value) -> PyResult<Option<Value>> {
     }
 }
 
+/// The RuntimeError of a dict or set iterator whose container changed size, the one case
+/// where a container's iterator does not step natively.
+fn changed_size(cell: &RefCell<NativeIter>) -> Flow {
+    match &*cell.borrow() {
+        NativeIter::Set { .. } => ex::runtime_error("Set changed size during iteration"),
+        _ => ex::runtime_error("dictionary changed size during iteration"),
+    }
+}
+
 /// Steps of the lazy iterators whose items need script code.
 async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Option<Value>> {
     enum Kind {
@@ -693,8 +702,7 @@ async fn next_composite(ctx: &Ctx, cell: &RefCell<NativeIter>) -> PyResult<Optio
         NativeIter::Filter { func, inner } => Kind::Filter(func.clone(), inner.clone()),
         NativeIter::GetItem { obj, index } => Kind::GetItem(obj.clone(), *index),
         NativeIter::Callable { func, sentinel } => Kind::Callable(func.clone(), sentinel.clone()),
-        NativeIter::Dict { .. } => return Err(ex::runtime_error("dictionary changed size during iteration")),
-        NativeIter::Set { .. } => return Err(ex::runtime_error("Set changed size during iteration")),
+        NativeIter::Dict { .. } | NativeIter::Set { .. } => return Err(changed_size(cell)),
         _ => return Ok(None),
     };
     let result = match kind {
