@@ -134,7 +134,7 @@ pub fn make_class(name: &str, bases: Vec<Rc<Class>>, mut attrs: Attrs, metaclass
     if attrs.contains_key(&sym::EQ) && !attrs.contains_key(&sym::HASH) {
         attrs.insert(sym::HASH, Value::None);
     }
-    let fixed_attrs = crate::runtime::slots::fixed_attrs(&attrs, &mro)?;
+    let fixed_attrs = crate::runtime::slots::fixed_attrs(&attrs, name, &mro)?;
     let mut class = Class::new(intern(name), qualname, module, bases, mro, layout);
     *class.attrs.get_mut() = attrs;
     class.fixed_attrs = fixed_attrs;
