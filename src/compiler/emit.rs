@@ -168,8 +168,21 @@ impl<'a> Emitter<'a> {
         self.emit(Op::LoadConst(k));
     }
 
+    /// The index of `name`, mangled (see `symtable::mangle`), among the code's names: as
+    /// CPython's compiler, attribute, class-namespace and import names are all mangled.
     fn name_idx(&mut self, name: &str) -> u32 {
-        self.names.insert_full(intern(name)).0 as u32
+        let name = intern(&self.mangle(name));
+        self.raw_name_idx(name)
+    }
+
+    /// The index of `name`, exactly as given, among the code's names.
+    fn raw_name_idx(&mut self, name: Symbol) -> u32 {
+        self.names.insert_full(name).0 as u32
+    }
+
+    /// `name` as the current scope spells it.
+    fn mangle<'n>(&self, name: &'n str) -> std::borrow::Cow<'n, str> {
+        self.table.scopes[self.scope].mangle(name)
     }
 
     fn slot(&mut self, name: &str) -> u32 {
@@ -211,11 +224,12 @@ impl<'a> Emitter<'a> {
     /// Emits the access to `name` its scope calls for: one of `[fast, deref, global, name]`,
     /// each taking its local slot, global slot or name index.
     fn name_op(&mut self, name: &str, [fast, deref, global, class_ns]: [fn(u32) -> Op; 4]) {
+        let name = &*self.table.scopes[self.scope].mangle(name);
         let op = match self.table.scopes[self.scope].lookup(name) {
             SymKind::Local => fast(self.slot(name)),
             SymKind::Cell | SymKind::Free => deref(self.slot(name)),
             SymKind::GlobalExplicit | SymKind::GlobalImplicit => global(self.global_slot(name)),
-            SymKind::ClassName => class_ns(self.name_idx(name)),
+            SymKind::ClassName => class_ns(self.raw_name_idx(intern(name))),
         };
         self.emit(op);
     }

@@ -9,6 +9,18 @@ use crate::ast::*;
 use crate::parser::SyntaxError;
 use indexmap::{IndexMap, IndexSet};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+
+/// CPython's private name mangling (`_Py_Mangle`): inside a class named `class`, `__x` (not
+/// ending in `__`, without a dot) is `_class__x`, the class name's leading underscores
+/// stripped; a class named only with underscores mangles nothing.
+pub fn mangle<'n>(class: Option<&str>, name: &'n str) -> Cow<'n, str> {
+    let stripped = class.map_or("", |c| c.trim_start_matches('_'));
+    if stripped.is_empty() || !name.starts_with("__") || name.ends_with("__") || name.contains('.') {
+        return Cow::Borrowed(name);
+    }
+    Cow::Owned(format!("_{stripped}{name}"))
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScopeKind {
@@ -38,6 +50,8 @@ pub struct Scope {
     pub params: Vec<String>,
     pub is_generator: bool,
     pub parent: Option<usize>,
+    /// The innermost enclosing class's name, which mangles private names (see `mangle`).
+    pub private: Option<String>,
     bound: IndexSet<String>,
     used: IndexSet<String>,
     globals: IndexSet<String>,
@@ -50,13 +64,14 @@ pub struct Scope {
 }
 
 impl Scope {
-    fn new(kind: ScopeKind, parent: Option<usize>) -> Scope {
+    fn new(kind: ScopeKind, parent: Option<usize>, private: Option<String>) -> Scope {
         Scope {
             kind,
             symbols: IndexMap::new(),
             params: Vec::new(),
             is_generator: false,
             parent,
+            private,
             bound: IndexSet::new(),
             used: IndexSet::new(),
             globals: IndexSet::new(),
@@ -65,6 +80,11 @@ impl Scope {
             iteration_vars: IndexSet::new(),
             walrus_targets: IndexSet::new(),
         }
+    }
+
+    /// `name` as this scope spells it (see `mangle`).
+    pub fn mangle<'n>(&self, name: &'n str) -> Cow<'n, str> {
+        mangle(self.private.as_deref(), name)
     }
 
     pub fn lookup(&self, name: &str) -> SymKind {
@@ -93,7 +113,7 @@ impl SymbolTable {
 
 pub fn analyze(module: &Module) -> Result<SymbolTable, SyntaxError> {
     let mut b = Builder {
-        scopes: vec![Scope::new(ScopeKind::Module, None)],
+        scopes: vec![Scope::new(ScopeKind::Module, None, None)],
         by_node: FxHashMap::default(),
         current: 0,
         error: None,
@@ -128,21 +148,28 @@ impl Builder {
         &mut self.scopes[self.current]
     }
 
+    /// `name` mangled for the current scope.
+    fn m(&self, name: &str) -> String {
+        self.scopes[self.current].mangle(name).into_owned()
+    }
+
     fn bind(&mut self, name: &str) {
-        self.scope().bound.insert(name.to_string());
+        let name = self.m(name);
+        self.scope().bound.insert(name);
     }
 
     /// A `global`/`nonlocal` declaration must come before every other mention of the name
     /// in its scope; CPython reports the first conflict in this order.
     fn check_declaration(&mut self, name: &str, kind: &str, span: crate::span::Span) {
         let scope = &self.scopes[self.current];
-        let problem = if scope.params.iter().any(|p| p == name) {
+        let mangled = self.m(name);
+        let problem = if scope.params.contains(&mangled) {
             format!("name '{name}' is parameter and {kind}")
-        } else if scope.used.contains(name) {
+        } else if scope.used.contains(&mangled) {
             format!("name '{name}' is used prior to {kind} declaration")
-        } else if scope.annotated.contains(name) {
+        } else if scope.annotated.contains(&mangled) {
             format!("annotated name '{name}' can't be {kind}")
-        } else if scope.bound.contains(name) {
+        } else if scope.bound.contains(&mangled) {
             format!("name '{name}' is assigned to before {kind} declaration")
         } else {
             return;
@@ -151,12 +178,15 @@ impl Builder {
     }
 
     fn use_name(&mut self, name: &str) {
-        self.scope().used.insert(name.to_string());
+        let name = self.m(name);
+        self.scope().used.insert(name);
     }
 
+    /// Opens the scope of `node`, which mangles names as its parent does.
     fn enter<T>(&mut self, node: &T, kind: ScopeKind) -> usize {
         let id = self.scopes.len();
-        self.scopes.push(Scope::new(kind, Some(self.current)));
+        let private = self.scopes[self.current].private.clone();
+        self.scopes.push(Scope::new(kind, Some(self.current), private));
         self.by_node.insert(node as *const T as usize, id);
         let saved = self.current;
         self.current = id;
@@ -181,7 +211,8 @@ impl Builder {
             p.posonly.iter().chain(&p.args).chain(&p.kwonly).chain(p.vararg.as_ref()).chain(p.kwarg.as_ref()).collect();
         for prm in ordered {
             self.bind(&prm.name.node);
-            self.scope().params.push(prm.name.node.clone());
+            let name = self.m(&prm.name.node);
+            self.scope().params.push(name);
         }
     }
 
@@ -223,9 +254,10 @@ impl Builder {
                 }
                 if let ExprKind::Name(name) = &target.node {
                     let scope = &self.scopes[self.current];
-                    let declared = if scope.globals.contains(name) {
+                    let mangled = self.m(name);
+                    let declared = if scope.globals.contains(&mangled) {
                         Some("global")
-                    } else if scope.nonlocals.contains(name) {
+                    } else if scope.nonlocals.contains(&mangled) {
                         Some("nonlocal")
                     } else {
                         None
@@ -233,7 +265,7 @@ impl Builder {
                     if let Some(kind) = declared {
                         self.fail(format!("annotated name '{name}' can't be {kind}"), target.span);
                     }
-                    self.scope().annotated.insert(name.clone());
+                    self.scope().annotated.insert(mangled);
                 }
                 // `x: int` alone still makes x local.
                 self.target(target);
@@ -261,6 +293,7 @@ impl Builder {
                 }
                 self.bind(&c.name.node);
                 let saved = self.enter(&**c, ScopeKind::Class);
+                self.scope().private = Some(c.name.node.clone());
                 self.stmts(&c.body);
                 self.current = saved;
             }
@@ -373,7 +406,8 @@ impl Builder {
             StmtKind::Global(names) => {
                 for n in names {
                     self.check_declaration(&n.node, "global", n.span);
-                    self.scope().globals.insert(n.node.clone());
+                    let name = self.m(&n.node);
+                    self.scope().globals.insert(name);
                 }
             }
             StmtKind::Nonlocal(names) => {
@@ -382,7 +416,8 @@ impl Builder {
                         self.fail("nonlocal declaration not allowed at module level".into(), s.span);
                     }
                     self.check_declaration(&n.node, "nonlocal", n.span);
-                    self.scope().nonlocals.insert(n.node.clone());
+                    let name = self.m(&n.node);
+                    self.scope().nonlocals.insert(name);
                 }
             }
         }
@@ -481,11 +516,12 @@ impl Builder {
     fn iteration_target(&mut self, t: &Expr) {
         match &t.node {
             ExprKind::Name(n) => {
-                if self.scope().walrus_targets.contains(n) {
+                let mangled = self.m(n);
+                if self.scope().walrus_targets.contains(&mangled) {
                     let msg = format!("comprehension inner loop cannot rebind assignment expression target '{}'", n);
                     self.fail(msg, t.span);
                 }
-                self.scope().iteration_vars.insert(n.clone());
+                self.scope().iteration_vars.insert(mangled);
                 self.bind(n);
             }
             ExprKind::Tuple(xs) | ExprKind::List(xs) => {
@@ -505,12 +541,13 @@ impl Builder {
                 .fail("assignment expression cannot be used in a comprehension iterable expression".into(), span);
         }
         let mut s = self.current;
+        let mangled = self.m(name);
         while self.scopes[s].kind == ScopeKind::Comprehension {
-            if self.scopes[s].iteration_vars.contains(name) {
+            if self.scopes[s].iteration_vars.contains(&mangled) {
                 let msg = format!("assignment expression cannot rebind comprehension iteration variable '{}'", name);
                 return self.fail(msg, span);
             }
-            self.scopes[s].walrus_targets.insert(name.to_string());
+            self.scopes[s].walrus_targets.insert(mangled.clone());
             s = self.scopes[s].parent.unwrap_or(0);
         }
         if s != self.current && self.scopes[s].kind == ScopeKind::Class {
@@ -609,21 +646,22 @@ impl Builder {
             ExprKind::NamedExpr { target, value } => {
                 self.expr(value);
                 self.check_comprehension_walrus(&target.node, e.span);
+                let name = self.m(&target.node);
                 // In a comprehension the walrus binds in the enclosing function or module.
                 let mut s = self.current;
                 while self.scopes[s].kind == ScopeKind::Comprehension {
-                    self.scopes[s].nonlocals.insert(target.node.clone());
+                    self.scopes[s].nonlocals.insert(name.clone());
                     s = self.scopes[s].parent.unwrap_or(0);
                 }
                 if s != self.current && self.scopes[s].kind == ScopeKind::Module {
                     for sc in self.current..self.scopes.len() {
                         if self.scopes[sc].kind == ScopeKind::Comprehension {
-                            self.scopes[sc].nonlocals.shift_remove(&target.node);
-                            self.scopes[sc].globals.insert(target.node.clone());
+                            self.scopes[sc].nonlocals.shift_remove(&name);
+                            self.scopes[sc].globals.insert(name.clone());
                         }
                     }
                 }
-                self.scopes[s].bound.insert(target.node.clone());
+                self.scopes[s].bound.insert(name);
             }
         }
     }

@@ -100,8 +100,9 @@ pub async fn reload(ctx: &Ctx, m: Rc<Module>) -> PyResult {
     Ok(cached(&name).unwrap_or(v))
 }
 
-/// A native module, with the part written in coro (if it has one) run into it.
-async fn load_native(ctx: &Ctx, name: &str, m: Rc<Module>) -> PyResult {
+/// Makes `m` the built-in module `name`, with the dunders CPython gives one (and no
+/// `__file__`, as a built-in module has none) where it has not set them itself.
+pub fn mark_builtin(m: &Module, name: &str) {
     m.builtin.set(true);
     if m.get(crate::intern::sym::NAME).is_none() {
         m.set(crate::intern::sym::NAME, Value::str(name));
@@ -117,6 +118,11 @@ async fn load_native(ctx: &Ctx, name: &str, m: Rc<Module>) -> PyResult {
             m.set(intern(k), v);
         }
     }
+}
+
+/// A native module, with the part written in coro (if it has one) run into it.
+async fn load_native(ctx: &Ctx, name: &str, m: Rc<Module>) -> PyResult {
+    mark_builtin(&m, name);
     match registry::module_source(name) {
         Some(src) => {
             let code = compile_source(&format!("<{}>", name), src, Mode::Module(&m)).map_err(|e| {

@@ -10,7 +10,7 @@ mod names;
 mod objects;
 pub mod registry;
 
-pub use load::{module_repr, reload, script_location};
+pub use load::{mark_builtin, module_repr, reload, script_location};
 pub use names::resolve_in as resolve_relative;
 pub use objects::install;
 

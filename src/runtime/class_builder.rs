@@ -4,6 +4,7 @@
 
 use crate::intern::{intern, sym, Symbol};
 use crate::object::class::{c3_mro, classes_changed, Attrs, Class, Layout};
+use crate::object::dict::PyDict;
 use crate::object::function::Function;
 use crate::object::Wrapper;
 use crate::runtime::exceptions::type_error;
@@ -12,7 +13,6 @@ use crate::runtime::{type_name, types};
 use crate::value::Value;
 use crate::vm::native::{run_async, Ctx};
 use crate::vm::PyResult;
-use std::cell::RefCell;
 use std::rc::Rc;
 
 /// The bases as classes; no bases means `object`.
@@ -134,7 +134,7 @@ pub fn make_class(name: &str, bases: Vec<Rc<Class>>, mut attrs: Attrs, metaclass
     if attrs.contains_key(&sym::EQ) && !attrs.contains_key(&sym::HASH) {
         attrs.insert(sym::HASH, Value::None);
     }
-    let fixed_attrs = crate::runtime::slots::fixed_attrs(&attrs, &mro)?;
+    let fixed_attrs = crate::runtime::slots::fixed_attrs(&attrs, name, &mro)?;
     let mut class = Class::new(intern(name), qualname, module, bases, mro, layout);
     *class.attrs.get_mut() = attrs;
     class.fixed_attrs = fixed_attrs;
@@ -184,11 +184,6 @@ fn attrs_of(ns: &Value) -> PyResult<Attrs> {
         attrs.insert(intern(&s.s), v);
     }
     Ok(attrs)
-}
-
-fn dict_of(attrs: &Attrs) -> PyResult {
-    let items: Vec<Value> = attrs.iter().flat_map(|(k, v)| [Value::str(k.as_str()), v.clone()]).collect();
-    crate::runtime::protocol::make_dict(items)
 }
 
 /// `type.__new__(mcls, name, bases, ns, **kw)`; `type(x)` when called with one argument.
@@ -300,36 +295,37 @@ pub fn build_class(body: Rc<Function>, name: Value, bases: Vec<Value>, mut kw: V
         // As CPython: the `__name__` of the globals (which a module may reassign).
         let module = intern(&body.globals.display_name());
         let name_str = name.as_str().unwrap_or("?").to_string();
-        let mut ns = Attrs::default();
         let bases_tuple = Value::tuple(resolved.clone());
+        // The body's names go to this dict (which `locals()` in the body returns), then to
+        // the metaclass.
+        let mut ns = Rc::new(PyDict::default());
         if let Some(prepare) = crate::vm::peek_attr(&meta, intern("__prepare__")).filter(|p| !is_type_prepare(p)) {
             let prepare =
                 crate::vm::get_attr(&meta, intern("__prepare__")).or_else(|_| Ok::<_, crate::vm::Flow>(prepare))?;
             let mapping = ctx.call_kw(prepare, vec![name.clone(), bases_tuple.clone()], kw.clone()).await?;
-            match &mapping {
-                Value::Dict(d) => ns = attrs_of(&Value::Dict(d.clone()))?,
+            match mapping {
+                Value::Dict(d) => ns = d,
                 other => {
                     return Err(crate::runtime::exceptions::raise(
                         ExcType::NotImplementedError,
-                        format!("__prepare__ returning a {} namespace", type_name(other)),
+                        format!("__prepare__ returning a {} namespace", type_name(&other)),
                     ))
                 }
             }
         }
-        ns.insert(sym::MODULE, Value::str(module.as_str()));
-        let ns = Rc::new(RefCell::new(ns));
+        ns.insert_str(sym::MODULE.as_str(), Value::str(module.as_str()));
         ctx.run_class_body(body, ns.clone()).await?;
-        let mut attrs = std::mem::take(&mut *ns.borrow_mut());
         if changed {
-            attrs.insert(intern("__orig_bases__"), Value::tuple(orig_bases));
+            ns.insert_str("__orig_bases__", Value::tuple(orig_bases));
         }
         match &meta {
             Value::Class(m) if Rc::ptr_eq(m, &types().type_) => {
+                let attrs = attrs_of(&Value::Dict(ns))?;
                 let class = make_class(&name_str, check_bases(resolved)?, attrs, m)?;
                 class_hooks(&ctx, &class, kw).await?;
                 Ok(Value::Class(class))
             }
-            _ => ctx.call_kw(meta.clone(), vec![name, bases_tuple, dict_of(&attrs)?], kw).await,
+            _ => ctx.call_kw(meta.clone(), vec![name, bases_tuple, Value::Dict(ns)], kw).await,
         }
     })
 }

@@ -20,9 +20,8 @@ pub fn install_members(class: &Rc<Class>) -> PyResult<()> {
     if laid_out.next().is_some() {
         return Err(type_error("multiple bases have instance lay-out conflict"));
     }
-    let own = class.attrs.borrow().get(&intern("__slots__")).cloned();
-    let Some(own) = own else { return Ok(()) };
-    let names = slot_list(&own)?;
+    let names = own_slots(&class.attrs.borrow(), class.name.as_str())?;
+    let Some(names) = names else { return Ok(()) };
     let mut attrs = class.attrs.borrow_mut();
     let own_members = names.iter().filter(|n| !matches!(n.as_str(), "__dict__" | "__weakref__"));
     for (i, &name) in own_members.enumerate() {
@@ -87,9 +86,8 @@ pub fn member_access(member: &Wrapper, obj: &Value, set: Option<Value>) -> Optio
 /// The names instances of a new class may have, or None when they have a `__dict__` (some
 /// class in `mro` has no `__slots__`, or `__dict__` is one of them). `attrs` is the new
 /// class's namespace; a slot that is also a class variable is CPython's ValueError.
-pub fn fixed_attrs(attrs: &Attrs, mro: &[Rc<Class>]) -> PyResult<Option<Box<[Symbol]>>> {
-    let Some(own) = attrs.get(&intern("__slots__")) else { return Ok(None) };
-    let own = slot_list(own)?;
+pub fn fixed_attrs(attrs: &Attrs, class_name: &str, mro: &[Rc<Class>]) -> PyResult<Option<Box<[Symbol]>>> {
+    let Some(own) = own_slots(attrs, class_name)? else { return Ok(None) };
     for name in &own {
         if attrs.contains_key(name) {
             return Err(value_error(format!("'{}' in __slots__ conflicts with class variable", name)));
@@ -108,6 +106,15 @@ pub fn fixed_attrs(attrs: &Attrs, mro: &[Rc<Class>]) -> PyResult<Option<Box<[Sym
         return Ok(None);
     }
     Ok(Some(names.into_boxed_slice()))
+}
+
+/// The names the `__slots__` of the namespace `attrs` of the class `class_name` gives, private
+/// names mangled as the compiler mangles them (`__x` is `_Class__x`); None without `__slots__`.
+fn own_slots(attrs: &Attrs, class_name: &str) -> PyResult<Option<Vec<Symbol>>> {
+    let Some(own) = attrs.get(&intern("__slots__")) else { return Ok(None) };
+    let names = slot_list(own)?;
+    let mangle = |n: Symbol| intern(&crate::compiler::symtable::mangle(Some(class_name), n.as_str()));
+    Ok(Some(names.into_iter().map(mangle).collect()))
 }
 
 /// The names a `__slots__` value gives: one string, or an iterable of strings.

@@ -302,7 +302,7 @@ impl Vm {
                 Op::LoadName(i) => {
                     let name = code!().names[i as usize];
                     let found = match &fiber.frames.last().expect("frame").kind {
-                        FrameKind::ClassBody(body) => body.ns.borrow().get(&name).cloned(),
+                        FrameKind::ClassBody(body) => body.ns.get_str(name.as_str()),
                         _ => None,
                     };
                     match found.or_else(|| globals!().get(name)).or_else(|| self.builtins.get(name)) {
@@ -314,16 +314,14 @@ impl Vm {
                     let name = code!().names[i as usize];
                     let v = pop!();
                     match &fiber.frames.last().expect("frame").kind {
-                        FrameKind::ClassBody(body) => {
-                            body.ns.borrow_mut().insert(name, v);
-                        }
+                        FrameKind::ClassBody(body) => body.ns.insert_str(name.as_str(), v),
                         _ => globals!().set(name, v),
                     }
                 }
                 Op::DeleteName(i) => {
                     let name = code!().names[i as usize];
                     let removed = match &fiber.frames.last().expect("frame").kind {
-                        FrameKind::ClassBody(body) => body.ns.borrow_mut().shift_remove(&name).is_some(),
+                        FrameKind::ClassBody(body) => body.ns.remove_str(name.as_str()).is_some(),
                         _ => false,
                     };
                     if !removed {

@@ -4,12 +4,11 @@
 use super::native::NativeFrame;
 use crate::bytecode::Code;
 use crate::intern::Symbol;
-use crate::object::class::Attrs;
+use crate::object::dict::PyDict;
 use crate::object::instance::Instance;
 use crate::object::module::Module;
 use crate::object::Generator;
 use crate::value::Value;
-use std::cell::RefCell;
 use std::rc::Rc;
 
 /// What happens to a frame's result when it returns.
@@ -31,8 +30,9 @@ pub enum FrameKind {
     IterNext,
 }
 
+/// The namespace a class body's names live in: a dict, which `locals()` there returns.
 pub struct ClassBody {
-    pub ns: Rc<RefCell<Attrs>>,
+    pub ns: Rc<PyDict>,
 }
 
 pub struct Frame {

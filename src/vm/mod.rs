@@ -76,8 +76,10 @@ impl Vm {
         crate::import::reset();
         let library = crate::import::registry::library();
         let builtins = (library.builtins)();
+        crate::import::mark_builtin(&builtins, "builtins");
         crate::import::add_module("builtins", Value::Module(builtins.clone()));
         let sys = (library.sys)();
+        crate::import::mark_builtin(&sys, "sys");
         crate::import::add_module("sys", Value::Module(sys));
         Vm {
             resumers: Vec::new(),

@@ -61,7 +61,7 @@ pub enum Request {
     /// Run a class body with this namespace.
     ClassBody {
         body: Rc<crate::object::function::Function>,
-        ns: Rc<RefCell<crate::object::class::Attrs>>,
+        ns: Rc<crate::object::dict::PyDict>,
     },
 }
 
@@ -250,7 +250,7 @@ impl Ctx {
     pub async fn run_class_body(
         &self,
         body: Rc<crate::object::function::Function>,
-        ns: Rc<RefCell<crate::object::class::Attrs>>,
+        ns: Rc<crate::object::dict::PyDict>,
     ) -> PyResult<()> {
         match self.ask(Request::ClassBody { body, ns }).await {
             Reply::Raised(e) => Err(Flow::Raise(e)),

@@ -285,24 +285,22 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
                 Ok(a2)
             });
         }
-        (BinOp::Add | BinOp::Mul, Value::Bytes(ba)) if ba.mutable => {
-            return crate::runtime::protocol::bytes::inplace(op, ba, b).map(|_| a.clone());
+        (BinOp::Add, Value::Bytes(ba)) if ba.mutable => {
+            return crate::runtime::protocol::bytes::extend_in_place(ba, b).map(|_| a.clone());
         }
-        (BinOp::Mul, Value::List(l)) => {
-            if let Value::List(repeated) = repeat(a, b)? {
-                let items = std::mem::take(&mut *repeated.items.borrow_mut());
-                *l.items.borrow_mut() = items;
-            }
-            return Ok(a.clone());
+        // A number's `__rmul__` comes before the sequence's repeat.
+        (BinOp::Mul, _) if mutable_sequence(a) && protocol::has_script_type(b) => {
+            return binary_dunder(op, a.clone(), b.clone(), true)
         }
+        (BinOp::Mul, _) if mutable_sequence(a) => return repeat(a, b, true),
         (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s)) if !s.frozen => {
-            if let Value::Set(other) = b {
+            if let Value::Set(other) = builtin_value(b) {
                 let (s, other, a) = (s.clone(), other.clone(), a.clone());
                 return keys::settled(move || s.inplace(set_op(op), &other).map(|_| Ok(a.clone())));
             }
         }
         (BinOp::BitOr, Value::Dict(d)) => {
-            if let Value::Dict(other) = b {
+            if let Value::Dict(other) = builtin_value(b) {
                 return keys::dict_extend(d, pairs_of(other), a.clone());
             }
         }
@@ -342,20 +340,33 @@ fn binary_dunder(op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult {
         }
         // Instances of list, dict and set subclasses work as their values.
         if let Some((x, y)) = carried_values(&a, &b) {
-            if inplace && !std::ptr::eq(x, &a) {
+            if inplace {
                 let r = ctx.resolve(self::inplace(op, x, y)).await?;
                 return Ok(if r.is(x) { a.clone() } else { r });
             }
             return ctx.resolve(binary_builtin(op, x, y)).await;
         }
-        // A sequence repeated by an object, which needs `__index__`.
+        // A sequence (or an instance carrying one) repeated by an object, which needs
+        // `__index__`.
         let sequence = |v: &Value| matches!(v, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_));
-        match op {
-            BinOp::Mul if sequence(&a) => ctx.resolve(repeat(&a, &b)).await,
-            BinOp::Mul if sequence(&b) => ctx.resolve(repeat(&b, &a)).await,
-            _ => Err(unsupported(op, &a, &b)),
-        }
+        let (x, y) = (builtin_value(&a), builtin_value(&b));
+        let repeated = match op {
+            BinOp::Mul if sequence(x) => repeat(x, &b, inplace && mutable_sequence(x)),
+            BinOp::Mul if sequence(y) => repeat(y, &a, false),
+            _ => return Err(unsupported(op, &a, &b)),
+        };
+        let r = ctx.resolve(repeated).await?;
+        Ok(if r.is(x) { a.clone() } else { r })
     })
+}
+
+/// Whether `v` is a list or bytearray, which `*=` repeats in place.
+fn mutable_sequence(v: &Value) -> bool {
+    match v {
+        Value::List(_) => true,
+        Value::Bytes(b) => b.mutable,
+        _ => false,
+    }
 }
 
 /// A dict's items as keys and values, in order.
@@ -427,8 +438,8 @@ fn binary_builtin(op: BinOp, a: &Value, b: &Value) -> PyResult {
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::Mul => match (a, b) {
-            (Str(_) | List(_) | Tuple(_) | Bytes(_), _) => repeat(a, b),
-            (_, Str(_) | List(_) | Tuple(_) | Bytes(_)) => repeat(b, a),
+            (Str(_) | List(_) | Tuple(_) | Bytes(_), _) => repeat(a, b, false),
+            (_, Str(_) | List(_) | Tuple(_) | Bytes(_)) => repeat(b, a, false),
             _ => Err(unsupported(op, a, b)),
         },
         BinOp::Mod => match a {
@@ -478,22 +489,49 @@ fn view_set_op(op: BinOp, a: &Value, b: &Value) -> PyResult {
     })
 }
 
-fn repeat(seq: &Value, n: &Value) -> PyResult {
-    use crate::runtime::alloc::{repeat_slice, repeat_str};
+/// `seq * n`, with `n` an int or an object with `__index__`; with `in_place` (`seq *= n` of
+/// a list or bytearray) `seq` itself is changed and returned, as CPython's
+/// `sq_inplace_repeat`.
+fn repeat(seq: &Value, n: &Value, in_place: bool) -> PyResult {
     if crate::runtime::args::has_script_index(n) {
         let (seq, n) = (seq.clone(), n.clone());
-        return run_async(|ctx| async move {
-            let n = crate::runtime::args::index_value(&ctx, n).await?;
-            repeat(&seq, &n)
+        return run_async(move |ctx| async move {
+            let index = crate::runtime::args::index_value(&ctx, n.clone()).await?;
+            repeat_by(&seq, repeat_count(&index, &n)?, in_place)
         });
     }
-    let count = match n {
-        Value::Int(i) => (*i).max(0) as usize,
-        Value::Bool(b) => *b as usize,
-        Value::BigInt(b) if b.is_negative() => 0,
-        Value::BigInt(_) => return Err(ex::overflow_error("cannot fit 'int' into an index-sized integer")),
-        _ => return Err(type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(n)))),
-    };
+    repeat_by(seq, repeat_count(builtin_value(n), n)?, in_place)
+}
+
+/// How many times an int `n` repeats a sequence (none when negative); `shown` is the
+/// operand as written, which CPython's errors name.
+fn repeat_count(n: &Value, shown: &Value) -> PyResult<usize> {
+    match n {
+        Value::Int(i) => Ok((*i).max(0) as usize),
+        Value::Bool(b) => Ok(*b as usize),
+        Value::BigInt(_) => {
+            Err(ex::overflow_error(format!("cannot fit '{}' into an index-sized integer", type_name(shown))))
+        }
+        _ => Err(type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(shown)))),
+    }
+}
+
+fn repeat_by(seq: &Value, count: usize, in_place: bool) -> PyResult {
+    use crate::runtime::alloc::{repeat_slice, repeat_str};
+    if in_place {
+        match seq {
+            Value::List(l) => {
+                let items = repeat_slice(&l.items.borrow(), count)?;
+                *l.items.borrow_mut() = items;
+            }
+            Value::Bytes(b) => {
+                let data = repeat_slice(&b.data.borrow(), count)?;
+                *b.data.borrow_mut() = data;
+            }
+            _ => unreachable!("in-place repeat of an immutable sequence"),
+        }
+        return Ok(seq.clone());
+    }
     Ok(match seq {
         Value::Str(s) => {
             if s.s.len().checked_mul(count).is_none_or(|n| n > isize::MAX as usize) {

@@ -110,10 +110,7 @@ impl Vm {
             Request::CallerLocals => {
                 let locals = caller_frame(fiber).map(|f| match &f.kind {
                     _ if f.code.flags.is_module => Value::Module(f.globals.clone()),
-                    FrameKind::ClassBody(body) => {
-                        let ns: Vec<(Symbol, Value)> = body.ns.borrow().iter().map(|(k, v)| (*k, v.clone())).collect();
-                        namespace_dict(ns)
-                    }
+                    FrameKind::ClassBody(body) => Value::Dict(body.ns.clone()),
                     _ => namespace_dict(f.bound_locals(&fiber.stack)),
                 });
                 self.deliver(fiber, locals.unwrap_or(Value::None))

@@ -17,7 +17,7 @@ impl<'a> Emitter<'a> {
         let kwdefaults: Vec<&Param> = params.kwonly.iter().filter(|p| p.default.is_some()).collect();
         if !kwdefaults.is_empty() {
             for p in &kwdefaults {
-                self.load_const(Value::str(p.name.node.as_str()));
+                self.load_const(Value::str(&*self.mangle(&p.name.node)));
                 self.expr(p.default.as_ref().unwrap())?;
             }
             self.emit(Op::BuildMap(kwdefaults.len() as u32));
@@ -45,7 +45,7 @@ impl<'a> Emitter<'a> {
             .collect();
         if !annotated.is_empty() {
             for (name, a) in &annotated {
-                self.load_const(Value::str(*name));
+                self.load_const(Value::str(&*self.mangle(name)));
                 self.annotation(a)?;
             }
             self.emit(Op::BuildMap(annotated.len() as u32));

@@ -43,7 +43,7 @@ impl<'a> Emitter<'a> {
                         ExprKind::Name(n) => {
                             self.annotation(annotation)?;
                             self.load_name("__annotations__");
-                            self.load_const(Value::str(n.as_str()));
+                            self.load_const(Value::str(&*self.mangle(n)));
                             self.span = s.span;
                             self.emit(Op::StoreSubscr);
                         }
@@ -184,7 +184,7 @@ impl<'a> Emitter<'a> {
                         // `import a.b.c as d`: the import gives `a`; d is its `b.c`.
                         Some(asname) => {
                             for part in a.name.node.split('.').skip(1) {
-                                let pi = self.name_idx(part);
+                                let pi = self.raw_name_idx(intern(part));
                                 self.emit(Op::ImportFrom(pi));
                                 self.emit(Op::Rot2);
                                 self.emit(Op::Pop);

@@ -23,8 +23,8 @@ use crate::vm::PyResult;
 use std::rc::Rc;
 
 pub use crate::runtime::protocol::bytes::{
-    byte_of, bytes_arg, bytes_from_source, bytes_literal, class_name, concat, contains, del_item, get_item, inplace,
-    like, percent_format, repr, set_item,
+    byte_of, bytes_arg, bytes_from_source, bytes_literal, class_name, concat, contains, del_item, get_item, like,
+    percent_format, repr, set_item,
 };
 pub use hex::{hex_args, hex_with_sep};
 pub use memoryview::buffer;

@@ -1,7 +1,6 @@
 //! The operators on bytes and bytearray values (`+`, `+=`, `*=`, `in`, subscripting, `%`)
 //! and their repr; the methods are the builtins' (`modules/bytes`).
 
-use crate::ast::BinOp;
 use crate::object::buffer::buffer;
 use crate::runtime::args::index_arg;
 use crate::runtime::exceptions::{self as ex, type_error};
@@ -33,24 +32,12 @@ pub fn concat(a: &PyBytes, b: &Value) -> PyResult {
     Ok(like(a, data))
 }
 
-/// `ba += x`, `ba *= n` on a bytearray, in place.
-pub fn inplace(op: BinOp, ba: &PyBytes, b: &Value) -> PyResult<()> {
-    match op {
-        BinOp::Add => {
-            let Some(other) = buffer(b) else {
-                return Err(type_error(format!("can't concat {} to bytearray", type_name(b))));
-            };
-            ba.data.borrow_mut().extend(other);
-        }
-        _ => {
-            let n = match b {
-                Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => index_arg(b)?.max(0) as usize,
-                _ => return Err(type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(b)))),
-            };
-            let repeated = ba.data.borrow().repeat(n);
-            *ba.data.borrow_mut() = repeated;
-        }
-    }
+/// `ba += x` on a bytearray, in place.
+pub fn extend_in_place(ba: &PyBytes, b: &Value) -> PyResult<()> {
+    let Some(other) = buffer(b) else {
+        return Err(type_error(format!("can't concat {} to bytearray", type_name(b))));
+    };
+    ba.data.borrow_mut().extend(other);
     Ok(())
 }
 
