@@ -542,21 +542,19 @@ fn best_now(items: &[Value], want_max: bool) -> Option<Value> {
 /// Stable sort by key, as `sorted()` and `list.sort()` do it.
 pub async fn sort_values(ctx: &Ctx, items: Vec<Value>, key: Option<Value>, reverse: bool) -> PyResult<Vec<Value>> {
     let keys = match &key {
-        Some(f) => {
-            let mut ks = Vec::with_capacity(items.len());
-            for x in &items {
-                ks.push(ctx.call(f.clone(), vec![x.clone()]).await?);
-            }
-            ks
-        }
+        Some(f) => sort_keys_of(ctx, f, &items).await?,
         None => items.clone(),
     };
     let mut order: Vec<usize> = (0..items.len()).collect();
     if reverse {
         order.reverse();
     }
-    // Numbers, strings and tuples of them sort natively; anything else compares through `<`.
-    if super::sort_keys::natively_ordered(&keys) {
+    // Numbers, strings and tuples of them sort natively (small ints most simply, as CPython
+    // does); anything else compares through `<`.
+    let ints: Option<Vec<i64>> = keys.iter().map(|k| if let Value::Int(i) = k { Some(*i) } else { None }).collect();
+    if let Some(ints) = ints {
+        order.sort_by_key(|&i| ints[i]);
+    } else if super::sort_keys::natively_ordered(&keys) {
         order.sort_by(|&i, &j| super::sort_keys::native_cmp(&keys[i], &keys[j]));
     } else {
         order = merge_sort(ctx, order, &keys).await?;
@@ -565,6 +563,45 @@ pub async fn sort_values(ctx: &Ctx, items: Vec<Value>, key: Option<Value>, rever
         order.reverse();
     }
     Ok(order.into_iter().map(|i| items[i].clone()).collect())
+}
+
+/// `key(x)` for every item, all before any comparison, as CPython computes them. A native
+/// key function (`operator.itemgetter`, `len`, `str.lower`) is called here; a script one by
+/// the VM, item after item, in a hidden frame over `map(key, items)`.
+async fn sort_keys_of(ctx: &Ctx, key: &Value, items: &[Value]) -> PyResult<Vec<Value>> {
+    let Some((func, receiver)) = native_callable(key) else {
+        let items = protocol::get_iter(&Value::list(items.to_vec()))?;
+        return ctx.collect(new_iter(NativeIter::Map { func: key.clone(), inners: vec![items] })).await;
+    };
+    let mut keys = Vec::with_capacity(items.len());
+    let mut args = Vec::with_capacity(2);
+    for x in items {
+        args.clear();
+        args.extend(receiver.iter().cloned());
+        args.push(x.clone());
+        keys.push(match func(&Args { pos: &args, kw: &[] }) {
+            k @ Err(Flow::Async(_)) => ctx.resolve(k).await?,
+            k => k?,
+        });
+    }
+    Ok(keys)
+}
+
+/// The native function a call of `f` comes down to, with the receiver it takes first: for
+/// a native function, a bound native method, or an object whose class's `__call__` is native.
+fn native_callable(f: &Value) -> Option<(NativeFn, Option<Value>)> {
+    match f {
+        Value::Native(n) => Some((n.func, None)),
+        Value::BoundMethod(m) => match &m.func {
+            Value::Native(n) => Some((n.func, Some(m.receiver.clone()))),
+            _ => None,
+        },
+        Value::Instance(inst) => match inst.class.lookup(sym::CALL)? {
+            Value::Native(n) => Some((n.func, Some(f.clone()))),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Bottom-up merge sort of indices by `keys`, comparing `right < left` like CPython.
@@ -670,13 +707,25 @@ fn filter(a: &Args) -> PyResult {
 
 /// A lazy iterator over iterators of `sources` (whose `__iter__` may be script code).
 fn lazy_iter(sources: Vec<Value>, build: impl FnOnce(Vec<Value>) -> NativeIter + 'static) -> PyResult {
-    run_async(|ctx| async move {
-        let mut inners = Vec::with_capacity(sources.len());
-        for s in &sources {
-            inners.push(ctx.resolve(protocol::get_iter(s)).await?);
+    let mut inners = Vec::with_capacity(sources.len());
+    for (i, s) in sources.iter().enumerate() {
+        match protocol::get_iter(s) {
+            Ok(it) => inners.push(it),
+            // An `__iter__` in script: that source's iterator and the rest come from the VM.
+            pending @ Err(Flow::Async(_)) => {
+                let rest = sources[i + 1..].to_vec();
+                return run_async(|ctx| async move {
+                    inners.push(ctx.resolve(pending).await?);
+                    for s in &rest {
+                        inners.push(ctx.resolve(protocol::get_iter(s)).await?);
+                    }
+                    Ok(new_iter(build(inners)))
+                });
+            }
+            Err(e) => return Err(e),
         }
-        Ok(new_iter(build(inners)))
-    })
+    }
+    Ok(new_iter(build(inners)))
 }
 
 fn any(a: &Args) -> PyResult {
