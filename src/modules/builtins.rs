@@ -524,45 +524,72 @@ fn best_now(items: &[Value], want_max: bool) -> Option<Value> {
 
 /// Stable sort by key, as `sorted()` and `list.sort()` do it.
 pub async fn sort_values(ctx: &Ctx, items: Vec<Value>, key: Option<Value>, reverse: bool) -> PyResult<Vec<Value>> {
-    let keys = match &key {
+    let computed;
+    let keys: &[Value] = match &key {
         Some(f) => {
             let mut ks = Vec::with_capacity(items.len());
             for x in &items {
                 ks.push(ctx.call(f.clone(), vec![x.clone()]).await?);
             }
-            ks
+            computed = ks;
+            &computed
         }
-        None => items.clone(),
+        None => &items,
     };
     let mut order: Vec<usize> = (0..items.len()).collect();
     if reverse {
         order.reverse();
     }
-    // Numbers, strings and tuples of them sort natively; anything else compares through `<`.
-    if super::sort_keys::natively_ordered(&keys) {
-        order.sort_by(|&i, &j| super::sort_keys::native_cmp(&keys[i], &keys[j]));
-    } else {
-        order = merge_sort(ctx, order, &keys).await?;
+    // Numbers, strings and tuples of them sort natively, in runs with the run's limits
+    // checked between them (a huge sort notices a deadline); anything else compares
+    // through `<`.
+    let native = super::sort_keys::natively_ordered(keys);
+    let mut width = 1;
+    if native {
+        width = NATIVE_RUN;
+        for run in order.chunks_mut(NATIVE_RUN) {
+            run.sort_by(|&i, &j| super::sort_keys::native_cmp(&keys[i], &keys[j]));
+            crate::limits::charge(run.len() as u64)?;
+        }
     }
+    order = merge_sort(ctx, order, keys, width, native).await?;
     if reverse {
         order.reverse();
     }
     Ok(order.into_iter().map(|i| items[i].clone()).collect())
 }
 
-/// Bottom-up merge sort of indices by `keys`, comparing `right < left` like CPython.
-async fn merge_sort(ctx: &Ctx, mut v: Vec<usize>, keys: &[Value]) -> PyResult<Vec<usize>> {
+/// How many items a native sort sorts at once before it checks the run's limits.
+const NATIVE_RUN: usize = 1 << 16;
+
+/// Bottom-up merge sort of indices by `keys`, from sorted runs of `width`, comparing
+/// `right < left` like CPython (`native`: the keys are `natively_ordered`).
+async fn merge_sort(
+    ctx: &Ctx,
+    mut v: Vec<usize>,
+    keys: &[Value],
+    mut width: usize,
+    native: bool,
+) -> PyResult<Vec<usize>> {
     let n = v.len();
-    let mut width = 1;
+    // Each pass merges from `v` into `out`, then they trade places.
+    let mut out = Vec::new();
     while width < n {
-        let mut out = Vec::with_capacity(n);
+        out.clear();
+        out.reserve(n);
         let mut lo = 0;
         while lo < n {
             let mid = (lo + width).min(n);
             let hi = (lo + 2 * width).min(n);
             let (mut i, mut j) = (lo, mid);
             while i < mid && j < hi {
-                if less(ctx, &keys[v[j]], &keys[v[i]]).await? {
+                crate::limits::poll()?;
+                let (right, left) = (&keys[v[j]], &keys[v[i]]);
+                let right_first = match native {
+                    true => super::sort_keys::native_cmp(right, left).is_lt(),
+                    false => less(ctx, right, left).await?,
+                };
+                if right_first {
                     out.push(v[j]);
                     j += 1;
                 } else {
@@ -574,7 +601,7 @@ async fn merge_sort(ctx: &Ctx, mut v: Vec<usize>, keys: &[Value]) -> PyResult<Ve
             out.extend_from_slice(&v[j..hi]);
             lo = hi;
         }
-        v = out;
+        std::mem::swap(&mut v, &mut out);
         width *= 2;
     }
     Ok(v)
