@@ -8,6 +8,7 @@ use num_bigint::{BigInt, BigUint, Sign};
 use num_integer::Integer;
 use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
 
+pub mod bigwork;
 pub mod complex;
 mod unicode_digits;
 
@@ -210,8 +211,39 @@ fn numeric_text(s: &str) -> std::borrow::Cow<'_, str> {
 /// `int(s, base)` for base 0 (infer from prefix) or 2..=36: surrounding
 /// whitespace, a sign, `0x`/`0o`/`0b` prefixes, single underscores between
 /// digits. `Err(None)` → ValueError "invalid literal for int() with base 10: 'x'";
-/// `Err(Some(msg))` → ValueError `msg`, for more digits than the conversion limit.
-pub fn parse_int(s: &str, base: u32) -> Result<BigInt, Option<String>> {
+/// `Err(Some(msg))` → ValueError `msg`, for more digits than the conversion limit. The
+/// outer `Err` is `check`'s, which a long text is parsed between steps of.
+#[allow(clippy::type_complexity)]
+pub fn parse_int<E>(
+    s: &str,
+    base: u32,
+    check: &mut impl FnMut() -> Result<(), E>,
+) -> Result<Result<BigInt, Option<String>>, E> {
+    let text = match int_digits(s, base) {
+        Ok(text) => text,
+        Err(e) => return Ok(Err(e)),
+    };
+    let Some(magnitude) = bigwork::parse_digits(text.digits.as_bytes(), text.base, check)? else {
+        return Ok(Err(None));
+    };
+    if text.c_octal && !magnitude.is_zero() {
+        return Ok(Err(None));
+    }
+    let sign = if text.negative { Sign::Minus } else { Sign::Plus };
+    Ok(Ok(BigInt::from_biguint(sign, magnitude)))
+}
+
+/// The parts of an int's text that `parse_int` turns into its value.
+struct IntDigits {
+    negative: bool,
+    base: u32,
+    digits: String,
+    /// Base 0 rejects C-style octal such as "010"; zeros alone are fine.
+    c_octal: bool,
+}
+
+/// Splits `int(s, base)`'s text into sign, base and digits (checked, underscores removed).
+fn int_digits(s: &str, base: u32) -> Result<IntDigits, Option<String>> {
     let inferred = base == 0;
     let text = numeric_text(s);
     let s = text.as_ref();
@@ -243,13 +275,8 @@ pub fn parse_int(s: &str, base: u32) -> Result<BigInt, Option<String>> {
         return Err(None);
     }
     check_int_parse_digits(digits.len(), base).map_err(Some)?;
-    let magnitude = BigUint::parse_bytes(digits.as_bytes(), base).ok_or(None)?;
-    // Base 0 rejects C-style octal such as "010"; zeros alone are fine.
-    if inferred && base == 10 && s.starts_with('0') && !magnitude.is_zero() {
-        return Err(None);
-    }
-    let sign = if negative { Sign::Minus } else { Sign::Plus };
-    Ok(BigInt::from_biguint(sign, magnitude))
+    let c_octal = inferred && base == 10 && s.starts_with('0');
+    Ok(IntDigits { negative, base, digits, c_octal })
 }
 
 /// `float(s)`: surrounding whitespace, sign, decimal or exponent notation,

@@ -378,6 +378,46 @@ fn time_limits_end_sleeps_and_native_loops() {
     }
 }
 
+/// Natives that loop, sort, multiply or backtrack for long notice the deadline (and the
+/// step budget) while they work.
+#[test]
+fn limits_hold_inside_long_natives() {
+    let codes = [
+        "sum(range(10**12))",
+        "list(range(10**9))",
+        "sorted(list(range(10**7, 0, -1)) * 4)",
+        "x = [str(i) for i in range(10**6)] * 12\nx.sort()",
+        "'x'.join(map(str, range(10**9)))",
+        "x = 3 ** (2 * 10**7)\nwhile True: x = x * x",
+        "x = 7 ** 10**6\nwhile True: y = x ** 20",
+        "import sys\nsys.set_int_max_str_digits(0)\nint('7' * 10**8)",
+        "import math\nmath.factorial(10**8)",
+        "import re\nre.match('(a+)+$', 'a' * 40 + 'b')",
+        "import re\nre.findall('(x+x+)+y', 'x' * 5000)",
+        "import itertools\nany(x < 0 for x in itertools.count())",
+        "import itertools\nall(itertools.repeat(1))",
+        "import itertools\nmax(itertools.count())",
+        "import itertools\nsorted(itertools.count())",
+        "import itertools\n-1 in itertools.count()",
+        "import collections, itertools\ncollections.deque(itertools.count(), maxlen=2)",
+        "import itertools\nlist(itertools.permutations(range(20)))",
+        "import functools, itertools, operator\nfunctools.reduce(operator.add, itertools.repeat(1))",
+    ];
+    for (flag, value, message) in [
+        ("--max-duration", "0.5", "TimeoutError: time limit of 0.5s exceeded\n"),
+        ("--max-steps", "100000", "TimeoutError: step limit of 100000 exceeded\n"),
+    ] {
+        for code in codes {
+            let start = Instant::now();
+            let (status, _, err) = coro(&[flag, value, "--max-memory", "1GB", "-c", code]);
+            assert_eq!(status, 1, "{} {}: {}", flag, code, err);
+            let stopped = err.ends_with(message) || err.ends_with("MemoryError: memory limit of 1GB exceeded\n");
+            assert!(stopped, "{} {}: {}", flag, code, err);
+            assert!(start.elapsed() < Duration::from_secs(10), "{} {} took {:?}", flag, code, start.elapsed());
+        }
+    }
+}
+
 #[test]
 fn the_recursion_depth_flag_caps_setrecursionlimit() {
     let code = "import sys\nprint(sys.getrecursionlimit())\nsys.setrecursionlimit(20)\nsys.setrecursionlimit(500)";

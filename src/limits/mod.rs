@@ -66,7 +66,7 @@ thread_local! {
 }
 
 /// For native loops that may run long (`sum(range(10**12))`): every `CHUNK`th call checks
-/// for Ctrl-C and the run's limits.
+/// for Ctrl-C and the run's limits, and charges the step budget.
 #[inline]
 pub fn poll() -> Result<(), Flow> {
     let left = POLLS.with(|p| {
@@ -75,9 +75,35 @@ pub fn poll() -> Result<(), Flow> {
         left
     });
     if left == 0 {
-        return crate::interrupt::check();
+        return charge_chunk();
     }
     Ok(())
+}
+
+/// `poll`'s check every `CHUNK` calls (a native loop's iteration counts as a step), and
+/// the check of native work that takes as long as a chunk of steps at once (one product
+/// of million-digit ints).
+#[cold]
+pub fn charge_chunk() -> Result<(), Flow> {
+    charge(CHUNK as u64)
+}
+
+/// For native code that did `steps` steps' worth of work at once (sorting a run of that
+/// many items): charges them to the step budget and checks Ctrl-C, the deadline and the
+/// memory ceiling.
+pub fn charge(steps: u64) -> Result<(), Flow> {
+    crate::interrupt::check_interrupt()?;
+    ACTIVE.with(|a| {
+        let mut a = a.borrow_mut();
+        let Some(a) = a.as_mut() else { return Ok(()) };
+        if let Some(left) = &mut a.steps_left {
+            *left = left.saturating_sub(steps);
+            if *left == 0 {
+                return Err(a.trip(Limit::Steps));
+            }
+        }
+        a.check()
+    })
 }
 
 /// Ends the run's limits when dropped.

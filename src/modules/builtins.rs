@@ -541,24 +541,35 @@ fn best_now(items: &[Value], want_max: bool) -> Option<Value> {
 
 /// Stable sort by key, as `sorted()` and `list.sort()` do it.
 pub async fn sort_values(ctx: &Ctx, items: Vec<Value>, key: Option<Value>, reverse: bool) -> PyResult<Vec<Value>> {
-    let keys = match &key {
-        Some(f) => sort_keys_of(ctx, f, &items).await?,
-        None => items.clone(),
+    let computed;
+    let keys: &[Value] = match &key {
+        Some(f) => {
+            computed = sort_keys_of(ctx, f, &items).await?;
+            &computed
+        }
+        None => &items,
     };
     let mut order: Vec<usize> = (0..items.len()).collect();
     if reverse {
         order.reverse();
     }
     // Numbers, strings and tuples of them sort natively (small ints most simply, as CPython
-    // does); anything else compares through `<`.
+    // does), in runs with the run's limits checked between them (a huge sort notices a
+    // deadline); anything else compares through `<`.
     let ints: Option<Vec<i64>> = keys.iter().map(|k| if let Value::Int(i) = k { Some(*i) } else { None }).collect();
-    if let Some(ints) = ints {
-        order.sort_by_key(|&i| ints[i]);
-    } else if super::sort_keys::natively_ordered(&keys) {
-        order.sort_by(|&i, &j| super::sort_keys::native_cmp(&keys[i], &keys[j]));
-    } else {
-        order = merge_sort(ctx, order, &keys).await?;
+    let native = ints.is_some() || super::sort_keys::natively_ordered(keys);
+    let mut width = 1;
+    if native {
+        width = NATIVE_RUN;
+        for run in order.chunks_mut(NATIVE_RUN) {
+            match &ints {
+                Some(ints) => run.sort_by_key(|&i| ints[i]),
+                None => run.sort_by(|&i, &j| super::sort_keys::native_cmp(&keys[i], &keys[j])),
+            }
+            crate::limits::charge(run.len() as u64)?;
+        }
     }
+    order = merge_sort(ctx, order, keys, width, native).await?;
     if reverse {
         order.reverse();
     }
@@ -604,19 +615,37 @@ fn native_callable(f: &Value) -> Option<(NativeFn, Option<Value>)> {
     }
 }
 
-/// Bottom-up merge sort of indices by `keys`, comparing `right < left` like CPython.
-async fn merge_sort(ctx: &Ctx, mut v: Vec<usize>, keys: &[Value]) -> PyResult<Vec<usize>> {
+/// How many items a native sort sorts at once before it checks the run's limits.
+const NATIVE_RUN: usize = 1 << 16;
+
+/// Bottom-up merge sort of indices by `keys`, from sorted runs of `width`, comparing
+/// `right < left` like CPython (`native`: the keys are `natively_ordered`).
+async fn merge_sort(
+    ctx: &Ctx,
+    mut v: Vec<usize>,
+    keys: &[Value],
+    mut width: usize,
+    native: bool,
+) -> PyResult<Vec<usize>> {
     let n = v.len();
-    let mut width = 1;
+    // Each pass merges from `v` into `out`, then they trade places.
+    let mut out = Vec::new();
     while width < n {
-        let mut out = Vec::with_capacity(n);
+        out.clear();
+        out.reserve(n);
         let mut lo = 0;
         while lo < n {
             let mid = (lo + width).min(n);
             let hi = (lo + 2 * width).min(n);
             let (mut i, mut j) = (lo, mid);
             while i < mid && j < hi {
-                if less(ctx, &keys[v[j]], &keys[v[i]]).await? {
+                crate::limits::poll()?;
+                let (right, left) = (&keys[v[j]], &keys[v[i]]);
+                let right_first = match native {
+                    true => super::sort_keys::native_cmp(right, left).is_lt(),
+                    false => less(ctx, right, left).await?,
+                };
+                if right_first {
                     out.push(v[j]);
                     j += 1;
                 } else {
@@ -628,7 +657,7 @@ async fn merge_sort(ctx: &Ctx, mut v: Vec<usize>, keys: &[Value]) -> PyResult<Ve
             out.extend_from_slice(&v[j..hi]);
             lo = hi;
         }
-        v = out;
+        std::mem::swap(&mut v, &mut out);
         width *= 2;
     }
     Ok(v)

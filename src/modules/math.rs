@@ -733,18 +733,6 @@ fn lcm(a: &Args) -> PyResult {
 }
 
 /// The product of `lo..hi`, split in halves so the multiplications stay balanced.
-fn range_product(lo: u64, hi: u64) -> BigInt {
-    match hi - lo {
-        0 => BigInt::one(),
-        1 => BigInt::from(lo),
-        2 => BigInt::from(lo) * BigInt::from(lo + 1),
-        n => {
-            let mid = lo + n / 2;
-            range_product(lo, mid) * range_product(mid, hi)
-        }
-    }
-}
-
 fn factorial(a: &Args) -> PyResult {
     no_kw(a, "math.factorial")?;
     check_args(a, "math.factorial", 1, 1)?;
@@ -754,7 +742,7 @@ fn factorial(a: &Args) -> PyResult {
     }
     let n =
         n.to_i64().ok_or_else(|| ex::overflow_error("factorial() argument should not exceed 9223372036854775807"))?;
-    Ok(Value::from_bigint(range_product(1, n as u64 + 1)))
+    Ok(Value::from_bigint(crate::numeric::bigwork::range_product(1, n as u64 + 1, &mut crate::limits::charge_chunk)?))
 }
 
 /// `n` and `k` of `comb`/`perm`, checked non-negative.

@@ -111,7 +111,7 @@ fn float_ratio(f: f64) -> PyResult {
 
 /// `int(text, base)`; `shown_base` is the base as the caller wrote it (0 infers it).
 fn parse_int_text(text: &str, base: u32, shown_base: i64) -> PyResult {
-    numeric::parse_int(text, base).map(Value::from_bigint).map_err(|e| {
+    numeric::parse_int(text, base, &mut crate::limits::charge_chunk)?.map(Value::from_bigint).map_err(|e| {
         ex::value_error(
             e.unwrap_or_else(|| format!("invalid literal for int() with base {}: {}", shown_base, str_repr(text))),
         )

@@ -638,7 +638,7 @@ fn bigint_op(op: BinOp, x: &BigInt, y: &BigInt) -> PyResult {
     Ok(match op {
         BinOp::Add => Value::from_bigint(x + y),
         BinOp::Sub => Value::from_bigint(x - y),
-        BinOp::Mul => Value::from_bigint(x * y),
+        BinOp::Mul => Value::from_bigint(numeric::bigwork::mul(x, y, &mut crate::limits::charge_chunk)?),
         BinOp::Div => {
             if y.is_zero() {
                 return Err(ex::zero_division("division by zero"));
@@ -670,7 +670,7 @@ fn bigint_op(op: BinOp, x: &BigInt, y: &BigInt) -> PyResult {
             }
             match y.to_u32() {
                 Some(e) if x.bits() as u128 * e as u128 <= 64_000_000 => {
-                    Value::from_bigint(num_traits::pow(x.clone(), e as usize))
+                    Value::from_bigint(numeric::bigwork::pow(x, e, &mut crate::limits::charge_chunk)?)
                 }
                 _ if x.abs() <= BigInt::from(1) => {
                     Value::from_bigint(if x.is_negative() && y.is_odd() { x.clone() } else { x.abs() })

@@ -85,7 +85,7 @@ fn int_true_division() {
 #[test]
 fn parse_int_literals() {
     for &(text, base, expected) in cases::PARSE_INT {
-        let got = parse_int(text, base).ok().map(|v| v.to_string());
+        let got = parse_int(text, base, &mut || Ok::<(), ()>(())).unwrap().ok().map(|v| v.to_string());
         assert_eq!(got.as_deref(), expected, "int({text:?}, {base})");
     }
 }
@@ -138,4 +138,30 @@ fn integral_floats_hash_like_ints() {
 fn pow_error_messages() {
     assert_eq!(PowError::ZeroToNegative.message(), "0.0 cannot be raised to a negative power");
     assert_eq!(PowError::Overflow.message(), "(34, 'Numerical result out of range')");
+}
+
+/// Big-int work done in checked steps gives what num-bigint gives at once, and stops at
+/// the first failed check.
+#[test]
+fn stepwise_big_int_work_matches_direct_work() {
+    let mut go_on = || Ok::<(), ()>(());
+    let a = BigInt::from(3).pow(2_500_000u32) - BigInt::from(17);
+    let b = -(BigInt::from(7).pow(1_000_000u32) + BigInt::from(5));
+    assert_eq!(bigwork::mul(&a, &b, &mut go_on), Ok(&a * &b));
+    assert_eq!(bigwork::mul(&a, &a, &mut go_on), Ok(&a * &a));
+    assert_eq!(bigwork::pow(&b, 3, &mut go_on), Ok(b.pow(3)));
+    let digits = a.to_string();
+    let parsed = bigwork::parse_digits(digits.as_bytes(), 10, &mut go_on);
+    assert_eq!(parsed, Ok(Some(a.magnitude().clone())));
+    assert_eq!(bigwork::parse_digits(b"12x4", 10, &mut go_on), Ok(None));
+    let mut checks = 0;
+    let mut stop_at_third = || {
+        checks += 1;
+        if checks < 3 {
+            Ok(())
+        } else {
+            Err("stopped")
+        }
+    };
+    assert_eq!(bigwork::mul(&a, &a, &mut stop_at_third), Err("stopped"));
 }

@@ -6,6 +6,7 @@
 //! tries its next alternative. Repeats of one character loop without recursing.
 
 use super::node::{is_word, lower, Anchor, Greed, Node, Repeat, UNBOUNDED};
+use crate::vm::Flow;
 
 /// A code unit of the subject: a byte (ASCII str, bytes) or a code point.
 pub trait Unit: Copy {
@@ -51,13 +52,17 @@ struct Matcher<'t, T> {
     text: &'t [T],
     marks: Vec<usize>,
     lastindex: usize,
+    /// Why a long search was stopped (Ctrl-C, the run's deadline or step budget): from then
+    /// on every node fails at once, and `search` raises it.
+    stopped: Option<Flow>,
 }
 
 type Cont<'c, 't, T> = &'c mut dyn FnMut(&mut Matcher<'t, T>, usize) -> bool;
 
-/// The first match at or after `pos` in `text` (already cut at `endpos`).
-pub fn search<T: Unit>(root: &Node, groups: usize, text: &[T], pos: usize, mode: Mode) -> Option<Found> {
-    let mut m = Matcher { text, marks: vec![UNSET; 2 * (groups + 1)], lastindex: 0 };
+/// The first match at or after `pos` in `text` (already cut at `endpos`); `Err` when the
+/// run's limits or Ctrl-C stop a catastrophic backtracking search.
+pub fn search<T: Unit>(root: &Node, groups: usize, text: &[T], pos: usize, mode: Mode) -> Result<Option<Found>, Flow> {
+    let mut m = Matcher { text, marks: vec![UNSET; 2 * (groups + 1)], lastindex: 0, stopped: None };
     let len = text.len();
     let first = first_single(root);
     let at_start_only = starts_at_string_start(root);
@@ -67,14 +72,14 @@ pub fn search<T: Unit>(root: &Node, groups: usize, text: &[T], pos: usize, mode:
             if !mode.anchored {
                 match text[start..].iter().position(|u| f.single_matches(u.code())) {
                     Some(off) => start += off,
-                    None => return None,
+                    None => return Ok(None),
                 }
             } else if start >= len || !f.single_matches(text[start].code()) {
-                return None;
+                return Ok(None);
             }
         }
         if at_start_only && start != 0 {
-            return None;
+            return Ok(None);
         }
         let mut end = UNSET;
         let matched = m.node(root, start, &mut |_, j| {
@@ -84,17 +89,20 @@ pub fn search<T: Unit>(root: &Node, groups: usize, text: &[T], pos: usize, mode:
             end = j;
             true
         });
+        if let Some(stop) = m.stopped {
+            return Err(stop);
+        }
         if matched {
             m.marks[0] = start;
             m.marks[1] = end;
-            return Some(Found { marks: m.marks, lastindex: m.lastindex });
+            return Ok(Some(Found { marks: m.marks, lastindex: m.lastindex }));
         }
         if mode.anchored {
-            return None;
+            return Ok(None);
         }
         start += 1;
     }
-    None
+    Ok(None)
 }
 
 /// The single-character node every match must begin with, if there is one: candidate
@@ -175,7 +183,19 @@ impl<'t, T: Unit> Matcher<'t, T> {
         k(self, i)
     }
 
+    /// Whether the search must stop: checks the run's limits every so many steps, as
+    /// backtracking can take exponential time (`(a+)+$` on `'a' * 40 + 'b'`).
+    fn halted(&mut self) -> bool {
+        if self.stopped.is_none() {
+            self.stopped = crate::limits::poll().err();
+        }
+        self.stopped.is_some()
+    }
+
     fn node(&mut self, n: &Node, i: usize, k: Cont<'_, 't, T>) -> bool {
+        if self.halted() {
+            return false;
+        }
         // Deep patterns recurse once per repeat iteration: grow the stack instead of failing.
         stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.node_inner(n, i, k))
     }
@@ -296,6 +316,9 @@ impl<'t, T: Unit> Matcher<'t, T> {
 
     /// A repeat of a single-character node, followed by `rest`.
     fn repeat_single(&mut self, r: &Repeat, i: usize, rest: &[Node], k: Cont<'_, 't, T>) -> bool {
+        if self.halted() {
+            return false;
+        }
         let avail = self.text.len() - i;
         let body = &r.body;
         if r.greed == Greed::Lazy {

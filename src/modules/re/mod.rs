@@ -112,8 +112,8 @@ impl<'s> Subject<'s> {
     }
 
     /// The first match at or after `pos`, the text cut at `endpos`.
-    fn search(&self, p: &Program, pos: usize, endpos: usize, mode: Mode) -> Option<Found> {
-        fn run<T: Unit>(p: &Program, t: &[T], pos: usize, mode: Mode) -> Option<Found> {
+    fn search(&self, p: &Program, pos: usize, endpos: usize, mode: Mode) -> PyResult<Option<Found>> {
+        fn run<T: Unit>(p: &Program, t: &[T], pos: usize, mode: Mode) -> PyResult<Option<Found>> {
             matcher::search(&p.root, p.groups, t, pos, mode)
         }
         match self {
@@ -125,11 +125,11 @@ impl<'s> Subject<'s> {
 
     /// Successive matches from `pos` as `findall`, `sub` and `split` see them: after an
     /// empty match the next may not be empty at the same place.
-    fn each_match(&self, p: &Program, pos: usize, endpos: usize, mut f: impl FnMut(&Found) -> bool) {
+    fn each_match(&self, p: &Program, pos: usize, endpos: usize, mut f: impl FnMut(&Found) -> bool) -> PyResult<()> {
         let mut at = pos;
         let mut must_advance = false;
         while at <= endpos {
-            let Some(found) = self.search(p, at, endpos, Mode { anchored: false, full: false, must_advance }) else {
+            let Some(found) = self.search(p, at, endpos, Mode { anchored: false, full: false, must_advance })? else {
                 break;
             };
             if !f(&found) {
@@ -138,6 +138,7 @@ impl<'s> Subject<'s> {
             must_advance = found.marks[1] == found.marks[0];
             at = found.marks[1];
         }
+        Ok(())
     }
 }
 
@@ -226,7 +227,7 @@ fn search(a: &Args) -> PyResult {
     let (pos, endpos) = bounds(subject.len(), &a.pos[2], &a.pos[3])?;
     let bits = int_arg(&a.pos[4])?;
     let mode = Mode { anchored: bits & 1 != 0, full: bits & 2 != 0, must_advance: bits & 4 != 0 };
-    Ok(subject.search(&p, pos, endpos, mode).map_or(Value::None, |f| marks_value(&f)))
+    Ok(subject.search(&p, pos, endpos, mode)?.map_or(Value::None, |f| marks_value(&f)))
 }
 
 /// A group's text, or `default` when it did not take part.
@@ -252,7 +253,7 @@ fn findall(a: &Args) -> PyResult {
             n => Value::tuple((1..=n).map(|g| group_text(&subject, f, g, &empty)).collect()),
         });
         true
-    });
+    })?;
     Ok(Value::list(out))
 }
 
@@ -325,7 +326,7 @@ fn sub(a: &Args) -> PyResult {
         last = f.marks[1];
         n += 1;
         n < limit
-    });
+    })?;
     subject.push_slice(&mut out, last, subject.len());
     Ok(Value::tuple(vec![subject.text(out), Value::Int(n as i64)]))
 }
@@ -351,7 +352,7 @@ fn split(a: &Args) -> PyResult {
         last = f.marks[1];
         n += 1;
         n < limit
-    });
+    })?;
     out.push(subject.slice(last, subject.len()));
     Ok(Value::list(out))
 }
