@@ -368,20 +368,56 @@ impl Code {
     /// paths (a generator resumed in place) instead of a round trip through the native each.
     pub fn collector() -> Rc<Code> {
         thread_local! {
-            static COLLECTOR: Rc<Code> = {
-                let mut code = Code::parameters_only(
-                    "<collect>", SourceFile::new("<collect>", ""), vec![crate::intern::intern(".0")], 1, 0, 0,
-                );
-                // list, iterator -> (for each item: append it) -> list
-                code.ops = vec![Op::BuildList(0), Op::LoadFast(0), Op::ForIter(5), Op::ListAppend(2), Op::Jump(2), Op::Return];
-                code.spans = vec![Span::default(); code.ops.len()];
-                code.attr_hints = code.ops.iter().map(|_| Cell::new(0)).collect();
-                code.fused = code.ops.clone().into();
-                code.flags = CodeFlags { simple_call: true, hidden: true, ..CodeFlags::default() };
-                Rc::new(code)
-            };
+            // list, iterator -> (for each item: append it) -> list
+            static COLLECTOR: Rc<Code> = Code::hidden(
+                "<collect>",
+                vec![Op::BuildList(0), Op::LoadFast(0), Op::ForIter(5), Op::ListAppend(2), Op::Jump(2), Op::Return],
+                Vec::new(),
+            );
         }
         COLLECTOR.with(|c| c.clone())
+    }
+
+    /// `any(it)` (`stop_on` true) or `all(it)` over the iterator in local 0, run as a frame
+    /// like `collector` for iterators that run script code for each item.
+    pub fn any_all(stop_on: bool) -> Rc<Code> {
+        fn build(stop_on: bool) -> Rc<Code> {
+            let stop = if stop_on { Op::PopJumpIfTrue(4) } else { Op::PopJumpIfFalse(4) };
+            // iterator -> (for each item: stop if its truth is `stop_on`) -> not `stop_on`
+            let ops = vec![
+                Op::LoadFast(0),
+                Op::ForIter(6),
+                stop,
+                Op::Jump(1),
+                Op::LoadConst(0),
+                Op::Return,
+                Op::LoadConst(1),
+                Op::Return,
+            ];
+            Code::hidden(
+                if stop_on { "<any>" } else { "<all>" },
+                ops,
+                vec![Value::Bool(stop_on), Value::Bool(!stop_on)],
+            )
+        }
+        thread_local! {
+            static CODES: [Rc<Code>; 2] = [build(false), build(true)];
+        }
+        CODES.with(|c| c[stop_on as usize].clone())
+    }
+
+    /// A frame's code that is no function of the script's: its one parameter in local 0,
+    /// left out of tracebacks.
+    fn hidden(name: &str, ops: Vec<Op>, consts: Vec<Value>) -> Rc<Code> {
+        let mut code =
+            Code::parameters_only(name, SourceFile::new(name, ""), vec![crate::intern::intern(".0")], 1, 0, 0);
+        code.spans = vec![Span::default(); ops.len()];
+        code.attr_hints = ops.iter().map(|_| Cell::new(0)).collect();
+        code.fused = ops.clone().into();
+        code.ops = ops;
+        code.consts = consts;
+        code.flags = CodeFlags { simple_call: true, hidden: true, ..CodeFlags::default() };
+        Rc::new(code)
     }
 
     /// An empty code object: the stand-in `code` of a native frame at the bottom of a fiber.

@@ -791,6 +791,10 @@ fn any_all(a: &Args, name: &str, stop_on: bool) -> PyResult {
 fn any_all_async(it: PyResult, first: Option<Value>, stop_on: bool) -> PyResult {
     run_async(|ctx| async move {
         let it = ctx.resolve(it).await?;
+        // A generator (or an iterator calling script code) is stepped by the VM.
+        if first.is_none() && crate::object::iter::steps_script_code(&it) {
+            return ctx.any_all(it, stop_on).await;
+        }
         if let Some(x) = first {
             if truthy(&ctx, &x).await? == stop_on {
                 return Ok(Value::Bool(stop_on));

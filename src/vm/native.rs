@@ -7,6 +7,7 @@
 //! again. The Rust stack stays flat however deeply natives and script code interleave.
 
 use super::{Exc, Flow, PyResult};
+use crate::bytecode::Code;
 use crate::intern::Symbol;
 use crate::object::Generator;
 use crate::runtime::ExcType;
@@ -25,8 +26,11 @@ pub enum Request {
     },
     /// The next item of any iterator.
     Next(Value),
-    /// Every item of an iterator, as a list (see `Code::collector`).
-    Collect(Value),
+    /// The value of a hidden frame (`Code::collector`, `Code::any_all`) over an iterator.
+    RunHidden {
+        code: Rc<Code>,
+        iter: Value,
+    },
     /// Resume a generator or coroutine with a value (`send`) or an exception (`throw`).
     Send {
         gen: Rc<Generator>,
@@ -138,10 +142,23 @@ impl Ctx {
     /// Every remaining item of an iterator, taken by the VM in one go: no script code runs
     /// between the items but the iterator's own.
     pub async fn collect(&self, iter: Value) -> PyResult<Vec<Value>> {
-        match self.ask(Request::Collect(iter)).await {
-            Reply::Value(Value::List(l)) => Ok(std::mem::take(&mut *l.items.borrow_mut())),
-            Reply::Raised(e) => Err(Flow::Raise(e)),
+        match self.run_hidden(Code::collector(), iter).await? {
+            Value::List(l) => Ok(std::mem::take(&mut *l.items.borrow_mut())),
             _ => Err(crate::runtime::exceptions::raise(ExcType::SystemError, "collecting an iterator gave no list")),
+        }
+    }
+
+    /// `any(iter)` (`stop_on` true) or `all(iter)`, the VM stepping the iterator.
+    pub async fn any_all(&self, iter: Value, stop_on: bool) -> PyResult {
+        self.run_hidden(Code::any_all(stop_on), iter).await
+    }
+
+    /// What the hidden frame `code` returns for the iterator `iter`: the VM steps it, so no
+    /// item makes a round trip through the native.
+    async fn run_hidden(&self, code: Rc<Code>, iter: Value) -> PyResult {
+        match self.ask(Request::RunHidden { code, iter }).await {
+            Reply::Value(v) | Reply::Returned(v) | Reply::Yielded(v) => Ok(v),
+            Reply::Raised(e) => Err(Flow::Raise(e)),
         }
     }
 

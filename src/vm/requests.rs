@@ -59,12 +59,11 @@ impl Vm {
                 self.after_call(fiber, outcome)
             }
             Request::Next(iter) => self.next_for_native(fiber, iter),
-            Request::Collect(iter) => {
+            Request::RunHidden { code, iter } => {
                 if self.depth >= self.recursion_limit {
                     return self
                         .unwind(fiber, exc_of(ex::raise(ExcType::RecursionError, "maximum recursion depth exceeded")));
                 }
-                let code = crate::bytecode::Code::collector();
                 let globals = fiber.frames.last().expect("native frame").globals.clone();
                 let base = fiber.stack.len();
                 fiber.stack.push(iter);
