@@ -385,7 +385,7 @@ impl Vm {
                             }
                         }
                     }
-                    if let Some(class) = fiber.stack.last().and_then(fast_ops::plain_receiver_class) {
+                    if let Some(class) = fiber.stack.last().and_then(|v| types().plain_class(v)) {
                         if let Some(entry) = code!().method_entry(ip - 1, class) {
                             let m = entry.method.fast_clone();
                             let obj = std::mem::replace(fiber.stack.last_mut().expect("stack underflow"), m);
@@ -398,7 +398,7 @@ impl Vm {
                         Some(m) => {
                             if let Value::Instance(inst) = &obj {
                                 code!().cache_method(ip - 1, &inst.class, &m);
-                            } else if let Some(class) = fast_ops::plain_receiver_class(&obj) {
+                            } else if let Some(class) = types().plain_class(&obj) {
                                 code!().cache_method(ip - 1, class, &m);
                             }
                             fiber.stack.push(m);

@@ -5,11 +5,8 @@
 
 use super::ops::norm_index;
 use crate::ast::{BinOp, CmpOp};
-use crate::object::class::Class;
 use crate::object::dict::{hash_value, HashKey};
-use crate::runtime::types;
 use crate::value::{fast_drop, Value};
-use std::rc::Rc;
 
 /// `a op b` for a float and a float or small int, for the operators whose result needs no
 /// error check (`/` only with a nonzero divisor). An `i64` converts to the nearest float,
@@ -150,10 +147,4 @@ fn items_contain(items: &[Value], item: &Value) -> Option<bool> {
         }
     }
     Some(false)
-}
-
-/// The class of a str, list, dict, set or tuple receiver (`Types::plain_class`).
-#[inline(always)]
-pub(super) fn plain_receiver_class(v: &Value) -> Option<&'static Rc<Class>> {
-    types().plain_class(v)
 }

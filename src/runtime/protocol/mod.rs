@@ -813,17 +813,11 @@ pub async fn iterate(ctx: &Ctx, v: &Value) -> PyResult<Vec<Value>> {
     if crate::object::iter::steps_script_code(&it) {
         return ctx.collect(it).await;
     }
-    // A range's length is known: reserve it all, so a huge one fails at once with
-    // MemoryError (CPython's length hint) instead of growing until memory runs out.
-    let mut out = match &it {
-        Value::Iter(cell) => match &*cell.borrow() {
-            NativeIter::Range { remaining, .. } => {
-                crate::runtime::alloc::vec_with_capacity((*remaining).max(0) as usize)?
-            }
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
-    };
+    // An `__iter__` that returned a builtin container's iterator.
+    if let Some(items) = items_native(&it) {
+        return items;
+    }
+    let mut out = Vec::new();
     while let Some(x) = next_item(ctx, &it).await? {
         out.push(x);
     }
@@ -899,17 +893,17 @@ pub fn make_set(items: Vec<Value>, frozen: bool) -> PyResult {
         match native_key(v)? {
             Ok(k) => match set.insert(k) {
                 Ok(_) => {}
-                Err(question) => return finish_set(set, Some(question.probe), items),
+                Err(question) => return finish_set(set, question.probe, items),
             },
-            Err(v) => return finish_set(set, Some(v), items),
+            Err(v) => return finish_set(set, v, items),
         }
     }
     Ok(Value::Set(Rc::new(set)))
 }
 
-fn finish_set(set: PySet, first: Option<Value>, rest: std::vec::IntoIter<Value>) -> PyResult {
+fn finish_set(set: PySet, first: Value, rest: std::vec::IntoIter<Value>) -> PyResult {
     run_async(|ctx| async move {
-        for v in first.into_iter().chain(rest) {
+        for v in std::iter::once(first).chain(rest) {
             keys::set_add(&ctx, &set, v).await?;
         }
         Ok(Value::Set(Rc::new(set)))
@@ -925,20 +919,18 @@ pub fn make_dict(items: Vec<Value>) -> PyResult {
         match native_key(k)? {
             Ok(key) => {
                 if d.insert(&key, &v).is_err() {
-                    return finish_dict(d, Some((key.value, v)), items);
+                    return finish_dict(d, (key.value, v), items);
                 }
             }
-            Err(k) => return finish_dict(d, Some((k, v)), items),
+            Err(k) => return finish_dict(d, (k, v), items),
         }
     }
     Ok(Value::Dict(Rc::new(d)))
 }
 
-fn finish_dict(d: PyDict, first: Option<(Value, Value)>, rest: std::vec::IntoIter<Value>) -> PyResult {
+fn finish_dict(d: PyDict, first: (Value, Value), rest: std::vec::IntoIter<Value>) -> PyResult {
     run_async(|ctx| async move {
-        if let Some((k, v)) = first {
-            keys::dict_set(&ctx, &d, k, v).await?;
-        }
+        keys::dict_set(&ctx, &d, first.0, first.1).await?;
         let mut rest = rest;
         while let (Some(k), Some(v)) = (rest.next(), rest.next()) {
             keys::dict_set(&ctx, &d, k, v).await?;
