@@ -21,6 +21,7 @@ pub mod numeric;
 pub mod object;
 pub mod parser;
 pub mod pyfmt;
+pub mod recently_freed;
 pub mod runtime;
 pub mod source_text;
 pub mod span;

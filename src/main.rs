@@ -6,15 +6,19 @@ mod repl;
 use clap::Parser;
 use coro::capabilities::Capabilities;
 use coro::limits::{memory::CountingAlloc, parse, Limits};
+use coro::recently_freed::RecentlyFreed;
 use coro::{Interpreter, Outcome};
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 /// Scripts allocate and free many small objects (strings, lists, boxed values); mimalloc
-/// serves those far faster than the system allocator. Counting what each thread holds is
+/// serves those far faster than the system allocator. `RecentlyFreed` reuses a freed
+/// object's address for the next one, as CPython does. Counting what each thread holds is
 /// what `--max-memory` measures.
 #[global_allocator]
-static ALLOCATOR: CountingAlloc<mimalloc::MiMalloc> = CountingAlloc(mimalloc::MiMalloc);
+static ALLOCATOR: CountingAlloc<RecentlyFreed<mimalloc::MiMalloc>> =
+    // SAFETY: this is the process's only RecentlyFreed.
+    CountingAlloc(unsafe { RecentlyFreed::new(mimalloc::MiMalloc) });
 
 #[derive(Parser)]
 #[command(name = "coro", version, about = "A small, fast, Python-flavoured scripting language with async/await")]

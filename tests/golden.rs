@@ -5,9 +5,17 @@
 
 mod common;
 
+use coro::recently_freed::RecentlyFreed;
+
 use common::{coro_files, first_difference, run_script};
 use std::path::Path;
 use std::time::Duration;
+
+/// The allocator the `coro` binary runs scripts with, so that what scripts observe of it
+/// (a freed object's address going to the next one) is tested too.
+#[global_allocator]
+// SAFETY: this test binary's only RecentlyFreed.
+static ALLOCATOR: RecentlyFreed<mimalloc::MiMalloc> = unsafe { RecentlyFreed::new(mimalloc::MiMalloc) };
 
 struct Expectation {
     stdout: String,
