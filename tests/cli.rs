@@ -129,6 +129,14 @@ fn a_task_exception_nobody_retrieved_is_reported_once() {
         "{}",
         err
     );
+    // And where the task was made, as CPython's debug mode shows it.
+    assert!(
+        err.contains("exception=ValueError('lost') created at ")
+            && err.contains(concat!("source_traceback: Object created at (most recent call last):\n", "  File \""))
+            && err.contains("unretrieved.coro\", line 7, in main\n    t = asyncio.create_task(boom())\n"),
+        "{}",
+        err
+    );
 }
 
 #[test]

@@ -92,6 +92,11 @@ impl Generator {
         }
     }
 
+    /// The script code and line of the call that created it, if script code did.
+    pub fn created_site(&self) -> Option<(Rc<Code>, usize)> {
+        self.created_in.as_ref().map(|code| (code.clone(), code.line_of(self.created_ip as usize)))
+    }
+
     pub fn is_coroutine(&self) -> bool {
         self.code.flags.is_coroutine
     }
@@ -134,10 +139,7 @@ impl Drop for Generator {
             return;
         }
         if self.is_coroutine() && !self.awaited.get() && self.state.get() == GenState::Created {
-            let (code, line) = match &self.created_in {
-                Some(code) => (code.clone(), code.line_of(self.created_ip as usize)),
-                None => (self.code.clone(), self.code.first_line()),
-            };
+            let (code, line) = self.created_site().unwrap_or_else(|| (self.code.clone(), self.code.first_line()));
             let msg = format!(
                 "{}:{}: RuntimeWarning: coroutine '{}' was never awaited\n  {}\n",
                 code.source.name,

@@ -114,11 +114,28 @@ impl Drop for FutureData {
         let (Some(task), Some(e), true) = (self.task(), &self.exception, self.unretrieved) else { return };
         let name = task.name();
         let name = name.as_str().unwrap_or("?");
-        let coro = match &task.coro {
-            Value::Generator(g) => {
-                format!(" coro=<{}() done, defined at {}:{}>", g.qualname(), g.code.source.name, g.code.first_line())
-            }
-            _ => String::new(),
+        let (coro, created) = match &task.coro {
+            Value::Generator(g) => (
+                format!(" coro=<{}() done, defined at {}:{}>", g.qualname(), g.code.source.name, g.code.first_line()),
+                g.created_site(),
+            ),
+            _ => (String::new(), None),
+        };
+        // CPython names where the task was made only in debug mode; coro always does. The
+        // coroutine's creation is the script line of `create_task(work())`, also when the
+        // task is made inside the library (gather, TaskGroup).
+        let (created_at, source_traceback) = match created {
+            Some((code, line)) => (
+                format!(" created at {}:{}", code.source.name, line),
+                format!(
+                    "source_traceback: Object created at (most recent call last):\n  File \"{}\", line {}, in {}\n    {}\n",
+                    code.source.name,
+                    line,
+                    code.name,
+                    code.source.line_text(line).trim()
+                ),
+            ),
+            None => Default::default(),
         };
         let (args, tb) = e.exc().map(|d| (d.borrow().args.clone(), d.borrow().traceback.clone())).unwrap_or_default();
         let shown: Vec<String> = args
@@ -138,11 +155,13 @@ impl Drop for FutureData {
             _ => format!(": ({})", shown.join(", ")),
         };
         crate::runtime::output::try_write_err(&format!(
-            "Task exception was never retrieved\nfuture: <Task finished name='{}'{} exception={}({})>\n{}{}{}\n",
+            "Task exception was never retrieved\nfuture: <Task finished name='{}'{} exception={}({}){}>\n{}{}{}{}\n",
             name,
             coro,
             e.class.name,
             shown.join(", "),
+            created_at,
+            source_traceback,
             crate::diagnostics::traceback(&tb),
             e.class.name,
             message
