@@ -129,6 +129,7 @@ const NATIVE_MODULES: &[(&str, MakeModule)] = &[
     ("__future__", future::make_module),
     ("operator", operator::make_module),
     ("itertools", itertools::make_module),
+    ("functools", functools::make_module),
     ("collections", collections::make_module),
     ("heapq", heapq::make_module),
     ("bisect", bisect::make_module),

@@ -154,6 +154,30 @@ impl PyDict {
         }
     }
 
+    /// `get_hashed` for a least-recently-used table: a key found moves to the end.
+    pub fn touch_hashed(&self, hash: i64, key: &Value) -> Result<Option<Value>, Undecided> {
+        let mut first = None;
+        let mut map = self.map.borrow_mut();
+        let last = map.len().saturating_sub(1);
+        match map.raw_entry_mut_v1().from_hash(map_hash(hash), |k| same_key(k, hash, key, &mut first)) {
+            RawEntryMut::Occupied(slot) => {
+                let (index, value) = (slot.index(), slot.get().clone());
+                map.move_index(index, last);
+                Ok(Some(value))
+            }
+            RawEntryMut::Vacant(_) => match first {
+                Some(question) => Err(question),
+                None => Ok(None),
+            },
+        }
+    }
+
+    /// Removes the first entry in order (a least-recently-used table's oldest); it is
+    /// returned so that the caller drops it once no borrow is held.
+    pub fn pop_oldest(&self) -> Option<(HashKey, Value)> {
+        self.map.borrow_mut().shift_remove_index(0)
+    }
+
     pub fn get(&self, key: &HashKey) -> Result<Option<Value>, Undecided> {
         self.get_hashed(key.hash, &key.value)
     }

@@ -119,7 +119,7 @@ pub fn repr<'a>(ctx: &'a Ctx, v: &'a Value, guard: &'a Recursion) -> Boxed<'a, S
                             addr(&m.receiver)
                         )
                     }
-                    other => format!("<bound method {} of {}>", repr(ctx, other, guard).await?, recv),
+                    other => format!("<bound method {} of {}>", callable_name(ctx, other).await?, recv),
                 }
             }
             Value::Class(c) if c.metaclass.as_ref().is_some_and(|m| dunder(m, sym::REPR).is_some()) => {
@@ -383,4 +383,21 @@ pub fn object_repr(v: &Value) -> String {
 
 pub fn addr(v: &Value) -> String {
     format!("0x{:012x}", v.heap_ptr().unwrap_or(0))
+}
+
+/// How a bound method names a callable that is not a function, as CPython: its
+/// `__qualname__`, else its `__name__`, else `?`.
+async fn callable_name(ctx: &Ctx, func: &Value) -> PyResult<String> {
+    for name in ["__qualname__", "__name__"] {
+        if let Some(found) = crate::vm::get_attr_or_missing(func, crate::intern::intern(name)) {
+            match ctx.resolve(found).await {
+                Ok(Value::Str(s)) => return Ok(s.s.to_string()),
+                Ok(_) => return Ok("?".into()),
+                Err(crate::vm::Flow::Raise(e))
+                    if crate::runtime::exceptions::is_instance_of(&e, ExcType::AttributeError) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok("?".into())
 }
