@@ -278,6 +278,14 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> PyResult {
             }
             let (a2, b2) = (a.clone(), b.clone());
             return run_async(|ctx| async move {
+                // A list has no `__add__` slot of its own, so the other side's `__radd__`
+                // comes before extending, as in CPython.
+                if let Some(radd) = protocol::instance_dunder(&b2, dunder_names(BinOp::Add).1) {
+                    let r = ctx.call(radd, vec![b2.clone(), a2.clone()]).await?;
+                    if !matches!(r, Value::NotImplemented) {
+                        return Ok(r);
+                    }
+                }
                 let items = protocol::iterate(&ctx, &b2).await?;
                 if let Value::List(l) = &a2 {
                     l.items.borrow_mut().extend(items);
