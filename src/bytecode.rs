@@ -40,6 +40,8 @@ pub enum Op {
     DeleteFast(u32),
     /// `-> cell(locals[i]).value` for cell and free variables
     LoadDeref(u32),
+    /// Class bodies: `-> ns[name of locals[i]]`, else the cell's value
+    LoadClassDeref(u32),
     /// `x ->` cell(locals[i]).value = x
     StoreDeref(u32),
     DeleteDeref(u32),

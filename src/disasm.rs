@@ -29,6 +29,7 @@ pub fn disassemble(code: &Code, module: &Module, out: &mut String) {
             crate::bytecode::Op::LoadFast(s)
             | crate::bytecode::Op::StoreFast(s)
             | crate::bytecode::Op::LoadDeref(s)
+            | crate::bytecode::Op::LoadClassDeref(s)
             | crate::bytecode::Op::StoreDeref(s) => {
                 format!("  ({})", code.local_names[*s as usize])
             }

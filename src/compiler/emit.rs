@@ -210,7 +210,10 @@ impl<'a> Emitter<'a> {
     // ---- names ----
 
     fn load_name(&mut self, name: &str) {
-        self.name_op(name, [Op::LoadFast, Op::LoadDeref, Op::LoadGlobal, Op::LoadName]);
+        // A class body reads an enclosing function's variable from its namespace first
+        // (CPython's LOAD_CLASSDEREF): `__prepare__` or `locals()` may have put it there.
+        let deref = if self.scope_kind() == ScopeKind::Class { Op::LoadClassDeref } else { Op::LoadDeref };
+        self.name_op(name, [Op::LoadFast, deref, Op::LoadGlobal, Op::LoadName]);
     }
 
     fn store_name(&mut self, name: &str) {

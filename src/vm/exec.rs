@@ -255,6 +255,21 @@ impl Vm {
                     }
                     fiber.stack.push(v);
                 }
+                Op::LoadClassDeref(i) => {
+                    let name = code!().local_names[i as usize];
+                    let found = match &fiber.frames.last().expect("frame").kind {
+                        FrameKind::ClassBody(body) => body.ns.get_str(name.as_str()),
+                        _ => None,
+                    };
+                    let v = found.unwrap_or_else(|| match &fiber.stack[base + i as usize] {
+                        Value::Cell(c) => c.borrow().clone(),
+                        other => other.clone(),
+                    });
+                    if let Value::Null = v {
+                        throw!(unbound_deref(code!(), i));
+                    }
+                    fiber.stack.push(v);
+                }
                 Op::StoreDeref(i) => {
                     let v = pop!();
                     match &fiber.stack[base + i as usize] {
