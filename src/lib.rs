@@ -88,6 +88,25 @@ pub struct Interpreter {
     limits: limits::Limits,
     /// The thread's allocation count when the limits were set: the memory ceiling's zero.
     memory_base: isize,
+    /// This interpreter's `sys.modules` and `sys.path`.
+    imports: Rc<import::ImportState>,
+}
+
+impl Drop for Interpreter {
+    /// Ends the interpreter as CPython's finalization does: every module it imported, and
+    /// `__main__`, has its globals cleared, which breaks the module ↔ function cycles, so a
+    /// host that makes and drops interpreters gets their memory back. Functions kept past
+    /// this point see their globals gone.
+    fn drop(&mut self) {
+        let modules = std::mem::take(&mut *self.imports.modules.map.borrow_mut());
+        for module in modules.values() {
+            if let Value::Module(m) = module {
+                m.clear_globals();
+            }
+        }
+        self.main.clear_globals();
+        self.event_loop = None;
+    }
 }
 
 impl Interpreter {
@@ -107,7 +126,15 @@ impl Interpreter {
         }
         import::add_module("__main__", Value::Module(main.clone()));
         capabilities::set(capabilities::Capabilities::none());
-        Interpreter { vm, main, colour: false, event_loop: None, limits: limits::Limits::default(), memory_base: 0 }
+        Interpreter {
+            vm,
+            main,
+            colour: false,
+            event_loop: None,
+            limits: limits::Limits::default(),
+            memory_base: 0,
+            imports: import::state(),
+        }
     }
 
     /// Sets the limits every later run (`run_source`, `execute`) is held to. The memory

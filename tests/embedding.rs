@@ -223,3 +223,29 @@ fn a_host_raises_builtin_and_its_own_exceptions() {
         );
     });
 }
+
+#[test]
+fn a_dropped_interpreter_gives_its_modules_and_functions_back() {
+    on_interpreter_thread(|| {
+        let script = concat!(
+            "import json, math\n",
+            "def helper(n):\n    return [helper] * n\n",
+            "class Shape:\n    def area(self):\n        return helper(1)\n",
+            "data = json.dumps({'k': [Shape().area() and 1] * 1000})\n",
+        );
+        let run_one = || {
+            let mut interp = coro::Interpreter::new();
+            assert!(interp.execute("<script>", script).is_ok());
+        };
+        // The first runs fill caches that live as long as the thread (interned names).
+        for _ in 0..3 {
+            run_one();
+        }
+        let before = coro::limits::memory::in_use();
+        for _ in 0..20 {
+            run_one();
+        }
+        let growth = coro::limits::memory::in_use() - before;
+        assert!(growth < 200_000, "20 interpreters kept {} bytes", growth);
+    });
+}

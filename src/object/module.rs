@@ -144,6 +144,16 @@ impl Module {
         self.slots.borrow_mut()[slot].take().is_some()
     }
 
+    /// Unbinds every global, as CPython clears module dicts when an interpreter ends: a
+    /// function's globals are its module, so without this a module and what it defines keep
+    /// each other alive. The values are dropped after the borrows end (their drops may
+    /// reach this module).
+    pub fn clear_globals(&self) {
+        let slots: Vec<Option<Value>> = self.slots.borrow_mut().iter_mut().map(Option::take).collect();
+        let dict = self.dict.get().map(|d| std::mem::take(&mut *d.map.borrow_mut()));
+        drop((slots, dict));
+    }
+
     /// Names with a value, in definition order (string keys only, for a dict).
     pub fn items(&self) -> Vec<(Symbol, Value)> {
         match self.dict.get() {

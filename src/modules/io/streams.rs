@@ -34,11 +34,13 @@ fn std_stream(stream: Stream, name: &str, mode: &str, errors: Errors) -> Value {
 }
 
 thread_local! {
-    static STREAMS: StdStreams = StdStreams {
+    // Never dropped: a stream's destructor touches other thread-locals, which may already be
+    // gone when the thread ends. What was written is flushed before that (`flush_all`).
+    static STREAMS: std::mem::ManuallyDrop<StdStreams> = std::mem::ManuallyDrop::new(StdStreams {
         stdin: std_stream(Stream::Stdin, "<stdin>", "r", Errors::SurrogateEscape),
         stdout: std_stream(Stream::Stdout, "<stdout>", "w", Errors::SurrogateEscape),
         stderr: std_stream(Stream::Stderr, "<stderr>", "w", Errors::BackslashReplace),
-    };
+    });
 }
 
 /// The process's own stream objects (`sys.__stdin__`, `sys.__stdout__`, `sys.__stderr__`).
