@@ -105,7 +105,6 @@ impl Drop for Interpreter {
             }
         }
         self.main.clear_globals();
-        self.event_loop = None;
     }
 }
 

@@ -246,10 +246,7 @@ impl Vm {
                     fiber.stack[base + i as usize] = Value::Null;
                 }
                 Op::LoadDeref(i) => {
-                    let v = match &fiber.stack[base + i as usize] {
-                        Value::Cell(c) => c.borrow().clone(),
-                        other => other.clone(),
-                    };
+                    let v = cell_value(&fiber.stack[base + i as usize]);
                     if let Value::Null = v {
                         throw!(unbound_deref(code!(), i));
                     }
@@ -257,14 +254,7 @@ impl Vm {
                 }
                 Op::LoadClassDeref(i) => {
                     let name = code!().local_names[i as usize];
-                    let found = match &fiber.frames.last().expect("frame").kind {
-                        FrameKind::ClassBody(body) => body.ns.get_str(name.as_str()),
-                        _ => None,
-                    };
-                    let v = found.unwrap_or_else(|| match &fiber.stack[base + i as usize] {
-                        Value::Cell(c) => c.borrow().clone(),
-                        other => other.clone(),
-                    });
+                    let v = class_ns_get(fiber, name).unwrap_or_else(|| cell_value(&fiber.stack[base + i as usize]));
                     if let Value::Null = v {
                         throw!(unbound_deref(code!(), i));
                     }
@@ -316,11 +306,8 @@ impl Vm {
                 }
                 Op::LoadName(i) => {
                     let name = code!().names[i as usize];
-                    let found = match &fiber.frames.last().expect("frame").kind {
-                        FrameKind::ClassBody(body) => body.ns.get_str(name.as_str()),
-                        _ => None,
-                    };
-                    match found.or_else(|| globals!().get(name)).or_else(|| self.builtins.get(name)) {
+                    match class_ns_get(fiber, name).or_else(|| globals!().get(name)).or_else(|| self.builtins.get(name))
+                    {
                         Some(v) => fiber.stack.push(v),
                         None => throw!(name_error(name)),
                     }
@@ -1327,6 +1314,23 @@ fn unbound_local(code: &Code, slot: u32) -> Flow {
         ExcType::UnboundLocalError,
         format!("cannot access local variable '{}' where it is not associated with a value", name),
     )
+}
+
+/// The value in a cell or free variable's slot (`Null` if unbound).
+#[inline(always)]
+fn cell_value(slot: &Value) -> Value {
+    match slot {
+        Value::Cell(c) => c.borrow().clone(),
+        other => other.clone(),
+    }
+}
+
+/// `name` in the running class body's namespace, if the frame is a class body.
+fn class_ns_get(fiber: &Fiber, name: Symbol) -> Option<Value> {
+    match &fiber.frames.last().expect("frame").kind {
+        FrameKind::ClassBody(body) => body.ns.get_str(name.as_str()),
+        _ => None,
+    }
 }
 
 fn unbound_deref(code: &Code, slot: u32) -> Flow {

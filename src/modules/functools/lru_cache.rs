@@ -8,6 +8,7 @@ use crate::object::class::Class;
 use crate::object::dict::{hash_value, HashKey, PyDict, Unhashable};
 use crate::object::function::{Args, BoundMethod};
 use crate::object::instance::{Instance, Payload};
+use crate::object::key_eq::Undecided;
 use crate::runtime::args::check_args;
 use crate::runtime::class_builder::native_class;
 use crate::runtime::define::method;
@@ -75,7 +76,7 @@ pub fn make_class() -> Rc<Class> {
             c.table.clone()
         };
         let old = std::mem::take(&mut *table.map.borrow_mut());
-        drop(old);
+        drop(old); // after the borrow ends
         Ok(Value::None)
     });
     method(&class, "__get__", |a| {
@@ -160,22 +161,28 @@ fn call(a: &Args) -> PyResult {
         return call_and_store(me, args, kw, None);
     }
     match hash_value(&key) {
-        Ok(hash) => {
-            let found = if maxsize.is_some() { table.touch_hashed(hash, &key) } else { table.get_hashed(hash, &key) };
-            match found {
-                Ok(Some(result)) => {
-                    cache(&me).hits += 1;
-                    Ok(result)
-                }
-                Ok(None) => {
-                    cache(&me).misses += 1;
-                    call_and_store(me, args, kw, Some(HashKey { hash, value: key }))
-                }
-                Err(_) => call_slowly(me, args, kw, key),
+        Ok(hash) => match lookup(&table, maxsize.is_some(), hash, &key) {
+            Ok(Some(result)) => {
+                cache(&me).hits += 1;
+                Ok(result)
             }
-        }
+            Ok(None) => {
+                cache(&me).misses += 1;
+                call_and_store(me, args, kw, Some(HashKey { hash, value: key }))
+            }
+            Err(_) => call_slowly(me, args, kw, key),
+        },
         Err(Unhashable::Type) => Err(unhashable(&key)),
         Err(Unhashable::NeedsCall) => call_slowly(me, args, kw, key),
+    }
+}
+
+/// A hit's result; a bounded cache also marks the entry as the most recently used.
+fn lookup(table: &PyDict, bounded: bool, hash: i64, key: &Value) -> Result<Option<Value>, Undecided> {
+    if bounded {
+        table.touch_hashed(hash, key)
+    } else {
+        table.get_hashed(hash, key)
     }
 }
 
@@ -205,8 +212,7 @@ fn call_slowly(me: Rc<Instance>, args: &[Value], kw: &[(Symbol, Value)], key: Va
             let c = cache(&me);
             (c.table.clone(), c.maxsize.is_some())
         };
-        let found =
-            settle(&ctx, || if bounded { table.touch_hashed(key.hash, &key.value) } else { table.get(&key) }).await?;
+        let found = settle(&ctx, || lookup(&table, bounded, key.hash, &key.value)).await?;
         if let Some(result) = found {
             cache(&me).hits += 1;
             return Ok(result);
@@ -234,8 +240,7 @@ async fn store(ctx: &Ctx, me: &Instance, key: HashKey, result: &Value) -> PyResu
             return Ok(());
         }
         if table.len() >= limit {
-            let oldest = table.pop_oldest();
-            drop(oldest);
+            drop(table.pop_oldest());
         }
     }
     settle(ctx, || table.insert(&key, result)).await
